@@ -1,0 +1,64 @@
+# xling — build, test, lab, bench. Every target installs what it needs itself.
+# Fresh Debian machine:  make lab   (JupyterLab on notebooks/ with the xling kernel)
+#                        make test  (the whole suite)
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+XLING := $(CURDIR)/.build/release/xling
+APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev
+BROWSER_PKGS := chromium chromium-driver
+SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
+
+.PHONY: all deps browser-deps venv build kernelspec test swift-test python-test notebooks browser-test lab bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+browser-deps:
+	@missing=""; for p in $(BROWSER_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+$(VENV)/.installed: Tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(XLING): $(SWIFT_SOURCES) | deps
+	swift build -c release --product xling
+
+build: deps $(XLING)
+
+kernelspec: build venv
+	$(XLING) install --prefix $(VENV)
+
+swift-test: deps
+	swift test
+
+python-test: kernelspec browser-deps
+	cd Tests && $(PY) -m pytest -q -p no:cacheprovider conformance python
+
+notebooks: kernelspec
+	$(PY) Tests/python/execute_notebooks.py notebooks/*.ipynb
+
+browser-test: kernelspec browser-deps
+	$(PY) -m pytest -q -p no:cacheprovider Tests/browser
+
+test: swift-test python-test notebooks browser-test
+
+lab: kernelspec
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: kernelspec
+	$(PY) Tests/bench/kernel_bench.py
+
+clean:
+	rm -rf .build $(VENV)

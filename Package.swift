@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// xling: a Jupyter kernel for cross-lingual word embeddings.
+/// The target graph is the DAG of DESIGN.md: only `Embeddings` sees BLAS, only `JupyterZMQ`
+/// sees ZeroMQ, and `xling` is a thin argv front end.
+let package = Package(
+    name: "xling",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "xling", targets: ["xling"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS"]),
+        .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "JupyterZMQ", dependencies: ["Jupyter", "CZeroMQ"]),
+        .target(name: "Notebook", dependencies: ["Jupyter", "Embeddings"]),
+        .executableTarget(name: "xling", dependencies: [
+            "Notebook", "JupyterZMQ", "Embeddings",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
+        .testTarget(name: "JupyterTests", dependencies: ["Jupyter"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Jupyter"],
+                    exclude: ["Snapshots"]),
+    ]
+)

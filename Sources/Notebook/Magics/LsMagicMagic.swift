@@ -1,0 +1,20 @@
+import Jupyter
+
+/// `%lsmagic`: the names of all magics, as IPython's `%lsmagic`.
+struct LsMagicMagic: Magic {
+    static let spec = MagicSpec(name: "lsmagic", abstract: "list the names of all magics")
+
+    init(_ arguments: MagicArguments) throws {}
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let line = MagicRegistry.all.map { "%" + $0.spec.name }.joined(separator: "  ")
+        let cellMagics = MagicRegistry.all.filter { $0.spec.bodyHelp != nil }.map { "%%" + $0.spec.name }
+        var text = "Available line magics:\n\(line)"
+        if !cellMagics.isEmpty { text += "\n\nAvailable cell magics:\n" + cellMagics.joined(separator: "  ") }
+        text += "\n\n`%help NAME` or `%NAME?` explains one."
+        let html = "<div class=\"xling-help\"><p>Available line magics:</p><p>"
+            + MagicRegistry.all.map { "<code>%\(HTMLText.escape($0.spec.name))</code>" }.joined(separator: " ")
+            + "</p><p><code>%help NAME</code> or <code>%NAME?</code> explains one.</p></div>"
+        return ["text/plain": .string(text), "text/html": .string(html)]
+    }
+}

@@ -1,0 +1,44 @@
+import Jupyter
+
+/// `%reset [NAME …] [force=true]`: drops objects, after confirmation through stdin unless
+/// `force=true` (IPython's `%reset`).
+struct ResetMagic: Magic {
+    static let spec = MagicSpec(
+        name: "reset", abstract: "drop named objects (all without names); asks for confirmation unless force=true",
+        positionals: [.init("names", .object, optional: true, repeating: true, help: "objects to drop; all when none are given")],
+        options: [.init("force", .bool, default: "false", help: "drop without asking")],
+        examples: ["%reset", "%reset blas force=true"])
+
+    let names: [String]
+    let force: Bool
+
+    init(_ arguments: MagicArguments) throws {
+        names = arguments.words
+        force = arguments.bool("force") ?? false
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        for name in names { _ = try session.object(name, for: "reset") }
+        let targets = names.isEmpty ? session.order : names
+        if targets.isEmpty {
+            context.stream("Nothing to reset: the session is empty.\n")
+            return nil
+        }
+        if !force {
+            let what = names.isEmpty ? "all \(targets.count) objects" : targets.joined(separator: ", ")
+            let answer: String
+            do {
+                answer = try context.input(prompt: "Once deleted, \(what) cannot be recovered. Proceed (y/[n])? ")
+            } catch let error as ExecutionError where error.name == "StdinNotImplementedError" {
+                throw MagicError.failed(magic: "reset", message: "cannot ask for confirmation: this frontend allows no input; write `%reset force=true` to drop without asking")
+            }
+            guard answer.trimmingWhitespace().lowercased().hasPrefix("y") else {
+                context.stream("Nothing done.\n")
+                return nil
+            }
+        }
+        let dropped = session.drop(names)
+        context.stream("Dropped \(dropped.count) object\(dropped.count == 1 ? "" : "s"): \(dropped.joined(separator: ", ")).\n")
+        return nil
+    }
+}

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Jupyter
+
+/// A live progress display (phase, step/total, rate, ETA, last loss) that updates in place:
+/// `display_data` with a `transient.display_id` at start, `update_display_data` after, and a
+/// final update that says `done` or `interrupted`. Updates are throttled to one per
+/// `minimumInterval` seconds so a fast loop does not flood the frontend.
+///
+/// The HTML root carries `class="xling-progress"` and `data-state="running|done|interrupted"`.
+public final class ProgressDisplay {
+    public enum State: String, Sendable { case running, done, interrupted }
+
+    public let displayID: String
+    public let total: Int
+    public let unit: String
+    public private(set) var phase: String
+    public private(set) var step = 0
+    public private(set) var loss: Double?
+    public private(set) var state = State.running
+    private let context: ExecutionContext
+    private let started: Double
+    private var lastShown = -Double.infinity
+    private let minimumInterval: Double
+
+    /// Shows the display at step 0 of `total`.
+    public init(context: ExecutionContext, phase: String, total: Int, unit: String = "steps", minimumInterval: Double = 0.1) {
+        self.context = context
+        self.phase = phase
+        self.total = max(total, 1)
+        self.unit = unit
+        self.minimumInterval = minimumInterval
+        self.displayID = "xling-progress-" + MessageID.make()
+        self.started = Self.now()
+        context.display(bundle(), displayID: displayID)
+        lastShown = started
+    }
+
+    /// Advances to `step`; sends an update when the throttle allows.
+    public func advance(to step: Int, phase: String? = nil, loss: Double? = nil) {
+        self.step = min(max(step, 0), total)
+        if let phase { self.phase = phase }
+        if let loss { self.loss = loss }
+        let now = Self.now()
+        if now - lastShown >= minimumInterval {
+            lastShown = now
+            context.update(bundle(), displayID: displayID)
+        }
+    }
+
+    /// Sends the final update.
+    public func finish(_ state: State) {
+        self.state = state
+        if state == .done { step = total }
+        context.update(bundle(), displayID: displayID)
+    }
+
+    /// Seconds since start.
+    public var elapsed: Double { Self.now() - started }
+
+    /// The rate in steps per second (0 before any progress).
+    public var rate: Double { step > 0 ? Double(step) / max(elapsed, 1e-9) : 0 }
+
+    /// The current rendering: text/plain and text/html.
+    public func bundle() -> MimeBundle {
+        let fraction = Double(step) / Double(total)
+        var parts = ["\(phase): \(step)/\(total) \(unit)", "\(Self.format(rate)) \(unit)/s"]
+        switch state {
+        case .running:
+            let eta = rate > 0 ? Double(total - step) / rate : Double.nan
+            parts.append("ETA " + (eta.isFinite ? Self.format(eta) + " s" : "?"))
+        case .done: parts.append("done in \(Self.format(elapsed)) s")
+        case .interrupted: parts.append("interrupted after \(Self.format(elapsed)) s")
+        }
+        if let loss { parts.append("loss \(Self.format(loss))") }
+        let text = parts.joined(separator: " · ")
+        let percent = Int((fraction * 100).rounded())
+        let html = "<div class=\"xling-progress\" data-state=\"\(state.rawValue)\">"
+            + "<progress max=\"\(total)\" value=\"\(step)\" style=\"width: 240px; vertical-align: middle\"></progress> "
+            + "<span>\(percent)% · \(HTMLText.escape(text))</span></div>"
+        return ["text/plain": .string("[\(state.rawValue)] \(text)"), "text/html": .string(html)]
+    }
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    /// A number with 3 significant digits, no exponent for ordinary magnitudes.
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "?" }
+        let magnitude = abs(x)
+        let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
+        let scale = pow(10.0, Double(decimals))
+        let rounded = (x * scale).rounded() / scale
+        if decimals == 0 { return String(Int(rounded)) }
+        var s = String(rounded)
+        if let dot = s.firstIndex(of: ".") {
+            let have = s.distance(from: dot, to: s.endIndex) - 1
+            if have < decimals { s += String(repeating: "0", count: decimals - have) }
+        }
+        return s
+    }
+}

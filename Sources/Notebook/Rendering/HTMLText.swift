@@ -1,0 +1,19 @@
+/// HTML escaping for text placed in element content or quoted attribute values.
+public enum HTMLText {
+    /// Escapes `&`, `<`, `>`, `"` and `'` so that `s` renders literally inside HTML.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

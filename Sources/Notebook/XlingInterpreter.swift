@@ -1,0 +1,74 @@
+import Jupyter
+
+/// The xling language behind the kernel: parses a cell into magics and runs them against
+/// one `Session`.
+///
+/// A cell's value is the value of its last magic; values of earlier magics are shown as
+/// `display_data`. `%name?` anywhere adds the magic's help as a pager payload.
+public final class XlingInterpreter: Interpreter {
+    public let session: Session
+    public static let version = "0.1.0"
+
+    public init(session: Session = Session()) { self.session = session }
+
+    public var info: KernelInfo {
+        KernelInfo(
+            implementation: "xling", implementationVersion: Self.version,
+            languageInfo: ["name": "xling", "version": .string(Self.version), "mimetype": "text/x-xling",
+                           "file_extension": ".xling", "pygments_lexer": "text", "codemirror_mode": "text/plain"],
+            banner: "xling \(Self.version) — cross-lingual word embeddings in a notebook. %help lists the magics.",
+            helpLinks: [("xling magics", "https://github.com/xling/xling/blob/main/README.md")])
+    }
+
+    public func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
+        do {
+            let invocations = try MagicParser.parse(code)
+            var value: MimeBundle?
+            for (index, invocation) in invocations.enumerated() {
+                try context.cancellation.check()
+                let magic = try MagicRegistry.lookup(invocation.name)
+                if invocation.wantsHelp {
+                    context.addPayload(MagicHelp.pagerPayload(for: magic.spec))
+                    continue
+                }
+                let arguments = try MagicArguments(invocation, spec: magic.spec)
+                let instance = try magic.init(arguments)
+                let result = try instance.run(in: session, context: context)
+                if index == invocations.count - 1 {
+                    value = result
+                } else if let result {
+                    context.display(result)
+                }
+            }
+            return ExecutionResult(data: value)
+        } catch let error as MagicError {
+            throw error.executionError
+        }
+    }
+
+    public func evaluate(expression: String, context: ExecutionContext) throws -> MimeBundle {
+        try execute(expression, context: context).data ?? ["text/plain": ""]
+    }
+
+    public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
+        let line = CursorLine(code: code, cursor: cursor)
+        guard let name = line.magicName, let magic = try? MagicRegistry.lookup(name) else { return nil }
+        return MagicHelp.bundle(for: magic.spec)
+    }
+
+    public func isComplete(_ code: String) -> CompletenessStatus {
+        let trimmed = code.trimmingWhitespace()
+        if code.hasSuffix("\\") || code.hasSuffix("\\\n") { return .incomplete(indent: "") }
+        if trimmed.hasPrefix("%%"), !trimmed.contains("\n") { return .incomplete(indent: "") }
+        do {
+            _ = try MagicParser.parse(code)
+            return .complete
+        } catch {
+            return .invalid
+        }
+    }
+
+    public func complete(_ code: String, cursor: Int) -> Completion {
+        MagicCompleter(session: session).complete(code, cursor: cursor)
+    }
+}

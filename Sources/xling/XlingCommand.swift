@@ -1,0 +1,64 @@
+import ArgumentParser
+import Embeddings
+import Jupyter
+import JupyterZMQ
+import Notebook
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `xling`: argv → the kernel, the kernelspec installer, or the script runner.
+struct XlingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xling", abstract: "A Jupyter kernel for cross-lingual word embeddings.",
+        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self])
+}
+
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kernel", abstract: "Run the kernel for a Jupyter connection file.")
+    @Option(name: .shortAndLong, help: "The connection file written by the frontend.") var file: String
+
+    func run() throws {
+        BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
+        let log = KernelLog()
+        let kernel = Kernel(interpreter: XlingInterpreter(), signer: MessageSigner(key: try ConnectionInfo.load(path: file).key), log: { log($0) })
+        let server = ZMQKernelServer(connection: try ConnectionInfo.load(path: file), kernel: kernel,
+                                     captureOutput: getenv("XLING_NO_CAPTURE") == nil, log: { log($0) })
+        log.redirect(to: server.logDescriptor)
+        log(BLAS.summary)
+        _ = try server.run()
+    }
+}
+
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "Install the xling kernelspec.")
+    @Flag(help: "Install for this user (default).") var user = false
+    @Flag(help: "Install into the active virtualenv/conda environment.") var sysPrefix = false
+    @Option(help: "Install under DIR/share/jupyter/kernels.") var prefix: String?
+    @Option(help: "The kernelspec name.") var name = "xling"
+
+    func run() throws {
+        let executable = (try? String(validatingCString: realpath("/proc/self/exe", nil))) ?? CommandLine.arguments[0]
+        // The logos ship in the repository's kernelspec/ folder, found above the build directory.
+        let parts = executable.split(separator: "/")
+        let candidates = [getenv("XLING_KERNELSPEC_DIR").map { String(cString: $0) }]
+            + (1..<min(parts.count, 7)).map { "/" + parts.dropLast($0).joined(separator: "/") + "/kernelspec" }
+        let logos = candidates.compactMap { $0 }.first { access($0 + "/logo-64x64.png", R_OK) == 0 }
+        let location: KernelspecInstaller.Location = prefix.map { .prefix($0) } ?? (sysPrefix ? .sysPrefix : .user)
+        let installer = KernelspecInstaller(name: name, displayName: name == "xling" ? "xling" : "xling (\(name))",
+                                            executable: executable, logoDirectory: logos)
+        print("installed kernelspec \(name) in \(try installer.install(location))\(logos == nil ? " (no logos found)" : "")")
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .xling script headless.")
+    @Argument(help: "The script; cells are separated by '# %%' lines.") var path: String
+
+    func run() throws {
+        BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
+        signal(SIGINT) { _ in Interrupts.raise() }
+        throw ExitCode(ScriptRunner(path: path).run())
+    }
+}
