@@ -1,0 +1,41 @@
+import Testing
+@testable import Embeddings
+
+@Suite struct BLASTests {
+    @Test func genericCoreIsReplacedFromCPUFlags() {
+        let avx512: Set<String> = ["sse3", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"]
+        #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: avx512, override: nil) == "SkylakeX")
+        #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: ["avx2", "fma"], override: nil) == "Haswell")
+        #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: ["sse3"], override: nil) == nil)
+    }
+
+    @Test func recognisedCoreOrExplicitOverrideIsKept() {
+        #expect(BLAS.recommendedCoreType(coreName: "Haswell", cpuFlags: ["avx512f", "avx512bw", "avx512vl"], override: nil) == nil)
+        #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: ["avx2", "fma"], override: "Haswell") == nil)
+    }
+
+    @Test func cpuFlagsAreRead() {
+        #expect(BLAS.cpuFlags().contains("sse2"))
+        #expect(!BLAS.coreName.isEmpty && BLAS.threads >= 1)
+    }
+
+    @Test func sgemmMatchesHandComputedProduct() throws {
+        let a = try Matrix(rows: 2, cols: 3, values: [1, 2, 3, 4, 5, 6])
+        let b = try Matrix(rows: 3, cols: 2, values: [7, 8, 9, 10, 11, 12])
+        #expect(try Matrix.multiply(a, b).storage == [58, 64, 139, 154])
+        #expect(try Matrix.multiply(a, a, transposeB: true).storage == [14, 32, 32, 77])
+        #expect(throws: ShapeError.self) { try Matrix.multiply(a, a) }
+    }
+
+    @Test func gemmBenchmarkReportsThroughput() {
+        let sample = GEMMBenchmark.measure(size: 64, repeats: 2, seed: 1)
+        #expect(sample != nil && sample!.gflops > 0)
+        #expect(GEMMBenchmark.measure(size: 64, repeats: 2, seed: 1, shouldStop: { true }) == nil)
+    }
+
+    @Test func splitMixIsReproducible() {
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+        #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
+        #expect((0..<100).allSatisfy { _ in (0..<1).contains(a.nextFloat()) })
+    }
+}
