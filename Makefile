@@ -9,7 +9,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test swift-test python-test notebooks browser-test lab bench clean
+.PHONY: all deps browser-deps venv build kernelspec test swift-test python-test notebooks notebooks-write browser-test lab bench clean
 
 all: build
 
@@ -37,8 +37,14 @@ $(XLING): $(SWIFT_SOURCES) | deps
 
 build: deps $(XLING)
 
+# JupyterLab ranks its JSON renderer above HTML, so a table carrying application/json would show
+# as a JSON tree; the project's lab disables the two plugins that claim application/json.
+LABCONFIG := $(VENV)/etc/jupyter/labconfig/page_config.json
+
 kernelspec: build venv
 	$(XLING) install --prefix $(VENV)
+	mkdir -p $(dir $(LABCONFIG))
+	echo '{"disabledExtensions": {"@jupyterlab/json-extension": true, "@jupyterlab/json-lines-extension": true}}' > $(LABCONFIG)
 
 swift-test: deps
 	swift test
@@ -48,6 +54,10 @@ python-test: kernelspec browser-deps
 
 notebooks: kernelspec
 	$(PY) Tests/python/execute_notebooks.py notebooks/*.ipynb
+
+# Re-execute the notebooks and store their outputs (commit the result).
+notebooks-write: kernelspec
+	$(PY) Tests/python/execute_notebooks.py --write notebooks/*.ipynb
 
 browser-test: kernelspec browser-deps
 	$(PY) -m pytest -q -p no:cacheprovider Tests/browser

@@ -128,10 +128,10 @@ import Testing
     @Test func blasShowsChartTableAndFinishedProgress() {
         let (reply, outputs) = run("%blas sizes=32,64 repeat=1")
         #expect(reply["status"] == "ok")
-        #expect(outputs.map(\.msgType) == ["display_data", "update_display_data", "display_data", "execute_result"])
-        #expect(outputs[1].content["data"]?["text/html"]?.stringValue?.contains("data-state=\"done\"") == true)
-        #expect(outputs[2].content["data"]?["image/svg+xml"]?.stringValue?.hasPrefix("<svg") == true)
-        #expect(outputs[3].content["data"]?["application/json"]?.arrayValue?.count == 2)
+        // Quick runs show no progress display (it appears after 0.5 s), only chart and table.
+        #expect(outputs.map(\.msgType) == ["display_data", "execute_result"])
+        #expect(outputs[0].content["data"]?["image/svg+xml"]?.stringValue?.hasPrefix("<svg") == true)
+        #expect(outputs[1].content["data"]?["application/json"]?.arrayValue?.count == 2)
     }
 
     @Test func sleepIsInterruptible() {

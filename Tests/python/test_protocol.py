@@ -30,22 +30,47 @@ pytestmark = pytest.mark.skipif(
     reason=f"kernelspec {KERNEL!r} is not installed")
 
 
+class _Shared:
+    """One kernel shared by the module; replaced if a test kills it, so one
+    crash does not turn every later test into an error."""
+
+    def __init__(self):
+        self.km = self.kc = None
+
+    def ensure(self):
+        if self.km is None or not self.km.is_alive():
+            if self.km is not None:
+                kh.stop_kernel(self.km, self.kc)
+            self.km, self.kc = kh.start_kernel(KERNEL)
+        return self.km, self.kc
+
+    def close(self):
+        if self.km is not None:
+            kh.stop_kernel(self.km, self.kc)
+
+
 @pytest.fixture(scope="module")
-def kernel():
-    km, kc = kh.start_kernel(KERNEL)
-    yield km, kc
-    kh.stop_kernel(km, kc)
+def shared():
+    sh = _Shared()
+    yield sh
+    sh.close()
 
 
 @pytest.fixture
-def kc(kernel):
-    km, kc = kernel
-    assert km.is_alive(), "shared kernel died in an earlier test"
+def kernel(shared):
+    km, kc = shared.ensure()
     # start every test from quiet channels
     kh.drain(kc.iopub_channel, quiet_for=0.05)
     kh.drain(kc.shell_channel, quiet_for=0.01)
     kh.drain(kc.stdin_channel, quiet_for=0.01)
-    return kc
+    yield km, kc
+    if not km.is_alive():
+        pytest.fail("the kernel process died during this test")
+
+
+@pytest.fixture
+def kc(kernel):
+    return kernel[1]
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ struct BLASMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let progress = ProgressDisplay(context: context, phase: "sgemm", total: sizes.count, unit: "sizes")
+        let progress = ProgressDisplay(context: context, phase: "sgemm", total: sizes.count, unit: "sizes", delay: 0.5)
         let run = BLASRun(core: BLAS.coreName, threads: BLAS.threads)
         session.store(run, as: name, madeBy: "%blas sizes=\(sizes.map(String.init).joined(separator: ",")) repeat=\(repeats)",
                       cell: context.executionCount)

@@ -8,6 +8,9 @@ import Jupyter
 /// final update that says `done` or `interrupted`. Updates are throttled to one per
 /// `minimumInterval` seconds so a fast loop does not flood the frontend.
 ///
+/// With a `delay`, nothing is shown until the work has run that long (like tqdm's `delay`):
+/// quick runs stay free of flicker, and `finish` of a never-shown display sends nothing.
+///
 /// The HTML root carries `class="xling-progress"` and `data-state="running|done|interrupted"`.
 public final class ProgressDisplay {
     public enum State: String, Sendable { case running, done, interrupted }
@@ -23,18 +26,28 @@ public final class ProgressDisplay {
     private let started: Double
     private var lastShown = -Double.infinity
     private let minimumInterval: Double
+    private let delay: Double
+    private var shown = false
 
-    /// Shows the display at step 0 of `total`.
-    public init(context: ExecutionContext, phase: String, total: Int, unit: String = "steps", minimumInterval: Double = 0.1) {
+    /// Shows the display at step 0 of `total` (or, with `delay` > 0, once that many seconds
+    /// have passed at an `advance`).
+    public init(context: ExecutionContext, phase: String, total: Int, unit: String = "steps",
+                minimumInterval: Double = 0.1, delay: Double = 0) {
         self.context = context
         self.phase = phase
         self.total = max(total, 1)
         self.unit = unit
         self.minimumInterval = minimumInterval
+        self.delay = delay
         self.displayID = "xling-progress-" + MessageID.make()
         self.started = Self.now()
+        if delay <= 0 { show() }
+    }
+
+    private func show() {
+        shown = true
         context.display(bundle(), displayID: displayID)
-        lastShown = started
+        lastShown = Self.now()
     }
 
     /// Advances to `step`; sends an update when the throttle allows.
@@ -43,7 +56,9 @@ public final class ProgressDisplay {
         if let phase { self.phase = phase }
         if let loss { self.loss = loss }
         let now = Self.now()
-        if now - lastShown >= minimumInterval {
+        if !shown {
+            if now - started >= delay { show() }
+        } else if now - lastShown >= minimumInterval {
             lastShown = now
             context.update(bundle(), displayID: displayID)
         }
@@ -53,7 +68,7 @@ public final class ProgressDisplay {
     public func finish(_ state: State) {
         self.state = state
         if state == .done { step = total }
-        context.update(bundle(), displayID: displayID)
+        if shown { context.update(bundle(), displayID: displayID) }
     }
 
     /// Seconds since start.
