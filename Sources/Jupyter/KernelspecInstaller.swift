@@ -59,7 +59,7 @@ public struct KernelspecInstaller {
         try Self.write(kernelJSON.bytes, to: staging + "/kernel.json")
         if let logoDirectory {
             for file in ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] {
-                if let bytes = Self.read(logoDirectory + "/" + file) { try Self.write(bytes, to: staging + "/" + file) }
+                if let bytes = FileBytes.read(logoDirectory + "/" + file) { try Self.write(bytes, to: staging + "/" + file) }
             }
         }
         _ = try? Self.removeTree(target)
@@ -73,20 +73,6 @@ public struct KernelspecInstaller {
             current += "/" + part
             if mkdir(current, 0o755) != 0 && errno != EEXIST { throw InstallError("cannot create directory \(current)") }
         }
-    }
-
-    /// The bytes of the file at `path`, or nil when it cannot be read.
-    public static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return bytes
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws(InstallError) {

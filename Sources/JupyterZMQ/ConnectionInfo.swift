@@ -1,8 +1,5 @@
 import Jupyter
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The contents of a Jupyter connection file: transport, ip, five ports, key and scheme.
 public struct ConnectionInfo: Sendable, Equatable {
@@ -48,15 +45,7 @@ public struct ConnectionInfo: Sendable, Equatable {
 
     /// Reads and parses the connection file at `path`.
     public static func load(path: String) throws(ConnectionError) -> ConnectionInfo {
-        guard let file = fopen(path, "rb") else { throw ConnectionError("cannot open connection file \(path)") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
+        guard let bytes = FileBytes.read(path) else { throw ConnectionError("cannot read connection file \(path)") }
         let json: JSON
         do { json = try JSON.parse(bytes) } catch { throw ConnectionError("connection file \(path): \(error)") }
         return try ConnectionInfo(json: json)

@@ -5,7 +5,8 @@ import Glibc
 /// A plain pthread running one closure (the socket threads must be real threads, never
 /// Swift concurrency tasks: a blocked pool thread is half of a 2-core machine).
 final class KernelThread: @unchecked Sendable {
-    private let name: String
+    /// A name for debugging (shown in logs).
+    let name: String
     private let body: () -> Void
     private var thread = pthread_t()
 

@@ -29,7 +29,7 @@ public struct ScriptRunner {
 
     /// Runs every cell; returns the process exit status (0 ok, 1 error, 130 interrupted).
     public func run() -> Int32 {
-        guard let bytes = KernelspecInstaller.read(path) else {
+        guard let bytes = FileBytes.read(path) else {
             Self.write("xling run: cannot read \(path)\n", to: 2)
             return 1
         }

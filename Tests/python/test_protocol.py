@@ -13,8 +13,8 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
+import uuid
 
 import pytest
 import zmq
@@ -320,12 +320,24 @@ def test_silent_streams(kc):
 # g. stop_on_error
 # --------------------------------------------------------------------------
 
+def _execute_msg(kc, code, stop_on_error=True):
+    content = {"code": code, "silent": False, "store_history": True,
+               "user_expressions": {}, "allow_stdin": False,
+               "stop_on_error": stop_on_error}
+    return kc.session.msg("execute_request", content)
+
+
 @pytest.mark.parametrize("stop_on_error", [True, False])
 def test_stop_on_error(kc, stop_on_error):
     kh.execute(kc, S["set_seed"])
-    ids = [kc.execute(S["bogus"], stop_on_error=stop_on_error),
-           kc.execute(S["get_seed"]),
-           kc.execute(S["get_seed"])]
+    # Build all three first, then send them in one burst, so the 2nd and 3rd
+    # are already queued at the kernel when the 1st fails.
+    msgs = [_execute_msg(kc, S["bogus"], stop_on_error=stop_on_error),
+            _execute_msg(kc, S["get_seed"]),
+            _execute_msg(kc, S["get_seed"])]
+    for m in msgs:
+        kc.shell_channel.send(m)
+    ids = [m["header"]["msg_id"] for m in msgs]
     replies = [kh.get_reply(kc, i, timeout=10) for i in ids]
     assert replies[0]["content"]["status"] == "error"
     statuses = [r["content"]["status"] for r in replies[1:]]
@@ -375,15 +387,15 @@ time.sleep(600)
 """
 
 
-def test_kernel_exits_when_parent_dies(zctx):
+def test_kernel_exits_when_parent_dies(tmp_path):
     if not S.get("parent_poller", False):
         pytest.skip(f"{KERNEL}: no parent-death detection")
     import json
     import psutil
     from jupyter_client.blocking import BlockingKernelClient
 
-    tmp = tempfile.mkdtemp(prefix="xling-parent-")
-    cf, _ = write_connection_file(os.path.join(tmp, "kernel.json"))
+    cf, _ = write_connection_file(str(tmp_path / "kernel.json"),
+                                  key=uuid.uuid4().hex.encode(), kernel_name=KERNEL)
     argv = kh.kernel_command(KERNEL, cf)
     mid = subprocess.Popen([sys.executable, "-c", _INTERMEDIATE, json.dumps(argv)],
                            stdout=subprocess.PIPE, env=kh.kernel_env(KERNEL))

@@ -19,13 +19,10 @@ struct ResetMagic: Magic {
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         for name in names { _ = try session.object(name, for: "reset") }
+        // Like IPython's %reset, it always asks (unless forced), even when the session is empty.
         let targets = names.isEmpty ? session.order : names
-        if targets.isEmpty {
-            context.stream("Nothing to reset: the session is empty.\n")
-            return nil
-        }
         if !force {
-            let what = names.isEmpty ? "all \(targets.count) objects" : targets.joined(separator: ", ")
+            let what = names.isEmpty ? "all \(targets.count) object\(targets.count == 1 ? "" : "s")" : targets.joined(separator: ", ")
             let answer: String
             do {
                 answer = try context.input(prompt: "Once deleted, \(what) cannot be recovered. Proceed (y/[n])? ")
