@@ -1,6 +1,5 @@
 import Jupyter
 
-
 /// The contents of a Jupyter connection file: transport, ip, five ports, key and scheme.
 public struct ConnectionInfo: Sendable, Equatable {
     public var transport: String
