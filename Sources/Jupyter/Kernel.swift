@@ -24,9 +24,13 @@ public final class Kernel: @unchecked Sendable {
 
     /// Handles one received multipart message from `channel`. Unsigned, badly signed, replayed
     /// or malformed messages are logged and dropped without any reply.
+    ///
+    /// With `abortingRequestsSentBefore`, a shell request whose header date is earlier (or
+    /// unreadable) is answered `aborted` instead of run: it was queued behind a failed cell.
+    /// A request sent after the failure, i.e. after the client could see the error, runs.
     @discardableResult
     public func handle(_ frames: [[UInt8]], from channel: Channel, via transport: KernelTransport,
-                       aborting: Bool = false) -> Disposition {
+                       abortingRequestsSentBefore cutoff: Double? = nil) -> Disposition {
         let request: Message
         do {
             request = try codec.decode(frames)
@@ -41,7 +45,8 @@ public final class Kernel: @unchecked Sendable {
         let replier = Replier(kernel: self, request: request, channel: channel, transport: transport)
         replier.publish("status", ["execution_state": "busy"])
         defer { replier.publish("status", ["execution_state": "idle"]) }
-        if aborting, channel == .shell {
+        if let cutoff, channel == .shell,
+           (request.header["date"]?.stringValue.flatMap(Timestamp.epochSeconds(from:)) ?? -.infinity) < cutoff {
             replier.reply(["status": "aborted"], metadata: ["status": "aborted"])
             return .proceed
         }
@@ -135,7 +140,7 @@ public final class Kernel: @unchecked Sendable {
             var reply = errorContent(failure)
             reply["execution_count"] = .int(count)
             replier.reply(.object(reply), metadata: ["status": "error"])
-            return stopOnError ? .abortQueued : .proceed
+            return stopOnError ? .abortQueued(failedAt: Timestamp.epochSeconds()) : .proceed
         }
         if let data = result.data, !silent {
             replier.publish("execute_result", ["execution_count": .int(count), "data": .object(data),

@@ -29,9 +29,10 @@ extension KernelTransport {
 public enum Disposition: Sendable, Equatable {
     /// Keep serving.
     case proceed
-    /// A cell failed with `stop_on_error`: answer the already-queued shell requests
-    /// `aborted` (pass them to `Kernel.handle(…, aborting: true)`).
-    case abortQueued
+    /// A cell failed with `stop_on_error` at `failedAt` (epoch seconds): shell requests sent
+    /// before that moment are answered `aborted` (pass them to
+    /// `Kernel.handle(…, abortingRequestsSentBefore: failedAt)`).
+    case abortQueued(failedAt: Double)
     /// Exit the process (the frontend restarts it when `restart` is true).
     case shutdown(restart: Bool)
 }

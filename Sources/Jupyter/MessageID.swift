@@ -1,17 +1,38 @@
-/// Random message and session identifiers: 32 lowercase hex digits (a UUID4 without dashes,
-/// what jupyter_client itself makes).
+import Synchronization
+
+/// Random message and session identifiers: 32 lowercase hex digits (a UUID4's worth of
+/// randomness without dashes, what jupyter_client itself makes).
+///
+/// Identifiers come from a SplitMix64 stream seeded once from the system generator; the stream
+/// position is one atomic counter, so any thread may make identifiers without a lock or a
+/// system call (a `getrandom` per id was a measurable part of an execute round trip).
 public enum MessageID {
-    /// A new random identifier.
+    private static let counter = Atomic<UInt64>({
+        var system = SystemRandomNumberGenerator()
+        return system.next()
+    }())
+
+    private static func next() -> UInt64 {
+        var z = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A new identifier.
     public static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var word = generator.next()
-        for i in 0..<32 {
-            if i == 16 { word = generator.next() }
-            bytes[i] = hex[Int(word & 0xF)]
-            word >>= 4
+        let hex: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            hex.withUTF8Buffer { digits in
+                for half in 0..<2 {
+                    var word = next()
+                    for i in 0..<16 {
+                        buffer[half * 16 + i] = digits[Int(word & 0xF)]
+                        word >>= 4
+                    }
+                }
+            }
+            return 32
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -73,15 +73,17 @@ public final class ZMQKernelServer: @unchecked Sendable {
         log("listening on \(connection.ip) shell=\(connection.shellPort) iopub=\(connection.iopubPort) control=\(connection.controlPort) stdin=\(connection.stdinPort) hb=\(connection.hbPort)")
 
         let transport = ThreadTransport(requests: shell, iopub: shellPush, stdin: stdin, capture: capture)
+        var abortCutoff: Double?
+        var abortUntil = 0.0
         while !stopping.load(ordering: .acquiring) {
             guard ZMQSocket.poll([shell], timeout: 50)[0] else { continue }
             while !stopping.load(ordering: .acquiring), let frames = shell.receive(dontWait: true) {
-                switch kernel.handle(frames, from: .shell, via: transport) {
+                let cutoff = Self.monotonic() < abortUntil ? abortCutoff : nil
+                switch kernel.handle(frames, from: .shell, via: transport, abortingRequestsSentBefore: cutoff) {
                 case .proceed: break
-                case .abortQueued:
-                    while let queued = shell.receive(dontWait: true) {
-                        _ = kernel.handle(queued, from: .shell, via: transport, aborting: true)
-                    }
+                case .abortQueued(let failedAt):
+                    abortCutoff = failedAt
+                    abortUntil = Self.monotonic() + Self.abortWindow
                 case .shutdown(let again):
                     restart = again
                     beginShutdown()
@@ -99,6 +101,19 @@ public final class ZMQKernelServer: @unchecked Sendable {
         context.terminate()
         finished.store(true, ordering: .releasing)
         return restart
+    }
+
+    /// How long after a failed cell (with `stop_on_error`) arriving requests are checked for
+    /// having been sent before the failure. A failing cell can end within microseconds, before
+    /// requests the client sent in the same burst have arrived (ipykernel sees them because a
+    /// separate thread keeps reading while cells run); their header dates tell them apart from
+    /// requests sent after the client saw the error, which run normally.
+    static let abortWindow = 0.5
+
+    static func monotonic() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
     /// Stops serving: interrupts a running cell, and guarantees the process ends within 3 s

@@ -83,16 +83,29 @@ struct TestClient {
 
     @Test func errorsReplyWithCountAndAbortQueue() {
         let (_, disposition) = execute("fail")
-        #expect(disposition == .abortQueued)
+        guard case .abortQueued(let failedAt) = disposition else { Issue.record("no abort"); return }
         #expect(types() == ["iopub:status", "iopub:execute_input", "iopub:error", "shell:execute_reply", "iopub:status"])
         let reply = transport.sent[3].message.content
         #expect(reply["status"] == "error" && reply["ename"] == "Boom" && reply["execution_count"] == 1)
         transport.reset()
         let (_, queued) = client.request("execute_request", ["code": "print never"])
-        kernel.handle(queued, from: .shell, via: transport, aborting: true)
+        kernel.handle(queued, from: .shell, via: transport, abortingRequestsSentBefore: failedAt + 1)
         #expect(types() == ["iopub:status", "shell:execute_reply", "iopub:status"])
         #expect(transport.sent[1].message.content["status"] == "aborted")
+        transport.reset()
+        let (_, later) = client.request("execute_request", ["code": "print runs"])
+        kernel.handle(later, from: .shell, via: transport, abortingRequestsSentBefore: failedAt - 1)
+        #expect(transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content["status"] == "ok")
         #expect(execute("fail", ["stop_on_error": false]).1 == .proceed)
+    }
+
+    @Test func headerDatesParse() {
+        #expect(Timestamp.epochSeconds(from: "1970-01-01T00:00:01.5Z") == 1.5)
+        #expect(Timestamp.epochSeconds(from: "2026-11-21T20:06:18.000000+00:00") == 1_795_291_578)
+        #expect(Timestamp.epochSeconds(from: "2026-11-21T21:06:18+01:00") == 1_795_291_578)
+        #expect(Timestamp.epochSeconds(from: "yesterday") == nil)
+        let now = Timestamp.epochSeconds()
+        #expect(abs((Timestamp.epochSeconds(from: Timestamp.now()) ?? 0) - now) < 1)
     }
 
     @Test func interruptEndsWithKeyboardInterrupt() {

@@ -65,3 +65,11 @@ import Testing
         #expect(header["date"]?.stringValue?.hasSuffix("Z") == true)
     }
 }
+
+@Suite struct MessageIDTests {
+    @Test func idsAreHexAndUnique() {
+        let ids = (0..<10_000).map { _ in MessageID.make() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+    }
+}

@@ -40,9 +40,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MiB = 1024 * 1024
 
 # Trivial cell per kernel label, and optional one-off setup code.
-EXEC_CODE = {"xling": "%set seed", "python3": "pass", "xpython": "pass"}
-SETUP_CODE = {"xling": "%set seed=7"}
-DEFAULT_KERNELS = ["xling", "python3", "xpython"]
+# Trivial cell per kernel label. `%set seed=7` is xling's analogue of `pass` (sets a value,
+# no output); "xling-value" measures `%set seed`, which also returns a value (one more iopub
+# message, an execute_result, for the client to read).
+EXEC_CODE = {"xling": "%set seed=7", "xling-value": "%set seed", "python3": "pass", "xpython": "pass"}
+# Labels measured on another label's kernelspec.
+SPEC_OF = {"xling-value": "xling"}
+SETUP_CODE = {"xling-value": "%set seed=7"}
+DEFAULT_KERNELS = ["xling", "xling-value", "python3", "xpython"]
 RAW_FLAGS = ("--raw", "-r")
 RECONNECT_IVL_MS = 2
 
@@ -58,11 +63,11 @@ def resolve_spec(label: str, tmpdir: str) -> str | None:
     """Map a label to an installed kernelspec name; xpython is forced into raw mode."""
     ksm = KernelSpecManager()
     try:
-        spec = ksm.get_kernel_spec(label)
+        spec = ksm.get_kernel_spec(SPEC_OF.get(label, label))
     except NoSuchKernel:
         return None
     if label != "xpython" or any(a in RAW_FLAGS for a in spec.argv):
-        return label
+        return SPEC_OF.get(label, label)
     # Stock xpython spec is not raw: write a temporary spec with --raw appended
     # and put it first on JUPYTER_PATH.
     name = "xpython-bench-raw"
