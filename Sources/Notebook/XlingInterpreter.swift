@@ -16,8 +16,7 @@ public final class XlingInterpreter: Interpreter {
             implementation: "xling", implementationVersion: Self.version,
             languageInfo: ["name": "xling", "version": .string(Self.version), "mimetype": "text/x-xling",
                            "file_extension": ".xling", "pygments_lexer": "text", "codemirror_mode": "text/plain"],
-            banner: "xling \(Self.version) — cross-lingual word embeddings in a notebook. %help lists the magics.",
-            helpLinks: [("xling magics", "https://github.com/xling/xling/blob/main/README.md")])
+            banner: "xling \(Self.version) — cross-lingual word embeddings in a notebook. %help lists the magics.")
     }
 
     public func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
