@@ -65,7 +65,7 @@ browser-test: kernelspec browser-deps
 test: swift-test python-test notebooks browser-test
 
 lab: kernelspec
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$( [ $$(id -u) -eq 0 ] && echo --allow-root )
 
 bench: kernelspec
 	$(PY) Tests/bench/kernel_bench.py
