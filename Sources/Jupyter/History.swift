@@ -6,16 +6,22 @@
 public struct History: Sendable {
     /// One stored cell.
     public struct Entry: Sendable, Equatable {
+        /// The session number (`History.session`).
         public var session: Int
+        /// The cell's execution count.
         public var line: Int
+        /// The cell's code as sent in `execute_request`.
         public var input: String
+        /// The text/plain of the cell's result, or nil when it had none.
         public var output: String?
     }
 
     /// The session number reported in entries.
     public let session: Int
+    /// The stored cells in execution order.
     public private(set) var entries: [Entry] = []
 
+    /// Creates an empty history whose entries report `session`.
     public init(session: Int = 1) { self.session = session }
 
     /// Records a cell.

@@ -17,16 +17,19 @@ public final class InMemoryTransport: KernelTransport, @unchecked Sendable {
         decoder = WireCodec(signer: MessageSigner(key: key, historyLimit: Int.max))
     }
 
+    /// Records the frames and, when they decode, the message; see `KernelTransport.send`.
     public func send(_ frames: [[UInt8]], on channel: Channel) {
         sentFrames.append((channel, frames))
         if let message = try? decoder.decode(frames) { sent.append((channel, message)) }
     }
 
+    /// The next scripted reply from `stdinReplies`, or nil when none is left or cancelled; see `KernelTransport.receiveStdin`.
     public func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? {
         if cancellation.isCancelled || stdinReplies.isEmpty { return nil }
         return stdinReplies.removeFirst()
     }
 
+    /// Returns and clears `pendingCapturedOutput`; see `KernelTransport.drainCapturedOutput`.
     public func drainCapturedOutput() -> [(name: String, text: String)] {
         defer { pendingCapturedOutput = [] }
         return pendingCapturedOutput

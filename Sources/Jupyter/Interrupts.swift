@@ -33,5 +33,6 @@ public struct CancellationToken: Sendable {
 
 /// The error a cancelled execution ends with; shown as `KeyboardInterrupt`, as IPython does.
 public struct Interrupted: Error, Equatable {
+    /// Creates the error.
     public init() {}
 }

@@ -67,12 +67,19 @@ public enum JSON: Sendable, Equatable {
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A JSON string from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A JSON integer from an integer literal.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A JSON boolean from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A JSON double from a float literal.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A JSON array from an array literal.
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// JSON `null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
+    /// A JSON object from a dictionary literal; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         var members: [String: JSON] = [:]
         for (key, value) in elements { members[key] = value }
@@ -123,11 +130,11 @@ extension JSON {
             out.append(0x5D)
         case .object(let members):
             out.append(0x7B)
-            for (i, key) in members.keys.sorted().enumerated() {
+            for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out.append(0x2C) }
-                JSON.writeString(key, into: &out)
+                JSON.writeString(member.key, into: &out)
                 out.append(0x3A)
-                members[key]!.write(into: &out)
+                member.value.write(into: &out)
             }
             out.append(0x7D)
         }
@@ -156,8 +163,11 @@ extension JSON {
 
 /// A JSON text that could not be parsed; `offset` is the byte position of the problem.
 public struct JSONParseError: Error, Equatable, CustomStringConvertible {
+    /// The 0-based byte offset in the input where parsing failed.
     public let offset: Int
+    /// What was expected or found there, e.g. `unexpected end`.
     public let reason: String
+    /// `invalid JSON at byte OFFSET: REASON`.
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 

@@ -6,12 +6,16 @@
 /// requests from another. Only shell requests touch the counter, history and interpreter;
 /// control requests read immutable state only, so the two never race.
 public final class Kernel: @unchecked Sendable {
+    /// Encodes replies and decodes requests, signing with the connection's key.
     public let codec: WireCodec
+    /// Makes the headers of every message this kernel sends (one session id per process).
     public let headers: HeaderFactory
+    /// The language front end that runs cells; called on the shell thread only.
     public let interpreter: Interpreter
     private let log: @Sendable (String) -> Void
     /// The number the next stored cell gets shown with minus one (IPython's `execution_count`).
     public private(set) var executionCount = 0
+    /// The cells run with `store_history`, for `history_request`; changed on the shell thread only.
     public private(set) var history = History()
 
     /// Creates a kernel core. `log` receives one line per dropped or malformed message.

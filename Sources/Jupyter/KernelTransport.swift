@@ -22,6 +22,7 @@ public protocol KernelTransport: AnyObject {
 }
 
 extension KernelTransport {
+    /// No captured output: the default for transports that do not capture the process's streams.
     public func drainCapturedOutput() -> [(name: String, text: String)] { [] }
 }
 

@@ -10,12 +10,16 @@ public struct KernelspecInstaller {
         case user, sysPrefix, prefix(String)
     }
 
+    /// The kernelspec's directory name under the kernels directory; what `--kernel NAME` selects.
     public var name: String
+    /// The name shown in Jupyter's kernel picker (`display_name`).
     public var displayName: String
+    /// Absolute path of the xling binary, the first word of `argv` in `kernel.json`.
     public var executable: String
     /// Directory holding `logo-32x32.png`, `logo-64x64.png`, `logo-svg.svg` (optional).
     public var logoDirectory: String?
 
+    /// Creates an installer; `logoDirectory` is nil when no logos are to be copied.
     public init(name: String, displayName: String, executable: String, logoDirectory: String?) {
         self.name = name
         self.displayName = displayName
@@ -96,6 +100,8 @@ public struct KernelspecInstaller {
 
 /// A kernelspec that could not be installed; the message names the path or variable.
 public struct InstallError: Error, CustomStringConvertible {
+    /// What failed, naming the path or environment variable.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }

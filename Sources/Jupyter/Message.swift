@@ -7,11 +7,17 @@ public let jupyterProtocolVersion = "5.3"
 /// Invariant: `header` is an object holding `msg_id`, `session`, `username`, `date`,
 /// `msg_type` and `version` for every message this kernel creates.
 public struct Message: Sendable, Equatable {
+    /// ZeroMQ routing frames before `<IDS|MSG>`: the client's identities on ROUTER channels, the topic on iopub.
     public var identities: [[UInt8]]
+    /// The header object (`msg_id`, `session`, `msg_type`, `date`, …).
     public var header: JSON
+    /// The header of the request this message answers; `{}` when it answers none.
     public var parentHeader: JSON
+    /// The metadata object (e.g. `{"status": "ok"}` on execute replies).
     public var metadata: JSON
+    /// The content object, whose shape depends on `msg_type`.
     public var content: JSON
+    /// Raw binary buffers after the four JSON frames; not covered by the signature.
     public var buffers: [[UInt8]]
 
     /// Creates a message from its parts.

@@ -3,12 +3,18 @@ public let wireDelimiter: [UInt8] = Array("<IDS|MSG>".utf8)
 
 /// Why a received multipart message was dropped.
 public enum WireError: Error, Equatable, CustomStringConvertible {
+    /// No `<IDS|MSG>` frame.
     case missingDelimiter
+    /// Fewer than 5 frames (signature + four JSON parts) after the delimiter; carries the count.
     case tooFewFrames(Int)
+    /// The signature is wrong, missing or was seen before (replay).
     case badSignature
+    /// A JSON part (`header`, `parent_header`, `metadata`, `content`) does not parse.
     case invalidJSON(part: String, reason: String)
+    /// A JSON part parses but is not an object.
     case wrongType(part: String)
 
+    /// A one-line reason, written to the kernel log when the message is dropped.
     public var description: String {
         switch self {
         case .missingDelimiter: return "no <IDS|MSG> delimiter"
@@ -26,6 +32,7 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
 /// Frame layout: `identities…, <IDS|MSG>, signature, header, parent_header, metadata, content,
 /// buffers…`; the signature covers the four JSON frames only.
 public struct WireCodec: Sendable {
+    /// Signs encoded messages and verifies (and checks replays of) decoded ones.
     public let signer: MessageSigner
 
     /// Creates a codec with the given signer.

@@ -2,14 +2,23 @@ import Jupyter
 
 /// The contents of a Jupyter connection file: transport, ip, five ports, key and scheme.
 public struct ConnectionInfo: Sendable, Equatable {
+    /// `tcp` or `ipc` (field `transport`, default `tcp`).
     public var transport: String
+    /// The address to bind: an IP for tcp, a file path prefix for ipc (default `127.0.0.1`).
     public var ip: String
+    /// The shell ROUTER port (`shell_port`): execute, complete, inspect requests.
     public var shellPort: Int
+    /// The iopub PUB port (`iopub_port`): status, streams, display data.
     public var iopubPort: Int
+    /// The stdin ROUTER port (`stdin_port`): `input_request`/`input_reply`.
     public var stdinPort: Int
+    /// The control ROUTER port (`control_port`): shutdown and interrupt requests.
     public var controlPort: Int
+    /// The heartbeat REP port (`hb_port`), which echoes pings.
     public var hbPort: Int
+    /// The HMAC key for signing messages; empty disables signing.
     public var key: String
+    /// The signing scheme; only `hmac-sha256` is accepted (when `key` is non-empty).
     public var signatureScheme: String
 
     /// Parses a connection file's JSON; names the missing or ill-typed field.
@@ -59,6 +68,8 @@ public struct ConnectionInfo: Sendable, Equatable {
 
 /// A connection file that cannot be used; the message names the problem.
 public struct ConnectionError: Error, CustomStringConvertible {
+    /// What is wrong, naming the file, field or value.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }

@@ -8,6 +8,7 @@ import Synchronization
 public final class KernelLog: Sendable {
     private let descriptor = Atomic<Int32>(2)
 
+    /// Creates a log that writes to descriptor 2 until `redirect(to:)`.
     public init() {}
 
     /// Sends further lines to `fd`.

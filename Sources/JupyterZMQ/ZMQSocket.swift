@@ -6,6 +6,7 @@ import Glibc
 
 /// A ZeroMQ failure, with the call and libzmq's message.
 public struct ZMQError: Error, CustomStringConvertible {
+    /// The failing call and libzmq's `zmq_strerror` text, e.g. `bind tcp://127.0.0.1:5555: Address already in use`.
     public let description: String
     init(_ call: String) { description = "\(call): \(String(cString: zmq_strerror(zmq_errno())))" }
 }

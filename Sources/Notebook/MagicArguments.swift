@@ -1,9 +1,13 @@
 /// The arguments of one invocation, checked against the magic's spec: unknown keys,
 /// missing positionals and ill-typed values are usage errors that name the problem.
 public struct MagicArguments: Sendable {
+    /// The spec the arguments were checked against; supplies option defaults.
     public let spec: MagicSpec
+    /// The positional words, validated against the spec's positionals.
     public let words: [String]
+    /// The `key=value` options as written (no defaults filled in; `string(_:)` adds them).
     public let values: [String: String]
+    /// The body of a `%%name` cell magic; nil for a line magic.
     public let body: String?
 
     /// Validates an invocation against `spec`.

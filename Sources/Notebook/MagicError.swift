@@ -12,6 +12,7 @@ public enum MagicError: Error, Equatable, CustomStringConvertible {
     /// The request is well-formed but cannot be carried out (missing object, bad value).
     case failed(magic: String, message: String)
 
+    /// The message shown as the error's value: what is wrong, a hint and, for usage errors, the usage line.
     public var description: String {
         switch self {
         case .syntax(let message): return message

@@ -3,12 +3,19 @@
 public struct MagicSpec: Sendable {
     /// The kind of value an option or positional takes; drives parsing and completion.
     public enum ValueKind: Sendable, Equatable {
+        /// An integer, with inclusive bounds (nil: unbounded).
         case int(min: Int?, max: Int?)
+        /// A finite number, with inclusive bounds (nil: unbounded).
         case double(min: Double?, max: Double?)
+        /// `true` or `false`.
         case bool
+        /// Any non-empty text.
         case string
+        /// Comma-separated items (`a,b,c`); empty items are dropped when read.
         case list
+        /// One of the listed values; a misspelling gets a suggestion.
         case choice([String])
+        /// A file system path.
         case path
         /// The name of an object in the session.
         case object
@@ -36,11 +43,16 @@ public struct MagicSpec: Sendable {
 
     /// A `key=value` option.
     public struct Option: Sendable {
+        /// The option's key, as written before `=` in `key=value`.
         public var key: String
+        /// The value's kind: validates it and labels it in help (`key=int`).
         public var kind: ValueKind
+        /// The value used when the key is not written, as text; shown as `(default: …)` in help.
         public var defaultValue: String?
+        /// One line of help, shown after the option in `%name?` and `%help NAME`.
         public var help: String
 
+        /// Creates an option; `defaultValue` is the text that `MagicArguments.string` falls back to.
         public init(_ key: String, _ kind: ValueKind, default defaultValue: String? = nil, help: String) {
             self.key = key
             self.kind = kind
@@ -51,12 +63,18 @@ public struct MagicSpec: Sendable {
 
     /// A positional argument (`repeating`: takes all remaining words).
     public struct Positional: Sendable {
+        /// The argument's name, shown upper-cased in the usage line and help (`SECONDS`).
         public var name: String
+        /// The value's kind: validates each word and drives completion.
         public var kind: ValueKind
+        /// Whether the argument may be left out (shown as `[NAME]`).
         public var optional: Bool
+        /// Whether it takes all remaining words (shown as `NAME…`); only meaningful for the last positional.
         public var repeating: Bool
+        /// One line of help, shown in help pages and in the missing-argument error.
         public var help: String
 
+        /// Creates a positional argument.
         public init(_ name: String, _ kind: ValueKind, optional: Bool = false, repeating: Bool = false, help: String) {
             self.name = name
             self.kind = kind
@@ -66,18 +84,24 @@ public struct MagicSpec: Sendable {
         }
     }
 
+    /// The magic's name without `%`, as typed in cells and listed by `%help` and `%lsmagic`.
     public var name: String
+    /// A one-line summary, shown after the name in `%help` and at the top of the help page.
     public var abstract: String
+    /// Positional arguments in the order they are written.
     public var positionals: [Positional]
+    /// The `key=value` options the magic accepts.
     public var options: [Option]
     /// Whether `%%name` with a body is accepted; `bodyHelp` says what the body holds.
     public var bodyHelp: String?
     /// Extra prose for `%name?`.
     public var discussion: String
+    /// Example invocations, listed under `examples:` on the help page.
     public var examples: [String]
     /// Whether keys beyond `options` are accepted (kept as text), as `%set` does for papermill.
     public var acceptsAnyKey: Bool
 
+    /// Creates a spec; everything but the name and abstract is optional.
     public init(name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
                 bodyHelp: String? = nil, discussion: String = "", examples: [String] = [], acceptsAnyKey: Bool = false) {
         self.acceptsAnyKey = acceptsAnyKey

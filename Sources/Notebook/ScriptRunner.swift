@@ -9,8 +9,10 @@ import Jupyter
 /// Cells are separated by `# %%` lines (the percent format of jupytext and VS Code); a file
 /// without such lines is one cell. The run stops at the first failing cell.
 public struct ScriptRunner {
+    /// The script file's path; SVG outputs are written next to it.
     public let path: String
 
+    /// Creates a runner for the script at `path` (read when `run` is called).
     public init(path: String) { self.path = path }
 
     /// The cells of a script's text.

@@ -13,6 +13,7 @@ public protocol SessionObject: AnyObject {
 }
 
 extension SessionObject {
+    /// No vocabulary: the default for objects without words.
     public func vocabularyWords(prefix: String, limit: Int) -> [String] { [] }
 }
 
@@ -22,16 +23,22 @@ extension SessionObject {
 public final class Session {
     /// A stored object with the invocation that made it.
     public struct Entry {
+        /// The stored object.
         public var object: SessionObject
+        /// The invocation that made it (provenance), shown in the `made by` column of `%who`.
         public var madeBy: String
+        /// The execution count of the cell that made it, shown in the `cell` column of `%who`.
         public var cell: Int
     }
 
+    /// Stored objects by name; `order` gives their creation order.
     public private(set) var objects: [String: Entry] = [:]
     /// Names in creation order (re-creating a name moves it to the end).
     public private(set) var order: [String] = []
+    /// The session's settings, changed by `%set`.
     public var settings = Settings()
 
+    /// Creates an empty session with default settings.
     public init() {}
 
     /// Stores `object` as `name`, replacing any previous object of that name.

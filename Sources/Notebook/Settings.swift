@@ -11,6 +11,7 @@ public struct Settings: Sendable {
     /// Keys with their own meaning and validation.
     public static let knownKeys = ["seed", "threads"]
 
+    /// Default settings (seed 0, no extra keys) with `threads` threads.
     public init(threads: Int = 1) { self.threads = threads }
 
     /// The value of `key` as text, or nil when never set.

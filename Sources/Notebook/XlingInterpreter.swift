@@ -6,11 +6,15 @@ import Jupyter
 /// A cell's value is the value of its last magic; values of earlier magics are shown as
 /// `display_data`. `%name?` anywhere adds the magic's help as a pager payload.
 public final class XlingInterpreter: Interpreter {
+    /// The named objects and settings that live across the cells this interpreter runs.
     public let session: Session
+    /// The xling version, reported as `implementation_version` and language version in `kernel_info_reply`.
     public static let version = "0.1.0"
 
+    /// Creates an interpreter over `session` (a fresh, empty one by default).
     public init(session: Session = Session()) { self.session = session }
 
+    /// The xling `language_info` and banner; see `Interpreter.info`.
     public var info: KernelInfo {
         KernelInfo(
             implementation: "xling", implementationVersion: Self.version,
@@ -19,6 +23,9 @@ public final class XlingInterpreter: Interpreter {
             banner: "xling \(Self.version) — cross-lingual word embeddings in a notebook. %help lists the magics.")
     }
 
+    /// Parses the cell and runs its magics in order; see `Interpreter.execute`.
+    ///
+    /// `MagicError`s are rethrown as `ExecutionError`s; cancellation is checked before each magic.
     public func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
         do {
             let invocations = try MagicParser.parse(code)
@@ -45,16 +52,19 @@ public final class XlingInterpreter: Interpreter {
         }
     }
 
+    /// Runs the expression as a cell; its value, or empty text/plain when it has none.
     public func evaluate(expression: String, context: ExecutionContext) throws -> MimeBundle {
         try execute(expression, context: context).data ?? ["text/plain": ""]
     }
 
+    /// The help bundle of the magic named on the cursor's line; see `Interpreter.inspect`.
     public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
         let line = CursorLine(code: code, cursor: cursor)
         guard let name = line.magicName, let magic = try? MagicRegistry.lookup(name) else { return nil }
         return MagicHelp.bundle(for: magic.spec)
     }
 
+    /// `incomplete` after a trailing `\` or a lone `%%name` line, `invalid` when the parser fails; see `Interpreter.isComplete`.
     public func isComplete(_ code: String) -> CompletenessStatus {
         let trimmed = code.trimmingWhitespace()
         if code.hasSuffix("\\") || code.hasSuffix("\\\n") { return .incomplete(indent: "") }
@@ -67,6 +77,7 @@ public final class XlingInterpreter: Interpreter {
         }
     }
 
+    /// Completes magic names, keys and values with `MagicCompleter`; see `Interpreter.complete`.
     public func complete(_ code: String, cursor: Int) -> Completion {
         MagicCompleter(session: session).complete(code, cursor: cursor)
     }

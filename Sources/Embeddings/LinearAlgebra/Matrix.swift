@@ -4,8 +4,11 @@ import COpenBLAS
 ///
 /// Invariant: `storage.count == rows * cols`.
 public struct Matrix: Sendable, Equatable {
+    /// The number of rows (m).
     public let rows: Int
+    /// The number of columns (n); the stride between rows of `storage`.
     public let cols: Int
+    /// The elements in row-major order; `count` must stay `rows * cols`.
     public var storage: [Float]
 
     /// A `rows × cols` matrix filled with `value`.
@@ -59,6 +62,8 @@ public struct Matrix: Sendable, Equatable {
 
 /// Matrix shapes that do not fit together; the message names both shapes.
 public struct ShapeError: Error, Equatable, CustomStringConvertible {
+    /// What does not fit, e.g. `cannot multiply 2×3 by 4×5`.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }

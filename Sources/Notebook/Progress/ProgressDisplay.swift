@@ -13,14 +13,22 @@ import Jupyter
 ///
 /// The HTML root carries `class="xling-progress"` and `data-state="running|done|interrupted"`.
 public final class ProgressDisplay {
+    /// Where the work stands; the raw value is the HTML root's `data-state`.
     public enum State: String, Sendable { case running, done, interrupted }
 
+    /// The `transient.display_id` that updates replace in place (`xling-progress-<id>`).
     public let displayID: String
+    /// The number of steps at completion; at least 1.
     public let total: Int
+    /// The name of a step in the text (`steps`, `epochs`, …), also used for the rate (`unit/s`).
     public let unit: String
+    /// The current phase's name, shown first in the text; `advance` may change it.
     public private(set) var phase: String
+    /// The last step reached, clamped to `0...total`.
     public private(set) var step = 0
+    /// The last loss reported by `advance`, or nil when none was.
     public private(set) var loss: Double?
+    /// `running` until `finish` sets `done` or `interrupted`.
     public private(set) var state = State.running
     private let context: ExecutionContext
     private let started: Double
