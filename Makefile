@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 XLING := $(CURDIR)/.build/release/xling
-APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev
+APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 

@@ -17,7 +17,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
-        .target(name: "Embeddings", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS", "CZlib"], exclude: ["README.md"]),
         .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "JupyterZMQ", dependencies: ["Jupyter", "CZeroMQ"], exclude: ["README.md"]),
         .target(name: "Notebook", dependencies: ["Jupyter", "Embeddings"], exclude: ["README.md"]),
