@@ -8,7 +8,7 @@ public struct Vocabulary: Sendable, Equatable {
     private var index: [String: Int]
 
     /// A vocabulary over `words`; a repeated word keeps its first position and later copies
-    /// are reported in `duplicates` (row numbers), so callers can drop their rows.
+    /// are skipped (loaders drop their rows too, so rows and words stay aligned).
     public init(_ words: [String]) {
         self.words = []
         self.words.reserveCapacity(words.count)
