@@ -1,0 +1,41 @@
+import Embeddings
+
+/// A stored embedding space (`%load vectors`, or a space made by a magic).
+final class SpaceObject: SessionObject {
+    /// The space itself.
+    var space: EmbeddingSpace
+    /// Where it came from (a path), for `%who` and error messages.
+    let origin: String
+
+    init(_ space: EmbeddingSpace, origin: String) {
+        self.space = space
+        self.origin = origin
+    }
+
+    var kind: String { "vectors" }
+    var languages: [String] { space.language.map { [$0] } ?? [] }
+    var sizeDescription: String { "\(space.count.formatted) × \(space.dimension)" }
+
+    /// Vocabulary words with `prefix`, in frequency order.
+    func vocabularyWords(prefix: String, limit: Int) -> [String] {
+        var found: [String] = []
+        for word in space.vocabulary.words where word.hasPrefix(prefix) {
+            found.append(word)
+            if found.count >= limit { break }
+        }
+        return found
+    }
+}
+
+extension Int {
+    /// The number with thousands separators (`20,000`), as tables and summaries show counts.
+    var formatted: String {
+        let digits = String(abs(self))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return self < 0 ? "-" + out : out
+    }
+}
