@@ -1,0 +1,19 @@
+/// A mapping that cannot be fitted or inverted as asked (argument problems; shape problems are
+/// `ShapeError`, numerical ones `LinearAlgebraError`).
+public enum MappingError: Error, Equatable, CustomStringConvertible {
+    /// No training pairs were given (or none survived filtering) for `method`.
+    case emptyDictionary(method: String)
+    /// A parameter value outside its domain, e.g. `dim = 0` or a negative regulariser.
+    case invalidParameter(name: String, reason: String)
+    /// `LinearMap.inverse()` cannot invert this map; the text says why.
+    case notInvertible(String)
+
+    /// A one-line message.
+    public var description: String {
+        switch self {
+        case let .emptyDictionary(method): return "\(method): no training pairs"
+        case let .invalidParameter(name, reason): return "invalid \(name): \(reason)"
+        case let .notInvertible(reason): return "map is not invertible: \(reason)"
+        }
+    }
+}
