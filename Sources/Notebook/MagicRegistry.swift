@@ -13,6 +13,13 @@ public enum MagicRegistry {
         SleepMagic.self,
         ClearMagic.self,
         BLASMagic.self,
+        LoadMagic.self,
+        DictCellMagic.self,
+        SaveMagic.self,
+        AlignMagic.self,
+        EvalMagic.self,
+        NeighborsMagic.self,
+        HubnessMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.

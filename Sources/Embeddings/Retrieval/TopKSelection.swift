@@ -1,0 +1,117 @@
+/// Partial top-k selection kernels over rows of a similarity tile (the hot loop of retrieval).
+///
+/// A top-k list is a descending array of at most `k` values (plus indices for rows), filled
+/// so far `filled`; its threshold is the k-th value once full, −∞ before. Candidates are
+/// screened 16 at a time with a SIMD compare against the threshold and only the (rare) lanes
+/// above it are inserted, so a row costs ≈ one vector compare per 16 similarities.
+///
+/// Tie rule: candidates arrive in increasing index order and must be strictly greater than
+/// the threshold to enter; on insertion they go after every value ≥ them. Hence among equal
+/// scores the lower index always ranks first, as with a stable sort on (−score, index).
+/// NaN candidates never enter.
+enum TopKSelection {
+    typealias Lanes = SIMD16<Float>
+    static let width = 16
+
+    /// Inserts (`value`, `index`) into the descending list (`values`, `indices`) of capacity
+    /// `k` holding `filled` entries; the caller has checked it beats the threshold.
+    @inline(__always)
+    static func insert(_ value: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
+                       indices: UnsafeMutablePointer<Int32>, filled: inout Int, k: Int) {
+        var p = filled < k ? filled : k - 1
+        while p > 0 && values[p - 1] < value {
+            values[p] = values[p - 1]
+            indices[p] = indices[p - 1]
+            p -= 1
+        }
+        values[p] = value
+        indices[p] = index
+        if filled < k { filled += 1 }
+    }
+
+    /// Value-only variant of `insert`.
+    @inline(__always)
+    static func insert(_ value: Float, values: UnsafeMutablePointer<Float>, filled: inout Int, k: Int) {
+        var p = filled < k ? filled : k - 1
+        while p > 0 && values[p - 1] < value {
+            values[p] = values[p - 1]
+            p -= 1
+        }
+        values[p] = value
+        if filled < k { filled += 1 }
+    }
+
+    @inline(__always)
+    static func threshold(_ values: UnsafePointer<Float>, filled: Int, k: Int) -> Float {
+        filled >= k ? values[k - 1] : -.infinity
+    }
+
+    /// Offers `row[0 ..< count]` (global indices `indexOffset + j`) to one row's top-k list.
+    @inline(__always)
+    static func scanRow(_ row: UnsafePointer<Float>, count: Int, indexOffset: Int,
+                        values: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>,
+                        filled: inout Int, k: Int) {
+        var thr = threshold(values, filled: filled, k: k)
+        var j = 0
+        while j + width <= count {
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+            if any(v .> Lanes(repeating: thr)) {
+                for l in 0..<width where row[j + l] > thr {
+                    insert(row[j + l], Int32(truncatingIfNeeded: indexOffset + j + l),
+                           values: values, indices: indices, filled: &filled, k: k)
+                    thr = threshold(values, filled: filled, k: k)
+                }
+            }
+            j += width
+        }
+        while j < count {
+            if row[j] > thr {
+                insert(row[j], Int32(truncatingIfNeeded: indexOffset + j),
+                       values: values, indices: indices, filled: &filled, k: k)
+                thr = threshold(values, filled: filled, k: k)
+            }
+            j += 1
+        }
+    }
+
+    /// Offers one tile row both to its row's value-only top-k list (`rowValues`, capacity
+    /// `rowK`; skipped when `rowK == 0`) and, element j, to column `columnStart + j`'s
+    /// value-only list (`columnValues[c * columnK ..]`, thresholds `columnThresholds[c]`,
+    /// fill counts `columnFilled[c]`; skipped when `columnK == 0`).
+    @inline(__always)
+    static func scanRowAndColumns(_ row: UnsafePointer<Float>, count: Int,
+                                  rowValues: UnsafeMutablePointer<Float>, rowFilled: inout Int, rowK: Int,
+                                  columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+                                  columnThresholds: UnsafeMutablePointer<Float>,
+                                  columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
+        var thr: Float = rowK > 0 ? threshold(rowValues, filled: rowFilled, k: rowK) : .infinity
+        let ct = columnThresholds + columnStart
+        @inline(__always) func offer(_ j: Int, _ x: Float) {
+            if x > thr {
+                insert(x, values: rowValues, filled: &rowFilled, k: rowK)
+                thr = threshold(rowValues, filled: rowFilled, k: rowK)
+            }
+            if x > ct[j] {
+                let c = columnStart + j
+                var filled = Int(columnFilled[c])
+                let list = columnValues + c * columnK
+                insert(x, values: list, filled: &filled, k: columnK)
+                columnFilled[c] = Int32(filled)
+                ct[j] = threshold(list, filled: filled, k: columnK)
+            }
+        }
+        var j = 0
+        while j + width <= count {
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+            let t = UnsafeRawPointer(ct + j).loadUnaligned(as: Lanes.self)
+            if any((v .> Lanes(repeating: thr)) .| (v .> t)) {
+                for l in 0..<width { offer(j + l, row[j + l]) }
+            }
+            j += width
+        }
+        while j < count {
+            offer(j, row[j])
+            j += 1
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Embeddings
+import Jupyter
+
+/// `%%dict NAME [format=…]`: a bilingual dictionary written in the cell body.
+struct DictCellMagic: Magic {
+    static let spec = MagicSpec(
+        name: "dict", abstract: "a bilingual dictionary from the cell body (one pair per line)",
+        positionals: [.init("name", .string, help: "the name to store it under")],
+        options: [.init("format", .choice(["tsv", "muse", "at", "auto"]), default: "auto",
+                        help: "tsv (src<TAB>tgt), muse (src tgt), at (tgt @ src), or auto")],
+        bodyHelp: "pairs, one per line, e.g. `house maison`",
+        examples: ["%%dict seed\nhouse maison\ncat chat"])
+
+    let name: String
+    let format: DictionaryFormat
+    let body: String
+
+    init(_ arguments: MagicArguments) throws {
+        name = arguments.words[0]
+        format = DictionaryFormat(rawValue: arguments.string("format") ?? "auto") ?? .auto
+        guard let body = arguments.body else {
+            throw MagicError.usage(magic: "dict", message: "is a cell magic: write `%%dict \(arguments.words[0])` on the first line and the pairs below it", usage: Self.spec.usage)
+        }
+        self.body = body
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        do {
+            let dictionary = try BilingualDictionary.parse(body, format: format, name: "the cell")
+            return Self.store(dictionary, name: name, origin: "cell", session: session, context: context)
+        } catch let error as FormatError {
+            throw MagicError.failed(magic: "dict", message: error.description)
+        }
+    }
+
+    /// Stores a dictionary and returns its summary table.
+    static func store(_ dictionary: BilingualDictionary, name: String, origin: String, session: Session,
+                      context: ExecutionContext) -> MimeBundle {
+        session.store(DictionaryObject(dictionary, origin: origin), as: name,
+                      madeBy: origin == "cell" ? "%%dict \(name)" : "%load dict \(name) path=\(origin)", cell: context.executionCount)
+        let examples = dictionary.pairs.prefix(3).map { "\($0.source) → \($0.target)" }.joined(separator: ", ")
+        return Table(title: "dictionary `\(name)`", columns: ["name", "pairs", "source words", "translations per source word"],
+                     rows: [[.text(name), .int(dictionary.count), .int(dictionary.sources.count),
+                             .double(Double(dictionary.count) / Double(max(1, dictionary.sources.count)))]],
+                     footnote: "e.g. \(examples)").mimeBundle
+    }
+}

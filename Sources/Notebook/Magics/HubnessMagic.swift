@@ -1,0 +1,43 @@
+import Embeddings
+import Jupyter
+
+/// `%hubness M [k=10]`: how unevenly target words are retrieved, NN vs CSLS.
+struct HubnessMagic: Magic {
+    static let spec = MagicSpec(
+        name: "hubness", abstract: "hubness of a mapping's retrieval: k-occurrence skewness, top hubs and orphans, NN vs CSLS",
+        positionals: [.init("mapping", .object, help: "a mapping from %align")],
+        options: [.init("k", .int(min: 1, max: 100), default: "10", help: "the neighbourhood size of the k-occurrence N_k"),
+                  .init("top", .int(min: 1, max: 100), default: "10", help: "how many hubs to list"),
+                  .init("max_rank", .int(min: 1, max: nil), help: "query only the N most frequent source words (default all)")],
+        discussion: "N_k(y) counts the source words that have target y among their k nearest neighbours. A high positive skewness means a few hubs are the neighbours of many words; CSLS (Conneau et al. 2018) is meant to reduce it.",
+        examples: ["%hubness en_fr", "%hubness en_fr k=5 max_rank=5000"])
+
+    let name: String
+    let k: Int
+    let top: Int
+    let maxRank: Int?
+
+    init(_ arguments: MagicArguments) throws {
+        name = arguments.words[0]
+        k = arguments.int("k") ?? 10
+        top = arguments.int("top") ?? 10
+        maxRank = arguments.int("max_rank")
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let mapping = try session.mapping(name, for: "hubness")
+        let mapped = try mapping.mapped()
+        let source = NeighborSearch.unitNormalized(mapped.source.vectors)
+        let target = NeighborSearch.unitNormalized(mapped.target.vectors)
+        let queries = maxRank.map { Array(0..<min($0, source.rows)) }
+        let reports = try Hubness.compare(source: source, target: target, queryRows: queries,
+                                          k: min(k, target.rows), topHubs: top)
+        let rows: [[TableCell]] = reports.map { report in
+            let hubs = report.hubs.map { "\(mapped.target.vocabulary[$0.index]) (\($0.count))" }.joined(separator: ", ")
+            return [.text(report.method.token), .double(report.skewness),
+                    .double(Double(report.orphans) / Double(max(1, target.rows)) * 100), .text(hubs)]
+        }
+        return Table(title: "hubness of `\(name)` (N_\(k) over \((queries?.count ?? source.rows).formatted) source words)",
+                     columns: ["retrieval", "N_k skewness", "targets never retrieved (%)", "top hubs (N_k)"], rows: rows).mimeBundle
+    }
+}

@@ -1,0 +1,78 @@
+import Embeddings
+import Jupyter
+
+/// `%save NAME path=F [format=vec|bin|txt] [side=source|target]`: write vectors, a mapped space
+/// or a mapping matrix, atomically.
+struct SaveMagic: Magic {
+    static let spec = MagicSpec(
+        name: "save", abstract: "write vectors (or a mapping's mapped space, or its matrix) to a file, atomically",
+        positionals: [.init("name", .object, help: "the vectors or mapping to write")],
+        options: [.init("path", .path, help: "the file to write (replaced atomically)"),
+                  .init("format", .choice(["vec", "bin", "txt"]), default: "vec",
+                        help: "vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), numpy.loadtxt-readable"),
+                  .init("side", .choice(["source", "target"]), default: "source",
+                        help: "for a mapping: which side's mapped space or matrix")],
+        examples: ["%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt"])
+
+    let name: String
+    let path: String
+    let format: String
+    let side: String
+
+    init(_ arguments: MagicArguments) throws {
+        name = arguments.words[0]
+        guard let path = arguments.string("path") else {
+            throw MagicError.usage(magic: "save", message: "missing path=FILE", usage: Self.spec.usage)
+        }
+        self.path = path
+        format = arguments.string("format") ?? "vec"
+        side = arguments.string("side") ?? "source"
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let object = try session.object(name, for: "save")
+        var what = ""
+        do {
+            switch object {
+            case let space as SpaceObject:
+                guard format != "txt" else {
+                    throw MagicError.failed(magic: "save", message: "format=txt writes a mapping's matrix; `\(name)` is vectors (use vec or bin)")
+                }
+                try VectorWriter.save(space.space, to: path, format: format == "bin" ? .binary : .text)
+                what = "\(space.space.count.formatted) × \(space.space.dimension) vectors"
+            case let mapping as MappingObject:
+                if format == "txt" {
+                    let map = side == "source" ? mapping.mapping.source : mapping.mapping.target
+                    guard let map else {
+                        throw MagicError.failed(magic: "save", message: "`\(name)` (\(mapping.method)) maps the source side only; the target is unchanged")
+                    }
+                    try AtomicFile.write(Array(Self.matrixText(map).utf8), to: path)
+                    what = "\(map.inputDimension) × \(map.outputDimension) matrix (\(map.method))"
+                } else {
+                    let mapped = try mapping.mapped()
+                    let space = side == "source" ? mapped.source : mapped.target
+                    try VectorWriter.save(space, to: path, format: format == "bin" ? .binary : .text)
+                    what = "\(space.count.formatted) × \(space.dimension) mapped \(side) vectors"
+                }
+            default:
+                throw MagicError.failed(magic: "save", message: "`\(name)` is \(object.kind); %save writes vectors and mappings")
+            }
+        } catch let error as FormatError {
+            throw MagicError.failed(magic: "save", message: error.description)
+        }
+        let size = FileBytes.read(path)?.count ?? 0
+        return ["text/plain": .string("wrote \(what) to \(path) (\(size.formatted) bytes)")]
+    }
+
+    /// A matrix as text: one row per line, values in shortest round-trip form; a `# mean …`
+    /// comment line first when the map subtracts a mean (numpy.loadtxt skips it).
+    static func matrixText(_ map: LinearMap) -> String {
+        var lines: [String] = ["# xling \(map.method): y = (x - mean) · W, W is \(map.inputDimension)×\(map.outputDimension)"]
+        if let mean = map.sourceMean { lines.append("# mean " + mean.map { "\($0)" }.joined(separator: " ")) }
+        let w = map.weights
+        for i in 0..<w.rows {
+            lines.append((0..<w.cols).map { "\(w[i, $0])" }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
