@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Jupyter
+import Testing
+@testable import Notebook
+
+/// %load, %%dict, %align, %eval bli, %neighbors, %hubness and %save on the real fastText
+/// en/fr vectors of the notebooks, through the kernel core and the in-memory transport.
+@Suite(.serialized) struct MappingMagicsTests {
+    let interpreter = XlingInterpreter()
+    let kernel: Kernel
+    let transport = InMemoryTransport(key: "k")
+    let codec = WireCodec(signer: MessageSigner(key: "k"))
+    let headers = HeaderFactory(username: "test")
+    static let data: String = {
+        let file = "\(#filePath)"
+        let root = file.split(separator: "/").dropLast(3).joined(separator: "/")
+        return "/" + root + "/notebooks/data"
+    }()
+
+    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k")) }
+
+    @discardableResult
+    func run(_ code: String) -> (reply: JSON, outputs: [Message]) {
+        transport.reset()
+        kernel.handle(codec.encode(Message(identities: [[7]], header: headers.header("execute_request"),
+                                           content: ["code": .string(code), "allow_stdin": false])), from: .shell, via: transport)
+        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        return (reply, transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(\.message))
+    }
+
+    func result(_ code: String) -> [JSON] {
+        let (reply, outputs) = run(code)
+        #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")")
+        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+    }
+
+    func error(_ code: String) -> String {
+        let (reply, _) = run(code)
+        #expect(reply["status"] == "error", "\(code) should fail")
+        return reply["evalue"]?.stringValue ?? ""
+    }
+
+    func loadAll() {
+        _ = result("""
+            %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
+            %load vectors fr path=\(Self.data)/fasttext-en-fr-756/fr.vec.gz lang=fr
+            %load vectors frr path=\(Self.data)/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr
+            %load dict train path=\(Self.data)/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz
+            %load dict test path=\(Self.data)/muse-en-fr-756/test.at.txt format=at
+            """)
+    }
+
+    func p1(_ rows: [JSON], _ retrieval: String) -> Double {
+        rows.first { $0["retrieval"]?.stringValue == retrieval && $0["OOV convention"] == "muse" }?["P@1"]?.doubleValue ?? -1
+    }
+
+    @Test func rotationIsUndoneByProcrustesAndRefinement() {
+        loadAll()
+        let aligned = result("%eval bli src=en tgt=fr dict=test")
+        let rotated = result("%eval bli src=en tgt=frr dict=test")
+        #expect(p1(aligned, "csls") > 80 && p1(rotated, "nn") < 5)
+        _ = result("%align procrustes src=en tgt=frr dict=train refine=5 as=m")
+        let mapped = result("%eval bli m dict=test retrieval=nn,csls,isf")
+        #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn"))
+        #expect(mapped.count == 9)  // 3 retrievals × 3 OOV conventions
+        let who = result("%who")
+        #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "m"])
+    }
+
+    @Test func neighborsShowBothLanguages() {
+        loadAll()
+        _ = result("%align procrustes src=en tgt=frr dict=train as=m")
+        let rows = result("%neighbors january in=m k=5")
+        #expect(rows.count == 5 && rows.first?["en"] == "february")
+        #expect(rows.contains { $0["fr"] == "janvier" })
+        #expect(error("%neighbors janvary in=m").contains("did you mean `january`"))
+        #expect(error("%neighbors january in=m lang=de").contains("no language `de`"))
+    }
+
+    @Test func hubnessComparesNNAndCSLS() {
+        loadAll()
+        _ = result("%align procrustes src=en tgt=frr dict=train as=m")
+        let rows = result("%hubness m")
+        #expect(rows.map { $0["retrieval"]?.stringValue ?? "" } == ["nn", "csls"])
+        #expect((rows[0]["N_k skewness"]?.doubleValue ?? 0) > (rows[1]["N_k skewness"]?.doubleValue ?? 0))
+    }
+
+    @Test func everyMethodFitsAndSaves() throws {
+        loadAll()
+        for method in ["lstsq dict=train", "svd dict=train threshold=1", "cca dict=train reg=0.01", "identical refine=2"] {
+            _ = result("%align \(method) src=en tgt=frr as=x")
+            #expect(p1(result("%eval bli x dict=test k=1"), "nn") > 5, "\(method)")
+        }
+        let path = "/tmp/xling-save-\(getpid()).txt"
+        defer { unlink(path) }
+        let (reply, _) = run("%save x path=\(path) format=txt")
+        #expect(reply["status"] == "ok")
+        let text = String(decoding: FileBytes.read(path) ?? [], as: UTF8.self)
+        #expect(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 300)
+    }
+
+    @Test func cellDictionaryAndBadInputsKeepTheSession() throws {
+        loadAll()
+        _ = result("%%dict seed\nqwertyuiop azertyuiop\nzyzzyva zyzzyvette")
+        let dir = "/tmp/xling-bad-\(getpid())"
+        mkdir(dir, 0o755)
+        defer { for f in ["header.vec", "ragged.vec", "latin1.vec", "small.vec"] { unlink(dir + "/" + f) }; rmdir(dir) }
+        func write(_ name: String, _ bytes: [UInt8]) { _ = try? AtomicFile.write(bytes, to: dir + "/" + name) }
+        write("header.vec", Array("the 0.1 0.2\ncat 0.3 0.4\n".utf8))
+        write("ragged.vec", Array("2 3\nthe 0.1 0.2 0.3\ncat 0.3 0.4\n".utf8))
+        write("latin1.vec", Array("1 2\ncaf".utf8) + [0xE9] + Array(" 0.1 0.2\n".utf8))
+        write("small.vec", Array("2 2\nhouse 0.1 0.2\ncat 0.3 0.4\n".utf8))
+        #expect(error("%load vectors x path=\(dir)/missing.vec").contains("missing.vec"))
+        #expect(error("%load vectors x path=\(dir)/header.vec").contains("header"))
+        #expect(error("%load vectors x path=\(dir)/ragged.vec").contains("line 3"))
+        #expect(error("%load vectors x path=\(dir)/latin1.vec").contains("UTF-8"))
+        _ = result("%load vectors small path=\(dir)/small.vec lang=xx")
+        #expect(error("%align procrustes src=en tgt=small dict=seed").contains("dimension mismatch"))
+        #expect(error("%%dict empty\n").contains("no pairs"))
+        #expect(error("%align procrustes src=en tgt=frr dict=seed").contains("no training pair"))
+        #expect(error("%align procrustes src=en tgt=nothing dict=train").contains("no object named `nothing`"))
+        #expect(error("%align procrustes src=en tgt=frr").contains("needs a training dictionary"))
+        #expect(error("%eval bli src=en tgt=small dict=seed").contains("dimension"))
+        #expect(error("%load dict d path=\(dir)/small.vec format=vec").contains("not a dict format"))
+        let names = result("%who").map { $0["name"]?.stringValue ?? "" }
+        #expect(names == ["en", "fr", "frr", "train", "test", "seed", "small"])
+    }
+
+    @Test func completionOffersObjectsAndVocabulary() {
+        loadAll()
+        _ = result("%align procrustes src=en tgt=frr dict=train as=m")
+        transport.reset()
+        let code = "%neighbors janu"
+        kernel.handle(codec.encode(Message(header: headers.header("complete_request"),
+                                           content: ["code": .string(code), "cursor_pos": .int(code.count)])), from: .shell, via: transport)
+        let matches = transport.sent.first { $0.message.msgType == "complete_reply" }?.message.content["matches"]
+        #expect(matches?.arrayValue?.contains("january") == true)
+    }
+}
