@@ -50,7 +50,7 @@ swift-test: deps
 	swift test
 
 python-test: kernelspec browser-deps
-	cd Tests && $(PY) -m pytest -q -p no:cacheprovider conformance python
+	cd Tests && $(PY) -m pytest -q -p no:cacheprovider conformance python reference
 
 notebooks: kernelspec
 	$(PY) Tests/python/execute_notebooks.py notebooks/*.ipynb
@@ -68,7 +68,9 @@ lab: kernelspec
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$( [ $$(id -u) -eq 0 ] && echo --allow-root )
 
 bench: kernelspec
+	swift build -c release --product xling-bench
 	$(PY) Tests/bench/kernel_bench.py
+	$(PY) Tests/bench/engine_bench.py
 
 clean:
 	rm -rf .build $(VENV)

@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "xling", targets: ["xling"]),
+        .executable(name: "xling-bench", targets: ["XlingBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -26,6 +27,7 @@ let package = Package(
             "Notebook", "JupyterZMQ", "Embeddings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
+        .executableTarget(name: "XlingBench", dependencies: ["Embeddings"], exclude: ["README.md"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
         .testTarget(name: "JupyterTests", dependencies: ["Jupyter"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Jupyter"],
