@@ -13,13 +13,17 @@ public final class Kernel: @unchecked Sendable {
     /// The language front end that runs cells; called on the shell thread only.
     public let interpreter: Interpreter
     private let log: @Sendable (String) -> Void
+    /// Where this kernel's interrupts come from (`interrupt_request` raises it).
+    public let interrupts: InterruptSource
     /// The number the next stored cell gets shown with minus one (IPython's `execution_count`).
     public private(set) var executionCount = 0
     /// The cells run with `store_history`, for `history_request`; changed on the shell thread only.
     public private(set) var history = History()
 
     /// Creates a kernel core. `log` receives one line per dropped or malformed message.
-    public init(interpreter: Interpreter, signer: MessageSigner, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(interpreter: Interpreter, signer: MessageSigner, interrupts: InterruptSource = Interrupts.process,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.interrupts = interrupts
         self.codec = WireCodec(signer: signer)
         self.headers = HeaderFactory()
         self.interpreter = interpreter
@@ -62,7 +66,7 @@ public final class Kernel: @unchecked Sendable {
             replier.reply(["status": "ok", "restart": .bool(restart)])
             return .shutdown(restart: restart)
         case ("interrupt_request", _):
-            Interrupts.raise()
+            interrupts.raise()
             replier.reply(["status": "ok"])
         case ("execute_request", .shell):
             return execute(request, replier)

@@ -42,6 +42,7 @@ struct Replier {
     /// An execution context whose outputs are parented to this request.
     func context(executionCount: Int, silent: Bool, allowStdin: Bool) -> ExecutionContext {
         ExecutionContext(executionCount: executionCount, silent: silent, allowStdin: allowStdin,
+                         cancellation: CancellationToken(source: kernel.interrupts),
                          publish: { type, content, metadata in publish(type, content, metadata: metadata) },
                          readInput: { prompt, password in try readInput(prompt: prompt, password: password) })
     }
@@ -50,7 +51,7 @@ struct Replier {
     /// shares between its shell and stdin sockets) and waits for the matching `input_reply`.
     func readInput(prompt: String, password: Bool) throws -> String {
         flushCapturedOutput()
-        let cancellation = CancellationToken()
+        let cancellation = CancellationToken(source: kernel.interrupts)
         transport.send(kernel.codec.encode(message("input_request", ["prompt": .string(prompt), "password": .bool(password)],
                                                    identities: request.identities)), on: .stdin)
         while true {

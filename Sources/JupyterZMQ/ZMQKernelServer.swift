@@ -120,7 +120,7 @@ public final class ZMQKernelServer: @unchecked Sendable {
     /// even if that cell ignores the interrupt.
     private func beginShutdown() {
         stopping.store(true, ordering: .releasing)
-        Interrupts.raise()
+        kernel.interrupts.raise()
         let log = self.log
         KernelThread(name: "xling-exit") { [self] in
             for _ in 0..<30 {

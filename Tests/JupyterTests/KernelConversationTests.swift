@@ -3,6 +3,9 @@ import Testing
 
 /// A minimal language for protocol tests: `print X`, `fail`, `ask`, `show`, `value X`.
 final class ScriptedInterpreter: Interpreter {
+    let interrupts: InterruptSource
+    init(interrupts: InterruptSource) { self.interrupts = interrupts }
+
     var info: KernelInfo {
         KernelInfo(implementation: "scripted", implementationVersion: "1", languageInfo: ["name": "scripted"], banner: "b")
     }
@@ -10,7 +13,7 @@ final class ScriptedInterpreter: Interpreter {
     func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
         if code.hasPrefix("print ") { context.stream(String(code.dropFirst(6)) + "\n") }
         if code == "fail" { throw ExecutionError(name: "Boom", value: "it failed") }
-        if code == "interrupt" { Interrupts.raise(); try context.cancellation.check() }
+        if code == "interrupt" { interrupts.raise(); try context.cancellation.check() }
         if code == "ask" { return ExecutionResult(data: ["text/plain": .string(try context.input(prompt: "name? "))]) }
         if code == "show" {
             context.display(["text/plain": "1"], displayID: "d1")
@@ -39,7 +42,12 @@ struct TestClient {
 }
 
 @Suite(.serialized) struct KernelConversationTests {
-    let kernel = Kernel(interpreter: ScriptedInterpreter(), signer: MessageSigner(key: "test-key"))
+    let kernel: Kernel
+    init() {
+        let interrupts = InterruptSource()
+        kernel = Kernel(interpreter: ScriptedInterpreter(interrupts: interrupts), signer: MessageSigner(key: "test-key"),
+                        interrupts: interrupts)
+    }
     let transport = InMemoryTransport(key: "test-key")
     let client = TestClient()
 

@@ -10,7 +10,7 @@ import Testing
     let codec = WireCodec(signer: MessageSigner(key: "k"))
     let headers = HeaderFactory(username: "test")
 
-    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k")) }
+    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k"), interrupts: InterruptSource()) }
 
     @discardableResult
     func run(_ code: String, allowStdin: Bool = true, stdin: [String] = []) -> (reply: JSON, outputs: [Message]) {
@@ -135,7 +135,8 @@ import Testing
     }
 
     @Test func sleepIsInterruptible() {
-        let interrupter = Thread { usleep(150_000); Interrupts.raise() }
+        let interrupts = kernel.interrupts
+        let interrupter = Thread { usleep(150_000); interrupts.raise() }
         interrupter.start()
         let start = ProgressDisplay.now()
         let (reply, outputs) = run("%sleep 5")

@@ -19,7 +19,7 @@ import Testing
         return "/" + root + "/notebooks/data"
     }()
 
-    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k")) }
+    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k"), interrupts: InterruptSource()) }
 
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) {
