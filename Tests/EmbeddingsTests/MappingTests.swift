@@ -153,8 +153,11 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
         #expect(mapping.singularValues.count == 3)
         #expect(throws: MappingError.self) { try CCA.fit(x: x, y: y, dim: 7) }
         #expect(throws: MappingError.self) { try CCA.fit(x: x, y: y, epsilon: -1) }
-        // Deterministic: refitting gives the identical maps.
-        #expect(try CCA.fit(x: x, y: y, dim: 3) == mapping)
+        // Reproducible: refitting gives the same maps (to rounding: OpenBLAS may split the sums
+        // over a different number of threads between two calls).
+        let again = try CCA.fit(x: x, y: y, dim: 3)
+        #expect(try again.source.weights.maxAbsoluteDifference(mapping.source.weights) < 1e-4)
+        #expect(zip(again.singularValues, mapping.singularValues).allSatisfy { abs($0 - $1) < 1e-5 })
         // With fewer pairs than dimensions, ε keeps the covariances invertible; ε = 0 fails.
         let few = randomMatrix(4, 6, seed: 50), fewY = randomMatrix(4, 6, seed: 51)
         #expect(try CCA.fit(x: few, y: fewY, epsilon: 1e-3).singularValues.count == 6)
