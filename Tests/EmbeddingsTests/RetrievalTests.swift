@@ -263,6 +263,141 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         #expect(RetrievalMethod.nn.token == "nn")
     }
 
+    // MARK: - Single-sweep CSLS via candidates
+
+    static func expectSameNeighbors(_ a: NeighborSearch.Neighbors, _ b: NeighborSearch.Neighbors,
+                                    _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(a.queryCount == b.queryCount && a.k == b.k, "\(label)", sourceLocation: sourceLocation)
+        #expect(a.indices == b.indices, "\(label)", sourceLocation: sourceLocation)
+        #expect(a.scores.count == b.scores.count
+                && zip(a.scores, b.scores).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-6 },
+                "\(label)", sourceLocation: sourceLocation)
+    }
+
+    @Test func cslsCandidatePathEqualsTwoPassPath() throws {
+        // (source rows, target rows, d, k, M, kc)
+        let cases: [(Int, Int, Int, Int, Int, Int)] = [
+            (200, 150, 16, 1, 32, 10), (300, 257, 8, 5, 8, 10), (120, 40, 10, 3, 64, 10),
+            (120, 40, 10, 3, 40, 5), (100, 90, 12, 10, 4, 10), (150, 130, 6, 2, 2, 3), (60, 70, 5, 1, 1, 1),
+        ]
+        for (c, (nS, nT, d, k, m, kc)) in cases.enumerated() {
+            let s = RetrievalData.unitMatrix(rows: nS, cols: d, seed: UInt64(100 + c))
+            let t = RetrievalData.unitMatrix(rows: nT, cols: d, seed: UInt64(200 + c))
+            for (b, (rows, columns, threads)) in [(1024, 512, 2), (7, 33, 1), (16, 16, 2)].enumerated() {
+                let old = NeighborSearch(blockRows: rows, blockColumns: columns, threads: threads, cslsCandidates: 0)
+                let new = NeighborSearch(blockRows: rows, blockColumns: columns, threads: threads, cslsCandidates: m)
+                let label = "case \(c) config \(b)"
+                Self.expectSameNeighbors(try new.search(source: s, target: t, k: k, method: .csls(k: kc)),
+                                         try old.search(source: s, target: t, k: k, method: .csls(k: kc)), label)
+                // Query subsets (with a repeated row) and precomputed statistics.
+                let subset = [nS - 1, 0, 3, 3, nS / 2]
+                Self.expectSameNeighbors(try new.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                                         try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                                         label + " subset")
+                let stats = try CSLSStatistics.compute(source: s, target: t, k: kc, using: new)
+                #expect((stats.candidates != nil) == (m > 0), "\(label)")
+                #expect(stats == (try CSLSStatistics.compute(source: s, target: t, k: kc, using: old)), "\(label)")
+                Self.expectSameNeighbors(try new.search(source: s, target: t, queryRows: subset, k: k,
+                                                        method: .csls(k: kc), statistics: stats),
+                                         try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                                         label + " subset, statistics")
+                Self.expectSameNeighbors(try new.search(source: s, target: t, k: k, method: .csls(k: kc), statistics: stats),
+                                         try old.search(source: s, target: t, k: k, method: .csls(k: kc)),
+                                         label + " statistics")
+            }
+            // The exact reference agrees too.
+            let expected = NaiveRetrieval.search(source: s, target: t, queryRows: nil, k: k, method: .csls(k: kc))
+            Self.expectSame(try NeighborSearch(cslsCandidates: m).search(source: s, target: t, k: k, method: .csls(k: kc)),
+                            expected, tolerance: 1e-4)
+        }
+    }
+
+    @Test func cslsCandidatesUsedOnlyWhenValid() throws {
+        let s = RetrievalData.unitMatrix(rows: 200, cols: 16, seed: 31)
+        let t = RetrievalData.unitMatrix(rows: 180, cols: 16, seed: 32)
+        let search = NeighborSearch(threads: 2, cslsCandidates: 32)
+        let stats = try CSLSStatistics.compute(source: s, target: t, k: 10, using: search)
+        // Random data: the certificate decides (almost) every query.
+        let certified = try #require(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1,
+                                                                    statistics: stats))
+        #expect(certified.undecided < 20)
+        // M < k: not applicable (the search then takes the two-pass path).
+        #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 33, statistics: stats) == nil)
+        let old = NeighborSearch(threads: 2, cslsCandidates: 0)
+        Self.expectSameNeighbors(try search.search(source: s, target: t, k: 33, method: .csls(k: 10), statistics: stats),
+                                 try old.search(source: s, target: t, k: 33, method: .csls(k: 10)), "M < k")
+        // Statistics of other spaces with the same shape: candidates are not trusted.
+        let other = RetrievalData.unitMatrix(rows: 200, cols: 16, seed: 33)
+        #expect(search.searchCSLSByCandidates(source: other, target: t, queryRows: nil, k: 1, statistics: stats) == nil)
+        // Candidates recorded for a subset cannot serve other rows.
+        let partial = CSLSStatistics.compute(source: s, target: t, k: 10, using: search, candidates: 32,
+                                             candidateRows: [4, 9, 4])
+        #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: [9, 4], k: 2, statistics: partial) != nil)
+        #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: [9, 5], k: 2, statistics: partial) == nil)
+        Self.expectSameNeighbors(try search.search(source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10),
+                                                   statistics: partial),
+                                 try old.search(source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10)),
+                                 "partial candidates")
+    }
+
+    @Test func cslsCandidateFallbacksAreExact() throws {
+        // Small-integer vectors in 3-d: exact dot products, masses of ties, so the certificate
+        // often fails (k-th candidate score ≤ bound) and the exact path must take over.
+        let s = RetrievalData.integerMatrix(rows: 90, cols: 3, seed: 41)
+        let t = RetrievalData.integerMatrix(rows: 80, cols: 3, seed: 42)
+        for (k, m, kc) in [(1, 1, 1), (1, 2, 3), (2, 3, 10), (4, 8, 5), (5, 80, 10), (3, 100, 4)] {
+            let search = NeighborSearch(blockRows: 16, blockColumns: 24, threads: 2, cslsCandidates: m)
+            let stats = try CSLSStatistics.compute(source: s, target: t, k: kc, using: search)
+            let (found, undecided) = try #require(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil,
+                                                                               k: k, statistics: stats))
+            if m < 80 { #expect(undecided > 0, "k=\(k) M=\(m)") } else { #expect(undecided == 0, "k=\(k) M=\(m)") }
+            let expected = NaiveRetrieval.search(source: s, target: t, queryRows: nil, k: k, method: .csls(k: kc))
+            Self.expectSame(found, expected)
+            let old = NeighborSearch(blockRows: 16, blockColumns: 24, threads: 2, cslsCandidates: 0)
+            Self.expectSameNeighbors(found, try old.search(source: s, target: t, k: k, method: .csls(k: kc)), "k=\(k) M=\(m)")
+            let rows = [89, 0, 7, 7, 44]
+            Self.expectSame(try search.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)),
+                            NaiveRetrieval.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)))
+        }
+    }
+
+    /// Fallback rates and timings of the candidate path for several M on 50k × 300 data; runs
+    /// only with XLING_BENCH_CSLS_M=1 (release build recommended). Uses the engine bench's
+    /// cached inputs (XLING_BENCH_X / XLING_BENCH_Y, XLF32MAT files) when given.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["XLING_BENCH_CSLS_M"] == "1"))
+    func cslsCandidateBenchmark() throws {
+        let env = ProcessInfo.processInfo.environment
+        func load(_ path: String?, seed: UInt64) throws -> Matrix {
+            guard let path, let data = FileManager.default.contents(atPath: path) else {
+                let n = Int(env["XLING_BENCH_N"] ?? "") ?? 50_000
+                return RetrievalData.unitMatrix(rows: n, cols: 300, seed: seed)
+            }
+            let header = data.prefix(24)
+            let rows = header.dropFirst(8).prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+            let cols = header.dropFirst(16).prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+            let values = data.dropFirst(24).withUnsafeBytes { Array($0.bindMemory(to: Float.self).prefix(rows * cols)) }
+            return try Matrix(rows: rows, cols: cols, values: values)
+        }
+        let s = try load(env["XLING_BENCH_X"], seed: 21)
+        let t = try load(env["XLING_BENCH_Y"], seed: 22)
+        let ms = (env["XLING_BENCH_MS"] ?? "32,64,128").split(separator: ",").compactMap { Int($0) }
+        for m in ms {
+            let search = NeighborSearch(cslsCandidates: m)
+            var start = GEMMBenchmark.monotonicSeconds()
+            let stats = try CSLSStatistics.compute(source: s, target: t, k: 10, using: search)
+            let statsSeconds = GEMMBenchmark.monotonicSeconds() - start
+            start = GEMMBenchmark.monotonicSeconds()
+            // M = 0: the two-pass path (second sweep over every query).
+            let result = m > 0 ? search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1, statistics: stats)
+                : (try search.search(source: s, target: t, k: 1, method: .csls(k: 10), statistics: stats), s.rows)
+            let topSeconds = GEMMBenchmark.monotonicSeconds() - start
+            let undecided = result?.undecided ?? -1
+            print(String(format: "CSLS-M-BENCH n=%d M=%d: stats+candidates %.2fs, rank+fallback %.2fs, total %.2fs, fallbacks %d (%.3f%%)",
+                         s.rows, m, statsSeconds, topSeconds, statsSeconds + topSeconds, undecided,
+                         100 * Double(undecided) / Double(max(1, s.rows))))
+        }
+    }
+
     /// 50k × 300 CSLS timing; runs only with XLING_BENCH_CSLS=1 (release build recommended:
     /// `XLING_BENCH_CSLS=1 swift test -c release -Xswiftc -enable-testing --filter cslsBenchmark`).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["XLING_BENCH_CSLS"] == "1"))

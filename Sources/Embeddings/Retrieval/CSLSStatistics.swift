@@ -24,6 +24,11 @@ public struct CSLSStatistics: Sendable, Equatable {
     public var rT: [Float]
     /// r_S(y) for every target row y (count = target rows).
     public var rS: [Float]
+    /// Each source row's top-M cosine candidates, recorded in the same pass when the
+    /// computing `NeighborSearch` has `cslsCandidates > 0` (nil otherwise). They let
+    /// `NeighborSearch.search` rank CSLS without a second GEMM sweep (see `CSLSCandidates`).
+    /// Not part of equality.
+    var candidates: CSLSCandidates?
 
     /// Statistics over given values (e.g. computed elsewhere); no checks beyond `k ≥ 1`.
     public init(k: Int, rT: [Float], rS: [Float]) {
@@ -32,7 +37,17 @@ public struct CSLSStatistics: Sendable, Equatable {
         self.rS = rS
     }
 
+    /// Equal when `k`, `rT` and `rS` are equal (recorded candidates are a cache and ignored).
+    public static func == (a: CSLSStatistics, b: CSLSStatistics) -> Bool {
+        a.k == b.k && a.rT == b.rT && a.rS == b.rS
+    }
+
     /// Computes r_T for every source row and r_S for every target row.
+    ///
+    /// When `search.cslsCandidates` (M) is positive, the same pass also records every source
+    /// row's top-max(M, k) cosines with their target indices (O(nS × M) memory), which a later
+    /// `search.search(…, method: .csls, statistics:)` with k ≤ M uses instead of a second
+    /// sweep.
     ///
     /// - Parameters:
     ///   - source: mapped source vectors, `nS × d`, rows unit-normalised by the caller.
@@ -44,9 +59,20 @@ public struct CSLSStatistics: Sendable, Equatable {
                                using search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> CSLSStatistics {
         try NeighborSearch.checkDimensions(source, target)
         guard k >= 1 else { throw ShapeError("CSLS needs k ≥ 1, got \(k)") }
+        return compute(source: source, target: target, k: k, using: search,
+                       candidates: search.cslsCandidates, candidateRows: nil)
+    }
+
+    /// `compute` with explicit candidate recording: `candidates` = M (0 = none), for the
+    /// source rows `candidateRows` (nil = all). Checks done by the caller.
+    static func compute(source: Matrix, target: Matrix, k: Int, using search: NeighborSearch,
+                        candidates: Int, candidateRows: [Int]?) -> CSLSStatistics {
         let result = SimilarityStatistics.run(queries: source, targets: target,
-                                              rowK: k, columnK: k, beta: nil, search: search)
-        return CSLSStatistics(k: k, rT: result.rowMeans, rS: result.columnMeans)
+                                              rowK: k, columnK: k, beta: nil, search: search,
+                                              candidates: candidates, candidateRows: candidateRows)
+        var stats = CSLSStatistics(k: k, rT: result.rowMeans, rS: result.columnMeans)
+        stats.candidates = result.candidates
+        return stats
     }
 
     /// Mean cosine of every row of `queries` to its `k` nearest rows of `targets` (one side of
@@ -70,30 +96,64 @@ enum SimilarityStatistics {
         var rowMeans: [Float]
         var columnMeans: [Float]
         var columnLogSumExp: [Float]
+        var candidates: CSLSCandidates?
     }
 
+    /// - Parameters:
+    ///   - candidates: when positive (M), also record the top-max(M, rowK) values with their
+    ///     column indices (clamped to the column count) of the rows `candidateRows` (nil = all).
     static func run(queries: Matrix, targets: Matrix, rowK: Int, columnK: Int, beta: Float?,
-                    search: NeighborSearch) -> Result {
+                    search: NeighborSearch, candidates: Int = 0, candidateRows: [Int]? = nil) -> Result {
         let m = queries.rows, n = targets.rows
         let rowK = min(max(0, rowK), n), columnK = min(max(0, columnK), m)
+        let capacity = candidates > 0 && m > 0 && n > 0 ? min(max(candidates, rowK), n) : 0
         var rowMeans = [Float](repeating: 0, count: rowK > 0 ? m : 0)
+        // Candidate slots: row r's list goes to slot slotOfRow[r] (−1 = none); identity when nil.
+        var slotOfRow: [Int32]? = nil
+        var slotCount = capacity > 0 ? m : 0
+        if capacity > 0, let candidateRows {
+            var slots = [Int32](repeating: -1, count: m)
+            var next: Int32 = 0
+            for r in candidateRows where slots[r] < 0 { slots[r] = next; next += 1 }
+            slotOfRow = slots
+            slotCount = Int(next)
+        }
+        var candValues = [Float](repeating: -.infinity, count: slotCount * capacity)
+        var candIndices = [Int32](repeating: -1, count: slotCount * capacity)
+        var candFilled = [Int32](repeating: 0, count: slotCount)
         var visitors: [StatisticsVisitor] = []
         let sweep = search.sweep
         rowMeans.withUnsafeMutableBufferPointer { rowOut in
-            for _ in 0..<max(1, sweep.threads) {
-                visitors.append(StatisticsVisitor(rowK: rowK, columnK: columnK, beta: beta, targetCount: n,
-                                                  rowBlock: sweep.rowBlock, columnBlock: sweep.columnBlock,
-                                                  rowMeans: rowOut.baseAddress))
-            }
-            queries.storage.withUnsafeBufferPointer { q in
-                targets.storage.withUnsafeBufferPointer { t in
-                    guard let qp = q.baseAddress, let tp = t.baseAddress else { return }
-                    sweep.run(queries: qp, queryCount: m, targets: tp, targetCount: n,
-                              dimension: queries.cols, visitors: visitors)
+          candValues.withUnsafeMutableBufferPointer { cv in
+            candIndices.withUnsafeMutableBufferPointer { ci in
+              candFilled.withUnsafeMutableBufferPointer { cf in
+                (slotOfRow ?? []).withUnsafeBufferPointer { slots in
+                    let output = CandidateOutput(capacity: slotCount > 0 ? capacity : 0,
+                                                 slotOfRow: slotOfRow == nil ? nil : slots.baseAddress,
+                                                 values: cv.baseAddress, indices: ci.baseAddress, filled: cf.baseAddress)
+                    for _ in 0..<max(1, sweep.threads) {
+                        visitors.append(StatisticsVisitor(rowK: rowK, columnK: columnK, beta: beta, targetCount: n,
+                                                          rowBlock: sweep.rowBlock, columnBlock: sweep.columnBlock,
+                                                          rowMeans: rowOut.baseAddress, candidates: output))
+                    }
+                    queries.storage.withUnsafeBufferPointer { q in
+                        targets.storage.withUnsafeBufferPointer { t in
+                            guard let qp = q.baseAddress, let tp = t.baseAddress else { return }
+                            sweep.run(queries: qp, queryCount: m, targets: tp, targetCount: n,
+                                      dimension: queries.cols, visitors: visitors)
+                        }
+                    }
                 }
+              }
             }
+          }
         }
         var result = Result(rowMeans: rowMeans, columnMeans: [], columnLogSumExp: [])
+        if slotCount > 0 {
+            result.candidates = CSLSCandidates(capacity: capacity, targetCount: n, slotOfRow: slotOfRow,
+                                               values: candValues, indices: candIndices, filled: candFilled,
+                                               fingerprint: MatrixPairFingerprint(queries, targets))
+        }
         if columnK > 0 { result.columnMeans = mergeColumnMeans(visitors, count: n, k: columnK) }
         if beta != nil { result.columnLogSumExp = mergeLogSumExp(visitors, count: n) }
         return result
@@ -138,7 +198,12 @@ enum SimilarityStatistics {
 /// column top-k lists over every column, running column log-sum-exp.
 final class StatisticsVisitor: TileVisitor {
     let rowK: Int, columnK: Int, beta: Float?, targetCount: Int
+    /// Candidate recording (capacity 0 = off); rows with a slot keep an indexed list of
+    /// capacity `rowCapacity = max(rowK, candidates.capacity)`.
+    let candidates: CandidateOutput
+    let rowCapacity: Int
     let rowValues: UnsafeMutablePointer<Float>
+    let rowIndices: UnsafeMutablePointer<Int32>
     var rowFilled: [Int]
     let rowMeans: UnsafeMutablePointer<Float>?
     let columnValues: UnsafeMutablePointer<Float>
@@ -149,14 +214,17 @@ final class StatisticsVisitor: TileVisitor {
     let tileMax: UnsafeMutablePointer<Float>
 
     init(rowK: Int, columnK: Int, beta: Float?, targetCount: Int, rowBlock: Int, columnBlock: Int,
-         rowMeans: UnsafeMutablePointer<Float>?) {
+         rowMeans: UnsafeMutablePointer<Float>?, candidates: CandidateOutput = .none) {
         self.rowK = rowK
         self.columnK = columnK
         self.beta = beta
         self.targetCount = targetCount
         self.rowMeans = rowMeans
+        self.candidates = candidates
+        rowCapacity = max(rowK, candidates.capacity)
         let rows = max(1, rowBlock)
-        rowValues = .allocate(capacity: max(1, rows * rowK))
+        rowValues = .allocate(capacity: max(1, rows * rowCapacity))
+        rowIndices = .allocate(capacity: candidates.capacity > 0 ? max(1, rows * rowCapacity) : 1)
         rowFilled = [Int](repeating: 0, count: rows)
         columnValues = .allocate(capacity: max(1, targetCount * columnK))
         columnThresholds = .allocate(capacity: max(1, targetCount))
@@ -173,6 +241,7 @@ final class StatisticsVisitor: TileVisitor {
 
     deinit {
         rowValues.deallocate()
+        rowIndices.deallocate()
         columnValues.deallocate()
         columnThresholds.deallocate()
         columnFilled.deallocate()
@@ -187,14 +256,24 @@ final class StatisticsVisitor: TileVisitor {
 
     func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
                columnStart: Int, columnCount: Int) {
-        if rowK > 0 || columnK > 0 {
+        if rowK > 0 || columnK > 0 || candidates.capacity > 0 {
             rowFilled.withUnsafeMutableBufferPointer { filled in
                 for i in 0..<rowCount {
-                    TopKSelection.scanRowAndColumns(tile + i * columnCount, count: columnCount,
-                                                    rowValues: rowValues + i * rowK, rowFilled: &filled[i], rowK: rowK,
-                                                    columnStart: columnStart, columnValues: columnValues,
-                                                    columnThresholds: columnThresholds,
-                                                    columnFilled: columnFilled, columnK: columnK)
+                    if candidates.slot(ofRow: rowStart + i) >= 0 {
+                        TopKSelection.scanRowAndColumnsIndexed(tile + i * columnCount, count: columnCount,
+                                                               rowValues: rowValues + i * rowCapacity,
+                                                               rowIndices: rowIndices + i * rowCapacity,
+                                                               rowFilled: &filled[i], rowK: rowCapacity,
+                                                               columnStart: columnStart, columnValues: columnValues,
+                                                               columnThresholds: columnThresholds,
+                                                               columnFilled: columnFilled, columnK: columnK)
+                    } else {
+                        TopKSelection.scanRowAndColumns(tile + i * columnCount, count: columnCount,
+                                                        rowValues: rowValues + i * rowCapacity, rowFilled: &filled[i],
+                                                        rowK: rowK, columnStart: columnStart, columnValues: columnValues,
+                                                        columnThresholds: columnThresholds,
+                                                        columnFilled: columnFilled, columnK: columnK)
+                    }
                 }
             }
         }
@@ -233,12 +312,26 @@ final class StatisticsVisitor: TileVisitor {
     }
 
     func endRowBlock(rowStart: Int, rowCount: Int) {
-        guard rowK > 0, let rowMeans else { return }
-        for i in 0..<rowCount {
-            let count = rowFilled[i]
-            var sum = 0.0
-            for l in 0..<count { sum += Double(rowValues[i * rowK + l]) }
-            rowMeans[rowStart + i] = count > 0 ? Float(sum / Double(count)) : 0
+        if rowK > 0, let rowMeans {
+            // The first rowK entries of a (longer) candidate list are exactly the top-rowK list.
+            for i in 0..<rowCount {
+                let count = min(rowFilled[i], rowK)
+                var sum = 0.0
+                for l in 0..<count { sum += Double(rowValues[i * rowCapacity + l]) }
+                rowMeans[rowStart + i] = count > 0 ? Float(sum / Double(count)) : 0
+            }
+        }
+        if candidates.capacity > 0, let values = candidates.values, let indices = candidates.indices,
+           let filled = candidates.filled {
+            let cap = candidates.capacity
+            for i in 0..<rowCount {
+                let slot = candidates.slot(ofRow: rowStart + i)
+                guard slot >= 0 else { continue }
+                let count = min(rowFilled[i], cap)
+                (values + slot * cap).update(from: rowValues + i * rowCapacity, count: count)
+                (indices + slot * cap).update(from: rowIndices + i * rowCapacity, count: count)
+                filled[slot] = Int32(count)
+            }
         }
     }
 }

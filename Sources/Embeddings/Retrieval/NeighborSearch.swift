@@ -26,12 +26,26 @@ public struct NeighborSearch: Sendable {
     /// Worker threads; default the number of online CPUs. With more than one, OpenBLAS is
     /// switched to one thread for the duration of a search and restored afterwards.
     public var threads: Int
+    /// CSLS candidates per query (M; default `defaultCSLSCandidates`, 0 disables). With
+    /// M > 0, CSLS top-k retrieval with k ≤ M makes a single GEMM sweep: the statistics pass
+    /// also records every query's top-M cosines, CSLS is ranked among them, and a certificate
+    /// (see `CSLSCandidates`) proves the result exact; only the queries it cannot certify are
+    /// re-ranked by a second sweep over just those rows. Results are identical to the
+    /// two-pass path. Costs O(queries × M) memory (8 bytes per entry). Statistics computed
+    /// by `CSLSStatistics.compute(using:)` with this setting carry the candidates for reuse.
+    public var cslsCandidates: Int
 
-    /// A search configuration; values below 1 are raised to 1, `threads` nil = online CPUs.
-    public init(blockRows: Int = 1024, blockColumns: Int = 512, threads: Int? = nil) {
+    /// The default `cslsCandidates`.
+    public static let defaultCSLSCandidates = 32
+
+    /// A search configuration; values below 1 are raised to 1 (`cslsCandidates` below 0 to
+    /// 0), `threads` nil = online CPUs.
+    public init(blockRows: Int = 1024, blockColumns: Int = 512, threads: Int? = nil,
+                cslsCandidates: Int = NeighborSearch.defaultCSLSCandidates) {
         self.blockRows = max(1, blockRows)
         self.blockColumns = max(1, blockColumns)
         self.threads = max(1, threads ?? TileSweep.defaultThreads)
+        self.cslsCandidates = max(0, cslsCandidates)
     }
 
     var sweep: TileSweep { TileSweep(rowBlock: blockRows, columnBlock: blockColumns, threads: threads) }
@@ -99,7 +113,9 @@ public struct NeighborSearch: Sendable {
     ///   - k: neighbours per query (clamped to `nT`; ≥ 1).
     ///   - method: NN, CSLS or inverted softmax.
     ///   - statistics: precomputed CSLS statistics for exactly these spaces and the method's
-    ///     k (computed when nil or when its k differs).
+    ///     k (computed when nil or when its k differs). For CSLS with k ≤ `cslsCandidates`,
+    ///     statistics computed here (or by `CSLSStatistics.compute` with candidates) make the
+    ///     retrieval a single sweep; statistics without candidates take the two-pass path.
     /// - Returns: `queryRows.count × k` neighbours (row order = `queryRows`).
     /// - Throws: `ShapeError` for a dimension mismatch, k < 1, a bad row index or bad
     ///   method parameters.
@@ -112,22 +128,31 @@ public struct NeighborSearch: Sendable {
                 throw ShapeError("query row \(r) outside the \(source.rows)-row source")
             }
         }
-        let queries = try queryRows.map { rows throws(ShapeError) in try Self.gather(source, rows: rows) } ?? source
+        var queries: Matrix { get throws(ShapeError) { try queryRows.map { rows throws(ShapeError) in try Self.gather(source, rows: rows) } ?? source } }
         switch method {
         case .nn:
-            return run(queries: queries, target: target, k: k, transform: .none)
+            return run(queries: try queries, target: target, k: k, transform: .none)
         case .csls(let kc):
+            let useCandidates = cslsCandidates > 0 && k <= cslsCandidates
             let stats: CSLSStatistics
             if let statistics, statistics.k == kc, statistics.rT.count == source.rows, statistics.rS.count == target.rows {
                 stats = statistics
             } else {
-                stats = try CSLSStatistics.compute(source: source, target: target, k: kc, using: self)
+                // Candidates only for the query rows (r_S still needs every source row).
+                stats = CSLSStatistics.compute(source: source, target: target, k: kc, using: self,
+                                               candidates: useCandidates ? cslsCandidates : 0,
+                                               candidateRows: queryRows)
+            }
+            if useCandidates,
+               let (found, _) = searchCSLSByCandidates(source: source, target: target, queryRows: queryRows,
+                                                       k: k, statistics: stats) {
+                return found
             }
             let rT = queryRows.map { $0.map { stats.rT[$0] } } ?? stats.rT
-            return run(queries: queries, target: target, k: k, transform: .csls(rT: rT, rS: stats.rS))
+            return run(queries: try queries, target: target, k: k, transform: .csls(rT: rT, rS: stats.rS))
         case .invertedSoftmax(let beta):
             let logZ = try invertedSoftmaxLogNormalizer(source: source, target: target, beta: beta)
-            return run(queries: queries, target: target, k: k, transform: .invertedSoftmax(beta: beta, logZ: logZ))
+            return run(queries: try queries, target: target, k: k, transform: .invertedSoftmax(beta: beta, logZ: logZ))
         }
     }
 
@@ -148,6 +173,18 @@ public struct NeighborSearch: Sendable {
         case .csls(let kc):
             let rS = SimilarityStatistics.run(queries: source, targets: target, rowK: 0, columnK: kc,
                                               beta: nil, search: self).columnMeans
+            if cslsCandidates > 0 && k <= cslsCandidates {
+                // r_T pass records the candidates; ranking needs no further sweep (see CSLSCandidates).
+                let pass = SimilarityStatistics.run(queries: queries, targets: target, rowK: kc, columnK: 0, beta: nil,
+                                                    search: self, candidates: cslsCandidates)
+                var stats = CSLSStatistics(k: kc, rT: pass.rowMeans, rS: rS)
+                stats.candidates = pass.candidates
+                if let (found, _) = searchCSLSByCandidates(source: queries, target: target, queryRows: nil, k: k,
+                                                           statistics: stats) {
+                    return found
+                }
+                return run(queries: queries, target: target, k: k, transform: .csls(rT: stats.rT, rS: rS))
+            }
             let rT = try CSLSStatistics.meanTopKSimilarity(queries: queries, targets: target, k: kc, using: self)
             return run(queries: queries, target: target, k: k, transform: .csls(rT: rT, rS: rS))
         case .invertedSoftmax(let beta):

@@ -114,4 +114,48 @@ enum TopKSelection {
             j += 1
         }
     }
+
+    /// Indexed variant of `scanRowAndColumns`: the row's list keeps (value, index) pairs
+    /// (`rowValues` / `rowIndices`, capacity `rowK ≥ 1`; global index `columnStart + j`), as
+    /// needed for CSLS candidate lists. Same tie rule (strict `>` in increasing index order:
+    /// among equal values the lower index is kept). Column lists as in `scanRowAndColumns`.
+    @inline(__always)
+    static func scanRowAndColumnsIndexed(_ row: UnsafePointer<Float>, count: Int,
+                                         rowValues: UnsafeMutablePointer<Float>,
+                                         rowIndices: UnsafeMutablePointer<Int32>,
+                                         rowFilled: inout Int, rowK: Int,
+                                         columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+                                         columnThresholds: UnsafeMutablePointer<Float>,
+                                         columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
+        var thr: Float = threshold(rowValues, filled: rowFilled, k: rowK)
+        let ct = columnThresholds + columnStart
+        @inline(__always) func offer(_ j: Int, _ x: Float) {
+            if x > thr {
+                insert(x, Int32(truncatingIfNeeded: columnStart + j), values: rowValues, indices: rowIndices,
+                       filled: &rowFilled, k: rowK)
+                thr = threshold(rowValues, filled: rowFilled, k: rowK)
+            }
+            if x > ct[j] {
+                let c = columnStart + j
+                var filled = Int(columnFilled[c])
+                let list = columnValues + c * columnK
+                insert(x, values: list, filled: &filled, k: columnK)
+                columnFilled[c] = Int32(filled)
+                ct[j] = threshold(list, filled: filled, k: columnK)
+            }
+        }
+        var j = 0
+        while j + width <= count {
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+            let t = UnsafeRawPointer(ct + j).loadUnaligned(as: Lanes.self)
+            if any((v .> Lanes(repeating: thr)) .| (v .> t)) {
+                for l in 0..<width { offer(j + l, row[j + l]) }
+            }
+            j += width
+        }
+        while j < count {
+            offer(j, row[j])
+            j += 1
+        }
+    }
 }
