@@ -28,7 +28,7 @@ struct DictCellMagic: Magic {
         do {
             let dictionary = try BilingualDictionary.parse(body, format: format, name: "the cell")
             return Self.store(dictionary, name: name, origin: "cell", session: session, context: context)
-        } catch let error as FormatError {
+        } catch {
             throw MagicError.failed(magic: "dict", message: error.description)
         }
     }
