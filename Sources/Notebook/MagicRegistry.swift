@@ -3,7 +3,8 @@ import Jupyter
 /// The one list of magics. Adding a magic = one file in `Magics/` + one line here.
 public enum MagicRegistry {
     /// Every registered magic, in the order `%help` lists them.
-    public static let all: [any Magic.Type] = [
+    /// (An immutable list of metatypes: safe to share across threads.)
+    nonisolated(unsafe) public static let all: [any Magic.Type] = [
         HelpMagic.self,
         LsMagicMagic.self,
         WhoMagic.self,
