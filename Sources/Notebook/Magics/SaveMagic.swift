@@ -39,7 +39,7 @@ struct SaveMagic: Magic {
                     throw MagicError.failed(magic: "save", message: "format=txt writes a mapping's matrix; `\(name)` is vectors (use vec or bin)")
                 }
                 try VectorWriter.save(space.space, to: path, format: format == "bin" ? .binary : .text)
-                what = "\(space.space.count.formatted) × \(space.space.dimension) vectors"
+                what = "\(space.space.count.formatted) × \(space.space.dimension) vectors" + Self.normalizationNote(space.space)
             case let mapping as MappingObject:
                 if format == "txt" {
                     let map = side == "source" ? mapping.mapping.source : mapping.mapping.target
@@ -52,7 +52,7 @@ struct SaveMagic: Magic {
                     let mapped = try mapping.mapped()
                     let space = side == "source" ? mapped.source : mapped.target
                     try VectorWriter.save(space, to: path, format: format == "bin" ? .binary : .text)
-                    what = "\(space.count.formatted) × \(space.dimension) mapped \(side) vectors"
+                    what = "\(space.count.formatted) × \(space.dimension) mapped \(side) vectors" + Self.normalizationNote(space)
                 }
             default:
                 throw MagicError.failed(magic: "save", message: "`\(name)` is \(object.kind); %save writes vectors and mappings")
@@ -62,6 +62,11 @@ struct SaveMagic: Magic {
         }
         let size = FileBytes.read(path)?.count ?? 0
         return ["text/plain": .string("wrote \(what) to \(path) (\(size.formatted) bytes)")]
+    }
+
+    /// What was applied to a space before saving (word2vec files cannot record it).
+    static func normalizationNote(_ space: EmbeddingSpace) -> String {
+        space.normalizations.isEmpty ? "" : ", normalised " + space.normalizations.map(\.rawValue).joined(separator: ",")
     }
 
     /// A matrix as text: one row per line, values in shortest round-trip form; a `# mean …`
