@@ -42,18 +42,7 @@ final class TemporaryDirectory {
         return target
     }
 
-    func read(_ name: String) -> [UInt8] {
-        guard let handle = fopen(file(name), "rb") else { return [] }
-        defer { fclose(handle) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, handle) }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
-    }
+    func read(_ name: String) -> [UInt8] { copyBytes(file(name)) }
 
     /// The names in the directory (without `.` and `..`).
     func names(in directory: String? = nil) -> [String] {

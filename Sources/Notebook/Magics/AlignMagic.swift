@@ -105,7 +105,7 @@ struct AlignMagic: Magic {
             [.text("mean cosine of training pairs after mapping"), .double(fitCosine)],
         ]
         if !final.singularValues.isEmpty, method == "cca" || method == "svd" {
-            let top = final.singularValues.prefix(5).map { String(format3: Double($0)) }.joined(separator: ", ")
+            let top = final.singularValues.prefix(5).map { NumberText.fixed(Double($0), 3) }.joined(separator: ", ")
             rows.append([.text(method == "cca" ? "top canonical correlations" : "top singular values"), .text(top)])
         }
         if refine > 0 { rows.append([.text("refinement"), .text(refinement.summary)]) }
@@ -151,18 +151,5 @@ struct AlignMagic: Magic {
             total += na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : 0
         }
         return total / Double(max(1, pairs.count))
-    }
-}
-
-extension String {
-    /// A number with 3 decimals (`0.873`).
-    init(format3 x: Double) {
-        let scaled = (x * 1000).rounded() / 1000
-        var text = String(scaled)
-        if let dot = text.firstIndex(of: ".") {
-            let decimals = text.distance(from: dot, to: text.endIndex) - 1
-            if decimals < 3 { text += String(repeating: "0", count: 3 - decimals) }
-        }
-        self = text
     }
 }

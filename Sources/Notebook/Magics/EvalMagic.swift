@@ -93,6 +93,6 @@ struct EvalMagic: Magic {
         let coverage = Double(counts.coveredSourceWords) / Double(max(1, counts.sourceWords)) * 100
         return Table(title: "BLI of \(label) on `\(dictName)` (precision in %)",
                      columns: ["retrieval", "OOV convention"] + ks.map { "P@\($0)" } + ["source words counted"], rows: rows,
-                     footnote: "coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(String(format3: coverage))%): muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by all source words, counting uncovered ones as wrong").mimeBundle
+                     footnote: "coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(NumberText.fixed(coverage, 1))%): muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by all source words, counting uncovered ones as wrong").mimeBundle
     }
 }

@@ -26,16 +26,3 @@ final class SpaceObject: SessionObject {
         return found
     }
 }
-
-extension Int {
-    /// The number with thousands separators (`20,000`), as tables and summaries show counts.
-    var formatted: String {
-        let digits = String(abs(self))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return self < 0 ? "-" + out : out
-    }
-}

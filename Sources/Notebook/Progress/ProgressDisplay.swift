@@ -88,15 +88,15 @@ public final class ProgressDisplay {
     /// The current rendering: text/plain and text/html.
     public func bundle() -> MimeBundle {
         let fraction = Double(step) / Double(total)
-        var parts = ["\(phase): \(step)/\(total) \(unit)", "\(Self.format(rate)) \(unit)/s"]
+        var parts = ["\(phase): \(step)/\(total) \(unit)", "\(NumberText.short(rate)) \(unit)/s"]
         switch state {
         case .running:
             let eta = rate > 0 ? Double(total - step) / rate : Double.nan
-            parts.append("ETA " + (eta.isFinite ? Self.format(eta) + " s" : "?"))
-        case .done: parts.append("done in \(Self.format(elapsed)) s")
-        case .interrupted: parts.append("interrupted after \(Self.format(elapsed)) s")
+            parts.append("ETA " + (eta.isFinite ? NumberText.short(eta) + " s" : "?"))
+        case .done: parts.append("done in \(NumberText.short(elapsed)) s")
+        case .interrupted: parts.append("interrupted after \(NumberText.short(elapsed)) s")
         }
-        if let loss { parts.append("loss \(Self.format(loss))") }
+        if let loss { parts.append("loss \(NumberText.short(loss))") }
         let text = parts.joined(separator: " · ")
         let percent = Int((fraction * 100).rounded())
         let html = "<div class=\"xling-progress\" data-state=\"\(state.rawValue)\">"
@@ -109,21 +109,5 @@ public final class ProgressDisplay {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-    }
-
-    /// A number with 3 significant digits, no exponent for ordinary magnitudes.
-    static func format(_ x: Double) -> String {
-        guard x.isFinite else { return "?" }
-        let magnitude = abs(x)
-        let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
-        let scale = pow(10.0, Double(decimals))
-        let rounded = (x * scale).rounded() / scale
-        if decimals == 0 { return String(Int(rounded)) }
-        var s = String(rounded)
-        if let dot = s.firstIndex(of: ".") {
-            let have = s.distance(from: dot, to: s.endIndex) - 1
-            if have < decimals { s += String(repeating: "0", count: decimals - have) }
-        }
-        return s
     }
 }
