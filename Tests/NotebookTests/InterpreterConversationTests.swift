@@ -4,33 +4,16 @@ import Testing
 
 /// The magics, run through the real kernel core and the in-memory transport.
 @Suite(.serialized) struct InterpreterConversationTests {
-    let interpreter = XlingInterpreter()
-    let kernel: Kernel
-    let transport = InMemoryTransport(key: "k")
-    let codec = WireCodec(signer: MessageSigner(key: "k"))
-    let headers = HeaderFactory(username: "test")
-
-    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k"), interrupts: InterruptSource()) }
+    let harness = KernelHarness()
+    var interpreter: XlingInterpreter { harness.interpreter }
+    var kernel: Kernel { harness.kernel }
 
     @discardableResult
     func run(_ code: String, allowStdin: Bool = true, stdin: [String] = []) -> (reply: JSON, outputs: [Message]) {
-        transport.reset()
-        transport.stdinReplies = stdin.map {
-            codec.encode(Message(header: headers.header("input_reply"), content: ["value": .string($0)]))
-        }
-        let frames = codec.encode(Message(identities: [[7]], header: headers.header("execute_request"),
-                                          content: ["code": .string(code), "allow_stdin": .bool(allowStdin)]))
-        kernel.handle(frames, from: .shell, via: transport)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
-        let outputs = transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(\.message)
-        return (reply, outputs)
+        harness.run(code, allowStdin: allowStdin, stdin: stdin)
     }
 
-    func request(_ type: String, _ content: JSON) -> JSON {
-        transport.reset()
-        kernel.handle(codec.encode(Message(identities: [[7]], header: headers.header(type), content: content)), from: .shell, via: transport)
-        return transport.sent.first { $0.message.msgType.hasSuffix("_reply") }?.message.content ?? .null
-    }
+    func request(_ type: String, _ content: JSON) -> JSON { harness.request(type, content) }
 
     @Test func echoWritesStreams() {
         let (reply, outputs) = run("%echo hello, world\n%echo stream=stderr oops")
@@ -120,10 +103,7 @@ import Testing
         #expect(completionMatches("%reset g") == ["gemm"])
     }
 
-    func completionMatches(_ code: String) -> [String] {
-        request("complete_request", ["code": .string(code), "cursor_pos": .int(code.unicodeScalars.count)])["matches"]?
-            .arrayValue?.compactMap(\.stringValue) ?? []
-    }
+    func completionMatches(_ code: String) -> [String] { harness.completions(code) }
 
     @Test func blasShowsChartTableAndFinishedProgress() {
         let (reply, outputs) = run("%blas sizes=32,64 repeat=1")

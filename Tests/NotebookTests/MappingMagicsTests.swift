@@ -8,27 +8,15 @@ import Testing
 /// %load, %%dict, %align, %eval bli, %neighbors, %hubness and %save on the real fastText
 /// en/fr vectors of the notebooks, through the kernel core and the in-memory transport.
 @Suite(.serialized) struct MappingMagicsTests {
-    let interpreter = XlingInterpreter()
-    let kernel: Kernel
-    let transport = InMemoryTransport(key: "k")
-    let codec = WireCodec(signer: MessageSigner(key: "k"))
-    let headers = HeaderFactory(username: "test")
+    let harness = KernelHarness()
     static let data: String = {
         let file = "\(#filePath)"
         let root = file.split(separator: "/").dropLast(3).joined(separator: "/")
         return "/" + root + "/notebooks/data"
     }()
 
-    init() { kernel = Kernel(interpreter: interpreter, signer: MessageSigner(key: "k"), interrupts: InterruptSource()) }
-
     @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) {
-        transport.reset()
-        kernel.handle(codec.encode(Message(identities: [[7]], header: headers.header("execute_request"),
-                                           content: ["code": .string(code), "allow_stdin": false])), from: .shell, via: transport)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
-        return (reply, transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(\.message))
-    }
+    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
     func result(_ code: String) -> [JSON] {
         let (reply, outputs) = run(code)
@@ -131,11 +119,6 @@ import Testing
     @Test func completionOffersObjectsAndVocabulary() {
         loadAll()
         _ = result("%align procrustes src=en tgt=frr dict=train as=m")
-        transport.reset()
-        let code = "%neighbors janu"
-        kernel.handle(codec.encode(Message(header: headers.header("complete_request"),
-                                           content: ["code": .string(code), "cursor_pos": .int(code.count)])), from: .shell, via: transport)
-        let matches = transport.sent.first { $0.message.msgType == "complete_reply" }?.message.content["matches"]
-        #expect(matches?.arrayValue?.contains("january") == true)
+        #expect(harness.completions("%neighbors janu").contains("january"))
     }
 }
