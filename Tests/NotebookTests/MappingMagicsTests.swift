@@ -67,6 +67,16 @@ import Testing
         #expect(error("%neighbors january in=m lang=de").contains("no language `de`"))
     }
 
+    @Test func cslsNeighborsFromEitherSideAreStableAcrossCalls() {
+        loadAll()
+        _ = result("%align procrustes src=en tgt=frr dict=train refine=3 as=m")
+        let first = result("%neighbors war in=m retrieval=csls k=3")
+        #expect(first.first?["fr"] == "guerre" && first.first?["fr CSLS"] != nil)
+        #expect(result("%neighbors war in=m retrieval=csls k=3") == first)  // cached statistics, same answer
+        let reverse = result("%neighbors guerre in=m retrieval=csls k=3")  // a target-side query
+        #expect(reverse.first?["en"] == "war" && reverse.first?["en CSLS"] != nil)
+    }
+
     @Test func hubnessComparesNNAndCSLS() {
         loadAll()
         _ = result("%align procrustes src=en tgt=frr dict=train as=m")

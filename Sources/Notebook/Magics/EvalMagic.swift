@@ -54,14 +54,19 @@ struct EvalMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        // Retrieval needs unit rows; the stored objects keep them, so no copy is normalised here.
         let source: EmbeddingSpace, target: EmbeddingSpace, label: String
         if arguments.words.count > 1 {
             let mapping = try session.mapping(arguments.words[1], for: "eval")
-            (source, target) = try mapping.mapped()
+            let mapped = try mapping.mapped(), unit = try mapping.unitVectors()
+            source = try EmbeddingSpace(vocabulary: mapped.source.vocabulary, vectors: unit.source, language: mapped.source.language)
+            target = try EmbeddingSpace(vocabulary: mapped.target.vocabulary, vectors: unit.target, language: mapped.target.language)
             label = arguments.words[1]
         } else {
-            source = try session.space(arguments.string("src") ?? "", for: "eval").space
-            target = try session.space(arguments.string("tgt") ?? "", for: "eval").space
+            let s = try session.space(arguments.string("src") ?? "", for: "eval")
+            let t = try session.space(arguments.string("tgt") ?? "", for: "eval")
+            source = try EmbeddingSpace(vocabulary: s.space.vocabulary, vectors: s.unitVectors(), language: s.space.language)
+            target = try EmbeddingSpace(vocabulary: t.space.vocabulary, vectors: t.unitVectors(), language: t.space.language)
             label = "\(arguments.string("src") ?? "")→\(arguments.string("tgt") ?? "") (no mapping)"
         }
         let dictName = arguments.string("dict") ?? ""
@@ -69,7 +74,7 @@ struct EvalMagic: Magic {
         let result: BLIEvaluation.Result
         do {
             result = try BLIEvaluation.evaluate(source: source, target: target, dictionary: dictionary.wordPairs,
-                                                methods: methods, ks: ks)
+                                                methods: methods, ks: ks, normalize: false)
         } catch {
             throw MagicError.failed(magic: "eval", message: "\(error.description); map the spaces into one space first (%align)")
         }

@@ -27,8 +27,7 @@ struct HubnessMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let mapping = try session.mapping(name, for: "hubness")
         let mapped = try mapping.mapped()
-        let source = NeighborSearch.unitNormalized(mapped.source.vectors)
-        let target = NeighborSearch.unitNormalized(mapped.target.vectors)
+        let (source, target) = try mapping.unitVectors()
         let queries = maxRank.map { Array(0..<min($0, source.rows)) }
         let reports = try Hubness.compare(source: source, target: target, queryRows: queries,
                                           k: min(k, target.rows), topHubs: top)

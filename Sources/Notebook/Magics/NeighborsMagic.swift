@@ -22,10 +22,14 @@ struct NeighborsMagic: Magic {
         self.arguments = arguments
     }
 
-    /// One language column: its (mapped) space and language code.
+    /// One language column: its (mapped) space, its unit rows, its language code, and for a
+    /// mapping whether it is the source side (CSLS statistics are cached per direction).
     struct Side {
         let language: String
         let space: EmbeddingSpace
+        let unit: Matrix
+        let mapping: MappingObject?
+        let isSource: Bool
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
@@ -45,14 +49,14 @@ struct NeighborsMagic: Magic {
         }
         let k = arguments.int("k") ?? 10
         let csls = arguments.string("retrieval") == "csls"
-        let homeVectors = NeighborSearch.unitNormalized(home.space.vectors)
         var columns: [[(word: String, score: Float)]] = []
         for side in shown {
             let sameLanguage = side.language == home.language
-            let targets = sameLanguage ? homeVectors : NeighborSearch.unitNormalized(side.space.vectors)
-            let method: RetrievalMethod = csls && !sameLanguage ? .csls(k: 10) : .nn
-            let found = try NeighborSearch().search(source: homeVectors, target: targets, queryRows: [row],
-                                                    k: min(k + (sameLanguage ? 1 : 0), targets.rows), method: method)
+            let useCSLS = csls && !sameLanguage
+            let statistics = try useCSLS ? home.mapping?.cslsStatistics(fromSource: home.isSource, k: 10) : nil
+            let found = try NeighborSearch().search(source: home.unit, target: sameLanguage ? home.unit : side.unit,
+                                                    queryRows: [row], k: min(k + (sameLanguage ? 1 : 0), side.unit.rows),
+                                                    method: useCSLS ? .csls(k: 10) : .nn, statistics: statistics)
             let list = found[query: 0].filter { !sameLanguage || $0.index != row }.prefix(k)
             columns.append(list.map { (side.space.vocabulary[$0.index], $0.score) })
         }
@@ -78,13 +82,21 @@ struct NeighborsMagic: Magic {
         switch object {
         case let mapping as MappingObject:
             let mapped: (source: EmbeddingSpace, target: EmbeddingSpace)
-            do { mapped = try mapping.mapped() } catch { throw MagicError.failed(magic: "neighbors", message: "\(error)") }
+            let unit: (source: Matrix, target: Matrix)
+            do {
+                mapped = try mapping.mapped()
+                unit = try mapping.unitVectors()
+            } catch {
+                throw MagicError.failed(magic: "neighbors", message: "\(error)")
+            }
             let sourceLanguage = mapped.source.language ?? mapping.sourceName
             var targetLanguage = mapped.target.language ?? mapping.targetName
             if targetLanguage == sourceLanguage { targetLanguage = mapping.targetName }
-            return [Side(language: sourceLanguage, space: mapped.source), Side(language: targetLanguage, space: mapped.target)]
+            return [Side(language: sourceLanguage, space: mapped.source, unit: unit.source, mapping: mapping, isSource: true),
+                    Side(language: targetLanguage, space: mapped.target, unit: unit.target, mapping: mapping, isSource: false)]
         case let space as SpaceObject:
-            return [Side(language: space.space.language ?? chosen, space: space.space)]
+            return [Side(language: space.space.language ?? chosen, space: space.space, unit: space.unitVectors(),
+                         mapping: nil, isSource: true)]
         default:
             throw MagicError.failed(magic: "neighbors", message: "`\(chosen)` is \(object.kind); give vectors or a mapping")
         }

@@ -13,6 +13,8 @@ final class MappingObject: SessionObject {
     /// Dictionary pairs the final fit used.
     let pairsUsed: Int
     private var mappedCache: (source: EmbeddingSpace, target: EmbeddingSpace)?
+    private var unitCache: (source: Matrix, target: Matrix)?
+    private var cslsCache: [String: CSLSStatistics] = [:]
 
     init(mapping: BilingualMapping, method: String, sourceName: String, targetName: String,
          source: EmbeddingSpace, target: EmbeddingSpace, pairsUsed: Int) {
@@ -32,6 +34,30 @@ final class MappingObject: SessionObject {
         let result = try mapping.apply(source: source, target: target)
         mappedCache = result
         return result
+    }
+
+    /// The mapped spaces' vectors with unit rows, as retrieval needs them. Computed once.
+    func unitVectors() throws -> (source: Matrix, target: Matrix) {
+        if let unitCache { return unitCache }
+        let mapped = try mapped()
+        let result = (NeighborSearch.unitNormalized(mapped.source.vectors), NeighborSearch.unitNormalized(mapped.target.vectors))
+        unitCache = result
+        return result
+    }
+
+    /// CSLS statistics (r_T, r_S over the whole vocabularies) for queries from the source
+    /// (`fromSource`) or from the target side, computed once per direction and k: one GEMM
+    /// sweep over both vocabularies that `%neighbors … retrieval=csls` would otherwise repeat
+    /// for every word.
+    func cslsStatistics(fromSource: Bool, k: Int) throws -> CSLSStatistics {
+        let key = "\(fromSource ? "s2t" : "t2s")-\(k)"
+        if let cached = cslsCache[key] { return cached }
+        let unit = try unitVectors()
+        let statistics = fromSource
+            ? try CSLSStatistics.compute(source: unit.source, target: unit.target, k: k)
+            : try CSLSStatistics.compute(source: unit.target, target: unit.source, k: k)
+        cslsCache[key] = statistics
+        return statistics
     }
 
     var kind: String { "mapping" }

@@ -2,14 +2,23 @@ import Embeddings
 
 /// A stored embedding space (`%load vectors`, or a space made by a magic).
 final class SpaceObject: SessionObject {
-    /// The space itself.
-    var space: EmbeddingSpace
+    /// The space itself (never changed after it is stored: magics make new objects).
+    let space: EmbeddingSpace
+    private var unitCache: Matrix?
     /// Where it came from (a path), for `%who` and error messages.
     let origin: String
 
     init(_ space: EmbeddingSpace, origin: String) {
         self.space = space
         self.origin = origin
+    }
+
+    /// The vectors with unit rows, as retrieval needs them. Computed once.
+    func unitVectors() -> Matrix {
+        if let unitCache { return unitCache }
+        let unit = NeighborSearch.unitNormalized(space.vectors)
+        unitCache = unit
+        return unit
     }
 
     var kind: String { "vectors" }
