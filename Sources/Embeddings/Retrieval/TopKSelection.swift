@@ -84,34 +84,11 @@ enum TopKSelection {
                                   columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
                                   columnThresholds: UnsafeMutablePointer<Float>,
                                   columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
-        var thr: Float = rowK > 0 ? threshold(rowValues, filled: rowFilled, k: rowK) : .infinity
-        let ct = columnThresholds + columnStart
-        @inline(__always) func offer(_ j: Int, _ x: Float) {
-            if x > thr {
-                insert(x, values: rowValues, filled: &rowFilled, k: rowK)
-                thr = threshold(rowValues, filled: rowFilled, k: rowK)
-            }
-            if x > ct[j] {
-                let c = columnStart + j
-                var filled = Int(columnFilled[c])
-                let list = columnValues + c * columnK
-                insert(x, values: list, filled: &filled, k: columnK)
-                columnFilled[c] = Int32(filled)
-                ct[j] = threshold(list, filled: filled, k: columnK)
-            }
-        }
-        var j = 0
-        while j + width <= count {
-            let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
-            let t = UnsafeRawPointer(ct + j).loadUnaligned(as: Lanes.self)
-            if any((v .> Lanes(repeating: thr)) .| (v .> t)) {
-                for l in 0..<width { offer(j + l, row[j + l]) }
-            }
-            j += width
-        }
-        while j < count {
-            offer(j, row[j])
-            j += 1
+        sweep(row, count: count, rowThreshold: rowK > 0 ? threshold(rowValues, filled: rowFilled, k: rowK) : .infinity,
+              columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
+              columnFilled: columnFilled, columnK: columnK) { _, x in
+            insert(x, values: rowValues, filled: &rowFilled, k: rowK)
+            return threshold(rowValues, filled: rowFilled, k: rowK)
         }
     }
 
@@ -127,14 +104,29 @@ enum TopKSelection {
                                          columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
                                          columnThresholds: UnsafeMutablePointer<Float>,
                                          columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
-        var thr: Float = threshold(rowValues, filled: rowFilled, k: rowK)
+        sweep(row, count: count, rowThreshold: threshold(rowValues, filled: rowFilled, k: rowK),
+              columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
+              columnFilled: columnFilled, columnK: columnK) { j, x in
+            insert(x, Int32(truncatingIfNeeded: columnStart + j), values: rowValues, indices: rowIndices,
+                   filled: &rowFilled, k: rowK)
+            return threshold(rowValues, filled: rowFilled, k: rowK)
+        }
+    }
+
+    /// The shared sweep of one tile row: SIMD-compares `width` values at a time against the
+    /// row threshold and the columns' thresholds and offers only the rare winners: to the row
+    /// through `offerRow(j, x)` (which stores x and returns the row's new threshold) and to
+    /// column `columnStart + j`'s value-only list. Both callers inline it with their closure.
+    @inline(__always)
+    static func sweep(_ row: UnsafePointer<Float>, count: Int, rowThreshold: Float,
+                      columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+                      columnThresholds: UnsafeMutablePointer<Float>,
+                      columnFilled: UnsafeMutablePointer<Int32>, columnK: Int,
+                      offerRow: (Int, Float) -> Float) {
+        var thr = rowThreshold
         let ct = columnThresholds + columnStart
         @inline(__always) func offer(_ j: Int, _ x: Float) {
-            if x > thr {
-                insert(x, Int32(truncatingIfNeeded: columnStart + j), values: rowValues, indices: rowIndices,
-                       filled: &rowFilled, k: rowK)
-                thr = threshold(rowValues, filled: rowFilled, k: rowK)
-            }
+            if x > thr { thr = offerRow(j, x) }
             if x > ct[j] {
                 let c = columnStart + j
                 var filled = Int(columnFilled[c])
