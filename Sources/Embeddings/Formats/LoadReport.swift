@@ -56,6 +56,19 @@ struct KeptWords {
     }
 }
 
+/// Reads the `COUNT DIM` header line of a vector file (text or binary) and plans the buffer:
+/// the number of rows to preallocate (the count capped by `max`, checked against memory).
+/// `kind` names the format in the error for an empty file.
+func readVectorHeader(_ reader: LineReader, path: String, max: Int?, kind: String) throws(FormatError)
+    -> (count: Int, dimension: Int, plannedRows: Int) {
+    guard let header = try reader.withNextLine({ line throws(FormatError) in try parseVectorHeader(line, path: path) }) else {
+        throw FormatError(file: path, line: 1, problem: "the file is empty; expected a header 'COUNT DIM'",
+                          fix: "\(kind) files start with the number of words and the dimension")
+    }
+    let rows = try Word2VecText.plannedRows(header: header.count, dim: header.dimension, max: max, path: path)
+    return (header.count, header.dimension, rows)
+}
+
 /// Parses a `COUNT DIM` header line (ASCII digits separated by blanks).
 func parseVectorHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) throws(FormatError) -> (count: Int, dimension: Int) {
     var numbers: [Int] = []

@@ -9,12 +9,9 @@ public enum Word2VecBinary {
     public static func load(path: String, max: Int? = nil, lowercase: Bool = false,
                             language: String? = nil) throws(FormatError) -> (EmbeddingSpace, LoadReport) {
         let reader = try LineReader(path: path)
-        guard let header = try reader.withNextLine({ line throws(FormatError) in try parseVectorHeader(line, path: path) }) else {
-            throw FormatError(file: path, line: 1, problem: "the file is empty; expected a header 'COUNT DIM'",
-                              fix: "word2vec binary files start with a text line holding the number of words and the dimension")
-        }
+        let header = try readVectorHeader(reader, path: path, max: max, kind: "word2vec binary")
         let dim = header.dimension
-        let capacityRows = try Word2VecText.plannedRows(header: header.count, dim: dim, max: max, path: path)
+        let capacityRows = header.plannedRows
         var words = KeptWords(lowercase: lowercase)
         var rowsInFile = 0
         var zeroVectors = 0
