@@ -25,9 +25,9 @@ public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         self.fix = fix
     }
 
-    /// `NAME line N: PROBLEM; FIX`, where NAME is the last path component of `file`.
+    /// `PATH line N: PROBLEM; FIX`, with the path as given (relative paths stay short).
     public var description: String {
-        var text = FormatError.displayName(file)
+        var text = file  // the path as the user gave it, so a wrong folder is visible too
         if let line { text += " line \(line)" }
         text += ": " + problem
         if let fix { text += "; " + fix }
