@@ -16,6 +16,7 @@ public enum MagicRegistry {
         BLASMagic.self,
         LoadMagic.self,
         DictCellMagic.self,
+        CorpusCellMagic.self,
         SaveMagic.self,
         AlignMagic.self,
         EvalMagic.self,

@@ -24,4 +24,14 @@ extension Session {
     func mapping(_ name: String, for magic: String) throws(MagicError) -> MappingObject {
         try typed(name, as: MappingObject.self, expected: "a mapping (make one with %align)", for: magic)
     }
+
+    /// The monolingual corpus `name`.
+    func corpus(_ name: String, for magic: String) throws(MagicError) -> CorpusObject {
+        try typed(name, as: CorpusObject.self, expected: "a corpus (%load corpus or %%corpus)", for: magic)
+    }
+
+    /// The parallel corpus `name`.
+    func parallel(_ name: String, for magic: String) throws(MagicError) -> ParallelObject {
+        try typed(name, as: ParallelObject.self, expected: "a parallel corpus (%load parallel)", for: magic)
+    }
 }

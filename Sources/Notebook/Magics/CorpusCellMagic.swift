@@ -1,0 +1,52 @@
+import Embeddings
+import Jupyter
+
+/// `%%corpus NAME lang=xx [lower punct]`: a monolingual corpus written in the cell body.
+struct CorpusCellMagic: Magic {
+    static let spec = MagicSpec(
+        name: "corpus", abstract: "a monolingual corpus from the cell body (one sentence per line)",
+        positionals: [.init("name", .string, help: "the name to store it under")],
+        options: [.init("lang", .string, help: "language code such as en"),
+                  .init("lower", .bool, default: "true", help: "lowercase tokens"),
+                  .init("punct", .choice(["strip", "keep"]), default: "strip", help: "strip punctuation from token edges and drop punctuation tokens, or keep every whitespace token")],
+        bodyHelp: "sentences, one per line",
+        examples: ["%%corpus tiny lang=en\nthe cat sat on the mat .\nthe dog sat on the log ."])
+
+    let name: String
+    let language: String
+    let tokenizer: Tokenizer
+    let body: String
+
+    init(_ arguments: MagicArguments) throws {
+        name = arguments.words[0]
+        guard let body = arguments.body else {
+            throw MagicError.usage(magic: "corpus", message: "is a cell magic: write `%%corpus \(arguments.words[0]) lang=xx` on the first line and the sentences below it (or use %load corpus)", usage: Self.spec.usage)
+        }
+        guard let language = arguments.string("lang") else {
+            throw MagicError.usage(magic: "corpus", message: "missing lang=xx (the language code, e.g. en)", usage: Self.spec.usage)
+        }
+        self.body = body
+        self.language = language
+        tokenizer = Tokenizer(lowercase: arguments.bool("lower") ?? true, stripPunctuation: arguments.string("punct") != "keep")
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { tokenizer.tokens(String($0)) }
+        let corpus = Corpus(language: language, sentences: lines)
+        guard corpus.tokenCount > 0 else {
+            throw MagicError.failed(magic: "corpus", message: "the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) lang=\(language)`")
+        }
+        return Self.store(corpus, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%corpus \(name) lang=\(language)",
+                          session: session, context: context)
+    }
+
+    /// Stores a corpus and returns its summary table.
+    static func store(_ corpus: Corpus, name: String, origin: String, tokenizer: Tokenizer, madeBy: String,
+                      session: Session, context: ExecutionContext) -> MimeBundle {
+        session.store(CorpusObject(corpus, origin: origin, tokenizer: tokenizer), as: name, madeBy: madeBy, cell: context.executionCount)
+        let frequent = corpus.vocabulary.words.prefix(8).joined(separator: ", ")
+        return Table(title: "corpus `\(name)`", columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
+                     rows: [LoadMagic.summaryRow(corpus)],
+                     footnote: "tokenized: \(tokenizer); most frequent: \(frequent)").mimeBundle
+    }
+}
