@@ -65,10 +65,20 @@ final class CooccurrenceShardAccumulator: CooccurrencePairSink {
     }
 
     /// Appends the shard's non-zero entries, sorted by (row, column), to `out`.
+    ///
+    /// A sparse row is summed into a `columns`-long Double accumulator while its touched
+    /// columns are noted in a list and a bitmap; it is emitted by scanning the bitmap when
+    /// many columns were touched, else by sorting the list.
     func collect(into out: inout CooccurrenceEntries) {
+        let words = (columns + 63) / 64
         let sum = UnsafeMutableBufferPointer<Double>.allocate(capacity: columns)
+        let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: words)
         sum.initialize(repeating: 0)
-        defer { sum.deallocate() }
+        bits.initialize(repeating: 0)
+        defer {
+            sum.deallocate()
+            bits.deallocate()
+        }
         var touched: [Int32] = []
         touched.reserveCapacity(min(columns, 1 << 16))
         for (local, r) in rows.enumerated() {
@@ -83,13 +93,30 @@ final class CooccurrenceShardAccumulator: CooccurrencePairSink {
             for i in offset[local]..<cursor[local] {
                 let record = records[i]
                 let c = Int(record >> 8)
-                if sum[c] == 0 { touched.append(Int32(c)) }
+                if sum[c] == 0 {
+                    touched.append(Int32(c))
+                    bits[c >> 6] |= 1 << UInt64(c & 63)
+                }
                 sum[c] += weights[Int(record & 0xff)]
             }
-            touched.sort()
-            for c in touched {
-                out.append(row, c, sum[Int(c)])
-                sum[Int(c)] = 0
+            if touched.count * 16 >= words {
+                for w in 0..<words where bits[w] != 0 {
+                    var word = bits[w]
+                    bits[w] = 0
+                    while word != 0 {
+                        let c = w << 6 | word.trailingZeroBitCount
+                        word &= word - 1
+                        out.append(row, Int32(c), sum[c])
+                        sum[c] = 0
+                    }
+                }
+            } else {
+                touched.sort()
+                for c in touched {
+                    out.append(row, c, sum[Int(c)])
+                    sum[Int(c)] = 0
+                    bits[Int(c) >> 6] = 0
+                }
             }
         }
     }

@@ -21,8 +21,7 @@ enum CooccurrenceShardRunner {
             if workers <= 1 {
                 var out = CooccurrenceEntries()
                 for index in plan.shards.indices {
-                    guard let shard = job.count(shard: index) else { return nil }
-                    out.append(contentsOf: shard)
+                    guard job.count(shard: index, into: &out) else { return nil }
                 }
                 return out
             }
@@ -53,15 +52,14 @@ private final class CooccurrenceShardJob<Source: CooccurrencePairSource>: @unche
         results = Mutex(Array(repeating: nil, count: plan.shards.count))
     }
 
-    /// The entries of shard `index`, or nil when stopped.
-    func count(shard index: Int) -> CooccurrenceEntries? {
+    /// Appends the entries of shard `index` to `out`; false when stopped.
+    func count(shard index: Int, into out: inout CooccurrenceEntries) -> Bool {
         let accumulator = CooccurrenceShardAccumulator(rows: plan.shards[index], columns: source.columnCount,
                                                        weights: source.weights, recordsPerRow: recordsPerRow,
                                                        dense: plan.dense)
-        guard source.enumerate(rows: plan.shards[index], into: accumulator, stop: stop) else { return nil }
-        var out = CooccurrenceEntries()
+        guard source.enumerate(rows: plan.shards[index], into: accumulator, stop: stop) else { return false }
         accumulator.collect(into: &out)
-        return out
+        return true
     }
 
     /// A worker: takes shards until none are left or counting stops.
@@ -71,8 +69,9 @@ private final class CooccurrenceShardJob<Source: CooccurrencePairSource>: @unche
                 defer { value += 1 }
                 return value
             }
-            guard index < plan.shards.count, !stop.wasStopped, let entries = count(shard: index) else { return }
-            results.withLock { $0[index] = entries }
+            var entries = CooccurrenceEntries()
+            guard index < plan.shards.count, !stop.wasStopped, count(shard: index, into: &entries) else { return }
+            results.withLock { [entries] in $0[index] = entries }
         }
     }
 
