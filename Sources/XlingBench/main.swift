@@ -271,6 +271,7 @@ let usage = """
       csls X.f32 Y.f32 [--k 10] [--queries Q] [--threads T] [--block-rows B] [--block-columns C]
       procrustes X.f32 Y.f32 [--repeats R]
       load-vec PATH.vec
+      cooccur [TEXT] [--threads T] [--min-count 3] [--window 10] [--memory BYTES] [--punctuation strip|keep]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -283,6 +284,7 @@ case "sgemm": taskSGEMM(rest)
 case "csls": taskCSLS(rest)
 case "procrustes": taskProcrustes(rest)
 case "load-vec": taskLoadVec(rest)
+case "cooccur": taskCooccur(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }
