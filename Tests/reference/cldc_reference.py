@@ -18,6 +18,7 @@ exactly:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import numpy as np
@@ -51,9 +52,12 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+_SPACE = re.compile(r"[ \t\n\x0b\x0c\r]+")  # ASCII whitespace only, as xling's Tokenizer
+
+
 def tokens(text: str) -> list[str]:
     out = []
-    for raw in text.split():
+    for raw in _SPACE.split(text):
         lo, hi = 0, len(raw)
         while lo < hi and _is_punct(raw[lo]):
             lo += 1
@@ -67,17 +71,16 @@ def tokens(text: str) -> list[str]:
 def read_sib200(path: str) -> tuple[list[list[str]], list[str]]:
     """(documents as token lists, label names per document) of a SIB-200 TSV."""
     docs, labels = [], []
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        li, ti = header.index("category"), header.index("text")
-        for line in f:
-            line = line.rstrip("\n").rstrip("\r")
-            if not line.strip():
-                continue
-            fields = line.split("\t")
-            text = "\t".join(fields[ti:]) if ti == len(header) - 1 else fields[ti]
-            labels.append(fields[li].strip(" "))
-            docs.append(tokens(text))
+    with open(path, "rb") as f:  # split on \n only (text mode would also split on a lone \r)
+        lines = [line[:-1] if line.endswith("\r") else line for line in f.read().decode("utf-8").split("\n")]
+    lines = [line for line in lines if line.strip()]
+    header = lines[0].split("\t")
+    li, ti = header.index("category"), header.index("text")
+    for line in lines[1:]:
+        fields = line.split("\t")
+        text = "\t".join(fields[ti:]) if ti == len(header) - 1 else fields[ti]
+        labels.append(fields[li].strip(" "))
+        docs.append(tokens(text))
     return docs, labels
 
 
