@@ -17,6 +17,7 @@ public enum MagicRegistry {
         LoadMagic.self,
         DictCellMagic.self,
         CorpusCellMagic.self,
+        LabeledCellMagic.self,
         SaveMagic.self,
         AlignMagic.self,
         EvalMagic.self,

@@ -1,28 +1,54 @@
 import Embeddings
 import Jupyter
 
-/// `%eval bli M dict=D [retrieval=nn,csls,isf] [k=1,5,10]`: bilingual lexicon induction.
+/// `%eval bli M dict=D [retrieval=nn,csls,isf] [k=1,5,10]`: bilingual lexicon induction;
+/// `%eval cldc space=S train=L1 test=L2 …`: cross-lingual document classification
+/// (`EvalMagic+CLDC.swift`).
 struct EvalMagic: Magic {
     static let spec = MagicSpec(
-        name: "eval", abstract: "evaluate a mapping: bilingual lexicon induction (P@k per retrieval method, coverage, OOV conventions)",
-        positionals: [.init("task", .choice(["bli"]), help: "the evaluation"),
-                      .init("mapping", .object, optional: true, help: "a mapping from %align (or give src= and tgt= spaces already in one space)")],
+        name: "eval", abstract: "evaluate a shared space: bilingual lexicon induction (P@k per retrieval method, coverage, OOV conventions) or cross-lingual document classification",
+        positionals: [.init("task", .choice(["bli", "cldc"]), help: "the evaluation: bli or cldc"),
+                      .init("mapping", .object, optional: true, help: "bli: a mapping from %align (or give src= and tgt= spaces already in one space)")],
         options: [.init("dict", .object, help: "the gold test dictionary"),
                   .init("src", .object, help: "instead of a mapping: source vectors already in the target's space"),
                   .init("tgt", .object, help: "instead of a mapping: target vectors"),
                   .init("retrieval", .list, default: "nn,csls", help: "retrieval methods: nn, csls, isf (inverted softmax)"),
                   .init("k", .list, default: "1,5,10", help: "precision@k cut-offs"),
                   .init("csls_k", .int(min: 1, max: 1000), default: "10", help: "CSLS neighbourhood size"),
-                  .init("beta", .double(min: 0.001, max: 1000), default: "30", help: "inverted softmax inverse temperature β")],
-        discussion: "A source word is correct at k if any of its gold translations is among its k nearest targets. Both spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText counts such source words as wrong — all three are shown.",
-        examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
+                  .init("beta", .double(min: 0.001, max: 1000), default: "30", help: "inverted softmax inverse temperature β"),
+                  .init("space", .object, help: "cldc: the shared space — a mapping (each labelled set uses the side of its language) or one vectors object"),
+                  .init("train", .object, help: "cldc: labelled documents to train on"),
+                  .init("test", .object, help: "cldc: labelled documents (another language) to test on"),
+                  .init("classifier", .choice(["perceptron"]), default: "perceptron", help: "cldc: the classifier (averaged perceptron, Klementiev et al. 2012)"),
+                  .init("epochs", .int(min: 1, max: 10_000), default: "10", help: "cldc: training epochs"),
+                  .init("seed", .int(min: 0, max: nil), help: "cldc: the seed of the example order (default: %set seed)")],
+        discussion: "A source word is correct at k if any of its gold translations is among its k nearest targets. Both spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText counts such source words as wrong — all three are shown. cldc (Klementiev et al. 2012, Shi et al. 2015 §5.1): each document is the idf-weighted average of its words' vectors (idf over the documents of its own labelled set, out-of-vocabulary words skipped), an averaged perceptron is trained on the train= set and tested on the test= set, next to the majority-class baseline; macro-F1 is the mean of per-class F1, and a class never predicted has precision 0.",
+        examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test",
+                   "%eval cldc space=en_fr train=en_train test=fr_test"])
 
     let arguments: MagicArguments
     let methods: [RetrievalMethod]
     let ks: [Int]
 
+    /// The keys each task accepts.
+    static let keys: [String: Set<String>] = [
+        "bli": ["dict", "src", "tgt", "retrieval", "k", "csls_k", "beta"],
+        "cldc": ["space", "train", "test", "classifier", "epochs", "seed"],
+    ]
+
     init(_ arguments: MagicArguments) throws {
         self.arguments = arguments
+        let task = arguments.words[0]
+        let allowed = Self.keys[task] ?? []
+        for key in Self.spec.options.map(\.key) where arguments.has(key) && !allowed.contains(key) {
+            throw MagicError.usage(magic: "eval", message: "`\(key)=` does not apply to `%eval \(task)` (it takes \(allowed.sorted().map { "\($0)=" }.joined(separator: " ")))", usage: Self.spec.usage)
+        }
+        if task == "cldc" {
+            try Self.validateCLDC(arguments)
+            methods = []
+            ks = []
+            return
+        }
         let hasMapping = arguments.words.count > 1
         if hasMapping == (arguments.has("src") || arguments.has("tgt")) || (!hasMapping && !(arguments.has("src") && arguments.has("tgt"))) {
             throw MagicError.usage(magic: "eval", message: "give a mapping (`%eval bli NAME`) or both src= and tgt=, not both", usage: Self.spec.usage)
@@ -54,6 +80,7 @@ struct EvalMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        if arguments.words[0] == "cldc" { return try runCLDC(session, context) }
         // Retrieval needs unit rows; the stored objects keep them, so no copy is normalised here.
         let source: EmbeddingSpace, target: EmbeddingSpace, label: String
         if arguments.words.count > 1 {

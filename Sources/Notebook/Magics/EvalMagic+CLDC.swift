@@ -1,0 +1,93 @@
+import Embeddings
+import Jupyter
+
+/// `%eval cldc space=S train=L1 test=L2 [classifier=perceptron] [epochs=10] [seed=N]`:
+/// cross-lingual document classification (`CLDCEvaluation`).
+extension EvalMagic {
+    /// Checks the cldc arguments: no positional mapping, and space=, train=, test= given.
+    static func validateCLDC(_ arguments: MagicArguments) throws {
+        if arguments.words.count > 1 {
+            throw MagicError.usage(magic: "eval", message: "`%eval cldc` takes its space as space=\(arguments.words[1]), not as a positional name", usage: spec.usage)
+        }
+        for (key, what) in [("space", "the shared space: a mapping or vectors"), ("train", "labelled documents to train on"), ("test", "labelled documents to test on")]
+        where !arguments.has(key) {
+            throw MagicError.usage(magic: "eval", message: "missing \(key)=NAME (\(what))", usage: spec.usage)
+        }
+    }
+
+    /// Runs the evaluation; returns the summary table and displays the confusion matrix first.
+    func runCLDC(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
+        let spaceName = arguments.string("space") ?? "", trainName = arguments.string("train") ?? "", testName = arguments.string("test") ?? ""
+        let train = try session.labeled(trainName, for: "eval").documents
+        let test = try session.labeled(testName, for: "eval").documents
+        let sides = try Self.sides(of: spaceName, in: session)
+        let trainSpace = try Self.side(for: train, named: trainName, sides: sides, spaceName: spaceName)
+        let testSpace = try Self.side(for: test, named: testName, sides: sides, spaceName: spaceName)
+        let epochs = arguments.int("epochs") ?? 10
+        let seed = arguments.int("seed") ?? session.settings.seed
+        let result: CLDCEvaluation.Result
+        do {
+            result = try CLDCEvaluation.evaluate(train: train, trainSpace: trainSpace, test: test, testSpace: testSpace,
+                                                 epochs: epochs, seed: UInt64(max(0, seed)),
+                                                 shouldStop: { _ in context.cancellation.isCancelled })
+        } catch {
+            throw MagicError.failed(magic: "eval", message: "`\(trainName)` → `\(testName)`: \(error.description)")
+        }
+        let direction = "\(train.language)→\(test.language)"
+        let epochsRun = result.model.mistakesPerEpoch.count
+        context.display(Self.confusionTable(result, direction: direction).mimeBundle)
+        func row(_ name: String, _ report: ClassificationReport) -> [TableCell] {
+            [.text(name), .text(direction), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
+             .double(report.macroRecall * 100), .double(report.macroF1 * 100)]
+        }
+        let majorityName = train.labelNames[result.majorityLabel]
+        let rows = [row("averaged perceptron", result.report), row("majority class (\(majorityName))", result.majority)]
+        func coverage(_ name: String, _ set: LabeledDocuments, _ embedded: DocumentEmbedder.Result) -> String {
+            let zero = embedded.zeroDocuments == 0 ? "" : ", \(embedded.zeroDocuments) document\(embedded.zeroDocuments == 1 ? "" : "s") without a weighted in-vocabulary word (zero vector)"
+            return "`\(name)` (\(set.language), \(set.count.formatted) documents): \(NumberText.fixed(embedded.coverage * 100, 1))% of \(embedded.tokens.formatted) tokens in the space\(zero)"
+        }
+        let interrupted = epochsRun < epochs ? " — interrupted after \(epochsRun) of \(epochs) epochs, the partial model was evaluated" : ""
+        let footnote = [
+            "token coverage: " + coverage(trainName, train, result.train) + "; " + coverage(testName, test, result.test),
+            "documents: idf-weighted averages of word vectors (idf over each set's own documents); averaged perceptron, \(epochsRun) epochs, seed \(seed), training mistakes in the last epoch: \(result.model.mistakesPerEpoch.last ?? 0)\(interrupted)",
+            "macro P/R/F1: means over the \(train.labelNames.count) classes (F1 per class, then averaged; a class never predicted has precision 0); majority class: the training set's most frequent label",
+        ].joined(separator: ". ")
+        return Table(title: "cross-lingual document classification \(direction): train `\(trainName)` → test `\(testName)` in `\(spaceName)` (in %)",
+                     columns: ["classifier", "direction", "accuracy", "macro P", "macro R", "macro F1"], rows: rows,
+                     footnote: footnote).mimeBundle
+    }
+
+    /// The confusion matrix (rows gold, columns predicted) with per-class P/R/F1 in %.
+    static func confusionTable(_ result: CLDCEvaluation.Result, direction: String) -> Table {
+        let report = result.report
+        let perClass = report.perClass
+        let rows: [[TableCell]] = report.labelNames.indices.map { g in
+            [.text(report.labelNames[g])] + report.confusion[g].map { TableCell.int($0) }
+                + [.int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100), .double(perClass[g].f1 * 100)]
+        }
+        return Table(title: "confusion matrix of the averaged perceptron, \(direction) (rows: gold label, columns: predicted)",
+                     columns: ["gold \\ predicted"] + report.labelNames + ["support", "P (%)", "R (%)", "F1 (%)"], rows: rows,
+                     footnote: "P: correct / predicted as the class (0 when never predicted); R: correct / gold examples of the class")
+    }
+
+    /// The sides of the shared space `name`: a mapping's two mapped spaces, or one vectors object.
+    static func sides(of name: String, in session: Session) throws -> [(language: String?, space: EmbeddingSpace)] {
+        let object = try session.object(name, for: "eval")
+        if let mapping = object as? MappingObject {
+            let mapped = try mapping.mapped()
+            return [(mapping.languages[0], mapped.source), (mapping.languages[1], mapped.target)]
+        }
+        if let vectors = object as? SpaceObject { return [(vectors.space.language, vectors.space)] }
+        throw MagicError.failed(magic: "eval", message: "`\(name)` is \(object.kind), not a shared space: give a mapping (%align) or vectors (%load vectors) as space=")
+    }
+
+    /// The side of the space in the language of `documents`; a vectors object without a
+    /// language serves every set.
+    static func side(for documents: LabeledDocuments, named name: String,
+                     sides: [(language: String?, space: EmbeddingSpace)], spaceName: String) throws -> EmbeddingSpace {
+        if let match = sides.first(where: { $0.language == documents.language }) { return match.space }
+        if sides.count == 1, sides[0].language == nil { return sides[0].space }
+        let has = sides.compactMap(\.language).joined(separator: ", ")
+        throw MagicError.failed(magic: "eval", message: "`\(name)` is in \(documents.language), but the space `\(spaceName)` has \(has.isEmpty ? "no language" : has); load the documents with the space's language code (lang=) or give a space that covers \(documents.language)")
+    }
+}
