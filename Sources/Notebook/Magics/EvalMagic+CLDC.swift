@@ -15,8 +15,54 @@ extension EvalMagic {
         }
     }
 
-    /// Runs the evaluation; returns the summary table and displays the confusion matrix first.
+    /// Runs the evaluation: one space and one direction gives the full report
+    /// (`runOneCLDC`); lists (`space=A,B train=en_train,de_train test=de_test,en_test`) give
+    /// one comparison table, like Table 1 of Shi et al. 2015.
     func runCLDC(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
+        let spaces = arguments.list("space") ?? [], trains = arguments.list("train") ?? [], tests = arguments.list("test") ?? []
+        if spaces.count == 1, trains.count == 1, tests.count == 1 { return try runOneCLDC(session, context) }
+        guard trains.count == tests.count else {
+            throw MagicError.usage(magic: "eval", message: "train= names \(trains.count) set(s) but test= names \(tests.count); give one test set per training set (directions pair up in order)", usage: Self.spec.usage)
+        }
+        let epochs = arguments.int("epochs") ?? 10
+        let seed = arguments.int("seed") ?? session.settings.seed
+        let directions = try zip(trains, tests).map { trainName, testName in
+            (try session.labeled(trainName, for: "eval").documents, try session.labeled(testName, for: "eval").documents)
+        }
+        var rows: [[TableCell]] = []
+        var majority: [TableCell] = [.text("majority class")]
+        for spaceName in spaces {
+            let sides = try Self.sides(of: spaceName, in: session)
+            var row: [TableCell] = [.text(spaceName)]
+            for (index, (train, test)) in directions.enumerated() {
+                let trainSpace = try Self.side(for: train, named: trains[index], sides: sides, spaceName: spaceName)
+                let testSpace = try Self.side(for: test, named: tests[index], sides: sides, spaceName: spaceName)
+                let result: CLDCEvaluation.Result
+                do {
+                    result = try CLDCEvaluation.evaluate(train: train, trainSpace: trainSpace, test: test, testSpace: testSpace,
+                                                         epochs: epochs, seed: UInt64(max(0, seed)),
+                                                         shouldStop: { _ in context.cancellation.isCancelled })
+                } catch {
+                    throw MagicError.failed(magic: "eval", message: "`\(spaceName)`, `\(trains[index])` → `\(tests[index])`: \(error.description)")
+                }
+                if context.cancellation.isCancelled {
+                    throw MagicError.failed(magic: "eval", message: "interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
+                }
+                row += [.double(result.report.accuracy * 100), .double(result.report.macroF1 * 100)]
+                if rows.isEmpty { majority += [.double(result.majority.accuracy * 100), .double(result.majority.macroF1 * 100)] }
+            }
+            rows.append(row)
+        }
+        let columns = ["space"] + directions.flatMap { train, test in
+            ["\(train.language)→\(test.language) accuracy", "\(train.language)→\(test.language) macro F1"]
+        }
+        let sets = zip(trains, tests).map { "`\($0)` → `\($1)`" }.joined(separator: ", ")
+        return Table(title: "cross-lingual document classification (averaged perceptron, in %)", columns: columns, rows: rows + [majority],
+                     footnote: "train → test: \(sets). Documents: idf-weighted averages of word vectors (idf over each set's own documents); averaged perceptron, \(epochs) epochs, seed \(seed); majority class: the training set's most frequent label. `%eval cldc space=S train=L1 test=L2` with one space and one direction shows coverage and the confusion matrix.").mimeBundle
+    }
+
+    /// One space, one direction: the summary table, after a display of the confusion matrix.
+    func runOneCLDC(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
         let spaceName = arguments.string("space") ?? "", trainName = arguments.string("train") ?? "", testName = arguments.string("test") ?? ""
         let train = try session.labeled(trainName, for: "eval").documents
         let test = try session.labeled(testName, for: "eval").documents
