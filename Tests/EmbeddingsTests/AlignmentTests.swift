@@ -85,6 +85,24 @@ import Testing
         #expect(!both.isComplete && both.forward.iterations.count == 1 && both.backward.iterations.isEmpty)
     }
 
+    @Test func diagonalPriorFavoursTheDiagonalAndSumsToOne() {
+        var weights: [Double] = []
+        AlignmentPrior.fastAlign.fill(&weights, j: 2, generatedLength: 5, sourceLength: 5, nullWord: true)
+        #expect(weights.count == 6 && abs(weights.reduce(0, +) - 1) < 1e-12 && weights[0] == 0.08)
+        #expect(weights.indices.dropFirst().max { weights[$0] < weights[$1] } == 3)  // source word 3 of 5 ↔ target 3 of 5
+        // exp(−4 |i/5 − 3/5|) is symmetric around i = 3.
+        #expect(abs(weights[2] - weights[4]) < 1e-12 && weights[1] < weights[2])
+        AlignmentPrior.uniform.fill(&weights, j: 0, generatedLength: 3, sourceLength: 3, nullWord: true)
+        #expect(weights == [0.25, 0.25, 0.25, 0.25])
+        AlignmentPrior.fastAlign.fill(&weights, j: 0, generatedLength: 3, sourceLength: 2, nullWord: false)
+        #expect(weights.count == 2 && abs(weights.reduce(0, +) - 1) < 1e-12 && weights[0] > weights[1])
+        // A monotone toy corpus: with the prior, repeated words still align along the diagonal.
+        let parallel = Self.parallel([("a a b", "x x y"), ("b a a", "y x x")])
+        let model = IBMModel1.train(parallel, options: .init(iterations: 5, prior: .fastAlign))
+        #expect(model.viterbi(parallel).sentences[0] == Self.links("0-0 1-1 2-2"))
+        #expect(model.viterbi(parallel).sentences[1] == Self.links("0-0 1-1 2-2"))
+    }
+
     static func links(_ text: String) -> [AlignmentLink] {
         text.split(separator: " ").map { pair in
             let parts = pair.split(separator: "-").compactMap { Int32($0) }

@@ -66,6 +66,15 @@ import Testing
         #expect(scores[3].aer < baseline.aer)
     }
 
+    @Test func diagonalPriorBeatsPlainModel1() throws {
+        let parallel = try Self.readWPT()
+        let gold = try GoldAlignment.read(path: Self.gold)
+        let plain = Self.scores(BidirectionalAlignment.train(parallel, options: .init(threads: 2)), gold: gold)
+        let diagonal = Self.scores(BidirectionalAlignment.train(parallel, options: .init(threads: 2, prior: .fastAlign)), gold: gold)
+        print("wpt03 only, fast_align prior — \(Self.describe(diagonal))")
+        for k in 0..<4 { #expect(diagonal[k].aer < plain[k].aer) }
+    }
+
     @Test(.enabled(if: access(RealData.root + "/parallel/multi30k/train.en.gz", R_OK) == 0))
     func moreParallelTextLowersAER() throws {
         let wptOnly = try Self.readWPT()
@@ -75,10 +84,15 @@ import Testing
         let combined = try ParallelCorpus(source: wptOnly.source.concatenating([captions.source]),
                                           target: wptOnly.target.concatenating([captions.target]))
         #expect(combined.sentenceCount == 447 + 29_000)
-        let small = Self.scores(BidirectionalAlignment.train(wptOnly, options: .init(threads: 2)), gold: gold)
-        let large = Self.scores(BidirectionalAlignment.train(combined, options: .init(threads: 2)), gold: gold)
-        print("wpt03 + multi30k (\(combined.sentenceCount) pairs) — \(Self.describe(large))")
-        #expect(large[3].aer < small[3].aer)
-        #expect(large[0].aer < small[0].aer && large[1].aer < small[1].aer)
+        for prior in [AlignmentPrior.uniform, .fastAlign] {
+            let small = Self.scores(BidirectionalAlignment.train(wptOnly, options: .init(threads: 2, prior: prior)), gold: gold)
+            let large = Self.scores(BidirectionalAlignment.train(combined, options: .init(threads: 2, prior: prior)), gold: gold)
+            print("wpt03 + multi30k (\(combined.sentenceCount) pairs), \(prior) — \(Self.describe(large))")
+            // Symmetrised alignments gain from more (out-of-domain caption) text with either prior;
+            // each direction of plain Model 1 does too (with the diagonal prior, the fr→en
+            // direction stays within ±0.5 AER points of wpt03 alone, so it is not asserted).
+            #expect(large[2].aer < small[2].aer && large[3].aer < small[3].aer)
+            if prior == .uniform { #expect(large[0].aer < small[0].aer && large[1].aer < small[1].aer) }
+        }
     }
 }

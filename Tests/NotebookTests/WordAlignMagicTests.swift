@@ -53,6 +53,16 @@ import Testing
         #expect(who.contains { $0["name"] == "wa" && $0["kind"] == "alignment" })
     }
 
+    @Test func fastAlignPriorLowersAER() {
+        _ = result(Self.load)
+        let gold = "gold=\(Self.wpt)/enfr.gold top=0"
+        let plain = row(result("%wordalign h \(gold) as=a"), "grow-diag")["AER"]?.doubleValue ?? 0
+        let rows = result("%wordalign h model=fastalign \(gold) as=b")
+        #expect((row(rows, "grow-diag")["AER"]?.doubleValue ?? 1) < plain)
+        #expect(result("%who").contains { $0["name"] == "b" && $0["made by"]?.stringValue?.contains("model=fastalign tension=4") == true })
+        #expect(error("%wordalign h tension=2").contains("model=fastalign"))
+    }
+
     @Test func symmetricChoicesAndSave() throws {
         _ = result(Self.load)
         let intersection = result("%wordalign h symmetric=intersection top=0 as=i")

@@ -42,7 +42,7 @@ public struct BidirectionalAlignment: Sendable {
         }
         stopped = stopped || !forward.isComplete
         let backward = IBMModel1.train(parallel, direction: .backward,
-                                       options: stopped ? IBMModel1.Options(iterations: 0, threads: options.threads, nullWord: options.nullWord) : options,
+                                       options: stopped ? IBMModel1.Options(iterations: 0, threads: options.threads, nullWord: options.nullWord, prior: options.prior) : options,
                                        shouldStop: shouldStop) { progress(.backward, $0) }
         return BidirectionalAlignment(forward: forward, backward: backward, parallel: parallel)
     }

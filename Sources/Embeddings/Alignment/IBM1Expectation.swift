@@ -12,6 +12,7 @@ import Glibc
 final class IBM1Expectation: @unchecked Sendable {
     let e: Corpus, f: Corpus
     let nullWord: Bool
+    let prior: AlignmentPrior
     let workers: Int
     let pairCount: Int
     private let counts: [UnsafeMutableBufferPointer<Double>]
@@ -20,10 +21,11 @@ final class IBM1Expectation: @unchecked Sendable {
     private let stopped: UnsafeMutableBufferPointer<Bool>
 
     /// Buffers for `workers` workers (at most one per sentence pair, at least one).
-    init(e: Corpus, f: Corpus, nullWord: Bool, workers: Int, pairCount: Int) {
+    init(e: Corpus, f: Corpus, nullWord: Bool, prior: AlignmentPrior, workers: Int, pairCount: Int) {
         self.e = e
         self.f = f
         self.nullWord = nullWord
+        self.prior = prior
         self.workers = Swift.max(1, Swift.min(workers, e.sentenceCount))
         self.pairCount = pairCount
         counts = (0..<self.workers).map { _ in
@@ -90,7 +92,7 @@ final class IBM1Expectation: @unchecked Sendable {
         let sentenceCount = e.sentenceCount
         let first = w * sentenceCount / workers, end = (w + 1) * sentenceCount / workers
         var logLikelihood = 0.0, words = 0
-        var index: [Int] = [], p: [Double] = []
+        var index: [Int] = [], p: [Double] = [], weights: [Double] = []
         table.probabilities.withUnsafeBufferPointer { t in
             for s in first..<end {
                 if (s - first) & 255 == 255, shouldStop() {
@@ -100,36 +102,28 @@ final class IBM1Expectation: @unchecked Sendable {
                 let es = e.sentence(s), fs = f.sentence(s)
                 let generators = es.count + (nullWord ? 1 : 0)
                 guard !fs.isEmpty, generators > 0 else { continue }
-                let lengthTerm = log(Double(generators))
                 index.removeAll(keepingCapacity: true)
-                p.removeAll(keepingCapacity: true)
                 for word in fs {
+                    if nullWord { index.append(table.index(row: table.nullRow, target: word) ?? -1) }
+                    for source in es { index.append(table.index(row: Int(source), target: word) ?? -1) }
+                }
+                for j in 0..<fs.count {
+                    prior.fill(&weights, j: j, generatedLength: fs.count, sourceLength: es.count, nullWord: nullWord)
+                    p.removeAll(keepingCapacity: true)
                     var sum = 0.0
-                    if nullWord {
-                        let k = table.index(row: table.nullRow, target: word) ?? -1
-                        index.append(k)
-                        let value = k >= 0 ? Double(t[k]) : 0
+                    for g in 0..<generators {
+                        let k = index[j * generators + g]
+                        let value = k >= 0 ? Double(t[k]) * weights[g] : 0
                         p.append(value)
                         sum += value
                     }
-                    for source in es {
-                        let k = table.index(row: Int(source), target: word) ?? -1
-                        index.append(k)
-                        let value = k >= 0 ? Double(t[k]) : 0
-                        p.append(value)
-                        sum += value
-                    }
-                    // A sum that underflowed to 0 shares the word uniformly (never seen in practice).
-                    let uniform = sum > 0 ? 0 : 1 / Double(generators)
-                    let scale = sum > 0 ? 1 / sum : 0
-                    logLikelihood += sum > 0 ? log(sum) - lengthTerm : log(Double(Float.leastNormalMagnitude))
+                    // A sum that underflowed to 0 shares the word by the prior (never seen in practice).
+                    logLikelihood += sum > 0 ? log(sum) : log(Double(Float.leastNormalMagnitude))
                     words += 1
                     for g in 0..<generators {
-                        let k = index[g]
-                        if k >= 0 { c[k] += p[g] * scale + uniform }
+                        let k = index[j * generators + g]
+                        if k >= 0 { c[k] += sum > 0 ? p[g] / sum : weights[g] }
                     }
-                    index.removeAll(keepingCapacity: true)
-                    p.removeAll(keepingCapacity: true)
                 }
             }
         }

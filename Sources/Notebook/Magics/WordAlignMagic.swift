@@ -1,15 +1,17 @@
 import Embeddings
 import Jupyter
 
-/// `%wordalign P [model=ibm1] [iters=5] [symmetric=grow-diag] [gold=F] [threads=N] as=A`:
-/// IBM Model 1 in both directions, a symmetrised alignment, translation similarities for
+/// `%wordalign P [model=ibm1|fastalign] [iters=5] [symmetric=grow-diag] [gold=F] [threads=N] as=A`:
+/// IBM Model 1 (optionally with fast_align's diagonal prior) in both directions, a symmetrised alignment, translation similarities for
 /// CLSim, and — with a gold file — precision, recall and AER.
 struct WordAlignMagic: Magic {
     static let heuristics = Symmetrization.allCases.map(\.rawValue) + ["none", "true", "false"]
     static let spec = MagicSpec(
         name: "wordalign", abstract: "word alignments and translation probabilities of a parallel corpus (IBM Model 1 both ways, symmetrised; AER against gold)",
         positionals: [.init("parallel", .object, help: "a parallel corpus from %load parallel (keep punctuation, punct=keep, to score against gold files)")],
-        options: [.init("model", .choice(["ibm1"]), default: "ibm1", help: "the alignment model: IBM Model 1 with a NULL word, uniform start"),
+        options: [.init("model", .choice(["ibm1", "fastalign"]), default: "ibm1",
+                        help: "ibm1: IBM Model 1 with a NULL word; fastalign: the same lexical model with fast_align's diagonal prior (Dyer et al. 2013, p0 = 0.08)"),
+                  .init("tension", .double(min: 0, max: 100), default: "4", help: "model=fastalign: the diagonal tension λ (larger: closer to the diagonal; fixed, not optimised)"),
                   .init("iters", .int(min: 0, max: 100), default: "5", help: "EM iterations per direction"),
                   .init("symmetric", .choice(heuristics), default: "grow-diag",
                         help: "how to combine source→target and target→source links; true = grow-diag, none/false = the forward links only"),
@@ -22,9 +24,12 @@ struct WordAlignMagic: Magic {
         discussion: "EM as in Brown et al. (1993) / Koehn (2010, ch. 4): each direction's table t(f|e) is sparse over co-occurring word pairs; each word links to its most probable generator, or stays unaligned when NULL wins. Symmetrisation follows Koehn et al. (2003). The stored alignment feeds `%train cofactor objective=clc+wa`, and its similarities sim(j,k) = ½(t(k|j) + t(j|k)) over linked pairs feed `objective=clsim` (Shi et al. 2015). Interrupting keeps the iterations done so far. `%save A path=F` writes the links in Pharaoh format.",
         examples: ["%load parallel hansard path=enfr.src-tgt format=pipes src_lang=en tgt_lang=fr punct=keep",
                    "%wordalign hansard gold=enfr.gold as=wa",
+                   "%wordalign hansard model=fastalign gold=enfr.gold as=fa",
                    "%wordalign europarl iters=5 symmetric=intersection threads=2 as=ep_wa"])
 
     let parallelName: String
+    let model: String
+    let prior: AlignmentPrior
     let iterations: Int
     let method: Symmetrization?
     let methodText: String
@@ -36,6 +41,11 @@ struct WordAlignMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         parallelName = arguments.words[0]
+        model = arguments.string("model") ?? "ibm1"
+        if arguments.has("tension"), model != "fastalign" {
+            throw MagicError.usage(magic: "wordalign", message: "tension= applies to model=fastalign only", usage: Self.spec.usage)
+        }
+        prior = model == "fastalign" ? .diagonal(tension: arguments.double("tension") ?? 4, nullProbability: 0.08) : .uniform
         iterations = arguments.int("iters") ?? 5
         let text = arguments.string("symmetric") ?? "grow-diag"
         methodText = text == "true" ? "grow-diag" : text
@@ -47,11 +57,17 @@ struct WordAlignMagic: Magic {
         name = arguments.string("as") ?? "\(parallelName)_wa"
     }
 
+    /// ` tension=λ` for the diagonal prior (provenance), else empty.
+    var tensionText: String {
+        if case .diagonal(let tension, _) = prior { return " tension=\(NumberText.short(tension))" }
+        return ""
+    }
+
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let stored = try session.parallel(parallelName, for: "wordalign")
         let parallel = stored.parallel
         let reference = try gold.map { path throws(MagicError) in try readGold(path, for: parallel) }
-        let options = IBMModel1.Options(iterations: iterations, threads: threads ?? session.settings.threads)
+        let options = IBMModel1.Options(iterations: iterations, threads: threads ?? session.settings.threads, prior: prior)
         let progress = ProgressDisplay(context: context, phase: "forward EM", total: max(1, 2 * iterations), unit: "EM iterations")
         let cancellation = context.cancellation
         let models = BidirectionalAlignment.train(parallel, options: options, shouldStop: { cancellation.isCancelled }) { direction, iteration in
@@ -60,7 +76,7 @@ struct WordAlignMagic: Magic {
             return !cancellation.isCancelled
         }
         let object = AlignmentObject(parallelName: parallelName, parallel: parallel, models: models, method: method)
-        session.store(object, as: name, madeBy: "%wordalign \(parallelName) model=ibm1 iters=\(iterations) symmetric=\(methodText)",
+        session.store(object, as: name, madeBy: "%wordalign \(parallelName) model=\(model)\(tensionText) iters=\(iterations) symmetric=\(methodText)",
                       cell: context.executionCount)
         guard models.isComplete else {
             progress.finish(.interrupted)
@@ -120,7 +136,7 @@ struct WordAlignMagic: Magic {
         if let gold {
             note += " Gold: \(gold.path) (\(gold.links.sure.linkCount.formatted) sure, \(gold.links.possible.linkCount.formatted) sure+possible links); AER = 1 − (|A∩S| + |A∩P|)/(|A| + |S|)."
         }
-        return Table(title: "IBM Model 1 word alignment of `\(parallelName)` (\(object.parallel.sentenceCount.formatted) sentence pairs) → `\(name)`",
+        return Table(title: "\(model == "fastalign" ? "fast_align (IBM Model 1 + diagonal prior)" : "IBM Model 1") word alignment of `\(parallelName)` (\(object.parallel.sentenceCount.formatted) sentence pairs) → `\(name)`",
                      columns: columns, rows: cells, footnote: note)
     }
 
