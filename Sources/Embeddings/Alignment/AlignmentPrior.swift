@@ -14,7 +14,9 @@ import Glibc
 ///   share the whole mass. λ stays fixed here (fast_align's `-o` tension optimisation is not
 ///   implemented).
 public enum AlignmentPrior: Sendable, Equatable {
+    /// IBM Model 1: every generator equally likely.
     case uniform
+    /// fast_align: NULL gets `nullProbability`, source words exp(−tension · distance from the diagonal).
     case diagonal(tension: Double, nullProbability: Double)
 
     /// fast_align's `-d` defaults: λ = 4, p0 = 0.08.

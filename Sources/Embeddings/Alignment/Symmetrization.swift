@@ -14,10 +14,15 @@
 ///
 /// Every result lies between the intersection and the union.
 public enum Symmetrization: String, Sendable, CaseIterable {
+    /// Links in both directions.
     case intersection
+    /// Links in either direction.
     case union
+    /// The intersection grown into neighbouring union links.
     case growDiag = "grow-diag"
+    /// grow-diag, then directional links with an unaligned word.
     case growDiagFinal = "grow-diag-final"
+    /// grow-diag, then directional links between two unaligned words.
     case growDiagFinalAnd = "grow-diag-final-and"
 
     /// Combines two alignments of the same corpus sentence by sentence.

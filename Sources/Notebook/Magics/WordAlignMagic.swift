@@ -59,7 +59,7 @@ struct WordAlignMagic: Magic {
 
     /// ` tension=λ` for the diagonal prior (provenance), else empty.
     var tensionText: String {
-        if case .diagonal(let tension, _) = prior { return " tension=\(NumberText.short(tension))" }
+        if case .diagonal(let tension, _) = prior { return " tension=\(tension)" }
         return ""
     }
 
@@ -118,14 +118,15 @@ struct WordAlignMagic: Magic {
         if let method = object.method, method != .intersection, method != .growDiag {
             rows.append((method.rawValue, object.alignment, nil))
         }
-        var columns = ["alignment", "links", "links per pair", "EM iterations", "perplexity"]
+        var columns = ["alignment", "links", "links per pair", "EM iterations", "perplexity", "EM seconds"]
         if gold != nil { columns += ["precision", "recall", "AER"] }
         let pairs = Double(max(1, object.parallel.sentenceCount))
         let cells: [[TableCell]] = rows.map { label, alignment, model in
             let stored = label == object.method?.rawValue || (object.method == nil && model?.direction == .forward)
             var row: [TableCell] = [.text(label + (stored ? " → stored" : "")), .int(alignment.linkCount), .double(Double(alignment.linkCount) / pairs),
                                     model.map { .int($0.iterations.count) } ?? .empty,
-                                    model?.iterations.last.map { .double($0.perplexity) } ?? .empty]
+                                    model?.iterations.last.map { .double($0.perplexity) } ?? .empty,
+                                    model.map { .double($0.iterations.reduce(0) { $0 + $1.seconds }) } ?? .empty]
             if let gold {
                 let score = AlignmentErrorRate.evaluate(alignment, against: gold.links)
                 row += [.double(score.precision), .double(score.recall), .double(score.aer)]
