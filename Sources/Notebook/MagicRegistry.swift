@@ -23,6 +23,7 @@ public enum MagicRegistry {
         EvalMagic.self,
         NeighborsMagic.self,
         HubnessMagic.self,
+        WordAlignMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.

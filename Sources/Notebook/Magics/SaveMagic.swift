@@ -1,22 +1,23 @@
 import Embeddings
 import Jupyter
 
-/// `%save NAME path=F [format=vec|bin|txt] [side=source|target]`: write vectors, a mapped space
-/// or a mapping matrix, atomically.
+/// `%save NAME path=F [format=vec|bin|txt|pharaoh] [side=source|target]`: write vectors, a mapped
+/// space, a mapping matrix or a word alignment, atomically.
 struct SaveMagic: Magic {
     static let spec = MagicSpec(
-        name: "save", abstract: "write vectors (or a mapping's mapped space, or its matrix) to a file, atomically",
-        positionals: [.init("name", .object, help: "the vectors or mapping to write")],
+        name: "save", abstract: "write vectors (or a mapping's mapped space, or its matrix, or a word alignment) to a file, atomically",
+        positionals: [.init("name", .object, help: "the vectors, mapping or word alignment to write")],
         options: [.init("path", .path, help: "the file to write (replaced atomically)"),
-                  .init("format", .choice(["vec", "bin", "txt"]), default: "vec",
-                        help: "vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), numpy.loadtxt-readable"),
+                  .init("format", .choice(["vec", "bin", "txt", "pharaoh"]), default: "vec",
+                        help: "vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), numpy.loadtxt-readable; pharaoh: a word alignment's 0-based `i-j` links, one line per sentence pair (the default for alignments)"),
                   .init("side", .choice(["source", "target"]), default: "source",
                         help: "for a mapping: which side's mapped space or matrix")],
-        examples: ["%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt"])
+        examples: ["%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt", "%save wa path=hansard.align"])
 
     let name: String
     let path: String
     let format: String
+    let formatGiven: Bool
     let side: String
 
     init(_ arguments: MagicArguments) throws {
@@ -26,6 +27,7 @@ struct SaveMagic: Magic {
         }
         self.path = path
         format = arguments.string("format") ?? "vec"
+        formatGiven = arguments.has("format")
         side = arguments.string("side") ?? "source"
     }
 
@@ -35,12 +37,15 @@ struct SaveMagic: Magic {
         do {
             switch object {
             case let space as SpaceObject:
-                guard format != "txt" else {
-                    throw MagicError.failed(magic: "save", message: "format=txt writes a mapping's matrix; `\(name)` is vectors (use vec or bin)")
+                guard format != "txt", format != "pharaoh" else {
+                    throw MagicError.failed(magic: "save", message: "format=\(format) writes \(format == "txt" ? "a mapping's matrix" : "a word alignment"); `\(name)` is vectors (use vec or bin)")
                 }
                 try VectorWriter.save(space.space, to: path, format: format == "bin" ? .binary : .text)
                 what = "\(space.space.count.formatted) × \(space.space.dimension) vectors" + Self.normalizationNote(space.space)
             case let mapping as MappingObject:
+                guard format != "pharaoh" else {
+                    throw MagicError.failed(magic: "save", message: "format=pharaoh writes a word alignment; `\(name)` is a mapping (use vec, bin or txt)")
+                }
                 if format == "txt" {
                     let map = side == "source" ? mapping.mapping.source : mapping.mapping.target
                     guard let map else {
@@ -54,8 +59,14 @@ struct SaveMagic: Magic {
                     try VectorWriter.save(space, to: path, format: format == "bin" ? .binary : .text)
                     what = "\(space.count.formatted) × \(space.dimension) mapped \(side) vectors" + Self.normalizationNote(space)
                 }
+            case let alignment as AlignmentObject:
+                guard !formatGiven || format == "pharaoh" else {
+                    throw MagicError.failed(magic: "save", message: "`\(name)` is a word alignment; it is written as Pharaoh `i-j` links (leave out format= or use format=pharaoh)")
+                }
+                try AtomicFile.write(Array(PharaohFormat.text(alignment.alignment).utf8), to: path)
+                what = "\(alignment.alignment.linkCount.formatted) \(alignment.methodName) links of \(alignment.parallel.sentenceCount.formatted) sentence pairs (Pharaoh, 0-based)"
             default:
-                throw MagicError.failed(magic: "save", message: "`\(name)` is \(object.kind); %save writes vectors and mappings")
+                throw MagicError.failed(magic: "save", message: "`\(name)` is \(object.kind); %save writes vectors, mappings and word alignments")
             }
         } catch let error as FormatError {
             throw MagicError.failed(magic: "save", message: error.description)
