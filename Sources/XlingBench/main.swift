@@ -135,6 +135,7 @@ struct Arguments {
         }
     }
     func int(_ key: String, _ fallback: Int) -> Int { options[key].flatMap { Int($0) } ?? fallback }
+    func double(_ key: String, _ fallback: Double) -> Double { options[key].flatMap { Double($0) } ?? fallback }
     func arg(_ i: Int, _ what: String) -> String {
         guard i < positional.count else { fail("missing \(what); see `xling-bench help`") }
         return positional[i]
@@ -271,6 +272,8 @@ let usage = """
       csls X.f32 Y.f32 [--k 10] [--queries Q] [--threads T] [--block-rows B] [--block-columns C]
       procrustes X.f32 Y.f32 [--repeats R]
       load-vec PATH.vec
+      glove [--lines N] [--min-count 3] [--window 10] [--dim 40] [--iterations 10] [--x-max 30]
+            [--threads-list 1,2] [--repeats 2] [--seed 1] [--dump DIR] [--crec PATH]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -283,6 +286,7 @@ case "sgemm": taskSGEMM(rest)
 case "csls": taskCSLS(rest)
 case "procrustes": taskProcrustes(rest)
 case "load-vec": taskLoadVec(rest)
+case "glove": taskGloVe(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

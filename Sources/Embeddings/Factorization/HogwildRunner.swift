@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,18 +23,41 @@ public enum HogwildRunner {
     }
 
     /// Runs `body(t, chunk(t))` for every thread t in `0..<threads`, concurrently when
-    /// `threads > 1`, and returns each thread's result (index t). One thread runs inline, so a
-    /// single-threaded run is sequential and deterministic.
+    /// `threads > 1`, and returns each thread's result (index t). Workers are POSIX threads
+    /// (not the Dispatch pool, which may run fewer at a time on a busy machine); thread 0 is
+    /// the caller, so a single-threaded run is sequential and deterministic.
     static func run<Result: Sendable>(threads: Int, count: Int, initial: Result,
-                                      _ body: @Sendable (Int, Range<Int>) -> Result) -> [Result] {
+                                      _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
         let workers = Swift.max(1, Swift.min(threads, Swift.max(1, count)))
         if workers == 1 { return [body(0, 0..<count)] }
         let slots = ResultSlots(count: workers, initial: initial)
-        DispatchQueue.concurrentPerform(iterations: workers) { t in
-            slots.set(t, body(t, chunk(t, of: workers, count: count)))
+        var spawned: [pthread_t] = []
+        for t in 1..<workers {
+            let job = Unmanaged.passRetained(WorkerJob {
+                slots.set(t, body(t, chunk(t, of: workers, count: count)))
+            })
+            var thread = pthread_t()
+            if pthread_create(&thread, nil, { raw in
+                guard let raw else { return nil }
+                let job = Unmanaged<WorkerJob>.fromOpaque(raw).takeRetainedValue()
+                job.work()
+                return nil
+            }, job.toOpaque()) == 0 {
+                spawned.append(thread)
+            } else {
+                job.takeRetainedValue().work()  // no thread available: run the chunk here
+            }
         }
+        slots.set(0, body(0, chunk(0, of: workers, count: count)))
+        for thread in spawned { pthread_join(thread, nil) }
         return slots.values
     }
+}
+
+/// The work of one spawned thread.
+private final class WorkerJob: @unchecked Sendable {
+    let work: () -> Void
+    init(_ work: @escaping () -> Void) { self.work = work }
 }
 
 /// One result slot per worker, written once by its own worker (no sharing while running);
