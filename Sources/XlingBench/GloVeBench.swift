@@ -59,9 +59,13 @@ func taskGloVe(_ args: Arguments) {
         options.threads = threads
         var perIteration: [Double] = []
         var finalCosts: [Double] = []
+        var cpu = 0.0, wall = 0.0
         for _ in 0..<repeats {
             let model: GloVeModel
+            let cpu0 = processCPUSeconds(), wall0 = now()
             do { model = try GloVeTrainer(options: options).train(matrix) } catch { fail("\(error)") }
+            cpu += processCPUSeconds() - cpu0
+            wall += now() - wall0
             perIteration += model.history.seconds
             finalCosts.append(model.history.finalLoss ?? .nan)
             if threads == threadCounts.first { json.set("costs_\(threads)t", model.history.losses) }
@@ -72,6 +76,8 @@ func taskGloVe(_ args: Arguments) {
         json.set("ns_per_record_best_\(threads)t", (perIteration.min() ?? .nan) / Double(matrix.count) * 1e9)
         json.set("records_per_second_\(threads)t", 1e9 / ns)
         json.set("final_cost_\(threads)t", finalCosts)
+        // CPU seconds per wall second while training: < threads when other processes share the cores.
+        json.set("cpu_utilisation_\(threads)t", cpu / wall)
     }
     if let one = nsPerRecord[1], let two = nsPerRecord[2] { json.set("speedup_2t", one / two) }
     json.set("glovec_issue_ns_per_record_1t", 630.0)
