@@ -6,7 +6,7 @@ import Glibc
 
 /// `cofactor [--first PATH] [--second PATH] [--lines N] [--min-count 3] [--window 10]
 /// [--pairs 20000] [--dim 40] [--iterations 50] [--threads 2] [--optimizer sgd|adaGrad]
-/// [--eta 0.01] [--seed 1]`
+/// [--eta 0.025] [--seed 1]`
 ///
 /// Times a CLSim co-factorization (Shi et al. 2015) at realistic sizes: the two monolingual
 /// matrices are the bench's brute-force window counts (`BenchCooccurrence`) of Europarl en and
@@ -32,7 +32,7 @@ func taskCofactor(_ args: Arguments) {
     }
     let options = CofactorOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 50),
                                   optimizer: CofactorOptions.Optimizer(rawValue: args.options["optimizer"] ?? "sgd") ?? .sgd,
-                                  learningRate: args.double("eta", 0.01), threads: args.int("threads", 2),
+                                  learningRate: args.double("eta", 0.025), threads: args.int("threads", 2),
                                   seed: UInt64(args.int("seed", 1)))
     let cpu0 = processCPUSeconds(), t0 = now()
     let model: CofactorModel

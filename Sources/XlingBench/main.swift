@@ -273,9 +273,10 @@ let usage = """
       procrustes X.f32 Y.f32 [--repeats R]
       load-vec PATH.vec
       glove [--lines N] [--min-count 3] [--window 10] [--dim 40] [--iterations 10] [--x-max 30]
-            [--threads-list 1,2] [--repeats 2] [--seed 1] [--bias-eta 0|1] [--dump DIR] [--crec PATH]
+            [--threads-list 1,2] [--repeats 2] [--seed 1] [--bias-eta 0|1] [--schedule hogwild|stratified]
+            [--dump DIR] [--crec PATH]
       cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
-               [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.01] [--seed 1]
+               [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 

@@ -196,6 +196,27 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         #expect(c1.firstWords == c2.firstWords && c1.secondContexts == c2.secondContexts && c1.terms == c2.terms)
     }
 
+    @Test func stratifiedScheduleIsConflictFreeAndDeterministic() throws {
+        let (_, v, matrix) = try europarl("en")
+        let schedule = StratifiedSchedule(words: matrix.rows, contexts: matrix.columns, wordCount: v, contextCount: v, threads: 2)
+        #expect(schedule.order.sorted() == Array(0..<matrix.count))
+        #expect(schedule.imbalance < 1.25, "\(schedule.imbalance)")
+        for s in 0..<2 {  // the two blocks of a sub-pass share no word and no context
+            let sets = schedule.ranges(subPass: s).map { range in
+                (Set(range.map { matrix.rows[schedule.order[$0]] }), Set(range.map { matrix.columns[schedule.order[$0]] }))
+            }
+            #expect(sets[0].0.isDisjoint(with: sets[1].0) && sets[0].1.isDisjoint(with: sets[1].1))
+        }
+        var options = GloVeOptions(dimension: 16, iterations: 4, threads: 2, schedule: .stratified, seed: 6)
+        let a = try GloVeTrainer(options: options).train(matrix), b = try GloVeTrainer(options: options).train(matrix)
+        #expect(a.words == b.words && a.history.losses == b.history.losses)
+        #expect(a.history.losses[3] < a.history.losses[0])
+        options.threads = 1  // one thread: the same sequential pass as .hogwild
+        let one = try GloVeTrainer(options: options).train(matrix)
+        options.schedule = .hogwild
+        #expect(try GloVeTrainer(options: options).train(matrix).words == one.words)
+    }
+
     // MARK: (4) stopping keeps the partial model
 
     @Test func stoppingKeepsThePartialModel() throws {

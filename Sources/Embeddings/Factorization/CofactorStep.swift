@@ -53,11 +53,11 @@ enum SGDRule: CofactorRule {
     @inline(__always) static func step(_ p: Float, _ g: Float, _ gradsq: inout Float, _ eta: Float) -> Float { p - eta * g }
 }
 
-/// p −= η·g/√G; G += g².
+/// p −= η·g/√G; G += g² (vectors through `FastMath.reciprocalSquareRoot`).
 enum AdaGradRule: CofactorRule {
     static var usesGradsq: Bool { true }
     @inline(__always) static func step(_ p: SIMD8<Float>, _ g: SIMD8<Float>, _ gradsq: inout SIMD8<Float>, _ eta: Float) -> SIMD8<Float> {
-        let next = p - eta * g / gradsq.squareRoot()
+        let next = p - eta * g * FastMath.reciprocalSquareRoot(gradsq)
         gradsq += g * g
         return next
     }

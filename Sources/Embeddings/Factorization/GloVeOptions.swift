@@ -1,6 +1,16 @@
 /// The settings of a GloVe run (Pennington et al. 2014), named and defaulted as glove.c's
 /// command-line options, except `threads` (this machine's CPUs) and the seed.
 public struct GloVeOptions: Sendable, Equatable {
+    /// How threads share a pass over the shuffled records.
+    public enum Schedule: String, Sendable, CaseIterable {
+        /// glove.c's: thread t takes the t-th contiguous chunk of the shuffled records and
+        /// updates rows without locks (Hogwild); threads collide on frequent words' rows.
+        case hogwild
+        /// Conflict-free blocks (`StratifiedSchedule`): T sub-passes in which the threads work
+        /// on disjoint word and context rows; deterministic for a given seed and thread count.
+        case stratified
+    }
+
     /// The vector dimension d (glove.c `-vector-size`, 50).
     public var dimension: Int
     /// Full passes over the shuffled records (glove.c `-iter`, 25).
@@ -16,15 +26,17 @@ public struct GloVeOptions: Sendable, Equatable {
     /// False (default, glove.c): bias steps are fdiff/√G without η; true: η·fdiff/√G (the
     /// proposal of stanfordnlp/GloVe#209). See `GloVeStep`.
     public var biasUsesLearningRate: Bool
-    /// Hogwild worker threads, each on a contiguous chunk of the shuffled records (≥ 1).
+    /// Worker threads (≥ 1). With 1 thread both schedules are glove.c's sequential pass.
     public var threads: Int
+    /// How the threads split a pass (default `.hogwild`, glove.c's).
+    public var schedule: Schedule
     /// The seed of the initial parameters and of the one shuffle of the records.
     public var seed: UInt64
 
     /// Options with glove.c's defaults.
     public init(dimension: Int = 50, iterations: Int = 25, xMax: Double = 100, alpha: Double = 0.75,
                 learningRate: Double = 0.05, gradientClip: Double = 100, biasUsesLearningRate: Bool = false,
-                threads: Int = HogwildRunner.defaultThreads, seed: UInt64 = 1) {
+                threads: Int = HogwildRunner.defaultThreads, schedule: Schedule = .hogwild, seed: UInt64 = 1) {
         self.dimension = dimension
         self.iterations = iterations
         self.xMax = xMax
@@ -33,6 +45,7 @@ public struct GloVeOptions: Sendable, Equatable {
         self.gradientClip = gradientClip
         self.biasUsesLearningRate = biasUsesLearningRate
         self.threads = threads
+        self.schedule = schedule
         self.seed = seed
     }
 }

@@ -34,7 +34,9 @@ struct GloVeRecord: Sendable, Equatable {
 ///     b_i  −= β · fdiff / √G_b;              G_b += (β · fdiff)²              (same for b̃_j)
 ///
 /// where every gradient is taken at the parameters before the record (both vector updates use
-/// the old w_i and c_j), and G (AdaGrad's squared-gradient sums) starts at 1.
+/// the old w_i and c_j), and G (AdaGrad's squared-gradient sums) starts at 1. The vector
+/// steps multiply by `FastMath.reciprocalSquareRoot(G)` (≤ 2 ulp from 1/√G) instead of
+/// dividing by √G, which Swift does not vectorise on Linux; the bias steps divide exactly.
 ///
 /// Bias step size β: glove.c applies neither η nor the clipping to the bias step (β = 1; an
 /// open upstream pull request, stanfordnlp/GloVe#209, proposes adding both, and the
@@ -74,18 +76,18 @@ struct GloVeStep: Sendable {
 
         let f8 = SIMD8<Float>(repeating: fdiff)
         let eta = SIMD8<Float>(repeating: learningRate)
-        let lo = SIMD8<Float>(repeating: -gradientClip), hi = SIMD8<Float>(repeating: gradientClip)
+        let clip = gradientClip
         k = 0
         while k < padded {
             let at = k &* 4, gat = (k &+ g) &* 4
             let wk = wRaw.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
             let ck = cRaw.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
-            let gw = (f8 * ck).clamped(lowerBound: lo, upperBound: hi) * eta
-            let gc = (f8 * wk).clamped(lowerBound: lo, upperBound: hi) * eta
+            let gw = FastMath.clamp(f8 * ck, clip) * eta
+            let gc = FastMath.clamp(f8 * wk, clip) * eta
             let sw = wRaw.loadUnaligned(fromByteOffset: gat, as: SIMD8<Float>.self)
             let sc = cRaw.loadUnaligned(fromByteOffset: gat, as: SIMD8<Float>.self)
-            wRaw.storeBytes(of: wk - gw / sw.squareRoot(), toByteOffset: at, as: SIMD8<Float>.self)
-            cRaw.storeBytes(of: ck - gc / sc.squareRoot(), toByteOffset: at, as: SIMD8<Float>.self)
+            wRaw.storeBytes(of: wk - gw * FastMath.reciprocalSquareRoot(sw), toByteOffset: at, as: SIMD8<Float>.self)
+            cRaw.storeBytes(of: ck - gc * FastMath.reciprocalSquareRoot(sc), toByteOffset: at, as: SIMD8<Float>.self)
             wRaw.storeBytes(of: sw + gw * gw, toByteOffset: gat, as: SIMD8<Float>.self)
             cRaw.storeBytes(of: sc + gc * gc, toByteOffset: gat, as: SIMD8<Float>.self)
             k &+= 8

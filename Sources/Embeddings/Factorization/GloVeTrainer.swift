@@ -1,6 +1,6 @@
 /// GloVe (Pennington et al. 2014) trained with glove.c's rules: AdaGrad over the non-zero
 /// co-occurrences, shuffled once, visited in the same order every iteration, Hogwild across
-/// threads on contiguous chunks of that order.
+/// threads on contiguous chunks of that order (or, with `.stratified`, conflict-free blocks).
 ///
 /// Loss (eq. 8, with glove.c's ½): J = Σ_ij ½ f(X_ij) (w_i·c_j + b_i + b̃_j − log X_ij)²;
 /// the per-record update is `GloVeStep`. Initial parameters: every vector component and bias
@@ -32,15 +32,29 @@ public struct GloVeTrainer: Sendable {
         var parameterGenerator = SplitMix64(seed: seeds.next())
         let table = ParameterTable(count: 2 * v, dimension: options.dimension)
         table.initializeUniform(using: &parameterGenerator)
-        let records = makeRecords(matrix, order: recordOrder(count: n))
+        let shuffled = makeRecords(matrix, order: recordOrder(count: n))
+        let schedule = options.schedule == .stratified && options.threads > 1
+            ? StratifiedSchedule(words: shuffled.map(\.word), contexts: shuffled.map(\.context),
+                                 wordCount: v, contextCount: v, threads: options.threads)
+            : nil
+        let records = schedule.map { s in s.order.map { shuffled[$0] } } ?? shuffled
         let step = GloVeStep(learningRate: Float(options.learningRate), gradientClip: Float(options.gradientClip),
                              biasStep: options.biasUsesLearningRate ? Float(options.learningRate) : 1)
         var history = TrainingHistory(iterations: options.iterations)
         let start = Clock.seconds()
         for iteration in stride(from: 1, through: options.iterations, by: 1) {
             let t0 = Clock.seconds()
-            let costs = HogwildRunner.run(threads: options.threads, count: n, initial: 0.0) { _, range in
-                Self.pass(records, range: range, table: table, words: v, step: step)
+            var costs: [Double] = []
+            if let schedule {
+                for s in 0..<schedule.threads {
+                    costs += HogwildRunner.run(ranges: schedule.ranges(subPass: s), initial: 0.0) { _, range in
+                        Self.pass(records, range: range, table: table, words: v, step: step)
+                    }
+                }
+            } else {
+                costs = HogwildRunner.run(threads: options.threads, count: n, initial: 0.0) { _, range in
+                    Self.pass(records, range: range, table: table, words: v, step: step)
+                }
             }
             let seconds = Clock.seconds() - t0
             let loss = costs.reduce(0, +) / Double(n)

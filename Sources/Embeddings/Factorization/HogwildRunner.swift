@@ -29,12 +29,20 @@ public enum HogwildRunner {
     static func run<Result: Sendable>(threads: Int, count: Int, initial: Result,
                                       _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
         let workers = Swift.max(1, Swift.min(threads, Swift.max(1, count)))
-        if workers == 1 { return [body(0, 0..<count)] }
+        return run(ranges: (0..<workers).map { chunk($0, of: workers, count: count) }, initial: initial, body)
+    }
+
+    /// Runs `body(t, ranges[t])` for every t concurrently (thread 0 is the caller) and returns
+    /// each result (index t).
+    static func run<Result: Sendable>(ranges: [Range<Int>], initial: Result,
+                                      _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
+        let workers = ranges.count
+        if workers <= 1 { return [body(0, ranges.first ?? 0..<0)] }
         let slots = ResultSlots(count: workers, initial: initial)
         var spawned: [pthread_t] = []
         for t in 1..<workers {
             let job = Unmanaged.passRetained(WorkerJob {
-                slots.set(t, body(t, chunk(t, of: workers, count: count)))
+                slots.set(t, body(t, ranges[t]))
             })
             var thread = pthread_t()
             if pthread_create(&thread, nil, { raw in
@@ -48,7 +56,7 @@ public enum HogwildRunner {
                 job.takeRetainedValue().work()  // no thread available: run the chunk here
             }
         }
-        slots.set(0, body(0, chunk(0, of: workers, count: count)))
+        slots.set(0, body(0, ranges[0]))
         for thread in spawned { pthread_join(thread, nil) }
         return slots.values
     }
