@@ -135,6 +135,7 @@ struct Arguments {
         }
     }
     func int(_ key: String, _ fallback: Int) -> Int { options[key].flatMap { Int($0) } ?? fallback }
+    func double(_ key: String, _ fallback: Double) -> Double { options[key].flatMap { Double($0) } ?? fallback }
     func arg(_ i: Int, _ what: String) -> String {
         guard i < positional.count else { fail("missing \(what); see `xling-bench help`") }
         return positional[i]
@@ -272,6 +273,11 @@ let usage = """
       procrustes X.f32 Y.f32 [--repeats R]
       load-vec PATH.vec
       cooccur [TEXT] [--threads T] [--min-count 3] [--window 10] [--memory BYTES] [--punctuation strip|keep]
+      glove [--lines N] [--min-count 3] [--window 10] [--dim 40] [--iterations 10] [--x-max 30]
+            [--threads-list 1,2] [--repeats 2] [--seed 1] [--bias-eta 0|1] [--schedule hogwild|stratified]
+            [--dump DIR] [--crec PATH]
+      cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
+               [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -285,6 +291,8 @@ case "csls": taskCSLS(rest)
 case "procrustes": taskProcrustes(rest)
 case "load-vec": taskLoadVec(rest)
 case "cooccur": taskCooccur(rest)
+case "glove": taskGloVe(rest)
+case "cofactor": taskCofactor(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }
