@@ -19,11 +19,12 @@ public enum MagicRegistry {
         CorpusCellMagic.self,
         LabeledCellMagic.self,
         SaveMagic.self,
+        TrainMagic.self,
+        WordAlignMagic.self,
         AlignMagic.self,
         EvalMagic.self,
         NeighborsMagic.self,
         HubnessMagic.self,
-        WordAlignMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.

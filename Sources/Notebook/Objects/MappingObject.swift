@@ -12,6 +12,8 @@ final class MappingObject: SessionObject {
     let target: EmbeddingSpace
     /// Dictionary pairs the final fit used.
     let pairsUsed: Int
+    /// The per-iteration losses when a trainer made it (`%train cofactor`), else nil.
+    var history: TrainingHistory?
     private var mappedCache: (source: EmbeddingSpace, target: EmbeddingSpace)?
     private var unitCache: (source: Matrix, target: Matrix)?
     private var cslsCache: [String: CSLSStatistics] = [:]
@@ -60,10 +62,14 @@ final class MappingObject: SessionObject {
         return statistics
     }
 
-    var kind: String { "mapping" }
+    /// Whether both spaces were trained in one space (`%train cofactor`): the map is the identity.
+    var isJoint: Bool { mapping.source.method == "joint" }
+
+    var kind: String { isJoint ? "joint space" : "mapping" }
     var languages: [String] { [source.language ?? sourceName, target.language ?? targetName] }
     var sizeDescription: String {
-        "\(mapping.source.inputDimension)→\(mapping.source.outputDimension), \(pairsUsed.formatted) pairs"
+        if isJoint { return "\(source.count.formatted) + \(target.count.formatted) words × \(source.dimension)" }
+        return "\(mapping.source.inputDimension)→\(mapping.source.outputDimension), \(pairsUsed.formatted) pairs"
     }
 
     func vocabularyWords(prefix: String, limit: Int) -> [String] {

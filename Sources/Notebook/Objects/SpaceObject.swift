@@ -7,6 +7,8 @@ final class SpaceObject: SessionObject {
     private var unitCache: Matrix?
     /// Where it came from (a path), for `%who` and error messages.
     let origin: String
+    /// The per-iteration losses when a trainer made it (`%train glove`), else nil.
+    var history: TrainingHistory?
 
     init(_ space: EmbeddingSpace, origin: String) {
         self.space = space

@@ -1,0 +1,197 @@
+import Embeddings
+import Jupyter
+
+extension TrainMagic {
+    /// One language of a co-factorization: its training text and model vocabulary size.
+    struct Side {
+        let name: String
+        let corpus: Corpus
+        let size: Int
+        var vocabulary: Vocabulary { Vocabulary(Array(corpus.vocabulary.words.prefix(size))) }
+    }
+
+    /// `%train cofactor mono=C1,C2 [parallel=P] objective=… …`: counts, the cross-lingual term,
+    /// then the co-factorization; stores one joint space (a mapping object with the identity
+    /// map, so %eval bli, %neighbors and %eval cldc take it).
+    func runCofactor(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
+        let names = arguments.list("mono") ?? []
+        let objective = arguments.string("objective") ?? "none"
+        let (threads, seed) = threadsAndSeed(session)
+        let mono = try names.map { try session.corpus($0, for: "train") }
+        guard mono[0].corpus.language != mono[1].corpus.language else {
+            throw MagicError.failed(magic: "train", message: "mono=\(names[0]),\(names[1]) are both \(mono[0].corpus.language); give one corpus per language")
+        }
+        let parallel = try arguments.string("parallel").map { try session.parallel($0, for: "train") }
+        if let parallel {
+            let p = parallel.parallel
+            guard p.source.language == mono[0].corpus.language, p.target.language == mono[1].corpus.language else {
+                throw MagicError.failed(magic: "train", message: "the parallel corpus is \(p.source.language)–\(p.target.language) but mono= gives \(mono[0].corpus.language),\(mono[1].corpus.language); list the corpora in the parallel corpus's order")
+            }
+        }
+        let needsParallel = objective == "clc-wa" || objective == "clc+wa" || (objective == "clsim" && !arguments.has("dict"))
+        if needsParallel, parallel == nil {
+            throw MagicError.failed(magic: "train", message: "objective=\(objective) needs parallel=P, a sentence-aligned corpus (%load parallel)" + (objective == "clsim" ? ", or dict=D" : ""))
+        }
+        let include = (arguments.bool("include_parallel") ?? true) && parallel != nil
+        let minCount = arguments.int("min_count") ?? 3
+        let sides = try (0..<2).map { i -> Side in
+            var corpus = mono[i].corpus
+            if include, let p = parallel?.parallel { corpus = corpus.concatenating([i == 0 ? p.source : p.target]) }
+            let size = corpus.vocabularySize(minCount: minCount, maxSize: arguments.int("max_vocab"))
+            guard size >= 2 else {
+                throw MagicError.failed(magic: "train", message: "`\(names[i])` has \(size) word(s) seen at least \(minCount) times; lower min_count= or load more text")
+            }
+            return Side(name: names[i], corpus: corpus, size: size)
+        }
+        let options = try cooccurrenceOptions(threads: threads)
+        let counting = ProgressDisplay(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
+        let counts = try sides.map { side in
+            try count(counting, context) { stop in
+                try CooccurrenceCounter.monolingual(side.corpus, vocabularySize: side.size, options: options, shouldStop: stop)
+            }
+        }
+        let (cross, crossNote) = try crossTerm(objective, sides: sides, parallel: parallel, session: session,
+                                               options: options, counting: counting, context: context)
+        counting.advance(to: 1)
+        counting.finish(.done)
+        let crossCount: Int
+        switch cross {
+        case .cooccurrence(let x): crossCount = x.count
+        case .similarity(let pairs): crossCount = pairs.count
+        case .none: crossCount = 0
+        }
+
+        var cofactor = CofactorOptions()
+        cofactor.dimension = arguments.int("dim") ?? cofactor.dimension
+        cofactor.iterations = arguments.int("iters") ?? cofactor.iterations
+        cofactor.monolingualXMax = arguments.double("xmax_mono") ?? cofactor.monolingualXMax
+        cofactor.crossXMax = arguments.double("xmax_cross") ?? cofactor.crossXMax
+        cofactor.alpha = arguments.double("alpha") ?? cofactor.alpha
+        cofactor.firstWeight = arguments.double("w1") ?? 1
+        cofactor.secondWeight = arguments.double("w2") ?? 1
+        cofactor.crossWeight = arguments.double("wc") ?? 1
+        cofactor.learningRate = arguments.double("lr") ?? cofactor.learningRate
+        cofactor.threads = threads
+        cofactor.seed = seed
+        let records = counts[0].count + counts[1].count + crossCount
+        let run = TrainingRun(context: context, iterations: cofactor.iterations, records: records)
+        let model: CofactorModel
+        do {
+            model = try CofactorTrainer(options: cofactor).train(first: counts[0], second: counts[1], cross: cross, progress: run.report)
+        } catch {
+            run.fail()
+            throw MagicError.failed(magic: "train", message: "\(error)")
+        }
+        run.finish(stopped: model.stopped)
+
+        let name = arguments.string("as") ?? "cofactor_" + String(objective.map { $0.isLetter ? $0 : "_" })
+        let first = try EmbeddingSpace(vocabulary: sides[0].vocabulary, vectors: model.firstWords, language: sides[0].corpus.language)
+        let second = try EmbeddingSpace(vocabulary: sides[1].vocabulary, vectors: model.secondWords, language: sides[1].corpus.language)
+        let object = MappingObject(mapping: BilingualMapping(source: .identity(cofactor.dimension, method: "joint")),
+                                   method: "cofactor \(objective)", sourceName: sides[0].name, targetName: sides[1].name,
+                                   source: first, target: second, pairsUsed: 0)
+        object.history = model.history
+        session.store(object, as: name, madeBy: "%train cofactor mono=\(names.joined(separator: ",")) objective=\(objective)", cell: context.executionCount)
+        var series: [(String, [Double])] = [("total", model.history.losses),
+                                            ("ω1·L_mono \(sides[0].corpus.language)", model.terms.map(\.first)),
+                                            ("ω2·L_mono \(sides[1].corpus.language)", model.terms.map(\.second))]
+        if crossCount > 0 { series.append(("ωc·L_cross", model.terms.map(\.cross))) }
+        context.display(run.lossChart(title: "co-factorization loss of `\(name)` (\(objective))", series: series).mimeBundle)
+        var rows: [[TableCell]] = sides.enumerated().map { i, side in
+            [.text("\(side.corpus.language) text, vocabulary, records"),
+             .text("\(side.corpus.tokenCount.formatted) tokens (`\(side.name)`\(include ? " + parallel side" : "")), \(side.size.formatted) words ≥ \(minCount)×, \(counts[i].count.formatted) records")]
+        }
+        rows += [
+            [.text("cross-lingual term"), .text(crossNote)],
+            [.text("ω1, ω2, ωc"), .text([cofactor.firstWeight, cofactor.secondWeight, cofactor.crossWeight].map { NumberText.short($0) }.joined(separator: ", "))],
+            [.text("dimensions / iterations"), .text("\(cofactor.dimension) / \(model.history.completedIterations) of \(cofactor.iterations)")],
+            [.text("x_max mono / cross, α"), .text("\(NumberText.short(cofactor.monolingualXMax)) / \(NumberText.short(cofactor.crossXMax)), \(NumberText.short(cofactor.alpha))")],
+            [.text("optimizer"), .text("\(cofactor.optimizer == .sgd ? "SGD, constant" : "AdaGrad,") η = \(NumberText.short(cofactor.learningRate))")],
+            [.text("final loss per record (total)"), .double(model.history.finalLoss ?? .nan)],
+            [.text("threads, seed"), .text("\(threads), \(seed)")],
+            [.text("time"), .text(run.timeDescription)],
+        ]
+        return Table(title: "joint \(sides[0].corpus.language)–\(sides[1].corpus.language) space `\(name)` (\(objective))", columns: ["property", "value"], rows: rows,
+                     footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
+                        + "Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc space=\(name) …`.").mimeBundle
+    }
+}
+
+extension TrainMagic {
+    /// The cross-lingual term of `objective` over the two sides' vocabularies, with a note
+    /// for the summary table.
+    func crossTerm(_ objective: String, sides: [Side], parallel: ParallelObject?, session: Session,
+                   options: CooccurrenceOptions, counting: ProgressDisplay,
+                   context: ExecutionContext) throws -> (CrossLingualObjective, String) {
+        let maps = parallel.map { p in
+            (p.parallel.source.idMap(into: sides[0].corpus.vocabulary, limit: sides[0].size),
+             p.parallel.target.idMap(into: sides[1].corpus.vocabulary, limit: sides[1].size))
+        }
+        switch objective {
+        case "clc-wa":
+            guard let p = parallel?.parallel, let maps else { return (.none, "none") }
+            let x = try count(counting, context) { stop in
+                try CooccurrenceCounter.sentencePairs(p, sourceMap: maps.0, targetMap: maps.1, rows: sides[0].size,
+                                                      columns: sides[1].size, options: options, shouldStop: stop)
+            }
+            return (.cooccurrence(x), "CLC-WA (eq. 4): \(x.count.formatted) word pairs co-occurring in \(p.sentenceCount.formatted) aligned sentences")
+        case "clc+wa":
+            guard let parallel, let p = Optional(parallel.parallel), let maps else { return (.none, "none") }
+            let alignment = try alignmentFor(parallel, session: session, objective: objective)
+            let x = try count(counting, context) { stop in
+                try CooccurrenceCounter.alignedWindows(p, alignment: alignment.alignment, sourceMap: maps.0, targetMap: maps.1,
+                                                       rows: sides[0].size, columns: sides[1].size, window: options.window,
+                                                       options: options, shouldStop: stop)
+            }
+            return (.cooccurrence(x), "CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \(alignment.alignment.linkCount.formatted) links of `\(arguments.string("align") ?? "")`")
+        case "clsim":
+            if let dictName = arguments.string("dict") {
+                let dictionary = try session.dictionary(dictName, for: "train")
+                let pairs = Self.dictionarySimilarities(dictionary.wordPairs, first: sides[0].vocabulary, second: sides[1].vocabulary)
+                guard !pairs.isEmpty else {
+                    throw MagicError.failed(magic: "train", message: "no pair of `\(dictName)` has both words in the vocabularies (\(sides[0].size.formatted) \(sides[0].corpus.language) and \(sides[1].size.formatted) \(sides[1].corpus.language) words); check its direction and case, or lower min_count=")
+                }
+                return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) pairs of `\(dictName)`, sim = 1/(translations of the source word)")
+            }
+            guard let parallel, let maps else { return (.none, "none") }
+            let alignment = try alignmentFor(parallel, session: session, objective: objective)
+            let pairs = alignment.similarities.compactMap { pair -> (source: Int32, target: Int32, similarity: Float)? in
+                let j = maps.0[Int(pair.source)], k = maps.1[Int(pair.target)]
+                return j >= 0 && k >= 0 && pair.similarity > 0 ? (j, k, pair.similarity) : nil
+            }
+            guard !pairs.isEmpty else {
+                throw MagicError.failed(magic: "train", message: "none of the translation pairs of `\(arguments.string("align") ?? "")` has both words in the vocabularies; lower min_count=")
+            }
+            return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) word pairs with translation probabilities from `\(arguments.string("align") ?? "")`")
+        default:
+            return (.none, "none (two monolingual factorizations; the spaces are not aligned)")
+        }
+    }
+
+    /// The alignment `align=` names, checked to belong to `parallel`.
+    func alignmentFor(_ parallel: ParallelObject, session: Session, objective: String) throws -> AlignmentObject {
+        guard let name = arguments.string("align") else {
+            throw MagicError.failed(magic: "train", message: "objective=\(objective) needs word alignments: run `%wordalign \(arguments.string("parallel") ?? "P") as=A` first and pass align=A" + (objective == "clsim" ? " (or give a dictionary with dict=D)" : ""))
+        }
+        let alignment = try session.alignment(name, for: "train")
+        guard alignment.alignment.sentences.count == parallel.parallel.sentenceCount else {
+            throw MagicError.failed(magic: "train", message: "`\(name)` aligns \(alignment.alignment.sentences.count.formatted) sentence pairs but `\(arguments.string("parallel") ?? "")` has \(parallel.parallel.sentenceCount.formatted); align this parallel corpus with %wordalign")
+        }
+        return alignment
+    }
+
+    /// Dictionary pairs as CLSim similarities: 1/(number of in-vocabulary translations of the
+    /// source word), so every source word carries the same total weight.
+    static func dictionarySimilarities(_ pairs: [(source: String, target: String)], first: Vocabulary,
+                                       second: Vocabulary) -> [(source: Int32, target: Int32, similarity: Float)] {
+        var found: [(Int32, Int32)] = []
+        var seen = Set<Int64>()
+        for pair in pairs {
+            guard let j = first.id(pair.source), let k = second.id(pair.target), seen.insert(Int64(j) << 32 | Int64(k)).inserted else { continue }
+            found.append((Int32(j), Int32(k)))
+        }
+        var translations: [Int32: Int] = [:]
+        for (j, _) in found { translations[j, default: 0] += 1 }
+        return found.map { ($0.0, $0.1, 1 / Float(translations[$0.0] ?? 1)) }
+    }
+}
