@@ -56,9 +56,10 @@ extension TrainMagic {
             [.text("threads, seed"), .text("\(threads), \(seed)")],
             [.text("time"), .text(run.timeDescription)],
         ]
-        return Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,
-                     footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
-                        + "Stored as `\(name)` (\(output == .sum ? "W + C" : "W")); try `%neighbors WORD in=\(name)`.").mimeBundle
+        let table = Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,
+                          footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
+                             + "Stored as `\(name)` (\(output == .sum ? "W + C" : "W")); try `%neighbors WORD in=\(name)`.").mimeBundle
+        return try conclude(table, name: name, history: model.history, context: context)
     }
 
     /// Counting options from `window=` and `memory=`.
