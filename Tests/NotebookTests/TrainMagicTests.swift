@@ -82,9 +82,17 @@ import Testing
         let tiny = outputs.last { $0.msgType == "execute_result" }?.content["data"]
         #expect(tiny?["application/json"]?.arrayValue?.first?["sentences"] == 2 && tiny?["application/json"]?.arrayValue?.first?["tokens"] == 12)
         #expect(tiny?["text/plain"]?.stringValue?.contains("most frequent: the,") == true)
+        // A final newline ends the last sentence, as in a file; blank lines inside still count.
+        let trailing = result("%%corpus tiny2 lang=en\nthe cat\n\nthe dog\n")
+        #expect(trailing.first?["sentences"] == 3 && trailing.first?["tokens"] == 4)
+        let file = "/tmp/xling-corpus-\(getpid()).txt"
+        defer { unlink(file) }
+        _ = try? AtomicFile.write(Array("the cat\n\nthe dog\n".utf8), to: file)
+        #expect(result("%load corpus tiny3 path=\(file) lang=en").first?["sentences"] == 3)
+        _ = result("%reset tiny3 force=true")
         let who = result("%who")
         let kinds = Dictionary(uniqueKeysWithValues: who.map { ($0["name"]?.stringValue ?? "", $0["kind"]?.stringValue ?? "") })
-        #expect(kinds == ["en": "corpus", "en_punct": "corpus", "ende": "parallel corpus", "tiny": "corpus"])
+        #expect(kinds == ["en": "corpus", "en_punct": "corpus", "ende": "parallel corpus", "tiny": "corpus", "tiny2": "corpus"])
         #expect(who.first { $0["name"] == "ende" }?["languages"] == "en,de")
         #expect(who.first { $0["name"] == "tiny" }?["size"] == "2 sentences, 12 tokens, 7 types")
     }
@@ -146,6 +154,23 @@ import Testing
         #expect(outputs.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("Interrupted: the model after the last completed iteration is kept") == true })
         #expect(kinds()["p"] == "vectors")
         #expect(result("%neighbors parliament in=p k=3").count == 3)
+    }
+
+    @Test func interruptWhileCountingStoresNothing() {
+        _ = result([Self.loadEn, Self.loadDe].joined(separator: "\n"))
+        for code in ["\(Self.glove) as=p", "%train cofactor mono=en,de objective=none iters=1 as=q"] {
+            let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] counting")
+            let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
+                                                      content: ["code": .string(code), "allow_stdin": false]))
+            harness.kernel.handle(frames, from: .shell, via: transport)
+            #expect(transport.raised)
+            let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+            #expect(reply["ename"] == "KeyboardInterrupt", "\(code): \(reply)")
+            let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
+            #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("nothing was trained or stored") == true })
+            #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
+        }
+        #expect(kinds() == ["en": "corpus", "de": "corpus"])
     }
 
     // MARK: - co-factorization
@@ -238,22 +263,27 @@ import Testing
     }
 }
 
-/// A transport that raises an interrupt as soon as a training progress display reports a
-/// completed iteration, so an interrupt lands mid-run at a known point.
+/// A transport that raises an interrupt as soon as a progress display's text starts with
+/// `trigger` (by default: training has reported a completed iteration), so an interrupt lands
+/// mid-run at a known point.
 final class InterruptingTransport: KernelTransport {
     let recorder = InMemoryTransport(key: "k")
     let interrupts: InterruptSource
+    let trigger: String
     private(set) var raised = false
 
-    init(interrupts: InterruptSource) { self.interrupts = interrupts }
+    init(interrupts: InterruptSource, trigger: String = "[running] training (") {
+        self.interrupts = interrupts
+        self.trigger = trigger
+    }
 
     var sent: [(channel: Channel, message: Message)] { recorder.sent }
 
     func send(_ frames: [[UInt8]], on channel: Channel) {
         recorder.send(frames, on: channel)
-        guard !raised, let message = recorder.sent.last?.message, message.msgType == "update_display_data",
-              let text = message.content["data"]?["text/plain"]?.stringValue,
-              text.hasPrefix("[running] training ("), !text.contains(": 0/") else { return }
+        guard !raised, let message = recorder.sent.last?.message, message.msgType.hasSuffix("display_data"),
+              let text = message.content["data"]?["text/plain"]?.stringValue, text.hasPrefix(trigger),
+              trigger.contains("counting") || !text.contains(": 0/") else { return }
         raised = true
         interrupts.raise()
     }
