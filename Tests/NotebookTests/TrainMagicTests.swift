@@ -148,7 +148,7 @@ import Testing
         let history = stored("p", as: SpaceObject.self)?.history
         #expect(history?.stopped == true)
         #expect((history?.completedIterations ?? 0) >= 1 && (history?.completedIterations ?? .max) < 10_000)
-        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("`p` keeps the model after") == true })
+        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("`p` keeps the model after \(history?.completedIterations ?? -1) of 10000 iterations") == true })
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         // The summary table is still shown, and the partial model is usable.
         #expect(outputs.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("Interrupted: the model after the last completed iteration is kept") == true })
