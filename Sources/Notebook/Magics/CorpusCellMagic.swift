@@ -31,7 +31,11 @@ struct CorpusCellMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { tokenizer.tokens(String($0)) }
+        // Lines as a file has them: a final newline ends the last line rather than starting an
+        // empty one, so the body counts as many sentences as `%load corpus` of the same text.
+        var pieces = body.split(separator: "\n", omittingEmptySubsequences: false)
+        if body.hasSuffix("\n") { pieces.removeLast() }
+        let lines = pieces.map { tokenizer.tokens(String($0)) }
         let corpus = Corpus(language: language, sentences: lines)
         guard corpus.tokenCount > 0 else {
             throw MagicError.failed(magic: "corpus", message: "the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) lang=\(language)`")

@@ -111,9 +111,10 @@ extension TrainMagic {
             [.text("threads, seed"), .text("\(threads), \(seed)")],
             [.text("time"), .text(run.timeDescription)],
         ]
-        return Table(title: "joint \(sides[0].corpus.language)–\(sides[1].corpus.language) space `\(name)` (\(objective))", columns: ["property", "value"], rows: rows,
-                     footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
-                        + "Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc space=\(name) …`.").mimeBundle
+        let table = Table(title: "joint \(sides[0].corpus.language)–\(sides[1].corpus.language) space `\(name)` (\(objective))", columns: ["property", "value"], rows: rows,
+                          footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
+                             + "Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc space=\(name) …`.").mimeBundle
+        return try conclude(table, name: name, history: model.history, context: context)
     }
 }
 

@@ -56,9 +56,10 @@ extension TrainMagic {
             [.text("threads, seed"), .text("\(threads), \(seed)")],
             [.text("time"), .text(run.timeDescription)],
         ]
-        return Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,
-                     footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
-                        + "Stored as `\(name)` (\(output == .sum ? "W + C" : "W")); try `%neighbors WORD in=\(name)`.").mimeBundle
+        let table = Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,
+                          footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
+                             + "Stored as `\(name)` (\(output == .sum ? "W + C" : "W")); try `%neighbors WORD in=\(name)`.").mimeBundle
+        return try conclude(table, name: name, history: model.history, context: context)
     }
 
     /// Counting options from `window=` and `memory=`.
@@ -66,13 +67,15 @@ extension TrainMagic {
         CooccurrenceOptions(window: arguments.int("window") ?? 10, memoryLimit: try memoryLimit(), threads: threads)
     }
 
-    /// Runs one counting step under a progress display; an interrupt stops it with a clear error.
+    /// Runs one counting step under a progress display; an interrupt stops it with a note on
+    /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does.
     func count(_ display: ProgressDisplay, _ context: ExecutionContext, _ body: (@escaping () -> Bool) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
         do {
             return try body { context.cancellation.isCancelled }
         } catch CooccurrenceError.stopped {
             display.finish(.interrupted)
-            throw MagicError.failed(magic: "train", message: "interrupted while counting co-occurrences: nothing was trained yet")
+            context.stream("Interrupted while counting co-occurrences: nothing was trained or stored.\n", name: "stderr")
+            throw Interrupted()
         } catch {
             display.finish(.interrupted)
             throw MagicError.failed(magic: "train", message: "\(error)")

@@ -70,13 +70,25 @@ struct TrainMagic: Magic {
 
     /// `memory=` in bytes ("512M", "2G", "100000000").
     func memoryLimit() throws -> Int {
-        let text = (arguments.string("memory") ?? "1G").uppercased()
+        let given = arguments.string("memory") ?? "1G"
+        let text = given.uppercased()
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
         let (digits, unit) = text.last.flatMap { units[$0] }.map { (String(text.dropLast()), $0) } ?? (text, 1)
         guard let value = Double(digits), value > 0 else {
-            throw MagicError.usage(magic: "train", message: "memory=\(text) is not a size; write e.g. memory=512M or memory=2G", usage: Self.spec.usage)
+            throw MagicError.usage(magic: "train", message: "memory=\(given) is not a size; write e.g. memory=512M or memory=2G", usage: Self.spec.usage)
         }
         return Int(value * Double(unit))
+    }
+
+    /// The run's summary table as the cell's value; after an interrupt, the table is shown as
+    /// a display, a note says the partial model is kept, and the cell ends with
+    /// `KeyboardInterrupt` (as `%wordalign` and `%sleep` do), so "Run All" stops here instead
+    /// of going on with a partial model.
+    func conclude(_ table: MimeBundle, name: String, history: TrainingHistory, context: ExecutionContext) throws -> MimeBundle? {
+        guard history.stopped else { return table }
+        context.display(table)
+        context.stream("Interrupted: `\(name)` keeps the model after \(history.completedIterations) of \(history.iterations) iterations. Run %train again for the full one.\n", name: "stderr")
+        throw Interrupted()
     }
 
     /// Threads and seed from the arguments, else the session settings.
