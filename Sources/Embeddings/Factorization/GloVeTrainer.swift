@@ -1,6 +1,7 @@
 /// GloVe (Pennington et al. 2014) trained with glove.c's rules: AdaGrad over the non-zero
-/// co-occurrences, shuffled once, visited in the same order every iteration, Hogwild across
-/// threads on contiguous chunks of that order (or, with `.stratified`, conflict-free blocks).
+/// co-occurrences, shuffled once, visited in the same order every iteration; threads work on
+/// conflict-free blocks of that order (`.stratified`, default) or, like glove.c, on contiguous
+/// chunks of it without locks (`.hogwild`).
 ///
 /// Loss (eq. 8, with glove.c's ½): J = Σ_ij ½ f(X_ij) (w_i·c_j + b_i + b̃_j − log X_ij)²;
 /// the per-record update is `GloVeStep`. Initial parameters: every vector component and bias
@@ -47,12 +48,12 @@ public struct GloVeTrainer: Sendable {
             var costs: [Double] = []
             if let schedule {
                 for s in 0..<schedule.threads {
-                    costs += HogwildRunner.run(ranges: schedule.ranges(subPass: s), initial: 0.0) { _, range in
+                    costs += WorkerThreads.run(ranges: schedule.ranges(subPass: s), initial: 0.0) { _, range in
                         Self.pass(records, range: range, table: table, words: v, step: step)
                     }
                 }
             } else {
-                costs = HogwildRunner.run(threads: options.threads, count: n, initial: 0.0) { _, range in
+                costs = WorkerThreads.run(threads: options.threads, count: n, initial: 0.0) { _, range in
                     Self.pass(records, range: range, table: table, words: v, step: step)
                 }
             }
