@@ -99,12 +99,27 @@ public struct GloVeTrainer: Sendable {
                      step: GloVeStep) -> Double {
         records.withUnsafeBufferPointer { buffer in
             var cost = 0.0
+            var touched: UInt32 = 0
+            let lines = table.stride / 16, ahead = 2
             for i in range {
+                // Touch one float of every cache line of the rows `ahead` records on, so they
+                // are in cache when their turn comes (a software prefetch; the xor keeps the
+                // loads alive and is folded into nothing observable).
+                let next = i &+ ahead
+                if next < range.upperBound {
+                    let r = buffer[next]
+                    let w = table.row(Int(r.word)), c = table.row(words &+ Int(r.context))
+                    var line = 0
+                    while line < lines {
+                        touched ^= w[line &* 16].bitPattern ^ c[line &* 16].bitPattern
+                        line &+= 1
+                    }
+                }
                 let r = buffer[i]
                 cost += step.apply(r, word: table.row(Int(r.word)), context: table.row(words &+ Int(r.context)),
                                    layout: table)
             }
-            return cost
+            return touched == 0x7FC0_0001 ? cost + 0 : cost
         }
     }
 
