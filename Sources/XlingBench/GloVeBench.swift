@@ -6,7 +6,7 @@ import Glibc
 
 /// `glove [--corpus PATH] [--language en] [--lines N] [--min-count 3] [--window 10] [--dim 40]
 /// [--iterations 10] [--x-max 30] [--alpha 0.75] [--eta 0.05] [--threads-list 1,2] [--repeats 2]
-/// [--seed 1] [--bias-eta 0|1] [--schedule stratified|hogwild] [--dump DIR] [--crec PATH]`
+/// [--seed 1] [--bias-eta 0|1] [--schedule hogwild|stratified] [--dump DIR] [--crec PATH]`
 ///
 /// Counts co-occurrences with the bench's own brute-force counter (`BenchCooccurrence`), then:
 ///
@@ -32,7 +32,7 @@ func taskGloVe(_ args: Arguments) {
                                learningRate: args.double("eta", 0.05), threads: 1,
                                seed: UInt64(args.int("seed", 1)))
     options.biasUsesLearningRate = args.int("bias-eta", 0) != 0
-    options.schedule = GloVeOptions.Schedule(rawValue: args.options["schedule"] ?? "stratified") ?? .stratified
+    options.schedule = GloVeOptions.Schedule(rawValue: args.options["schedule"] ?? "hogwild") ?? .hogwild
     var json = common("glove")
     json.set("corpus", path)
     json.set("sentences", data.corpus.sentenceCount)

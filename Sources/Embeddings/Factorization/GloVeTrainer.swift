@@ -1,7 +1,7 @@
 /// GloVe (Pennington et al. 2014) trained with glove.c's rules: AdaGrad over the non-zero
-/// co-occurrences, shuffled once, visited in the same order every iteration; threads work on
-/// conflict-free blocks of that order (`.stratified`, default) or, like glove.c, on contiguous
-/// chunks of it without locks (`.hogwild`).
+/// co-occurrences, shuffled once, visited in the same order every iteration; threads work,
+/// like glove.c, on contiguous chunks of that order without locks (`.hogwild`, default) or on
+/// conflict-free blocks of it (`.stratified`).
 ///
 /// Loss (eq. 8, with glove.c's ½): J = Σ_ij ½ f(X_ij) (w_i·c_j + b_i + b̃_j − log X_ij)²;
 /// the per-record update is `GloVeStep`. Initial parameters: every vector component and bias
