@@ -58,7 +58,7 @@ public struct CofactorTrainer: Sendable {
             let t0 = Clock.seconds()
             let before = biases
             let shared = records
-            let results = HogwildRunner.run(threads: options.threads, count: n, initial: (SIMD4<Double>.zero, before)) { _, range in
+            let results = WorkerThreads.run(threads: options.threads, count: n, initial: (SIMD4<Double>.zero, before)) { _, range in
                 var local = before
                 let losses = optimizer == .sgd
                     ? Self.pass(shared, range: range, step: CofactorStep<SGDRule>(learningRate: eta),

@@ -1,6 +1,7 @@
 /// GloVe (Pennington et al. 2014) trained with glove.c's rules: AdaGrad over the non-zero
-/// co-occurrences, shuffled once, visited in the same order every iteration, Hogwild across
-/// threads on contiguous chunks of that order (or, with `.stratified`, conflict-free blocks).
+/// co-occurrences, shuffled once, visited in the same order every iteration; threads work,
+/// like glove.c, on contiguous chunks of that order without locks (`.hogwild`, default) or on
+/// conflict-free blocks of it (`.stratified`).
 ///
 /// Loss (eq. 8, with glove.c's ½): J = Σ_ij ½ f(X_ij) (w_i·c_j + b_i + b̃_j − log X_ij)²;
 /// the per-record update is `GloVeStep`. Initial parameters: every vector component and bias
@@ -47,12 +48,12 @@ public struct GloVeTrainer: Sendable {
             var costs: [Double] = []
             if let schedule {
                 for s in 0..<schedule.threads {
-                    costs += HogwildRunner.run(ranges: schedule.ranges(subPass: s), initial: 0.0) { _, range in
+                    costs += WorkerThreads.run(ranges: schedule.ranges(subPass: s), initial: 0.0) { _, range in
                         Self.pass(records, range: range, table: table, words: v, step: step)
                     }
                 }
             } else {
-                costs = HogwildRunner.run(threads: options.threads, count: n, initial: 0.0) { _, range in
+                costs = WorkerThreads.run(threads: options.threads, count: n, initial: 0.0) { _, range in
                     Self.pass(records, range: range, table: table, words: v, step: step)
                 }
             }
@@ -98,12 +99,27 @@ public struct GloVeTrainer: Sendable {
                      step: GloVeStep) -> Double {
         records.withUnsafeBufferPointer { buffer in
             var cost = 0.0
+            var touched: UInt32 = 0
+            let lines = table.stride / 16, ahead = 2
             for i in range {
+                // Touch one float of every cache line of the rows `ahead` records on, so they
+                // are in cache when their turn comes (a software prefetch; the xor keeps the
+                // loads alive and is folded into nothing observable).
+                let next = i &+ ahead
+                if next < range.upperBound {
+                    let r = buffer[next]
+                    let w = table.row(Int(r.word)), c = table.row(words &+ Int(r.context))
+                    var line = 0
+                    while line < lines {
+                        touched ^= w[line &* 16].bitPattern ^ c[line &* 16].bitPattern
+                        line &+= 1
+                    }
+                }
                 let r = buffer[i]
                 cost += step.apply(r, word: table.row(Int(r.word)), context: table.row(words &+ Int(r.context)),
                                    layout: table)
             }
-            return cost
+            return touched == 0x7FC0_0001 ? cost + 0 : cost
         }
     }
 

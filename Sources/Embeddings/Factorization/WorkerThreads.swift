@@ -2,10 +2,11 @@
 import Glibc
 #endif
 
-/// Lock-free parallel passes over shuffled records (Hogwild, Recht et al. 2011), split as
-/// glove.c splits its records file: thread t of T takes the contiguous chunk
-/// `[t·⌊n/T⌋, (t+1)·⌊n/T⌋)`, the last thread also the remainder.
-public enum HogwildRunner {
+/// The trainers' worker threads: one pass over ranges of records, one POSIX thread per range,
+/// without locks (Hogwild, Recht et al. 2011, when ranges share rows). The Hogwild split is
+/// glove.c's: thread t of T takes the contiguous chunk `[t·⌊n/T⌋, (t+1)·⌊n/T⌋)`, the last thread
+/// also the remainder; `StratifiedSchedule` gives conflict-free ranges instead.
+public enum WorkerThreads {
     /// The default number of worker threads: the number of online CPUs (at least 1).
     public static var defaultThreads: Int {
         #if canImport(Glibc)
