@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 XLING := $(CURDIR)/.build/release/xling
+XLING_BENCH := $(CURDIR)/.build/release/xling-bench
 APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
@@ -35,7 +36,10 @@ venv: $(VENV)/.installed
 $(XLING): $(SWIFT_SOURCES) | deps
 	swift build -c release --product xling
 
-build: deps $(XLING)
+$(XLING_BENCH): $(SWIFT_SOURCES) | deps
+	swift build -c release --product xling-bench
+
+build: deps $(XLING) $(XLING_BENCH)
 
 # JupyterLab ranks its JSON renderer above HTML, so a table carrying application/json would show
 # as a JSON tree; the project's lab disables the two plugins that claim application/json.
@@ -71,6 +75,7 @@ bench: kernelspec
 	swift build -c release --product xling-bench
 	$(PY) Tests/bench/kernel_bench.py
 	$(PY) Tests/bench/engine_bench.py
+	$(PY) Tests/bench/factorization_bench.py
 
 clean:
 	rm -rf .build $(VENV)

@@ -9,7 +9,7 @@ import Embeddings
 /// and peak RSS after reading and at the end. Run one configuration per process so peaks
 /// are not shared.
 func taskCooccur(_ args: Arguments) {
-    let path = args.positional.first ?? "/work/shared/data/corpora/europarl/en.txt.gz"
+    let path = args.positional.first ?? "notebooks/data/europarl-en-de/en.txt.gz"
     let threads = args.int("threads", 1)
     let minCount = args.int("min-count", 3)
     let window = args.int("window", 10)

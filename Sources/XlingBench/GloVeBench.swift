@@ -20,7 +20,7 @@ import Glibc
 ///   `W.f32`, `C.f32` (V×d), `bw.f32`, `bc.f32` (V) — the initial parameters, float32 LE —
 ///   and `meta.json` (sizes, options, the per-iteration costs of a 1-thread run).
 func taskGloVe(_ args: Arguments) {
-    let path = args.options["corpus"] ?? "/work/shared/data/corpora/europarl/en.txt.gz"
+    let path = args.options["corpus"] ?? "notebooks/data/europarl-en-de/en.txt.gz"
     let t0 = now()
     let data = BenchCooccurrence.load(path: path, language: args.options["language"] ?? "en",
                                       lines: args.options["lines"].flatMap { Int($0) },

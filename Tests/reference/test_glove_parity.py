@@ -22,15 +22,12 @@ import glove_reference as GR
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.normpath(os.path.join(HERE, "..", "..", ".build", "release", "xling-bench"))
-CORPUS = "/work/shared/data/corpora/europarl/en.txt.gz"
+CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "notebooks", "data", "europarl-en-de", "en.txt.gz"))
 RTOL = 1e-4
 
 
 def dump(tmp_path, *extra):
-    if not os.path.exists(BENCH):
-        pytest.skip(f"{BENCH} is missing: run `swift build -c release --product xling-bench` first")
-    if not os.path.exists(CORPUS):
-        pytest.skip(f"{CORPUS} is missing")
+    assert os.path.exists(BENCH), f"{BENCH} is missing: run `make build` (or `swift build -c release --product xling-bench`)"
     subprocess.run([BENCH, "glove", "--dump", str(tmp_path), "--corpus", CORPUS, "--min-count", "5",
                     "--window", "10", "--iterations", "5", *extra], check=True, capture_output=True)
     return GR.load_dump(str(tmp_path))

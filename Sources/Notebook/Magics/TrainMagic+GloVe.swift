@@ -27,6 +27,7 @@ extension TrainMagic {
         glove.alpha = arguments.double("alpha") ?? glove.alpha
         glove.learningRate = arguments.double("lr") ?? glove.learningRate
         glove.threads = threads
+        glove.schedule = GloVeOptions.Schedule(rawValue: arguments.string("schedule") ?? "stratified") ?? .stratified
         glove.seed = seed
         let run = TrainingRun(context: context, iterations: glove.iterations, records: counts.count)
         let model: GloVeModel
@@ -53,7 +54,7 @@ extension TrainMagic {
             [.text("dimensions / iterations"), .text("\(glove.dimension) / \(model.history.completedIterations) of \(glove.iterations)")],
             [.text("x_max, α, η"), .text("\(NumberText.short(glove.xMax)), \(NumberText.short(glove.alpha)), \(NumberText.short(glove.learningRate)) (AdaGrad)")],
             [.text("final cost"), .double(model.history.finalLoss ?? .nan)],
-            [.text("threads, seed"), .text("\(threads), \(seed)")],
+            [.text("threads, seed"), .text("\(threads) (\(glove.schedule.rawValue)), \(seed)")],
             [.text("time"), .text(run.timeDescription)],
         ]
         let table = Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,

@@ -27,10 +27,12 @@ struct TrainMagic: Magic {
                   .init("xmax_mono", .double(min: 0, max: nil), default: "30", help: "cofactor: x_max of the monolingual weighting"),
                   .init("xmax_cross", .double(min: 0, max: nil), default: "100", help: "cofactor: x_max of the cross-lingual co-occurrence weighting"),
                   .init("alpha", .double(min: 0, max: nil), default: "0.75", help: "α of the weighting"),
-                  .init("lr", .double(min: 0, max: nil), help: "learning rate (glove AdaGrad 0.05; cofactor: see %train? )"),
+                  .init("lr", .double(min: 0, max: nil), help: "learning rate η (glove: AdaGrad, 0.05 as glove.c; cofactor: constant-rate SGD, 0.025)"),
                   .init("threads", .int(min: 1, max: 256), help: "training threads (default: %set threads); threads=1 with a seed is reproducible"),
                   .init("seed", .int(min: 0, max: nil), help: "the seed of initialisation and record order (default: %set seed)"),
                   .init("memory", .string, default: "1G", help: "memory bound of co-occurrence counting, e.g. 256M or 2G"),
+                  .init("schedule", .choice(["stratified", "hogwild"]), default: "stratified",
+                        help: "glove: how threads share a pass — stratified (word/context blocks no two threads touch at once: scales and is reproducible) or hogwild (glove.c's lock-free chunks of the shuffled records)"),
                   .init("vectors", .choice(["word", "sum"]), default: "sum", help: "glove: store W, or W + C like glove.c's model 2"),
                   .init("as", .string, help: "the name of the result (default glove_CORPUS / cofactor_OBJECTIVE)")],
         discussion: "Training shows a live progress display and keeps the partial model on interrupt. The co-factorization result is one joint space holding both languages: use it with %neighbors, %eval bli and %eval cldc.",
@@ -38,7 +40,7 @@ struct TrainMagic: Magic {
                    "%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
 
     /// The keys only one method takes.
-    static let gloveOnly: Set<String> = ["corpus", "xmax", "vectors"]
+    static let gloveOnly: Set<String> = ["corpus", "xmax", "vectors", "schedule"]
     static let cofactorOnly: Set<String> = ["mono", "parallel", "objective", "align", "dict", "include_parallel", "w1", "w2", "wc", "xmax_mono", "xmax_cross"]
 
     let method: String
