@@ -1,3 +1,4 @@
+import Testing
 import Jupyter
 @testable import Notebook
 
@@ -26,6 +27,21 @@ final class KernelHarness {
         let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
         let outputs = transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(\.message)
         return (reply, outputs)
+    }
+
+    /// Runs `code` (no stdin), expecting success; returns the rows of its result's
+    /// `application/json` table (empty when the result has none).
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        let (reply, outputs) = run(code, allowStdin: false)
+        #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")", sourceLocation: sourceLocation)
+        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+    }
+
+    /// Runs `code` (no stdin), expecting an error; returns its message.
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        let (reply, _) = run(code, allowStdin: false)
+        #expect(reply["status"] == "error", "\(code) should fail", sourceLocation: sourceLocation)
+        return reply["evalue"]?.stringValue ?? ""
     }
 
     /// Sends a shell request of `type`; returns its reply content.

@@ -24,17 +24,9 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String) -> [JSON] {
-        let (reply, outputs) = run(code)
-        #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")")
-        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
-    }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
 
-    func error(_ code: String) -> String {
-        let (reply, _) = run(code)
-        #expect(reply["status"] == "error", "\(code) should fail")
-        return reply["evalue"]?.stringValue ?? ""
-    }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
 
     /// `%who` as name → kind.
     func kinds() -> [String: String] {
