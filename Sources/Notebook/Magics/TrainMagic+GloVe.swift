@@ -54,7 +54,8 @@ extension TrainMagic {
             [.text("dimensions / iterations"), .text("\(glove.dimension) / \(model.history.completedIterations) of \(glove.iterations)")],
             [.text("x_max, α, η"), .text("\(NumberText.short(glove.xMax)), \(NumberText.short(glove.alpha)), \(NumberText.short(glove.learningRate)) (AdaGrad)")],
             [.text("final cost"), .double(model.history.finalLoss ?? .nan)],
-            [.text("threads, seed"), .text("\(threads) (\(glove.schedule.rawValue)), \(seed)")],
+            [.text("threads, seed"), .text("\(threads), \(seed)")],
+            [.text("thread schedule"), .text(threads == 1 ? "sequential" : glove.schedule.rawValue)],
             [.text("time"), .text(run.timeDescription)],
         ]
         let table = Table(title: "GloVe space `\(name)`", columns: ["property", "value"], rows: rows,
