@@ -56,6 +56,18 @@ cells = [
          "%load labeled sib_en_test path=data/sib200/eng_Latn/test.tsv lang=en format=sib200\n"
          "%load labeled sib_de_test path=data/sib200/deu_Latn/test.tsv lang=de format=sib200"),
     code("%eval cldc space=mono_only,clc_wa,clc_plus_wa,clsim train=sib_en,sib_de test=sib_de_test,sib_en_test"),
+    md("Small inputs can be written in a cell: `%%labeled` takes `label<TAB>text` lines (tokenized like the corpora), "
+       "`%%corpus` one sentence per line. Here seven German headlines, one per SIB-200 topic, classified by the English-trained perceptron in the CLSim space:"),
+    code("%%labeled headlines_de lang=de\n"
+         "politics\tdas parlament stimmt über den haushalt der kommission ab\n"
+         "sports\tdie mannschaft gewinnt das spiel in der letzten minute\n"
+         "health\tärzte warnen vor den folgen des rauchens für kinder\n"
+         "entertainment\tder neue film des regisseurs kommt im januar ins kino\n"
+         "geography\tder fluss fließt durch die berge bis zum meer\n"
+         "science/technology\tforscher entwickeln einen schnelleren computer\n"
+         "travel\turlauber buchen flüge und hotels für den sommer"),
+    code("%eval cldc space=clsim train=sib_en test=headlines_de"),
+    code("%%corpus toy_en lang=en\nThe Commission presented its report on oil prices in January.\nMembers of Parliament debated the report."),
     md("One direction in detail, with the confusion matrix and token coverage:"),
     code("%eval cldc space=clsim train=sib_en test=sib_de_test"),
     md("## Nearest neighbours in the joint space\n\nLike Table 2 of the paper: the nearest English and German words of a few English words."),

@@ -27,7 +27,7 @@ struct CorpusCellMagic: Magic {
         }
         self.body = body
         self.language = language
-        tokenizer = Tokenizer(lowercase: arguments.bool("lower") ?? true, stripPunctuation: arguments.string("punct") != "keep")
+        tokenizer = arguments.tokenizer
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

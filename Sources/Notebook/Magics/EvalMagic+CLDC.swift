@@ -35,16 +35,8 @@ extension EvalMagic {
             let sides = try Self.sides(of: spaceName, in: session)
             var row: [TableCell] = [.text(spaceName)]
             for (index, (train, test)) in directions.enumerated() {
-                let trainSpace = try Self.side(for: train, named: trains[index], sides: sides, spaceName: spaceName)
-                let testSpace = try Self.side(for: test, named: tests[index], sides: sides, spaceName: spaceName)
-                let result: CLDCEvaluation.Result
-                do {
-                    result = try CLDCEvaluation.evaluate(train: train, trainSpace: trainSpace, test: test, testSpace: testSpace,
-                                                         epochs: epochs, seed: UInt64(max(0, seed)),
-                                                         shouldStop: { _ in context.cancellation.isCancelled })
-                } catch {
-                    throw MagicError.failed(magic: "eval", message: "`\(spaceName)`, `\(trains[index])` → `\(tests[index])`: \(error.description)")
-                }
+                let result = try Self.evaluate(train: (trains[index], train), test: (tests[index], test), sides: sides,
+                                               spaceName: spaceName, epochs: epochs, seed: seed, context: context)
                 if context.cancellation.isCancelled {
                     throw MagicError.failed(magic: "eval", message: "interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
                 }
@@ -67,18 +59,10 @@ extension EvalMagic {
         let train = try session.labeled(trainName, for: "eval").documents
         let test = try session.labeled(testName, for: "eval").documents
         let sides = try Self.sides(of: spaceName, in: session)
-        let trainSpace = try Self.side(for: train, named: trainName, sides: sides, spaceName: spaceName)
-        let testSpace = try Self.side(for: test, named: testName, sides: sides, spaceName: spaceName)
         let epochs = arguments.int("epochs") ?? 10
         let seed = arguments.int("seed") ?? session.settings.seed
-        let result: CLDCEvaluation.Result
-        do {
-            result = try CLDCEvaluation.evaluate(train: train, trainSpace: trainSpace, test: test, testSpace: testSpace,
-                                                 epochs: epochs, seed: UInt64(max(0, seed)),
-                                                 shouldStop: { _ in context.cancellation.isCancelled })
-        } catch {
-            throw MagicError.failed(magic: "eval", message: "`\(trainName)` → `\(testName)`: \(error.description)")
-        }
+        let result = try Self.evaluate(train: (trainName, train), test: (testName, test), sides: sides,
+                                       spaceName: spaceName, epochs: epochs, seed: seed, context: context)
         let direction = "\(train.language)→\(test.language)"
         let epochsRun = result.model.mistakesPerEpoch.count
         context.display(Self.confusionTable(result, direction: direction).mimeBundle)
@@ -101,6 +85,22 @@ extension EvalMagic {
         return Table(title: "cross-lingual document classification \(direction): train `\(trainName)` → test `\(testName)` in `\(spaceName)` (in %)",
                      columns: ["classifier", "direction", "accuracy", "macro P", "macro R", "macro F1"], rows: rows,
                      footnote: footnote).mimeBundle
+    }
+
+    /// One train → test evaluation in the space's sides of the two sets' languages; errors
+    /// name the space and the sets.
+    static func evaluate(train: (name: String, set: LabeledDocuments), test: (name: String, set: LabeledDocuments),
+                         sides: [(language: String?, space: EmbeddingSpace)], spaceName: String, epochs: Int, seed: Int,
+                         context: ExecutionContext) throws -> CLDCEvaluation.Result {
+        let trainSpace = try side(for: train.set, named: train.name, sides: sides, spaceName: spaceName)
+        let testSpace = try side(for: test.set, named: test.name, sides: sides, spaceName: spaceName)
+        do {
+            return try CLDCEvaluation.evaluate(train: train.set, trainSpace: trainSpace, test: test.set, testSpace: testSpace,
+                                               epochs: epochs, seed: UInt64(max(0, seed)),
+                                               shouldStop: { _ in context.cancellation.isCancelled })
+        } catch {
+            throw MagicError.failed(magic: "eval", message: "`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
+        }
     }
 
     /// The confusion matrix (rows gold, columns predicted) with per-class P/R/F1 in %.

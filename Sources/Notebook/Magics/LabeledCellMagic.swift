@@ -32,7 +32,7 @@ struct LabeledCellMagic: Magic {
         self.body = body
         self.language = language
         format = arguments.string("format").flatMap(LabeledDocuments.Format.init(rawValue:))
-        tokenizer = Tokenizer(lowercase: arguments.bool("lower") ?? true, stripPunctuation: arguments.string("punct") != "keep")
+        tokenizer = arguments.tokenizer
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

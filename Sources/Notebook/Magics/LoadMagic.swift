@@ -83,10 +83,8 @@ struct LoadMagic: Magic {
         }
     }
 
-    /// The corpus tokenizer the arguments ask for (lowercase and strip punctuation by default).
-    var tokenizer: Tokenizer {
-        Tokenizer(lowercase: arguments.bool("lower") ?? true, stripPunctuation: arguments.string("punct") != "keep")
-    }
+    /// The tokenizer the arguments ask for (lowercase and strip punctuation by default).
+    var tokenizer: Tokenizer { arguments.tokenizer }
 
     /// The `path=` argument (validated present for kinds that need it).
     var path: String { arguments.string("path") ?? "" }

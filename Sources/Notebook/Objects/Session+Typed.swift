@@ -5,7 +5,7 @@ extension Session {
     func typed<T: SessionObject>(_ name: String, as type: T.Type, expected: String, for magic: String) throws(MagicError) -> T {
         let object = try self.object(name, for: magic)
         guard let typed = object as? T else {
-            throw MagicError.failed(magic: magic, message: "`\(name)` is \(object.kind), not \(expected)")
+            throw MagicError.failed(magic: magic, message: "`\(name)` holds \(object.kind) (`%who` lists every object), not \(expected)")
         }
         return typed
     }
