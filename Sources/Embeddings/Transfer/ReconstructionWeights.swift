@@ -3,17 +3,20 @@
 ///
 /// For a query y (length d) and its k neighbours x_1 … x_k (rows of the general source matrix):
 ///
-///     C_jl = (y − x_j)·(y − x_l)                  (eq. 5; k×k, fp32 GEMM of the differences)
+///     C_jl = (y − x_j)·(y − x_l)                  (eq. 5; k×k, in Double)
 ///     (C + δ·tr(C)/k·I) w = 1                      (Cholesky in Double; C is never inverted)
 ///     α = w / 1ᵀw                                  (eq. 4; Σ_j α_j = 1 exactly up to rounding)
 ///     ŷ_spec = Σ_j α_j X_spec[x_j]                  (eq. 6)
 ///
 /// which minimises ‖y − Σ α_j x_j‖² + δ·tr(C)/k·‖α‖² subject to Σα = 1 (eq. 3 regularised).
-/// When a neighbour is identical to the query ((y − x_j)·(y − x_j) = 0 in fp32) α is the unit
+/// When a neighbour is identical to the query ((y − x_j)·(y − x_j) = 0) α is the unit
 /// vector of the first such neighbour (best ranked), so an exact match returns its task vector.
-/// The Gram matrix comes from `cblas_sgemm` (fp32, like every product in the engine); the k×k
-/// system is factored in Double by a small Cholesky (k is at most a few hundred), so the
-/// solve adds no error of its own beyond fp32 rounding of C.
+///
+/// Precision: the differences (exact for fp32 inputs) and their Gram matrix are formed in
+/// Double, and the k×k system is factored in Double by a small Cholesky. The regularised system
+/// can have a condition number up to about k/δ (10⁴ for k = 10), and an fp32 `sgemm` Gram
+/// (tried first) moved α by up to 2e-4 from the float64 reference on real fastText
+/// neighbourhoods; the Double Gram costs O(k²·d) per word, below the O(n_s·d) neighbour search.
 public enum ReconstructionWeights {
     /// α (length k, Σ = 1) reconstructing `query` (length d) from the rows of `neighbors`
     /// (k×d), with regularisation δ = `regularization` (≥ 0).
@@ -38,7 +41,7 @@ public enum ReconstructionWeights {
             neighbors.storage.withUnsafeBufferPointer { x in
                 indices.withUnsafeBufferPointer { n -> ReconstructionWorkspace.Outcome in
                     guard let qb = q.baseAddress, let xb = x.baseAddress, let nb = n.baseAddress else { return .singular }
-                    return BlockedGEMM.withSingleThreadedBLAS { workspace.solve(query: qb, neighbors: nb, source: xb) }
+                    return workspace.solve(query: qb, neighbors: nb, source: xb)
                 }
             }
         }
@@ -64,11 +67,9 @@ public enum ReconstructionWeights {
                             keepWeights: Bool) throws -> (specific: Matrix, weights: [Float], exactMatches: Int) {
         let q = queries.rows, d = queries.cols, dt = specificSource.cols
         precondition(neighbors.count == q * k && generalSource.cols == d && generalSource.rows == specificSource.rows)
-        let chunks = BlockedGEMM.withSingleThreadedBLAS {
-            WorkerThreads.run(threads: threads, count: q, initial: Chunk()) { _, range in
-                reconstructChunk(range, queries: queries, neighbors: neighbors, k: k, generalSource: generalSource,
-                                 specificSource: specificSource, regularization: regularization, keepWeights: keepWeights)
-            }
+        let chunks = WorkerThreads.run(threads: threads, count: q, initial: Chunk()) { _, range in
+            reconstructChunk(range, queries: queries, neighbors: neighbors, k: k, generalSource: generalSource,
+                             specificSource: specificSource, regularization: regularization, keepWeights: keepWeights)
         }
         var output = [Float](), weights = [Float](), exact = 0
         output.reserveCapacity(q * dt)
@@ -131,15 +132,15 @@ public enum ReconstructionWeights {
     }
 }
 
-/// Scratch buffers for one worker's solves: differences (k×d fp32), C (k×k fp32), the Cholesky
-/// factor (k×k Double) and α (k Double). Not shared between threads.
+/// Scratch buffers for one worker's solves: differences (k×d), C (k×k), the Cholesky factor
+/// (k×k) and α (k), all Double. Not shared between threads.
 final class ReconstructionWorkspace {
     /// How one query was solved.
     enum Outcome { case solved, exactMatch(Int), singular }
 
     let k: Int, dimension: Int, regularization: Double
-    private let differences: UnsafeMutablePointer<Float>
-    private let gram: UnsafeMutablePointer<Float>
+    private let differences: UnsafeMutablePointer<Double>
+    private let gram: UnsafeMutablePointer<Double>
     private let factor: UnsafeMutablePointer<Double>
     /// α of the last solve (length k).
     let alpha: UnsafeMutablePointer<Double>
@@ -166,12 +167,14 @@ final class ReconstructionWorkspace {
     func solve(query: UnsafePointer<Float>, neighbors: UnsafePointer<Int>, source: UnsafePointer<Float>) -> Outcome {
         let d = dimension
         for j in 0..<k {
+            // A difference of two fp32 numbers is exact in Double.
             let x = source + neighbors[j] * d, out = differences + j * d
-            for l in 0..<d { out[l] = query[l] - x[l] }
+            for l in 0..<d { out[l] = Double(query[l]) - Double(x[l]) }
         }
-        // C = D·Dᵀ (eq. 5), one fp32 GEMM; only the lower triangle is read below.
-        BlockedGEMM.similarityTile(q: differences, queryCount: k, t: differences, targetCount: k,
-                                   dimension: d, into: gram, ldc: k)
+        // C = D·Dᵀ (eq. 5), lower triangle, in Double.
+        for i in 0..<k {
+            for j in 0...i { gram[i * k + j] = Self.dot(differences + i * d, differences + j * d, d) }
+        }
         var trace = 0.0
         for j in 0..<k {
             if gram[j * k + j] == 0 {
@@ -180,18 +183,18 @@ final class ReconstructionWorkspace {
                 alpha[j] = 1
                 return .exactMatch(j)
             }
-            trace += Double(gram[j * k + j])
+            trace += gram[j * k + j]
         }
         let ridge = regularization * trace / Double(k)
         // Cholesky C + ridge·I = L·Lᵀ (L in the lower triangle of `factor`).
         for j in 0..<k {
-            var s = Double(gram[j * k + j]) + ridge
+            var s = gram[j * k + j] + ridge
             for p in 0..<j { s -= factor[j * k + p] * factor[j * k + p] }
             guard s > 0, s.isFinite else { return .singular }
             let pivot = s.squareRoot()
             factor[j * k + j] = pivot
             for i in (j + 1)..<Swift.max(j + 1, k) {
-                var t = Double(gram[i * k + j])
+                var t = gram[i * k + j]
                 for p in 0..<j { t -= factor[i * k + p] * factor[j * k + p] }
                 factor[i * k + j] = t / pivot
             }
@@ -212,5 +215,27 @@ final class ReconstructionWorkspace {
         guard total != 0, total.isFinite else { return .singular }
         for j in 0..<k { alpha[j] /= total }
         return .solved
+    }
+
+    /// Σ a[l]·b[l] over `count` Doubles, four SIMD lanes at a time.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var acc = SIMD4<Double>(repeating: 0), acc2 = SIMD4<Double>(repeating: 0)
+        var l = 0
+        while l + 8 <= count {
+            let a0 = UnsafeRawPointer(a + l).loadUnaligned(as: SIMD4<Double>.self)
+            let b0 = UnsafeRawPointer(b + l).loadUnaligned(as: SIMD4<Double>.self)
+            let a1 = UnsafeRawPointer(a + l + 4).loadUnaligned(as: SIMD4<Double>.self)
+            let b1 = UnsafeRawPointer(b + l + 4).loadUnaligned(as: SIMD4<Double>.self)
+            acc += a0 * b0
+            acc2 += a1 * b1
+            l += 8
+        }
+        var total = (acc + acc2).sum()
+        while l < count {
+            total += a[l] * b[l]
+            l += 1
+        }
+        return total
     }
 }
