@@ -46,6 +46,10 @@ public struct LocallyLinearMapping: Sendable {
         let search = NeighborSearch(threads: options.threads)
         let found = try search.search(queries: NeighborSearch.unitNormalized(generalTarget),
                                       target: NeighborSearch.unitNormalized(generalSource), k: k, method: .nn)
+        // NeighborSearch pads a list with −1 only for NaN similarities, which finite input rules out.
+        if let bad = found.indices.firstIndex(where: { $0 < 0 }) {
+            throw TransferError.nonFinite(what: "the cosine similarities of the general target matrix", row: bad / k)
+        }
         let (specific, weights, exact) = try ReconstructionWeights.reconstruct(
             queries: generalTarget, neighbors: found.indices, k: k, generalSource: generalSource,
             specificSource: specificSource, regularization: options.regularization, threads: options.threads,

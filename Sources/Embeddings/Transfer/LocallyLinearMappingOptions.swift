@@ -5,7 +5,7 @@ public struct LocallyLinearMappingOptions: Sendable, Equatable {
     /// it on the source dev set (small k for topic classification, larger for sentiment).
     public var k: Int
     /// δ ≥ 0: the local Gram matrix C (k×k) is solved as C + δ·tr(C)/k·I (Roweis & Saul's
-    /// trace-scaled conditioner, as scikit-learn's `barycenter_weights` up to its missing /k).
+    /// trace-scaled conditioner; scikit-learn's `barycenter_weights` adds δ·tr(C) without the 1/k).
     ///
     /// Why 1e-3: C has rank ≤ min(k, dim) and is exactly singular for duplicate neighbours or
     /// k > dim, where the unregularised C⁻¹ of the paper is undefined (NaN). δ·tr(C)/k is δ times
