@@ -278,6 +278,8 @@ let usage = """
             [--dump DIR] [--crec PATH]
       cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
                [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
+      llm GEN_SRC SPEC_SRC GEN_TGT (.f32|.vec[.gz]) [--k 10] [--delta 1e-3] [--method llm|linear] [--ridge 0]
+          [--threads T] [--repeats 3] [--self-out K] [--dump DIR];  llm-glove --corpora A,B --out F.f32 [--words F.txt]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -293,6 +295,8 @@ case "load-vec": taskLoadVec(rest)
 case "cooccur": taskCooccur(rest)
 case "glove": taskGloVe(rest)
 case "cofactor": taskCofactor(rest)
+case "llm": taskLLM(rest)
+case "llm-glove": taskLLMGloVe(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }
