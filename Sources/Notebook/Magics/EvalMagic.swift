@@ -7,8 +7,8 @@ import Jupyter
 struct EvalMagic: Magic {
     static let spec = MagicSpec(
         name: "eval", abstract: "evaluate a shared space: bilingual lexicon induction (P@k per retrieval method, coverage, OOV conventions) or cross-lingual document classification",
-        positionals: [.init("task", .choice(["bli", "cldc"]), help: "the evaluation: bli or cldc"),
-                      .init("mapping", .object, optional: true, help: "bli: a mapping from %align (or give src= and tgt= spaces already in one space)")],
+        positionals: [.init("task", .choice(["bli", "cldc", "classifier"]), help: "the evaluation: bli, cldc or classifier"),
+                      .init("mapping", .object, optional: true, help: "bli: a mapping from %align (or give src= and tgt= spaces already in one space); classifier: the classifier")],
         options: [.init("dict", .object, help: "the gold test dictionary"),
                   .init("src", .object, help: "instead of a mapping: source vectors already in the target's space"),
                   .init("tgt", .object, help: "instead of a mapping: target vectors"),
@@ -21,10 +21,11 @@ struct EvalMagic: Magic {
                   .init("test", .object, help: "cldc: labelled documents (another language) to test on"),
                   .init("classifier", .choice(["perceptron"]), default: "perceptron", help: "cldc: the classifier (averaged perceptron, Klementiev et al. 2012)"),
                   .init("epochs", .int(min: 1, max: 10_000), default: "10", help: "cldc: training epochs"),
-                  .init("seed", .int(min: 0, max: nil), help: "cldc: the seed of the example order (default: %set seed)")],
+                  .init("seed", .int(min: 0, max: nil), help: "cldc: the seed of the example order (default: %set seed)"),
+                  .init("data", .list, help: "classifier: labelled documents to test on, one or more sets L1,L2,… in the classifier's language")],
         discussion: "A source word is correct at k if any of its gold translations is among its k nearest targets. Both spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText counts such source words as wrong — all three are shown. cldc (Klementiev et al. 2012, Shi et al. 2015 §5.1): each document is the idf-weighted average of its words' vectors (idf over the documents of its own labelled set, out-of-vocabulary words skipped), an averaged perceptron is trained on the train= set and tested on the test= set, next to the majority-class baseline; macro-F1 is the mean of per-class F1, and a class never predicted has precision 0.",
         examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test",
-                   "%eval cldc space=en_fr train=en_train test=fr_test"])
+                   "%eval cldc space=en_fr train=en_train test=fr_test", "%eval classifier boe_en data=en_test"])
 
     let arguments: MagicArguments
     let methods: [RetrievalMethod]
@@ -34,6 +35,7 @@ struct EvalMagic: Magic {
     static let keys: [String: Set<String>] = [
         "bli": ["dict", "src", "tgt", "retrieval", "k", "csls_k", "beta"],
         "cldc": ["space", "train", "test", "classifier", "epochs", "seed"],
+        "classifier": ["data"],
     ]
 
     init(_ arguments: MagicArguments) throws {
@@ -43,8 +45,8 @@ struct EvalMagic: Magic {
         for key in Self.spec.options.map(\.key) where arguments.has(key) && !allowed.contains(key) {
             throw MagicError.usage(magic: "eval", message: "`\(key)=` does not apply to `%eval \(task)` (it takes \(allowed.sorted().map { "\($0)=" }.joined(separator: " ")))", usage: Self.spec.usage)
         }
-        if task == "cldc" {
-            try Self.validateCLDC(arguments)
+        if task == "cldc" || task == "classifier" {
+            try task == "cldc" ? Self.validateCLDC(arguments) : Self.validateClassifier(arguments)
             methods = []
             ks = []
             return
@@ -81,6 +83,7 @@ struct EvalMagic: Magic {
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         if arguments.words[0] == "cldc" { return try runCLDC(session, context) }
+        if arguments.words[0] == "classifier" { return try runClassifier(session, context) }
         // Retrieval needs unit rows; the stored objects keep them, so no copy is normalised here.
         let source: EmbeddingSpace, target: EmbeddingSpace, label: String
         if arguments.words.count > 1 {

@@ -6,7 +6,7 @@ import Jupyter
 struct TrainMagic: Magic {
     static let spec = MagicSpec(
         name: "train", abstract: "train embeddings: GloVe on one corpus, or a cross-lingual matrix co-factorization (Shi et al. 2015) of two",
-        positionals: [.init("method", .choice(["glove", "cofactor"]), help: "glove (Pennington et al. 2014) or cofactor (Shi et al. 2015)")],
+        positionals: [.init("method", .choice(["glove", "cofactor", "classifier"]), help: "glove (Pennington et al. 2014), cofactor (Shi et al. 2015) or classifier (a text classifier, Sakuma & Yoshinaga 2019)")],
         options: [.init("corpus", .object, help: "glove: the corpus (%load corpus)"),
                   .init("mono", .list, help: "cofactor: the two monolingual corpora C1,C2 (languages of the parallel corpus's source and target)"),
                   .init("parallel", .object, help: "cofactor: the sentence-aligned parallel corpus (%load parallel); needed by clc-wa, clc+wa and clsim with align="),
@@ -34,7 +34,8 @@ struct TrainMagic: Magic {
                   .init("schedule", .choice(["stratified", "hogwild"]), default: "stratified",
                         help: "glove: how threads share a pass — stratified (word/context blocks no two threads touch at once: scales and is reproducible) or hogwild (glove.c's lock-free chunks of the shuffled records)"),
                   .init("vectors", .choice(["word", "sum"]), default: "sum", help: "glove: store W, or W + C like glove.c's model 2"),
-                  .init("as", .string, help: "the name of the result (default glove_CORPUS / cofactor_OBJECTIVE)")],
+                  .init("as", .string, help: "the name of the result (default glove_CORPUS / cofactor_OBJECTIVE / MODEL_DATA)")]
+                  + classifierOptions,
         discussion: "Training shows a live progress display and keeps the partial model on interrupt. The co-factorization result is one joint space holding both languages: use it with %neighbors, %eval bli and %eval cldc.",
         examples: ["%train glove corpus=en dim=40 iters=25 as=glove_en",
                    "%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
@@ -42,6 +43,8 @@ struct TrainMagic: Magic {
     /// The keys only one method takes.
     static let gloveOnly: Set<String> = ["corpus", "xmax", "vectors", "schedule"]
     static let cofactorOnly: Set<String> = ["mono", "parallel", "objective", "align", "dict", "include_parallel", "w1", "w2", "wc", "xmax_mono", "xmax_cross"]
+    /// The keys `%train classifier` takes (its own, from `TrainMagic+Classifier.swift`, and the shared ones).
+    static let classifierKeys: Set<String> = Set(classifierOptions.map(\.key)).union(["lr", "seed", "as"])
 
     let method: String
     let arguments: MagicArguments
@@ -49,13 +52,16 @@ struct TrainMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         method = arguments.words[0]
         self.arguments = arguments
-        let foreign = method == "glove" ? Self.cofactorOnly : Self.gloveOnly
+        let classifierOnly = Set(Self.classifierOptions.map(\.key))
+        let foreign = method == "classifier" ? Set(Self.spec.options.map(\.key)).subtracting(Self.classifierKeys)
+            : (method == "glove" ? Self.cofactorOnly : Self.gloveOnly).union(classifierOnly)
         for key in foreign.sorted() where arguments.has(key) {
             throw MagicError.usage(magic: "train", message: "`\(key)=` does not apply to `%train \(method)`", usage: Self.spec.usage)
         }
         if method == "glove", !arguments.has("corpus") {
             throw MagicError.usage(magic: "train", message: "missing corpus=NAME (load one with %load corpus)", usage: Self.spec.usage)
         }
+        if method == "classifier" { try Self.validateClassifier(arguments) }
         if method == "cofactor" {
             guard let mono = arguments.list("mono"), mono.count == 2 else {
                 throw MagicError.usage(magic: "train", message: "give the two monolingual corpora as mono=C1,C2", usage: Self.spec.usage)
@@ -67,7 +73,11 @@ struct TrainMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        method == "glove" ? try runGloVe(session, context) : try runCofactor(session, context)
+        switch method {
+        case "glove": try runGloVe(session, context)
+        case "classifier": try runClassifier(session, context)
+        default: try runCofactor(session, context)
+        }
     }
 
     /// `memory=` in bytes ("512M", "2G", "100000000").
