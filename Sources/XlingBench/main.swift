@@ -280,6 +280,9 @@ let usage = """
                [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
       llm GEN_SRC SPEC_SRC GEN_TGT (.f32|.vec[.gz]) [--k 10] [--delta 1e-3] [--method llm|linear] [--ridge 0]
           [--threads T] [--repeats 3] [--self-out K] [--dump DIR];  llm-glove --corpora A,B --out F.f32 [--words F.txt]
+      tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250] [--exaggeration 12]
+           [--learning-rate auto] [--theta 0.5] [--method automatic|exact|barnesHut] [--init pca|random]
+           [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -297,6 +300,7 @@ case "glove": taskGloVe(rest)
 case "cofactor": taskCofactor(rest)
 case "llm": taskLLM(rest)
 case "llm-glove": taskLLMGloVe(rest)
+case "tsne": taskTSNE(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }
