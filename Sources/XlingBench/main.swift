@@ -278,6 +278,9 @@ let usage = """
             [--dump DIR] [--crec PATH]
       cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
                [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
+      tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250] [--exaggeration 12]
+           [--learning-rate auto] [--theta 0.5] [--method automatic|exact|barnesHut] [--init pca|random]
+           [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -293,6 +296,7 @@ case "load-vec": taskLoadVec(rest)
 case "cooccur": taskCooccur(rest)
 case "glove": taskGloVe(rest)
 case "cofactor": taskCofactor(rest)
+case "tsne": taskTSNE(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

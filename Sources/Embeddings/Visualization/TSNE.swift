@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// t-distributed stochastic neighbour embedding into 2-d (van der Maaten & Hinton 2008;
+/// Barnes-Hut: van der Maaten 2014), as openTSNE's pipeline of stages:
+/// affinities (`TSNEAffinities`, exact kNN by GEMM blocks + perplexity calibration) →
+/// initialisation (`TSNEInitialization`) → gradient descent (`TSNEGradient`) with momentum,
+/// per-coordinate gains and early exaggeration.
+///
+/// Optimiser (openTSNE 1.0's `gradient_descent`): for every coordinate, the gain grows by 0.2
+/// when the step's sign differs from the gradient's and becomes 0.8·gain + 0.01 otherwise;
+/// step ← momentum·step − η·gain·g; each point's step is clipped to norm 5; the embedding is
+/// re-centred after every iteration. The first `earlyExaggerationIterations` use P·α and
+/// momentum 0.5, the rest P and momentum 0.8; the step (not the gains) is reset between the
+/// phases. Single-threaded and free of unordered reductions: the same input and options give
+/// bit-identical coordinates.
+public struct TSNE: Sendable {
+    /// The run's settings.
+    public var options: TSNEOptions
+
+    /// A t-SNE with `options`.
+    public init(options: TSNEOptions = TSNEOptions()) { self.options = options }
+
+    /// Embeds the rows of `points` (N × d) into 2-d.
+    ///
+    /// `progress` is called once after the affinities (iteration 0, phase "affinities") and
+    /// after every iteration (`kl` non-nil every `klEvery` iterations and at the last);
+    /// returning false stops the run and returns the coordinates reached (`stopped == true`).
+    /// - Throws: `TSNEError` when N ≤ ⌊3·perplexity⌋, a row is not finite, d = 0 or an option is
+    ///   out of range.
+    public func embed(_ points: Matrix, progress: (TSNEProgress) -> Bool = { _ in true }) throws(TSNEError) -> TSNEResult {
+        try validate(points)
+        let n = points.rows
+        let method = options.resolvedMethod(count: n)
+        let learningRate = options.resolvedLearningRate(count: n)
+        let iterations = options.iterations
+        let clock = ContinuousClock()
+        let affinityStart = clock.now
+        let p = TSNEAffinities(points: points, perplexity: options.perplexity)
+        let affinitySeconds = TSNE.seconds(clock.now - affinityStart)
+        var y = options.initialization.positions(for: points, seed: options.seed)
+        var gradient = TSNEGradient(method: method, theta: options.theta)
+        var history: [TSNEKLSample] = []
+        var completed = 0
+        var stopped = !progress(TSNEProgress(iteration: 0, iterations: iterations, kl: nil, phase: "affinities"))
+        let optimizationStart = clock.now
+        if !stopped && iterations > 0 {
+            var g = [Double](repeating: 0, count: 2 * n)
+            var step = [Double](repeating: 0, count: 2 * n)
+            var gains = [Double](repeating: 1, count: 2 * n)
+            for t in 0..<iterations {
+                let early = t < options.earlyExaggerationIterations
+                if t == options.earlyExaggerationIterations && t > 0 {
+                    for e in 0..<(2 * n) { step[e] = 0 }
+                }
+                let evaluate = (t + 1) % options.klEvery == 0
+                let kl = y.withUnsafeBufferPointer { py in
+                    g.withUnsafeMutableBufferPointer { pg in
+                        gradient.evaluate(p, y: py.baseAddress!, exaggeration: early ? options.earlyExaggeration : 1,
+                                          into: pg.baseAddress!, evaluateKL: evaluate)
+                    }
+                }
+                TSNE.descend(y: &y, gradient: g, step: &step, gains: &gains,
+                             momentum: early ? 0.5 : 0.8, learningRate: learningRate)
+                completed = t + 1
+                if let kl { history.append(TSNEKLSample(iteration: completed, kl: kl)) }
+                let phase = early ? "early exaggeration" : "optimization"
+                if !progress(TSNEProgress(iteration: completed, iterations: iterations, kl: kl, phase: phase)) {
+                    stopped = completed < iterations
+                    break
+                }
+            }
+        }
+        // The KL of the returned coordinates (openTSNE also evaluates it after the last step).
+        var scratch = [Double](repeating: 0, count: 2 * n)
+        let finalKL = y.withUnsafeBufferPointer { py in
+            scratch.withUnsafeMutableBufferPointer { pg in
+                gradient.evaluate(p, y: py.baseAddress!, exaggeration: 1, into: pg.baseAddress!, evaluateKL: true)
+            }
+        } ?? .nan
+        if history.last?.iteration != completed { history.append(TSNEKLSample(iteration: completed, kl: finalKL)) }
+        let optimizationSeconds = TSNE.seconds(clock.now - optimizationStart)
+        var coordinates = Matrix(rows: n, cols: 2)
+        for e in 0..<(2 * n) { coordinates.storage[e] = Float(y[e]) }
+        return TSNEResult(coordinates: coordinates, klHistory: history, finalKL: finalKL,
+                          completedIterations: completed, stopped: stopped, method: method,
+                          learningRate: learningRate, affinitySeconds: affinitySeconds,
+                          optimizationSeconds: optimizationSeconds)
+    }
+
+    /// One momentum/gains step (see the type), step-norm clipping at 5 and re-centring.
+    static func descend(y: inout [Double], gradient g: [Double], step: inout [Double], gains: inout [Double],
+                        momentum: Double, learningRate: Double) {
+        let n = y.count / 2
+        var meanX = 0.0, meanY = 0.0
+        y.withUnsafeMutableBufferPointer { py in
+            g.withUnsafeBufferPointer { pg in
+                step.withUnsafeMutableBufferPointer { ps in
+                    gains.withUnsafeMutableBufferPointer { pgain in
+                        for e in 0..<(2 * n) {
+                            if TSNE.sign(ps[e]) != TSNE.sign(pg[e]) {
+                                pgain[e] += 0.2
+                            } else {
+                                pgain[e] = pgain[e] * 0.8 + 0.01
+                            }
+                            ps[e] = momentum * ps[e] - learningRate * pgain[e] * pg[e]
+                        }
+                        for i in 0..<n {
+                            let norm = (ps[2 * i] * ps[2 * i] + ps[2 * i + 1] * ps[2 * i + 1]).squareRoot()
+                            if norm > 5 {
+                                ps[2 * i] *= 5 / norm
+                                ps[2 * i + 1] *= 5 / norm
+                            }
+                            py[2 * i] += ps[2 * i]
+                            py[2 * i + 1] += ps[2 * i + 1]
+                            meanX += py[2 * i]
+                            meanY += py[2 * i + 1]
+                        }
+                        meanX /= Double(n)
+                        meanY /= Double(n)
+                        for i in 0..<n {
+                            py[2 * i] -= meanX
+                            py[2 * i + 1] -= meanY
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func sign(_ x: Double) -> Int { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Checks the input and options; see `embed`.
+    func validate(_ points: Matrix) throws(TSNEError) {
+        guard options.perplexity > 0, options.perplexity.isFinite else {
+            throw .invalidOption(name: "perplexity", reason: "must be a positive number, got \(options.perplexity)")
+        }
+        guard options.iterations >= 0 else {
+            throw .invalidOption(name: "iterations", reason: "must be ≥ 0, got \(options.iterations)")
+        }
+        guard options.earlyExaggerationIterations >= 0 else {
+            throw .invalidOption(name: "earlyExaggerationIterations", reason: "must be ≥ 0, got \(options.earlyExaggerationIterations)")
+        }
+        guard options.earlyExaggeration > 0, options.earlyExaggeration.isFinite else {
+            throw .invalidOption(name: "earlyExaggeration", reason: "must be a positive number, got \(options.earlyExaggeration)")
+        }
+        if let rate = options.learningRate, !(rate > 0 && rate.isFinite) {
+            throw .invalidOption(name: "learningRate", reason: "must be a positive number (or automatic), got \(rate)")
+        }
+        guard options.theta >= 0, options.theta.isFinite else {
+            throw .invalidOption(name: "theta", reason: "must be ≥ 0 (0 = exact; 0.5 is usual), got \(options.theta)")
+        }
+        guard options.klEvery >= 1 else {
+            throw .invalidOption(name: "klEvery", reason: "must be ≥ 1, got \(options.klEvery)")
+        }
+        guard points.cols > 0 else { throw .noDimensions }
+        guard options.neighborCount >= 1, points.rows > options.neighborCount else {
+            throw .tooFewPoints(count: points.rows, perplexity: options.perplexity)
+        }
+        for i in 0..<points.rows {
+            for l in 0..<points.cols where !points.storage[i * points.cols + l].isFinite {
+                throw .nonFinite(row: i)
+            }
+        }
+    }
+
+    /// KL(P‖Q) of `coordinates` (N × 2) over `affinities`, with the exact Z (O(N²)); the
+    /// yardstick for comparing embeddings made by different methods on the same P.
+    public static func exactKL(_ affinities: TSNEAffinities, coordinates: Matrix) -> Double {
+        let n = coordinates.rows
+        var y = [Double](repeating: 0, count: 2 * n)
+        for e in 0..<(2 * n) { y[e] = Double(coordinates.storage[e]) }
+        var g = [Double](repeating: 0, count: 2 * n)
+        var gradient = TSNEGradient(method: .exact, theta: 0)
+        return y.withUnsafeBufferPointer { py in
+            g.withUnsafeMutableBufferPointer { pg in
+                gradient.evaluate(affinities, y: py.baseAddress!, exaggeration: 1, into: pg.baseAddress!, evaluateKL: true)
+            }
+        } ?? .nan
+    }
+}

@@ -1,0 +1,62 @@
+/// How the repulsive part of the t-SNE gradient is computed.
+public enum TSNEMethod: String, Sendable, CaseIterable {
+    /// `.exact` up to `TSNEOptions.exactLimit` points, `.barnesHut` above.
+    case automatic
+    /// All N(N−1) pairs every iteration: O(N²) time, no approximation.
+    case exact
+    /// A quadtree over the 2-d embedding, cells summarised when width / distance < θ
+    /// (van der Maaten 2014, Barnes-Hut-SNE): O(N log N) per iteration.
+    case barnesHut
+}
+
+/// The settings of one t-SNE run. Defaults follow openTSNE 1.0 (van der Maaten 2014 for the
+/// optimiser): perplexity 30, 250 iterations with early exaggeration 12 and momentum 0.5, then
+/// 500 with exaggeration 1 and momentum 0.8, gains (+0.2 / ×0.8 + 0.01), steps clipped to
+/// norm 5, PCA initialisation, θ = 0.5.
+public struct TSNEOptions: Sendable, Equatable {
+    /// The effective number of neighbours each point's Gaussian is tuned to (> 0). Points
+    /// get their k = ⌊3·perplexity⌋ nearest neighbours; N must be > k.
+    public var perplexity: Double = 30
+    /// Total gradient-descent iterations, including the early-exaggeration ones.
+    public var iterations: Int = 750
+    /// How many of the first `iterations` use `earlyExaggeration` and momentum 0.5.
+    public var earlyExaggerationIterations: Int = 250
+    /// The factor P is multiplied by during early exaggeration (≥ 1).
+    public var earlyExaggeration: Double = 12
+    /// The gradient-descent step; nil = automatic, max(N / 12, 200) in both phases
+    /// (openTSNE 1.0's rule after Belkina et al. 2019). The step applies to ¼ of ∂KL/∂y
+    /// (openTSNE's gradient scaling), so scikit-learn's equivalent is `learningRate / 4`.
+    public var learningRate: Double? = nil
+    /// Barnes-Hut accuracy: a cell is summarised when its width / distance < θ (0 = exact).
+    public var theta: Double = 0.5
+    /// Exact or Barnes-Hut repulsion.
+    public var method: TSNEMethod = .automatic
+    /// Starting positions.
+    public var initialization: TSNEInitialization = .pca
+    /// Seeds every random choice (only `.random` initialisation draws numbers).
+    public var seed: UInt64 = 1
+    /// The KL divergence is evaluated every `klEvery` iterations (and after the last); ≥ 1.
+    public var klEvery: Int = 50
+
+    /// `.automatic` uses the exact gradient up to this many points (inclusive).
+    public static let exactLimit = 500
+
+    /// The defaults above.
+    public init() {}
+
+    /// The method actually used for `count` points.
+    public func resolvedMethod(count: Int) -> TSNEMethod {
+        switch method {
+        case .automatic: return count <= TSNEOptions.exactLimit ? .exact : .barnesHut
+        case .exact, .barnesHut: return method
+        }
+    }
+
+    /// The learning rate actually used for `count` points.
+    public func resolvedLearningRate(count: Int) -> Double {
+        learningRate ?? max(Double(count) / 12, 200)
+    }
+
+    /// The number of nearest neighbours each point's affinities are spread over: ⌊3·perplexity⌋.
+    public var neighborCount: Int { Int((3 * perplexity).rounded(.down)) }
+}

@@ -1,0 +1,43 @@
+/// One report of a running t-SNE, handed to the progress callback.
+public struct TSNEProgress: Sendable, Equatable {
+    /// Iterations completed so far (0 while computing affinities).
+    public let iteration: Int
+    /// Total iterations planned.
+    public let iterations: Int
+    /// KL(P‖Q) of the current embedding (the un-exaggerated objective), when evaluated at
+    /// this iteration (every `klEvery` and the last); nil otherwise.
+    public let kl: Double?
+    /// "affinities", "early exaggeration" or "optimization".
+    public let phase: String
+}
+
+/// One evaluated point of the KL curve.
+public struct TSNEKLSample: Sendable, Equatable {
+    /// Iterations completed when KL was evaluated.
+    public let iteration: Int
+    /// KL(P‖Q) in nats.
+    public let kl: Double
+}
+
+/// The outcome of `TSNE.embed`: the 2-d coordinates and the optimisation record.
+public struct TSNEResult: Sendable {
+    /// N × 2 coordinates, row i for input row i (centred at the origin).
+    public var coordinates: Matrix
+    /// KL(P‖Q) every `klEvery` iterations and at the end, in iteration order.
+    public var klHistory: [TSNEKLSample]
+    /// KL(P‖Q) of `coordinates` (Barnes-Hut estimate of the normaliser Z for `.barnesHut`,
+    /// exact for `.exact`).
+    public var finalKL: Double
+    /// Iterations actually run (< `iterations` when stopped).
+    public var completedIterations: Int
+    /// Whether the progress callback stopped the run (coordinates are then the partial ones).
+    public var stopped: Bool
+    /// The method that computed the gradient.
+    public var method: TSNEMethod
+    /// The learning rate that was used.
+    public var learningRate: Double
+    /// Seconds spent on the nearest neighbours and perplexity calibration.
+    public var affinitySeconds: Double
+    /// Seconds spent on gradient descent.
+    public var optimizationSeconds: Double
+}

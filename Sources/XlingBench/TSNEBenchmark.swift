@@ -1,0 +1,92 @@
+import Embeddings
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250]
+/// [--exaggeration 12] [--learning-rate auto|η] [--theta 0.5] [--method automatic|exact|barnesHut]
+/// [--init pca|random] [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]`:
+/// our t-SNE on the first N rows of a matrix file, one core. Reports the best fit time of the
+/// repeats (affinities + optimisation, the span openTSNE's and scikit-learn's `fit` cover), the
+/// final KL (our estimate; with `--exact-kl 1` also the exact-Z KL over our P) and the KL
+/// curve; `--dump` writes the N × 2 coordinates as an XLF32MAT file.
+func taskTSNE(_ args: Arguments) {
+    let path = args.arg(0, "matrix file")
+    let points = readMatrix(path, maxRows: args.options["rows"].flatMap { Int($0) })
+    var options = TSNEOptions()
+    options.perplexity = args.double("perplexity", options.perplexity)
+    options.iterations = args.int("iterations", options.iterations)
+    options.earlyExaggerationIterations = args.int("early-iterations", options.earlyExaggerationIterations)
+    options.earlyExaggeration = args.double("exaggeration", options.earlyExaggeration)
+    if let rate = args.options["learning-rate"], rate != "auto" {
+        guard let value = Double(rate) else { fail("--learning-rate takes a number or auto, got \(rate)") }
+        options.learningRate = value
+    }
+    options.theta = args.double("theta", options.theta)
+    if let method = args.options["method"] {
+        guard let value = TSNEMethod(rawValue: method) else { fail("--method takes automatic, exact or barnesHut, got \(method)") }
+        options.method = value
+    }
+    if let initialization = args.options["init"] {
+        guard let value = TSNEInitialization(rawValue: initialization) else { fail("--init takes pca or random, got \(initialization)") }
+        options.initialization = value
+    }
+    options.seed = UInt64(args.int("seed", 1))
+    options.klEvery = args.int("kl-every", options.klEvery)
+    let repeats = max(1, args.int("repeats", 1))
+
+    var best = Double.infinity
+    var result: TSNEResult?
+    for _ in 0..<repeats {
+        let start = now()
+        do {
+            let run = try TSNE(options: options).embed(points)
+            let seconds = now() - start
+            if seconds < best { best = seconds; result = run }
+        } catch { fail("\(error)") }
+    }
+    guard let result else { fail("no run") }
+    var json = common("tsne")
+    json.set("matrix", path)
+    json.set("n", points.rows)
+    json.set("dim", points.cols)
+    json.set("perplexity", options.perplexity)
+    json.set("iterations", options.iterations)
+    json.set("early_iterations", options.earlyExaggerationIterations)
+    json.set("exaggeration", options.earlyExaggeration)
+    json.set("learning_rate", result.learningRate)
+    json.set("theta", options.theta)
+    json.set("method", result.method.rawValue)
+    json.set("seed", Int(options.seed))
+    json.set("repeats", repeats)
+    json.set("threads", 1)
+    json.set("fit_seconds", best)
+    json.set("affinity_seconds", result.affinitySeconds)
+    json.set("optimization_seconds", result.optimizationSeconds)
+    json.set("completed_iterations", result.completedIterations)
+    json.set("final_kl", result.finalKL)
+    json.set("kl_iterations", result.klHistory.map { Double($0.iteration) })
+    json.set("kl_history", result.klHistory.map(\.kl))
+    if args.int("exact-kl", 0) != 0 {
+        let affinities = TSNEAffinities(points: points, perplexity: options.perplexity)
+        json.set("exact_kl", TSNE.exactKL(affinities, coordinates: result.coordinates))
+    }
+    if let dump = args.options["dump"] {
+        writeMatrix(result.coordinates, to: dump)
+        json.set("dump", dump)
+    }
+    finish(&json)
+}
+
+/// Writes `matrix` as an XLF32MAT file (the layout `readMatrix` reads).
+func writeMatrix(_ matrix: Matrix, to path: String) {
+    var header: [UInt8] = Array("XLF32MAT".utf8)
+    for value in [UInt64(matrix.rows), UInt64(matrix.cols)] {
+        for i in 0..<8 { header.append(UInt8((value >> (8 * UInt64(i))) & 0xFF)) }
+    }
+    let file = BinaryFile(path)
+    file.write(header)
+    file.write(matrix.storage)
+    file.close()
+}
