@@ -25,6 +25,7 @@ public enum MagicRegistry {
         EvalMagic.self,
         NeighborsMagic.self,
         HubnessMagic.self,
+        TSNEMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.
