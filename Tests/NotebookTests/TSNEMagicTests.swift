@@ -79,6 +79,18 @@ import Testing
         #expect(english.text.contains("t-SNE of `en`: 60 points (en 60)"))
     }
 
+    @Test func asKeepsTheMapAsAnObject() {
+        let (_, text, _) = picture("%tsne m top=100 perplexity=10 iters=300 as=map")
+        #expect(text.contains("the map is stored as `map`"))
+        let who = harness.result("%who")
+        #expect(who.first { $0["name"] == "map" }?["kind"] == "joint space")
+        let rows = harness.result("%neighbors the in=map k=3")
+        #expect(rows.count == 3)
+        _ = picture("%tsne en top=40 perplexity=5 iters=200 as=emap")
+        let space = (harness.interpreter.session.objects["emap"]?.object as? SpaceObject)?.space
+        #expect(space?.count == 40 && space?.dimension == 2 && space?.vocabulary[0] == ",")
+    }
+
     @Test func badInputNamesTheProblemAndTheFix() {
         let few = harness.error("%tsne m words=january,janvier,february,février,march")
         #expect(few.contains("5 points are too few for perplexity 30: t-SNE needs more than 3 × perplexity = 90; write perplexity=1.33 or less, or give more words"), "\(few)")
