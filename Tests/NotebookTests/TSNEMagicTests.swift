@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Jupyter
 import Testing
 @testable import Notebook
@@ -81,11 +84,14 @@ import Testing
 
     @Test func asKeepsTheMapAsAnObject() {
         let (_, text, _) = picture("%tsne m top=100 perplexity=10 iters=300 as=map")
-        #expect(text.contains("the map is stored as `map`"))
+        #expect(text.contains("the 2-d coordinates are stored as `map`"))
         let who = harness.result("%who")
         #expect(who.first { $0["name"] == "map" }?["kind"] == "joint space")
-        let rows = harness.result("%neighbors the in=map k=3")
-        #expect(rows.count == 3)
+        let path = "/tmp/xling-tsne-map-\(getpid()).vec"
+        defer { unlink(path) }
+        _ = harness.result("%save map path=\(path) side=target")
+        let lines = String(decoding: FileBytes.read(path) ?? [], as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "100 2" && lines.count == 101 && lines[1].hasPrefix("</s> "))
         _ = picture("%tsne en top=40 perplexity=5 iters=200 as=emap")
         let space = (harness.interpreter.session.objects["emap"]?.object as? SpaceObject)?.space
         #expect(space?.count == 40 && space?.dimension == 2 && space?.vocabulary[0] == ",")

@@ -31,9 +31,13 @@ cells = [
     md("The 250 most frequent words of each language. If the mapping had failed, the picture would show two separate "
        "clouds, one per colour; here the colours mix, and frequent words sit next to their translations "
        "(hover a dot to read it)."),
-    code("%tsne en_fr top=250 labels=60"),
+    code("%tsne en_fr top=250 labels=60 as=en_fr_map"),
+    md("`as=` keeps the map's 2-d coordinates as an object (here a joint space of the 500 words), e.g. to `%save` "
+       "them for another plotting tool. They are map coordinates: only distances between nearby words mean something "
+       "(a cosine between two map points does not)."),
+    code("%who"),
     md("Chosen words: months, numbers and a few nouns in both languages. With `words=` every chosen word is labelled, "
-       "and each word is looked up in every language that has it. Few points need a small perplexity "
+       "and each word is looked up in every language that has it (so a word spelt alike in both languages gives two dots). Few points need a small perplexity "
        "(t-SNE needs more than 3 × perplexity points)."),
     code("%tsne en_fr words=january,february,march,april,janvier,février,mars,avril,one,two,three,four,un,deux,trois,quatre,"
          "city,town,village,ville,river,sea,rivière,mer,war,army,guerre,armée perplexity=5"),
@@ -51,7 +55,8 @@ cells = [
     md("The 150 most frequent words of each language, like Wada & Iwata's Figure 4 (at a smaller scale): function words "
        "of both languages gather by role — articles, prepositions, pronouns — rather than by language."),
     code("%tsne joint top=150 labels=60 perplexity=20"),
-    md("Selected topical words, like Shi et al.'s Figure 4: economy, politics and time words of both languages."),
+    md("Selected topical words, like Shi et al.'s Figure 4: economy, politics and time words of both languages. "
+       "English loanwords that Europarl German also uses (*trade*, *market*) get a German dot too."),
     code("%tsne joint words=economic,economy,market,trade,wirtschaft,markt,handel,parliament,commission,council,parlament,"
          "kommission,rat,january,year,month,januar,jahr,monat,oil,energy,öl,energie perplexity=5"),
     md("## What the pictures say\n\n"

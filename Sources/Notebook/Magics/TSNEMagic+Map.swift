@@ -3,9 +3,10 @@ import Jupyter
 
 extension TSNEMagic {
     /// Stores the 2-d map as `name` (`as=`): one language gives vectors (N × 2), two give a
-    /// joint space (each language's chosen words × 2, identity map), so `%neighbors`, `%who`
-    /// and `%save` work on the picture's coordinates. Rows follow the selection's order
-    /// (frequency order within each language).
+    /// joint space (each language's chosen words × 2, identity map), for `%who` and `%save`.
+    /// Rows follow the selection's order (frequency order within each language). Map
+    /// coordinates are centred at the origin: Euclidean distances between near points carry
+    /// the picture's meaning, cosines do not.
     func storeMap(_ result: TSNEResult, selection: Selection, objectName: String, as name: String,
                   session: Session, context: ExecutionContext) throws {
         var spaces: [EmbeddingSpace] = []

@@ -23,10 +23,10 @@ struct TSNEMagic: Magic {
                   .init("method", .choice(["auto", "exact", "barnes-hut"]), default: "auto", help: "exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points"),
                   .init("theta", .double(min: 0, max: 1), default: "0.5", help: "Barnes-Hut accuracy θ (0 = exact)"),
                   .init("seed", .int(min: 0, max: nil), help: "the seed of the run (default: %set seed)"),
-                  .init("as", .string, help: "keep the 2-d map as an object: vectors (one language) or a joint space (two), for %neighbors or %save")],
+                  .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for %save")],
         discussion: "The map starts from the first two principal components, so the same words, options and seed give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
         examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
-                   "%tsne en_fr top=300 as=en_fr_map\n%neighbors city in=en_fr_map k=5",
+                   "%tsne en_fr top=300 as=en_fr_map\n%save en_fr_map path=map.txt format=txt side=source",
                    "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
 
     /// Points per language when neither `words=` nor `top=` is given.
@@ -129,7 +129,7 @@ struct TSNEMagic: Magic {
             KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(NumberText.short(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), seed \(options.seed)
             \(NumberText.fixed(seconds, 2)) s (affinities \(NumberText.fixed(result.affinitySeconds, 2)) s, optimisation \(NumberText.fixed(result.optimizationSeconds, 2)) s)
-            """ + (arguments.string("as").map { "\nthe map is stored as `\($0)` (%who, %neighbors WORD in=\($0))" } ?? "")
+            """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)
     }
 }
