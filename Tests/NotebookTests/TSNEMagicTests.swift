@@ -45,7 +45,7 @@ import Testing
         let legend = svg.split(separator: "\n").drop { !$0.contains("class=\"legend\"") }.prefix(5).joined()
         #expect(legend.contains(">en</text>") && legend.contains(">fr</text>"))
         #expect(text.contains("t-SNE of `m`: 240 points (en 120, fr 120)"), "\(text)")
-        #expect(text.contains("of 30 labels shown") && text.contains("after 300 of 300 iterations") && text.contains("exact gradient"))
+        #expect(text.contains("of 30 labels shown") && text.contains("after 300 of 300 iterations") && text.contains("exact gradient") && text.contains("PCA start"))
         #expect(text.contains("KL "))
         // A live progress display that ends done, with the KL in its text.
         #expect(outputs.contains { $0.msgType == "display_data" && $0.content["transient"]?["display_id"]?.stringValue?.hasPrefix("xling-progress-") == true })
@@ -59,6 +59,11 @@ import Testing
         #expect(!first.isEmpty && first == second)
         let other = picture("%tsne m top=80 iters=250 seed=7 perplexity=10").svg
         #expect(Self.count("<circle ", in: other) == 160 && other != first)
+        // A random start draws from the seed: the same seed repeats, another seed moves the map.
+        let random = picture("%tsne m top=80 iters=250 init=random seed=7")
+        #expect(random.text.contains("random start, seed 7") && random.svg != first)
+        #expect(picture("%tsne m top=80 iters=250 init=random seed=7").svg == random.svg)
+        #expect(picture("%tsne m top=80 iters=250 init=random seed=8").svg != random.svg)
     }
 
     @Test func chosenWordsAreLookedUpInEveryLanguageAndAllLabelled() {

@@ -22,9 +22,10 @@ struct TSNEMagic: Magic {
                   .init("lr", .double(min: 0.001, max: nil), help: "learning rate (default max(N/12, 200), openTSNE's rule)"),
                   .init("method", .choice(["auto", "exact", "barnes-hut"]), default: "auto", help: "exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points"),
                   .init("theta", .double(min: 0, max: 1), default: "0.5", help: "Barnes-Hut accuracy θ (0 = exact)"),
-                  .init("seed", .int(min: 0, max: nil), help: "the seed of the run (default: %set seed)"),
+                  .init("init", .choice(["pca", "random"]), default: "pca", help: "the start: the first two principal components, or random points drawn from the seed"),
+                  .init("seed", .int(min: 0, max: nil), help: "the seed of a random start (default: %set seed); the PCA start draws no random numbers"),
                   .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for %save")],
-        discussion: "The map starts from the first two principal components, so the same words, options and seed give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
+        discussion: "The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
         examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
                    "%tsne en_fr top=300 as=en_fr_map\n%save en_fr_map path=map.txt format=txt side=source",
                    "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
@@ -67,6 +68,7 @@ struct TSNEMagic: Magic {
         case "barnes-hut": .barnesHut
         default: .automatic
         }
+        options.initialization = arguments.string("init") == "random" ? .random : .pca
         options.seed = UInt64(arguments.int("seed") ?? session.settings.seed)
         return options
     }
@@ -127,7 +129,7 @@ struct TSNEMagic: Magic {
         let text = """
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \(rendering.labels.count) of \(selection.labelled.count) labels shown
             KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
-            \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(NumberText.short(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), seed \(options.seed)
+            \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
             \(NumberText.fixed(seconds, 2)) s (affinities \(NumberText.fixed(result.affinitySeconds, 2)) s, optimisation \(NumberText.fixed(result.optimizationSeconds, 2)) s)
             """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)
