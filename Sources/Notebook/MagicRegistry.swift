@@ -26,6 +26,7 @@ public enum MagicRegistry {
         NeighborsMagic.self,
         HubnessMagic.self,
         LLMMagic.self,
+        TSNEMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.

@@ -1,0 +1,137 @@
+import Embeddings
+import Jupyter
+
+/// `%tsne [S] [words=… | top=N] [langs=…] [labels=N] [perplexity=30] [iters=1000] [seed=…] …`:
+/// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points) of words of a
+/// space, mapping or joint space, drawn as an SVG scatter with one colour per language, like
+/// Figure 4 of Shi et al. (2015). The points are the words' unit vectors in the shared space.
+///
+/// Shows a live progress display with the KL divergence; an interrupt keeps the map of the
+/// last completed iteration (shown, then `KeyboardInterrupt`).
+struct TSNEMagic: Magic {
+    static let spec = MagicSpec(
+        name: "tsne", abstract: "a t-SNE picture of words of a space, mapping or joint space: one colour per language, labels, hover titles",
+        positionals: [.init("space", .object, optional: true, help: "vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)")],
+        options: [.init("words", .list, help: "the words to picture (each in every chosen language that has it); all of them are labelled"),
+                  .init("top", .int(min: 1, max: 100_000), help: "picture the N most frequent words of each language (default \(defaultTop))"),
+                  .init("langs", .list, help: "the languages to picture (default: all of the space)"),
+                  .init("labels", .int(min: 0, max: 100_000), help: "how many words get a visible label, most frequent first, languages interleaved (default: every word of words=, else \(defaultLabels))"),
+                  .init("perplexity", .double(min: 1, max: 10_000), default: "30", help: "effective neighbours per point; needs more than 3 × perplexity points"),
+                  .init("iters", .int(min: 1, max: 100_000), default: "1000", help: "gradient-descent iterations, the first min(250, iters/4) with early exaggeration"),
+                  .init("exaggeration", .double(min: 1, max: 1000), default: "12", help: "the early-exaggeration factor"),
+                  .init("lr", .double(min: 0.001, max: nil), help: "learning rate (default max(N/12, 200), openTSNE's rule)"),
+                  .init("method", .choice(["auto", "exact", "barnes-hut"]), default: "auto", help: "exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points"),
+                  .init("theta", .double(min: 0, max: 1), default: "0.5", help: "Barnes-Hut accuracy θ (0 = exact)"),
+                  .init("init", .choice(["pca", "random"]), default: "pca", help: "the start: the first two principal components, or random points drawn from the seed"),
+                  .init("seed", .int(min: 0, max: nil), help: "the seed of a random start (default: %set seed); the PCA start draws no random numbers"),
+                  .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for %save")],
+        discussion: "The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
+        examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
+                   "%tsne en_fr top=300 as=en_fr_map\n%save en_fr_map path=map.txt format=txt side=source",
+                   "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
+
+    /// Points per language when neither `words=` nor `top=` is given.
+    static let defaultTop = 200
+    /// Visible labels with `top=` (or the default) when `labels=` is not given.
+    static let defaultLabels = 40
+
+    /// `x` as written by a user: "30" for a whole number, else up to a few decimals.
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e9 ? "\(Int(x))" : NumberText.short(x)
+    }
+
+    let spaceName: String?
+    let arguments: MagicArguments
+
+    init(_ arguments: MagicArguments) throws {
+        spaceName = arguments.words.first
+        self.arguments = arguments
+        if arguments.has("words"), arguments.has("top") {
+            throw MagicError.usage(magic: "tsne", message: "give words=… or top=N, not both", usage: Self.spec.usage)
+        }
+        if arguments.has("words"), arguments.list("words")?.isEmpty ?? true {
+            throw MagicError.usage(magic: "tsne", message: "words= is empty; list words as words=a,b,c", usage: Self.spec.usage)
+        }
+    }
+
+    /// The engine's options from the arguments (seed from `%set seed` unless given).
+    func options(_ session: Session) -> TSNEOptions {
+        var options = TSNEOptions()
+        options.perplexity = arguments.double("perplexity") ?? 30
+        options.iterations = arguments.int("iters") ?? 1000
+        options.earlyExaggerationIterations = min(250, options.iterations / 4)
+        options.earlyExaggeration = arguments.double("exaggeration") ?? 12
+        options.learningRate = arguments.double("lr")
+        options.theta = arguments.double("theta") ?? 0.5
+        options.method = switch arguments.string("method") {
+        case "exact": .exact
+        case "barnes-hut": .barnesHut
+        default: .automatic
+        }
+        options.initialization = arguments.string("init") == "random" ? .random : .pca
+        options.seed = UInt64(arguments.int("seed") ?? session.settings.seed)
+        return options
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let (name, all) = try Self.languages(of: spaceName, session: session)
+        let selection = try Self.select(from: all, objectName: name, arguments: arguments)
+        let options = options(session)
+        let count = selection.points.count
+        guard count > options.neighborCount else {
+            let most = (Double(max(count - 1, 0)) / 3 * 100).rounded(.down) / 100
+            let more = arguments.has("words")
+                ? "give more words"
+                : "picture more words (top=\(options.neighborCount / max(selection.languages.count, 1) + 1) or more)"
+            let fix = most >= 1 ? "write perplexity=\(Self.number(most)) or less, or \(more)" : more
+            throw MagicError.failed(magic: "tsne", message: "\(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more than 3 × perplexity = \(options.neighborCount); \(fix)")
+        }
+        let points = try selection.matrix()
+        let display = ProgressDisplay(context: context, phase: "t-SNE affinities", total: options.iterations, unit: "iterations")
+        var lastKL: Double?
+        let result: TSNEResult
+        do {
+            result = try TSNE(options: options).embed(points) { progress in
+                if let kl = progress.kl { lastKL = kl }
+                let phase = "t-SNE " + progress.phase + (lastKL.map { " · KL \(NumberText.fixed($0, 3))" } ?? "")
+                display.advance(to: progress.iteration, phase: phase)
+                return !context.cancellation.isCancelled
+            }
+        } catch {
+            display.finish(.interrupted)
+            throw MagicError.failed(magic: "tsne", message: "\(error)")
+        }
+        display.finish(result.stopped ? .interrupted : .done)
+        if let mapName = arguments.string("as") {
+            try storeMap(result, selection: selection, objectName: name, as: mapName, session: session, context: context)
+        }
+        let bundle = picture(result, selection: selection, name: name, options: options)
+        guard result.stopped else { return bundle }
+        context.display(bundle)
+        let kept = arguments.string("as").map { " and kept as `\($0)`" } ?? ""
+        context.stream("Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n", name: "stderr")
+        throw Interrupted()
+    }
+
+    /// The scatter (SVG) and its text summary: points per language, KL, iterations, time.
+    func picture(_ result: TSNEResult, selection: Selection, name: String, options: TSNEOptions) -> MimeBundle {
+        let codes = selection.languages.map(\.code)
+        let points = selection.points.indices.map { i in
+            ScatterPlot.Point(x: Double(result.coordinates[i, 0]), y: Double(result.coordinates[i, 1]),
+                              text: selection.word(i), group: selection.points[i].language)
+        }
+        let plot = ScatterPlot(title: "t-SNE of `\(name)` (\(codes.joined(separator: ", ")); perplexity \(Self.number(options.perplexity)))",
+                               groups: codes, points: points, labelled: selection.labelled)
+        let rendering = plot.render()
+        let perLanguage = zip(codes, selection.counts).map { "\($0) \($1)" }.joined(separator: ", ")
+        let method = result.method == .exact ? "exact gradient" : "Barnes-Hut θ=\(NumberText.short(options.theta))"
+        let seconds = result.affinitySeconds + result.optimizationSeconds
+        let text = """
+            t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \(rendering.labels.count) of \(selection.labelled.count) labels shown
+            KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
+            \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
+            \(NumberText.fixed(seconds, 2)) s (affinities \(NumberText.fixed(result.affinitySeconds, 2)) s, optimisation \(NumberText.fixed(result.optimizationSeconds, 2)) s)
+            """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
+        return chartBundle(svg: rendering.svg, summary: text)
+    }
+}

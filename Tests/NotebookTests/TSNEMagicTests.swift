@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Jupyter
+import Testing
+@testable import Notebook
+
+/// `%tsne` through the kernel core on the real fastText en/fr vectors of the notebooks: the
+/// French side randomly rotated and mapped back by Procrustes (as in notebook 01), and the
+/// English vectors alone.
+@Suite(.serialized) struct TSNEMagicTests {
+    let harness = KernelHarness()
+    static let data: String = {
+        let root = "\(#filePath)".split(separator: "/").dropLast(3).joined(separator: "/")
+        return "/" + root + "/notebooks/data"
+    }()
+
+    init() {
+        _ = harness.result("""
+            %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
+            %load vectors frr path=\(Self.data)/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr
+            %load dict train path=\(Self.data)/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz
+            %align procrustes src=en tgt=frr dict=train as=m
+            """)
+    }
+
+    /// Runs `code` expecting success; returns its result bundle and every iopub output.
+    func picture(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> (svg: String, text: String, outputs: [Message]) {
+        let (reply, outputs) = harness.run(code, allowStdin: false)
+        #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")", sourceLocation: sourceLocation)
+        let data = outputs.last { $0.msgType == "execute_result" }?.content["data"]
+        return (data?["image/svg+xml"]?.stringValue ?? "", data?["text/plain"]?.stringValue ?? "", outputs)
+    }
+
+    static func count(_ needle: String, in text: String) -> Int {
+        text.split(separator: needle, omittingEmptySubsequences: false).count - 1
+    }
+
+    @Test func mappingGivesOneDotPerWordInTwoColoursWithALegend() {
+        let (svg, text, outputs) = picture("%tsne m top=120 labels=30 iters=300")
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(Self.count("<circle ", in: svg) == 240 && Self.count("<title>", in: svg) == 240)
+        #expect(svg.contains("<title>the (en)</title>") && svg.contains("<title>de (fr)</title>"))
+        #expect(Self.count(" (en)</title>", in: svg) == 120 && Self.count(" (fr)</title>", in: svg) == 120)
+        let legend = svg.split(separator: "\n").drop { !$0.contains("class=\"legend\"") }.prefix(5).joined()
+        #expect(legend.contains(">en</text>") && legend.contains(">fr</text>"))
+        #expect(text.contains("t-SNE of `m`: 240 points (en 120, fr 120)"), "\(text)")
+        #expect(text.contains("of 30 labels shown") && text.contains("after 300 of 300 iterations") && text.contains("exact gradient") && text.contains("PCA start"))
+        #expect(text.contains("KL "))
+        // A live progress display that ends done, with the KL in its text.
+        #expect(outputs.contains { $0.msgType == "display_data" && $0.content["transient"]?["display_id"]?.stringValue?.hasPrefix("xling-progress-") == true })
+        #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"done\"") == true })
+        #expect(outputs.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("· KL ") == true })
+    }
+
+    @Test func sameSeedSameSVGAndOtherPerplexityAnotherMap() {
+        let first = picture("%tsne m top=80 iters=250 seed=7").svg
+        let second = picture("%tsne m top=80 iters=250 seed=7").svg
+        #expect(!first.isEmpty && first == second)
+        let other = picture("%tsne m top=80 iters=250 seed=7 perplexity=10").svg
+        #expect(Self.count("<circle ", in: other) == 160 && other != first)
+        // A random start draws from the seed: the same seed repeats, another seed moves the map.
+        let random = picture("%tsne m top=80 iters=250 init=random seed=7")
+        #expect(random.text.contains("random start, seed 7") && random.svg != first)
+        #expect(picture("%tsne m top=80 iters=250 init=random seed=7").svg == random.svg)
+        #expect(picture("%tsne m top=80 iters=250 init=random seed=8").svg != random.svg)
+    }
+
+    @Test func chosenWordsAreLookedUpInEveryLanguageAndAllLabelled() {
+        let (svg, text, _) = picture("%tsne m words=january,february,march,janvier,février,mars,one,two,un,deux,france,film perplexity=2 iters=300")
+        // "france" and "film" are words of both vocabularies: one dot in each language.
+        for title in ["january (en)", "janvier (fr)", "février (fr)", "france (en)", "france (fr)", "film (en)", "film (fr)", "mars (fr)", "un (fr)"] {
+            #expect(svg.contains("<title>\(title)</title>"), "\(title)")
+        }
+        #expect(!svg.contains("<title>mars (en)</title>"))
+        #expect(Self.count("<circle ", in: svg) == 14)
+        let dots = Self.count("<circle ", in: svg)
+        #expect(text.contains("t-SNE of `m`: \(dots) points") && text.contains("of \(dots) labels shown"), "\(text)")
+    }
+
+    @Test func oneLanguageOfAMappingOrOneSpace() {
+        let french = picture("%tsne m top=60 langs=fr perplexity=10 iters=250")
+        #expect(Self.count(" (fr)</title>", in: french.svg) == 60 && !french.svg.contains(" (en)</title>"))
+        #expect(!french.svg.contains("class=\"legend\""))  // one language: the title names it
+        let english = picture("%tsne en top=60 perplexity=10 iters=250")
+        #expect(Self.count(" (en)</title>", in: english.svg) == 60)
+        #expect(english.text.contains("t-SNE of `en`: 60 points (en 60)"))
+    }
+
+    @Test func asKeepsTheMapAsAnObject() {
+        let (_, text, _) = picture("%tsne m top=100 perplexity=10 iters=300 as=map")
+        #expect(text.contains("the 2-d coordinates are stored as `map`"))
+        let who = harness.result("%who")
+        #expect(who.first { $0["name"] == "map" }?["kind"] == "joint space")
+        let path = "/tmp/xling-tsne-map-\(getpid()).vec"
+        defer { unlink(path) }
+        _ = harness.result("%save map path=\(path) side=target")
+        let lines = String(decoding: FileBytes.read(path) ?? [], as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "100 2" && lines.count == 101 && lines[1].hasPrefix("</s> "))
+        _ = picture("%tsne en top=40 perplexity=5 iters=200 as=emap")
+        let space = (harness.interpreter.session.objects["emap"]?.object as? SpaceObject)?.space
+        #expect(space?.count == 40 && space?.dimension == 2 && space?.vocabulary[0] == ",")
+    }
+
+    @Test func badInputNamesTheProblemAndTheFix() {
+        let few = harness.error("%tsne m words=january,janvier,february,février,march")
+        #expect(few.contains("5 points are too few for perplexity 30: t-SNE needs more than 3 × perplexity = 90; write perplexity=1.33 or less, or give more words"), "\(few)")
+        let unknown = harness.error("%tsne m words=january,qwertyuiop,janvier,zzzxq perplexity=1")
+        #expect(unknown.contains("2 of 4 words are not in en or fr of `m`: `qwertyuiop`, `zzzxq` (found 2)"), "\(unknown)")
+        #expect(harness.error("%tsne m langs=en,de").contains("`m` has no language `de` (it has en, fr)"))
+        #expect(harness.error("%tsne train").contains("`train` holds dictionary (`%who` lists every object), not vectors, a mapping or a joint space"))
+        #expect(harness.error("%tsne nothing").contains("nothing"))
+        #expect(harness.error("%tsne m top=0").contains("top"))
+        let topFew = harness.error("%tsne m top=10")
+        #expect(topFew.contains("20 points are too few for perplexity 30") && topFew.contains("write perplexity=6.33 or less, or picture more words (top=46 or more)"), "\(topFew)")
+        #expect(harness.error("%tsne m top=10 words=a,b").contains("words=… or top=N, not both"))
+        #expect(harness.error("%tsne m method=fast").contains("method"))
+    }
+
+    @Test func anEmptySessionSaysWhatToLoad() {
+        let empty = KernelHarness()
+        #expect(empty.error("%tsne").contains("nothing to picture: load vectors"))
+    }
+
+    @Test func interruptShowsThePartialMap() {
+        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] t-SNE ")
+        let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
+                                                  content: ["code": "%tsne m top=300 iters=100000 method=barnes-hut", "allow_stdin": false]))
+        harness.kernel.handle(frames, from: .shell, via: transport)
+        #expect(transport.raised)
+        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
+        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
+        #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
+        let partial = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }
+        #expect(Self.count("<circle ", in: partial?.content["data"]?["image/svg+xml"]?.stringValue ?? "") == 600)
+        #expect(partial?.content["data"]?["text/plain"]?.stringValue?.contains("of 100000 iterations (interrupted)") == true)
+        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("Interrupted: the map after") == true })
+    }
+}
