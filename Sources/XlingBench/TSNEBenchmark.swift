@@ -87,17 +87,6 @@ func taskTSNE(_ args: Arguments) {
     finish(&json)
 }
 
-/// Writes `matrix` as an XLF32MAT file (the layout `readMatrix` reads).
-func writeMatrix(_ matrix: Matrix, to path: String) {
-    var header: [UInt8] = Array("XLF32MAT".utf8)
-    for value in [UInt64(matrix.rows), UInt64(matrix.cols)] {
-        for i in 0..<8 { header.append(UInt8((value >> (8 * UInt64(i))) & 0xFF)) }
-    }
-    let file = BinaryFile(path)
-    file.write(header)
-    file.write(matrix.storage)
-    file.close()
-}
 
 /// Trains the benchmark's GloVe vectors (see `taskTSNE`) and writes them.
 func writeGloVeVectors(corpus: String, args: Arguments) {
