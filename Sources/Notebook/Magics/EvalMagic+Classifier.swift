@@ -17,6 +17,7 @@ extension EvalMagic {
 
     /// Evaluates the classifier on each set.
     func runClassifier(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
+        if arguments.words[1].contains(",") { return try runClassifierComparison(session, context) }
         let name = arguments.words[1]
         let stored = try session.classifier(name, for: "eval")
         let classifier = stored.classifier

@@ -120,7 +120,8 @@ struct LLMMagic: Magic {
             context.display(table.mimeBundle)
         }
         let name = arguments.string("as") ?? "\(specificName)_\(target)"
-        let how = "`\(specificName)` transferred to \(target) through `\(generalName)` (\(method))"
+        let detail = method == "llm" ? "llm, k=\(diagnostics?.k ?? 0)\(arguments.has("tune") ? " tuned on the source" : "")" : method
+        let how = "`\(specificName)` transferred to \(target) through `\(generalName)` (\(detail))"
         session.store(ClassifierObject(transferred, origin: how), as: name,
                       madeBy: "%llm general=\(generalName) specific=\(specificName) target=\(target) method=\(method)",
                       cell: context.executionCount)
