@@ -20,6 +20,12 @@ import Testing
     /// Checks `analytic` against central differences of `loss` over every element of `values`.
     static func checkGradient(_ values: [Float], analytic: [Float], h: Float = 1e-2,
                               sourceLocation: SourceLocation = #_sourceLocation, loss: ([Float]) -> Double) {
+        checkGradientAt(values, analytic, h, sourceLocation, loss)
+    }
+
+    /// `checkGradient(_:analytic:h:sourceLocation:loss:)` without labels, for passing around.
+    static func checkGradientAt(_ values: [Float], _ analytic: [Float], _ h: Float, _ sourceLocation: SourceLocation,
+                              _ loss: ([Float]) -> Double) {
         #expect(values.count == analytic.count, sourceLocation: sourceLocation)
         var worst = 0.0
         for i in values.indices {

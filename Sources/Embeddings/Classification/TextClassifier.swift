@@ -57,6 +57,10 @@ public struct TextClassifier: Sendable {
         }
     }
 
+    /// The normalisations the general space got before it became the embedding layer (from the
+    /// training options; empty when unknown). Give a transfer embeddings normalised the same way.
+    public var normalization: [EmbeddingSpace.Normalization] { training?.options.normalization ?? [] }
+
     /// The words of the embedding layer's rows, in order.
     public var vocabulary: [String] { lexicon.words }
 

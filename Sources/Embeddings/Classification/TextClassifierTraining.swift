@@ -24,16 +24,17 @@ public struct TextClassifierTraining: Sendable {
 }
 
 extension TextClassifier {
-    /// Trains a classifier on `data` with its embedding layer initialised from `space` (the
-    /// whole vocabulary, so words unseen in training keep their general vectors; tokens not in
+    /// Trains a classifier on `data` with its embedding layer initialised from `space` after
+    /// `options.normalization` (the whole vocabulary, so words unseen in training keep their general vectors; tokens not in
     /// `space` are dropped). With `dev`, the dev accuracy is measured after every epoch and the
     /// best epoch's model is kept, stopping after `options.patience` epochs without improvement.
     /// `progress` is called after every epoch and returns false to stop (the model so far is kept).
     ///
     /// Throws when `space` has no words or dimension 0, `dev` has other labels, or a setting is out of range.
-    public static func train(_ data: LabeledDocuments, space: EmbeddingSpace, options: TextClassifierOptions,
+    public static func train(_ data: LabeledDocuments, space general: EmbeddingSpace, options: TextClassifierOptions,
                              dev: LabeledDocuments? = nil,
                              progress: (NetworkTrainer.EpochReport) -> Bool = { _ in true }) throws(ClassificationError) -> TextClassifier {
+        let space = general.normalized(options.normalization)
         guard space.count > 0, space.dimension > 0 else {
             throw ClassificationError("the space has \(space.count) words of dimension \(space.dimension): train or load vectors first")
         }

@@ -20,7 +20,19 @@ extension TrainMagic {
         .init("optimizer", .choice(["adam", "adagrad", "sgd"]), default: "adam", help: "classifier: the optimizer (paper: Adam; default rates 0.001 / 0.05 / 0.1)"),
         .init("class_weights", .choice(["none", "balanced"]), default: "none", help: "classifier: weight the loss by n / (K·n_k) per class (balanced) or not"),
         .init("patience", .int(min: 1, max: 10_000), default: "10", help: "classifier: with dev=, stop after this many epochs without a better dev accuracy"),
+        .init("normalize", .list, default: "unit", help: "classifier: normalisations of the space's vectors before they become the embedding layer, in order (unit, center, unitdim) or none"),
     ]
+
+    /// The `normalize=` chain (`none` is the empty chain).
+    static func classifierNormalization(_ arguments: MagicArguments) throws -> [EmbeddingSpace.Normalization] {
+        let text = arguments.string("normalize") ?? "unit"
+        if text.lowercased() == "none" { return [] }
+        switch EmbeddingSpace.Normalization.chain(text) {
+        case .success(let steps): return steps
+        case .failure(let error):
+            throw MagicError.usage(magic: "train", message: "normalize=\(text): \(error.description), or none", usage: spec.usage)
+        }
+    }
 
     /// Checks that `data=` and `space=` are given.
     static func validateClassifier(_ arguments: MagicArguments) throws {
@@ -30,10 +42,11 @@ extension TrainMagic {
         if !arguments.has("space") {
             throw MagicError.usage(magic: "train", message: "missing space=NAME (vectors or a mapping whose side in the data's language initialises the embeddings)", usage: spec.usage)
         }
+        _ = try classifierNormalization(arguments)
     }
 
     /// The options of the run from the arguments (seed from `%set seed` unless given).
-    func classifierOptions(_ session: Session) -> TextClassifierOptions {
+    func classifierOptions(_ session: Session) throws -> TextClassifierOptions {
         var options = TextClassifierOptions()
         options.model = TextClassifierModel(rawValue: arguments.string("model") ?? "boe") ?? .boe
         options.updateEmbeddings = arguments.bool("update_emb") ?? false
@@ -46,6 +59,7 @@ extension TrainMagic {
         options.balancedClassWeights = arguments.string("class_weights") == "balanced"
         options.patience = arguments.int("patience") ?? options.patience
         options.seed = UInt64(arguments.int("seed") ?? session.settings.seed)
+        options.normalization = try Self.classifierNormalization(arguments)
         return options
     }
 
@@ -78,7 +92,7 @@ extension TrainMagic {
             throw MagicError.failed(magic: "train", message: "the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \(data.language)")
         }
         let space = try Self.classifierSpace(spaceName, language: data.language, dataName: dataName, in: session)
-        let options = classifierOptions(session)
+        let options = try classifierOptions(session)
         let epochs = options.resolvedEpochs
         let display = ProgressDisplay(context: context, phase: "training \(options.model.rawValue)", total: epochs, unit: "epochs")
         let classifier: TextClassifier
@@ -134,7 +148,7 @@ extension TrainMagic {
         let seenRows = classifier.seenInTraining.filter { $0 }.count
         var rows: [[TableCell]] = [
             [.text("data"), .text("`\(dataName)` (\(data.language)): \(data.count.formatted) documents, \(data.labelNames.count) labels")],
-            [.text("embedding layer"), .text("`\(spaceName)` (\(data.language) side): \(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
+            [.text("embedding layer"), .text("`\(spaceName)` (\(data.language) side, normalised: \(options.normalization.isEmpty ? "none" : options.normalization.map(\.rawValue).joined(separator: ","))): \(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
                 + (options.model == .perceptron ? "fixed" : (options.updateEmbeddings ? "trained (\(seenRows.formatted) rows seen in training)" : "fixed")))],
             [.text("token coverage"), .text(percent(training?.coverage ?? 0) + (training?.devCoverage.map { " (dev \(percent($0)))" } ?? ""))],
             [.text("model"), .text(layers)],
