@@ -40,6 +40,11 @@ struct TSNEMagic: Magic {
         x == x.rounded() && abs(x) < 1e9 ? "\(Int(x))" : NumberText.short(x)
     }
 
+    /// "0.54 s", or "7 ms" below a tenth of a second.
+    static func duration(_ seconds: Double) -> String {
+        seconds < 0.1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(NumberText.fixed(seconds, 2)) s"
+    }
+
     let spaceName: String?
     let arguments: MagicArguments
 
@@ -130,7 +135,7 @@ struct TSNEMagic: Magic {
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \(rendering.labels.count) of \(selection.labelled.count) labels shown
             KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
-            \(NumberText.fixed(seconds, 2)) s (affinities \(NumberText.fixed(result.affinitySeconds, 2)) s, optimisation \(NumberText.fixed(result.optimizationSeconds, 2)) s)
+            \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
             """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)
     }
