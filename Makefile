@@ -76,6 +76,7 @@ bench: kernelspec
 	$(PY) Tests/bench/kernel_bench.py
 	$(PY) Tests/bench/engine_bench.py
 	$(PY) Tests/bench/factorization_bench.py
+	$(PY) Tests/bench/tsne_bench.py
 
 clean:
 	rm -rf .build $(VENV)

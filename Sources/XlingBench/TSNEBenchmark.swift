@@ -11,7 +11,15 @@ import Glibc
 /// repeats (affinities + optimisation, the span openTSNE's and scikit-learn's `fit` cover), the
 /// final KL (our estimate; with `--exact-kl 1` also the exact-Z KL over our P) and the KL
 /// curve; `--dump` writes the N × 2 coordinates as an XLF32MAT file.
+///
+/// `tsne --glove-corpus TEXT.gz --glove-out X.f32 [--language de] [--dim 40] [--glove-iterations 15]`
+/// instead trains GloVe (min count 5, window 10, one thread, seed 1) and writes W + C, rows in
+/// descending corpus frequency, for the benchmark's "N most frequent words".
 func taskTSNE(_ args: Arguments) {
+    if let corpus = args.options["glove-corpus"] {
+        writeGloVeVectors(corpus: corpus, args: args)
+        return
+    }
     let path = args.arg(0, "matrix file")
     let points = readMatrix(path, maxRows: args.options["rows"].flatMap { Int($0) })
     var options = TSNEOptions()
@@ -89,4 +97,27 @@ func writeMatrix(_ matrix: Matrix, to path: String) {
     file.write(header)
     file.write(matrix.storage)
     file.close()
+}
+
+/// Trains the benchmark's GloVe vectors (see `taskTSNE`) and writes them.
+func writeGloVeVectors(corpus: String, args: Arguments) {
+    guard let out = args.options["glove-out"] else { fail("--glove-corpus needs --glove-out X.f32") }
+    let t0 = now()
+    let data = BenchCooccurrence.load(path: corpus, language: args.options["language"] ?? "de", lines: nil,
+                                      minCount: args.int("min-count", 5), window: 10)
+    let options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("glove-iterations", 15),
+                               xMax: 100, alpha: 0.75, learningRate: 0.05, threads: 1, seed: 1)
+    let model: GloVeModel
+    do { model = try GloVeTrainer(options: options).train(data.matrix) } catch { fail("\(error)") }
+    guard let sum = try? model.words.adding(model.contexts) else { fail("GloVe word and context shapes differ") }
+    writeMatrix(sum, to: out)
+    var json = common("tsne-glove-vectors")
+    json.set("corpus", corpus)
+    json.set("vocabulary", data.vocabularySize)
+    json.set("dim", options.dimension)
+    json.set("glove_iterations", options.iterations)
+    json.set("final_cost", model.history.finalLoss ?? .nan)
+    json.set("seconds", now() - t0)
+    json.set("out", out)
+    finish(&json)
 }

@@ -21,7 +21,7 @@ struct QuadTree {
     }
 
     /// Points per leaf before a split.
-    static let leafCapacity = 4
+    static let leafCapacity = 16
     /// Cells are not split below this depth (guards identical points).
     static let maxDepth = 40
 

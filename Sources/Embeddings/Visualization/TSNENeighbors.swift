@@ -61,7 +61,11 @@ struct TSNENeighbors: Sendable {
     }
 }
 
-/// Keeps, per query row, the `width` targets with the largest x_i·x_j − ½‖x_j‖².
+/// Keeps, per query row, the `width` targets with the largest x_i·x_j − ½‖x_j‖², as a binary
+/// min-heap per row (root = the current threshold), screened 8 candidates at a time with a SIMD
+/// compare. A heap, not the sorted insertion of `TopKSelection`: rows of word vectors ordered
+/// by frequency see their threshold rise through the whole sweep (rarer words have smaller
+/// norms), and sorted insertion then costs O(k) per accepted candidate.
 private final class NeighborTileVisitor: TileVisitor {
     let width: Int
     let halfNorms: [Float]
@@ -86,18 +90,70 @@ private final class NeighborTileVisitor: TileVisitor {
         halfNorms.withUnsafeBufferPointer { half in
             values.withUnsafeMutableBufferPointer { v in
                 indices.withUnsafeMutableBufferPointer { ix in
-                    for r in 0..<rowCount {
-                        let row = tile + r * columnCount
-                        for j in 0..<columnCount { row[j] -= half[columnStart + j] }
-                        let i = rowStart + r
-                        var f = filled[i]
-                        TopKSelection.scanRow(row, count: columnCount, indexOffset: columnStart,
-                                              values: v.baseAddress! + i * width,
-                                              indices: ix.baseAddress! + i * width, filled: &f, k: width)
-                        filled[i] = f
+                    filled.withUnsafeMutableBufferPointer { counts in
+                        for r in 0..<rowCount {
+                            let row = tile + r * columnCount
+                            let i = rowStart + r
+                            let heapValues = v.baseAddress! + i * width
+                            let heapIndices = ix.baseAddress! + i * width
+                            var size = counts[i]
+                            var threshold: Float = size < width ? -.infinity : heapValues[0]
+                            var j = 0
+                            while j < columnCount {
+                                let lanes = min(8, columnCount - j)
+                                var any = false
+                                if lanes == 8 {
+                                    let scores = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        - UnsafeRawPointer(half.baseAddress! + columnStart + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    any = (scores .> SIMD8<Float>(repeating: threshold)) != SIMDMask(repeating: false)
+                                } else {
+                                    any = true
+                                }
+                                if any {
+                                    for l in 0..<lanes {
+                                        let score = row[j + l] - half[columnStart + j + l]
+                                        guard score > threshold else { continue }
+                                        NeighborTileVisitor.push(score, Int32(columnStart + j + l), values: heapValues,
+                                                                 indices: heapIndices, size: &size, capacity: width)
+                                        threshold = size < width ? -.infinity : heapValues[0]
+                                    }
+                                }
+                                j += lanes
+                            }
+                            counts[i] = size
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Adds (score, index) to a min-heap of `capacity`, replacing the root when full.
+    @inline(__always)
+    static func push(_ score: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
+                     indices: UnsafeMutablePointer<Int32>, size: inout Int, capacity: Int) {
+        if size < capacity {
+            var c = size
+            size += 1
+            while c > 0 {
+                let parent = (c - 1) / 2
+                guard values[parent] > score else { break }
+                values[c] = values[parent]; indices[c] = indices[parent]
+                c = parent
+            }
+            values[c] = score; indices[c] = index
+        } else {
+            var c = 0
+            while true {
+                let left = 2 * c + 1
+                guard left < size else { break }
+                var child = left
+                if left + 1 < size && values[left + 1] < values[left] { child = left + 1 }
+                guard values[child] < score else { break }
+                values[c] = values[child]; indices[c] = indices[child]
+                c = child
+            }
+            values[c] = score; indices[c] = index
         }
     }
 }
