@@ -36,7 +36,7 @@ cells = [
        "them for another plotting tool. They are map coordinates: only distances between nearby words mean something "
        "(a cosine between two map points does not)."),
     code("%who"),
-    md("Chosen words: months, numbers and a few nouns in both languages. With `words=` every chosen word is labelled, "
+    md("Chosen words: months, numbers and a few nouns in both languages. With `words=` every chosen word gets a label wherever one fits without overlapping another (the summary says how many did), "
        "and each word is looked up in every language that has it (so a word spelt alike in both languages gives two dots). Few points need a small perplexity "
        "(t-SNE needs more than 3 × perplexity points)."),
     code("%tsne en_fr words=january,february,march,april,janvier,février,mars,avril,one,two,three,four,un,deux,trois,quatre,"

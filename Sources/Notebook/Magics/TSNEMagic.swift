@@ -12,7 +12,7 @@ struct TSNEMagic: Magic {
     static let spec = MagicSpec(
         name: "tsne", abstract: "a t-SNE picture of words of a space, mapping or joint space: one colour per language, labels, hover titles",
         positionals: [.init("space", .object, optional: true, help: "vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)")],
-        options: [.init("words", .list, help: "the words to picture (each in every chosen language that has it); all of them are labelled"),
+        options: [.init("words", .list, help: "the words to picture (each in every chosen language that has it); each gets a label where one fits"),
                   .init("top", .int(min: 1, max: 100_000), help: "picture the N most frequent words of each language (default \(defaultTop))"),
                   .init("langs", .list, help: "the languages to picture (default: all of the space)"),
                   .init("labels", .int(min: 0, max: 100_000), help: "how many words get a visible label, most frequent first, languages interleaved (default: every word of words=, else \(defaultLabels))"),
@@ -24,10 +24,10 @@ struct TSNEMagic: Magic {
                   .init("theta", .double(min: 0, max: 1), default: "0.5", help: "Barnes-Hut accuracy θ (0 = exact)"),
                   .init("init", .choice(["pca", "random"]), default: "pca", help: "the start: the first two principal components, or random points drawn from the seed"),
                   .init("seed", .int(min: 0, max: nil), help: "the seed of a random start (default: %set seed); the PCA start draws no random numbers"),
-                  .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for %save")],
+                  .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for `%save NAME path=F.vec side=source|target`")],
         discussion: "The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
         examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
-                   "%tsne en_fr top=300 as=en_fr_map\n%save en_fr_map path=map.txt format=txt side=source",
+                   "%tsne en_fr top=300 as=en_fr_map",
                    "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
 
     /// Points per language when neither `words=` nor `top=` is given.
@@ -38,6 +38,11 @@ struct TSNEMagic: Magic {
     /// `x` as written by a user: "30" for a whole number, else up to a few decimals.
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e9 ? "\(Int(x))" : NumberText.short(x)
+    }
+
+    /// "0.54 s", or "7 ms" below a tenth of a second.
+    static func duration(_ seconds: Double) -> String {
+        seconds < 0.1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(NumberText.fixed(seconds, 2)) s"
     }
 
     let spaceName: String?
@@ -130,7 +135,7 @@ struct TSNEMagic: Magic {
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \(rendering.labels.count) of \(selection.labelled.count) labels shown
             KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
-            \(NumberText.fixed(seconds, 2)) s (affinities \(NumberText.fixed(result.affinitySeconds, 2)) s, optimisation \(NumberText.fixed(result.optimizationSeconds, 2)) s)
+            \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
             """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)
     }
