@@ -19,7 +19,7 @@ struct LLMMagic: Magic {
                   .init("specific", .object, help: "the classifier to transfer (%train classifier): its embedding rows are the task-specific source vectors"),
                   .init("target", .string, help: "the target language code (a side of general=)"),
                   .init("method", .choice(["llm", "linear", "direct"]), default: "llm",
-                        help: "llm: locally linear mapping (eq. 3-6); linear: least-squares projection general → task-specific (eq. 1-2); direct: the target's general vectors unchanged"),
+                        help: "llm: locally linear mapping (eq. 3-6); linear: least-squares projection general → task-specific (eq. 1-2); direct: the target's general vectors as they are (normalised like the classifier's input)"),
                   .init("k", .int(min: 1, max: nil), default: "3", help: "llm: how many nearest source words reconstruct each target word"),
                   .init("tune", .choice(["source"]), help: "llm: choose k by leave-self-out reconstruction of the source words, scored by the classifier's accuracy on dev="),
                   .init("dev", .object, help: "tune=source: labelled source-language development data"),
@@ -84,7 +84,8 @@ struct LLMMagic: Magic {
             guard sides.target.dimension == classifier.dimension else {
                 throw MagicError.failed(magic: "llm", message: "`\(generalName)` has \(sides.target.dimension) dimensions but `\(specificName)`'s embedding layer \(classifier.dimension); method=direct needs the space the classifier was trained on (or use method=llm / linear)")
             }
-            specificTarget = sides.target.vectors
+            // The classifier saw its general rows after its own normalisation (`normalize=`).
+            specificTarget = sides.target.normalized(classifier.normalization).vectors
         default:
             var options = LocallyLinearMappingOptions(k: arguments.int("k") ?? 3, regularization: arguments.double("reg") ?? 1e-3)
             options.threads = session.settings.threads
@@ -183,7 +184,7 @@ struct LLMMagic: Magic {
     static func methodTitle(_ method: String) -> String {
         switch method {
         case "linear": return "linear projection (eq. 1–2)"
-        case "direct": return "direct: general target vectors unchanged (CLWE fixed)"
+        case "direct": return "direct: general target vectors, normalised as the classifier's input (CLWE fixed)"
         default: return "locally linear mapping (eq. 3–6)"
         }
     }
