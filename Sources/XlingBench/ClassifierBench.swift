@@ -20,7 +20,7 @@ func taskClassifier(_ args: Arguments) {
     var options = TextClassifierOptions()
     options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
     options.updateEmbeddings = args.int("update-emb", 1) != 0
-    options.epochs = args.int("epochs", 50)
+    options.epochs = args.options["epochs"].flatMap { Int($0) }  // nil: the model's default (50, perceptron 10)
     options.hidden = args.int("hidden", 300)
     options.batchSize = args.int("batch", 32)
     options.seed = UInt64(args.int("seed", 0))

@@ -278,7 +278,7 @@ let usage = """
             [--dump DIR] [--crec PATH]
       cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
                [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
-      classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
+      classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50|10] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
                  [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
