@@ -283,6 +283,8 @@ let usage = """
       tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250] [--exaggeration 12]
            [--learning-rate auto] [--theta 0.5] [--method automatic|exact|barnesHut] [--init pca|random]
            [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
+      classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50|10] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
+                 [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -301,6 +303,7 @@ case "cofactor": taskCofactor(rest)
 case "llm": taskLLM(rest)
 case "llm-glove": taskLLMGloVe(rest)
 case "tsne": taskTSNE(rest)
+case "classifier": taskClassifier(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

@@ -28,12 +28,14 @@ extension TextClassifier {
     /// `options.normalization` (the whole vocabulary, so words unseen in training keep their general vectors; tokens not in
     /// `space` are dropped). With `dev`, the dev accuracy is measured after every epoch and the
     /// best epoch's model is kept, stopping after `options.patience` epochs without improvement.
-    /// `progress` is called after every epoch and returns false to stop (the model so far is kept).
+    /// `progress` is called after every epoch and returns false to stop; `shouldStop` before every
+    /// batch (perceptron: every epoch) — either way the model so far is kept.
     ///
     /// Throws when `space` has no words or dimension 0, `dev` has other labels, or a setting is out of range.
     public static func train(_ data: LabeledDocuments, space general: EmbeddingSpace, options: TextClassifierOptions,
                              dev: LabeledDocuments? = nil,
-                             progress: (NetworkTrainer.EpochReport) -> Bool = { _ in true }) throws(ClassificationError) -> TextClassifier {
+                             progress: (NetworkTrainer.EpochReport) -> Bool = { _ in true },
+                             shouldStop: () -> Bool = { false }) throws(ClassificationError) -> TextClassifier {
         let space = general.normalized(options.normalization)
         guard space.count > 0, space.dimension > 0 else {
             throw ClassificationError("the space has \(space.count) words of dimension \(space.dimension): train or load vectors first")
@@ -54,7 +56,7 @@ extension TextClassifier {
         let devCoverage = dev.map { shell.bags($0.documents).coverage }
         if options.model == .perceptron {
             return try trainPerceptron(data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
-                                       devCoverage: devCoverage, progress: progress)
+                                       devCoverage: devCoverage, progress: { !shouldStop() && progress($0) })
         }
         guard options.hidden >= 1 else { throw ClassificationError("hidden layers need at least 1 unit, got \(options.hidden)") }
         guard options.batchSize >= 1 else { throw ClassificationError("batch size must be at least 1, got \(options.batchSize)") }
@@ -81,7 +83,7 @@ extension TextClassifier {
                 step: { (network: inout BagOfEmbeddingsNetwork, batch: [Int], optimizer: inout Optimizer, generator: inout SplitMix64) throws(NeuralError) -> Double in
                     try network.trainStep(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, optimizer: &optimizer, generator: &generator)
                 },
-                devScore: dev == nil ? nil : devAccuracy, progress: progress)
+                devScore: dev == nil ? nil : devAccuracy, progress: progress, shouldStop: shouldStop)
             let training = TextClassifierTraining(options: options, documents: data.count, majorityLabel: data.majorityLabel,
                                                   coverage: coverage, devCoverage: devCoverage, history: result.history,
                                                   keptEpoch: result.keptEpoch, stoppedEarly: result.stoppedEarly,

@@ -1,7 +1,7 @@
 /// The training loop shared by the networks: epochs of shuffled mini-batches, an optional
 /// development score after each epoch with early stopping (the best epoch's model is kept),
-/// a progress callback that can stop the run (the model so far is kept), all from one seeded
-/// generator.
+/// a progress callback after each epoch and a stop check before each batch that can end the
+/// run (the model so far is kept), all from one seeded generator.
 public enum NetworkTrainer {
     /// The loop's settings.
     public struct Options: Sendable, Equatable {
@@ -46,20 +46,23 @@ public enum NetworkTrainer {
         public var keptEpoch: Int
         /// True when early stopping ended the run before `epochs`.
         public var stoppedEarly: Bool
-        /// True when the progress callback stopped the run (an interrupt).
+        /// True when the progress callback or the stop check ended the run (an interrupt).
         public var interrupted: Bool
     }
 
     /// Trains `network` on `examples` examples. `step(&network, batch, &optimizer, &generator)`
     /// runs one optimizer step on the example indices `batch` and returns the batch's mean
     /// loss; `devScore(network)` (higher is better) is asked after every epoch; `progress` after
-    /// every epoch and returns false to stop. `generator` is the run's single generator (it has
-    /// usually initialised the network already).
+    /// every epoch and returns false to stop; `shouldStop` before every batch (an interrupt lands
+    /// within one batch: the model then includes the steps of the unfinished epoch, which gets
+    /// no report). `generator` is the run's single generator (it has usually initialised the
+    /// network already).
     public static func train<Network: Sendable>(
         _ network: Network, examples: Int, options: Options, optimizer: Optimizer, generator: SplitMix64,
         step: (inout Network, [Int], inout Optimizer, inout SplitMix64) throws(NeuralError) -> Double,
         devScore: ((Network) throws(NeuralError) -> Double)? = nil,
-        progress: (EpochReport) -> Bool = { _ in true }
+        progress: (EpochReport) -> Bool = { _ in true },
+        shouldStop: () -> Bool = { false }
     ) throws(NeuralError) -> Result<Network> {
         guard options.epochs >= 1 else { throw NeuralError("epochs must be at least 1, got \(options.epochs)") }
         guard options.batchSize >= 1 else { throw NeuralError("batch size must be at least 1, got \(options.batchSize)") }
@@ -74,8 +77,10 @@ public enum NetworkTrainer {
         for epoch in 1...options.epochs {
             var lossSum = 0.0
             for batch in MiniBatches.shuffled(count: examples, size: options.batchSize, generator: &generator) {
+                if shouldStop() { interrupted = true; break }
                 lossSum += try step(&current, batch, &optimizer, &generator) * Double(batch.count)
             }
+            if interrupted { break }
             let score = try devScore?(current)
             let elapsed = clock.now - start
             let report = EpochReport(epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(examples), devScore: score,

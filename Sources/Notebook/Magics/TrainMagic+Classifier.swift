@@ -102,7 +102,7 @@ extension TrainMagic {
                 display.advance(to: report.epoch, phase: "training \(options.model.rawValue)\(devText)",
                                 loss: report.trainLoss.isFinite ? report.trainLoss : nil)
                 return !context.cancellation.isCancelled
-            }
+            } shouldStop: { context.cancellation.isCancelled }
         } catch {
             display.finish(.interrupted)
             throw MagicError.failed(magic: "train", message: "\(error)")
@@ -128,7 +128,7 @@ extension TrainMagic {
         let table = classifierSummary(classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName)
         guard interrupted else { return table }
         context.display(table)
-        context.stream("Interrupted: `\(name)` keeps the model after \(history.count) of \(epochs) epochs. Run %train classifier again for the full one.\n", name: "stderr")
+        context.stream("Interrupted: `\(name)` keeps the model trained so far (\(history.count) of \(epochs) epochs completed). Run %train classifier again for the full one.\n", name: "stderr")
         throw Interrupted()
     }
 
@@ -171,7 +171,7 @@ extension TrainMagic {
             rows.append([.text("time"), .text("\(NumberText.fixed(last.elapsedSeconds, 1)) s")])
         }
         return Table(title: "classifier `\(name)`", columns: ["property", "value"], rows: rows,
-                     footnote: ((training?.interrupted ?? false) ? "Interrupted: the model after the last completed epoch is kept. " : "")
+                     footnote: ((training?.interrupted ?? false) ? "Interrupted: the model trained so far is kept. " : "")
                         + "Stored as `\(name)`; try `%eval classifier \(name) data=…`.").mimeBundle
     }
 }

@@ -27,7 +27,7 @@ struct TrainMagic: Magic {
                   .init("xmax_mono", .double(min: 0, max: nil), default: "30", help: "cofactor: x_max of the monolingual weighting"),
                   .init("xmax_cross", .double(min: 0, max: nil), default: "100", help: "cofactor: x_max of the cross-lingual co-occurrence weighting"),
                   .init("alpha", .double(min: 0, max: nil), default: "0.75", help: "α of the weighting"),
-                  .init("lr", .double(min: 0, max: nil), help: "learning rate η (glove: AdaGrad, 0.05 as glove.c; cofactor: constant-rate SGD, 0.025)"),
+                  .init("lr", .double(min: 0, max: nil), help: "learning rate η (glove: AdaGrad, 0.05 as glove.c; cofactor: constant-rate SGD, 0.025; classifier: Adam 0.003)"),
                   .init("threads", .int(min: 1, max: 256), help: "training threads (default: %set threads); threads=1 with a seed is reproducible"),
                   .init("seed", .int(min: 0, max: nil), help: "the seed of initialisation and record order (default: %set seed)"),
                   .init("memory", .string, default: "1G", help: "memory bound of co-occurrence counting, e.g. 256M or 2G"),
@@ -36,9 +36,10 @@ struct TrainMagic: Magic {
                   .init("vectors", .choice(["word", "sum"]), default: "sum", help: "glove: store W, or W + C like glove.c's model 2"),
                   .init("as", .string, help: "the name of the result (default glove_CORPUS / cofactor_OBJECTIVE / MODEL_DATA)")]
                   + classifierOptions,
-        discussion: "Training shows a live progress display and keeps the partial model on interrupt. The co-factorization result is one joint space holding both languages: use it with %neighbors, %eval bli and %eval cldc.",
+        discussion: "Training shows a live progress display and keeps the partial model on interrupt. The co-factorization result is one joint space holding both languages: use it with %neighbors, %eval bli and %eval cldc. A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with Adam; update_emb=true trains that layer too; evaluate it with %eval classifier.",
         examples: ["%train glove corpus=en dim=40 iters=25 as=glove_en",
-                   "%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
+                   "%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint",
+                   "%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en"])
 
     /// The keys only one method takes.
     static let gloveOnly: Set<String> = ["corpus", "xmax", "vectors", "schedule"]

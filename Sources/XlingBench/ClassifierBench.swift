@@ -1,0 +1,117 @@
+import Embeddings
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `classifier`: trains a `TextClassifier` on SIB-200 English with the committed 50-d GloVe
+/// (`notebooks/data/glove-en-sib200`) and reports the training time per epoch, the documents
+/// per second and the test accuracy.
+func taskClassifier(_ args: Arguments) {
+    if let dir = args.options["dump"] { return dumpClassifierSteps(args, dir: dir) }
+    let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
+    let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
+    let space: EmbeddingSpace, train: LabeledDocuments, test: LabeledDocuments
+    do {
+        space = try Word2VecText.load(path: vectors, language: "en").0
+        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200)
+        test = try LabeledDocuments.read(path: sib + "/test.tsv", language: "en", format: .sib200)
+    } catch { fail("\(error)") }
+    var options = TextClassifierOptions()
+    options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
+    options.updateEmbeddings = args.int("update-emb", 1) != 0
+    options.epochs = args.options["epochs"].flatMap { Int($0) }  // nil: the model's default (50, perceptron 10)
+    options.hidden = args.int("hidden", 300)
+    options.batchSize = args.int("batch", 32)
+    options.seed = UInt64(args.int("seed", 0))
+    var best = Double.infinity
+    var accuracy = 0.0
+    for _ in 0..<max(1, args.int("repeats", 3)) {
+        let t0 = now()
+        guard let classifier = try? TextClassifier.train(train, space: space, options: options) else { fail("training failed") }
+        best = min(best, now() - t0)
+        accuracy = (try? classifier.evaluate(test).accuracy) ?? .nan
+    }
+    let epochs = options.resolvedEpochs
+    var json = common("classifier")
+    json.set("model", options.model.rawValue)
+    json.set("update_emb", options.updateEmbeddings)
+    json.set("vocabulary", space.count)
+    json.set("dim", space.dimension)
+    json.set("hidden", options.hidden)
+    json.set("epochs", epochs)
+    json.set("documents", train.count)
+    json.set("train_seconds_best", best)
+    json.set("seconds_per_epoch", best / Double(epochs))
+    json.set("documents_per_second", Double(train.count * epochs) / best)
+    json.set("test_accuracy", accuracy)
+    finish(&json)
+}
+
+/// `classifier --dump DIR`: the bag-of-embeddings network before and after `--steps` Adam
+/// steps on consecutive 32-document batches of SIB-200 English (no shuffling), for the numpy
+/// replay in `Tests/reference/test_boe_reference.py`. Writes raw little-endian float32 files
+/// (`table`, `w0`, `b0`, `w1`, `b1`, each also `*_after`), `bags.txt` (label, then row ids, per
+/// document) and `meta.json` (shapes, settings, the per-step losses).
+func dumpClassifierSteps(_ args: Arguments, dir: String) {
+    let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
+    let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
+    let space: EmbeddingSpace, train: LabeledDocuments
+    do {
+        space = try Word2VecText.load(path: vectors, language: "en").0.normalized([.unit])
+        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200)
+    } catch { fail("\(error)") }
+    let steps = args.int("steps", 3), batch = 32, hidden = args.int("hidden", 16)
+    let weighted = args.int("balanced", 1) != 0
+    let classes = train.labelNames.count
+    var generator = SplitMix64(seed: UInt64(args.int("seed", 0)))
+    guard let dropout = try? Dropout(rate: 0), var optimizer = try? Optimizer(.adam, learningRate: Float(args.double("eta", 0.003))) else { fail("settings") }
+    var network = BagOfEmbeddingsNetwork(
+        table: space.vectors, trainableEmbeddings: true, hiddenSizes: [hidden], classes: classes, activation: .tanh, dropout: dropout,
+        loss: SoftmaxCrossEntropy(classWeights: weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : nil),
+        generator: &generator)
+    let bags = train.documents.map { $0.compactMap { space.vocabulary.id($0) } }
+    mkdir(dir, 0o755)
+    func save(_ name: String, _ values: [Float]) {
+        let file = BinaryFile(dir + "/\(name).f32")
+        file.write(values)
+        file.close()
+    }
+    func saveAll(_ suffix: String) {
+        save("table" + suffix, network.embedding.table.storage)
+        save("w0" + suffix, network.hidden[0].weight.storage)
+        save("b0" + suffix, network.hidden[0].bias)
+        save("w1" + suffix, network.output.weight.storage)
+        save("b1" + suffix, network.output.bias)
+    }
+    saveAll("")
+    var losses: [Double] = []
+    for step in 0..<steps {
+        let ids = Array((step * batch)..<min((step + 1) * batch, train.count))
+        guard let loss = try? network.trainStep(ids.map { bags[$0] }, labels: ids.map { train.labels[$0] },
+                                                optimizer: &optimizer, generator: &generator) else { fail("training step failed") }
+        losses.append(loss)
+    }
+    saveAll("_after")
+    var text = ""
+    for (bag, label) in zip(bags, train.labels).prefix(steps * batch) {
+        text += ([label] + bag).map(String.init).joined(separator: " ") + "\n"
+    }
+    let file = BinaryFile(dir + "/bags.txt")
+    file.write(Array(text.utf8))
+    file.close()
+    var meta = JSON()
+    meta.set("vocabulary", space.count)
+    meta.set("dim", space.dimension)
+    meta.set("hidden", hidden)
+    meta.set("classes", classes)
+    meta.set("batch", batch)
+    meta.set("steps", steps)
+    meta.set("eta", args.double("eta", 0.003))
+    meta.set("balanced", weighted)
+    meta.set("losses", losses)
+    meta.set("class_weights", (weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : []).map(Double.init))
+    let metaFile = BinaryFile(dir + "/meta.json")
+    metaFile.write(Array((meta.text + "\n").utf8))
+    metaFile.close()
+}
