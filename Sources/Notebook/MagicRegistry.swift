@@ -35,6 +35,47 @@ public enum MagicRegistry {
         throw MagicError.unknownMagic(name: name, suggestion: Suggestion.closest(to: name, in: all.map { $0.spec.name }))
     }
 
+    /// The magic an invocation runs: a single magic, or the method of a family picked by the
+    /// first word (which is then dropped from the words). `%train cofactor?` asks for the
+    /// method's help; `%train?` (no method word) for the family's. An unknown or missing method
+    /// is a usage error that lists the methods.
+    public static func resolve(_ invocation: MagicInvocation) throws(MagicError) -> (any Magic.Type, MagicInvocation) {
+        var magic = try lookup(invocation.name)
+        var invocation = invocation
+        while !magic.methods.isEmpty {
+            let family = magic.spec
+            let names = magic.methods.compactMap { $0.spec.methodName }
+            guard var word = invocation.words.first else {
+                if invocation.wantsHelp { return (magic, invocation) }
+                throw MagicError.usage(magic: family.name, message: "missing METHOD: one of \(names.joined(separator: ", "))",
+                                       usage: family.usage)
+            }
+            while word.hasSuffix("?") { word.removeLast(); invocation.wantsHelp = true }
+            guard let method = magic.methods.first(where: { $0.spec.methodName == word }) else {
+                let hint = Suggestion.closest(to: word, in: names).map { "; did you mean `\($0)`?" } ?? ""
+                throw MagicError.usage(magic: family.name,
+                                       message: "unknown method `\(word)`\(hint) (methods: \(names.joined(separator: ", ")))",
+                                       usage: family.usage)
+            }
+            magic = method
+            invocation.words.removeFirst()
+        }
+        return (magic, invocation)
+    }
+
+    /// The spec of the magic (or method) named by the first words of a line (`train cofactor`),
+    /// and how many of `words` named the method; nil when the magic is unknown.
+    static func spec(named name: String, words: [String]) -> (spec: MagicSpec, methodWords: Int)? {
+        guard var magic = try? lookup(name) else { return nil }
+        var used = 0
+        while !magic.methods.isEmpty, used < words.count,
+              let method = magic.methods.first(where: { $0.spec.methodName == words[used].replacingQuestionMarks() }) {
+            magic = method
+            used += 1
+        }
+        return (magic.spec, used)
+    }
+
     /// The `%help` overview table: name, usage, abstract.
     public static var overview: Table {
         Table(title: "xling magics", columns: ["magic", "usage", "does"],

@@ -32,7 +32,7 @@ public final class XlingInterpreter: Interpreter {
             var value: MimeBundle?
             for (index, invocation) in invocations.enumerated() {
                 try context.cancellation.check()
-                let magic = try MagicRegistry.lookup(invocation.name)
+                let (magic, invocation) = try MagicRegistry.resolve(invocation)
                 if invocation.wantsHelp {
                     context.addPayload(MagicHelp.pagerPayload(for: magic.spec))
                     continue
@@ -60,8 +60,8 @@ public final class XlingInterpreter: Interpreter {
     /// The help bundle of the magic named on the cursor's line; see `Interpreter.inspect`.
     public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
         let line = CursorLine(code: code, cursor: cursor)
-        guard let name = line.magicName, let magic = try? MagicRegistry.lookup(name) else { return nil }
-        return MagicHelp.bundle(for: magic.spec)
+        guard let name = line.magicName, let found = MagicRegistry.spec(named: name, words: line.lineWords) else { return nil }
+        return MagicHelp.bundle(for: found.spec)
     }
 
     /// `incomplete` after a trailing `\` or a lone `%%name` line, `invalid` when the parser fails; see `Interpreter.isComplete`.

@@ -9,6 +9,9 @@ struct CursorLine {
     let tokenStart: Int
     /// The magic named at the start of the line (without `%`/`%%`), if any.
     let magicName: String?
+    /// The words of the whole line after the magic name that are not `key=value` (a family's
+    /// method word comes first).
+    let lineWords: [String]
     /// Completed (whitespace-terminated) tokens between the magic name and `token`.
     let previousTokens: [String]
 
@@ -37,6 +40,7 @@ struct CursorLine {
         } else {
             magicName = nil
         }
+        lineWords = Array(words.dropFirst()).filter { !$0.contains("=") }
         let head = text(lineStart..<tokenStart).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         previousTokens = Array(head.dropFirst())
     }

@@ -23,10 +23,19 @@ struct MagicCompleter {
                 .map { $0.spec.name }.filter { $0.hasPrefix(prefix) }
             return Completion(matches: names.map { (cellMagic ? "%%" : "%") + $0 }, start: line.tokenStart, end: cursor)
         }
-        guard let name = line.magicName, let magic = try? MagicRegistry.lookup(name) else {
+        let previousWords = line.previousTokens.filter { !$0.contains("=") }
+        guard let name = line.magicName, let found = MagicRegistry.spec(named: name, words: previousWords) else {
             return Completion(matches: [], start: cursor, end: cursor)
         }
-        let spec = magic.spec
+        let spec = found.spec
+        if !spec.subcommands.isEmpty {
+            // A family: the first word is the method; its keys come once it is written.
+            guard previousWords.count == found.methodWords, !line.token.contains("=") else {
+                return Completion(matches: [], start: cursor, end: cursor)
+            }
+            let methods = spec.subcommands.compactMap(\.methodName).filter { $0.hasPrefix(line.token) }
+            return Completion(matches: methods, start: line.tokenStart, end: cursor)
+        }
         if let equals = line.token.firstIndex(of: "=") {
             let key = String(line.token[..<equals])
             let prefix = String(line.token[line.token.index(after: equals)...])
@@ -36,7 +45,7 @@ struct MagicCompleter {
         }
         let used = Set(line.previousTokens.compactMap { $0.split(separator: "=").first.map(String.init) })
         var matches = spec.options.map { $0.key + "=" }.filter { $0.hasPrefix(line.token) && !used.contains(String($0.dropLast())) }
-        let positionalIndex = line.previousTokens.filter { !$0.contains("=") }.count
+        let positionalIndex = previousWords.count - found.methodWords
         if let positional = spec.positionals.indices.contains(positionalIndex) ? spec.positionals[positionalIndex]
             : (spec.positionals.last?.repeating == true ? spec.positionals.last : nil) {
             matches = values(of: positional.kind, prefix: line.token) + matches

@@ -11,6 +11,17 @@ public enum MagicHelp {
     /// The plain-text help page.
     public static func plainText(_ spec: MagicSpec) -> String {
         var lines = ["%\(spec.name) — \(spec.abstract)", "", "usage: \(spec.usage)"]
+        if !spec.subcommands.isEmpty {
+            lines += ["", "methods:"]
+            let width = spec.subcommands.map { ($0.methodName ?? "").count }.max() ?? 0
+            for method in spec.subcommands {
+                let name = method.methodName ?? ""
+                lines.append("  \(name)\(String(repeating: " ", count: width - name.count))  \(method.abstract)")
+            }
+            if !spec.discussion.isEmpty { lines += ["", spec.discussion] }
+            lines += ["", "`%help \(spec.name) METHOD` or `%\(spec.name) METHOD?` shows one method's options and examples."]
+            return lines.joined(separator: "\n")
+        }
         if !spec.positionals.isEmpty {
             lines.append("")
             lines.append("arguments:")
@@ -25,7 +36,7 @@ public enum MagicHelp {
             for o in spec.options {
                 let head = "\(o.key)=\(o.kind.label)"
                 let pad = String(repeating: " ", count: max(0, width - head.count))
-                lines.append("  \(head)\(pad)  \(o.help)\(o.defaultValue.map { " (default: \($0))" } ?? "")")
+                lines.append("  \(head)\(pad)  \(o.help)\(o.shownDefault.map { " (default: \($0))" } ?? "")")
             }
         }
         if let body = spec.bodyHelp {
@@ -49,13 +60,23 @@ public enum MagicHelp {
         let e = HTMLText.escape
         var out = "<div class=\"xling-help\"><p><code>%\(e(spec.name))</code> — \(e(spec.abstract))</p>"
         out += "<pre>\(e(spec.usage))</pre>"
+        if !spec.subcommands.isEmpty {
+            out += "<table class=\"dataframe xling-table\"><thead><tr><th>method</th><th>does</th></tr></thead><tbody>"
+            for method in spec.subcommands {
+                out += "<tr><td><code>\(e(method.methodName ?? ""))</code></td><td>\(e(method.abstract))</td></tr>"
+            }
+            out += "</tbody></table>"
+            if !spec.discussion.isEmpty { out += "<p>\(e(spec.discussion))</p>" }
+            out += "<p><code>%help \(e(spec.name)) METHOD</code> or <code>%\(e(spec.name)) METHOD?</code> shows one method.</p>"
+            return out + "</div>"
+        }
         if !spec.positionals.isEmpty || !spec.options.isEmpty {
             out += "<table class=\"dataframe xling-table\"><thead><tr><th>argument</th><th>value</th><th>default</th><th>meaning</th></tr></thead><tbody>"
             for p in spec.positionals {
                 out += "<tr><td><code>\(e(p.name.uppercased()))</code></td><td>\(e(p.kind.label))</td><td>\(p.optional ? "optional" : "required")</td><td>\(e(p.help))</td></tr>"
             }
             for o in spec.options {
-                out += "<tr><td><code>\(e(o.key))=</code></td><td>\(e(o.kind.label))</td><td>\(e(o.defaultValue ?? ""))</td><td>\(e(o.help))</td></tr>"
+                out += "<tr><td><code>\(e(o.key))=</code></td><td>\(e(o.kind.label))</td><td>\(e(o.shownDefault ?? (o.required ? "required" : "")))</td><td>\(e(o.help))</td></tr>"
             }
             out += "</tbody></table>"
         }

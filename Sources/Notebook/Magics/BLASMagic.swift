@@ -20,11 +20,11 @@ struct BLASMagic: Magic {
         var sizes: [Int] = []
         for text in texts {
             guard let n = Int(text), (1...8192).contains(n) else {
-                throw MagicError.usage(magic: "blas", message: "sizes= takes whole numbers from 1 to 8192, not `\(text)`", usage: Self.spec.usage)
+                throw Self.usageError("sizes= takes whole numbers from 1 to 8192, not `\(text)`")
             }
             sizes.append(n)
         }
-        guard !sizes.isEmpty else { throw MagicError.usage(magic: "blas", message: "sizes= is empty", usage: Self.spec.usage) }
+        guard !sizes.isEmpty else { throw Self.usageError("sizes= is empty") }
         self.sizes = sizes
         repeats = arguments.int("repeat") ?? 3
         name = arguments.string("as") ?? "blas"

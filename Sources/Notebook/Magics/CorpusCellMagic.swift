@@ -6,9 +6,7 @@ struct CorpusCellMagic: Magic {
     static let spec = MagicSpec(
         name: "corpus", abstract: "a monolingual corpus from the cell body (one sentence per line)",
         positionals: [.init("name", .string, help: "the name to store it under")],
-        options: [.init("lang", .string, help: "language code such as en"),
-                  .init("lower", .bool, default: "true", help: "lowercase tokens"),
-                  .init("punct", .choice(["strip", "keep"]), default: "strip", help: "strip punctuation from token edges and drop punctuation tokens, or keep every whitespace token")],
+        keys: [LoadKeys.lang, TextKeys.lower, TextKeys.punct],
         bodyHelp: "sentences, one per line",
         examples: ["%%corpus tiny lang=en\nthe cat sat on the mat .\nthe dog sat on the log ."])
 
@@ -20,13 +18,10 @@ struct CorpusCellMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
         guard let body = arguments.body else {
-            throw MagicError.usage(magic: "corpus", message: "is a cell magic: write `%%corpus \(arguments.words[0]) lang=xx` on the first line and the sentences below it (or use %load corpus)", usage: Self.spec.usage)
-        }
-        guard let language = arguments.string("lang") else {
-            throw MagicError.usage(magic: "corpus", message: "missing lang=xx (the language code, e.g. en)", usage: Self.spec.usage)
+            throw arguments.usageError("is a cell magic: write `%%corpus \(arguments.words[0]) lang=xx` on the first line and the sentences below it (or use %load corpus)")
         }
         self.body = body
-        self.language = language
+        self.language = arguments[LoadKeys.lang]
         tokenizer = arguments.tokenizer
     }
 
@@ -38,7 +33,7 @@ struct CorpusCellMagic: Magic {
         let lines = pieces.map { tokenizer.tokens(String($0)) }
         let corpus = Corpus(language: language, sentences: lines)
         guard corpus.tokenCount > 0 else {
-            throw MagicError.failed(magic: "corpus", message: "the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) lang=\(language)`")
+            throw Self.failure("the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) lang=\(language)`")
         }
         return Self.store(corpus, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%corpus \(name) lang=\(language)",
                           session: session, context: context)
@@ -50,7 +45,7 @@ struct CorpusCellMagic: Magic {
         session.store(CorpusObject(corpus, origin: origin, tokenizer: tokenizer), as: name, madeBy: madeBy, cell: context.executionCount)
         let frequent = corpus.vocabulary.words.prefix(8).joined(separator: ", ")
         return Table(title: "corpus `\(name)`", columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
-                     rows: [LoadMagic.summaryRow(corpus)],
+                     rows: [LoadCorpusMagic.summaryRow(corpus)],
                      footnote: "tokenized: \(tokenizer); most frequent: \(frequent)").mimeBundle
     }
 }

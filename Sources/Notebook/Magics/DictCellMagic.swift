@@ -6,8 +6,7 @@ struct DictCellMagic: Magic {
     static let spec = MagicSpec(
         name: "dict", abstract: "a bilingual dictionary from the cell body (one pair per line)",
         positionals: [.init("name", .string, help: "the name to store it under")],
-        options: [.init("format", .choice(["tsv", "muse", "at", "auto"]), default: "auto",
-                        help: "tsv (src<TAB>tgt), muse (src tgt), at (tgt @ src), or auto")],
+        keys: [LoadDictMagic.format],
         bodyHelp: "pairs, one per line, e.g. `house maison`",
         examples: ["%%dict seed\nhouse maison\ncat chat"])
 
@@ -17,9 +16,9 @@ struct DictCellMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
-        format = DictionaryFormat(rawValue: arguments.string("format") ?? "auto") ?? .auto
+        format = arguments[LoadDictMagic.format]
         guard let body = arguments.body else {
-            throw MagicError.usage(magic: "dict", message: "is a cell magic: write `%%dict \(arguments.words[0])` on the first line and the pairs below it", usage: Self.spec.usage)
+            throw Self.usageError("is a cell magic: write `%%dict \(arguments.words[0])` on the first line and the pairs below it")
         }
         self.body = body
     }
@@ -29,7 +28,7 @@ struct DictCellMagic: Magic {
             let dictionary = try BilingualDictionary.parse(body, format: format, name: "the cell")
             return Self.store(dictionary, name: name, origin: "cell", session: session, context: context)
         } catch {
-            throw MagicError.failed(magic: "dict", message: error.description)
+            throw Self.failure(error.description)
         }
     }
 

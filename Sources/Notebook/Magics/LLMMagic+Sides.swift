@@ -11,19 +11,19 @@ struct TransferSides {
     init(general: String, source language: String, target: String, in session: Session) throws {
         guard let mapping = try session.object(general, for: "llm") as? MappingObject else {
             let kind = try session.object(general, for: "llm").kind
-            throw MagicError.failed(magic: "llm", message: "`\(general)` holds \(kind) (`%who` lists every object), not a cross-lingual space: give a mapping (%align) or a joint space (%train cofactor) that covers \(language) and \(target)")
+            throw LLMMagic.failure("`\(general)` holds \(kind) (`%who` lists every object), not a cross-lingual space: give a mapping (%align) or a joint space (%train cofactor) that covers \(language) and \(target)")
         }
         let mapped = try mapping.mapped()
         let sides = [(mapping.languages[0], mapped.source), (mapping.languages[1], mapped.target)]
         let has = mapping.languages.joined(separator: " and ")
         guard language != target else {
-            throw MagicError.failed(magic: "llm", message: "target=\(target) is the classifier's own language; give another language of `\(general)` (it has \(has))")
+            throw LLMMagic.failure("target=\(target) is the classifier's own language; give another language of `\(general)` (it has \(has))")
         }
         guard let sourceSide = sides.first(where: { $0.0 == language })?.1 else {
-            throw MagicError.failed(magic: "llm", message: "the classifier is in \(language), but `\(general)` has \(has): give a general space that covers \(language)")
+            throw LLMMagic.failure("the classifier is in \(language), but `\(general)` has \(has): give a general space that covers \(language)")
         }
         guard let targetSide = sides.first(where: { $0.0 == target })?.1 else {
-            throw MagicError.failed(magic: "llm", message: "`\(general)` has no \(target) side (it has \(has)): give target= one of its languages, or a general space that covers \(target)")
+            throw LLMMagic.failure("`\(general)` has no \(target) side (it has \(has)): give target= one of its languages, or a general space that covers \(target)")
         }
         self.source = sourceSide
         self.target = targetSide
@@ -51,7 +51,7 @@ struct TransferSides {
             }
         }
         guard rows.count >= 2 else {
-            throw MagicError.failed(magic: "llm", message: "`\(classifierName)` shares \(rows.count) word(s) with the general space's \(classifier.language) side; train the classifier on (or from) that space")
+            throw LLMMagic.failure("`\(classifierName)` shares \(rows.count) word(s) with the general space's \(classifier.language) side; train the classifier on (or from) that space")
         }
         let general = try source.vectors.selectingRows(generalRows)
         let specific = try classifier.embeddings.selectingRows(rows)
@@ -99,7 +99,7 @@ struct TransferViews {
         if let show {
             let missing = show.filter { !target.vocabulary.contains($0) }
             guard missing.isEmpty else {
-                throw MagicError.failed(magic: "llm", message: "show= words not in the target side: \(missing.joined(separator: ", "))")
+                throw LLMMagic.failure("show= words not in the target side: \(missing.joined(separator: ", "))")
             }
             return show.compactMap { target.vocabulary.id($0) }
         }

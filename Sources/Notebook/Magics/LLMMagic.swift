@@ -37,28 +37,28 @@ struct LLMMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         for key in ["general", "specific", "target"] where !arguments.has(key) {
-            throw MagicError.usage(magic: "llm", message: "missing \(key)=…", usage: Self.spec.usage)
+            throw Self.usageError("missing \(key)=…")
         }
         let method = arguments.string("method") ?? "llm"
         if method != "llm" {
             for key in ["tune", "k", "k_range", "reg", "dev"] where arguments.has(key) {
-                throw MagicError.usage(magic: "llm", message: "\(key)= belongs to method=llm, not method=\(method)", usage: Self.spec.usage)
+                throw Self.usageError("\(key)= belongs to method=llm, not method=\(method)")
             }
         }
         if method != "linear", arguments.has("ridge") {
-            throw MagicError.usage(magic: "llm", message: "ridge= belongs to method=linear", usage: Self.spec.usage)
+            throw Self.usageError("ridge= belongs to method=linear")
         }
         if arguments.has("tune") != arguments.has("dev") {
-            throw MagicError.usage(magic: "llm", message: arguments.has("tune")
+            throw Self.usageError(arguments.has("tune")
                 ? "tune=source scores each k on the source language's development data: add dev=NAME (labelled, %load labeled)"
-                : "dev= is only read by tune=source", usage: Self.spec.usage)
+                : "dev= is only read by tune=source")
         }
         if arguments.has("tune"), arguments.has("k") {
-            throw MagicError.usage(magic: "llm", message: "give k= or tune=source (which picks k from k_range=), not both", usage: Self.spec.usage)
+            throw Self.usageError("give k= or tune=source (which picks k from k_range=), not both")
         }
         let range = arguments.list("k_range") ?? []
         guard !range.isEmpty, range.allSatisfy({ Int($0).map { $0 >= 1 } ?? false }) else {
-            throw MagicError.usage(magic: "llm", message: "k_range= must list positive integers, e.g. k_range=1,2,3,5,10", usage: Self.spec.usage)
+            throw Self.usageError("k_range= must list positive integers, e.g. k_range=1,2,3,5,10")
         }
         self.arguments = arguments
     }
@@ -82,7 +82,7 @@ struct LLMMagic: Magic {
             facts.append(("projection", "\(projection.weights.rows)×\(projection.weights.cols) least squares over \(source.general.rows.formatted) source words, ridge \(ridge)"))
         case "direct":
             guard sides.target.dimension == classifier.dimension else {
-                throw MagicError.failed(magic: "llm", message: "`\(generalName)` has \(sides.target.dimension) dimensions but `\(specificName)`'s embedding layer \(classifier.dimension); method=direct needs the space the classifier was trained on (or use method=llm / linear)")
+                throw Self.failure("`\(generalName)` has \(sides.target.dimension) dimensions but `\(specificName)`'s embedding layer \(classifier.dimension); method=direct needs the space the classifier was trained on (or use method=llm / linear)")
             }
             // The classifier saw its general rows after its own normalisation (`normalize=`).
             specificTarget = sides.target.normalized(classifier.normalization).vectors
@@ -141,17 +141,17 @@ struct LLMMagic: Magic {
               context: ExecutionContext) throws -> (best: Int, tried: String, table: Table) {
         let dev = try session.labeled(devName, for: "llm").documents
         guard dev.language == classifier.language else {
-            throw MagicError.failed(magic: "llm", message: "`\(devName)` is in \(dev.language), but tune=source scores on the source language (\(classifier.language)): give \(classifier.language) development data as dev=")
+            throw Self.failure("`\(devName)` is in \(dev.language), but tune=source scores on the source language (\(classifier.language)): give \(classifier.language) development data as dev=")
         }
         try failing { try classifier.checkCompatible(dev) }
         let candidates = (arguments.list("k_range") ?? []).compactMap(Int.init).filter { $0 < source.general.rows }
         guard !candidates.isEmpty else {
-            throw MagicError.failed(magic: "llm", message: "every k of k_range= needs more than \(source.general.rows - 1) other source words; choose smaller k")
+            throw Self.failure("every k of k_range= needs more than \(source.general.rows - 1) other source words; choose smaller k")
         }
         let tuning = try failing {
             try NeighborhoodTuning.tune(generalSource: source.general, specificSource: source.specific, candidates: candidates,
                                         options: options) { _, rebuilt in
-                if context.cancellation.isCancelled { throw MagicError.failed(magic: "llm", message: "interrupted while tuning k; nothing was stored") }
+                if context.cancellation.isCancelled { throw Self.failure("interrupted while tuning k; nothing was stored") }
                 var table = classifier.embeddings
                 let d = table.cols
                 for (row, index) in source.rows.enumerated() {
@@ -192,7 +192,7 @@ struct LLMMagic: Magic {
     /// Runs engine code, turning its errors into this magic's errors.
     func failing<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as MagicError { throw error } catch {
-            throw MagicError.failed(magic: "llm", message: "\(error)")
+            throw Self.failure("\(error)")
         }
     }
 }

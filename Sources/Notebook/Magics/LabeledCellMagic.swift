@@ -7,10 +7,7 @@ struct LabeledCellMagic: Magic {
     static let spec = MagicSpec(
         name: "labeled", abstract: "labelled documents from the cell body (label<TAB>text per line)",
         positionals: [.init("name", .string, help: "the name to store them under")],
-        options: [.init("lang", .string, help: "language code such as en"),
-                  .init("format", .choice(["tsv", "sib200"]), help: "tsv (label<TAB>text) or sib200 (a header naming the category and text columns); default: detected from the first line"),
-                  .init("lower", .bool, default: "true", help: "lowercase tokens"),
-                  .init("punct", .choice(["strip", "keep"]), default: "strip", help: "strip punctuation from token edges and drop punctuation tokens, or keep every whitespace token")],
+        keys: [LoadKeys.lang, LoadLabeledMagic.format, TextKeys.lower, TextKeys.punct],
         bodyHelp: "documents, one per line: label<TAB>text",
         discussion: "Texts are tokenized like corpora (lowercased, punctuation removed). Blank lines are skipped. `%eval cldc` trains on one labelled set and tests on another.",
         examples: ["%%labeled tiny lang=en\nsports\tthe match ended in a draw\npolitics\tthe parliament passed the law"])
@@ -24,14 +21,11 @@ struct LabeledCellMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
         guard let body = arguments.body else {
-            throw MagicError.usage(magic: "labeled", message: "is a cell magic: write `%%labeled \(arguments.words[0]) lang=xx` on the first line and label<TAB>text lines below it (or use %load labeled)", usage: Self.spec.usage)
-        }
-        guard let language = arguments.string("lang") else {
-            throw MagicError.usage(magic: "labeled", message: "missing lang=xx (the language code, e.g. en)", usage: Self.spec.usage)
+            throw arguments.usageError("is a cell magic: write `%%labeled \(arguments.words[0]) lang=xx` on the first line and label<TAB>text lines below it (or use %load labeled)")
         }
         self.body = body
-        self.language = language
-        format = arguments.string("format").flatMap(LabeledDocuments.Format.init(rawValue:))
+        self.language = arguments[LoadKeys.lang]
+        format = arguments[LoadLabeledMagic.format]
         tokenizer = arguments.tokenizer
     }
 
@@ -40,7 +34,7 @@ struct LabeledCellMagic: Magic {
         do {
             documents = try LabeledDocuments.parse(body, name: "%%labeled cell", language: language, format: format, tokenizer: tokenizer)
         } catch {
-            throw MagicError.failed(magic: "labeled", message: error.description)
+            throw Self.failure(error.description)
         }
         return Self.store(documents, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%labeled \(name) lang=\(language)",
                           session: session, context: context)

@@ -38,12 +38,12 @@ struct NeighborsMagic: Magic {
               let row = home.space.vocabulary.id(word) else {
             let vocabulary = sides.flatMap { $0.space.vocabulary.words.prefix(20_000) }
             let hint = Suggestion.closest(to: word, in: vocabulary).map { " — did you mean `\($0)`?" } ?? ""
-            throw MagicError.failed(magic: "neighbors", message: "`\(word)` is not in the vocabulary of \(sides.map(\.language).joined(separator: " or "))\(hint)")
+            throw Self.failure("`\(word)` is not in the vocabulary of \(sides.map(\.language).joined(separator: " or "))\(hint)")
         }
         var shown = sides
         if let languages = arguments.list("lang") {
             for language in languages where !sides.contains(where: { $0.language == language }) {
-                throw MagicError.failed(magic: "neighbors", message: "no language `\(language)` here (have \(sides.map(\.language).joined(separator: ", ")))")
+                throw Self.failure("no language `\(language)` here (have \(sides.map(\.language).joined(separator: ", ")))")
             }
             shown = sides.filter { languages.contains($0.language) }
         }
@@ -76,7 +76,7 @@ struct NeighborsMagic: Magic {
     static func sides(of name: String?, session: Session) throws(MagicError) -> [Side] {
         let latest = session.order.last(where: { session.objects[$0]?.object is MappingObject })
         guard let chosen = name ?? latest else {
-            throw MagicError.failed(magic: "neighbors", message: "no mapping in the session; give in=NAME (vectors or a mapping)")
+            throw Self.failure("no mapping in the session; give in=NAME (vectors or a mapping)")
         }
         let object = try session.object(chosen, for: "neighbors")
         switch object {
@@ -87,7 +87,7 @@ struct NeighborsMagic: Magic {
                 mapped = try mapping.mapped()
                 unit = try mapping.unitVectors()
             } catch {
-                throw MagicError.failed(magic: "neighbors", message: "\(error)")
+                throw Self.failure("\(error)")
             }
             let sourceLanguage = mapped.source.language ?? mapping.sourceName
             var targetLanguage = mapped.target.language ?? mapping.targetName
@@ -98,7 +98,7 @@ struct NeighborsMagic: Magic {
             return [Side(language: space.space.language ?? chosen, space: space.space, unit: space.unitVectors(),
                          mapping: nil, isSource: true)]
         default:
-            throw MagicError.failed(magic: "neighbors", message: "`\(chosen)` is \(object.kind); give vectors or a mapping")
+            throw Self.failure("`\(chosen)` is \(object.kind); give vectors or a mapping")
         }
     }
 }

@@ -23,7 +23,7 @@ struct SaveMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
         guard let path = arguments.string("path") else {
-            throw MagicError.usage(magic: "save", message: "missing path=FILE", usage: Self.spec.usage)
+            throw Self.usageError("missing path=FILE")
         }
         self.path = path
         format = arguments.string("format") ?? "vec"
@@ -38,18 +38,18 @@ struct SaveMagic: Magic {
             switch object {
             case let space as SpaceObject:
                 guard format != "txt", format != "pharaoh" else {
-                    throw MagicError.failed(magic: "save", message: "format=\(format) writes \(format == "txt" ? "a mapping's matrix" : "a word alignment"); `\(name)` is vectors (use vec or bin)")
+                    throw Self.failure("format=\(format) writes \(format == "txt" ? "a mapping's matrix" : "a word alignment"); `\(name)` is vectors (use vec or bin)")
                 }
                 try VectorWriter.save(space.space, to: path, format: format == "bin" ? .binary : .text)
                 what = "\(space.space.count.formatted) × \(space.space.dimension) vectors" + Self.normalizationNote(space.space)
             case let mapping as MappingObject:
                 guard format != "pharaoh" else {
-                    throw MagicError.failed(magic: "save", message: "format=pharaoh writes a word alignment; `\(name)` is a mapping (use vec, bin or txt)")
+                    throw Self.failure("format=pharaoh writes a word alignment; `\(name)` is a mapping (use vec, bin or txt)")
                 }
                 if format == "txt" {
                     let map = side == "source" ? mapping.mapping.source : mapping.mapping.target
                     guard let map else {
-                        throw MagicError.failed(magic: "save", message: "`\(name)` (\(mapping.method)) maps the source side only; the target is unchanged")
+                        throw Self.failure("`\(name)` (\(mapping.method)) maps the source side only; the target is unchanged")
                     }
                     try AtomicFile.write(Array(Self.matrixText(map).utf8), to: path)
                     what = "\(map.inputDimension) × \(map.outputDimension) matrix (\(map.method))"
@@ -61,15 +61,15 @@ struct SaveMagic: Magic {
                 }
             case let alignment as AlignmentObject:
                 guard !formatGiven || format == "pharaoh" else {
-                    throw MagicError.failed(magic: "save", message: "`\(name)` is a word alignment; it is written as Pharaoh `i-j` links (leave out format= or use format=pharaoh)")
+                    throw Self.failure("`\(name)` is a word alignment; it is written as Pharaoh `i-j` links (leave out format= or use format=pharaoh)")
                 }
                 try AtomicFile.write(Array(PharaohFormat.text(alignment.alignment).utf8), to: path)
                 what = "\(alignment.alignment.linkCount.formatted) \(alignment.methodName) links of \(alignment.parallel.sentenceCount.formatted) sentence pairs (Pharaoh, 0-based)"
             default:
-                throw MagicError.failed(magic: "save", message: "`\(name)` is \(object.kind); %save writes vectors, mappings and word alignments")
+                throw Self.failure("`\(name)` is \(object.kind); %save writes vectors, mappings and word alignments")
             }
         } catch let error as FormatError {
-            throw MagicError.failed(magic: "save", message: error.description)
+            throw Self.failure(error.description)
         }
         let size = FileBytes.read(path)?.count ?? 0
         return ["text/plain": .string("wrote \(what) to \(path) (\(size.formatted) bytes)")]

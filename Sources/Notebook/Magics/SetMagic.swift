@@ -16,7 +16,7 @@ struct SetMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         if let word = arguments.words.first, !arguments.values.isEmpty {
-            throw MagicError.usage(magic: "set", message: "`\(word)`: read a key or set keys, not both", usage: Self.spec.usage)
+            throw Self.usageError("`\(word)`: read a key or set keys, not both")
         }
         key = arguments.words.first
         assignments = arguments.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -31,7 +31,7 @@ struct SetMagic: Magic {
             guard let value = session.settings.value(key) else {
                 let names = session.settings.all.map(\.key)
                 let hint = Suggestion.closest(to: key, in: names).map { " — did you mean `\($0)`?" } ?? ""
-                throw MagicError.failed(magic: "set", message: "no setting `\(key)`\(hint) (set: \(names.joined(separator: ", ")))")
+                throw Self.failure("no setting `\(key)`\(hint) (set: \(names.joined(separator: ", ")))")
             }
             return ["text/plain": .string(value)]
         }

@@ -19,7 +19,7 @@ extension TSNEMagic {
                 spaces.append(try EmbeddingSpace(vocabulary: Vocabulary(rows.map { selection.word($0) }),
                                                  vectors: Matrix(rows: rows.count, cols: 2, values: storage), language: language.code))
             } catch {
-                throw MagicError.failed(magic: "tsne", message: "could not store the map: \(error)")
+                throw Self.failure("could not store the map: \(error)")
             }
         }
         let madeBy = "%tsne \(objectName) (\(selection.points.count) points, \(result.completedIterations) iterations)"

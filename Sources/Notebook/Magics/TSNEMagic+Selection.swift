@@ -44,7 +44,7 @@ extension TSNEMagic {
         let latestMapping = session.order.last { session.objects[$0]?.object is MappingObject }
         let latestSpace = session.order.last { session.objects[$0]?.object is SpaceObject }
         guard let chosen = name ?? latestMapping ?? latestSpace else {
-            throw MagicError.failed(magic: "tsne", message: "nothing to picture: load vectors (%load vectors) or make a mapping or joint space (%align, %train cofactor), then `%tsne NAME`")
+            throw Self.failure("nothing to picture: load vectors (%load vectors) or make a mapping or joint space (%align, %train cofactor), then `%tsne NAME`")
         }
         let object = try session.object(chosen, for: "tsne")
         switch object {
@@ -56,19 +56,19 @@ extension TSNEMagic {
                 var target = mapped.target.language ?? mapping.targetName
                 if target == source { target = mapping.targetName }
                 guard unit.source.cols == unit.target.cols else {
-                    throw MagicError.failed(magic: "tsne", message: "`\(chosen)` maps into \(unit.source.cols) dimensions but its target has \(unit.target.cols): it is not one shared space")
+                    throw Self.failure("`\(chosen)` maps into \(unit.source.cols) dimensions but its target has \(unit.target.cols): it is not one shared space")
                 }
                 return (chosen, [Language(code: source, vocabulary: mapped.source.vocabulary, unit: unit.source),
                                  Language(code: target, vocabulary: mapped.target.vocabulary, unit: unit.target)])
             } catch let error as MagicError {
                 throw error
             } catch {
-                throw MagicError.failed(magic: "tsne", message: "\(error)")
+                throw Self.failure("\(error)")
             }
         case let space as SpaceObject:
             return (chosen, [Language(code: space.space.language ?? chosen, vocabulary: space.space.vocabulary, unit: space.unitVectors())])
         default:
-            throw MagicError.failed(magic: "tsne", message: "`\(chosen)` holds \(object.kind) (`%who` lists every object), not vectors, a mapping or a joint space")
+            throw Self.failure("`\(chosen)` holds \(object.kind) (`%who` lists every object), not vectors, a mapping or a joint space")
         }
     }
 
@@ -80,7 +80,7 @@ extension TSNEMagic {
         if let wanted = arguments.list("langs") {
             let have = all.map(\.code).joined(separator: ", ")
             for code in wanted where !all.contains(where: { $0.code == code }) {
-                throw MagicError.failed(magic: "tsne", message: "`\(objectName)` has no language `\(code)` (it has \(have)); write langs= with those")
+                throw Self.failure("`\(objectName)` has no language `\(code)` (it has \(have)); write langs= with those")
             }
             languages = wanted.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                 .compactMap { code in all.first { $0.code == code } }
@@ -103,7 +103,7 @@ extension TSNEMagic {
             if !missing.isEmpty {
                 let codes = languages.map(\.code).joined(separator: " or ")
                 let shown = missing.prefix(10).map { "`\($0)`" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-                throw MagicError.failed(magic: "tsne", message: "\(missing.count) of \(words.count) words are not in \(codes) of `\(objectName)`: \(shown) (found \(found)); fix the spelling or leave them out")
+                throw Self.failure("\(missing.count) of \(words.count) words are not in \(codes) of `\(objectName)`: \(shown) (found \(found)); fix the spelling or leave them out")
             }
             points.sort { ($0.language, $0.row) < ($1.language, $1.row) }
         } else {

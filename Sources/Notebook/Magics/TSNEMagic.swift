@@ -52,10 +52,10 @@ struct TSNEMagic: Magic {
         spaceName = arguments.words.first
         self.arguments = arguments
         if arguments.has("words"), arguments.has("top") {
-            throw MagicError.usage(magic: "tsne", message: "give words=… or top=N, not both", usage: Self.spec.usage)
+            throw Self.usageError("give words=… or top=N, not both")
         }
         if arguments.has("words"), arguments.list("words")?.isEmpty ?? true {
-            throw MagicError.usage(magic: "tsne", message: "words= is empty; list words as words=a,b,c", usage: Self.spec.usage)
+            throw Self.usageError("words= is empty; list words as words=a,b,c")
         }
     }
 
@@ -89,7 +89,7 @@ struct TSNEMagic: Magic {
                 ? "give more words"
                 : "picture more words (top=\(options.neighborCount / max(selection.languages.count, 1) + 1) or more)"
             let fix = most >= 1 ? "write perplexity=\(Self.number(most)) or less, or \(more)" : more
-            throw MagicError.failed(magic: "tsne", message: "\(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more than 3 × perplexity = \(options.neighborCount); \(fix)")
+            throw Self.failure("\(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more than 3 × perplexity = \(options.neighborCount); \(fix)")
         }
         let points = try selection.matrix()
         let display = ProgressDisplay(context: context, phase: "t-SNE affinities", total: options.iterations, unit: "iterations")
@@ -104,7 +104,7 @@ struct TSNEMagic: Magic {
             }
         } catch {
             display.finish(.interrupted)
-            throw MagicError.failed(magic: "tsne", message: "\(error)")
+            throw Self.failure("\(error)")
         }
         display.finish(result.stopped ? .interrupted : .done)
         if let mapName = arguments.string("as") {

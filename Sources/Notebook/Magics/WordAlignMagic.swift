@@ -43,7 +43,7 @@ struct WordAlignMagic: Magic {
         parallelName = arguments.words[0]
         model = arguments.string("model") ?? "ibm1"
         if arguments.has("tension"), model != "fastalign" {
-            throw MagicError.usage(magic: "wordalign", message: "tension= applies to model=fastalign only", usage: Self.spec.usage)
+            throw Self.usageError("tension= applies to model=fastalign only")
         }
         prior = model == "fastalign" ? .diagonal(tension: arguments.double("tension") ?? 4, nullProbability: 0.08) : .uniform
         iterations = arguments.int("iters") ?? 5
@@ -94,17 +94,17 @@ struct WordAlignMagic: Magic {
         do {
             let gold = try GoldAlignment.read(path: path, oneBased: goldOneBased)
             guard gold.sentenceCount == parallel.sentenceCount else {
-                throw MagicError.failed(magic: "wordalign", message: "gold=\(path) has \(gold.sentenceCount.formatted) lines but `\(parallelName)` has \(parallel.sentenceCount.formatted) sentence pairs; give the gold alignments of exactly these pairs, one line per pair, in order")
+                throw Self.failure("gold=\(path) has \(gold.sentenceCount.formatted) lines but `\(parallelName)` has \(parallel.sentenceCount.formatted) sentence pairs; give the gold alignments of exactly these pairs, one line per pair, in order")
             }
             try gold.validate(against: parallel, file: path)
             return (path, gold)
         } catch let error as FormatError {
             let hint = error.line != nil ? " (load the corpus with punct=keep so tokens match the gold file's positions)" : ""
-            throw MagicError.failed(magic: "wordalign", message: error.description + hint)
+            throw Self.failure(error.description + hint)
         } catch let error as MagicError {
             throw error
         } catch {
-            throw MagicError.failed(magic: "wordalign", message: "\(error)")
+            throw Self.failure("\(error)")
         }
     }
 

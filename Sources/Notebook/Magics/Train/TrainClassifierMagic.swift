@@ -1,65 +1,86 @@
 import Embeddings
 import Jupyter
 
+extension TextClassifierModel: OptionChoice {}
+extension Optimizer.Kind: OptionChoice {}
+
+/// `class_weights=`: the loss weighting of `%train classifier`.
+enum ClassWeights: String, OptionChoice {
+    case none, balanced
+}
+
 /// `%train classifier data=L space=S [model=boe|perceptron|mlp] [update_emb=true] [dev=L2] … as=K`:
 /// a text classifier on one language's labelled documents (`TextClassifier.train`), its
 /// embedding layer initialised from that language's side of S.
-extension TrainMagic {
-    /// The keys only `%train classifier` takes, appended to the spec's options.
-    static let classifierOptions: [MagicSpec.Option] = [
-        .init("data", .object, help: "classifier: the labelled training documents (%load labeled)"),
-        .init("space", .object, help: "classifier: the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in data's language); every word of that side is a row"),
-        .init("model", .choice(["boe", "perceptron", "mlp"]), default: "boe",
-              help: "classifier: boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)"),
-        .init("update_emb", .bool, default: "false", help: "classifier: train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')"),
-        .init("dev", .object, help: "classifier: labelled documents for early stopping (the best dev-accuracy epoch is kept)"),
-        .init("hidden", .int(min: 1, max: 8192), default: "300", help: "classifier: units per hidden layer (paper: 300)"),
-        .init("epochs", .int(min: 1, max: 10_000), help: "classifier: maximum epochs (boe/mlp 50, perceptron 10)"),
-        .init("batch", .int(min: 1, max: 1_000_000), default: "32", help: "classifier: documents per optimizer step"),
-        .init("dropout", .double(min: 0, max: 0.95), help: "classifier: dropout after each hidden layer (boe 0, mlp 0.3)"),
-        .init("optimizer", .choice(["adam", "adagrad", "sgd"]), default: "adam", help: "classifier: the optimizer (paper: Adam; default rates 0.001 / 0.05 / 0.1)"),
-        .init("class_weights", .choice(["none", "balanced"]), default: "none", help: "classifier: weight the loss by n / (K·n_k) per class (balanced) or not"),
-        .init("patience", .int(min: 1, max: 10_000), default: "10", help: "classifier: with dev=, stop after this many epochs without a better dev accuracy"),
-        .init("normalize", .list, default: "unit", help: "classifier: normalisations of the space's vectors before they become the embedding layer, in order (unit, center, unitdim) or none"),
-    ]
+struct TrainClassifierMagic: TrainMethod {
+    static let data = Opt.required("data", .object, help: "the labelled training documents (%load labeled)")
+    static let space = Opt.required("space", .object, help: """
+        the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in         data's language); every word of that side is a row
+        """)
+    static let model = Opt.choice("model", default: TextClassifierModel.boe, help: """
+        boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron         (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
+        """)
+    static let updateEmb = Opt.bool("update_emb", default: TextClassifierOptions().updateEmbeddings, help: """
+        train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')
+        """)
+    static let dev = Opt.text("dev", .object, help: "labelled documents for early stopping (the best dev-accuracy epoch is kept)")
+    static let hidden = Opt.int("hidden", min: 1, max: 8192, default: TextClassifierOptions().hidden,
+                                help: "units per hidden layer (paper: 300)")
+    static let epochs = Opt.int("epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10", help: "maximum epochs")
+    static let batch = Opt.int("batch", min: 1, max: 1_000_000, default: TextClassifierOptions().batchSize,
+                               help: "documents per optimizer step")
+    static let lr = Opt.double("lr", min: 0, note: "adam 0.003, adagrad 0.05, sgd 0.1", help: "the learning rate")
+    static let dropout = Opt.double("dropout", min: 0, max: 0.95, note: "boe 0, mlp 0.3", help: "dropout after each hidden layer")
+    static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (paper: Adam)")
+    static let classWeights = Opt.choice("class_weights", default: ClassWeights.none,
+                                         help: "weight the loss by n / (K·n_k) per class (balanced) or not")
+    static let patience = Opt.int("patience", min: 1, max: 10_000, default: TextClassifierOptions().patience,
+                                  help: "with dev=, stop after this many epochs without a better dev accuracy")
+    static let normalize = Opt.list("normalize", default: ["unit"], help: """
+        normalisations of the space's vectors before they become the embedding layer, in order         (unit, center, unitdim) or none
+        """)
+
+    static let spec = MagicSpec(
+        name: "train classifier", abstract: "a text classifier (bag of embeddings, Sakuma & Yoshinaga 2019) on labelled documents",
+        keys: [data, space, model, updateEmb, dev, hidden, epochs, batch, lr, dropout, optimizer, classWeights, patience,
+               normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA")],
+        discussion: """
+            A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language             as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with             Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults (unit rows,             Adam 0.003) were chosen on the SIB-200 English data.
+            """,
+        examples: ["%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en"])
+
+    let arguments: MagicArguments
+
+    init(_ arguments: MagicArguments) throws {
+        self.arguments = arguments
+        _ = try normalization()
+    }
 
     /// The `normalize=` chain (`none` is the empty chain).
-    static func classifierNormalization(_ arguments: MagicArguments) throws -> [EmbeddingSpace.Normalization] {
-        let text = arguments.string("normalize") ?? "unit"
+    func normalization() throws -> [EmbeddingSpace.Normalization] {
+        let text = arguments[Self.normalize].joined(separator: ",")
         if text.lowercased() == "none" { return [] }
         switch EmbeddingSpace.Normalization.chain(text) {
         case .success(let steps): return steps
-        case .failure(let error):
-            throw MagicError.usage(magic: "train", message: "normalize=\(text): \(error.description), or none", usage: spec.usage)
+        case .failure(let error): throw arguments.usageError("normalize=\(text): \(error.description), or none")
         }
-    }
-
-    /// Checks that `data=` and `space=` are given.
-    static func validateClassifier(_ arguments: MagicArguments) throws {
-        if !arguments.has("data") {
-            throw MagicError.usage(magic: "train", message: "missing data=NAME (labelled documents: %load labeled)", usage: spec.usage)
-        }
-        if !arguments.has("space") {
-            throw MagicError.usage(magic: "train", message: "missing space=NAME (vectors or a mapping whose side in the data's language initialises the embeddings)", usage: spec.usage)
-        }
-        _ = try classifierNormalization(arguments)
     }
 
     /// The options of the run from the arguments (seed from `%set seed` unless given).
     func classifierOptions(_ session: Session) throws -> TextClassifierOptions {
         var options = TextClassifierOptions()
-        options.model = TextClassifierModel(rawValue: arguments.string("model") ?? "boe") ?? .boe
-        options.updateEmbeddings = arguments.bool("update_emb") ?? false
-        options.hidden = arguments.int("hidden") ?? options.hidden
-        options.epochs = arguments.int("epochs")
-        options.batchSize = arguments.int("batch") ?? options.batchSize
-        options.learningRate = arguments.double("lr").map { Float($0) }
-        options.dropout = arguments.double("dropout").map { Float($0) }
-        options.optimizer = Optimizer.Kind(rawValue: arguments.string("optimizer") ?? "adam") ?? .adam
-        options.balancedClassWeights = arguments.string("class_weights") == "balanced"
-        options.patience = arguments.int("patience") ?? options.patience
-        options.seed = UInt64(arguments.int("seed") ?? session.settings.seed)
-        options.normalization = try Self.classifierNormalization(arguments)
+        options.model = arguments[Self.model]
+        options.updateEmbeddings = arguments[Self.updateEmb]
+        options.hidden = arguments[Self.hidden]
+        options.epochs = arguments[Self.epochs]
+        options.batchSize = arguments[Self.batch]
+        options.learningRate = arguments[Self.lr].map { Float($0) }
+        options.dropout = arguments[Self.dropout].map { Float($0) }
+        options.optimizer = arguments[Self.optimizer]
+        options.balancedClassWeights = arguments[Self.classWeights] == .balanced
+        options.patience = arguments[Self.patience]
+        options.seed = arguments.seed(session)
+        options.normalization = try normalization()
         return options
     }
 
@@ -69,7 +90,7 @@ extension TrainMagic {
         let object = try session.object(name, for: "train")
         if let vectors = object as? SpaceObject {
             if let own = vectors.space.language, own != language {
-                throw MagicError.failed(magic: "train", message: "`\(dataName)` is in \(language), but the space `\(name)` is in \(own); give a space in \(language), or a mapping that has \(language) as one side")
+                throw Self.failure("`\(dataName)` is in \(language), but the space `\(name)` is in \(own); give a space in \(language), or a mapping that has \(language) as one side")
             }
             return vectors.space
         }
@@ -77,19 +98,19 @@ extension TrainMagic {
             let mapped = try mapping.mapped()
             if mapping.languages[0] == language { return mapped.source }
             if mapping.languages[1] == language { return mapped.target }
-            throw MagicError.failed(magic: "train", message: "`\(dataName)` is in \(language), but the \(mapping.kind) `\(name)` has \(mapping.languages.joined(separator: " and ")); give a space that covers \(language)")
+            throw Self.failure("`\(dataName)` is in \(language), but the \(mapping.kind) `\(name)` has \(mapping.languages.joined(separator: " and ")); give a space that covers \(language)")
         }
-        throw MagicError.failed(magic: "train", message: "`\(name)` holds \(object.kind) (`%who` lists every object), not vectors or a mapping to initialise the embeddings from")
+        throw Self.failure("`\(name)` holds \(object.kind) (`%who` lists every object), not vectors or a mapping to initialise the embeddings from")
     }
 
     /// Trains, stores and summarises the classifier.
-    func runClassifier(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        let dataName = arguments.string("data") ?? "", spaceName = arguments.string("space") ?? ""
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let dataName = arguments[Self.data], spaceName = arguments[Self.space]
         let data = try session.labeled(dataName, for: "train").documents
-        let devName = arguments.string("dev")
+        let devName = arguments[Self.dev]
         let dev = try devName.map { try session.labeled($0, for: "train").documents }
         if let dev, dev.language != data.language {
-            throw MagicError.failed(magic: "train", message: "the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \(data.language)")
+            throw Self.failure("the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \(data.language)")
         }
         let space = try Self.classifierSpace(spaceName, language: data.language, dataName: dataName, in: session)
         let options = try classifierOptions(session)
@@ -105,12 +126,12 @@ extension TrainMagic {
             } shouldStop: { context.cancellation.isCancelled }
         } catch {
             display.finish(.interrupted)
-            throw MagicError.failed(magic: "train", message: "\(error)")
+            throw Self.failure("\(error)")
         }
         let training = classifier.training
         let interrupted = training?.interrupted ?? false
         display.finish(interrupted ? .interrupted : .done)
-        let name = arguments.string("as") ?? "\(options.model.rawValue)_\(dataName)"
+        let name = arguments.resultName("\(options.model.rawValue)_\(dataName)")
         let how = "\(options.model.rawValue) on `\(dataName)`, embeddings from `\(spaceName)`"
             + (options.model == .perceptron ? "" : (options.updateEmbeddings ? " (trained)" : " (fixed)"))
         session.store(ClassifierObject(classifier, origin: how), as: name,

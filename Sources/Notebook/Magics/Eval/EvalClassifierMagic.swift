@@ -4,24 +4,29 @@ import Jupyter
 /// `%eval classifier K data=L[,L2,…]`: a stored classifier on labelled documents of its
 /// language — accuracy, macro P/R/F1, the training set's majority class and token coverage per
 /// set; with one set, the confusion matrix and per-class scores first (as `%eval cldc`).
-extension EvalMagic {
-    /// Checks the classifier arguments: the classifier as the positional name and data=.
-    static func validateClassifier(_ arguments: MagicArguments) throws {
-        guard arguments.words.count > 1 else {
-            throw MagicError.usage(magic: "eval", message: "name the classifier: `%eval classifier NAME data=L` (make one with %train classifier)", usage: spec.usage)
-        }
-        guard let sets = arguments.list("data"), !sets.isEmpty else {
-            throw MagicError.usage(magic: "eval", message: "missing data=NAME (labelled documents to test on; several as data=L1,L2)", usage: spec.usage)
-        }
-    }
+/// `%eval classifier K1,K2 data=…` compares classifiers (`EvalClassifierMagic+Comparison.swift`).
+struct EvalClassifierMagic: Magic {
+    static let data = Key<[String]>(required: "data", .list, help: """
+        labelled documents to test on, one or more sets L1,L2,… in the classifier's language
+        """)
+
+    static let spec = MagicSpec(
+        name: "eval classifier", abstract: "a classifier's accuracy, macro P/R/F1, majority class and coverage",
+        positionals: [.init("classifier", .object, help: "the classifier (%train classifier, %llm); several as K1,K2")],
+        keys: [data],
+        examples: ["%eval classifier boe_en data=en_test", "%eval classifier boe_en,boe_de data=en_test,de_test"])
+
+    let arguments: MagicArguments
+
+    init(_ arguments: MagicArguments) throws { self.arguments = arguments }
 
     /// Evaluates the classifier on each set.
-    func runClassifier(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        if arguments.words[1].contains(",") { return try runClassifierComparison(session, context) }
-        let name = arguments.words[1]
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        if arguments.words[0].contains(",") { return try runClassifierComparison(session, context) }
+        let name = arguments.words[0]
         let stored = try session.classifier(name, for: "eval")
         let classifier = stored.classifier
-        let setNames = arguments.list("data") ?? []
+        let setNames = arguments[Self.data]
         var rows: [[TableCell]] = []
         var single: ClassificationReport?
         for setName in setNames {
@@ -30,7 +35,7 @@ extension EvalMagic {
             do {
                 report = try classifier.evaluate(documents)
             } catch {
-                throw MagicError.failed(magic: "eval", message: "`\(name)` on `\(setName)`: \(error.description)")
+                throw Self.failure("`\(name)` on `\(setName)`: \(error.description)")
             }
             let majorityLabel = classifier.training?.majorityLabel ?? documents.majorityLabel
             let majority = try ClassificationReport(gold: documents.labels, predicted: Array(repeating: majorityLabel, count: documents.count),

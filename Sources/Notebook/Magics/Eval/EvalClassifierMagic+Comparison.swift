@@ -4,10 +4,10 @@ import Jupyter
 /// `%eval classifier K1,K2,… data=L1[,L2,…]`: several classifiers in one table, each on the
 /// set(s) of its own language — the layout of Table 3 of Sakuma & Yoshinaga 2019 (one row per
 /// model, e.g. CLWE fixed, LP, LLM and a monolingual upper bound).
-extension EvalMagic {
+extension EvalClassifierMagic {
     func runClassifierComparison(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        let names = arguments.words[1].split(separator: ",").map(String.init)
-        let sets = try (arguments.list("data") ?? []).map { ($0, try session.labeled($0, for: "eval").documents) }
+        let names = arguments.words[0].split(separator: ",").map(String.init)
+        let sets = try arguments[Self.data].map { ($0, try session.labeled($0, for: "eval").documents) }
         var rows: [[TableCell]] = []
         var majority: [String: Double] = [:]
         for name in names {
@@ -16,12 +16,12 @@ extension EvalMagic {
             let own = sets.filter { $0.1.language == classifier.language }
             guard !own.isEmpty else {
                 let languages = Set(sets.map(\.1.language)).sorted().joined(separator: ", ")
-                throw MagicError.failed(magic: "eval", message: "`\(name)` classifies \(classifier.language), but data= has \(languages) only; add a \(classifier.language) set to data= (or transfer it with %llm … target=xx)")
+                throw Self.failure("`\(name)` classifies \(classifier.language), but data= has \(languages) only; add a \(classifier.language) set to data= (or transfer it with %llm … target=xx)")
             }
             for (setName, documents) in own {
                 let report: ClassificationReport
                 do { report = try classifier.evaluate(documents) } catch {
-                    throw MagicError.failed(magic: "eval", message: "`\(name)` on `\(setName)`: \(error.description)")
+                    throw Self.failure("`\(name)` on `\(setName)`: \(error.description)")
                 }
                 if majority[setName] == nil {
                     let label = classifier.training?.majorityLabel ?? documents.majorityLabel

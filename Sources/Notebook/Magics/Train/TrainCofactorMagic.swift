@@ -1,7 +1,59 @@
 import Embeddings
 import Jupyter
 
-extension TrainMagic {
+/// The cross-lingual term of `%train cofactor` (Shi et al. 2015, eq. 4, 5, 7, or none).
+enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
+    case clcWA = "clc-wa", clcPlusWA = "clc+wa", clsim, none
+    var description: String { rawValue }
+}
+
+/// `%train cofactor mono=C1,C2 [parallel=P] objective=… …`: counts, the cross-lingual term,
+/// then the co-factorization; stores one joint space (a mapping object with the identity
+/// map, so %eval bli, %neighbors and %eval cldc take it).
+struct TrainCofactorMagic: TrainMethod {
+    static let mono = Key<[String]>(required: "mono", .list, help: "the two monolingual corpora C1,C2 (the parallel corpus's source and target languages)")
+    static let parallel = Opt.text("parallel", .object, help: """
+        the sentence-aligned parallel corpus (%load parallel); needed by clc-wa, clc+wa, and clsim with align=
+        """)
+    static let objective = Opt.choice(required: "objective", CofactorObjective.self, help: """
+        the cross-lingual term: sentence co-occurrence (eq. 4), aligned-window contexts (eq. 5),         translation-similarity distance (eq. 7), or none (two monolingual spaces)
+        """)
+    static let align = Opt.text("align", .object, help: "word alignments from %wordalign (clc+wa; clsim takes its translation probabilities)")
+    static let dict = Opt.text("dict", .object, help: "clsim: a dictionary instead of alignments (each pair similarity 1/number of translations)")
+    static let includeParallel = Opt.bool("include_parallel", default: true,
+                                          help: "add each side of the parallel corpus to that language's monolingual text")
+    static let w1 = Opt.double("w1", min: 0, default: CofactorOptions().firstWeight, help: "ω1, weight of language 1's monolingual loss")
+    static let w2 = Opt.double("w2", min: 0, default: CofactorOptions().secondWeight, help: "ω2, weight of language 2's monolingual loss")
+    static let wc = Opt.double("wc", min: 0, default: CofactorOptions().crossWeight, help: "ωc, weight of the cross-lingual loss")
+    static let dim = Opt.int("dim", min: 1, max: 4096, default: CofactorOptions().dimension, help: "dimensions")
+    static let minCount = Opt.int("min_count", min: 1, default: 3, help: "keep words seen at least this often")
+    static let iters = Opt.int("iters", min: 1, max: 10_000, default: CofactorOptions().iterations, help: "passes over the records")
+    static let xmaxMono = Opt.double("xmax_mono", min: 0, default: CofactorOptions().monolingualXMax,
+                                     help: "x_max of the monolingual weighting")
+    static let xmaxCross = Opt.double("xmax_cross", min: 0, default: CofactorOptions().crossXMax,
+                                      help: "x_max of the cross-lingual co-occurrence weighting")
+    static let alpha = Opt.double("alpha", min: 0, default: CofactorOptions().alpha, help: "α of the weighting")
+    static let lr = Opt.double("lr", min: 0, default: CofactorOptions().learningRate, help: "constant SGD learning rate η")
+
+    static let spec = MagicSpec(
+        name: "train cofactor", abstract: "cross-lingual matrix co-factorization (Shi et al. 2015): one joint space of two languages",
+        keys: [mono, objective, parallel, align, dict, includeParallel, w1, w2, wc, dim, CountingKeys.window, minCount,
+               CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
+               CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE")],
+        discussion: """
+            Monolingual PMI-style factorizations of each language's window counts (word and context vectors,             biases) plus the cross-lingual term, trained together by SGD over sampled non-zero cells. The result             is one joint space holding both languages: use it with %neighbors, %eval bli, %eval cldc and as the             general space of %llm.
+            """,
+        examples: ["%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
+
+    let arguments: MagicArguments
+
+    init(_ arguments: MagicArguments) throws {
+        self.arguments = arguments
+        guard arguments[Self.mono].count == 2 else {
+            throw arguments.usageError("give the two monolingual corpora as mono=C1,C2")
+        }
+    }
+
     /// One language of a co-factorization: its training text and model vocabulary size.
     struct Side {
         let name: String
@@ -10,36 +62,34 @@ extension TrainMagic {
         var vocabulary: Vocabulary { Vocabulary(Array(corpus.vocabulary.words.prefix(size))) }
     }
 
-    /// `%train cofactor mono=C1,C2 [parallel=P] objective=… …`: counts, the cross-lingual term,
-    /// then the co-factorization; stores one joint space (a mapping object with the identity
-    /// map, so %eval bli, %neighbors and %eval cldc take it).
-    func runCofactor(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        let names = arguments.list("mono") ?? []
-        let objective = arguments.string("objective") ?? "none"
-        let (threads, seed) = threadsAndSeed(session)
+    /// Counts, builds the cross-lingual term, trains and stores the joint space.
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let names = arguments[Self.mono]
+        let objective = arguments[Self.objective]
+        let threads = arguments.threads(session), seed = arguments.seed(session)
         let mono = try names.map { try session.corpus($0, for: "train") }
         guard mono[0].corpus.language != mono[1].corpus.language else {
-            throw MagicError.failed(magic: "train", message: "mono=\(names[0]),\(names[1]) are both \(mono[0].corpus.language); give one corpus per language")
+            throw Self.failure("mono=\(names[0]),\(names[1]) are both \(mono[0].corpus.language); give one corpus per language")
         }
-        let parallel = try arguments.string("parallel").map { try session.parallel($0, for: "train") }
+        let parallel = try arguments[Self.parallel].map { try session.parallel($0, for: "train") }
         if let parallel {
             let p = parallel.parallel
             guard p.source.language == mono[0].corpus.language, p.target.language == mono[1].corpus.language else {
-                throw MagicError.failed(magic: "train", message: "the parallel corpus is \(p.source.language)–\(p.target.language) but mono= gives \(mono[0].corpus.language),\(mono[1].corpus.language); list the corpora in the parallel corpus's order")
+                throw Self.failure("the parallel corpus is \(p.source.language)–\(p.target.language) but mono= gives \(mono[0].corpus.language),\(mono[1].corpus.language); list the corpora in the parallel corpus's order")
             }
         }
-        let needsParallel = objective == "clc-wa" || objective == "clc+wa" || (objective == "clsim" && !arguments.has("dict"))
+        let needsParallel = objective == .clcWA || objective == .clcPlusWA || (objective == .clsim && !arguments.has(Self.dict))
         if needsParallel, parallel == nil {
-            throw MagicError.failed(magic: "train", message: "objective=\(objective) needs parallel=P, a sentence-aligned corpus (%load parallel)" + (objective == "clsim" ? ", or dict=D" : ""))
+            throw Self.failure("objective=\(objective) needs parallel=P, a sentence-aligned corpus (%load parallel)" + (objective == .clsim ? ", or dict=D" : ""))
         }
-        let include = (arguments.bool("include_parallel") ?? true) && parallel != nil
-        let minCount = arguments.int("min_count") ?? 3
+        let include = arguments[Self.includeParallel] && parallel != nil
+        let minCount = arguments[Self.minCount]
         let sides = try (0..<2).map { i -> Side in
             var corpus = mono[i].corpus
             if include, let p = parallel?.parallel { corpus = corpus.concatenating([i == 0 ? p.source : p.target]) }
-            let size = corpus.vocabularySize(minCount: minCount, maxSize: arguments.int("max_vocab"))
+            let size = corpus.vocabularySize(minCount: minCount, maxSize: arguments[CountingKeys.maxVocab])
             guard size >= 2 else {
-                throw MagicError.failed(magic: "train", message: "`\(names[i])` has \(size) word(s) seen at least \(minCount) times; lower min_count= or load more text")
+                throw Self.failure("`\(names[i])` has \(size) word(s) seen at least \(minCount) times; lower min_count= or load more text")
             }
             return Side(name: names[i], corpus: corpus, size: size)
         }
@@ -62,15 +112,15 @@ extension TrainMagic {
         }
 
         var cofactor = CofactorOptions()
-        cofactor.dimension = arguments.int("dim") ?? cofactor.dimension
-        cofactor.iterations = arguments.int("iters") ?? cofactor.iterations
-        cofactor.monolingualXMax = arguments.double("xmax_mono") ?? cofactor.monolingualXMax
-        cofactor.crossXMax = arguments.double("xmax_cross") ?? cofactor.crossXMax
-        cofactor.alpha = arguments.double("alpha") ?? cofactor.alpha
-        cofactor.firstWeight = arguments.double("w1") ?? 1
-        cofactor.secondWeight = arguments.double("w2") ?? 1
-        cofactor.crossWeight = arguments.double("wc") ?? 1
-        cofactor.learningRate = arguments.double("lr") ?? cofactor.learningRate
+        cofactor.dimension = arguments[Self.dim]
+        cofactor.iterations = arguments[Self.iters]
+        cofactor.monolingualXMax = arguments[Self.xmaxMono]
+        cofactor.crossXMax = arguments[Self.xmaxCross]
+        cofactor.alpha = arguments[Self.alpha]
+        cofactor.firstWeight = arguments[Self.w1]
+        cofactor.secondWeight = arguments[Self.w2]
+        cofactor.crossWeight = arguments[Self.wc]
+        cofactor.learningRate = arguments[Self.lr]
         cofactor.threads = threads
         cofactor.seed = seed
         let records = counts[0].count + counts[1].count + crossCount
@@ -80,11 +130,11 @@ extension TrainMagic {
             model = try CofactorTrainer(options: cofactor).train(first: counts[0], second: counts[1], cross: cross, progress: run.report)
         } catch {
             run.fail()
-            throw MagicError.failed(magic: "train", message: "\(error)")
+            throw Self.failure("\(error)")
         }
         run.finish(stopped: model.stopped)
 
-        let name = arguments.string("as") ?? "cofactor_" + String(objective.map { $0.isLetter ? $0 : "_" })
+        let name = arguments.resultName("cofactor_" + String(objective.rawValue.map { $0.isLetter ? $0 : "_" }))
         let first = try EmbeddingSpace(vocabulary: sides[0].vocabulary, vectors: model.firstWords, language: sides[0].corpus.language)
         let second = try EmbeddingSpace(vocabulary: sides[1].vocabulary, vectors: model.secondWords, language: sides[1].corpus.language)
         let object = MappingObject(mapping: BilingualMapping(source: .identity(cofactor.dimension, method: "joint")),
@@ -116,12 +166,10 @@ extension TrainMagic {
                              + "Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc space=\(name) …`.").mimeBundle
         return try conclude(table, name: name, history: model.history, context: context)
     }
-}
 
-extension TrainMagic {
     /// The cross-lingual term of `objective` over the two sides' vocabularies, with a note
     /// for the summary table.
-    func crossTerm(_ objective: String, sides: [Side], parallel: ParallelObject?, session: Session,
+    func crossTerm(_ objective: CofactorObjective, sides: [Side], parallel: ParallelObject?, session: Session,
                    options: CooccurrenceOptions, counting: ProgressDisplay,
                    context: ExecutionContext) throws -> (CrossLingualObjective, String) {
         let maps = parallel.map { p in
@@ -129,14 +177,14 @@ extension TrainMagic {
              p.parallel.target.idMap(into: sides[1].corpus.vocabulary, limit: sides[1].size))
         }
         switch objective {
-        case "clc-wa":
+        case .clcWA:
             guard let p = parallel?.parallel, let maps else { return (.none, "none") }
             let x = try count(counting, context) { stop in
                 try CooccurrenceCounter.sentencePairs(p, sourceMap: maps.0, targetMap: maps.1, rows: sides[0].size,
                                                       columns: sides[1].size, options: options, shouldStop: stop)
             }
             return (.cooccurrence(x), "CLC-WA (eq. 4): \(x.count.formatted) word pairs co-occurring in \(p.sentenceCount.formatted) aligned sentences")
-        case "clc+wa":
+        case .clcPlusWA:
             guard let parallel, let p = Optional(parallel.parallel), let maps else { return (.none, "none") }
             let alignment = try alignmentFor(parallel, session: session, objective: objective)
             let x = try count(counting, context) { stop in
@@ -144,13 +192,13 @@ extension TrainMagic {
                                                        rows: sides[0].size, columns: sides[1].size, window: options.window,
                                                        options: options, shouldStop: stop)
             }
-            return (.cooccurrence(x), "CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \(alignment.alignment.linkCount.formatted) links of `\(arguments.string("align") ?? "")`")
-        case "clsim":
-            if let dictName = arguments.string("dict") {
+            return (.cooccurrence(x), "CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \(alignment.alignment.linkCount.formatted) links of `\(arguments[Self.align] ?? "")`")
+        case .clsim:
+            if let dictName = arguments[Self.dict] {
                 let dictionary = try session.dictionary(dictName, for: "train")
                 let pairs = Self.dictionarySimilarities(dictionary.wordPairs, first: sides[0].vocabulary, second: sides[1].vocabulary)
                 guard !pairs.isEmpty else {
-                    throw MagicError.failed(magic: "train", message: "no pair of `\(dictName)` has both words in the vocabularies (\(sides[0].size.formatted) \(sides[0].corpus.language) and \(sides[1].size.formatted) \(sides[1].corpus.language) words); check its direction and case, or lower min_count=")
+                    throw Self.failure("no pair of `\(dictName)` has both words in the vocabularies (\(sides[0].size.formatted) \(sides[0].corpus.language) and \(sides[1].size.formatted) \(sides[1].corpus.language) words); check its direction and case, or lower min_count=")
                 }
                 return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) pairs of `\(dictName)`, sim = 1/(translations of the source word)")
             }
@@ -161,22 +209,22 @@ extension TrainMagic {
                 return j >= 0 && k >= 0 && pair.similarity > 0 ? (j, k, pair.similarity) : nil
             }
             guard !pairs.isEmpty else {
-                throw MagicError.failed(magic: "train", message: "none of the translation pairs of `\(arguments.string("align") ?? "")` has both words in the vocabularies; lower min_count=")
+                throw Self.failure("none of the translation pairs of `\(arguments[Self.align] ?? "")` has both words in the vocabularies; lower min_count=")
             }
-            return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) word pairs with translation probabilities from `\(arguments.string("align") ?? "")`")
-        default:
+            return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) word pairs with translation probabilities from `\(arguments[Self.align] ?? "")`")
+        case .none:
             return (.none, "none (two monolingual factorizations; the spaces are not aligned)")
         }
     }
 
     /// The alignment `align=` names, checked to belong to `parallel`.
-    func alignmentFor(_ parallel: ParallelObject, session: Session, objective: String) throws -> AlignmentObject {
-        guard let name = arguments.string("align") else {
-            throw MagicError.failed(magic: "train", message: "objective=\(objective) needs word alignments: run `%wordalign \(arguments.string("parallel") ?? "P") as=A` first and pass align=A" + (objective == "clsim" ? " (or give a dictionary with dict=D)" : ""))
+    func alignmentFor(_ parallel: ParallelObject, session: Session, objective: CofactorObjective) throws -> AlignmentObject {
+        guard let name = arguments[Self.align] else {
+            throw Self.failure("objective=\(objective) needs word alignments: run `%wordalign \(arguments[Self.parallel] ?? "P") as=A` first and pass align=A" + (objective == .clsim ? " (or give a dictionary with dict=D)" : ""))
         }
         let alignment = try session.alignment(name, for: "train")
         guard alignment.alignment.sentences.count == parallel.parallel.sentenceCount else {
-            throw MagicError.failed(magic: "train", message: "`\(name)` aligns \(alignment.alignment.sentences.count.formatted) sentence pairs but `\(arguments.string("parallel") ?? "")` has \(parallel.parallel.sentenceCount.formatted); align this parallel corpus with %wordalign")
+            throw Self.failure("`\(name)` aligns \(alignment.alignment.sentences.count.formatted) sentence pairs but `\(arguments[Self.parallel] ?? "")` has \(parallel.parallel.sentenceCount.formatted); align this parallel corpus with %wordalign")
         }
         return alignment
     }

@@ -3,29 +3,47 @@ import Jupyter
 
 /// `%eval cldc space=S train=L1 test=L2 [classifier=perceptron] [epochs=10] [seed=N]`:
 /// cross-lingual document classification (`CLDCEvaluation`).
-extension EvalMagic {
-    /// Checks the cldc arguments: no positional mapping, and space=, train=, test= given.
-    static func validateCLDC(_ arguments: MagicArguments) throws {
-        if arguments.words.count > 1 {
-            throw MagicError.usage(magic: "eval", message: "`%eval cldc` takes its space as space=\(arguments.words[1]), not as a positional name", usage: spec.usage)
-        }
-        for (key, what) in [("space", "the shared space: a mapping or vectors"), ("train", "labelled documents to train on"), ("test", "labelled documents to test on")]
-        where !arguments.has(key) {
-            throw MagicError.usage(magic: "eval", message: "missing \(key)=NAME (\(what))", usage: spec.usage)
-        }
-    }
+struct EvalCLDCMagic: Magic {
+    /// The classifier of `%eval cldc`.
+    enum Classifier: String, OptionChoice { case perceptron }
+
+    static let space = Key<[String]>(required: "space", .list, help: """
+        the shared space — a mapping (each labelled set uses the side of its language) or one vectors object; \
+        several compare in one table
+        """)
+    static let train = Key<[String]>(required: "train", .list, help: "labelled documents to train on")
+    static let test = Key<[String]>(required: "test", .list, help: "labelled documents (another language) to test on")
+    static let classifier = Opt.choice("classifier", default: Classifier.perceptron,
+                                       help: "the classifier (averaged perceptron, Klementiev et al. 2012)")
+    static let epochs = Opt.int("epochs", min: 1, max: 10_000, default: 10, help: "training epochs")
+
+    static let spec = MagicSpec(
+        name: "eval cldc", abstract: "cross-lingual document classification: train on one language, test on another",
+        keys: [space, train, test, classifier, epochs, CommonOptions.seed],
+        discussion: """
+            Klementiev et al. 2012, Shi et al. 2015 §5.1: each document is the idf-weighted average of its words' \
+            vectors (idf over the documents of its own labelled set, out-of-vocabulary words skipped), an averaged \
+            perceptron is trained on the train= set and tested on the test= set, next to the majority-class \
+            baseline; macro-F1 is the mean of per-class F1, and a class never predicted has precision 0.
+            """,
+        examples: ["%eval cldc space=en_fr train=en_train test=fr_test",
+                   "%eval cldc space=A,B train=en_train,de_train test=de_test,en_test"])
+
+    let arguments: MagicArguments
+
+    init(_ arguments: MagicArguments) throws { self.arguments = arguments }
 
     /// Runs the evaluation: one space and one direction gives the full report
     /// (`runOneCLDC`); lists (`space=A,B train=en_train,de_train test=de_test,en_test`) give
     /// one comparison table, like Table 1 of Shi et al. 2015.
-    func runCLDC(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        let spaces = arguments.list("space") ?? [], trains = arguments.list("train") ?? [], tests = arguments.list("test") ?? []
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        let spaces = arguments[Self.space], trains = arguments[Self.train], tests = arguments[Self.test]
         if spaces.count == 1, trains.count == 1, tests.count == 1 { return try runOneCLDC(session, context) }
         guard trains.count == tests.count else {
-            throw MagicError.usage(magic: "eval", message: "train= names \(trains.count) set(s) but test= names \(tests.count); give one test set per training set (directions pair up in order)", usage: Self.spec.usage)
+            throw arguments.usageError("train= names \(trains.count) set(s) but test= names \(tests.count); give one test set per training set (directions pair up in order)")
         }
-        let epochs = arguments.int("epochs") ?? 10
-        let seed = arguments.int("seed") ?? session.settings.seed
+        let epochs = arguments[Self.epochs]
+        let seed = Int(arguments.seed(session))
         let directions = try zip(trains, tests).map { trainName, testName in
             (try session.labeled(trainName, for: "eval").documents, try session.labeled(testName, for: "eval").documents)
         }
@@ -38,7 +56,7 @@ extension EvalMagic {
                 let result = try Self.evaluate(train: (trains[index], train), test: (tests[index], test), sides: sides,
                                                spaceName: spaceName, epochs: epochs, seed: seed, context: context)
                 if context.cancellation.isCancelled {
-                    throw MagicError.failed(magic: "eval", message: "interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
+                    throw Self.failure("interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
                 }
                 row += [.double(result.report.accuracy * 100), .double(result.report.macroF1 * 100)]
                 if rows.isEmpty { majority += [.double(result.majority.accuracy * 100), .double(result.majority.macroF1 * 100)] }
@@ -55,12 +73,12 @@ extension EvalMagic {
 
     /// One space, one direction: the summary table, after a display of the confusion matrix.
     func runOneCLDC(_ session: Session, _ context: ExecutionContext) throws -> MimeBundle? {
-        let spaceName = arguments.string("space") ?? "", trainName = arguments.string("train") ?? "", testName = arguments.string("test") ?? ""
+        let spaceName = arguments[Self.space][0], trainName = arguments[Self.train][0], testName = arguments[Self.test][0]
         let train = try session.labeled(trainName, for: "eval").documents
         let test = try session.labeled(testName, for: "eval").documents
         let sides = try Self.sides(of: spaceName, in: session)
-        let epochs = arguments.int("epochs") ?? 10
-        let seed = arguments.int("seed") ?? session.settings.seed
+        let epochs = arguments[Self.epochs]
+        let seed = Int(arguments.seed(session))
         let result = try Self.evaluate(train: (trainName, train), test: (testName, test), sides: sides,
                                        spaceName: spaceName, epochs: epochs, seed: seed, context: context)
         let direction = "\(train.language)→\(test.language)"
@@ -99,7 +117,7 @@ extension EvalMagic {
                                                epochs: epochs, seed: UInt64(max(0, seed)),
                                                shouldStop: { _ in context.cancellation.isCancelled })
         } catch {
-            throw MagicError.failed(magic: "eval", message: "`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
+            throw Self.failure("`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
         }
     }
 
@@ -124,7 +142,7 @@ extension EvalMagic {
             return [(mapping.languages[0], mapped.source), (mapping.languages[1], mapped.target)]
         }
         if let vectors = object as? SpaceObject { return [(vectors.space.language, vectors.space)] }
-        throw MagicError.failed(magic: "eval", message: "`\(name)` is \(object.kind), not a shared space: give a mapping (%align) or vectors (%load vectors) as space=")
+        throw Self.failure("`\(name)` is \(object.kind), not a shared space: give a mapping (%align) or vectors (%load vectors) as space=")
     }
 
     /// The side of the space in the language of `documents`; a vectors object without a
@@ -134,6 +152,6 @@ extension EvalMagic {
         if let match = sides.first(where: { $0.language == documents.language }) { return match.space }
         if sides.count == 1, sides[0].language == nil { return sides[0].space }
         let has = sides.compactMap(\.language).joined(separator: ", ")
-        throw MagicError.failed(magic: "eval", message: "`\(name)` is in \(documents.language), but the space `\(spaceName)` has \(has.isEmpty ? "no language" : has); load the documents with the space's language code (lang=) or give a space that covers \(documents.language)")
+        throw Self.failure("`\(name)` is in \(documents.language), but the space `\(spaceName)` has \(has.isEmpty ? "no language" : has); load the documents with the space's language code (lang=) or give a space that covers \(documents.language)")
     }
 }

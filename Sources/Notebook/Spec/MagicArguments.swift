@@ -33,6 +33,10 @@ public struct MagicArguments: Sendable {
             try Self.validate(value, kind: option.kind, what: "`\(key)=`", spec: spec)
             values[key] = value
         }
+        for option in spec.options where option.required && values[option.key] == nil {
+            throw MagicError.usage(magic: spec.name, message: "missing \(option.key)=\(option.kind.label) (\(option.help))",
+                                   usage: spec.usage)
+        }
         let required = spec.positionals.filter { !$0.optional }.count
         let takesAll = spec.positionals.last?.repeating == true
         if invocation.words.count < required {
@@ -77,6 +81,29 @@ public struct MagicArguments: Sendable {
         case .string, .list, .path, .object, .magicName, .word:
             guard !value.isEmpty else { throw fail("must not be empty") }
         }
+    }
+
+    /// The value of a typed key: what was written, else its default. A required key is always
+    /// written (init checks it); reading a key the spec does not declare is a programming error.
+    public subscript<Value>(key: Key<Value>) -> Value {
+        precondition(spec.option(key.option.key) != nil, "%\(spec.name) reads `\(key.option.key)=`, which its spec does not declare")
+        if let text = values[key.option.key], let value = Value(optionText: text) { return value }
+        guard let value = key.defaultValue else { preconditionFailure("required `\(key.option.key)=` was not checked") }
+        return value
+    }
+
+    /// The value of an optional typed key, or nil when it is not written.
+    public subscript<Value>(key: OptionalKey<Value>) -> Value? {
+        precondition(spec.option(key.option.key) != nil, "%\(spec.name) reads `\(key.option.key)=`, which its spec does not declare")
+        return values[key.option.key].flatMap { Value(optionText: $0) }
+    }
+
+    /// Whether the typed key was written explicitly.
+    public func has(_ key: some OptionDeclaration) -> Bool { values[key.option.key] != nil }
+
+    /// A usage error of this invocation's magic (or method), with its usage line.
+    public func usageError(_ message: String) -> MagicError {
+        .usage(magic: spec.name, message: message, usage: spec.usage)
     }
 
     /// The value of `key`, or the spec's default.

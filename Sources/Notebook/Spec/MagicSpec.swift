@@ -49,16 +49,27 @@ public struct MagicSpec: Sendable {
         public var kind: ValueKind
         /// The value used when the key is not written, as text; shown as `(default: …)` in help.
         public var defaultValue: String?
+        /// What help shows where a default would be when there is none to read (`%set seed`).
+        public var defaultNote: String?
+        /// Whether the invocation must write the key (usage shows it without brackets).
+        public var required: Bool
         /// One line of help, shown after the option in `%name?` and `%help NAME`.
         public var help: String
 
         /// Creates an option; `defaultValue` is the text that `MagicArguments.string` falls back to.
-        public init(_ key: String, _ kind: ValueKind, default defaultValue: String? = nil, help: String) {
+        /// With `defaultIsNote`, the text is only shown in help and never read as a value.
+        public init(_ key: String, _ kind: ValueKind, default defaultValue: String? = nil, required: Bool = false,
+                    help: String, defaultIsNote: Bool = false) {
             self.key = key
             self.kind = kind
-            self.defaultValue = defaultValue
+            self.defaultValue = defaultIsNote ? nil : defaultValue
+            self.defaultNote = defaultIsNote ? defaultValue : nil
+            self.required = required
             self.help = help
         }
+
+        /// The default as help shows it: the value, or the note that says where it comes from.
+        public var shownDefault: String? { defaultValue ?? defaultNote }
     }
 
     /// A positional argument (`repeating`: takes all remaining words).
@@ -84,7 +95,8 @@ public struct MagicSpec: Sendable {
         }
     }
 
-    /// The magic's name without `%`, as typed in cells and listed by `%help` and `%lsmagic`.
+    /// The magic's name without `%`, as typed in cells and listed by `%help` and `%lsmagic`;
+    /// for a method of a family, the family and the method (`train cofactor`).
     public var name: String
     /// A one-line summary, shown after the name in `%help` and at the top of the help page.
     public var abstract: String
@@ -100,29 +112,56 @@ public struct MagicSpec: Sendable {
     public var examples: [String]
     /// Whether keys beyond `options` are accepted (kept as text), as `%set` does for papermill.
     public var acceptsAnyKey: Bool
+    /// The methods of a family (`%train glove|cofactor|…`), each its own spec; empty for a
+    /// single magic. The first word of an invocation picks one (swift-argument-parser's
+    /// `subcommands:`).
+    public var subcommands: [MagicSpec] = []
 
     /// Creates a spec; everything but the name and abstract is optional.
+    /// `keys` are typed declarations (`Opt.int(…)`, shared `CommonOptions`), listed after `options`.
     public init(name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
-                bodyHelp: String? = nil, discussion: String = "", examples: [String] = [], acceptsAnyKey: Bool = false) {
+                keys: [any OptionDeclaration] = [], bodyHelp: String? = nil, discussion: String = "",
+                examples: [String] = [], acceptsAnyKey: Bool = false) {
         self.acceptsAnyKey = acceptsAnyKey
         self.name = name
         self.abstract = abstract
         self.positionals = positionals
-        self.options = options
+        self.options = options + keys.map(\.option)
+        precondition(Set(self.options.map(\.key)).count == self.options.count, "%\(name) declares a key twice")
         self.bodyHelp = bodyHelp
         self.discussion = discussion
         self.examples = examples
     }
 
-    /// The usage line, generated: `%sleep SECONDS`, `%echo [stream=stdout|stderr] TEXT…`.
+    /// A family of methods: each method's spec is named `NAME METHOD`.
+    public init(family name: String, abstract: String, methods: [MagicSpec], discussion: String = "") {
+        self.init(name: name, abstract: abstract, discussion: discussion)
+        subcommands = methods
+    }
+
+    /// The magic as typed after `%`: the first word of `name`.
+    public var magicName: String { String(name.split(separator: " ").first ?? "") }
+
+    /// The method word of a family member (`cofactor` of `train cofactor`); nil for a magic.
+    public var methodName: String? { name.contains(" ") ? String(name.split(separator: " ").last ?? "") : nil }
+
+    /// The method called `word`, if this is a family.
+    public func subcommand(_ word: String) -> MagicSpec? { subcommands.first { $0.methodName == word } }
+
+    /// The usage line, generated: `%sleep SECONDS`, `%echo [stream=stdout|stderr] TEXT…`;
+    /// a family's is `%train glove|cofactor|classifier …`.
     public var usage: String {
+        if !subcommands.isEmpty {
+            return "%\(name) \(subcommands.compactMap(\.methodName).joined(separator: "|")) …"
+        }
         var parts = ["%\(name)"]
         for p in positionals {
             var text = p.name.uppercased() + (p.repeating ? "…" : "")
             if p.optional { text = "[\(text)]" }
             parts.append(text)
         }
-        for o in options { parts.append("[\(o.key)=\(o.kind.label)]") }
+        for o in options where o.required { parts.append("\(o.key)=\(o.kind.label)") }
+        for o in options where !o.required { parts.append("[\(o.key)=\(o.kind.label)]") }
         var line = parts.joined(separator: " ")
         if bodyHelp != nil { line += "\n%%\(name) …  (cell magic: the rest of the cell is the body)" }
         return line

@@ -1,0 +1,120 @@
+import Embeddings
+import Jupyter
+
+/// `%eval bli|cldc|classifier …`: the family of evaluations.
+enum EvalMagic: MagicFamily {
+    static let familyName = "eval"
+    static let abstract = "evaluate: bilingual lexicon induction, cross-lingual document classification, a classifier"
+    nonisolated(unsafe) static let methods: [any Magic.Type] = [
+        EvalBLIMagic.self,
+        EvalCLDCMagic.self,
+        EvalClassifierMagic.self,
+    ]
+}
+
+/// `%eval bli M dict=D [retrieval=nn,csls,isf] [k=1,5,10]`: bilingual lexicon induction.
+struct EvalBLIMagic: Magic {
+    static let dict = Opt.required("dict", .object, help: "the gold test dictionary")
+    static let src = Opt.text("src", .object, help: "instead of a mapping: source vectors already in the target's space")
+    static let tgt = Opt.text("tgt", .object, help: "instead of a mapping: target vectors")
+    static let retrieval = Opt.list("retrieval", default: ["nn", "csls"], help: "retrieval methods: nn, csls, isf (inverted softmax)")
+    static let k = Opt.list("k", default: ["1", "5", "10"], help: "precision@k cut-offs")
+    static let cslsK = Opt.int("csls_k", min: 1, max: 1000, default: 10, help: "CSLS neighbourhood size")
+    static let beta = Opt.double("beta", min: 0.001, max: 1000, default: 30, help: "inverted softmax inverse temperature β")
+
+    static let spec = MagicSpec(
+        name: "eval bli", abstract: "bilingual lexicon induction: P@k per retrieval method, coverage, OOV conventions",
+        positionals: [.init("mapping", .object, optional: true,
+                            help: "a mapping from %align (or give src= and tgt= spaces already in one space)")],
+        keys: [dict, src, tgt, retrieval, k, cslsK, beta],
+        discussion: """
+            A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
+            spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. \
+            MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText \
+            counts such source words as wrong — all three are shown.
+            """,
+        examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
+
+    let arguments: MagicArguments
+    let methods: [RetrievalMethod]
+    let ks: [Int]
+
+    init(_ arguments: MagicArguments) throws {
+        self.arguments = arguments
+        let hasMapping = !arguments.words.isEmpty
+        if hasMapping == (arguments.has("src") || arguments.has("tgt")) || (!hasMapping && !(arguments.has("src") && arguments.has("tgt"))) {
+            throw arguments.usageError("give a mapping (`%eval bli NAME`) or both src= and tgt=, not both")
+        }
+        let cslsK = arguments[Self.cslsK]
+        let beta = Float(arguments[Self.beta])
+        var methods: [RetrievalMethod] = []
+        for token in arguments[Self.retrieval] {
+            switch token.lowercased() {
+            case "nn": methods.append(.nn)
+            case "csls": methods.append(.csls(k: cslsK))
+            case "isf": methods.append(.invertedSoftmax(beta: beta))
+            default:
+                let hint = Suggestion.closest(to: token, in: ["nn", "csls", "isf"]).map { "; did you mean `\($0)`?" } ?? ""
+                throw arguments.usageError("unknown retrieval `\(token)`\(hint) (use nn, csls, isf)")
+            }
+        }
+        var ks: [Int] = []
+        for token in arguments[Self.k] {
+            guard let k = Int(token), k >= 1 else {
+                throw arguments.usageError("k= takes whole numbers ≥ 1, not `\(token)`")
+            }
+            ks.append(k)
+        }
+        guard !methods.isEmpty, !ks.isEmpty else { throw arguments.usageError("retrieval= and k= must not be empty") }
+        self.methods = methods
+        self.ks = ks
+    }
+
+    func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        // Retrieval needs unit rows; the stored objects keep them, so no copy is normalised here.
+        let source: EmbeddingSpace, target: EmbeddingSpace, label: String
+        if let mappingName = arguments.words.first {
+            let mapping = try session.mapping(mappingName, for: "eval")
+            let mapped = try mapping.mapped(), unit = try mapping.unitVectors()
+            source = try EmbeddingSpace(vocabulary: mapped.source.vocabulary, vectors: unit.source, language: mapped.source.language)
+            target = try EmbeddingSpace(vocabulary: mapped.target.vocabulary, vectors: unit.target, language: mapped.target.language)
+            label = mappingName
+        } else {
+            let s = try session.space(arguments[Self.src] ?? "", for: "eval")
+            let t = try session.space(arguments[Self.tgt] ?? "", for: "eval")
+            source = try EmbeddingSpace(vocabulary: s.space.vocabulary, vectors: s.unitVectors(), language: s.space.language)
+            target = try EmbeddingSpace(vocabulary: t.space.vocabulary, vectors: t.unitVectors(), language: t.space.language)
+            label = "\(arguments[Self.src] ?? "")→\(arguments[Self.tgt] ?? "") (no mapping)"
+        }
+        let dictName = arguments[Self.dict]
+        let dictionary = try session.dictionary(dictName, for: "eval")
+        let result: BLIEvaluation.Result
+        do {
+            result = try BLIEvaluation.evaluate(source: source, target: target, dictionary: dictionary.wordPairs,
+                                                methods: methods, ks: ks, normalize: false)
+        } catch {
+            throw Self.failure("\(error.description); map the spaces into one space first (%align)")
+        }
+        let counts = result.counts
+        guard counts.coveredSourceWords > 0 else {
+            throw Self.failure("no pair of `\(dictName)` has both words in the vocabularies (\(counts.sourceWords) source words, \(counts.sourceWordsInVocabulary) of them in the source vocabulary); check the dictionary's direction")
+        }
+        var rows: [[TableCell]] = []
+        for method in result.methods {
+            for convention in BLIEvaluation.OOVConvention.allCases {
+                let denominator = convention == .fasttext ? counts.sourceWords : counts.coveredSourceWords
+                rows.append([.text(method.method.token), .text(convention.rawValue)]
+                            + ks.map { k in method.precision(at: k, convention).map { TableCell.double($0 * 100) } ?? .empty }
+                            + [.int(denominator)])
+            }
+        }
+        let chart = BarChart(title: "BLI P@\(ks[0]) of \(label)", xLabel: "retrieval", yLabel: "P@\(ks[0]) (%)",
+                             categories: result.methods.map(\.method.token),
+                             series: [BarSeries(name: "P@\(ks[0])", values: result.methods.map { ($0.precision(at: ks[0], .muse) ?? 0) * 100 })])
+        context.display(chart.mimeBundle)
+        let coverage = Double(counts.coveredSourceWords) / Double(max(1, counts.sourceWords)) * 100
+        return Table(title: "BLI of \(label) on `\(dictName)` (precision in %)",
+                     columns: ["retrieval", "OOV convention"] + ks.map { "P@\($0)" } + ["source words counted"], rows: rows,
+                     footnote: "coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(NumberText.fixed(coverage, 1))%): muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by all source words, counting uncovered ones as wrong").mimeBundle
+    }
+}
