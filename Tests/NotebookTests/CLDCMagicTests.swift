@@ -99,13 +99,13 @@ import Testing
         #expect(error("%eval cldc space=train train=en_train test=fr_test").contains("not a shared space"))
         #expect(error("%eval cldc space=m train=en test=fr_test").contains("not labelled documents"))
         #expect(error("%eval cldc space=m train=en_train test=fr_test classifier=mlp").contains("perceptron"))
-        #expect(error("%eval cldc space=m train=en_train test=fr_test dict=train").contains("does not apply to `%eval cldc`"))
-        #expect(error("%eval bli m dict=train train=en_train").contains("does not apply to `%eval bli`"))
+        #expect(error("%eval cldc space=m train=en_train test=fr_test dict=train").contains("%eval cldc: unknown key `dict`"))
+        #expect(error("%eval bli m dict=train train=en_train").contains("%eval bli: unknown key `train`"))
         _ = result("%%labeled de_docs lang=de\nsports\tein Tor")
         #expect(error("%eval cldc space=m train=en_train test=de_docs").contains("the space `m` has en, fr"))
         #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv").contains("missing lang="))
         #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=tsv").contains("format=sib200"))
-        #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=vec").contains("not a labeled format"))
+        #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=vec").contains("must be one of tsv, sib200, not `vec`"))
         #expect(error("%load labeled x path=/nonexistent/file.tsv lang=en").contains("/nonexistent/file.tsv"))
     }
 }

@@ -86,26 +86,26 @@ import Testing
         #expect(value(rows, "embedding layer").hasPrefix("`m` (fr side"))
         #expect(result("%who").first { $0["name"] == "kfr" }?["languages"] == "fr")
         #expect(result("%eval classifier kfr data=fr_test").count == 1)
-        #expect(error("%train classifier data=de_train space=m") == "%train: `de_train` is in de, but the mapping `m` has en and fr; give a space that covers de")
-        #expect(error("%train classifier data=fr_train space=en") == "%train: `fr_train` is in fr, but the space `en` is in en; give a space in fr, or a mapping that has fr as one side")
+        #expect(error("%train classifier data=de_train space=m") == "%train classifier: `de_train` is in de, but the mapping `m` has en and fr; give a space that covers de")
+        #expect(error("%train classifier data=fr_train space=en") == "%train classifier: `fr_train` is in fr, but the space `en` is in en; give a space in fr, or a mapping that has fr as one side")
     }
 
     @Test func badInputGivesClearErrors() {
         loadEnglish()
         _ = result("%load labeled fr_test path=\(Self.data)/sib200/fra_Latn/test.tsv lang=fr")
         _ = result("%train classifier data=en_train space=g epochs=2 hidden=8 as=k")
-        #expect(error("%train classifier space=g").contains("missing data=NAME"))
-        #expect(error("%train classifier data=en_train").contains("missing space=NAME"))
-        #expect(error("%train classifier data=en_train space=g dim=40").contains("`dim=` does not apply to `%train classifier`"))
-        #expect(error("%train glove corpus=x update_emb=true").contains("`update_emb=` does not apply to `%train glove`"))
+        #expect(error("%train classifier space=g").contains("missing data=name"))
+        #expect(error("%train classifier data=en_train").contains("missing space=name"))
+        #expect(error("%train classifier data=en_train space=g dim=40").hasPrefix("%train classifier: unknown key `dim`"))
+        #expect(error("%train glove corpus=x update_emb=true").hasPrefix("%train glove: unknown key `update_emb`"))
         #expect(error("%train classifier data=en_train space=g normalize=unit,cube").contains("unknown normalization 'cube'"))
         #expect(error("%train classifier data=en_train space=en_test").contains("`en_test` holds labeled (`%who` lists every object), not vectors or a mapping"))
         #expect(error("%train classifier data=g space=g").contains("`g` holds vectors (`%who` lists every object), not labelled documents"))
-        #expect(error("%eval classifier g data=en_test") == "%eval: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)")
+        #expect(error("%eval classifier g data=en_test") == "%eval classifier: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)")
         #expect(error("%eval classifier nope data=en_test").contains("nope"))
-        #expect(error("%eval classifier k").contains("missing data=NAME"))
-        #expect(error("%eval classifier data=en_test").contains("name the classifier"))
-        #expect(error("%eval classifier k data=fr_test") == "%eval: `k` on `fr_test`: the documents are in fr but the classifier reads en; transfer it to fr first (e.g. %llm … target=fr)")
+        #expect(error("%eval classifier k").contains("missing data="))
+        #expect(error("%eval classifier data=en_test").contains("missing CLASSIFIER"))
+        #expect(error("%eval classifier k data=fr_test") == "%eval classifier: `k` on `fr_test`: the documents are in fr but the classifier reads en; transfer it to fr first (e.g. %llm … target=fr)")
         // Two real test sentences (SIB-200 ids 1323 and 1226) have only two of the seven labels.
         let lines = ["sports\tThe Olympic gold medalist was due to swim in the 100m and 200m freestyle and in three relays at the Commonwealth Games, but due to his complaints his fitness has been in doubt.",
                      "health\tPotro received treatment to his shoulder at this point but managed to return to the game."]

@@ -44,6 +44,13 @@ final class KernelHarness {
         return reply["evalue"]?.stringValue ?? ""
     }
 
+    /// Runs `code` (no stdin), expecting success; returns its result's text/plain.
+    func plainText(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        let (reply, outputs) = run(code, allowStdin: false)
+        #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")", sourceLocation: sourceLocation)
+        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
+    }
+
     /// Sends a shell request of `type`; returns its reply content.
     func request(_ type: String, _ content: JSON) -> JSON {
         transport.reset()

@@ -111,9 +111,9 @@ import Testing
         #expect(error("%%dict empty\n").contains("no pairs"))
         #expect(error("%align procrustes src=en tgt=frr dict=seed").contains("no training pair"))
         #expect(error("%align procrustes src=en tgt=nothing dict=train").contains("no object named `nothing`"))
-        #expect(error("%align procrustes src=en tgt=frr").contains("needs a training dictionary"))
+        #expect(error("%align procrustes src=en tgt=frr").contains("missing dict=name (the training dictionary)"))
         #expect(error("%eval bli src=en tgt=small dict=seed").contains("dimension"))
-        #expect(error("%load dict d path=\(dir)/small.vec format=vec").contains("not a dict format"))
+        #expect(error("%load dict d path=\(dir)/small.vec format=vec").contains("must be one of tsv, muse, at, auto, not `vec`"))
         let names = result("%who").map { $0["name"]?.stringValue ?? "" }
         #expect(names == ["en", "fr", "frr", "train", "test", "seed", "small"])
     }

@@ -15,7 +15,7 @@ private let renderingSnapshotsDirectory: String = {
 }()
 
 /// Compares `actual` with the golden file `name`, or (re)writes it when RECORD_SNAPSHOTS=1.
-private func assertRenderingSnapshot(_ actual: String, named name: String,
+func assertRenderingSnapshot(_ actual: String, named name: String,
                                      sourceLocation: SourceLocation = #_sourceLocation) {
     let path = renderingSnapshotsDirectory + "/" + name
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {

@@ -3,11 +3,12 @@ import Jupyter
 
 /// `%blas`: which BLAS kernels this kernel runs on and how fast sgemm is here.
 struct BLASMagic: Magic {
+    static let sizes = Opt.list("sizes", default: ["64", "128", "256", "512", "1024"], help: "matrix sides n to time (n×n · n×n)")
+    static let repeats = Opt.int("repeat", min: 1, max: 100, default: 3, help: "timed multiplications per size; the fastest counts")
+    static let name = Opt.text("as", .string, default: "blas", help: "name of the stored measurement")
     static let spec = MagicSpec(
         name: "blas", abstract: "show the BLAS configuration and measure sgemm GFLOP/s at several sizes (table + chart)",
-        options: [.init("sizes", .list, default: "64,128,256,512,1024", help: "matrix sides n to time (n×n · n×n)"),
-                  .init("repeat", .int(min: 1, max: 100), default: "3", help: "timed multiplications per size; the fastest counts"),
-                  .init("as", .string, default: "blas", help: "name of the stored measurement")],
+        keys: [sizes, repeats, name],
         discussion: "Debian's OpenBLAS may not recognise a new CPU and fall back to slow SSE3 kernels; xling then restarts itself once with OPENBLAS_CORETYPE set from the CPU flags. The core named here is what is in use.",
         examples: ["%blas", "%blas sizes=256,1024 repeat=5 as=gemm"])
 
@@ -16,7 +17,7 @@ struct BLASMagic: Magic {
     let name: String
 
     init(_ arguments: MagicArguments) throws {
-        let texts = arguments.list("sizes") ?? []
+        let texts = arguments[Self.sizes]
         var sizes: [Int] = []
         for text in texts {
             guard let n = Int(text), (1...8192).contains(n) else {
@@ -26,8 +27,8 @@ struct BLASMagic: Magic {
         }
         guard !sizes.isEmpty else { throw Self.usageError("sizes= is empty") }
         self.sizes = sizes
-        repeats = arguments.int("repeat") ?? 3
-        name = arguments.string("as") ?? "blas"
+        repeats = arguments[Self.repeats]
+        name = arguments[Self.name]
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

@@ -3,12 +3,13 @@ import Jupyter
 
 /// `%hubness M [k=10]`: how unevenly target words are retrieved, NN vs CSLS.
 struct HubnessMagic: Magic {
+    static let k = Opt.int("k", min: 1, max: 100, default: 10, help: "the neighbourhood size of the k-occurrence N_k")
+    static let top = Opt.int("top", min: 1, max: 100, default: 10, help: "how many hubs to list")
+    static let maxRank = Opt.int("max_rank", min: 1, note: "all", help: "query only the N most frequent source words")
     static let spec = MagicSpec(
         name: "hubness", abstract: "hubness of a mapping's retrieval: k-occurrence skewness, top hubs and orphans, NN vs CSLS",
         positionals: [.init("mapping", .object, help: "a mapping from %align")],
-        options: [.init("k", .int(min: 1, max: 100), default: "10", help: "the neighbourhood size of the k-occurrence N_k"),
-                  .init("top", .int(min: 1, max: 100), default: "10", help: "how many hubs to list"),
-                  .init("max_rank", .int(min: 1, max: nil), help: "query only the N most frequent source words (default all)")],
+        keys: [k, top, maxRank],
         discussion: "N_k(y) counts the source words that have target y among their k nearest neighbours. A high positive skewness means a few hubs are the neighbours of many words; CSLS (Conneau et al. 2018) is meant to reduce it.",
         examples: ["%hubness en_fr", "%hubness en_fr k=5 max_rank=5000"])
 
@@ -19,9 +20,9 @@ struct HubnessMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
-        k = arguments.int("k") ?? 10
-        top = arguments.int("top") ?? 10
-        maxRank = arguments.int("max_rank")
+        k = arguments[Self.k]
+        top = arguments[Self.top]
+        maxRank = arguments[Self.maxRank]
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

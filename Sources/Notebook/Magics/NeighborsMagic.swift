@@ -4,14 +4,16 @@ import Jupyter
 /// `%neighbors WORD [in=S] [lang=…] [k=10] [retrieval=nn|csls]`: nearest words per language,
 /// one column per language (like Table 2 of Shi et al. 2015).
 struct NeighborsMagic: Magic {
+    /// `retrieval=`: plain cosine or CSLS neighbours.
+    enum Retrieval: String, OptionChoice { case nn, csls }
+    static let space = Opt.text("in", .object, note: "the latest mapping", help: "a mapping (both languages) or vectors")
+    static let lang = Opt.list("lang", note: "all of the space", help: "the languages to show")
+    static let k = Opt.int("k", min: 1, max: 1000, default: 10, help: "neighbours per language")
+    static let retrieval = Opt.choice("retrieval", default: Retrieval.nn, help: "nn (cosine) or csls (CSLS, k = 10)")
     static let spec = MagicSpec(
         name: "neighbors", abstract: "the nearest words of a word in each language of a space or mapping",
         positionals: [.init("word", .word, help: "the query word (looked up in the source language first)")],
-        options: [.init("in", .object, help: "a mapping (both languages) or vectors (default: the latest mapping)"),
-                  .init("lang", .list, help: "the languages to show (default: all of the space)"),
-                  .init("k", .int(min: 1, max: 1000), default: "10", help: "neighbours per language"),
-                  .init("retrieval", .choice(["nn", "csls"]), default: "nn",
-                        help: "cosine, or CSLS for the other language's column (k=10 neighbourhoods over the whole vocabularies)")],
+        keys: [space, lang, k, retrieval],
         examples: ["%neighbors january in=en_fr", "%neighbors chat in=en_fr lang=en retrieval=csls"])
 
     let word: String
@@ -33,7 +35,7 @@ struct NeighborsMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let sides = try Self.sides(of: arguments.string("in"), session: session)
+        let sides = try Self.sides(of: arguments[Self.space], session: session)
         guard let home = sides.first(where: { $0.space.vocabulary.contains(word) }),
               let row = home.space.vocabulary.id(word) else {
             let vocabulary = sides.flatMap { $0.space.vocabulary.words.prefix(20_000) }
@@ -41,14 +43,14 @@ struct NeighborsMagic: Magic {
             throw Self.failure("`\(word)` is not in the vocabulary of \(sides.map(\.language).joined(separator: " or "))\(hint)")
         }
         var shown = sides
-        if let languages = arguments.list("lang") {
+        if let languages = arguments[Self.lang] {
             for language in languages where !sides.contains(where: { $0.language == language }) {
                 throw Self.failure("no language `\(language)` here (have \(sides.map(\.language).joined(separator: ", ")))")
             }
             shown = sides.filter { languages.contains($0.language) }
         }
-        let k = arguments.int("k") ?? 10
-        let csls = arguments.string("retrieval") == "csls"
+        let k = arguments[Self.k]
+        let csls = arguments[Self.retrieval] == .csls
         var columns: [[(word: String, score: Float)]] = []
         for side in shown {
             let sameLanguage = side.language == home.language

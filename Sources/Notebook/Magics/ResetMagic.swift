@@ -3,10 +3,11 @@ import Jupyter
 /// `%reset [NAME …] [force=true]`: drops objects, after confirmation through stdin unless
 /// `force=true` (IPython's `%reset`).
 struct ResetMagic: Magic {
+    static let force = Opt.bool("force", default: false, help: "drop without asking")
     static let spec = MagicSpec(
         name: "reset", abstract: "drop named objects (all without names); asks for confirmation unless force=true",
         positionals: [.init("names", .object, optional: true, repeating: true, help: "objects to drop; all when none are given")],
-        options: [.init("force", .bool, default: "false", help: "drop without asking")],
+        keys: [force],
         examples: ["%reset", "%reset blas force=true"])
 
     let names: [String]
@@ -14,7 +15,7 @@ struct ResetMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         names = arguments.words
-        force = arguments.bool("force") ?? false
+        force = arguments[Self.force]
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

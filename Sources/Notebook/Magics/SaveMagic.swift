@@ -4,14 +4,18 @@ import Jupyter
 /// `%save NAME path=F [format=vec|bin|txt|pharaoh] [side=source|target]`: write vectors, a mapped
 /// space, a mapping matrix or a word alignment, atomically.
 struct SaveMagic: Magic {
+    static let path = Opt.required("path", .path, help: "the file to write (replaced atomically)")
+    static let format = Opt.text("format", .choice(["vec", "bin", "txt", "pharaoh"]), default: "vec", help: """
+        vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), \
+        numpy.loadtxt-readable; pharaoh: a word alignment's 0-based `i-j` links, one line per sentence pair \
+        (the default for alignments)
+        """)
+    static let side = Opt.text("side", .choice(["source", "target"]), default: "source",
+                               help: "for a mapping: which side's mapped space or matrix")
     static let spec = MagicSpec(
         name: "save", abstract: "write vectors (or a mapping's mapped space, or its matrix, or a word alignment) to a file, atomically",
         positionals: [.init("name", .object, help: "the vectors, mapping or word alignment to write")],
-        options: [.init("path", .path, help: "the file to write (replaced atomically)"),
-                  .init("format", .choice(["vec", "bin", "txt", "pharaoh"]), default: "vec",
-                        help: "vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), numpy.loadtxt-readable; pharaoh: a word alignment's 0-based `i-j` links, one line per sentence pair (the default for alignments)"),
-                  .init("side", .choice(["source", "target"]), default: "source",
-                        help: "for a mapping: which side's mapped space or matrix")],
+        keys: [path, format, side],
         examples: ["%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt", "%save wa path=hansard.align"])
 
     let name: String
@@ -22,13 +26,10 @@ struct SaveMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
-        guard let path = arguments.string("path") else {
-            throw Self.usageError("missing path=FILE")
-        }
-        self.path = path
-        format = arguments.string("format") ?? "vec"
-        formatGiven = arguments.has("format")
-        side = arguments.string("side") ?? "source"
+        path = arguments[Self.path]
+        format = arguments[Self.format]
+        formatGiven = arguments.has(Self.format)
+        side = arguments[Self.side]
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {

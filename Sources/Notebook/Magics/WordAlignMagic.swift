@@ -6,21 +6,31 @@ import Jupyter
 /// CLSim, and — with a gold file — precision, recall and AER.
 struct WordAlignMagic: Magic {
     static let heuristics = Symmetrization.allCases.map(\.rawValue) + ["none", "true", "false"]
+    /// `model=`: the lexical model's prior.
+    enum Model: String, OptionChoice { case ibm1, fastalign }
+    /// `gold_format=`: how a gold file numbers its links.
+    enum GoldFormat: String, OptionChoice { case wpt, pharaoh }
+
+    static let model = Opt.choice("model", default: Model.ibm1, help: """
+        ibm1: IBM Model 1 with a NULL word; fastalign: the same lexical model with fast_align's diagonal prior \
+        (Dyer et al. 2013, p0 = 0.08)
+        """)
+    static let tension = Opt.double("tension", min: 0, max: 100, default: 4, help: """
+        model=fastalign: the diagonal tension λ (larger: closer to the diagonal; fixed, not optimised)
+        """)
+    static let iters = Opt.int("iters", min: 0, max: 100, default: 5, help: "EM iterations per direction")
+    static let symmetric = Opt.text("symmetric", .choice(heuristics), default: "grow-diag", help: """
+        how to combine source→target and target→source links; true = grow-diag, none/false = the forward links only
+        """)
+    static let gold = Opt.text("gold", .path, help: "gold alignments of the same sentences: scores forward, backward, intersection and grow-diag")
+    static let goldFormat = Opt.choice("gold_format", default: GoldFormat.wpt, help: """
+        wpt: 1-based `i-j` sure and `ipj` possible links (WPT 2003); pharaoh: 0-based `i-j`, all sure
+        """)
+    static let top = Opt.int("top", min: 0, max: 100, default: 8, help: "show the best translations of this many frequent source words")
     static let spec = MagicSpec(
         name: "wordalign", abstract: "word alignments and translation probabilities of a parallel corpus (IBM Model 1 both ways, symmetrised; AER against gold)",
         positionals: [.init("parallel", .object, help: "a parallel corpus from %load parallel (keep punctuation, punct=keep, to score against gold files)")],
-        options: [.init("model", .choice(["ibm1", "fastalign"]), default: "ibm1",
-                        help: "ibm1: IBM Model 1 with a NULL word; fastalign: the same lexical model with fast_align's diagonal prior (Dyer et al. 2013, p0 = 0.08)"),
-                  .init("tension", .double(min: 0, max: 100), default: "4", help: "model=fastalign: the diagonal tension λ (larger: closer to the diagonal; fixed, not optimised)"),
-                  .init("iters", .int(min: 0, max: 100), default: "5", help: "EM iterations per direction"),
-                  .init("symmetric", .choice(heuristics), default: "grow-diag",
-                        help: "how to combine source→target and target→source links; true = grow-diag, none/false = the forward links only"),
-                  .init("gold", .path, help: "gold alignments of the same sentences: scores forward, backward, intersection and grow-diag"),
-                  .init("gold_format", .choice(["wpt", "pharaoh"]), default: "wpt",
-                        help: "wpt: 1-based `i-j` sure and `ipj` possible links (WPT 2003); pharaoh: 0-based `i-j`, all sure"),
-                  .init("threads", .int(min: 1, max: 256), help: "E-step threads (default: %set threads)"),
-                  .init("top", .int(min: 0, max: 100), default: "8", help: "show the best translations of this many frequent source words"),
-                  .init("as", .string, help: "the name of the alignment (default P_wa)")],
+        keys: [model, tension, iters, symmetric, gold, goldFormat, CommonOptions.threads, top, CommonOptions.name("P_wa")],
         discussion: "EM as in Brown et al. (1993) / Koehn (2010, ch. 4): each direction's table t(f|e) is sparse over co-occurring word pairs; each word links to its most probable generator, or stays unaligned when NULL wins. Symmetrisation follows Koehn et al. (2003). The stored alignment feeds `%train cofactor objective=clc+wa`, and its similarities sim(j,k) = ½(t(k|j) + t(j|k)) over linked pairs feed `objective=clsim` (Shi et al. 2015). Interrupting keeps the iterations done so far. `%save A path=F` writes the links in Pharaoh format.",
         examples: ["%load parallel hansard path=enfr.src-tgt format=pipes src_lang=en tgt_lang=fr punct=keep",
                    "%wordalign hansard gold=enfr.gold as=wa",
@@ -41,20 +51,20 @@ struct WordAlignMagic: Magic {
 
     init(_ arguments: MagicArguments) throws {
         parallelName = arguments.words[0]
-        model = arguments.string("model") ?? "ibm1"
-        if arguments.has("tension"), model != "fastalign" {
+        model = arguments[Self.model].rawValue
+        if arguments.has(Self.tension), model != "fastalign" {
             throw Self.usageError("tension= applies to model=fastalign only")
         }
-        prior = model == "fastalign" ? .diagonal(tension: arguments.double("tension") ?? 4, nullProbability: 0.08) : .uniform
-        iterations = arguments.int("iters") ?? 5
-        let text = arguments.string("symmetric") ?? "grow-diag"
+        prior = model == "fastalign" ? .diagonal(tension: arguments[Self.tension], nullProbability: 0.08) : .uniform
+        iterations = arguments[Self.iters]
+        let text = arguments[Self.symmetric]
         methodText = text == "true" ? "grow-diag" : text
         method = ["none", "false"].contains(text) ? nil : Symmetrization(rawValue: methodText)
-        gold = arguments.string("gold")
-        goldOneBased = arguments.string("gold_format") != "pharaoh"
-        threads = arguments.int("threads")
-        top = arguments.int("top") ?? 8
-        name = arguments.string("as") ?? "\(parallelName)_wa"
+        gold = arguments[Self.gold]
+        goldOneBased = arguments[Self.goldFormat] == .wpt
+        threads = arguments[CommonOptions.threads]
+        top = arguments[Self.top]
+        name = arguments.resultName("\(parallelName)_wa")
     }
 
     /// ` tension=λ` for the diagonal prior (provenance), else empty.

@@ -15,10 +15,12 @@ enum ClassWeights: String, OptionChoice {
 struct TrainClassifierMagic: TrainMethod {
     static let data = Opt.required("data", .object, help: "the labelled training documents (%load labeled)")
     static let space = Opt.required("space", .object, help: """
-        the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in         data's language); every word of that side is a row
+        the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in \
+        data's language); every word of that side is a row
         """)
     static let model = Opt.choice("model", default: TextClassifierModel.boe, help: """
-        boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron         (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
+        boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
+        (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
         """)
     static let updateEmb = Opt.bool("update_emb", default: TextClassifierOptions().updateEmbeddings, help: """
         train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')
@@ -37,7 +39,8 @@ struct TrainClassifierMagic: TrainMethod {
     static let patience = Opt.int("patience", min: 1, max: 10_000, default: TextClassifierOptions().patience,
                                   help: "with dev=, stop after this many epochs without a better dev accuracy")
     static let normalize = Opt.list("normalize", default: ["unit"], help: """
-        normalisations of the space's vectors before they become the embedding layer, in order         (unit, center, unitdim) or none
+        normalisations of the space's vectors before they become the embedding layer, in order \
+        (unit, center, unitdim) or none
         """)
 
     static let spec = MagicSpec(
@@ -45,7 +48,10 @@ struct TrainClassifierMagic: TrainMethod {
         keys: [data, space, model, updateEmb, dev, hidden, epochs, batch, lr, dropout, optimizer, classWeights, patience,
                normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA")],
         discussion: """
-            A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language             as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with             Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults (unit rows,             Adam 0.003) were chosen on the SIB-200 English data.
+            A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language \
+            as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with \
+            Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults (unit rows, \
+            Adam 0.003) were chosen on the SIB-200 English data.
             """,
         examples: ["%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en"])
 

@@ -16,7 +16,8 @@ struct TrainCofactorMagic: TrainMethod {
         the sentence-aligned parallel corpus (%load parallel); needed by clc-wa, clc+wa, and clsim with align=
         """)
     static let objective = Opt.choice(required: "objective", CofactorObjective.self, help: """
-        the cross-lingual term: sentence co-occurrence (eq. 4), aligned-window contexts (eq. 5),         translation-similarity distance (eq. 7), or none (two monolingual spaces)
+        the cross-lingual term: sentence co-occurrence (eq. 4), aligned-window contexts (eq. 5), \
+        translation-similarity distance (eq. 7), or none (two monolingual spaces)
         """)
     static let align = Opt.text("align", .object, help: "word alignments from %wordalign (clc+wa; clsim takes its translation probabilities)")
     static let dict = Opt.text("dict", .object, help: "clsim: a dictionary instead of alignments (each pair similarity 1/number of translations)")
@@ -41,7 +42,10 @@ struct TrainCofactorMagic: TrainMethod {
                CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
                CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE")],
         discussion: """
-            Monolingual PMI-style factorizations of each language's window counts (word and context vectors,             biases) plus the cross-lingual term, trained together by SGD over sampled non-zero cells. The result             is one joint space holding both languages: use it with %neighbors, %eval bli, %eval cldc and as the             general space of %llm.
+            Monolingual PMI-style factorizations of each language's window counts (word and context vectors, \
+            biases) plus the cross-lingual term, trained together by SGD over sampled non-zero cells. The result \
+            is one joint space holding both languages: use it with %neighbors, %eval bli, %eval cldc and as the \
+            general space of %llm.
             """,
         examples: ["%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
 

@@ -17,7 +17,8 @@ struct TrainGloVeMagic: TrainMethod {
     static let alpha = Opt.double("alpha", min: 0, default: GloVeOptions().alpha, help: "α of the weighting")
     static let lr = Opt.double("lr", min: 0, default: GloVeOptions().learningRate, help: "AdaGrad's initial step size η (glove.c)")
     static let schedule = Opt.choice("schedule", default: GloVeOptions.Schedule.stratified, help: """
-        how threads share a pass — stratified (word/context blocks no two threads touch at once: scales and is         reproducible) or hogwild (glove.c's lock-free chunks of the shuffled records)
+        how threads share a pass — stratified (word/context blocks no two threads touch at once: scales and is \
+        reproducible) or hogwild (glove.c's lock-free chunks of the shuffled records)
         """)
     static let vectors = Opt.choice("vectors", default: GloVeModel.Output.sum, help: "store W, or W + C like glove.c's model 2")
 
@@ -26,7 +27,9 @@ struct TrainGloVeMagic: TrainMethod {
         keys: [corpus, dim, CountingKeys.window, minCount, CountingKeys.maxVocab, iters, xmax, alpha, lr, schedule, vectors,
                CountingKeys.memory, CommonOptions.threads, CommonOptions.seed, CommonOptions.name("glove_CORPUS")],
         discussion: """
-            Counts 1/d-weighted co-occurrences in a symmetric window, then fits glove.c's weighted least squares             with AdaGrad. Defaults are glove.c's (x_max 100, α 0.75, η 0.05). The result is a space: use it             with %neighbors, %align or %train classifier.
+            Counts 1/d-weighted co-occurrences in a symmetric window, then fits glove.c's weighted least squares \
+            with AdaGrad. Defaults are glove.c's (x_max 100, α 0.75, η 0.05). The result is a space: use it \
+            with %neighbors, %align or %train classifier.
             """,
         examples: ["%train glove corpus=en dim=40 iters=25 as=glove_en"])
 
