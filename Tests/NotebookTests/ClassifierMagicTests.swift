@@ -101,7 +101,7 @@ import Testing
         #expect(error("%train classifier data=en_train space=g normalize=unit,cube").contains("unknown normalization 'cube'"))
         #expect(error("%train classifier data=en_train space=en_test").contains("`en_test` holds labeled (`%who` lists every object), not vectors or a mapping"))
         #expect(error("%train classifier data=g space=g").contains("`g` holds vectors (`%who` lists every object), not labelled documents"))
-        #expect(error("%eval classifier g data=en_test") == "%eval classifier: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)")
+        #expect(error("%eval classifier g data=en_test") == "%eval: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)")
         #expect(error("%eval classifier nope data=en_test").contains("nope"))
         #expect(error("%eval classifier k").contains("missing data="))
         #expect(error("%eval classifier data=en_test").contains("missing CLASSIFIER"))
