@@ -13,21 +13,40 @@ import Jupyter
 /// - `direct`: the target words keep their general vectors ("CLWE fixed": right for a classifier
 ///   whose embedding layer was frozen on S, the naive choice for one that trained it).
 struct LLMMagic: Magic {
+    /// `method=`: how the target language's task-specific vectors are made.
+    enum Method: String, OptionChoice, CustomStringConvertible {
+        case llm, linear, direct
+        var description: String { rawValue }
+    }
+    /// `tune=`: where k is chosen.
+    enum Tuning: String, OptionChoice { case source }
+
+    static let general = Opt.required("general", .object, help: """
+        the general cross-lingual space: a mapping or joint space with the classifier's language and the target language
+        """)
+    static let specific = Opt.required("specific", .object, help: """
+        the classifier to transfer (%train classifier): its embedding rows are the task-specific source vectors
+        """)
+    static let target = Opt.required("target", .string, help: "the target language code (a side of general=)")
+    static let method = Opt.choice("method", default: Method.llm, help: """
+        llm: locally linear mapping (eq. 3-6); linear: least-squares projection general → task-specific (eq. 1-2); \
+        direct: the target's general vectors as they are (normalised like the classifier's input)
+        """)
+    static let k = Opt.int("k", min: 1, default: LocallyLinearMappingOptions().k,
+                           help: "llm: how many nearest source words reconstruct each target word")
+    static let tune = Opt.choice("tune", Tuning.self, help: """
+        llm: choose k by leave-self-out reconstruction of the source words, scored by the classifier's accuracy on dev=
+        """)
+    static let dev = Opt.text("dev", .object, help: "tune=source: labelled source-language development data")
+    static let kRange = Opt.list("k_range", default: ["1", "2", "3", "5", "10", "20"], help: "tune=source: the k to try")
+    static let reg = Opt.double("reg", min: 0, max: 1, default: LocallyLinearMappingOptions.defaultRegularization,
+                                help: "llm: δ of the regularised system (C + δ·tr(C)/k·I)α ∝ 1")
+    static let ridge = Opt.double("ridge", min: 0, default: 0, help: "linear: ridge penalty of the least-squares fit")
+    static let show = Opt.list("show", note: "a few frequent words whose nearest source word occurred in training",
+                               help: "target words for the before/after neighbour table")
     static let spec = MagicSpec(
         name: "llm", abstract: "transfer a classifier to another language: task-specific target embeddings by locally linear mapping (Sakuma & Yoshinaga 2019), linear projection, or the general vectors as they are",
-        options: [.init("general", .object, help: "the general cross-lingual space: a mapping or joint space with the classifier's language and the target language"),
-                  .init("specific", .object, help: "the classifier to transfer (%train classifier): its embedding rows are the task-specific source vectors"),
-                  .init("target", .string, help: "the target language code (a side of general=)"),
-                  .init("method", .choice(["llm", "linear", "direct"]), default: "llm",
-                        help: "llm: locally linear mapping (eq. 3-6); linear: least-squares projection general → task-specific (eq. 1-2); direct: the target's general vectors as they are (normalised like the classifier's input)"),
-                  .init("k", .int(min: 1, max: nil), default: "3", help: "llm: how many nearest source words reconstruct each target word"),
-                  .init("tune", .choice(["source"]), help: "llm: choose k by leave-self-out reconstruction of the source words, scored by the classifier's accuracy on dev="),
-                  .init("dev", .object, help: "tune=source: labelled source-language development data"),
-                  .init("k_range", .list, default: "1,2,3,5,10,20", help: "tune=source: the k to try"),
-                  .init("reg", .double(min: 0, max: 1), default: "0.001", help: "llm: δ of the regularised system (C + δ·tr(C)/k·I)α ∝ 1"),
-                  .init("ridge", .double(min: 0, max: nil), default: "0", help: "linear: ridge penalty of the least-squares fit"),
-                  .init("show", .list, help: "target words for the before/after neighbour table (default: a few frequent words whose nearest source word occurred in training)"),
-                  .init("as", .string, help: "name of the transferred classifier (default K_xx)")],
+        keys: [general, specific, target, method, k, tune, dev, kRange, reg, ridge, show, CommonOptions.name("K_xx")],
         discussion: "For each target word y (every word of the target side of general=), llm takes its k nearest source words by cosine in the general space, solves the reconstruction weights α (Σα = 1) that rebuild y's general vector from theirs, and gives y the α-weighted sum of those words' rows in the classifier's embedding layer. The system is regularised with δ·tr(C)/k so that k > dim, duplicate neighbours and exact matches stay finite; a target vector identical to a source vector takes that word's row. The result is a new classifier for the target language; evaluate it with %eval classifier.",
         examples: ["%llm k=3 general=ende specific=boe_en target=de as=boe_de",
                    "%llm general=ende specific=boe_en target=de tune=source dev=sib_en_dev",
@@ -36,27 +55,25 @@ struct LLMMagic: Magic {
     let arguments: MagicArguments
 
     init(_ arguments: MagicArguments) throws {
-        for key in ["general", "specific", "target"] where !arguments.has(key) {
-            throw Self.usageError("missing \(key)=…")
-        }
-        let method = arguments.string("method") ?? "llm"
-        if method != "llm" {
-            for key in ["tune", "k", "k_range", "reg", "dev"] where arguments.has(key) {
-                throw Self.usageError("\(key)= belongs to method=llm, not method=\(method)")
+        let method = arguments[Self.method]
+        if method != .llm {
+            for key in [Self.tune.option, Self.k.option, Self.kRange.option, Self.reg.option, Self.dev.option]
+            where arguments.has(key) {
+                throw Self.usageError("\(key.key)= belongs to method=llm, not method=\(method)")
             }
         }
-        if method != "linear", arguments.has("ridge") {
+        if method != .linear, arguments.has(Self.ridge) {
             throw Self.usageError("ridge= belongs to method=linear")
         }
-        if arguments.has("tune") != arguments.has("dev") {
-            throw Self.usageError(arguments.has("tune")
+        if arguments.has(Self.tune) != arguments.has(Self.dev) {
+            throw Self.usageError(arguments.has(Self.tune)
                 ? "tune=source scores each k on the source language's development data: add dev=NAME (labelled, %load labeled)"
                 : "dev= is only read by tune=source")
         }
-        if arguments.has("tune"), arguments.has("k") {
+        if arguments.has(Self.tune), arguments.has(Self.k) {
             throw Self.usageError("give k= or tune=source (which picks k from k_range=), not both")
         }
-        let range = arguments.list("k_range") ?? []
+        let range = arguments[Self.kRange]
         guard !range.isEmpty, range.allSatisfy({ Int($0).map { $0 >= 1 } ?? false }) else {
             throw Self.usageError("k_range= must list positive integers, e.g. k_range=1,2,3,5,10")
         }
@@ -64,9 +81,9 @@ struct LLMMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let specificName = arguments.string("specific") ?? "", generalName = arguments.string("general") ?? ""
-        let target = arguments.string("target") ?? ""
-        let method = arguments.string("method") ?? "llm"
+        let specificName = arguments[Self.specific], generalName = arguments[Self.general]
+        let target = arguments[Self.target]
+        let method = arguments[Self.method]
         let classifier = try session.classifier(specificName, for: "llm").classifier
         let sides = try TransferSides(general: generalName, source: classifier.language, target: target, in: session)
         let source = try sides.sourceRows(for: classifier, classifierName: specificName)
@@ -75,22 +92,22 @@ struct LLMMagic: Magic {
         let specificTarget: Matrix
         var diagnostics: TransferDiagnostics?
         switch method {
-        case "linear":
-            let ridge = arguments.double("ridge") ?? 0
+        case .linear:
+            let ridge = arguments[Self.ridge]
             let projection = try failing { try LinearProjection.fit(generalSource: source.general, specificSource: source.specific, ridge: ridge) }
             specificTarget = try failing { try projection.apply(sides.target.vectors) }
             facts.append(("projection", "\(projection.weights.rows)×\(projection.weights.cols) least squares over \(source.general.rows.formatted) source words, ridge \(ridge)"))
-        case "direct":
+        case .direct:
             guard sides.target.dimension == classifier.dimension else {
                 throw Self.failure("`\(generalName)` has \(sides.target.dimension) dimensions but `\(specificName)`'s embedding layer \(classifier.dimension); method=direct needs the space the classifier was trained on (or use method=llm / linear)")
             }
             // The classifier saw its general rows after its own normalisation (`normalize=`).
             specificTarget = sides.target.normalized(classifier.normalization).vectors
-        default:
-            var options = LocallyLinearMappingOptions(k: arguments.int("k") ?? 3, regularization: arguments.double("reg") ?? 1e-3)
+        case .llm:
+            var options = LocallyLinearMappingOptions(k: arguments[Self.k], regularization: arguments[Self.reg])
             options.threads = session.settings.threads
-            if arguments.has("tune") {
-                let devName = arguments.string("dev") ?? ""
+            if arguments.has(Self.tune) {
+                let devName = arguments[Self.dev] ?? ""
                 let tuning = try tune(classifier: classifier, source: source, devName: devName, options: options,
                                       session: session, context: context)
                 options.k = tuning.best
@@ -117,11 +134,11 @@ struct LLMMagic: Magic {
         }
         let views = TransferViews(classifier: classifier, source: source, target: sides.target, specificTarget: specificTarget,
                                   diagnostics: diagnostics)
-        if let table = try views.neighborTable(show: arguments.list("show"), threads: session.settings.threads) {
+        if let table = try views.neighborTable(show: arguments[Self.show], threads: session.settings.threads) {
             context.display(table.mimeBundle)
         }
-        let name = arguments.string("as") ?? "\(specificName)_\(target)"
-        let detail = method == "llm" ? "llm, k=\(diagnostics?.k ?? 0)\(arguments.has("tune") ? " tuned on the source" : "")" : method
+        let name = arguments.resultName("\(specificName)_\(target)")
+        let detail = method == .llm ? "llm, k=\(diagnostics?.k ?? 0)\(arguments.has(Self.tune) ? " tuned on the source" : "")" : method.rawValue
         let how = "`\(specificName)` transferred to \(target) through `\(generalName)` (\(detail))"
         session.store(ClassifierObject(transferred, origin: how), as: name,
                       madeBy: "%llm general=\(generalName) specific=\(specificName) target=\(target) method=\(method)",
@@ -144,7 +161,7 @@ struct LLMMagic: Magic {
             throw Self.failure("`\(devName)` is in \(dev.language), but tune=source scores on the source language (\(classifier.language)): give \(classifier.language) development data as dev=")
         }
         try failing { try classifier.checkCompatible(dev) }
-        let candidates = (arguments.list("k_range") ?? []).compactMap(Int.init).filter { $0 < source.general.rows }
+        let candidates = arguments[Self.kRange].compactMap(Int.init).filter { $0 < source.general.rows }
         guard !candidates.isEmpty else {
             throw Self.failure("every k of k_range= needs more than \(source.general.rows - 1) other source words; choose smaller k")
         }
@@ -181,11 +198,11 @@ struct LLMMagic: Magic {
                         yLabel: "share of weights (%)", categories: categories, series: series)
     }
 
-    static func methodTitle(_ method: String) -> String {
+    static func methodTitle(_ method: Method) -> String {
         switch method {
-        case "linear": return "linear projection (eq. 1–2)"
-        case "direct": return "direct: general target vectors, normalised as the classifier's input (CLWE fixed)"
-        default: return "locally linear mapping (eq. 3–6)"
+        case .linear: return "linear projection (eq. 1–2)"
+        case .direct: return "direct: general target vectors, normalised as the classifier's input (CLWE fixed)"
+        case .llm: return "locally linear mapping (eq. 3–6)"
         }
     }
 

@@ -77,7 +77,7 @@ extension TSNEMagic {
     /// with `words=`, else the `defaultLabels` most frequent, the languages interleaved).
     static func select(from all: [Language], objectName: String, arguments: MagicArguments) throws(MagicError) -> Selection {
         var languages = all
-        if let wanted = arguments.list("langs") {
+        if let wanted = arguments[Self.langs] {
             let have = all.map(\.code).joined(separator: ", ")
             for code in wanted where !all.contains(where: { $0.code == code }) {
                 throw Self.failure("`\(objectName)` has no language `\(code)` (it has \(have)); write langs= with those")
@@ -87,7 +87,7 @@ extension TSNEMagic {
         }
         var points: [(language: Int, row: Int)] = []
         var byRank: [[Int]] = Array(repeating: [], count: languages.count)  // point indices per language, frequency order
-        if let words = arguments.list("words") {
+        if let words = arguments[Self.words] {
             var missing: [String] = []
             var found = 0
             for word in words {
@@ -107,7 +107,7 @@ extension TSNEMagic {
             }
             points.sort { ($0.language, $0.row) < ($1.language, $1.row) }
         } else {
-            let top = arguments.int("top") ?? defaultTop
+            let top = arguments[Self.top] ?? defaultTop
             for (l, language) in languages.enumerated() {
                 for row in 0..<min(top, language.vocabulary.count) { points.append((l, row)) }
             }
@@ -118,7 +118,7 @@ extension TSNEMagic {
         for rank in 0..<(byRank.map(\.count).max() ?? 0) {
             for list in byRank where rank < list.count { interleaved.append(list[rank]) }
         }
-        let labelCount = arguments.int("labels") ?? (arguments.has("words") ? interleaved.count : defaultLabels)
+        let labelCount = arguments[Self.labels] ?? (arguments.has(Self.words) ? interleaved.count : defaultLabels)
         return Selection(languages: languages, points: points, labelled: Array(interleaved.prefix(labelCount)))
     }
 }

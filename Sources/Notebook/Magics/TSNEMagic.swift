@@ -9,22 +9,42 @@ import Jupyter
 /// Shows a live progress display with the KL divergence; an interrupt keeps the map of the
 /// last completed iteration (shown, then `KeyboardInterrupt`).
 struct TSNEMagic: Magic {
+    /// `method=`: how the repulsive forces are computed.
+    enum Method: String, OptionChoice { case auto, exact, barnesHut = "barnes-hut" }
+    /// `init=`: where the map starts.
+    enum Start: String, OptionChoice { case pca, random }
+
+    static let words = Opt.list("words", help: """
+        the words to picture (each in every chosen language that has it); each gets a label where one fits
+        """)
+    static let top = Opt.int("top", min: 1, max: 100_000, note: "\(defaultTop)", help: "picture the N most frequent words of each language")
+    static let langs = Opt.list("langs", note: "all of the space", help: "the languages to picture")
+    static let labels = Opt.int("labels", min: 0, max: 100_000, note: "every word of words=, else \(defaultLabels)", help: """
+        how many words get a visible label, most frequent first, languages interleaved
+        """)
+    static let perplexity = Opt.double("perplexity", min: 1, max: 10_000, default: TSNEOptions().perplexity,
+                                       help: "effective neighbours per point; needs more than 3 × perplexity points")
+    static let iters = Opt.int("iters", min: 1, max: 100_000, default: 1000,
+                               help: "gradient-descent iterations, the first min(250, iters/4) with early exaggeration")
+    static let exaggeration = Opt.double("exaggeration", min: 1, max: 1000, default: TSNEOptions().earlyExaggeration,
+                                         help: "the early-exaggeration factor")
+    static let lr = Opt.double("lr", min: 0.001, note: "max(N/12, 200), openTSNE's rule", help: "learning rate")
+    static let method = Opt.choice("method", default: Method.auto, help: """
+        exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points
+        """)
+    static let theta = Opt.double("theta", min: 0, max: 1, default: TSNEOptions().theta, help: "Barnes-Hut accuracy θ (0 = exact)")
+    static let start = Opt.choice("init", default: Start.pca, help: """
+        the start: the first two principal components, or random points drawn from the seed (the PCA start \
+        draws no random numbers)
+        """)
+    static let name = Opt.text("as", .string, help: """
+        keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for \
+        `%save NAME path=F.vec side=source|target`
+        """)
     static let spec = MagicSpec(
         name: "tsne", abstract: "a t-SNE picture of words of a space, mapping or joint space: one colour per language, labels, hover titles",
         positionals: [.init("space", .object, optional: true, help: "vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)")],
-        options: [.init("words", .list, help: "the words to picture (each in every chosen language that has it); each gets a label where one fits"),
-                  .init("top", .int(min: 1, max: 100_000), help: "picture the N most frequent words of each language (default \(defaultTop))"),
-                  .init("langs", .list, help: "the languages to picture (default: all of the space)"),
-                  .init("labels", .int(min: 0, max: 100_000), help: "how many words get a visible label, most frequent first, languages interleaved (default: every word of words=, else \(defaultLabels))"),
-                  .init("perplexity", .double(min: 1, max: 10_000), default: "30", help: "effective neighbours per point; needs more than 3 × perplexity points"),
-                  .init("iters", .int(min: 1, max: 100_000), default: "1000", help: "gradient-descent iterations, the first min(250, iters/4) with early exaggeration"),
-                  .init("exaggeration", .double(min: 1, max: 1000), default: "12", help: "the early-exaggeration factor"),
-                  .init("lr", .double(min: 0.001, max: nil), help: "learning rate (default max(N/12, 200), openTSNE's rule)"),
-                  .init("method", .choice(["auto", "exact", "barnes-hut"]), default: "auto", help: "exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points"),
-                  .init("theta", .double(min: 0, max: 1), default: "0.5", help: "Barnes-Hut accuracy θ (0 = exact)"),
-                  .init("init", .choice(["pca", "random"]), default: "pca", help: "the start: the first two principal components, or random points drawn from the seed"),
-                  .init("seed", .int(min: 0, max: nil), help: "the seed of a random start (default: %set seed); the PCA start draws no random numbers"),
-                  .init("as", .string, help: "keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for `%save NAME path=F.vec side=source|target`")],
+        keys: [words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed, name],
         discussion: "The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
         examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
                    "%tsne en_fr top=300 as=en_fr_map",
@@ -51,10 +71,10 @@ struct TSNEMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         spaceName = arguments.words.first
         self.arguments = arguments
-        if arguments.has("words"), arguments.has("top") {
+        if arguments.has(Self.words), arguments.has(Self.top) {
             throw Self.usageError("give words=… or top=N, not both")
         }
-        if arguments.has("words"), arguments.list("words")?.isEmpty ?? true {
+        if arguments.has(Self.words), arguments[Self.words]?.isEmpty ?? true {
             throw Self.usageError("words= is empty; list words as words=a,b,c")
         }
     }
@@ -62,19 +82,19 @@ struct TSNEMagic: Magic {
     /// The engine's options from the arguments (seed from `%set seed` unless given).
     func options(_ session: Session) -> TSNEOptions {
         var options = TSNEOptions()
-        options.perplexity = arguments.double("perplexity") ?? 30
-        options.iterations = arguments.int("iters") ?? 1000
+        options.perplexity = arguments[Self.perplexity]
+        options.iterations = arguments[Self.iters]
         options.earlyExaggerationIterations = min(250, options.iterations / 4)
-        options.earlyExaggeration = arguments.double("exaggeration") ?? 12
-        options.learningRate = arguments.double("lr")
-        options.theta = arguments.double("theta") ?? 0.5
-        options.method = switch arguments.string("method") {
-        case "exact": .exact
-        case "barnes-hut": .barnesHut
-        default: .automatic
+        options.earlyExaggeration = arguments[Self.exaggeration]
+        options.learningRate = arguments[Self.lr]
+        options.theta = arguments[Self.theta]
+        options.method = switch arguments[Self.method] {
+        case .exact: .exact
+        case .barnesHut: .barnesHut
+        case .auto: .automatic
         }
-        options.initialization = arguments.string("init") == "random" ? .random : .pca
-        options.seed = UInt64(arguments.int("seed") ?? session.settings.seed)
+        options.initialization = arguments[Self.start] == .random ? .random : .pca
+        options.seed = arguments.seed(session)
         return options
     }
 
@@ -85,7 +105,7 @@ struct TSNEMagic: Magic {
         let count = selection.points.count
         guard count > options.neighborCount else {
             let most = (Double(max(count - 1, 0)) / 3 * 100).rounded(.down) / 100
-            let more = arguments.has("words")
+            let more = arguments.has(Self.words)
                 ? "give more words"
                 : "picture more words (top=\(options.neighborCount / max(selection.languages.count, 1) + 1) or more)"
             let fix = most >= 1 ? "write perplexity=\(Self.number(most)) or less, or \(more)" : more
@@ -107,13 +127,13 @@ struct TSNEMagic: Magic {
             throw Self.failure("\(error)")
         }
         display.finish(result.stopped ? .interrupted : .done)
-        if let mapName = arguments.string("as") {
+        if let mapName = arguments[Self.name] {
             try storeMap(result, selection: selection, objectName: name, as: mapName, session: session, context: context)
         }
         let bundle = picture(result, selection: selection, name: name, options: options)
         guard result.stopped else { return bundle }
         context.display(bundle)
-        let kept = arguments.string("as").map { " and kept as `\($0)`" } ?? ""
+        let kept = arguments[Self.name].map { " and kept as `\($0)`" } ?? ""
         context.stream("Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n", name: "stderr")
         throw Interrupted()
     }
@@ -136,7 +156,7 @@ struct TSNEMagic: Magic {
             KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
             \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
-            """ + (arguments.string("as").map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
+            """ + (arguments[Self.name].map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)
     }
 }

@@ -21,5 +21,5 @@ extension MagicArguments {
     func threads(_ session: Session) -> Int { self[CommonOptions.threads] ?? session.settings.threads }
 
     /// `as=`, else `fallback`.
-    func resultName(_ fallback: @autoclosure () -> String) -> String { string("as") ?? fallback() }
+    func resultName(_ fallback: @autoclosure () -> String) -> String { values["as"] ?? fallback() }
 }

@@ -106,23 +106,6 @@ public struct MagicArguments: Sendable {
         .usage(magic: spec.name, message: message, usage: spec.usage)
     }
 
-    /// The value of `key`, or the spec's default.
-    public func string(_ key: String) -> String? { values[key] ?? spec.option(key)?.defaultValue }
-
-    /// An integer option (validated at init).
-    public func int(_ key: String) -> Int? { string(key).flatMap { Int($0) } }
-
-    /// A numeric option (validated at init).
-    public func double(_ key: String) -> Double? { string(key).flatMap { Double($0) } }
-
-    /// A boolean option (validated at init).
-    public func bool(_ key: String) -> Bool? { string(key).map { $0 == "true" } }
-
-    /// A comma-separated list option, without empty items.
-    public func list(_ key: String) -> [String]? {
-        string(key).map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } }
-    }
-
-    /// Whether `key` was written explicitly.
+    /// Whether `key` was written explicitly (`%set`'s free keys).
     public func has(_ key: String) -> Bool { values[key] != nil }
 }
