@@ -106,8 +106,7 @@ struct LLMMagic: Magic {
         case .llm:
             var options = LocallyLinearMappingOptions(k: arguments[Self.k], regularization: arguments[Self.reg])
             options.threads = session.settings.threads
-            if arguments.has(Self.tune) {
-                let devName = arguments[Self.dev] ?? ""
+            if arguments.has(Self.tune), let devName = arguments[Self.dev] {
                 let tuning = try tune(classifier: classifier, source: source, devName: devName, options: options,
                                       session: session, context: context)
                 options.k = tuning.best

@@ -72,7 +72,7 @@ extension TSNEMagic {
         }
     }
 
-    /// Chooses the points from `words=` or `top=` (default `top=defaultTop`) in the languages
+    /// Chooses the points from `words=` or `top=` (default `top=200`) in the languages
     /// of `langs=` (default all), and the labels from `labels=` (default: every chosen word
     /// with `words=`, else the `defaultLabels` most frequent, the languages interleaved).
     static func select(from all: [Language], objectName: String, arguments: MagicArguments) throws(MagicError) -> Selection {
@@ -107,7 +107,7 @@ extension TSNEMagic {
             }
             points.sort { ($0.language, $0.row) < ($1.language, $1.row) }
         } else {
-            let top = arguments[Self.top] ?? defaultTop
+            let top = arguments[Self.top]
             for (l, language) in languages.enumerated() {
                 for row in 0..<min(top, language.vocabulary.count) { points.append((l, row)) }
             }

@@ -17,7 +17,7 @@ struct TSNEMagic: Magic {
     static let words = Opt.list("words", help: """
         the words to picture (each in every chosen language that has it); each gets a label where one fits
         """)
-    static let top = Opt.int("top", min: 1, max: 100_000, note: "\(defaultTop)", help: "picture the N most frequent words of each language")
+    static let top = Opt.int("top", min: 1, max: 100_000, default: 200, help: "picture the N most frequent words of each language")
     static let langs = Opt.list("langs", note: "all of the space", help: "the languages to picture")
     static let labels = Opt.int("labels", min: 0, max: 100_000, note: "every word of words=, else \(defaultLabels)", help: """
         how many words get a visible label, most frequent first, languages interleaved
@@ -50,8 +50,6 @@ struct TSNEMagic: Magic {
                    "%tsne en_fr top=300 as=en_fr_map",
                    "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
 
-    /// Points per language when neither `words=` nor `top=` is given.
-    static let defaultTop = 200
     /// Visible labels with `top=` (or the default) when `labels=` is not given.
     static let defaultLabels = 40
 

@@ -36,14 +36,17 @@ struct EvalBLIMagic: Magic {
         examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
 
     let arguments: MagicArguments
+    /// `src=` and `tgt=` when no mapping is named.
+    let spaces: (source: String, target: String)?
     let methods: [RetrievalMethod]
     let ks: [Int]
 
     init(_ arguments: MagicArguments) throws {
         self.arguments = arguments
-        let hasMapping = !arguments.words.isEmpty
-        if hasMapping == (arguments.has("src") || arguments.has("tgt")) || (!hasMapping && !(arguments.has("src") && arguments.has("tgt"))) {
-            throw arguments.usageError("give a mapping (`%eval bli NAME`) or both src= and tgt=, not both")
+        switch (arguments.words.first, arguments[Self.src], arguments[Self.tgt]) {
+        case (.some, nil, nil): spaces = nil
+        case (nil, let source?, let target?): spaces = (source, target)
+        default: throw arguments.usageError("give a mapping (`%eval bli NAME`) or both src= and tgt=, not both")
         }
         let cslsK = arguments[Self.cslsK]
         let beta = Float(arguments[Self.beta])
@@ -79,12 +82,14 @@ struct EvalBLIMagic: Magic {
             source = try EmbeddingSpace(vocabulary: mapped.source.vocabulary, vectors: unit.source, language: mapped.source.language)
             target = try EmbeddingSpace(vocabulary: mapped.target.vocabulary, vectors: unit.target, language: mapped.target.language)
             label = mappingName
-        } else {
-            let s = try session.space(arguments[Self.src] ?? "", for: "eval")
-            let t = try session.space(arguments[Self.tgt] ?? "", for: "eval")
+        } else if let spaces {
+            let s = try session.space(spaces.source, for: "eval")
+            let t = try session.space(spaces.target, for: "eval")
             source = try EmbeddingSpace(vocabulary: s.space.vocabulary, vectors: s.unitVectors(), language: s.space.language)
             target = try EmbeddingSpace(vocabulary: t.space.vocabulary, vectors: t.unitVectors(), language: t.space.language)
-            label = "\(arguments[Self.src] ?? "")→\(arguments[Self.tgt] ?? "") (no mapping)"
+            label = "\(spaces.source)→\(spaces.target) (no mapping)"
+        } else {
+            preconditionFailure("init proved a mapping or src= and tgt=")
         }
         let dictName = arguments[Self.dict]
         let dictionary = try session.dictionary(dictName, for: "eval")

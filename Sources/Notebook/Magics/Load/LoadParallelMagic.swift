@@ -40,15 +40,17 @@ struct LoadParallelMagic: Magic {
         let maxLines = arguments[TextKeys.maxLines]
         let parallel: ParallelCorpus
         let origin: String
-        if let source = arguments[Self.src], let target = arguments[Self.tgt] {
+        if let path = arguments[Self.path] {
+            parallel = try ParallelCorpus.read(path: path, separator: arguments[Self.format] == .pipes ? " ||| " : "\t",
+                                               sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                                               tokenizer: arguments.tokenizer, maxLines: maxLines)
+            origin = "path=\(path)"
+        } else {
+            // init proved that without path= both src= and tgt= are given.
+            let source = arguments[Self.src] ?? "", target = arguments[Self.tgt] ?? ""
             parallel = try ParallelCorpus.read(sourcePath: source, targetPath: target, sourceLanguage: sourceLanguage,
                                                targetLanguage: targetLanguage, tokenizer: arguments.tokenizer, maxLines: maxLines)
             origin = "src=\(source) tgt=\(target)"
-        } else {
-            parallel = try ParallelCorpus.read(path: arguments[Self.path] ?? "", separator: arguments[Self.format] == .pipes ? " ||| " : "\t",
-                                               sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
-                                               tokenizer: arguments.tokenizer, maxLines: maxLines)
-            origin = "path=\(arguments[Self.path] ?? "")"
         }
         session.store(ParallelObject(parallel, origin: origin, tokenizer: arguments.tokenizer), as: name,
                       madeBy: "%load parallel \(name) \(origin)", cell: context.executionCount)
