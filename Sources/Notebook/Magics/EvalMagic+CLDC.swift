@@ -97,7 +97,7 @@ extension EvalMagic {
         do {
             return try CLDCEvaluation.evaluate(train: train.set, trainSpace: trainSpace, test: test.set, testSpace: testSpace,
                                                epochs: epochs, seed: UInt64(max(0, seed)),
-                                               shouldStop: { _ in context.cancellation.isCancelled })
+                                               progress: { _ in .stopping(if: context.cancellation.isCancelled) })
         } catch {
             throw MagicError.failed(magic: "eval", message: "`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
         }

@@ -13,13 +13,13 @@ extension TrainMagic {
         guard size >= 2 else {
             throw MagicError.failed(magic: "train", message: "`\(corpusName)` has \(size) word(s) seen at least \(minCount) times; lower min_count= or load more text")
         }
-        let counting = ProgressDisplay(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
+        let counting = ProgressReporter(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
         let options = try cooccurrenceOptions(threads: threads)
-        let counts = try count(counting, context) { stop in
-            try CooccurrenceCounter.monolingual(corpus, vocabularySize: size, options: options, shouldStop: stop)
+        let counts = try count(counting, context) { progress in
+            try CooccurrenceCounter.monolingual(corpus, vocabularySize: size, options: options, progress: progress)
         }
-        counting.advance(to: 1)
-        counting.finish(.done)
+        counting.display.advance(to: 1)
+        counting.finish(stopped: false)
         var glove = GloVeOptions()
         glove.dimension = arguments.int("dim") ?? glove.dimension
         glove.iterations = arguments.int("iters") ?? glove.iterations
@@ -30,14 +30,8 @@ extension TrainMagic {
         glove.schedule = GloVeOptions.Schedule(rawValue: arguments.string("schedule") ?? "stratified") ?? .stratified
         glove.seed = seed
         let run = TrainingRun(context: context, iterations: glove.iterations, records: counts.count)
-        let model: GloVeModel
-        do {
-            model = try GloVeTrainer(options: glove).train(counts, progress: run.report)
-        } catch {
-            run.fail()
-            throw MagicError.failed(magic: "train", message: "\(error)")
-        }
-        run.finish(stopped: model.stopped)
+        let model = try run.reporter.run { try GloVeTrainer(options: glove).train(counts, progress: $0) }
+        run.reporter.finish(stopped: model.stopped)
         let output = GloVeModel.Output(rawValue: arguments.string("vectors") ?? "sum") ?? .sum
         let vocabulary = Vocabulary(Array(corpus.vocabulary.words.prefix(size)))
         let space = try EmbeddingSpace(vocabulary: vocabulary, vectors: model.vectors(output), language: corpus.language)
@@ -70,17 +64,19 @@ extension TrainMagic {
     }
 
     /// Runs one counting step under a progress display; an interrupt stops it with a note on
-    /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does.
-    func count(_ display: ProgressDisplay, _ context: ExecutionContext, _ body: (@escaping () -> Bool) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
+    /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does;
+    /// an error ends the display as failed.
+    func count(_ reporter: ProgressReporter, _ context: ExecutionContext,
+               _ body: (ProgressHandler) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
         do {
-            return try body { context.cancellation.isCancelled }
+            return try body(reporter.handle)
         } catch CooccurrenceError.stopped {
-            display.finish(.interrupted)
+            reporter.finish(stopped: true)
             context.stream("Interrupted while counting co-occurrences: nothing was trained or stored.\n", name: "stderr")
             throw Interrupted()
         } catch {
-            display.finish(.interrupted)
-            throw MagicError.failed(magic: "train", message: "\(error)")
+            reporter.fail()
+            throw error
         }
     }
 }
