@@ -81,7 +81,9 @@ import Testing
         let pairs = Array(repeating: ("a b", "c d"), count: 600)
         let never = IBMModel1.train(Self.parallel(pairs), options: .init(iterations: 3), progress: { _ in .stop })
         #expect(never.iterations.isEmpty && never.viterbi(Self.parallel(pairs)).linkCount == 0)  // uniform: NULL wins ties
-        let both = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 3), progress: { .stopping(if: !$0.isPoll && $0.phase == "forward EM") })
+        let both = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 3)) {
+            .stopping(if: !$0.isPoll && $0.phase == "forward EM")
+        }
         #expect(!both.isComplete && both.forward.iterations.count == 1 && both.backward.iterations.isEmpty)
     }
 
