@@ -1,3 +1,4 @@
+import Embeddings
 import Jupyter
 
 /// The xling language behind the kernel: parses a cell into magics and runs them against
@@ -25,14 +26,20 @@ public final class XlingInterpreter: Interpreter {
 
     /// Parses the cell and runs its magics in order; see `Interpreter.execute`.
     ///
-    /// `MagicError`s are rethrown as `ExecutionError`s; cancellation is checked before each magic.
+    /// `MagicError`s are rethrown as `ExecutionError`s; an engine error (`EngineError`) escaping
+    /// a magic becomes one here, once, keyed by the running invocation's magic:
+    /// `%align: PROBLEM; FIX` (never a bare type name such as `ShapeError`). Cancellation is
+    /// checked before each magic.
     public func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
+        var running: String?
         do {
             let invocations = try MagicParser.parse(code)
             var value: MimeBundle?
             for (index, invocation) in invocations.enumerated() {
                 try context.cancellation.check()
+                running = invocation.name
                 let (magic, invocation) = try MagicRegistry.resolve(invocation)
+                running = magic.spec.name
                 if invocation.wantsHelp {
                     context.addPayload(MagicHelp.pagerPayload(for: magic.spec))
                     continue
@@ -49,6 +56,8 @@ public final class XlingInterpreter: Interpreter {
             return ExecutionResult(data: value)
         } catch let error as MagicError {
             throw error.executionError
+        } catch let error as any EngineError {
+            throw MagicError.failed(magic: running ?? "xling", message: error.description).executionError
         }
     }
 

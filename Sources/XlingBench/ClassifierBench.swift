@@ -27,9 +27,9 @@ func taskClassifier(_ args: Arguments) {
     var best = Double.infinity
     var accuracy = 0.0
     for _ in 0..<max(1, args.int("repeats", 3)) {
-        let t0 = now()
+        let t0 = MonotonicClock.seconds()
         guard let classifier = try? TextClassifier.train(train, space: space, options: options) else { fail("training failed") }
-        best = min(best, now() - t0)
+        best = min(best, MonotonicClock.seconds() - t0)
         accuracy = (try? classifier.evaluate(test).accuracy) ?? .nan
     }
     let epochs = options.resolvedEpochs

@@ -34,13 +34,13 @@ func taskCofactor(_ args: Arguments) {
                                   optimizer: CofactorOptions.Optimizer(rawValue: args.options["optimizer"] ?? "sgd") ?? .sgd,
                                   learningRate: args.double("eta", 0.025), threads: args.int("threads", 2),
                                   seed: UInt64(args.int("seed", 1)))
-    let cpu0 = processCPUSeconds(), t0 = now()
+    let cpu0 = processCPUSeconds(), t0 = MonotonicClock.seconds()
     let model: CofactorModel
     do {
         model = try CofactorTrainer(options: options).train(first: first.matrix, second: second.matrix,
                                                             cross: .similarity(pairs))
     } catch { fail("\(error)") }
-    let wall = now() - t0, cpu = processCPUSeconds() - cpu0
+    let wall = MonotonicClock.seconds() - t0, cpu = processCPUSeconds() - cpu0
     var json = common("cofactor")
     json.set("first_vocabulary", first.vocabularySize)
     json.set("second_vocabulary", second.vocabularySize)

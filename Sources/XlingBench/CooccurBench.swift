@@ -16,16 +16,16 @@ func taskCooccur(_ args: Arguments) {
     let memory = args.int("memory", 1 << 30)
     let keepPunctuation = args.options["punctuation"] == "keep"
     let tokenizer = Tokenizer(lowercase: true, stripPunctuation: !keepPunctuation)
-    let t0 = now()
+    let t0 = MonotonicClock.seconds()
     let corpus: Corpus
     do { corpus = try Corpus.read(path: path, language: "en", tokenizer: tokenizer) } catch { fail("\(error)") }
-    let t1 = now()
+    let t1 = MonotonicClock.seconds()
     let hwmRead = procStatusKiB("VmHWM")
     let vocabularySize = corpus.vocabularySize(minCount: minCount)
     let options = CooccurrenceOptions(window: window, memoryLimit: memory, threads: threads)
     let matrix: CooccurrenceMatrix
     do { matrix = try CooccurrenceCounter.monolingual(corpus, vocabularySize: vocabularySize, options: options) } catch { fail("\(error)") }
-    let t2 = now()
+    let t2 = MonotonicClock.seconds()
     var json = common("cooccur")
     json.set("path", path)
     json.set("tokenizer", tokenizer.description)

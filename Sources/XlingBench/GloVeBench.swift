@@ -21,11 +21,11 @@ import Glibc
 ///   and `meta.json` (sizes, options, the per-iteration costs of a 1-thread run).
 func taskGloVe(_ args: Arguments) {
     let path = args.options["corpus"] ?? "notebooks/data/europarl-en-de/en.txt.gz"
-    let t0 = now()
+    let t0 = MonotonicClock.seconds()
     let data = BenchCooccurrence.load(path: path, language: args.options["language"] ?? "en",
                                       lines: args.options["lines"].flatMap { Int($0) },
                                       minCount: args.int("min-count", 3), window: args.int("window", 10))
-    let countSeconds = now() - t0
+    let countSeconds = MonotonicClock.seconds() - t0
     let matrix = data.matrix
     var options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 10),
                                xMax: args.double("x-max", 30), alpha: args.double("alpha", 0.75),
@@ -64,10 +64,10 @@ func taskGloVe(_ args: Arguments) {
         var cpu = 0.0, wall = 0.0
         for _ in 0..<repeats {
             let model: GloVeModel
-            let cpu0 = processCPUSeconds(), wall0 = now()
+            let cpu0 = processCPUSeconds(), wall0 = MonotonicClock.seconds()
             do { model = try GloVeTrainer(options: options).train(matrix) } catch { fail("\(error)") }
             cpu += processCPUSeconds() - cpu0
-            wall += now() - wall0
+            wall += MonotonicClock.seconds() - wall0
             perIteration += model.history.seconds
             finalCosts.append(model.history.finalLoss ?? .nan)
             if threads == threadCounts.first { json.set("costs_\(threads)t", model.history.losses) }

@@ -33,7 +33,7 @@ func taskLLM(_ args: Arguments) {
         var lastResult: LocallyLinearMappingResult?
         var lastProjection: LinearProjection?
         for run in 0...repeats {
-            let t0 = now()
+            let t0 = MonotonicClock.seconds()
             switch method {
             case "llm":
                 let result = try LocallyLinearMapping(options: options).map(
@@ -48,7 +48,7 @@ func taskLLM(_ args: Arguments) {
             default:
                 fail("unknown --method \(method); use llm or linear")
             }
-            if run > 0 { times.append(now() - t0) }
+            if run > 0 { times.append(MonotonicClock.seconds() - t0) }
         }
         guard let output = last else { fail("no run") }
         json.set("method", method)
@@ -107,7 +107,7 @@ func taskLLMGloVe(_ args: Arguments) {
     }
     let lines = args.options["lines"].flatMap { Int($0) }
     let threads = args.int("threads", 2)
-    let t0 = now()
+    let t0 = MonotonicClock.seconds()
     var corpora: [Corpus] = []
     for path in list.split(separator: ",").map(String.init) {
         do { corpora.append(try Corpus.read(path: path, language: "mixed", maxLines: lines)) } catch { fail("\(error)") }
@@ -120,12 +120,12 @@ func taskLLMGloVe(_ args: Arguments) {
         matrix = try CooccurrenceCounter.monolingual(corpus, vocabularySize: v,
                                                      options: CooccurrenceOptions(window: args.int("window", 10), threads: threads))
     } catch { fail("\(error)") }
-    let t1 = now()
+    let t1 = MonotonicClock.seconds()
     let options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 15), xMax: 30,
                                threads: threads, schedule: .stratified, seed: UInt64(args.int("seed", 1)))
     let model: GloVeModel
     do { model = try GloVeTrainer(options: options).train(matrix) } catch { fail("\(error)") }
-    let t2 = now()
+    let t2 = MonotonicClock.seconds()
     let vectors = model.vectors(.sum)
     writeMatrix(vectors, to: out)
     if let wordsPath = args.options["words"] {

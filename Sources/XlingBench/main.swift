@@ -9,12 +9,6 @@ import Glibc
 
 // MARK: - Small utilities (no Foundation: keeps the process lean, so VmHWM is the engine's)
 
-func now() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}
-
 /// A `/proc/self/status` field in KiB (VmHWM = peak RSS, VmRSS = current RSS), or -1.
 func procStatusKiB(_ field: String) -> Int {
     guard let file = fopen("/proc/self/status", "r") else { return -1 }
@@ -181,15 +175,15 @@ func taskCSLS(_ args: Arguments) {
     let search = NeighborSearch(blockRows: args.int("block-rows", defaults.blockRows),
                                 blockColumns: args.int("block-columns", defaults.blockColumns),
                                 threads: args.options["threads"].flatMap { Int($0) })
-    let t0 = now()
+    let t0 = MonotonicClock.seconds()
     let stats: CSLSStatistics
     do { stats = try CSLSStatistics.compute(source: x, target: y, k: k, using: search) } catch { fail("\(error)") }
-    let t1 = now()
+    let t1 = MonotonicClock.seconds()
     let top1: NeighborSearch.Neighbors
     do {
         top1 = try search.search(source: x, target: y, k: 1, method: .csls(k: k), statistics: stats)
     } catch { fail("\(error)") }
-    let t2 = now()
+    let t2 = MonotonicClock.seconds()
     var checksum = 0
     for i in 0..<min(100, top1.queryCount) { checksum += top1.indices[i] }
     // One GEMM sweep over S = X·Yᵀ costs 2·m·n·d flops. The statistics pass is that sweep; the
@@ -228,9 +222,9 @@ func taskProcrustes(_ args: Arguments) {
         _ = try Procrustes.fit(x: x, y: y)
         var times: [Double] = []
         for _ in 0..<repeats {
-            let t0 = now()
+            let t0 = MonotonicClock.seconds()
             let map = try Procrustes.fit(x: x, y: y)
-            times.append(now() - t0)
+            times.append(MonotonicClock.seconds() - t0)
             checksum = Double(map.weights.storage[0])
         }
         var json = common("procrustes")
@@ -249,11 +243,11 @@ func taskProcrustes(_ args: Arguments) {
 func taskLoadVec(_ args: Arguments) {
     let path = args.arg(0, "PATH")
     let hwmStart = procStatusKiB("VmHWM")
-    let t0 = now()
+    let t0 = MonotonicClock.seconds()
     let space: EmbeddingSpace
     let report: LoadReport
     do { (space, report) = try Word2VecText.load(path: path) } catch { fail("\(error)") }
-    let t1 = now()
+    let t1 = MonotonicClock.seconds()
     var json = common("load-vec")
     json.set("seconds", t1 - t0)
     json.set("rows", report.rowsKept)

@@ -75,13 +75,15 @@ import Testing
     }
 
     @Test func stoppingKeepsThePartialModel() {
-        let stopped = IBMModel1.train(Self.koehn, options: .init(iterations: 5), progress: { $0.number < 2 })
+        let stopped = IBMModel1.train(Self.koehn, options: .init(iterations: 5), progress: { .stopping(if: !$0.isPoll && $0.step >= 2) })
         #expect(stopped.iterations.count == 2 && !stopped.isComplete)
         #expect(stopped.table.probabilities == IBMModel1.train(Self.koehn, options: .init(iterations: 2)).table.probabilities)
         let pairs = Array(repeating: ("a b", "c d"), count: 600)
-        let never = IBMModel1.train(Self.parallel(pairs), options: .init(iterations: 3), shouldStop: { true })
+        let never = IBMModel1.train(Self.parallel(pairs), options: .init(iterations: 3), progress: { _ in .stop })
         #expect(never.iterations.isEmpty && never.viterbi(Self.parallel(pairs)).linkCount == 0)  // uniform: NULL wins ties
-        let both = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 3), progress: { direction, _ in direction == .backward })
+        let both = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 3)) {
+            .stopping(if: !$0.isPoll && $0.phase == "forward EM")
+        }
         #expect(!both.isComplete && both.forward.iterations.count == 1 && both.backward.iterations.isEmpty)
     }
 

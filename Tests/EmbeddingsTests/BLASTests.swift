@@ -22,15 +22,15 @@ import Testing
     @Test func sgemmMatchesHandComputedProduct() throws {
         let a = try Matrix(rows: 2, cols: 3, values: [1, 2, 3, 4, 5, 6])
         let b = try Matrix(rows: 3, cols: 2, values: [7, 8, 9, 10, 11, 12])
-        #expect(try Matrix.multiply(a, b).storage == [58, 64, 139, 154])
-        #expect(try Matrix.multiply(a, a, transposeB: true).storage == [14, 32, 32, 77])
-        #expect(throws: ShapeError.self) { try Matrix.multiply(a, a) }
+        #expect(try Matrix.product(a, b).storage == [58, 64, 139, 154])
+        #expect(try Matrix.product(a, a, transposeB: true).storage == [14, 32, 32, 77])
+        #expect(throws: ShapeError.self) { try Matrix.product(a, a) }
     }
 
     @Test func gemmBenchmarkReportsThroughput() {
         let sample = GEMMBenchmark.measure(size: 64, repeats: 2, seed: 1)
         #expect(sample != nil && sample!.gflops > 0)
-        #expect(GEMMBenchmark.measure(size: 64, repeats: 2, seed: 1, shouldStop: { true }) == nil)
+        #expect(GEMMBenchmark.measure(size: 64, repeats: 2, seed: 1, progress: { _ in .stop }) == nil)
     }
 
     @Test func splitMixIsReproducible() {

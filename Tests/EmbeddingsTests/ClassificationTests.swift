@@ -36,9 +36,9 @@ import Glibc
         // The order a reference implementation (Tests/reference/cldc_reference.py) reproduces.
         var generator = SplitMix64(seed: 0)
         var order = [0, 1, 2]
-        AveragedPerceptron.shuffle(&order, using: &generator)
+        generator.shuffle(&order)
         #expect(order == [2, 0, 1])
-        AveragedPerceptron.shuffle(&order, using: &generator)
+        generator.shuffle(&order)
         #expect(order == [1, 2, 0])
     }
 

@@ -224,11 +224,11 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
             try CooccurrenceCounter.monolingual(corpus, vocabularySize: 10, options: CooccurrenceOptions(window: 0))
         }
         #expect(throws: CooccurrenceError.stopped) {
-            try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, shouldStop: { true })
+            try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, progress: { _ in .stop })
         }
         #expect(throws: CooccurrenceError.stopped) {
             try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, options: CooccurrenceOptions(memoryLimit: 1 << 16, threads: 2),
-                                                shouldStop: { true })
+                                                progress: { _ in .stop })
         }
         let empty = try CooccurrenceCounter.monolingual(corpus, vocabularySize: 0)
         #expect(empty.count == 0 && empty.rowCount == 0)

@@ -222,16 +222,16 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
     @Test func stoppingKeepsThePartialModel() throws {
         let (_, _, matrix) = try europarl("en")
         let options = GloVeOptions(dimension: 10, iterations: 10, threads: 2, seed: 8)
-        var seen: [TrainingProgress] = []
-        let model = try GloVeTrainer(options: options).train(matrix) { seen.append($0); return $0.iteration < 2 }
+        var seen: [Progress] = []
+        let model = try GloVeTrainer(options: options).train(matrix) { seen.append($0); return .stopping(if: $0.step >= 2) }
         #expect(model.stopped && model.history.completedIterations == 2 && seen.count == 2)
-        #expect(seen[1].iterations == 10 && seen[1].recordsPerSecond > 0 && seen[1].loss == model.history.losses[1])
+        #expect(seen[1].total == 10 && (seen[1].extra("records/s") ?? 0) > 0 && seen[1].loss == model.history.losses[1])
         var initial = options
         initial.iterations = 0
         #expect(try GloVeTrainer(options: initial).train(matrix).words != model.words)
 
         let co = try CofactorTrainer(options: CofactorOptions(dimension: 8, iterations: 5, threads: 1))
-            .train(first: matrix, second: matrix, cross: .none) { _ in false }
+            .train(first: matrix, second: matrix, cross: .none) { _ in .stop }
         #expect(co.stopped && co.terms.count == 1)
     }
 

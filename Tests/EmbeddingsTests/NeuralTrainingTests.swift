@@ -150,15 +150,19 @@ import Glibc
         let stopped = try NetworkTrainer.train(
             0, examples: 10, options: .init(epochs: 6, batchSize: 4), optimizer: optimizer, generator: SplitMix64(seed: 1),
             step: { (n: inout Int, _: [Int], _: inout Optimizer, _: inout SplitMix64) throws(NeuralError) -> Double in n += 1; return 1 },
-            progress: { $0.epoch < 2 })
+            progress: { .stopping(if: !$0.isPoll && $0.step >= 2) })
         #expect(stopped.interrupted && stopped.history.count == 2 && stopped.network == 6 && stopped.keptEpoch == 2)
-        // The stop check before each batch ends the run mid-epoch: the steps so far are kept, the
+        // A stop answered to the poll before each batch ends the run mid-epoch: the steps so far are kept, the
         // unfinished epoch gets no report.
         var checks = 0
         let midway = try NetworkTrainer.train(
             0, examples: 10, options: .init(epochs: 6, batchSize: 4), optimizer: optimizer, generator: SplitMix64(seed: 1),
             step: { (n: inout Int, _: [Int], _: inout Optimizer, _: inout SplitMix64) throws(NeuralError) -> Double in n += 1; return 1 },
-            shouldStop: { checks += 1; return checks > 5 })
+            progress: { report in
+                guard report.isPoll else { return .continue }
+                checks += 1
+                return .stopping(if: checks > 5)
+            })
         #expect(midway.interrupted && midway.history.count == 1 && midway.network == 5)
         #expect(throws: NeuralError("no training examples")) {
             try NetworkTrainer.train(0, examples: 0, options: .init(epochs: 1, batchSize: 1), optimizer: optimizer, generator: SplitMix64(seed: 1),

@@ -206,7 +206,7 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
             }
         }
         #expect(visitors.allSatisfy { $0.maxRows <= 16 && $0.maxColumns <= 20 })
-        let full = try Matrix.multiply(q, t, transposeB: true)
+        let full = try Matrix.product(q, t, transposeB: true)
         var merged: [Int: Float] = [:]
         for v in visitors { merged.merge(v.seen) { a, _ in a } }
         #expect(visitors.reduce(0) { $0 + $1.seen.count } == 130 * 77)
@@ -383,14 +383,14 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         let ms = (env["XLING_BENCH_MS"] ?? "32,64,128").split(separator: ",").compactMap { Int($0) }
         for m in ms {
             let search = NeighborSearch(cslsCandidates: m)
-            var start = GEMMBenchmark.monotonicSeconds()
+            var start = MonotonicClock.seconds()
             let stats = try CSLSStatistics.compute(source: s, target: t, k: 10, using: search)
-            let statsSeconds = GEMMBenchmark.monotonicSeconds() - start
-            start = GEMMBenchmark.monotonicSeconds()
+            let statsSeconds = MonotonicClock.seconds() - start
+            start = MonotonicClock.seconds()
             // M = 0: the two-pass path (second sweep over every query).
             let result = m > 0 ? search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1, statistics: stats)
                 : (try search.search(source: s, target: t, k: 1, method: .csls(k: 10), statistics: stats), s.rows)
-            let topSeconds = GEMMBenchmark.monotonicSeconds() - start
+            let topSeconds = MonotonicClock.seconds() - start
             let undecided = result?.undecided ?? -1
             print(String(format: "CSLS-M-BENCH n=%d M=%d: stats+candidates %.2fs, rank+fallback %.2fs, total %.2fs, fallbacks %d (%.3f%%)",
                          s.rows, m, statsSeconds, topSeconds, statsSeconds + topSeconds, undecided,
@@ -410,7 +410,7 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         let flops = 2 * Double(n) * Double(n) * Double(d)
         // Plain GEMM rate over the same work, BLAS-threaded, one 1024-row block at a time.
         var c = [Float](repeating: 0, count: 1024 * n)
-        var start = GEMMBenchmark.monotonicSeconds()
+        var start = MonotonicClock.seconds()
         s.storage.withUnsafeBufferPointer { sp in
             t.storage.withUnsafeBufferPointer { tp in
                 c.withUnsafeMutableBufferPointer { cp in
@@ -424,16 +424,16 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
                 }
             }
         }
-        let gemmSeconds = GEMMBenchmark.monotonicSeconds() - start
-        start = GEMMBenchmark.monotonicSeconds()
+        let gemmSeconds = MonotonicClock.seconds() - start
+        start = MonotonicClock.seconds()
         let stats = try CSLSStatistics.compute(source: s, target: t, k: 10, using: search)
-        let statsSeconds = GEMMBenchmark.monotonicSeconds() - start
-        start = GEMMBenchmark.monotonicSeconds()
+        let statsSeconds = MonotonicClock.seconds() - start
+        start = MonotonicClock.seconds()
         let top1 = try search.search(source: s, target: t, k: 1, method: .csls(k: 10), statistics: stats)
-        let top1Seconds = GEMMBenchmark.monotonicSeconds() - start
-        start = GEMMBenchmark.monotonicSeconds()
+        let top1Seconds = MonotonicClock.seconds() - start
+        start = MonotonicClock.seconds()
         _ = try search.search(source: s, target: t, k: 1, method: .nn)
-        let nnSeconds = GEMMBenchmark.monotonicSeconds() - start
+        let nnSeconds = MonotonicClock.seconds() - start
         print(String(format: "CSLS-BENCH n=%d d=%d core=%@ blas-threads=%d: plain sgemm %.2fs (%.0f GF/s); stats pass %.2fs (%.0f GF/s eff.); top-1 CSLS pass %.2fs (%.0f GF/s eff.); total CSLS %.2fs; NN top-1 %.2fs",
                      n, d, BLAS.coreName, BLAS.threads, gemmSeconds, flops / gemmSeconds / 1e9, statsSeconds, flops / statsSeconds / 1e9,
                      top1Seconds, flops / top1Seconds / 1e9, statsSeconds + top1Seconds, nnSeconds))

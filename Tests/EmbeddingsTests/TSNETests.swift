@@ -174,15 +174,15 @@ struct TSNEOptimizationTests {
         var options = TSNEOptions()
         options.perplexity = 10
         options.klEvery = 5
-        var seen: [TSNEProgress] = []
+        var seen: [Progress] = []
         let result = try TSNE(options: options).embed(x) { report in
             seen.append(report)
-            return report.iteration < 20
+            return .stopping(if: report.step >= 20)
         }
         #expect(result.stopped && result.completedIterations == 20)
-        #expect(seen.first?.phase == "affinities" && seen.first?.iteration == 0)
+        #expect(seen.first?.phase == "affinities" && seen.first?.step == 0)
         #expect(seen.last?.phase == "early exaggeration")
-        #expect(seen.compactMap(\.kl).count == 4)
+        #expect(seen.compactMap(\.loss).count == 4)
         #expect(result.klHistory.map(\.iteration) == [5, 10, 15, 20])
         #expect(result.coordinates.isFinite)
     }

@@ -65,7 +65,7 @@ import Testing
 
     @Test func defaultsAndTypedValues() throws {
         let args = try arguments("%blas sizes=64,128 repeat=5", BLASMagic.spec)
-        #expect(args.list("sizes") == ["64", "128"] && args.int("repeat") == 5 && args.string("as") == "blas")
+        #expect(args[BLASMagic.sizes] == ["64", "128"] && args[BLASMagic.repeats] == 5 && args[BLASMagic.name] == "blas")
     }
 
     @Test func unknownKeySuggestsTheClosest() {

@@ -27,7 +27,7 @@ MASK = (1 << 64) - 1
 
 
 class SplitMix64:
-    """Steele et al. 2014, as in xling's LinearAlgebra/GEMMBenchmark.swift."""
+    """Steele et al. 2014, as in xling's XlingCore/Random/SplitMix64.swift."""
 
     def __init__(self, seed: int):
         self.state = seed & MASK

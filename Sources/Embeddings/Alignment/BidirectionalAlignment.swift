@@ -28,22 +28,32 @@ public struct BidirectionalAlignment: Sendable {
     /// Trains the forward model, then the backward one, with the same options.
     ///
     /// - Parameters:
-    ///   - shouldStop: polled during the E-steps; stops training and keeps the partial models.
-    ///   - progress: called after each iteration of each direction; false stops training.
+    ///   - progress: hears of every EM iteration of both directions as one run: phase `forward EM`
+    ///     then `backward EM`, step and total counted over both (the backward direction's
+    ///     iteration i is step `iterations + i` of `2·iterations`), and the E-step polls (see
+    ///     `IBMModel1.train`). `.stop` ends training and keeps the partial models.
     /// When training stops during the forward direction, the backward model is left untrained
     /// (uniform: its Viterbi alignment is empty) and `isComplete` is false.
     public static func train(_ parallel: ParallelCorpus, options: IBMModel1.Options = IBMModel1.Options(),
-                             shouldStop: @escaping @Sendable () -> Bool = { false },
-                             progress: (IBMModel1.Direction, IBMModel1.Iteration) -> Bool = { _, _ in true }) -> BidirectionalAlignment {
+                             progress: ProgressHandler = ProgressAction.ignore) -> BidirectionalAlignment {
         var stopped = false
-        let forward = IBMModel1.train(parallel, direction: .forward, options: options, shouldStop: shouldStop) { iteration in
-            stopped = !progress(.forward, iteration)
-            return !stopped
+        let total = 2 * options.iterations
+        let forward = IBMModel1.train(parallel, direction: .forward, options: options) { report in
+            var combined = report
+            combined.total = total
+            let action = progress(combined)
+            if action == .stop { stopped = true }
+            return action
         }
         stopped = stopped || !forward.isComplete
-        let backward = IBMModel1.train(parallel, direction: .backward,
-                                       options: stopped ? IBMModel1.Options(iterations: 0, threads: options.threads, nullWord: options.nullWord, prior: options.prior) : options,
-                                       shouldStop: shouldStop) { progress(.backward, $0) }
+        var backwardOptions = options
+        if stopped { backwardOptions.iterations = 0 }
+        let backward = IBMModel1.train(parallel, direction: .backward, options: backwardOptions) { report in
+            var combined = report
+            combined.step += options.iterations
+            combined.total = total
+            return progress(combined)
+        }
         return BidirectionalAlignment(forward: forward, backward: backward, parallel: parallel)
     }
 

@@ -49,12 +49,13 @@ final class IBM1Expectation: @unchecked Sendable {
     }
 
     /// One E-step with `table`: fills the counts; returns the log-likelihood and the number of
-    /// generated words, or nil when `shouldStop` said stop (the counts are then garbage).
-    func run(table: TranslationTable, shouldStop: @Sendable () -> Bool) -> (logLikelihood: Double, words: Int)? {
+    /// generated words, or nil when `poll` said stop (the counts are then garbage). `poll` is
+    /// asked every 256 sentence pairs by every worker.
+    func run(table: TranslationTable, poll: ProgressPoll) -> (logLikelihood: Double, words: Int)? {
         if workers == 1 {
-            work(0, table: table, shouldStop: shouldStop)
+            work(0, table: table, poll: poll)
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { work($0, table: table, shouldStop: shouldStop) }
+            DispatchQueue.concurrentPerform(iterations: workers) { work($0, table: table, poll: poll) }
         }
         if stopped.contains(true) { return nil }
         var logLikelihood = 0.0, words = 0
@@ -85,7 +86,7 @@ final class IBM1Expectation: @unchecked Sendable {
         }
     }
 
-    private func work(_ w: Int, table: TranslationTable, shouldStop: @Sendable () -> Bool) {
+    private func work(_ w: Int, table: TranslationTable, poll: ProgressPoll) {
         let c = counts[w]
         c.update(repeating: 0)
         stopped[w] = false
@@ -95,7 +96,7 @@ final class IBM1Expectation: @unchecked Sendable {
         var index: [Int] = [], p: [Double] = [], weights: [Double] = []
         table.probabilities.withUnsafeBufferPointer { t in
             for s in first..<end {
-                if (s - first) & 255 == 255, shouldStop() {
+                if (s - first) & 255 == 255, poll.poll() == .stop {
                     stopped[w] = true
                     return
                 }

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,7 +46,8 @@ public struct IBMModel1: Sendable {
         }
     }
 
-    /// What one EM iteration measured, on the parameters it started from.
+    /// What one EM iteration measured, on the parameters it started from (the model's history;
+    /// progress is reported as `Progress`, see `train`).
     public struct Iteration: Sendable, Equatable {
         /// 1-based iteration number.
         public var number: Int
@@ -77,26 +77,35 @@ public struct IBMModel1: Sendable {
     /// Trains a model on `parallel` in `direction`.
     ///
     /// - Parameters:
-    ///   - shouldStop: polled by the E-step workers every 256 sentence pairs; when it returns
-    ///     true the current iteration is abandoned and the table of the last completed one kept.
-    ///   - progress: called after each completed iteration; returning false stops training
-    ///     there (the table includes that iteration).
+    ///   - progress: hears of each completed iteration (phase `forward EM` or `backward EM`, unit
+    ///     `EM iterations`, loss = the iteration's perplexity, extra `log-likelihood`); `.stop`
+    ///     ends training there (the table includes that iteration). It is also polled by the
+    ///     E-step workers every 256 sentence pairs (`isPoll`, possibly from a worker thread, never
+    ///     concurrently); `.stop` then abandons the current iteration and keeps the table of the
+    ///     last completed one.
     public static func train(_ parallel: ParallelCorpus, direction: Direction = .forward, options: Options = Options(),
-                             shouldStop: @escaping @Sendable () -> Bool = { false },
-                             progress: (Iteration) -> Bool = { _ in true }) -> IBMModel1 {
+                             progress: ProgressHandler = ProgressAction.ignore) -> IBMModel1 {
         let (e, f) = sides(parallel, direction)
         var table = TranslationTable.cooccurring(sources: e, targets: f, nullWord: options.nullWord)
         var done: [Iteration] = []
         let job = IBM1Expectation(e: e, f: f, nullWord: options.nullWord, prior: options.prior, workers: options.threads, pairCount: table.pairCount)
-        for number in Swift.stride(from: 1, through: options.iterations, by: 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            guard let (logLikelihood, words) = job.run(table: table, shouldStop: shouldStop) else { break }
-            job.maximize(&table)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            let iteration = Iteration(number: number, logLikelihood: logLikelihood,
-                                      perplexity: words > 0 ? exp(-logLikelihood / Double(words)) : 1, seconds: seconds)
-            done.append(iteration)
-            if !progress(iteration) { break }
+        let phase = "\(direction.rawValue) EM", started = MonotonicClock.seconds()
+        withoutActuallyEscaping(progress) { handler in
+            for number in Swift.stride(from: 1, through: options.iterations, by: 1) {
+                let start = MonotonicClock.seconds()
+                let poll = ProgressPoll(handler, report: Progress(phase: phase, step: number - 1, total: options.iterations,
+                                                                  unit: "EM iterations", elapsedSeconds: start - started))
+                guard let (logLikelihood, words) = job.run(table: table, poll: poll) else { break }
+                job.maximize(&table)
+                let iteration = Iteration(number: number, logLikelihood: logLikelihood,
+                                          perplexity: words > 0 ? exp(-logLikelihood / Double(words)) : 1,
+                                          seconds: MonotonicClock.since(start))
+                done.append(iteration)
+                let report = Progress(phase: phase, step: number, total: options.iterations, unit: "EM iterations",
+                                      loss: iteration.perplexity, elapsedSeconds: MonotonicClock.since(started),
+                                      extras: [.init("log-likelihood", logLikelihood)])
+                if handler(report) == .stop { break }
+            }
         }
         return IBMModel1(direction: direction, options: options, table: table, iterations: done)
     }

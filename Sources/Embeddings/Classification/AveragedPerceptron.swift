@@ -4,7 +4,7 @@
 /// Model: one weight row `w_k` (length `dimension`) and one bias `b_k` per class; the score of
 /// class k for x is `w_k·x + b_k` (summed in `Double`, feature order), the prediction the
 /// highest score, the lowest class id among ties. Training starts from zeros and visits the
-/// examples `epochs` times, each epoch in a new order (`shuffle`, one `SplitMix64(seed:)` for
+/// examples `epochs` times, each epoch in a new order (`SplitMix64.shuffle`, one `SplitMix64(seed:)` for
 /// the whole run). On a mistake (predicted p ≠ gold y): `w_y += x, b_y += 1, w_p −= x, b_p −= 1`.
 /// The kept model is the *average* of the T = epochs × n models after each example, computed
 /// with the lazy-averaging identity `w̄ = ((T + 1)·w_T − Σₜ t·Δₜ) / T` (Δₜ the update at
@@ -31,11 +31,13 @@ public struct AveragedPerceptron: Sendable {
 
     /// Trains on `features` (n rows of length d) with gold `labels` in `0..<classes`.
     ///
-    /// `shouldStop(epoch)` is asked before each epoch (0-based); when it says yes, training
-    /// ends and the model averages the steps done so far (an untrained model if none).
+    /// `progress` is polled before the first epoch (`isPoll`, step 0) and hears of every epoch
+    /// (phase `training`, unit `epochs`, loss = the epoch's share of mistakes, extra `mistakes`);
+    /// on `.stop` training ends and the model averages the steps done so far (an untrained model
+    /// if none).
     /// Throws when the rows disagree in length, labels are out of range or counts differ.
     public static func train(features: [[Double]], labels: [Int], classes: Int, epochs: Int = 10, seed: UInt64,
-                             shouldStop: (Int) -> Bool = { _ in false }) throws(ClassificationError) -> AveragedPerceptron {
+                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> AveragedPerceptron {
         let n = features.count
         let d = features.first?.count ?? 0
         guard n == labels.count else { throw ClassificationError("\(n) feature rows but \(labels.count) labels") }
@@ -54,9 +56,11 @@ public struct AveragedPerceptron: Sendable {
         var order = Array(0..<n)
         var step = 0
         var mistakes: [Int] = []
-        for epoch in 0..<max(0, epochs) {
-            if shouldStop(epoch) { break }
-            shuffle(&order, using: &generator)
+        let planned = max(0, epochs), started = MonotonicClock.seconds()
+        let start = Progress(phase: "training", step: 0, total: planned, unit: "epochs", isPoll: true)
+        let epochsToRun = planned > 0 && progress(start) == .continue ? planned : 0
+        for epoch in 0..<epochsToRun {
+            generator.shuffle(&order)
             var epochMistakes = 0
             for i in order {
                 step += 1
@@ -77,6 +81,10 @@ public struct AveragedPerceptron: Sendable {
                 weightedBias[predicted] -= t
             }
             mistakes.append(epochMistakes)
+            let report = Progress(phase: "training", step: epoch + 1, total: planned, unit: "epochs",
+                                  loss: Double(epochMistakes) / Double(max(1, n)), elapsedSeconds: MonotonicClock.since(started),
+                                  extras: [.init("mistakes", Double(epochMistakes))])
+            if progress(report) == .stop { break }
         }
         current.mistakesPerEpoch = mistakes
         guard step > 0 else { return current }
@@ -108,16 +116,4 @@ public struct AveragedPerceptron: Sendable {
 
     /// The predicted class of each row of `features`.
     public func predict(_ features: [[Double]]) -> [Int] { features.map { predict($0) } }
-
-    /// Shuffles `order` in place, reproducibly: Fisher–Yates from the back,
-    /// `for i in n−1 … 1: j = next() mod (i + 1); swap(i, j)` with `next()` the generator's
-    /// raw 64-bit output (a reference implementation can repeat it; the modulo bias, < 2⁻⁴⁰
-    /// for these sizes, is irrelevant here).
-    public static func shuffle(_ order: inout [Int], using generator: inout SplitMix64) {
-        guard order.count > 1 else { return }
-        for i in stride(from: order.count - 1, through: 1, by: -1) {
-            let j = Int(generator.next() % UInt64(i + 1))
-            order.swapAt(i, j)
-        }
-    }
 }

@@ -30,11 +30,12 @@ public enum CLDCEvaluation {
 
     /// Runs the protocol. `trainSpace` and `testSpace` must be one shared space (the two sides
     /// of a mapping, or the same space twice) with the same dimension; the two sets must have
-    /// the same label names. Throws otherwise, with a message that names the problem.
+    /// the same label names. Throws otherwise, with a message that names the problem. `progress`
+    /// is the perceptron's (`AveragedPerceptron.train`): a stop keeps the epochs done so far.
     public static func evaluate(train: LabeledDocuments, trainSpace: EmbeddingSpace,
                                 test: LabeledDocuments, testSpace: EmbeddingSpace,
                                 epochs: Int = 10, seed: UInt64,
-                                shouldStop: (Int) -> Bool = { _ in false }) throws(ClassificationError) -> Result {
+                                progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> Result {
         guard trainSpace.dimension == testSpace.dimension else {
             throw ClassificationError("the training space has dimension \(trainSpace.dimension), the test space \(testSpace.dimension): they are not one shared space")
         }
@@ -50,7 +51,7 @@ public enum CLDCEvaluation {
         let testVectors = DocumentEmbedder(space: testSpace, idfFrom: test.documents).embed(test.documents)
         let model = try AveragedPerceptron.train(features: trainVectors.vectors, labels: train.labels,
                                                  classes: train.labelNames.count, epochs: epochs, seed: seed,
-                                                 shouldStop: shouldStop)
+                                                 progress: progress)
         let predictions = model.predict(testVectors.vectors)
         let report = try ClassificationReport(gold: test.labels, predicted: predictions, labelNames: train.labelNames)
         let majorityLabel = train.majorityLabel

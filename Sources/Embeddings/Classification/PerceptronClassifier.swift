@@ -20,14 +20,16 @@ public struct PerceptronClassifier: Sendable {
         return DocumentEmbedder(space: space, idfFrom: documents).embed(documents)
     }
 
-    /// Trains on `documents` with `labels` in `0..<classes` (`AveragedPerceptron.train`).
+    /// Trains on `documents` with `labels` in `0..<classes` (`AveragedPerceptron.train`, which
+    /// says what `progress` hears and what a stop keeps).
     public static func train(vocabulary: Vocabulary, embeddings: Matrix, documents: [[String]], labels: [Int], classes: Int,
-                             epochs: Int, seed: UInt64, shouldStop: (Int) -> Bool) throws(ClassificationError) -> PerceptronClassifier {
+                             epochs: Int, seed: UInt64,
+                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> PerceptronClassifier {
         var classifier = PerceptronClassifier(vocabulary: vocabulary, embeddings: embeddings,
                                               perceptron: AveragedPerceptron(classes: classes, dimension: embeddings.cols))
         let x = try classifier.features(documents).vectors
         classifier.perceptron = try AveragedPerceptron.train(features: x, labels: labels, classes: classes, epochs: epochs,
-                                                             seed: seed, shouldStop: shouldStop)
+                                                             seed: seed, progress: progress)
         return classifier
     }
 

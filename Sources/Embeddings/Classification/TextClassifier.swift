@@ -94,12 +94,17 @@ public struct TextClassifier: Sendable {
 
     /// The predicted label id (into `labelNames`) of each document.
     public func predict(_ documents: LabeledDocuments) -> [Int] {
-        switch head {
-        case .network(let network):
-            // Bags are in range by construction, so the network cannot reject them.
-            return (try? network.predict(bags(documents.documents).bags)) ?? Array(repeating: 0, count: documents.count)
-        case .perceptron(let perceptron):
-            return (try? perceptron.predict(documents.documents)) ?? Array(repeating: 0, count: documents.count)
+        // Bags are in range and the embedding table fits the network by construction, so a
+        // throw here is a bug in xling, never a reason to answer class 0 for every document.
+        do {
+            switch head {
+            case .network(let network):
+                return try network.predict(bags(documents.documents).bags)
+            case .perceptron(let perceptron):
+                return try perceptron.predict(documents.documents)
+            }
+        } catch {
+            preconditionFailure("a trained classifier rejected its own documents: \(error)")
         }
     }
 

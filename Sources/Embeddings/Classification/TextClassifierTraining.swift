@@ -12,12 +12,12 @@ public struct TextClassifierTraining: Sendable {
     public var devCoverage: Double?
     /// One report per completed epoch: the mean training loss (perceptron: the share of
     /// training examples it got wrong) and the dev accuracy, when there is a dev set.
-    public var history: [NetworkTrainer.EpochReport]
+    public var history: [NetworkTrainer.EpochRecord]
     /// The epoch whose model was kept (the best dev epoch with a dev set).
     public var keptEpoch: Int
     /// Early stopping ended the run before the last epoch.
     public var stoppedEarly: Bool
-    /// The progress callback (an interrupt) stopped the run; the model so far is kept.
+    /// The progress handler (an interrupt) stopped the run; the model so far is kept.
     public var interrupted: Bool
     /// The class weights of the loss, when balanced.
     public var classWeights: [Float]?
@@ -28,14 +28,14 @@ extension TextClassifier {
     /// `options.normalization` (the whole vocabulary, so words unseen in training keep their general vectors; tokens not in
     /// `space` are dropped). With `dev`, the dev accuracy is measured after every epoch and the
     /// best epoch's model is kept, stopping after `options.patience` epochs without improvement.
-    /// `progress` is called after every epoch and returns false to stop; `shouldStop` before every
-    /// batch (perceptron: every epoch) — either way the model so far is kept.
+    /// `progress` hears of every epoch and is polled before every batch (the perceptron: before
+    /// the first epoch; see `NetworkTrainer.train`, `AveragedPerceptron.train`); on `.stop` the
+    /// model so far is kept and `training.interrupted` is set.
     ///
     /// Throws when `space` has no words or dimension 0, `dev` has other labels, or a setting is out of range.
     public static func train(_ data: LabeledDocuments, space general: EmbeddingSpace, options: TextClassifierOptions,
                              dev: LabeledDocuments? = nil,
-                             progress: (NetworkTrainer.EpochReport) -> Bool = { _ in true },
-                             shouldStop: () -> Bool = { false }) throws(ClassificationError) -> TextClassifier {
+                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> TextClassifier {
         let space = general.normalized(options.normalization)
         guard space.count > 0, space.dimension > 0 else {
             throw ClassificationError("the space has \(space.count) words of dimension \(space.dimension): train or load vectors first")
@@ -56,7 +56,7 @@ extension TextClassifier {
         let devCoverage = dev.map { shell.bags($0.documents).coverage }
         if options.model == .perceptron {
             return try trainPerceptron(data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
-                                       devCoverage: devCoverage, progress: { !shouldStop() && progress($0) })
+                                       devCoverage: devCoverage, progress: progress)
         }
         guard options.hidden >= 1 else { throw ClassificationError("hidden layers need at least 1 unit, got \(options.hidden)") }
         guard options.batchSize >= 1 else { throw ClassificationError("batch size must be at least 1, got \(options.batchSize)") }
@@ -83,7 +83,7 @@ extension TextClassifier {
                 step: { (network: inout BagOfEmbeddingsNetwork, batch: [Int], optimizer: inout Optimizer, generator: inout SplitMix64) throws(NeuralError) -> Double in
                     try network.trainStep(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, optimizer: &optimizer, generator: &generator)
                 },
-                devScore: dev == nil ? nil : devAccuracy, progress: progress, shouldStop: shouldStop)
+                devScore: dev == nil ? nil : devAccuracy, progress: progress)
             let training = TextClassifierTraining(options: options, documents: data.count, majorityLabel: data.majorityLabel,
                                                   coverage: coverage, devCoverage: devCoverage, history: result.history,
                                                   keptEpoch: result.keptEpoch, stoppedEarly: result.stoppedEarly,
@@ -104,20 +104,16 @@ extension TextClassifier {
     /// a dev set is scored once at the end (no early stopping: the average already smooths).
     private static func trainPerceptron(_ data: LabeledDocuments, shell: TextClassifier, options: TextClassifierOptions,
                                         dev: LabeledDocuments?, seen: [Bool], coverage: Double, devCoverage: Double?,
-                                        progress: (NetworkTrainer.EpochReport) -> Bool) throws(ClassificationError) -> TextClassifier {
+                                        progress: ProgressHandler) throws(ClassificationError) -> TextClassifier {
         let epochs = options.resolvedEpochs
-        let clock = ContinuousClock(), start = clock.now
         var interrupted = false
         let perceptron = try PerceptronClassifier.train(
             vocabulary: shell.lexicon, embeddings: shell.embeddings, documents: data.documents, labels: data.labels,
             classes: data.labelNames.count, epochs: epochs, seed: options.seed,
-            shouldStop: { epoch in
-                guard epoch > 0, !interrupted else { return interrupted }
-                let elapsed = clock.now - start
-                let report = NetworkTrainer.EpochReport(epoch: epoch, epochs: epochs, trainLoss: .nan, devScore: nil,
-                                                        elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                if !progress(report) { interrupted = true }
-                return interrupted
+            progress: { report in
+                let action = progress(report)
+                if action == .stop { interrupted = true }
+                return action
             })
         var classifier = try TextClassifier(model: .perceptron, language: data.language, labelNames: data.labelNames,
                                             lexicon: shell.lexicon, head: .perceptron(perceptron), seenInTraining: seen)
@@ -125,7 +121,7 @@ extension TextClassifier {
         if let dev { devAccuracy = try classifier.evaluate(dev).accuracy }
         let n = Double(max(1, data.count))
         var history = perceptron.perceptron.mistakesPerEpoch.enumerated().map { index, mistakes in
-            NetworkTrainer.EpochReport(epoch: index + 1, epochs: epochs, trainLoss: Double(mistakes) / n, devScore: nil, elapsedSeconds: 0)
+            NetworkTrainer.EpochRecord(epoch: index + 1, epochs: epochs, trainLoss: Double(mistakes) / n, devScore: nil, elapsedSeconds: 0)
         }
         if !history.isEmpty { history[history.count - 1].devScore = devAccuracy }
         classifier.training = TextClassifierTraining(options: options, documents: data.count, majorityLabel: data.majorityLabel,

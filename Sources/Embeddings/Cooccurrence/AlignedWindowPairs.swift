@@ -50,9 +50,9 @@ struct AlignedWindowPairs: CooccurrencePairSource {
         return counts
     }
 
-    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: StopPoll) -> Bool {
+    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: ProgressPoll) -> Bool {
         for s in links.indices {
-            if s % StopPoll.interval == 0, stop.check() { return false }
+            if s % CooccurrenceShardRunner.pollInterval == 0, stop.poll() == .stop { return false }
             forEachPair(in: s, keep: { rows.contains($0) }) { j, k in sink.add(row: j, column: k, code: 1) }
         }
         return true

@@ -5,9 +5,9 @@
 /// `options.memoryLimit` (frequent rows as dense Double rows, the others as 4-byte records
 /// summed per row), one pass over the corpus per shard, shards dealt to `options.threads`
 /// threads. Values are summed in Double in a fixed order per row, so the result is bit-for-bit
-/// the same for any thread count and memory limit. `shouldStop` is polled every 1,024
-/// sentences (from the counting threads, one call at a time); a stop throws
-/// `CooccurrenceError.stopped`.
+/// the same for any thread count and memory limit. `progress` is polled every 1,024 sentences
+/// (`Progress.isPoll`, phase `counting co-occurrences`; from the counting threads, one call at
+/// a time); `.stop` throws `CooccurrenceError.stopped` and keeps nothing.
 public enum CooccurrenceCounter {
     /// The monolingual matrix X (`vocabularySize × vocabularySize`) of `corpus` restricted to
     /// ids `0..<vocabularySize` (its most frequent words).
@@ -18,12 +18,12 @@ public enum CooccurrenceCounter {
     /// neither count nor take up distance. The same conventions as `cooccur -symmetric 1`:
     /// X is symmetric and each pair counts once in each direction (twice on the diagonal).
     public static func monolingual(_ corpus: Corpus, vocabularySize: Int, options: CooccurrenceOptions = CooccurrenceOptions(),
-                                   shouldStop: () -> Bool = { false }) throws(CooccurrenceError) -> CooccurrenceMatrix {
+                                   progress: ProgressHandler = ProgressAction.ignore) throws(CooccurrenceError) -> CooccurrenceMatrix {
         guard (1...CooccurrenceOptions.maximumWindow).contains(options.window) else { throw .invalidWindow(options.window) }
         guard vocabularySize >= 0 else { throw .invalidArgument("vocabulary size \(vocabularySize); give 0 or more words") }
         let pairs = MonolingualWindowPairs(corpus: corpus, vocabularySize: vocabularySize, options: options)
         return try CooccurrenceShardRunner.count(pairs, memoryLimit: options.memoryLimit, threads: options.threads,
-                                                 shouldStop: shouldStop)
+                                                 progress: progress)
     }
 
     /// CLC-WA (eq. 4): X[j, k] = Σ over sentence pairs of #(j, S¹)·#(k, S²), a `rows × columns`
@@ -32,11 +32,11 @@ public enum CooccurrenceCounter {
     /// of `options` apply.
     public static func sentencePairs(_ parallel: ParallelCorpus, sourceMap: [Int32], targetMap: [Int32],
                                      rows: Int, columns: Int, options: CooccurrenceOptions = CooccurrenceOptions(),
-                                     shouldStop: () -> Bool = { false }) throws(CooccurrenceError) -> CooccurrenceMatrix {
+                                     progress: ProgressHandler = ProgressAction.ignore) throws(CooccurrenceError) -> CooccurrenceMatrix {
         try checkMaps(parallel, sourceMap: sourceMap, targetMap: targetMap, rows: rows, columns: columns)
         let pairs = SentencePairProducts(parallel, sourceMap: sourceMap, targetMap: targetMap, rows: rows, columns: columns)
         return try CooccurrenceShardRunner.count(pairs, memoryLimit: options.memoryLimit, threads: options.threads,
-                                                 shouldStop: shouldStop)
+                                                 progress: progress)
     }
 
     /// CLC+WA (eq. 5): for each link (a, b) of `alignment` with j = `sourceMap`[S¹[a]] ≥ 0,
@@ -48,7 +48,7 @@ public enum CooccurrenceCounter {
     public static func alignedWindows(_ parallel: ParallelCorpus, alignment: WordAlignment, sourceMap: [Int32],
                                       targetMap: [Int32], rows: Int, columns: Int, window: Int,
                                       options: CooccurrenceOptions = CooccurrenceOptions(),
-                                      shouldStop: () -> Bool = { false }) throws(CooccurrenceError) -> CooccurrenceMatrix {
+                                      progress: ProgressHandler = ProgressAction.ignore) throws(CooccurrenceError) -> CooccurrenceMatrix {
         guard window >= 0 else { throw .invalidWindow(window) }
         try checkMaps(parallel, sourceMap: sourceMap, targetMap: targetMap, rows: rows, columns: columns)
         guard alignment.sentences.count == parallel.sentenceCount else {
@@ -63,7 +63,7 @@ public enum CooccurrenceCounter {
         let pairs = AlignedWindowPairs(parallel, alignment: alignment, sourceMap: sourceMap, targetMap: targetMap,
                                        rows: rows, columns: columns, window: window)
         return try CooccurrenceShardRunner.count(pairs, memoryLimit: options.memoryLimit, threads: options.threads,
-                                                 shouldStop: shouldStop)
+                                                 progress: progress)
     }
 
     /// The PMI of every entry of `matrix`, in entry order: log(X_jk · ΣX / (X_j· · X_·k))

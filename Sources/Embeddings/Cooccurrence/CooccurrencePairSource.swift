@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Receives the pairs of one shard of rows, in the source's fixed enumeration order.
 protocol CooccurrencePairSink {
     /// Adds `weights[code]` to X[row, column]; `row` is inside the shard being counted,
@@ -24,32 +22,8 @@ protocol CooccurrencePairSource: Sendable {
     var weights: [Double] { get }
     /// The number of pairs each row receives (`rowCount` entries).
     func recordsPerRow() -> [Int]
-    /// Feeds every pair whose row is in `rows` to `sink`; polls `stop` now and then and
-    /// returns false as soon as it says to stop.
-    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: StopPoll) -> Bool
-}
-
-/// Polls a caller's `shouldStop` from the counting threads, one call at a time, and remembers
-/// a stop so every thread sees it.
-final class StopPoll: @unchecked Sendable {
-    private let lock = Mutex(0)
-    private let stopped = Atomic<Bool>(false)
-    private let shouldStop: () -> Bool
-
-    /// Wraps `shouldStop` (called under a lock, never concurrently).
-    init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
-
-    /// How many sentences to count between polls.
-    static let interval = 1024
-
-    /// Whether counting should stop now.
-    func check() -> Bool {
-        if stopped.load(ordering: .relaxed) { return true }
-        let stop = lock.withLock { _ in shouldStop() }
-        if stop { stopped.store(true, ordering: .relaxed) }
-        return stop
-    }
-
-    /// Whether a stop was seen by any thread.
-    var wasStopped: Bool { stopped.load(ordering: .relaxed) }
+    /// Feeds every pair whose row is in `rows` to `sink`; polls `stop` every
+    /// `CooccurrenceShardRunner.pollInterval` sentences and returns false as soon as it says
+    /// `.stop`.
+    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: ProgressPoll) -> Bool
 }

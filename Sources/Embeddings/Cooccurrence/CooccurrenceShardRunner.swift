@@ -6,17 +6,22 @@ import Synchronization
 /// the shards' entries in row order. The result is identical for any thread count and any
 /// memory limit that lets counting run.
 enum CooccurrenceShardRunner {
+    /// How many sentences a source counts between two polls of the progress handler.
+    static let pollInterval = 1024
+
     /// X as a sorted COO matrix. Throws for invalid limits, a too-small memory limit, or a stop.
     static func count<Source: CooccurrencePairSource>(_ source: Source, memoryLimit: Int, threads: Int,
-                                                      shouldStop: () -> Bool) throws(CooccurrenceError) -> CooccurrenceMatrix {
+                                                      progress: ProgressHandler) throws(CooccurrenceError) -> CooccurrenceMatrix {
         guard threads >= 1 else { throw .invalidArgument("threads=\(threads); use 1 or more threads") }
         guard memoryLimit > 0 else { throw .invalidArgument("memory limit \(memoryLimit) bytes; give a positive limit") }
         guard source.columnCount < 1 << 24 else { throw .tooManyColumns(source.columnCount) }
         let perRow = source.recordsPerRow()
         let plan = try CooccurrenceShardPlan(recordsPerRow: perRow, columns: source.columnCount,
                                              threads: threads, memoryLimit: memoryLimit)
-        let entries: CooccurrenceEntries? = withoutActuallyEscaping(shouldStop) { escapable in
-            let job = CooccurrenceShardJob(source: source, plan: plan, recordsPerRow: perRow, stop: StopPoll(escapable))
+        let report = Progress(phase: "counting co-occurrences", step: 0, total: 1, unit: "passes")
+        let entries: CooccurrenceEntries? = withoutActuallyEscaping(progress) { escapable in
+            let job = CooccurrenceShardJob(source: source, plan: plan, recordsPerRow: perRow,
+                                           stop: ProgressPoll(escapable, report: report))
             let workers = min(threads, plan.shards.count)
             if workers <= 1 {
                 var out = CooccurrenceEntries()
@@ -40,11 +45,11 @@ private final class CooccurrenceShardJob<Source: CooccurrencePairSource>: @unche
     let source: Source
     let plan: CooccurrenceShardPlan
     let recordsPerRow: [Int]
-    let stop: StopPoll
+    let stop: ProgressPoll
     private let next = Mutex(0)
     private let results: Mutex<[CooccurrenceEntries?]>
 
-    init(source: Source, plan: CooccurrenceShardPlan, recordsPerRow: [Int], stop: StopPoll) {
+    init(source: Source, plan: CooccurrenceShardPlan, recordsPerRow: [Int], stop: ProgressPoll) {
         self.source = source
         self.plan = plan
         self.recordsPerRow = recordsPerRow

@@ -44,7 +44,7 @@ struct MonolingualWindowPairs: CooccurrencePairSource {
         return counts
     }
 
-    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: StopPoll) -> Bool {
+    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: ProgressPoll) -> Bool {
         let v = Int32(truncatingIfNeeded: vocabularySize)
         let lo = Int32(truncatingIfNeeded: rows.lowerBound), hi = Int32(truncatingIfNeeded: rows.upperBound)
         // history[k % window] = the k-th in-vocabulary word of the current sentence.
@@ -52,7 +52,7 @@ struct MonolingualWindowPairs: CooccurrencePairSource {
         return tokens.withUnsafeBufferPointer { tokens in
             history.withUnsafeMutableBufferPointer { history in
                 for s in 0..<(sentenceStarts.count - 1) {
-                    if s % StopPoll.interval == 0, stop.check() { return false }
+                    if s % CooccurrenceShardRunner.pollInterval == 0, stop.poll() == .stop { return false }
                     var j = 0, slot = 0  // slot = j % window
                     for i in sentenceStarts[s]..<sentenceStarts[s + 1] {
                         let w2 = tokens[i]

@@ -32,10 +32,10 @@ struct SentencePairProducts: CooccurrencePairSource {
         return counts
     }
 
-    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: StopPoll) -> Bool {
+    func enumerate<Sink: CooccurrencePairSink>(rows: Range<Int>, into sink: Sink, stop: ProgressPoll) -> Bool {
         var columns: [Int] = []
         for s in 0..<(sourceStarts.count - 1) {
-            if s % StopPoll.interval == 0, stop.check() { return false }
+            if s % CooccurrenceShardRunner.pollInterval == 0, stop.poll() == .stop { return false }
             columns.removeAll(keepingCapacity: true)
             for i in sourceStarts[s]..<sourceStarts[s + 1] {
                 let j = Int(sourceMap[Int(source[i])])

@@ -25,14 +25,15 @@ public struct CofactorTrainer: Sendable {
     /// Trains on the monolingual counts `first` (n1 × n1) and `second` (n2 × n2) and the
     /// cross-lingual term `cross` (n1 × n2 counts, or pairs with ids < n1 / < n2).
     ///
-    /// `progress` is called after every iteration with the total loss (eq. 1 per record);
-    /// returning false stops the run and returns the model as it is, with `stopped == true`.
+    /// `progress` hears of every iteration with the total loss (eq. 1 per record; see
+    /// `TrainingHistory.report`); `.stop` ends the run and returns the model as it is, with
+    /// `stopped == true`.
     ///
     /// - Throws: `FactorizationError` for bad options, empty or non-square monolingual
     ///   matrices, a cross term whose shape or ids do not match the vocabularies, entries that
     ///   are not finite and > 0 (similarities ≥ 0), and a non-finite loss (divergence).
     public func train(first: CooccurrenceMatrix, second: CooccurrenceMatrix, cross: CrossLingualObjective,
-                      progress: (TrainingProgress) -> Bool = { _ in true }) throws(FactorizationError) -> CofactorModel {
+                      progress: ProgressHandler = ProgressAction.ignore) throws(FactorizationError) -> CofactorModel {
         try validate(first: first, second: second, cross: cross)
         let n1 = first.rowCount, n2 = second.rowCount
         var seeds = SplitMix64(seed: options.seed)
@@ -43,19 +44,15 @@ public struct CofactorTrainer: Sendable {
         firstTable.initializeUniform(using: &parameterGenerator)
         secondTable.initializeUniform(using: &parameterGenerator)
         var records = makeRecords(first: first, second: second, cross: cross)
-        var i = records.count - 1
-        while i > 0 {
-            records.swapAt(i, Int(shuffleGenerator.next() % UInt64(i + 1)))
-            i -= 1
-        }
+        shuffleGenerator.shuffle(&records)
         let n = records.count
         let eta = Float(options.learningRate), optimizer = options.optimizer
         var biases = MatrixBiases()
         var history = TrainingHistory(iterations: options.iterations)
         var terms: [CofactorLosses] = []
-        let start = Clock.seconds()
+        let start = MonotonicClock.seconds()
         for iteration in stride(from: 1, through: options.iterations, by: 1) {
-            let t0 = Clock.seconds()
+            let t0 = MonotonicClock.seconds()
             let before = biases
             let shared = records
             let results = WorkerThreads.run(threads: options.threads, count: n, initial: (SIMD4<Double>.zero, before)) { _, range in
@@ -73,7 +70,7 @@ public struct CofactorTrainer: Sendable {
                 biases.values += local.values - before.values
                 biases.gradsq += local.gradsq - before.gradsq
             }
-            let seconds = Clock.seconds() - t0
+            let seconds = MonotonicClock.seconds() - t0
             let losses = CofactorLosses(first: sums[0] / Double(n), second: sums[1] / Double(n), cross: sums[2] / Double(n))
             guard losses.total.isFinite else {
                 throw FactorizationError(problem: "the co-factorization loss became \(losses.total) in iteration \(iteration) (first \(losses.first), second \(losses.second), cross \(losses.cross))",
@@ -81,10 +78,7 @@ public struct CofactorTrainer: Sendable {
             }
             history.append(loss: losses.total, seconds: seconds)
             terms.append(losses)
-            let report = TrainingProgress(iteration: iteration, iterations: options.iterations, loss: losses.total,
-                                          recordsPerSecond: Double(n) / Swift.max(seconds, 1e-12),
-                                          elapsedSeconds: Clock.seconds() - start)
-            if !progress(report) {
+            if progress(history.report(records: n, elapsedSeconds: MonotonicClock.since(start))) == .stop {
                 if iteration < options.iterations { history.stopped = true }
                 break
             }

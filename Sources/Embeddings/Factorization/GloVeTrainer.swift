@@ -19,14 +19,14 @@ public struct GloVeTrainer: Sendable {
 
     /// Trains on `matrix` (V × V, words × contexts over one vocabulary).
     ///
-    /// `progress` is called after every iteration; returning false stops the run, and the model
-    /// after that iteration is returned with `stopped == true`. `iterations = 0` returns the
-    /// initial parameters.
+    /// `progress` hears of every iteration (`TrainingHistory.report`); `.stop` ends the run, and
+    /// the model after that iteration is returned with `stopped == true`. `iterations = 0`
+    /// returns the initial parameters.
     ///
     /// - Throws: `FactorizationError` for a bad option, an empty or non-square matrix, an entry
     ///   out of range or not > 0, and a non-finite loss (divergence: lower the learning rate).
     public func train(_ matrix: CooccurrenceMatrix,
-                      progress: (TrainingProgress) -> Bool = { _ in true }) throws(FactorizationError) -> GloVeModel {
+                      progress: ProgressHandler = ProgressAction.ignore) throws(FactorizationError) -> GloVeModel {
         try validate(matrix)
         let v = matrix.rowCount, n = matrix.count
         var seeds = SplitMix64(seed: options.seed)
@@ -42,9 +42,9 @@ public struct GloVeTrainer: Sendable {
         let step = GloVeStep(learningRate: Float(options.learningRate), gradientClip: Float(options.gradientClip),
                              biasStep: options.biasUsesLearningRate ? Float(options.learningRate) : 1)
         var history = TrainingHistory(iterations: options.iterations)
-        let start = Clock.seconds()
+        let start = MonotonicClock.seconds()
         for iteration in stride(from: 1, through: options.iterations, by: 1) {
-            let t0 = Clock.seconds()
+            let t0 = MonotonicClock.seconds()
             var costs: [Double] = []
             if let schedule {
                 for s in 0..<schedule.threads {
@@ -57,17 +57,14 @@ public struct GloVeTrainer: Sendable {
                     Self.pass(records, range: range, table: table, words: v, step: step)
                 }
             }
-            let seconds = Clock.seconds() - t0
+            let seconds = MonotonicClock.seconds() - t0
             let loss = costs.reduce(0, +) / Double(n)
             guard loss.isFinite else {
                 throw FactorizationError(problem: "the GloVe loss became \(loss) in iteration \(iteration)",
                                          fix: "lower the learning rate (now \(options.learningRate)) or x_max")
             }
             history.append(loss: loss, seconds: seconds)
-            let report = TrainingProgress(iteration: iteration, iterations: options.iterations, loss: loss,
-                                          recordsPerSecond: Double(n) / Swift.max(seconds, 1e-12),
-                                          elapsedSeconds: Clock.seconds() - start)
-            if !progress(report) {
+            if progress(history.report(records: n, elapsedSeconds: MonotonicClock.since(start))) == .stop {
                 if iteration < options.iterations { history.stopped = true }
                 break
             }
@@ -78,19 +75,14 @@ public struct GloVeTrainer: Sendable {
     }
 
     /// The order in which the `count` records (entries of the matrix in its sorted order) are
-    /// visited: a Fisher–Yates shuffle drawn from the run's shuffle seed. Public so benchmarks
+    /// visited: `SplitMix64.shuffle` drawn from the run's shuffle seed. Public so benchmarks
     /// and reference implementations can replay a run.
     public func recordOrder(count: Int) -> [Int] {
         var seeds = SplitMix64(seed: options.seed)
         _ = seeds.next()
         var generator = SplitMix64(seed: seeds.next())
         var order = Array(0..<count)
-        var i = count - 1
-        while i > 0 {
-            let j = Int(generator.next() % UInt64(i + 1))
-            order.swapAt(i, j)
-            i -= 1
-        }
+        generator.shuffle(&order)
         return order
     }
 

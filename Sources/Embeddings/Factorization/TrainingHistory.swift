@@ -5,11 +5,12 @@
 public struct TrainingHistory: Sendable, Equatable {
     /// The number of iterations asked for.
     public let iterations: Int
-    /// The loss of every completed iteration (see `TrainingProgress.loss`).
+    /// The loss of every completed iteration: the trainer's cost summed over the records seen
+    /// during the pass, divided by the number of records (glove.c's reported cost).
     public internal(set) var losses: [Double] = []
     /// The wall time of every completed iteration, in seconds.
     public internal(set) var seconds: [Double] = []
-    /// True when the progress callback stopped the run: the model holds the parameters after
+    /// True when the progress handler stopped the run: the model holds the parameters after
     /// `completedIterations` iterations.
     public internal(set) var stopped = false
 
@@ -26,5 +27,14 @@ public struct TrainingHistory: Sendable, Equatable {
     mutating func append(loss: Double, seconds: Double) {
         losses.append(loss)
         self.seconds.append(seconds)
+    }
+
+    /// The progress report of the last completed iteration: phase `training`, unit
+    /// `iterations`, its loss, and the extra `records/s` (records processed per second of wall
+    /// time during the iteration, all threads).
+    func report(records: Int, elapsedSeconds: Double) -> Progress {
+        let rate = Double(records) / Swift.max(seconds.last ?? 0, 1e-12)
+        return Progress(phase: "training", step: completedIterations, total: iterations, unit: "iterations",
+                        loss: finalLoss, elapsedSeconds: elapsedSeconds, extras: [.init("records/s", rate)])
     }
 }

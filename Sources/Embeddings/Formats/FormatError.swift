@@ -3,11 +3,11 @@ import Glibc
 #endif
 
 /// A file that cannot be read or written: names the file, the line (when known), the problem
-/// and how to fix it.
+/// and how to fix it (`EngineError`, with its own `description` that leads with the file).
 ///
 /// `description` reads like `en.vec line 1: expected a header 'COUNT DIM', found 'the 0.1 0.2';
 /// word2vec/fastText text files start with the number of words and the dimension`.
-public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct FormatError: EngineError, Equatable, Sendable {
     /// The path of the file as given by the caller (or a name such as `%%dict cell`).
     public let file: String
     /// The 1-based line number, or nil when the problem is not tied to one line.

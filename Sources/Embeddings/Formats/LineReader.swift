@@ -88,11 +88,6 @@ public final class LineReader {
         try withNextLine { bytes throws(FormatError) in try self.decode(bytes) }
     }
 
-    /// The next line's bytes (a copy); nil at the end of the file.
-    public func nextBytes() throws(FormatError) -> [UInt8]? {
-        try withNextLine { Array($0) }
-    }
-
     /// `bytes` as a `String`, or an error naming the file and the current line when they are
     /// not valid UTF-8.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(FormatError) -> String {

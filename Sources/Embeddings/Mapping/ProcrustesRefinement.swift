@@ -2,7 +2,7 @@
 /// map the source, induce a dictionary of mutual nearest neighbours by CSLS among the
 /// `maxRank` most frequent words of each side (S2T & T2S), refit Procrustes on it, repeat.
 public enum ProcrustesRefinement {
-    /// One refinement step.
+    /// One refinement step (the run's history; progress is reported as `Progress`).
     public struct Step: Sendable, Equatable {
         /// 1-based step number.
         public var iteration: Int
@@ -35,16 +35,22 @@ public enum ProcrustesRefinement {
     }
 
     /// Runs `steps` refinement steps from `initial` (a source → target map of equal
-    /// dimensions). `shouldStop` is polled before each step; when it returns true the map of
-    /// the last completed step is returned with the steps done so far.
+    /// dimensions). `progress` hears of the start (step 0) and of every completed step (phase
+    /// `refining`, unit `steps`, extra `pairs`: the induced dictionary's size); on `.stop` the map
+    /// of the last completed step is returned with the steps done so far (fewer than `steps`).
     public static func run(initial: LinearMap, source: EmbeddingSpace, target: EmbeddingSpace, steps: Int,
                            maxRank: Int, cslsK: Int = 10, search: NeighborSearch = NeighborSearch(),
-                           shouldStop: () -> Bool = { false },
-                           progress: (Step) -> Void = { _ in }) throws -> (map: LinearMap, steps: [Step]) {
+                           progress: ProgressHandler = ProgressAction.ignore) throws -> (map: LinearMap, steps: [Step]) {
         var map = initial
         var done: [Step] = []
-        for iteration in 1...max(1, steps) where steps > 0 {
-            if shouldStop() { break }
+        let started = MonotonicClock.seconds()
+        func report(_ step: Int, pairs: Int?) -> ProgressAction {
+            progress(Progress(phase: "refining", step: step, total: max(1, steps), unit: "steps",
+                              elapsedSeconds: MonotonicClock.since(started),
+                              extras: pairs.map { [.init("pairs", Double($0))] } ?? []))
+        }
+        guard steps > 0, report(0, pairs: nil) == .continue else { return (map, done) }
+        for iteration in 1...steps {
             let mapped = try map.apply(to: source.vectors)
             let pairs = try mutualNeighbors(mappedSource: mapped, target: target.vectors, maxRank: maxRank,
                                             cslsK: cslsK, search: search)
@@ -53,9 +59,8 @@ public enum ProcrustesRefinement {
             refined.method = "procrustes-refined"
             refined.parameters["refinement_steps"] = String(iteration)
             map = refined
-            let step = Step(iteration: iteration, pairs: pairs.count)
-            done.append(step)
-            progress(step)
+            done.append(Step(iteration: iteration, pairs: pairs.count))
+            if report(iteration, pairs: pairs.count) == .stop { break }
         }
         return (map, done)
     }

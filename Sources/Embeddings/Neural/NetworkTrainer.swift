@@ -1,7 +1,7 @@
 /// The training loop shared by the networks: epochs of shuffled mini-batches, an optional
 /// development score after each epoch with early stopping (the best epoch's model is kept),
-/// a progress callback after each epoch and a stop check before each batch that can end the
-/// run (the model so far is kept), all from one seeded generator.
+/// a `Progress` report after each epoch and a poll before each batch whose `.stop` ends the run
+/// (the model so far is kept), all from one seeded generator.
 public enum NetworkTrainer {
     /// The loop's settings.
     public struct Options: Sendable, Equatable {
@@ -21,8 +21,8 @@ public enum NetworkTrainer {
         }
     }
 
-    /// What one epoch did.
-    public struct EpochReport: Sendable, Equatable {
+    /// What one epoch did: the run's history (progress is reported as `Progress`).
+    public struct EpochRecord: Sendable, Equatable {
         /// The epoch, 1-based.
         public var epoch: Int
         /// The number of epochs asked for.
@@ -33,36 +33,43 @@ public enum NetworkTrainer {
         public var devScore: Double?
         /// Wall time since training started, in seconds.
         public var elapsedSeconds: Double
+
+        /// This epoch as a progress report: phase `training`, unit `epochs`, loss = the mean
+        /// training loss (nil when not finite), extra `dev score` with a dev set.
+        public var progress: Progress {
+            Progress(phase: "training", step: epoch, total: epochs, unit: "epochs",
+                     loss: trainLoss.isFinite ? trainLoss : nil, elapsedSeconds: elapsedSeconds,
+                     extras: devScore.map { [.init("dev score", $0)] } ?? [])
+        }
     }
 
     /// The trained network and how training went.
     public struct Result<Network: Sendable>: Sendable {
         /// The model kept: the best dev epoch's when a dev score was given, else the last epoch's
-        /// (or the one when the callback stopped the run).
+        /// (or the one when the progress handler stopped the run).
         public var network: Network
-        /// One report per completed epoch.
-        public var history: [EpochReport]
+        /// One record per completed epoch.
+        public var history: [EpochRecord]
         /// The epoch whose model was kept (0 when no epoch completed).
         public var keptEpoch: Int
         /// True when early stopping ended the run before `epochs`.
         public var stoppedEarly: Bool
-        /// True when the progress callback or the stop check ended the run (an interrupt).
+        /// True when the progress handler ended the run (an interrupt).
         public var interrupted: Bool
     }
 
     /// Trains `network` on `examples` examples. `step(&network, batch, &optimizer, &generator)`
     /// runs one optimizer step on the example indices `batch` and returns the batch's mean
-    /// loss; `devScore(network)` (higher is better) is asked after every epoch; `progress` after
-    /// every epoch and returns false to stop; `shouldStop` before every batch (an interrupt lands
-    /// within one batch: the model then includes the steps of the unfinished epoch, which gets
-    /// no report). `generator` is the run's single generator (it has usually initialised the
-    /// network already).
+    /// loss; `devScore(network)` (higher is better) is asked after every epoch. `progress` hears
+    /// of every epoch (`EpochRecord.progress`) and is polled before every batch (`isPoll`, step =
+    /// epochs completed); `.stop` ends the run — after a poll within one batch, and the model
+    /// then includes the steps of the unfinished epoch, which gets no record. `generator` is the
+    /// run's single generator (it has usually initialised the network already).
     public static func train<Network: Sendable>(
         _ network: Network, examples: Int, options: Options, optimizer: Optimizer, generator: SplitMix64,
         step: (inout Network, [Int], inout Optimizer, inout SplitMix64) throws(NeuralError) -> Double,
         devScore: ((Network) throws(NeuralError) -> Double)? = nil,
-        progress: (EpochReport) -> Bool = { _ in true },
-        shouldStop: () -> Bool = { false }
+        progress: ProgressHandler = ProgressAction.ignore
     ) throws(NeuralError) -> Result<Network> {
         guard options.epochs >= 1 else { throw NeuralError("epochs must be at least 1, got \(options.epochs)") }
         guard options.batchSize >= 1 else { throw NeuralError("batch size must be at least 1, got \(options.batchSize)") }
@@ -71,24 +78,25 @@ public enum NetworkTrainer {
         if let patience = options.patience, devScore != nil { stopper = try EarlyStopping(patience: patience) }
         var current = network, optimizer = optimizer, generator = generator
         var best: (network: Network, epoch: Int, score: Double)? = nil
-        var history: [EpochReport] = []
+        var history: [EpochRecord] = []
         var stoppedEarly = false, interrupted = false
-        let clock = ContinuousClock(), start = clock.now
+        let start = MonotonicClock.seconds()
         for epoch in 1...options.epochs {
             var lossSum = 0.0
             for batch in MiniBatches.shuffled(count: examples, size: options.batchSize, generator: &generator) {
-                if shouldStop() { interrupted = true; break }
+                let poll = Progress(phase: "training", step: epoch - 1, total: options.epochs, unit: "epochs",
+                                    elapsedSeconds: MonotonicClock.since(start), isPoll: true)
+                if progress(poll) == .stop { interrupted = true; break }
                 lossSum += try step(&current, batch, &optimizer, &generator) * Double(batch.count)
             }
             if interrupted { break }
             let score = try devScore?(current)
-            let elapsed = clock.now - start
-            let report = EpochReport(epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(examples), devScore: score,
-                                     elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-            history.append(report)
+            let record = EpochRecord(epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(examples),
+                                     devScore: score, elapsedSeconds: MonotonicClock.since(start))
+            history.append(record)
             if let score, best.map({ score > $0.score }) ?? true { best = (current, epoch, score) }
             if let score, stopper?.record(score: score, epoch: epoch) == .stop, epoch < options.epochs { stoppedEarly = true }
-            if !progress(report) { interrupted = true }
+            if progress(record.progress) == .stop { interrupted = true }
             if stoppedEarly || interrupted { break }
         }
         if let best { return Result(network: best.network, history: history, keptEpoch: best.epoch, stoppedEarly: stoppedEarly, interrupted: interrupted) }

@@ -35,11 +35,13 @@ extension EmbeddingSpace.Normalization {
 }
 
 /// An unknown step in a normalisation chain; the message lists the known ones.
-public struct NormalizationChainError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct NormalizationChainError: EngineError, Equatable, Sendable {
     /// The step that is not `unit`, `center` or `unitdim`.
     public let step: String
-    /// `unknown normalization 'X'; use unit, center or unitdim`.
-    public var description: String { "unknown normalization '\(step)'; use unit, center or unitdim (e.g. unit,center,unit)" }
+    /// `unknown normalization 'X'`.
+    public var problem: String { "unknown normalization '\(step)'" }
+    /// The known steps.
+    public var fix: String? { "use unit, center or unitdim (e.g. unit,center,unit)" }
 }
 
 extension Matrix {

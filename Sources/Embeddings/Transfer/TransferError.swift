@@ -1,6 +1,6 @@
 /// Bad input to the cross-task transfer engine (`LocallyLinearMapping`, `LinearProjection`,
 /// `NeighborhoodTuning`). Every message names the problem and how to fix it.
-public enum TransferError: Error, Equatable, CustomStringConvertible {
+public enum TransferError: EngineError, Equatable {
     /// k ≤ 0 neighbours were asked for.
     case nonPositiveK(Int)
     /// k exceeds the number of source words available as neighbours (`available` is the source
@@ -26,36 +26,51 @@ public enum TransferError: Error, Equatable, CustomStringConvertible {
     /// The caller's score for candidate k was NaN or infinite.
     case nonFiniteScore(k: Int, score: Double)
 
-    /// One line: the problem, then the fix.
-    public var description: String {
+    /// What is wrong.
+    public var problem: String {
         switch self {
         case let .nonPositiveK(k):
-            return "k = \(k) neighbours is not possible; use k ≥ 1 (e.g. k=3)"
+            return "k = \(k) neighbours is not possible"
         case let .kExceedsSource(k, available, leaveSelfOut):
             let side = leaveSelfOut ? "the source side has only \(available) other words per word (leave-self-out)"
                                     : "the source side has only \(available) words"
-            return "k = \(k) neighbours is too many: \(side); use k ≤ \(available) or a larger source vocabulary"
+            return "k = \(k) neighbours is too many: \(side)"
         case let .empty(what):
-            return "\(what) is empty; load vectors with at least one word (and one dimension) first"
+            return "\(what) is empty"
         case let .dimensionMismatch(source, target):
-            return "general source vectors have \(source) dimensions but general target vectors have \(target); "
-                + "both sides must live in one cross-lingual space (align them first, e.g. %align)"
+            return "general source vectors have \(source) dimensions but general target vectors have \(target)"
         case let .rowCountMismatch(general, specific):
-            return "the general source matrix has \(general) words but the task-specific one has \(specific); "
-                + "row i of both must be the same source word (restrict both to their shared vocabulary)"
+            return "the general source matrix has \(general) words but the task-specific one has \(specific)"
         case let .nonFinite(what, row):
-            return "\(what) contains NaN or infinity (row \(row)); remove or retrain that vector"
+            return "\(what) contains NaN or infinity (row \(row))"
         case let .invalidRegularization(what, value):
-            return "\(what) = \(value) is not allowed; use a finite value ≥ 0 (default 1e-3)"
+            return "\(what) = \(value) is not allowed"
         case let .singularNeighborhood(row, regularization):
             return "the neighbours of target row \(row) give a singular local Gram matrix with regularization \(regularization) "
-                + "(duplicate neighbours or k > dimension); use regularization > 0, e.g. 1e-3"
+                + "(duplicate neighbours or k > dimension)"
         case let .wordOutOfRange(index, count):
-            return "word index \(index) is outside the \(count)-word vocabulary; use an index in 0..<\(count)"
+            return "word index \(index) is outside the \(count)-word vocabulary"
         case .noCandidates:
-            return "no candidate k to tune; pass a range such as 1...10"
+            return "no candidate k to tune"
         case let .nonFiniteScore(k, score):
-            return "the score for k = \(k) is \(score); the scoring function must return a finite number"
+            return "the score for k = \(k) is \(score)"
+        }
+    }
+
+    /// How to fix it.
+    public var fix: String? {
+        switch self {
+        case .nonPositiveK: return "use k ≥ 1 (e.g. k=3)"
+        case let .kExceedsSource(_, available, _): return "use k ≤ \(available) or a larger source vocabulary"
+        case .empty: return "load vectors with at least one word (and one dimension) first"
+        case .dimensionMismatch: return "both sides must live in one cross-lingual space (align them first, e.g. %align)"
+        case .rowCountMismatch: return "row i of both must be the same source word (restrict both to their shared vocabulary)"
+        case .nonFinite: return "remove or retrain that vector"
+        case .invalidRegularization: return "use a finite value ≥ 0 (default 1e-3)"
+        case .singularNeighborhood: return "use regularization > 0, e.g. 1e-3"
+        case let .wordOutOfRange(_, count): return "use an index in 0..<\(count)"
+        case .noCandidates: return "pass a range such as 1...10"
+        case .nonFiniteScore: return "the scoring function must return a finite number"
         }
     }
 }

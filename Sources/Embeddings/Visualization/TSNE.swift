@@ -24,27 +24,32 @@ public struct TSNE: Sendable {
 
     /// Embeds the rows of `points` (N × d) into 2-d.
     ///
-    /// `progress` is called once after the affinities (iteration 0, phase "affinities") and
-    /// after every iteration (`kl` non-nil every `klEvery` iterations and at the last);
-    /// returning false stops the run and returns the coordinates reached (`stopped == true`).
+    /// `progress` hears once after the affinities (step 0, phase `affinities`) and after every
+    /// iteration (phase `early exaggeration` or `optimization`, unit `iterations`; `loss` is
+    /// KL(P‖Q) of the current embedding, the un-exaggerated objective, every `klEvery`
+    /// iterations and at the last, nil otherwise); `.stop` ends the run and returns the
+    /// coordinates reached (`stopped == true`).
     /// - Throws: `TSNEError` when N ≤ ⌊3·perplexity⌋, a row is not finite, d = 0 or an option is
     ///   out of range.
-    public func embed(_ points: Matrix, progress: (TSNEProgress) -> Bool = { _ in true }) throws(TSNEError) -> TSNEResult {
+    public func embed(_ points: Matrix, progress: ProgressHandler = ProgressAction.ignore) throws(TSNEError) -> TSNEResult {
         try validate(points)
         let n = points.rows
         let method = options.resolvedMethod(count: n)
         let learningRate = options.resolvedLearningRate(count: n)
         let iterations = options.iterations
-        let clock = ContinuousClock()
-        let affinityStart = clock.now
+        let affinityStart = MonotonicClock.seconds()
         let p = TSNEAffinities(points: points, perplexity: options.perplexity)
-        let affinitySeconds = TSNE.seconds(clock.now - affinityStart)
+        let affinitySeconds = MonotonicClock.since(affinityStart)
+        func report(_ step: Int, phase: String, kl: Double?) -> ProgressAction {
+            progress(Progress(phase: phase, step: step, total: iterations, unit: "iterations", loss: kl,
+                              elapsedSeconds: MonotonicClock.since(affinityStart)))
+        }
         var y = options.initialization.positions(for: points, seed: options.seed)
         var gradient = TSNEGradient(method: method, theta: options.theta)
         var history: [TSNEKLSample] = []
         var completed = 0
-        var stopped = !progress(TSNEProgress(iteration: 0, iterations: iterations, kl: nil, phase: "affinities"))
-        let optimizationStart = clock.now
+        var stopped = report(0, phase: "affinities", kl: nil) == .stop
+        let optimizationStart = MonotonicClock.seconds()
         if !stopped && iterations > 0 {
             var g = [Double](repeating: 0, count: 2 * n)
             var step = [Double](repeating: 0, count: 2 * n)
@@ -66,7 +71,7 @@ public struct TSNE: Sendable {
                 completed = t + 1
                 if let kl { history.append(TSNEKLSample(iteration: completed, kl: kl)) }
                 let phase = early ? "early exaggeration" : "optimization"
-                if !progress(TSNEProgress(iteration: completed, iterations: iterations, kl: kl, phase: phase)) {
+                if report(completed, phase: phase, kl: kl) == .stop {
                     stopped = completed < iterations
                     break
                 }
@@ -80,7 +85,7 @@ public struct TSNE: Sendable {
             }
         } ?? .nan
         if history.last?.iteration != completed { history.append(TSNEKLSample(iteration: completed, kl: finalKL)) }
-        let optimizationSeconds = TSNE.seconds(clock.now - optimizationStart)
+        let optimizationSeconds = MonotonicClock.since(optimizationStart)
         var coordinates = Matrix(rows: n, cols: 2)
         for e in 0..<(2 * n) { coordinates.storage[e] = Float(y[e]) }
         return TSNEResult(coordinates: coordinates, klHistory: history, finalKL: finalKL,
@@ -131,10 +136,6 @@ public struct TSNE: Sendable {
 
     @inline(__always)
     static func sign(_ x: Double) -> Int { x > 0 ? 1 : (x < 0 ? -1 : 0) }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     /// Checks the input and options; see `embed`.
     func validate(_ points: Matrix) throws(TSNEError) {

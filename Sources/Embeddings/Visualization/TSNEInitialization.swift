@@ -37,7 +37,7 @@ extension TSNEInitialization {
         // Xcᵀ (d × N), then C = Xcᵀ·Xc (d × d) by sgemm.
         var centredT = Matrix(rows: d, cols: n)
         for i in 0..<n { for l in 0..<d { centredT.storage[l * n + i] = Float(Double(points.storage[i * d + l]) - mean[l]) } }
-        guard let covariance = try? Matrix.multiply(centredT, centredT, transposeB: true),
+        guard let covariance = try? Matrix.product(centredT, centredT, transposeB: true),
               let eigen = try? SymmetricEigen(covariance),
               let top = eigen.eigenvalues.last, top > 0 else { return nil }
         var y = [Double](repeating: 0, count: 2 * n)

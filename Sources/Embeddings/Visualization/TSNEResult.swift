@@ -1,16 +1,3 @@
-/// One report of a running t-SNE, handed to the progress callback.
-public struct TSNEProgress: Sendable, Equatable {
-    /// Iterations completed so far (0 while computing affinities).
-    public let iteration: Int
-    /// Total iterations planned.
-    public let iterations: Int
-    /// KL(P‖Q) of the current embedding (the un-exaggerated objective), when evaluated at
-    /// this iteration (every `klEvery` and the last); nil otherwise.
-    public let kl: Double?
-    /// "affinities", "early exaggeration" or "optimization".
-    public let phase: String
-}
-
 /// One evaluated point of the KL curve.
 public struct TSNEKLSample: Sendable, Equatable {
     /// Iterations completed when KL was evaluated.
@@ -30,7 +17,7 @@ public struct TSNEResult: Sendable {
     public var finalKL: Double
     /// Iterations actually run (< `iterations` when stopped).
     public var completedIterations: Int
-    /// Whether the progress callback stopped the run (coordinates are then the partial ones).
+    /// Whether the progress handler stopped the run (coordinates are then the partial ones).
     public var stopped: Bool
     /// The method that computed the gradient.
     public var method: TSNEMethod

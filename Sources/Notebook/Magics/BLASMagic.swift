@@ -38,7 +38,7 @@ struct BLASMagic: Magic {
                       cell: context.executionCount)
         for (i, size) in sizes.enumerated() {
             guard let sample = GEMMBenchmark.measure(size: size, repeats: repeats, seed: UInt64(session.settings.seed),
-                                                     shouldStop: { context.cancellation.isCancelled }) else {
+                                                     progress: { _ in .stopping(if: context.cancellation.isCancelled) }) else {
                 progress.finish(.interrupted)
                 context.stream("Interrupted: `\(name)` keeps the \(run.samples.count) sizes measured so far.\n", name: "stderr")
                 throw Interrupted()

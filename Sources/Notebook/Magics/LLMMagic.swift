@@ -1,5 +1,4 @@
 import Embeddings
-import Foundation
 import Jupyter
 
 /// `%llm k=3 general=S specific=K target=xx [method=llm|linear|direct] [tune=source dev=L]`:
@@ -87,7 +86,7 @@ struct LLMMagic: Magic {
         let classifier = try session.classifier(specificName, for: "llm").classifier
         let sides = try TransferSides(general: generalName, source: classifier.language, target: target, in: session)
         let source = try sides.sourceRows(for: classifier, classifierName: specificName)
-        let started = Date()
+        let started = MonotonicClock.seconds()
         var facts: [(String, String)] = [("method", Self.methodTitle(method))]
         let specificTarget: Matrix
         var diagnostics: TransferDiagnostics?
@@ -127,7 +126,7 @@ struct LLMMagic: Magic {
         let transferred = try failing {
             try classifier.replacingEmbeddings(language: target, vocabulary: sides.target.vocabulary.words, embeddings: specificTarget)
         }
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = MonotonicClock.since(started)
         if let diagnostics {
             context.display(Self.weightChart(diagnostics).mimeBundle)
         }

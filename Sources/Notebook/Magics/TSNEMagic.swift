@@ -110,21 +110,14 @@ struct TSNEMagic: Magic {
             throw Self.failure("\(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more than 3 × perplexity = \(options.neighborCount); \(fix)")
         }
         let points = try selection.matrix()
-        let display = ProgressDisplay(context: context, phase: "t-SNE affinities", total: options.iterations, unit: "iterations")
         var lastKL: Double?
-        let result: TSNEResult
-        do {
-            result = try TSNE(options: options).embed(points) { progress in
-                if let kl = progress.kl { lastKL = kl }
-                let phase = "t-SNE " + progress.phase + (lastKL.map { " · KL \(NumberText.fixed($0, 3))" } ?? "")
-                display.advance(to: progress.iteration, phase: phase)
-                return !context.cancellation.isCancelled
-            }
-        } catch {
-            display.finish(.interrupted)
-            throw Self.failure("\(error)")
+        let reporter = ProgressReporter(context: context, phase: "t-SNE affinities", total: options.iterations,
+                                        unit: "iterations", showsLoss: false) { progress in
+            if let kl = progress.loss { lastKL = kl }
+            return "t-SNE " + progress.phase + (lastKL.map { " · KL \(NumberText.fixed($0, 3))" } ?? "")
         }
-        display.finish(result.stopped ? .interrupted : .done)
+        let result = try reporter.run { try TSNE(options: options).embed(points, progress: $0) }
+        reporter.finish(stopped: result.stopped)
         if let mapName = arguments[Self.name] {
             try storeMap(result, selection: selection, objectName: name, as: mapName, session: session, context: context)
         }

@@ -78,23 +78,19 @@ struct WordAlignMagic: Magic {
         let parallel = stored.parallel
         let reference = try gold.map { path throws(MagicError) in try readGold(path, for: parallel) }
         let options = IBMModel1.Options(iterations: iterations, threads: threads ?? session.settings.threads, prior: prior)
-        let progress = ProgressDisplay(context: context, phase: "forward EM", total: max(1, 2 * iterations), unit: "EM iterations")
-        let cancellation = context.cancellation
-        let models = BidirectionalAlignment.train(parallel, options: options, shouldStop: { cancellation.isCancelled }) { direction, iteration in
-            let step = (direction == .forward ? 0 : iterations) + iteration.number
-            progress.advance(to: step, phase: "\(direction.rawValue) EM", loss: iteration.perplexity)
-            return !cancellation.isCancelled
-        }
+        let progress = ProgressReporter(context: context, phase: "forward EM", total: max(1, 2 * iterations),
+                                        unit: "EM iterations") { $0.phase }
+        let models = BidirectionalAlignment.train(parallel, options: options, progress: progress.handle)
         let object = AlignmentObject(parallelName: parallelName, parallel: parallel, models: models, method: method)
         session.store(object, as: name, madeBy: "%wordalign \(parallelName) model=\(model)\(tensionText) iters=\(iterations) symmetric=\(methodText)",
                       cell: context.executionCount)
         guard models.isComplete else {
-            progress.finish(.interrupted)
+            progress.finish(stopped: true)
             let f = models.forward.iterations.count, b = models.backward.iterations.count
             context.stream("Interrupted: `\(name)` keeps a partial alignment (forward \(f)/\(iterations), backward \(b)/\(iterations) EM iterations; an untrained direction links nothing). Run %wordalign again for the full one.\n", name: "stderr")
             throw Interrupted()
         }
-        progress.finish(.done)
+        progress.finish(stopped: false)
         if top > 0 { context.display(translationTable(object).mimeBundle) }
         return summary(object, gold: reference).mimeBundle
     }

@@ -1,20 +1,28 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Embeddings
 import Jupyter
 
 /// A live progress display (phase, step/total, rate, ETA, last loss) that updates in place:
 /// `display_data` with a `transient.display_id` at start, `update_display_data` after, and a
-/// final update that says `done` or `interrupted`. Updates are throttled to one per
+/// final update that says `done`, `interrupted` or `failed`. Updates are throttled to one per
 /// `minimumInterval` seconds so a fast loop does not flood the frontend.
 ///
 /// With a `delay`, nothing is shown until the work has run that long (like tqdm's `delay`):
 /// quick runs stay free of flicker, and `finish` of a never-shown display sends nothing.
 ///
-/// The HTML root carries `class="xling-progress"` and `data-state="running|done|interrupted"`.
+/// The HTML root carries `class="xling-progress"` and `data-state="running|done|interrupted|failed"`.
+/// Engine calls drive it through `ProgressReporter`.
 public final class ProgressDisplay {
     /// Where the work stands; the raw value is the HTML root's `data-state`.
-    public enum State: String, Sendable { case running, done, interrupted }
+    public enum State: String, Sendable {
+        /// The work goes on.
+        case running
+        /// The work completed.
+        case done
+        /// A stop request (an interrupt) ended the work early; its partial result may be kept.
+        case interrupted
+        /// An error ended the work.
+        case failed
+    }
 
     /// The `transient.display_id` that updates replace in place (`xling-progress-<id>`).
     public let displayID: String
@@ -28,7 +36,7 @@ public final class ProgressDisplay {
     public private(set) var step = 0
     /// The last loss reported by `advance`, or nil when none was.
     public private(set) var loss: Double?
-    /// `running` until `finish` sets `done` or `interrupted`.
+    /// `running` until `finish` sets `done`, `interrupted` or `failed`.
     public private(set) var state = State.running
     private let context: ExecutionContext
     private let started: Double
@@ -95,6 +103,7 @@ public final class ProgressDisplay {
             parts.append("ETA " + (eta.isFinite ? NumberText.short(eta) + " s" : "?"))
         case .done: parts.append("done in \(NumberText.short(elapsed)) s")
         case .interrupted: parts.append("interrupted after \(NumberText.short(elapsed)) s")
+        case .failed: parts.append("failed after \(NumberText.short(elapsed)) s")
         }
         if let loss { parts.append("loss \(NumberText.short(loss))") }
         let text = parts.joined(separator: " · ")
@@ -105,9 +114,5 @@ public final class ProgressDisplay {
         return ["text/plain": .string("[\(state.rawValue)] \(text)"), "text/html": .string(html)]
     }
 
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-    }
+    static func now() -> Double { MonotonicClock.seconds() }
 }

@@ -1,38 +1,27 @@
 import Embeddings
 import Jupyter
 
-/// The live view of a training run: a progress display updated after every iteration (loss,
-/// records per second, ETA), the interrupt check, and the loss chart at the end.
+/// The summary side of a factorization training run (`%train glove|cofactor`): its
+/// `ProgressReporter` (the display, updated after every iteration with the loss and records
+/// per second), the wall time and throughput for the table, and the loss chart at the end.
 final class TrainingRun {
-    private let display: ProgressDisplay
-    private let context: ExecutionContext
+    /// The adapter from the trainer's reports to the display; `reporter.handle` is the handler.
+    let reporter: ProgressReporter
     private let records: Int
-    private var seconds = 0.0
 
     /// A run of `iterations` passes over `records` records, shown under `phase`.
     init(context: ExecutionContext, iterations: Int, records: Int, phase: String = "training") {
-        self.context = context
         self.records = records
-        display = ProgressDisplay(context: context, phase: phase, total: iterations, unit: "iterations")
+        reporter = ProgressReporter(context: context, phase: phase, total: iterations, unit: "iterations") { progress in
+            let rate = NumberText.short((progress.extra("records/s") ?? 0) / 1e6)
+            return "\(progress.phase) (\(rate) M records/s)"
+        }
     }
-
-    /// The trainer's per-iteration callback: updates the display; false (stop) on interrupt.
-    func report(_ progress: TrainingProgress) -> Bool {
-        seconds = progress.elapsedSeconds
-        let rate = NumberText.short(progress.recordsPerSecond / 1e6)
-        display.advance(to: progress.iteration, phase: "training (\(rate) M records/s)", loss: progress.loss)
-        return !context.cancellation.isCancelled
-    }
-
-    /// Marks the display done, or interrupted when the trainer stopped early.
-    func finish(stopped: Bool) { display.finish(stopped ? .interrupted : .done) }
-
-    /// Marks the display interrupted after an error.
-    func fail() { display.finish(.interrupted) }
 
     /// "12.3 s (1.6 M records/s)": training wall time and mean throughput.
     var timeDescription: String {
-        let perSecond = seconds > 0 ? Double(records) * Double(max(display.step, 1)) / seconds : 0
+        let seconds = reporter.last?.elapsedSeconds ?? 0
+        let perSecond = seconds > 0 ? Double(records) * Double(max(reporter.display.step, 1)) / seconds : 0
         return "\(NumberText.fixed(seconds, 1)) s (\(NumberText.short(perSecond / 1e6)) M records/s)"
     }
 

@@ -21,17 +21,15 @@ struct RefinementReport {
 enum Refinement {
     static func run(steps: Int, initial: BilingualMapping, source: EmbeddingSpace, target: EmbeddingSpace,
                     maxRank: Int, context: ExecutionContext) throws -> (BilingualMapping, RefinementReport) {
-        let progress = ProgressDisplay(context: context, phase: "refining", total: steps, unit: "steps")
-        var report = RefinementReport()
-        let result = try ProcrustesRefinement.run(
-            initial: initial.source, source: source, target: target, steps: steps, maxRank: maxRank,
-            shouldStop: { context.cancellation.isCancelled },
-            progress: { step in
-                report.steps.append(step)
-                progress.advance(to: step.iteration, phase: "refining (\(step.pairs.formatted) pairs)")
-            })
-        report.interrupted = context.cancellation.isCancelled
-        progress.finish(report.interrupted ? .interrupted : .done)
+        let reporter = ProgressReporter(context: context, phase: "refining", total: steps, unit: "steps") { progress in
+            progress.extra("pairs").map { "refining (\(Int($0).formatted) pairs)" } ?? "refining"
+        }
+        let result = try reporter.run {
+            try ProcrustesRefinement.run(initial: initial.source, source: source, target: target, steps: steps,
+                                         maxRank: maxRank, progress: $0)
+        }
+        let report = RefinementReport(steps: result.steps, interrupted: result.steps.count < steps)
+        reporter.finish(stopped: report.interrupted)
         return (BilingualMapping(source: result.map), report)
     }
 }

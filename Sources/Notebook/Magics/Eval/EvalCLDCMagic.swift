@@ -115,7 +115,7 @@ struct EvalCLDCMagic: Magic {
         do {
             return try CLDCEvaluation.evaluate(train: train.set, trainSpace: trainSpace, test: test.set, testSpace: testSpace,
                                                epochs: epochs, seed: UInt64(max(0, seed)),
-                                               shouldStop: { _ in context.cancellation.isCancelled })
+                                               progress: { _ in .stopping(if: context.cancellation.isCancelled) })
         } catch {
             throw Self.failure("`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
         }

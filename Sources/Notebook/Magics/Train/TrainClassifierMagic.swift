@@ -121,22 +121,15 @@ struct TrainClassifierMagic: TrainMethod {
         let space = try Self.classifierSpace(spaceName, language: data.language, dataName: dataName, in: session)
         let options = try classifierOptions(session)
         let epochs = options.resolvedEpochs
-        let display = ProgressDisplay(context: context, phase: "training \(options.model.rawValue)", total: epochs, unit: "epochs")
-        let classifier: TextClassifier
-        do {
-            classifier = try TextClassifier.train(data, space: space, options: options, dev: dev) { report in
-                let devText = report.devScore.map { ", dev accuracy \(NumberText.fixed($0 * 100, 1))%" } ?? ""
-                display.advance(to: report.epoch, phase: "training \(options.model.rawValue)\(devText)",
-                                loss: report.trainLoss.isFinite ? report.trainLoss : nil)
-                return !context.cancellation.isCancelled
-            } shouldStop: { context.cancellation.isCancelled }
-        } catch {
-            display.finish(.interrupted)
-            throw Self.failure("\(error)")
+        let reporter = ProgressReporter(context: context, phase: "training \(options.model.rawValue)", total: epochs,
+                                        unit: "epochs") { report in
+            let devText = report.extra("dev score").map { ", dev accuracy \(NumberText.fixed($0 * 100, 1))%" } ?? ""
+            return "training \(options.model.rawValue)\(devText)"
         }
+        let classifier = try reporter.run { try TextClassifier.train(data, space: space, options: options, dev: dev, progress: $0) }
         let training = classifier.training
         let interrupted = training?.interrupted ?? false
-        display.finish(interrupted ? .interrupted : .done)
+        reporter.finish(stopped: interrupted)
         let name = arguments.resultName("\(options.model.rawValue)_\(dataName)")
         let how = "\(options.model.rawValue) on `\(dataName)`, embeddings from `\(spaceName)`"
             + (options.model == .perceptron ? "" : (options.updateEmbeddings ? " (trained)" : " (fixed)"))

@@ -98,16 +98,16 @@ struct TrainCofactorMagic: TrainMethod {
             return Side(name: names[i], corpus: corpus, size: size)
         }
         let options = try cooccurrenceOptions(threads: threads)
-        let counting = ProgressDisplay(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
+        let counting = ProgressReporter(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
         let counts = try sides.map { side in
-            try count(counting, context) { stop in
-                try CooccurrenceCounter.monolingual(side.corpus, vocabularySize: side.size, options: options, shouldStop: stop)
+            try count(counting, context) { progress in
+                try CooccurrenceCounter.monolingual(side.corpus, vocabularySize: side.size, options: options, progress: progress)
             }
         }
         let (cross, crossNote) = try crossTerm(objective, sides: sides, parallel: parallel, session: session,
                                                options: options, counting: counting, context: context)
-        counting.advance(to: 1)
-        counting.finish(.done)
+        counting.display.advance(to: 1)
+        counting.finish(stopped: false)
         let crossCount: Int
         switch cross {
         case .cooccurrence(let x): crossCount = x.count
@@ -129,14 +129,10 @@ struct TrainCofactorMagic: TrainMethod {
         cofactor.seed = seed
         let records = counts[0].count + counts[1].count + crossCount
         let run = TrainingRun(context: context, iterations: cofactor.iterations, records: records)
-        let model: CofactorModel
-        do {
-            model = try CofactorTrainer(options: cofactor).train(first: counts[0], second: counts[1], cross: cross, progress: run.report)
-        } catch {
-            run.fail()
-            throw Self.failure("\(error)")
+        let model = try run.reporter.run {
+            try CofactorTrainer(options: cofactor).train(first: counts[0], second: counts[1], cross: cross, progress: $0)
         }
-        run.finish(stopped: model.stopped)
+        run.reporter.finish(stopped: model.stopped)
 
         let name = arguments.resultName("cofactor_" + String(objective.rawValue.map { $0.isLetter ? $0 : "_" }))
         let first = try EmbeddingSpace(vocabulary: sides[0].vocabulary, vectors: model.firstWords, language: sides[0].corpus.language)
@@ -174,7 +170,7 @@ struct TrainCofactorMagic: TrainMethod {
     /// The cross-lingual term of `objective` over the two sides' vocabularies, with a note
     /// for the summary table.
     func crossTerm(_ objective: CofactorObjective, sides: [Side], parallel: ParallelObject?, session: Session,
-                   options: CooccurrenceOptions, counting: ProgressDisplay,
+                   options: CooccurrenceOptions, counting: ProgressReporter,
                    context: ExecutionContext) throws -> (CrossLingualObjective, String) {
         let maps = parallel.map { p in
             (p.parallel.source.idMap(into: sides[0].corpus.vocabulary, limit: sides[0].size),
@@ -183,18 +179,18 @@ struct TrainCofactorMagic: TrainMethod {
         switch objective {
         case .clcWA:
             guard let p = parallel?.parallel, let maps else { return (.none, "none") }
-            let x = try count(counting, context) { stop in
+            let x = try count(counting, context) { progress in
                 try CooccurrenceCounter.sentencePairs(p, sourceMap: maps.0, targetMap: maps.1, rows: sides[0].size,
-                                                      columns: sides[1].size, options: options, shouldStop: stop)
+                                                      columns: sides[1].size, options: options, progress: progress)
             }
             return (.cooccurrence(x), "CLC-WA (eq. 4): \(x.count.formatted) word pairs co-occurring in \(p.sentenceCount.formatted) aligned sentences")
         case .clcPlusWA:
             guard let parallel, let p = Optional(parallel.parallel), let maps else { return (.none, "none") }
             let alignment = try alignmentFor(parallel, session: session, objective: objective)
-            let x = try count(counting, context) { stop in
+            let x = try count(counting, context) { progress in
                 try CooccurrenceCounter.alignedWindows(p, alignment: alignment.alignment, sourceMap: maps.0, targetMap: maps.1,
                                                        rows: sides[0].size, columns: sides[1].size, window: options.window,
-                                                       options: options, shouldStop: stop)
+                                                       options: options, progress: progress)
             }
             return (.cooccurrence(x), "CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \(alignment.alignment.linkCount.formatted) links of `\(arguments[Self.align] ?? "")`")
         case .clsim:

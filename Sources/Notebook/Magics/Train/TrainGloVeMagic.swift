@@ -47,13 +47,13 @@ struct TrainGloVeMagic: TrainMethod {
         guard size >= 2 else {
             throw Self.failure("`\(corpusName)` has \(size) word(s) seen at least \(minCount) times; lower min_count= or load more text")
         }
-        let counting = ProgressDisplay(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
+        let counting = ProgressReporter(context: context, phase: "counting co-occurrences", total: 1, unit: "passes")
         let options = try cooccurrenceOptions(threads: threads)
-        let counts = try count(counting, context) { stop in
-            try CooccurrenceCounter.monolingual(corpus, vocabularySize: size, options: options, shouldStop: stop)
+        let counts = try count(counting, context) { progress in
+            try CooccurrenceCounter.monolingual(corpus, vocabularySize: size, options: options, progress: progress)
         }
-        counting.advance(to: 1)
-        counting.finish(.done)
+        counting.display.advance(to: 1)
+        counting.finish(stopped: false)
         var glove = GloVeOptions()
         glove.dimension = arguments[Self.dim]
         glove.iterations = arguments[Self.iters]
@@ -64,14 +64,8 @@ struct TrainGloVeMagic: TrainMethod {
         glove.schedule = arguments[Self.schedule]
         glove.seed = seed
         let run = TrainingRun(context: context, iterations: glove.iterations, records: counts.count)
-        let model: GloVeModel
-        do {
-            model = try GloVeTrainer(options: glove).train(counts, progress: run.report)
-        } catch {
-            run.fail()
-            throw Self.failure("\(error)")
-        }
-        run.finish(stopped: model.stopped)
+        let model = try run.reporter.run { try GloVeTrainer(options: glove).train(counts, progress: $0) }
+        run.reporter.finish(stopped: model.stopped)
         let output = arguments[Self.vectors]
         let vocabulary = Vocabulary(Array(corpus.vocabulary.words.prefix(size)))
         let space = try EmbeddingSpace(vocabulary: vocabulary, vectors: model.vectors(output), language: corpus.language)

@@ -62,18 +62,19 @@ extension TrainMethod {
     }
 
     /// Runs one counting step under a progress display; an interrupt stops it with a note on
-    /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does.
-    func count(_ display: ProgressDisplay, _ context: ExecutionContext,
-               _ body: (@escaping () -> Bool) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
+    /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does;
+    /// an error ends the display as failed.
+    func count(_ reporter: ProgressReporter, _ context: ExecutionContext,
+               _ body: (ProgressHandler) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
         do {
-            return try body { context.cancellation.isCancelled }
+            return try body(reporter.handle)
         } catch CooccurrenceError.stopped {
-            display.finish(.interrupted)
+            reporter.finish(stopped: true)
             context.stream("Interrupted while counting co-occurrences: nothing was trained or stored.\n", name: "stderr")
             throw Interrupted()
         } catch {
-            display.finish(.interrupted)
-            throw Self.failure("\(error)")
+            reporter.fail()
+            throw error
         }
     }
 }

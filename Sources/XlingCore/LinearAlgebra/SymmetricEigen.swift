@@ -42,8 +42,11 @@ public struct SymmetricEigen: Sendable, Equatable {
 
     /// V · diag(f(λ)) · Vᵀ (n×n): a function applied to the spectrum.
     public func applying(_ f: (Float) -> Float) -> Matrix {
-        let scaled = (try? eigenvectors.scalingColumns(by: eigenvalues.map(f))) ?? eigenvectors
-        return (try? Matrix.product(scaled, eigenvectors, transposeB: true)) ?? eigenvectors
+        do {
+            return try Matrix.product(eigenvectors.scalingColumns(by: eigenvalues.map(f)), eigenvectors, transposeB: true)
+        } catch {
+            preconditionFailure("V (n×n) and λ (n) of one decomposition always fit: \(error)")
+        }
     }
 
     /// V · diag(λ) · Vᵀ, the matrix this decomposes (up to rounding).

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The trainers' worker threads: one pass over ranges of records, one POSIX thread per range,
+/// The engine's worker threads (trainers, transfer): one pass over ranges of records, one POSIX thread per range,
 /// without locks (Hogwild, Recht et al. 2011, when ranges share rows). The Hogwild split is
 /// glove.c's: thread t of T takes the contiguous chunk `[t·⌊n/T⌋, (t+1)·⌊n/T⌋)`, the last thread
 /// also the remainder; `StratifiedSchedule` gives conflict-free ranges instead.
@@ -17,7 +17,7 @@ public enum WorkerThreads {
     }
 
     /// The chunk of `count` records that thread `thread` of `threads` processes.
-    static func chunk(_ thread: Int, of threads: Int, count: Int) -> Range<Int> {
+    package static func chunk(_ thread: Int, of threads: Int, count: Int) -> Range<Int> {
         let size = count / threads
         let start = thread * size
         return start..<(thread == threads - 1 ? count : start + size)
@@ -27,7 +27,7 @@ public enum WorkerThreads {
     /// `threads > 1`, and returns each thread's result (index t). Workers are POSIX threads
     /// (not the Dispatch pool, which may run fewer at a time on a busy machine); thread 0 is
     /// the caller, so a single-threaded run is sequential and deterministic.
-    static func run<Result: Sendable>(threads: Int, count: Int, initial: Result,
+    package static func run<Result: Sendable>(threads: Int, count: Int, initial: Result,
                                       _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
         let workers = Swift.max(1, Swift.min(threads, Swift.max(1, count)))
         return run(ranges: (0..<workers).map { chunk($0, of: workers, count: count) }, initial: initial, body)
@@ -35,7 +35,7 @@ public enum WorkerThreads {
 
     /// Runs `body(t, ranges[t])` for every t concurrently (thread 0 is the caller) and returns
     /// each result (index t).
-    static func run<Result: Sendable>(ranges: [Range<Int>], initial: Result,
+    package static func run<Result: Sendable>(ranges: [Range<Int>], initial: Result,
                                       _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
         let workers = ranges.count
         if workers <= 1 { return [body(0, ranges.first ?? 0..<0)] }

@@ -2,7 +2,7 @@
 ///
 /// Shape mismatches are reported separately as `ShapeError`; this error is about the *values*:
 /// singular or non-positive-definite systems, non-finite input, failed convergence.
-public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+public enum LinearAlgebraError: EngineError, Equatable {
     /// The system matrix is singular or numerically singular.
     ///
     /// `routine` is the LAPACK routine (e.g. `sgesv`); `detail` says how it was detected
@@ -20,8 +20,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
     /// The input contains NaN or ±infinity; LAPACK's results would be meaningless.
     case nonFiniteInput(routine: String)
 
-    /// A one-line message naming the routine and the problem.
-    public var description: String {
+    /// What went wrong, naming the LAPACK routine.
+    public var problem: String {
         switch self {
         case let .singular(routine, detail):
             return "\(routine): matrix is singular (\(detail))"
@@ -33,6 +33,21 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
             return "\(routine): illegal value of argument \(argument)"
         case let .nonFiniteInput(routine):
             return "\(routine): input contains NaN or infinity"
+        }
+    }
+
+    /// What usually helps.
+    public var fix: String? {
+        switch self {
+        case .singular, .notPositiveDefinite:
+            return "the data are degenerate (duplicate or constant vectors, fewer pairs than dimensions); "
+                + "use more training pairs or a regulariser"
+        case .didNotConverge:
+            return "check the input for extreme values; normalising the vectors usually helps"
+        case .illegalArgument:
+            return "this is a bug in xling; please report it"
+        case .nonFiniteInput:
+            return "remove or repair the vectors holding NaN or infinity"
         }
     }
 }

@@ -65,8 +65,11 @@ public struct SVD: Sendable, Equatable {
 
     /// U · diag(S) · Vt (m×n), the matrix this decomposes (up to rounding).
     public func reconstructed() -> Matrix {
-        let us = (try? u.scalingColumns(by: singularValues)) ?? u
-        return (try? Matrix.product(us, vt)) ?? Matrix(rows: u.rows, cols: vt.cols)
+        do {
+            return try Matrix.product(u.scalingColumns(by: singularValues), vt)
+        } catch {
+            preconditionFailure("U (m×k), S (k) and Vt (k×n) of one SVD always fit: \(error)")
+        }
     }
 
     /// The number of singular values with σᵢ ≥ `threshold`.

@@ -5,7 +5,7 @@ import COpenBLAS
 ///
 /// This is the only place the retrieval code touches BLAS (only `LinearAlgebra/` may import
 /// `COpenBLAS`).
-enum BlockedGEMM {
+package enum BlockedGEMM {
     /// Computes the tile `c[i * ldc + j] = Σ_l q[i * dimension + l] · t[j * dimension + l]`
     /// for `0 ≤ i < queryCount`, `0 ≤ j < targetCount` with one `cblas_sgemm` call
     /// (row-major, `Tᵀ`, α = 1, β = 0).
@@ -18,7 +18,7 @@ enum BlockedGEMM {
     /// Runs on the calling thread with however many threads OpenBLAS is set to use; see
     /// `withSingleThreadedBLAS`.
     @inline(__always)
-    static func similarityTile(q: UnsafePointer<Float>, queryCount: Int,
+    package static func similarityTile(q: UnsafePointer<Float>, queryCount: Int,
                                t: UnsafePointer<Float>, targetCount: Int,
                                dimension: Int,
                                into c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -37,13 +37,10 @@ enum BlockedGEMM {
     /// each run their own single-threaded GEMM on separate tiles), then restores the
     /// previous thread count. The setting is process-wide: do not run other BLAS work
     /// concurrently that expects the old setting.
-    static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+    package static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
         let previous = openblas_get_num_threads()
         if previous != 1 { openblas_set_num_threads(1) }
         defer { if previous != 1 { openblas_set_num_threads(previous) } }
         return try body()
     }
-
-    /// The number of threads OpenBLAS is currently set to use (≥ 1).
-    static var blasThreads: Int { Int(max(1, openblas_get_num_threads())) }
 }

@@ -300,14 +300,14 @@ extension Matrix {
 
     // MARK: Helpers
 
-    func requireSameShape(_ other: Matrix, _ verb: String) throws(ShapeError) {
+    package func requireSameShape(_ other: Matrix, _ verb: String) throws(ShapeError) {
         guard rows == other.rows, cols == other.cols else {
             throw ShapeError("cannot \(verb) \(shapeDescription) and \(other.shapeDescription) matrices")
         }
     }
 
     /// Σ_i f(A(i,j)) per column, in Double.
-    func columnSums(_ f: (Double) -> Double) -> [Double] {
+    package func columnSums(_ f: (Double) -> Double) -> [Double] {
         var sums = [Double](repeating: 0, count: cols)
         for i in 0..<rows {
             let base = i * cols
