@@ -41,7 +41,7 @@ public final class KernelLog: @unchecked Sendable {
 
     private static func duplicateStderr() -> Int32 {
         let fd = fcntl(2, F_DUPFD_CLOEXEC, 3)
-        return fd >= 0 ? fd : 2
+        return fd  // -1 when there is no stderr: lines are then discarded
     }
 
     /// Sends further lines to `fd`.

@@ -21,14 +21,13 @@ public final class ZMQKernelServer: @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
 
     /// Prepares a server. With `options.captureOutput`, fds 1 and 2 are redirected into the
-    /// notebook and `log` is redirected to the original stderr.
+    /// notebook; `log` keeps writing where it did (create it before the server).
     public init(connection: ConnectionInfo, kernel: Kernel, options: ServerOptions, log: KernelLog) {
         self.connection = connection
         self.kernel = kernel
         self.options = options
         self.kernelLog = log
         self.capture = options.captureOutput ? OutputCapture() : nil
-        if let capture { log.redirect(to: capture.logDescriptor) }
     }
 
     private func log(_ line: String) { kernelLog(line) }
