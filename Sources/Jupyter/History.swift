@@ -3,7 +3,32 @@
 /// Entries are `(session, line, input, output)` where `line` is the execution count and
 /// `output` the text/plain of the cell's result, if any. Kept in memory for the process's
 /// life; a restarted kernel starts a new, empty history.
+///
+/// Bounded (`Limits`): at most `maxEntries` cells and `maxBytes` bytes of UTF-8 text (input
+/// plus output); the oldest cells are forgotten first. A cell whose text alone exceeds a
+/// quarter of `maxBytes` is kept with its input and output cut to a prefix of that size that
+/// ends in `HistoryTruncation.marker`, so one huge cell cannot evict all the others.
 public struct History: Sendable {
+    /// How much history is kept.
+    public struct Limits: Sendable, Equatable {
+        /// The most cells kept.
+        public var maxEntries: Int
+        /// The most bytes of input and output text kept, over all cells.
+        public var maxBytes: Int
+
+        /// Creates limits; both are raised to at least 1 cell and 1 KiB.
+        public init(maxEntries: Int, maxBytes: Int) {
+            self.maxEntries = max(1, maxEntries)
+            self.maxBytes = max(1024, maxBytes)
+        }
+
+        /// 10,000 cells and 64 MiB of text (JupyterLab's console asks for the last 1,000).
+        public static let standard = Limits(maxEntries: 10_000, maxBytes: 64 << 20)
+
+        /// The most bytes one cell's input or output keeps (a quarter of `maxBytes`).
+        var maxEntryBytes: Int { maxBytes / 4 }
+    }
+
     /// One stored cell.
     public struct Entry: Sendable, Equatable {
         /// The session number (`History.session`).
@@ -18,16 +43,39 @@ public struct History: Sendable {
 
     /// The session number reported in entries.
     public let session: Int
+    /// How many cells and bytes are kept.
+    public let limits: Limits
     /// The stored cells in execution order.
     public private(set) var entries: [Entry] = []
+    /// The UTF-8 bytes of every stored input and output.
+    public private(set) var byteCount = 0
 
     /// Creates an empty history whose entries report `session`.
-    public init(session: Int = 1) { self.session = session }
-
-    /// Records a cell.
-    public mutating func append(line: Int, input: String, output: String?) {
-        entries.append(Entry(session: session, line: line, input: input, output: output))
+    public init(session: Int = 1, limits: Limits = .standard) {
+        self.session = session
+        self.limits = limits
     }
+
+    /// Records a cell, forgetting the oldest ones beyond the limits.
+    public mutating func append(line: Int, input: String, output: String?) {
+        let cap = limits.maxEntryBytes
+        let entry = Entry(session: session, line: line, input: HistoryTruncation.cut(input, toBytes: cap),
+                          output: output.map { HistoryTruncation.cut($0, toBytes: cap) })
+        entries.append(entry)
+        byteCount += Self.bytes(of: entry)
+        var excess = 0, freed = 0
+        while excess < entries.count,
+              entries.count - excess > limits.maxEntries || byteCount - freed > limits.maxBytes {
+            freed += Self.bytes(of: entries[excess])
+            excess += 1
+        }
+        if excess > 0 {
+            entries.removeFirst(excess)
+            byteCount -= freed
+        }
+    }
+
+    private static func bytes(of entry: Entry) -> Int { entry.input.utf8.count + (entry.output?.utf8.count ?? 0) }
 
     /// The last `n` entries.
     public func tail(_ n: Int) -> [Entry] { Array(entries.suffix(max(0, n))) }

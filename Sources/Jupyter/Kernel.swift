@@ -18,11 +18,18 @@ public final class Kernel: @unchecked Sendable {
     /// The number the next stored cell gets shown with minus one (IPython's `execution_count`).
     public private(set) var executionCount = 0
     /// The cells run with `store_history`, for `history_request`; changed on the shell thread only.
-    public private(set) var history = History()
+    public private(set) var history: History
+    /// Unknown message types already logged (once each, at most `maxUnknownTypesLogged`);
+    /// shared by the shell and control threads, hence the lock.
+    private var unknownTypesLogged = Set<String>()
+    private let unknownTypesLock = Lock()
+    private static let maxUnknownTypesLogged = 256
 
-    /// Creates a kernel core. `log` receives one line per dropped or malformed message.
+    /// Creates a kernel core. `log` receives one line per dropped or malformed message;
+    /// `historyLimits` bounds what `history_request` can return.
     public init(interpreter: Interpreter, signer: MessageSigner, interrupts: InterruptSource = Interrupts.process,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                historyLimits: History.Limits = .standard, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.history = History(limits: historyLimits)
         self.interrupts = interrupts
         self.codec = WireCodec(signer: signer)
         self.headers = HeaderFactory()
@@ -31,11 +38,13 @@ public final class Kernel: @unchecked Sendable {
     }
 
     /// Handles one received multipart message from `channel`. Unsigned, badly signed, replayed
-    /// or malformed messages are logged and dropped without any reply.
+    /// or malformed messages are logged and dropped without any reply; a signed message of an
+    /// unknown type gets busy/idle but no reply (its type is logged once).
     ///
-    /// With `abortingRequestsSentBefore`, a shell request whose header date is earlier (or
-    /// unreadable) is answered `aborted` instead of run: it was queued behind a failed cell.
-    /// A request sent after the failure, i.e. after the client could see the error, runs.
+    /// With `abortingRequestsSentBefore`, a shell `execute_request` whose header date is earlier
+    /// (or unreadable) is answered `aborted` instead of run: it was queued behind a failed cell.
+    /// A request sent after the failure, i.e. after the client could see the error, runs. Other
+    /// requests (kernel_info, complete, …) are always answered, as in ipykernel.
     @discardableResult
     public func handle(_ frames: [[UInt8]], from channel: Channel, via transport: KernelTransport,
                        abortingRequestsSentBefore cutoff: Double? = nil) -> Disposition {
@@ -53,7 +62,7 @@ public final class Kernel: @unchecked Sendable {
         let replier = Replier(kernel: self, request: request, channel: channel, transport: transport)
         replier.publish("status", ["execution_state": "busy"])
         defer { replier.publish("status", ["execution_state": "idle"]) }
-        if let cutoff, channel == .shell,
+        if let cutoff, channel == .shell, request.msgType == "execute_request",
            (request.header["date"]?.stringValue.flatMap(Timestamp.epochSeconds(from:)) ?? -.infinity) < cutoff {
             replier.reply(["status": "aborted"], metadata: ["status": "aborted"])
             return .proceed
@@ -87,9 +96,26 @@ public final class Kernel: @unchecked Sendable {
         case ("comm_msg", .shell), ("comm_close", .shell):
             break
         default:
-            log("unknown message type \(request.msgType) on \(channel.rawValue); ignored")
+            logUnknownType(request.msgType, on: channel)
         }
         return .proceed
+    }
+
+    /// Logs the first message of each unknown type and channel; later ones silently.
+    private func logUnknownType(_ type: String, on channel: Channel) {
+        let name = String(type.prefix(80))
+        let line: String? = unknownTypesLock.withLock {
+            let limit = Self.maxUnknownTypesLogged, key = "\(channel.rawValue) \(name)"
+            guard !unknownTypesLogged.contains(key) else { return nil }
+            if unknownTypesLogged.count == limit {
+                unknownTypesLogged.insert("")  // one more entry: the notice below is written once
+                return "more than \(limit) unknown message types; further ones are not logged"
+            }
+            guard unknownTypesLogged.count < limit else { return nil }
+            unknownTypesLogged.insert(key)
+            return "unknown message type '\(name)' on \(channel.rawValue); not answered (logged once per type)"
+        }
+        if let line { log(line) }
     }
 
     func kernelInfoContent() -> JSON {

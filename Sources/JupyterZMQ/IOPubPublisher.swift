@@ -17,6 +17,7 @@ final class IOPubPublisher: @unchecked Sendable {
     init(context: ZMQContext, address: String, welcome: @escaping ([UInt8]) -> [[UInt8]]) throws {
         xpub = try ZMQSocket(context, type: ZMQ_XPUB)
         xpub.setOption(ZMQ_XPUB_VERBOSE, 1)
+        xpub.limitInbound(bytes: ZMQKernelServer.smallMessageBytes)
         try xpub.bind(address)
         pull = try ZMQSocket(context, type: ZMQ_PULL)
         try pull.bind(Self.endpoint)

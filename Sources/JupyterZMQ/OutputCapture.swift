@@ -4,26 +4,41 @@ import Glibc
 
 /// Redirects the process's stdout and stderr (file descriptors 1 and 2) into pipes, so that
 /// whatever the engine or a C library prints reaches the notebook as `stream` output instead
-/// of the server log. The kernel's own log keeps the original stderr (`logDescriptor`).
+/// of the server log. The kernel's own log (`KernelLog`) keeps a duplicate of the original
+/// stderr made before the redirection.
+///
+/// The pipe ends are moved to descriptors ≥ 3 first, so a launcher that started the kernel
+/// with 0, 1 or 2 closed cannot make a pipe end land on the descriptor being replaced.
 final class OutputCapture: @unchecked Sendable {
-    /// The original stderr, for the kernel log.
-    let logDescriptor: Int32
     private var readEnds: [(name: String, fd: Int32)] = []
     private var pending: [Int32: [UInt8]] = [:]
 
     /// Starts capturing. On failure the descriptors are left as they were.
     init() {
-        logDescriptor = dup(2)
         for (name, target) in [("stdout", Int32(1)), ("stderr", Int32(2))] {
             var ends: [Int32] = [0, 0]
             guard pipe(&ends) == 0 else { continue }
-            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
-            _ = fcntl(ends[1], 1031 /* F_SETPIPE_SZ */, 1 << 20)  // room for 1 MiB between two drains
-            _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
-            dup2(ends[1], target)
-            close(ends[1])
-            readEnds.append((name, ends[0]))
+            let read = Self.aboveStandard(ends[0]), write = Self.aboveStandard(ends[1])
+            guard read >= 3, write >= 3 else {
+                for fd in [read, write] where fd >= 3 { close(fd) }
+                continue
+            }
+            _ = fcntl(read, F_SETFL, fcntl(read, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(write, 1031 /* F_SETPIPE_SZ */, 1 << 20)  // room for 1 MiB between two drains
+            _ = fcntl(read, F_SETFD, FD_CLOEXEC)
+            dup2(write, target)
+            close(write)
+            readEnds.append((name, read))
         }
+    }
+
+    /// `fd` moved to the lowest free descriptor ≥ 3 (closing `fd`), or `fd` when it already is
+    /// there; -1 when it cannot be moved.
+    private static func aboveStandard(_ fd: Int32) -> Int32 {
+        guard fd < 3 else { return fd }
+        let moved = fcntl(fd, F_DUPFD, 3)
+        close(fd)
+        return moved
     }
 
     /// What was written since the last call, per stream, decoded as UTF-8 (a sequence split

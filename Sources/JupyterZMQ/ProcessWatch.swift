@@ -14,12 +14,14 @@ enum ProcessWatch {
     }
 
     /// Starts a thread that exits the process within ~0.5 s after the parent dies.
-    static func watchParent(log: @escaping @Sendable (String) -> Void) {
+    /// The log gets up to 0.2 s to write its last line.
+    static func watchParent(log: KernelLog) {
         guard let text = getenv("JPY_PARENT_PID"), let parent = pid_t(String(cString: text)), parent > 1 else { return }
         let thread = KernelThread(name: "xling-parent") {
             while true {
                 if kill(parent, 0) != 0 && errno == ESRCH || getppid() != parent && getppid() == 1 {
                     log("parent process \(parent) is gone; exiting")
+                    log.flush(timeout: 0.2)
                     _exit(0)
                 }
                 usleep(250_000)

@@ -14,35 +14,37 @@ import Glibc
 public final class ZMQKernelServer: @unchecked Sendable {
     private let connection: ConnectionInfo
     private let kernel: Kernel
-    private let log: @Sendable (String) -> Void
+    private let options: ServerOptions
+    private let kernelLog: KernelLog
     private let capture: OutputCapture?
     private let stopping = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
 
-    /// Prepares a server. With `captureOutput`, fds 1 and 2 are redirected into the notebook;
-    /// `log` must then write to `logDescriptor`.
-    public init(connection: ConnectionInfo, kernel: Kernel, captureOutput: Bool, log: @escaping @Sendable (String) -> Void) {
+    /// Prepares a server. With `options.captureOutput`, fds 1 and 2 are redirected into the
+    /// notebook; `log` keeps writing where it did (create it before the server).
+    public init(connection: ConnectionInfo, kernel: Kernel, options: ServerOptions, log: KernelLog) {
         self.connection = connection
         self.kernel = kernel
-        self.log = log
-        self.capture = captureOutput ? OutputCapture() : nil
+        self.options = options
+        self.kernelLog = log
+        self.capture = options.captureOutput ? OutputCapture() : nil
     }
 
-    /// The descriptor the kernel log should write to (the original stderr when captured).
-    public var logDescriptor: Int32 { capture?.logDescriptor ?? 2 }
+    private func log(_ line: String) { kernelLog(line) }
 
     /// Binds every socket, starts the threads, and serves shell on the calling thread until a
     /// shutdown request. Returns the requested restart flag.
     public func run() throws -> Bool {
         ProcessWatch.installSignalHandlers()
-        ProcessWatch.watchParent(log: log)
+        ProcessWatch.watchParent(log: kernelLog)
         let context = try ZMQContext()
         let kernel = self.kernel
         let publisher = try IOPubPublisher(context: context, address: connection.endpoint(connection.iopubPort)) { topic in
             kernel.codec.encode(Message(identities: [topic], header: kernel.headers.header("iopub_welcome"),
                                         content: ["subscription": .string(String(decoding: topic, as: UTF8.self))]))
         }
-        let heartbeat = try Heartbeat(context: context, address: connection.endpoint(connection.hbPort))
+        let heartbeat = try Heartbeat(context: context, address: connection.endpoint(connection.hbPort),
+                                      maxMessageBytes: min(options.maxMessageBytes, Self.smallMessageBytes))
         let shell = try router(context, connection.shellPort)
         let stdin = try router(context, connection.stdinPort)
         let control = try router(context, connection.controlPort)
@@ -57,6 +59,7 @@ public final class ZMQKernelServer: @unchecked Sendable {
             while !stopping.load(ordering: .acquiring) {
                 guard ZMQSocket.poll([control], timeout: 100)[0] else { continue }
                 while let frames = control.receive(dontWait: true) {
+                    if frames.isEmpty { logOversized(.control); continue }
                     if case .shutdown(let again) = kernel.handle(frames, from: .control, via: transport) {
                         restart = again
                         beginShutdown()
@@ -78,6 +81,7 @@ public final class ZMQKernelServer: @unchecked Sendable {
         while !stopping.load(ordering: .acquiring) {
             guard ZMQSocket.poll([shell], timeout: 50)[0] else { continue }
             while !stopping.load(ordering: .acquiring), let frames = shell.receive(dontWait: true) {
+                if frames.isEmpty { logOversized(.shell); continue }
                 let cutoff = Self.monotonic() < abortUntil ? abortCutoff : nil
                 switch kernel.handle(frames, from: .shell, via: transport, abortingRequestsSentBefore: cutoff) {
                 case .proceed: break
@@ -121,19 +125,27 @@ public final class ZMQKernelServer: @unchecked Sendable {
     private func beginShutdown() {
         stopping.store(true, ordering: .releasing)
         kernel.interrupts.raise()
-        let log = self.log
         KernelThread(name: "xling-exit") { [self] in
             for _ in 0..<30 {
                 usleep(100_000)
                 if finished.load(ordering: .acquiring) { return }
             }
             log("shutdown: a cell did not stop within 3 s; exiting anyway")
+            kernelLog.flush(timeout: 0.2)
             _exit(0)
         }.start()
     }
 
+    /// The inbound bound of the heartbeat and of iopub subscriptions (pings and topics are tiny).
+    static let smallMessageBytes = 1 << 20
+
+    private func logOversized(_ channel: Channel) {
+        log("dropped a message on \(channel.rawValue): its frames add up to more than \(options.maxMessageBytes) bytes")
+    }
+
     private func router(_ context: ZMQContext, _ port: Int) throws -> ZMQSocket {
         let socket = try ZMQSocket(context, type: ZMQ_ROUTER)
+        socket.limitInbound(bytes: options.maxMessageBytes)
         try socket.bind(connection.endpoint(port))
         return socket
     }

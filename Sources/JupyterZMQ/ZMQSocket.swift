@@ -31,6 +31,8 @@ final class ZMQContext: @unchecked Sendable {
 /// messages are `[[UInt8]]`, one array per frame.
 final class ZMQSocket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
+    /// The most bytes `receive` copies out of one multipart message (`limitInbound(bytes:)`).
+    private(set) var maxMessageBytes = Int.max
 
     init(_ context: ZMQContext, type: Int32) throws {
         guard let handle = zmq_socket(context.handle, type) else { throw ZMQError("zmq_socket") }
@@ -41,6 +43,15 @@ final class ZMQSocket: @unchecked Sendable {
     func setOption(_ option: Int32, _ value: Int32) {
         var v = value
         zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size)
+    }
+
+    /// Bounds inbound messages to `bytes`: libzmq disconnects a peer that sends a larger frame
+    /// (`ZMQ_MAXMSGSIZE`, checked before the frame is buffered), and `receive` returns `[]`
+    /// for a multipart message whose frames add up to more.
+    func limitInbound(bytes: Int) {
+        maxMessageBytes = bytes
+        var v = Int64(bytes)
+        zmq_setsockopt(handle, ZMQ_MAXMSGSIZE, &v, MemoryLayout<Int64>.size)
     }
 
     func bind(_ endpoint: String) throws {
@@ -69,9 +80,11 @@ final class ZMQSocket: @unchecked Sendable {
     }
 
     /// Receives one multipart message; nil when `dontWait` and nothing is queued, or on
-    /// ETERM. Interrupted waits (EINTR) are retried.
+    /// ETERM. Interrupted waits (EINTR) are retried. A message larger than `maxMessageBytes`
+    /// in total is read to its end but not kept: the result is `[]`.
     func receive(dontWait: Bool = false) -> [[UInt8]]? {
         var frames: [[UInt8]] = []
+        var total = 0
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
@@ -82,12 +95,15 @@ final class ZMQSocket: @unchecked Sendable {
                 return nil
             }
             let size = zmq_msg_size(&message)
-            if let data = zmq_msg_data(&message), size > 0 {
+            total = total > maxMessageBytes ? total : total + size
+            if total > maxMessageBytes {
+                frames = []
+            } else if let data = zmq_msg_data(&message), size > 0 {
                 frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
             } else {
                 frames.append([])
             }
-            if zmq_msg_more(&message) == 0 { return frames }
+            if zmq_msg_more(&message) == 0 { return total > maxMessageBytes ? [] : frames }
         }
     }
 

@@ -16,12 +16,22 @@ public enum MagicParser {
             let start = index
             var line = lines[index]
             index += 1
-            while line.hasSuffix("\\") {
-                guard index < lines.count else {
-                    throw MagicError.syntax("line \(start + 1) ends with '\\' but no line follows it")
+            if line.hasSuffix("\\") {
+                // Continued lines are collected first and joined once (linear in the cell).
+                var parts = [String(line.dropLast())]
+                while true {
+                    guard index < lines.count else {
+                        throw MagicError.syntax("line \(start + 1) ends with '\\' but no line follows it")
+                    }
+                    let next = lines[index]
+                    index += 1
+                    guard next.hasSuffix("\\") else {
+                        parts.append(next)
+                        break
+                    }
+                    parts.append(String(next.dropLast()))
                 }
-                line = String(line.dropLast()) + " " + lines[index]
-                index += 1
+                line = parts.joined(separator: " ")
             }
             let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }

@@ -67,6 +67,7 @@ public final class XlingInterpreter: Interpreter {
     }
 
     /// The help bundle of the magic named on the cursor's line; see `Interpreter.inspect`.
+    /// Reads the cursor's line only (`CursorLine`).
     public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
         let line = CursorLine(code: code, cursor: cursor)
         guard let name = line.magicName, let found = MagicRegistry.spec(named: name, words: line.lineWords) else { return nil }
@@ -75,9 +76,8 @@ public final class XlingInterpreter: Interpreter {
 
     /// `incomplete` after a trailing `\` or a lone `%%name` line, `invalid` when the parser fails; see `Interpreter.isComplete`.
     public func isComplete(_ code: String) -> CompletenessStatus {
-        let trimmed = code.trimmingWhitespace()
         if code.hasSuffix("\\") || code.hasSuffix("\\\n") { return .incomplete(indent: "") }
-        if trimmed.hasPrefix("%%"), !trimmed.contains("\n") { return .incomplete(indent: "") }
+        if Self.isLoneCellMagicLine(code) { return .incomplete(indent: "") }
         do {
             _ = try MagicParser.parse(code)
             return .complete
@@ -86,8 +86,25 @@ public final class XlingInterpreter: Interpreter {
         }
     }
 
+    /// Whether the cell, without surrounding whitespace, is one line starting with `%%`;
+    /// scans bytes instead of copying the trimmed cell.
+    static func isLoneCellMagicLine(_ code: String) -> Bool {
+        let utf8 = code.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else {
+            return false
+        }
+        let body = utf8[first...last]
+        return body.starts(with: "%%".utf8) && !body.contains(0x0A)
+    }
+
     /// Completes magic names, keys and values with `MagicCompleter`; see `Interpreter.complete`.
+    /// Only the cursor's line is handed to the completer, whose offsets are shifted back.
     public func complete(_ code: String, cursor: Int) -> Completion {
-        MagicCompleter(session: session).complete(code, cursor: cursor)
+        let line = CursorLine.line(in: code, cursor: cursor)
+        var completion = MagicCompleter(session: session).complete(line.text, cursor: line.cursor)
+        completion.start += line.start
+        completion.end += line.start
+        return completion
     }
 }

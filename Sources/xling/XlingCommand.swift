@@ -22,10 +22,11 @@ struct KernelCommand: ParsableCommand {
     func run() throws {
         BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
         let log = KernelLog()
-        let kernel = Kernel(interpreter: XlingInterpreter(), signer: MessageSigner(key: try ConnectionInfo.load(path: file).key), log: { log($0) })
-        let server = ZMQKernelServer(connection: try ConnectionInfo.load(path: file), kernel: kernel,
-                                     captureOutput: getenv("XLING_NO_CAPTURE") == nil, log: { log($0) })
-        log.redirect(to: server.logDescriptor)
+        let connection = try ConnectionInfo.load(path: file)
+        let options = ServerOptions.fromEnvironment { log($0) }
+        let kernel = Kernel(interpreter: XlingInterpreter(), signer: MessageSigner(key: connection.key),
+                            historyLimits: options.history, log: { log($0) })
+        let server = ZMQKernelServer(connection: connection, kernel: kernel, options: options, log: log)
         log(BLAS.summary)
         _ = try server.run()
     }

@@ -29,6 +29,14 @@ final class ScriptedInterpreter: Interpreter {
     }
 }
 
+/// Collects log lines from any thread.
+final class LogLines: @unchecked Sendable {
+    private let lock = Lock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
 /// A client end of the in-memory transport: signs requests like jupyter_client would.
 struct TestClient {
     let codec = WireCodec(signer: MessageSigner(key: "test-key"))
@@ -105,6 +113,37 @@ struct TestClient {
         kernel.handle(later, from: .shell, via: transport, abortingRequestsSentBefore: failedAt - 1)
         #expect(transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content["status"] == "ok")
         #expect(execute("fail", ["stop_on_error": false]).1 == .proceed)
+    }
+
+    @Test func onlyExecuteRequestsAreAbortedAfterAFailure() {
+        guard case .abortQueued(let failedAt) = execute("fail").1 else { Issue.record("no abort"); return }
+        for type in ["kernel_info_request", "is_complete_request", "complete_request", "history_request", "comm_info_request"] {
+            transport.reset()
+            let (_, frames) = client.request(type, ["code": "x", "cursor_pos": 1])
+            kernel.handle(frames, from: .shell, via: transport, abortingRequestsSentBefore: failedAt + 1)
+            let reply = transport.sent.first { $0.channel == .shell }?.message
+            #expect(reply?.msgType == String(type.dropLast(8)) + "_reply")
+            #expect(reply?.content["status"] != "aborted", "\(type) was aborted")
+        }
+        transport.reset()
+        let (_, frames) = client.request("execute_request", ["code": "print never"])
+        kernel.handle(frames, from: .shell, via: transport, abortingRequestsSentBefore: failedAt + 1)
+        #expect(transport.sent.first { $0.channel == .shell }?.message.content["status"] == "aborted")
+    }
+
+    @Test func unknownTypesGetNoReplyAndAreLoggedOnce() {
+        let lines = LogLines()
+        let kernel = Kernel(interpreter: ScriptedInterpreter(interrupts: InterruptSource()), signer: MessageSigner(key: "test-key"),
+                            log: { lines.append($0) })
+        for type in ["bogus_request", "bogus_request", "frobnicate", "bogus_request"] {
+            kernel.handle(client.request(type, .emptyObject).frames, from: .shell, via: transport, abortingRequestsSentBefore: .infinity)
+        }
+        #expect(!transport.sent.contains { $0.channel == .shell })
+        #expect(lines.all.count == 2)
+        #expect(lines.all.first?.contains("unknown message type 'bogus_request' on shell") == true)
+        transport.reset()
+        kernel.handle(client.request("kernel_info_request", .emptyObject).frames, from: .shell, via: transport)
+        #expect(transport.sent.contains { $0.message.msgType == "kernel_info_reply" })
     }
 
     @Test func headerDatesParse() {

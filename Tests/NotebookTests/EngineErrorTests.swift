@@ -11,7 +11,7 @@ import Testing
     static let tiny = "%%corpus tiny lang=en\nthe cat sat on the mat\nthe dog sat on the log\nthe cat saw the dog"
 
     /// `%train glove` leaves the trainer's `FactorizationError` to the interpreter, which shows
-    /// it once as `%train: problem; fix` (ename `MagicError`, never the Swift type's name).
+    /// it once as `%train glove: problem; fix` (ename `MagicError`, never the Swift type's name).
     @Test func aDivergingRunEndsItsDisplayAsFailedAndNamesTheMagicAndTheFix() {
         _ = harness.result(Self.tiny)
         let (reply, outputs) = harness.run("%train glove corpus=tiny min_count=1 dim=4 iters=3 window=2 threads=1 lr=1e30",

@@ -116,21 +116,24 @@ def kernel_spec_or_none(name: str):
 # --------------------------------------------------------------------------
 
 def start_kernel(kernel: str = KERNEL, startup_timeout: float = 60, quiet: bool = False,
-                 log_path: str | None = None):
+                 log_path: str | None = None, env: dict | None = None):
     """Start a kernel with a KernelManager and return (km, kc) once ready.
 
     quiet=True / log_path redirect the kernel's stdout+stderr (useful when the
-    kernel logs every rejected message, as in the fuzz test).
+    kernel logs every rejected message, as in the fuzz test); env adds
+    environment variables for the kernel process.
     """
     km = KernelManager(kernel_name=kernel)
     kw = {}
+    if env:
+        kw["env"] = {**os.environ, **env}
     log_file = None
     if log_path is not None:
         log_file = open(log_path, "wb")
-        kw = {"stdout": log_file, "stderr": log_file}
+        kw.update(stdout=log_file, stderr=log_file)
     elif quiet:
         import subprocess
-        kw = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        kw.update(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     km.start_kernel(**kw)
     if log_file is not None:
         log_file.close()  # the child holds its own descriptor
@@ -345,6 +348,10 @@ def kernel_command(kernel: str, connection_file: str) -> list[str]:
     if argv and argv[0] in pyname:
         argv[0] = sys.executable
     return argv
+
+
+def rss_bytes(pid: int) -> int:
+    return psutil.Process(pid).memory_info().rss
 
 
 def kernel_env(kernel: str) -> dict:
