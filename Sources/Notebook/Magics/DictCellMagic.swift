@@ -24,12 +24,8 @@ struct DictCellMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        do {
-            let dictionary = try BilingualDictionary.parse(body, format: format, name: "the cell")
-            return Self.store(dictionary, name: name, origin: "cell", session: session, context: context)
-        } catch {
-            throw Self.failure(error.description)
-        }
+        let dictionary = try BilingualDictionary.parse(body, format: format, name: "the cell")
+        return Self.store(dictionary, name: name, origin: "cell", session: session, context: context)
     }
 
     /// Stores a dictionary and returns its summary table.

@@ -93,8 +93,8 @@ struct LLMMagic: Magic {
         switch method {
         case .linear:
             let ridge = arguments[Self.ridge]
-            let projection = try failing { try LinearProjection.fit(generalSource: source.general, specificSource: source.specific, ridge: ridge) }
-            specificTarget = try failing { try projection.apply(sides.target.vectors) }
+            let projection = try LinearProjection.fit(generalSource: source.general, specificSource: source.specific, ridge: ridge)
+            specificTarget = try projection.apply(sides.target.vectors)
             facts.append(("projection", "\(projection.weights.rows)×\(projection.weights.cols) least squares over \(source.general.rows.formatted) source words, ridge \(ridge)"))
         case .direct:
             guard sides.target.dimension == classifier.dimension else {
@@ -114,18 +114,14 @@ struct LLMMagic: Magic {
             } else {
                 facts.append(("k", "\(options.k)"))
             }
-            let result = try failing {
-                try LocallyLinearMapping(options: options).map(generalSource: source.general, specificSource: source.specific,
+            let result = try LocallyLinearMapping(options: options).map(generalSource: source.general, specificSource: source.specific,
                                                                 generalTarget: sides.target.vectors, diagnostics: true)
-            }
             specificTarget = result.specificTarget
             diagnostics = result.diagnostics
             facts.append(("regularisation δ", "\(options.regularization) (C + δ·tr(C)/k·I)"))
             facts.append(("exact matches", "\(result.exactMatches.formatted) target words equal a source word's general vector and took its row"))
         }
-        let transferred = try failing {
-            try classifier.replacingEmbeddings(language: target, vocabulary: sides.target.vocabulary.words, embeddings: specificTarget)
-        }
+        let transferred = try classifier.replacingEmbeddings(language: target, vocabulary: sides.target.vocabulary.words, embeddings: specificTarget)
         let seconds = MonotonicClock.since(started)
         if let diagnostics {
             context.display(Self.weightChart(diagnostics).mimeBundle)
@@ -158,23 +154,21 @@ struct LLMMagic: Magic {
         guard dev.language == classifier.language else {
             throw Self.failure("`\(devName)` is in \(dev.language), but tune=source scores on the source language (\(classifier.language)): give \(classifier.language) development data as dev=")
         }
-        try failing { try classifier.checkCompatible(dev) }
+        try classifier.checkCompatible(dev)
         let candidates = arguments[Self.kRange].compactMap(Int.init).filter { $0 < source.general.rows }
         guard !candidates.isEmpty else {
             throw Self.failure("every k of k_range= needs more than \(source.general.rows - 1) other source words; choose smaller k")
         }
-        let tuning = try failing {
-            try NeighborhoodTuning.tune(generalSource: source.general, specificSource: source.specific, candidates: candidates,
-                                        options: options) { _, rebuilt in
-                if context.cancellation.isCancelled { throw Self.failure("interrupted while tuning k; nothing was stored") }
-                var table = classifier.embeddings
-                let d = table.cols
-                for (row, index) in source.rows.enumerated() {
-                    table.storage.replaceSubrange(index * d..<(index + 1) * d, with: rebuilt.storage[row * d..<(row + 1) * d])
-                }
-                let rebuiltClassifier = try classifier.replacingEmbeddings(language: classifier.language, vocabulary: classifier.vocabulary, embeddings: table)
-                return try rebuiltClassifier.evaluate(dev).accuracy
+        let tuning = try NeighborhoodTuning.tune(generalSource: source.general, specificSource: source.specific, candidates: candidates,
+                                options: options) { _, rebuilt in
+            if context.cancellation.isCancelled { throw Self.failure("interrupted while tuning k; nothing was stored") }
+            var table = classifier.embeddings
+            let d = table.cols
+            for (row, index) in source.rows.enumerated() {
+                table.storage.replaceSubrange(index * d..<(index + 1) * d, with: rebuilt.storage[row * d..<(row + 1) * d])
             }
+            let rebuiltClassifier = try classifier.replacingEmbeddings(language: classifier.language, vocabulary: classifier.vocabulary, embeddings: table)
+            return try rebuiltClassifier.evaluate(dev).accuracy
         }
         let table = Table(title: "tune=source: accuracy on `\(devName)` with leave-self-out source embeddings, per k (in %)",
                           columns: ["k", "dev accuracy", "chosen"],
@@ -201,13 +195,6 @@ struct LLMMagic: Magic {
         case .linear: return "linear projection (eq. 1–2)"
         case .direct: return "direct: general target vectors, normalised as the classifier's input (CLWE fixed)"
         case .llm: return "locally linear mapping (eq. 3–6)"
-        }
-    }
-
-    /// Runs engine code, turning its errors into this magic's errors.
-    func failing<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as MagicError { throw error } catch {
-            throw Self.failure("\(error)")
         }
     }
 }

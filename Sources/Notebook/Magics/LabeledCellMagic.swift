@@ -30,12 +30,8 @@ struct LabeledCellMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let documents: LabeledDocuments
-        do {
-            documents = try LabeledDocuments.parse(body, name: "%%labeled cell", language: language, format: format, tokenizer: tokenizer)
-        } catch {
-            throw Self.failure(error.description)
-        }
+        let documents = try LabeledDocuments.parse(body, name: "%%labeled cell", language: language, format: format,
+                                                   tokenizer: tokenizer)
         return Self.store(documents, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%labeled \(name) lang=\(language)",
                           session: session, context: context)
     }

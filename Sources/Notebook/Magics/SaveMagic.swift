@@ -69,8 +69,6 @@ struct SaveMagic: Magic {
             default:
                 throw Self.failure("`\(name)` is \(object.kind); %save writes vectors, mappings and word alignments")
             }
-        } catch let error as FormatError {
-            throw Self.failure(error.description)
         }
         let size = FileBytes.read(path)?.count ?? 0
         return ["text/plain": .string("wrote \(what) to \(path) (\(size.formatted) bytes)")]

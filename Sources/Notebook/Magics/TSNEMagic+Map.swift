@@ -15,12 +15,8 @@ extension TSNEMagic {
             var storage: [Float] = []
             storage.reserveCapacity(2 * rows.count)
             for i in rows { storage += [result.coordinates[i, 0], result.coordinates[i, 1]] }
-            do {
-                spaces.append(try EmbeddingSpace(vocabulary: Vocabulary(rows.map { selection.word($0) }),
-                                                 vectors: Matrix(rows: rows.count, cols: 2, values: storage), language: language.code))
-            } catch {
-                throw Self.failure("could not store the map: \(error)")
-            }
+            spaces.append(try EmbeddingSpace(vocabulary: Vocabulary(rows.map { selection.word($0) }),
+                                             vectors: Matrix(rows: rows.count, cols: 2, values: storage), language: language.code))
         }
         let madeBy = "%tsne \(objectName) (\(selection.points.count) points, \(result.completedIterations) iterations)"
         if spaces.count == 2 {

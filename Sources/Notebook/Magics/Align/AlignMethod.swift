@@ -94,14 +94,7 @@ extension AlignMethod {
         guard !pairs.isEmpty else {
             throw Self.failure("no training pair: \(dictionaryNote); check that the dictionary's source side matches `\(sourceName)` and its target side `\(targetName)` (same case, same direction)")
         }
-        let mapping: BilingualMapping
-        do {
-            mapping = try fit(source: source, target: target, pairs: pairs)
-        } catch let error as MagicError {
-            throw error
-        } catch {
-            throw Self.failure("\(Self.method) failed: \(error)")
-        }
+        let mapping = try fit(source: source, target: target, pairs: pairs)
         var refinement = RefinementReport()
         var final = mapping
         let refine = refinementSteps
