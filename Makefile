@@ -10,7 +10,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test swift-test python-test notebooks notebooks-write browser-test lab bench clean
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean
 
 all: build
 
@@ -50,6 +50,17 @@ kernelspec: build venv
 	mkdir -p $(dir $(LABCONFIG))
 	echo '{"disabledExtensions": {"@jupyterlab/json-extension": true, "@jupyterlab/json-lines-extension": true}}' > $(LABCONFIG)
 
+# The committed .swift-format style (swift-format ships with the Swift toolchain), plus a bound on
+# line length in Sources: long help text belongs in multi-line literals, not 700-character lines.
+lint:
+	swift-format lint --strict --recursive --parallel Sources Tests Package.swift
+	@long=$$(awk 'length > 160 { print FILENAME ":" FNR ": " length " characters" }' $$(find Sources -name '*.swift')); \
+	if [ -n "$$long" ]; then echo "$$long"; echo "lines over 160 characters in Sources (make format, then split what is left)"; exit 1; fi
+
+# Rewrites the tree in the committed style.
+format:
+	swift-format format --in-place --recursive --parallel Sources Tests Package.swift
+
 swift-test: deps
 	swift test
 
@@ -66,7 +77,7 @@ notebooks-write: kernelspec
 browser-test: kernelspec browser-deps
 	$(PY) -m pytest -q -p no:cacheprovider Tests/browser
 
-test: swift-test python-test notebooks browser-test
+test: lint swift-test python-test notebooks browser-test
 
 lab: kernelspec
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$( [ $$(id -u) -eq 0 ] && echo --allow-root )

@@ -26,14 +26,17 @@ let package = Package(
         .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "JupyterZMQ", dependencies: ["Jupyter", "CZeroMQ"], exclude: ["README.md"]),
         .target(name: "Notebook", dependencies: ["Jupyter", "Embeddings"], exclude: ["README.md"]),
-        .executableTarget(name: "xling", dependencies: [
-            "Notebook", "JupyterZMQ", "Embeddings",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], exclude: ["README.md"]),
+        .executableTarget(
+            name: "xling",
+            dependencies: [
+                "Notebook", "JupyterZMQ", "Embeddings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], exclude: ["README.md"]),
         .executableTarget(name: "XlingBench", dependencies: ["Embeddings"], exclude: ["README.md"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
         .testTarget(name: "JupyterTests", dependencies: ["Jupyter"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Jupyter"],
-                    exclude: ["Snapshots"]),
+        .testTarget(
+            name: "NotebookTests", dependencies: ["Notebook", "Jupyter"],
+            exclude: ["Snapshots"]),
     ]
 )

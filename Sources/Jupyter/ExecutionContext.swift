@@ -19,9 +19,11 @@ public final class ExecutionContext {
 
     /// Creates a context. `publish(msgType, content, metadata)` sends on iopub;
     /// `readInput(prompt, password)` performs an `input_request` round trip.
-    public init(executionCount: Int, silent: Bool, allowStdin: Bool, cancellation: CancellationToken = CancellationToken(),
-                publish: @escaping (String, JSON, JSON) -> Void,
-                readInput: @escaping (String, Bool) throws -> String) {
+    public init(
+        executionCount: Int, silent: Bool, allowStdin: Bool, cancellation: CancellationToken = CancellationToken(),
+        publish: @escaping (String, JSON, JSON) -> Void,
+        readInput: @escaping (String, Bool) throws -> String
+    ) {
         self.executionCount = executionCount
         self.silent = silent
         self.allowStdin = allowStdin
@@ -58,8 +60,12 @@ public final class ExecutionContext {
     /// Asks the user for a line of input; throws when the frontend does not allow input.
     public func input(prompt: String, password: Bool = false) throws -> String {
         guard allowStdin else {
-            throw ExecutionError(name: "StdinNotImplementedError",
-                                 value: "this frontend does not support input requests (allow_stdin is false); pass the answer as an argument instead")
+            throw ExecutionError(
+                name: "StdinNotImplementedError",
+                value: """
+                    this frontend does not support input requests (allow_stdin is false); pass the answer as an argument \
+                    instead
+                    """)
         }
         return try readInput(prompt, password)
     }

@@ -59,13 +59,15 @@ public struct History: Sendable {
     /// Records a cell, forgetting the oldest ones beyond the limits.
     public mutating func append(line: Int, input: String, output: String?) {
         let cap = limits.maxEntryBytes
-        let entry = Entry(session: session, line: line, input: HistoryTruncation.cut(input, toBytes: cap),
-                          output: output.map { HistoryTruncation.cut($0, toBytes: cap) })
+        let entry = Entry(
+            session: session, line: line, input: HistoryTruncation.cut(input, toBytes: cap),
+            output: output.map { HistoryTruncation.cut($0, toBytes: cap) })
         entries.append(entry)
         byteCount += Self.bytes(of: entry)
         var excess = 0, freed = 0
         while excess < entries.count,
-              entries.count - excess > limits.maxEntries || byteCount - freed > limits.maxBytes {
+            entries.count - excess > limits.maxEntries || byteCount - freed > limits.maxBytes
+        {
             freed += Self.bytes(of: entries[excess])
             excess += 1
         }
@@ -105,11 +107,16 @@ public struct History: Sendable {
         var p = 0, t = 0, star = -1, mark = 0
         while t < text.count {
             if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
-                p += 1; t += 1
+                p += 1
+                t += 1
             } else if p < pattern.count, pattern[p] == "*" {
-                star = p; mark = t; p += 1
+                star = p
+                mark = t
+                p += 1
             } else if star >= 0 {
-                p = star + 1; mark += 1; t = mark
+                p = star + 1
+                mark += 1
+                t = mark
             } else {
                 return false
             }

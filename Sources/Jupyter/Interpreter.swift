@@ -54,8 +54,10 @@ public struct KernelInfo: Sendable {
     public var helpLinks: [(text: String, url: String)]
 
     /// Creates a description; no help links by default.
-    public init(implementation: String, implementationVersion: String, languageInfo: JSON, banner: String,
-                helpLinks: [(text: String, url: String)] = []) {
+    public init(
+        implementation: String, implementationVersion: String, languageInfo: JSON, banner: String,
+        helpLinks: [(text: String, url: String)] = []
+    ) {
         self.implementation = implementation
         self.implementationVersion = implementationVersion
         self.languageInfo = languageInfo

@@ -111,7 +111,7 @@ extension JSON {
             if d.isFinite {
                 if d.rounded() == d && abs(d) < 1e15 {
                     out.append(contentsOf: String(Int(d)).utf8)
-                    out.append(contentsOf: [0x2E, 0x30])  // ".0"
+                    out.append(contentsOf: [0x2E, 0x30]) // ".0"
                 } else {
                     out.append(contentsOf: d.description.utf8)
                 }
@@ -215,9 +215,15 @@ struct JSONParser {
         case 0x7B: return try parseObject(depth: depth)
         case 0x5B: return try parseArray(depth: depth)
         case 0x22: return .string(try parseString())
-        case 0x74: try expectLiteral("true"); return .bool(true)
-        case 0x66: try expectLiteral("false"); return .bool(false)
-        case 0x6E: try expectLiteral("null"); return .null
+        case 0x74:
+            try expectLiteral("true")
+            return .bool(true)
+        case 0x66:
+            try expectLiteral("false")
+            return .bool(false)
+        case 0x6E:
+            try expectLiteral("null")
+            return .null
         case 0x2D, 0x30...0x39: return try parseNumber()
         default: throw error("unexpected character")
         }
@@ -234,7 +240,10 @@ struct JSONParser {
         position += 1
         var members: [String: JSON] = [:]
         skipWhitespace()
-        if position < input.count, input[position] == 0x7D { position += 1; return .object(members) }
+        if position < input.count, input[position] == 0x7D {
+            position += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard position < input.count, input[position] == 0x22 else { throw error("expected a key") }
@@ -245,8 +254,14 @@ struct JSONParser {
             members[key] = try parseValue(depth: depth + 1)
             skipWhitespace()
             guard position < input.count else { throw error("unexpected end") }
-            if input[position] == 0x2C { position += 1; continue }
-            if input[position] == 0x7D { position += 1; return .object(members) }
+            if input[position] == 0x2C {
+                position += 1
+                continue
+            }
+            if input[position] == 0x7D {
+                position += 1
+                return .object(members)
+            }
             throw error("expected ',' or '}'")
         }
     }
@@ -255,13 +270,22 @@ struct JSONParser {
         position += 1
         var elements: [JSON] = []
         skipWhitespace()
-        if position < input.count, input[position] == 0x5D { position += 1; return .array(elements) }
+        if position < input.count, input[position] == 0x5D {
+            position += 1
+            return .array(elements)
+        }
         while true {
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             guard position < input.count else { throw error("unexpected end") }
-            if input[position] == 0x2C { position += 1; continue }
-            if input[position] == 0x5D { position += 1; return .array(elements) }
+            if input[position] == 0x2C {
+                position += 1
+                continue
+            }
+            if input[position] == 0x5D {
+                position += 1
+                return .array(elements)
+            }
             throw error("expected ',' or ']'")
         }
     }
@@ -352,8 +376,15 @@ struct JSONParser {
         guard position < input.count, (0x30...0x39).contains(input[position]) else { throw error("bad number") }
         while position < input.count {
             let c = input[position]
-            if (0x30...0x39).contains(c) { position += 1; continue }
-            if c == 0x2E || c == 0x65 || c == 0x45 || c == 0x2B || c == 0x2D { isInteger = false; position += 1; continue }
+            if (0x30...0x39).contains(c) {
+                position += 1
+                continue
+            }
+            if c == 0x2E || c == 0x65 || c == 0x45 || c == 0x2B || c == 0x2D {
+                isInteger = false
+                position += 1
+                continue
+            }
             break
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)

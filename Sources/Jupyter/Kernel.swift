@@ -27,8 +27,10 @@ public final class Kernel: @unchecked Sendable {
 
     /// Creates a kernel core. `log` receives one line per dropped or malformed message;
     /// `historyLimits` bounds what `history_request` can return.
-    public init(interpreter: Interpreter, signer: MessageSigner, interrupts: InterruptSource = Interrupts.process,
-                historyLimits: History.Limits = .standard, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        interpreter: Interpreter, signer: MessageSigner, interrupts: InterruptSource = Interrupts.process,
+        historyLimits: History.Limits = .standard, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.history = History(limits: historyLimits)
         self.interrupts = interrupts
         self.codec = WireCodec(signer: signer)
@@ -46,8 +48,10 @@ public final class Kernel: @unchecked Sendable {
     /// A request sent after the failure, i.e. after the client could see the error, runs. Other
     /// requests (kernel_info, complete, …) are always answered, as in ipykernel.
     @discardableResult
-    public func handle(_ frames: [[UInt8]], from channel: Channel, via transport: KernelTransport,
-                       abortingRequestsSentBefore cutoff: Double? = nil) -> Disposition {
+    public func handle(
+        _ frames: [[UInt8]], from channel: Channel, via transport: KernelTransport,
+        abortingRequestsSentBefore cutoff: Double? = nil
+    ) -> Disposition {
         let request: Message
         do {
             request = try codec.decode(frames)
@@ -63,7 +67,8 @@ public final class Kernel: @unchecked Sendable {
         replier.publish("status", ["execution_state": "busy"])
         defer { replier.publish("status", ["execution_state": "idle"]) }
         if let cutoff, channel == .shell, request.msgType == "execute_request",
-           (request.header["date"]?.stringValue.flatMap(Timestamp.epochSeconds(from:)) ?? -.infinity) < cutoff {
+            (request.header["date"]?.stringValue.flatMap(Timestamp.epochSeconds(from:)) ?? -.infinity) < cutoff
+        {
             replier.reply(["status": "aborted"], metadata: ["status": "aborted"])
             return .proceed
         }
@@ -108,7 +113,7 @@ public final class Kernel: @unchecked Sendable {
             let limit = Self.maxUnknownTypesLogged, key = "\(channel.rawValue) \(name)"
             guard !unknownTypesLogged.contains(key) else { return nil }
             if unknownTypesLogged.count == limit {
-                unknownTypesLogged.insert("")  // one more entry: the notice below is written once
+                unknownTypesLogged.insert("") // one more entry: the notice below is written once
                 return "more than \(limit) unknown message types; further ones are not logged"
             }
             guard unknownTypesLogged.count < limit else { return nil }
@@ -157,8 +162,9 @@ public final class Kernel: @unchecked Sendable {
         } catch let error as ExecutionError {
             failure = error
         } catch is Interrupted {
-            failure = ExecutionError(name: "KeyboardInterrupt", value: "interrupted by the user",
-                                     traceback: ["KeyboardInterrupt: interrupted by the user; the session keeps everything made so far"])
+            failure = ExecutionError(
+                name: "KeyboardInterrupt", value: "interrupted by the user",
+                traceback: ["KeyboardInterrupt: interrupted by the user; the session keeps everything made so far"])
         } catch {
             failure = ExecutionError(name: String(describing: type(of: error)), value: String(describing: error))
         }
@@ -168,8 +174,12 @@ public final class Kernel: @unchecked Sendable {
         }
         if let failure {
             if !silent {
-                replier.publish("error", ["ename": .string(failure.name), "evalue": .string(failure.value),
-                                          "traceback": .array(failure.traceback.map(JSON.string))])
+                replier.publish(
+                    "error",
+                    [
+                        "ename": .string(failure.name), "evalue": .string(failure.value),
+                        "traceback": .array(failure.traceback.map(JSON.string)),
+                    ])
             }
             var reply = errorContent(failure)
             reply["execution_count"] = .int(count)
@@ -177,14 +187,19 @@ public final class Kernel: @unchecked Sendable {
             return stopOnError ? .abortQueued(failedAt: Timestamp.epochSeconds()) : .proceed
         }
         if let data = result.data, !silent {
-            replier.publish("execute_result", ["execution_count": .int(count), "data": .object(data),
-                                               "metadata": result.metadata])
+            replier.publish(
+                "execute_result",
+                [
+                    "execution_count": .int(count), "data": .object(data),
+                    "metadata": result.metadata,
+                ])
         }
         var expressions: [String: JSON] = [:]
         for (name, expression) in content["user_expressions"]?.objectValue ?? [:] {
             guard let text = expression.stringValue else { continue }
             do {
-                let bundle = try interpreter.evaluate(expression: text, context: replier.context(executionCount: count, silent: true, allowStdin: false))
+                let bundle = try interpreter.evaluate(
+                    expression: text, context: replier.context(executionCount: count, silent: true, allowStdin: false))
                 expressions[name] = ["status": "ok", "data": .object(bundle), "metadata": .emptyObject]
             } catch let error as ExecutionError {
                 expressions[name] = .object(errorContent(error))
@@ -192,16 +207,21 @@ public final class Kernel: @unchecked Sendable {
                 expressions[name] = .object(errorContent(ExecutionError(name: "Error", value: String(describing: error))))
             }
         }
-        replier.reply(["status": "ok", "execution_count": .int(count),
-                       "payload": .array(result.payload + context.payloads),
-                       "user_expressions": .object(expressions)],
-                      metadata: ["status": "ok"])
+        replier.reply(
+            [
+                "status": "ok", "execution_count": .int(count),
+                "payload": .array(result.payload + context.payloads),
+                "user_expressions": .object(expressions),
+            ],
+            metadata: ["status": "ok"])
         return .proceed
     }
 
     private func errorContent(_ error: ExecutionError) -> [String: JSON] {
-        ["status": "error", "ename": .string(error.name), "evalue": .string(error.value),
-         "traceback": .array(error.traceback.map(JSON.string))]
+        [
+            "status": "error", "ename": .string(error.name), "evalue": .string(error.value),
+            "traceback": .array(error.traceback.map(JSON.string)),
+        ]
     }
 
     // MARK: introspection
@@ -215,9 +235,11 @@ public final class Kernel: @unchecked Sendable {
     private func complete(_ content: JSON) -> JSON {
         let code = content["code"]?.stringValue ?? ""
         let completion = interpreter.complete(code, cursor: cursor(content, code: code))
-        return ["status": "ok", "matches": .array(completion.matches.map(JSON.string)),
-                "cursor_start": .int(completion.start), "cursor_end": .int(completion.end),
-                "metadata": completion.metadata]
+        return [
+            "status": "ok", "matches": .array(completion.matches.map(JSON.string)),
+            "cursor_start": .int(completion.start), "cursor_end": .int(completion.end),
+            "metadata": completion.metadata,
+        ]
     }
 
     private func inspect(_ content: JSON) -> JSON {
@@ -241,11 +263,13 @@ public final class Kernel: @unchecked Sendable {
         let entries: [History.Entry]
         switch content["hist_access_type"]?.stringValue ?? "tail" {
         case "range":
-            entries = history.range(session: content["session"]?.intValue ?? 0, start: content["start"]?.intValue ?? 1,
-                                    stop: content["stop"]?.intValue ?? 0)
+            entries = history.range(
+                session: content["session"]?.intValue ?? 0, start: content["start"]?.intValue ?? 1,
+                stop: content["stop"]?.intValue ?? 0)
         case "search":
-            entries = history.search(pattern: content["pattern"]?.stringValue ?? "*", n: content["n"]?.intValue,
-                                     unique: content["unique"]?.boolValue ?? false)
+            entries = history.search(
+                pattern: content["pattern"]?.stringValue ?? "*", n: content["n"]?.intValue,
+                unique: content["unique"]?.boolValue ?? false)
         default:
             entries = history.tail(content["n"]?.intValue ?? 10)
         }

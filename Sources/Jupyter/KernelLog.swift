@@ -41,7 +41,7 @@ public final class KernelLog: @unchecked Sendable {
 
     private static func duplicateStderr() -> Int32 {
         let fd = fcntl(2, F_DUPFD_CLOEXEC, 3)
-        return fd  // -1 when there is no stderr: lines are then discarded
+        return fd // -1 when there is no stderr: lines are then discarded
     }
 
     /// Sends further lines to `fd`.
@@ -89,11 +89,13 @@ public final class KernelLog: @unchecked Sendable {
         writerStarted = true
         var thread = pthread_t()
         let box = Unmanaged.passRetained(self)
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<KernelLog>.fromOpaque(raw).takeRetainedValue().runWriter()
-            return nil
-        }, box.toOpaque())
+        let rc = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<KernelLog>.fromOpaque(raw).takeRetainedValue().runWriter()
+                return nil
+            }, box.toOpaque())
         if rc == 0 {
             pthread_detach(thread)
         } else {

@@ -7,7 +7,8 @@ import Glibc
 public struct KernelspecInstaller {
     /// Where to install: like `jupyter kernelspec install --user | --sys-prefix | --prefix`.
     public enum Location: Equatable {
-        case user, sysPrefix, prefix(String)
+        case user, sysPrefix
+        case prefix(String)
     }
 
     /// The kernelspec's directory name under the kernels directory; what `--kernel NAME` selects.
@@ -29,9 +30,11 @@ public struct KernelspecInstaller {
 
     /// The `kernel.json` contents.
     public var kernelJSON: JSON {
-        ["argv": .array([.string(executable), "kernel", "-f", "{connection_file}"]),
-         "display_name": .string(displayName), "language": "xling", "interrupt_mode": "message",
-         "metadata": ["debugger": false]]
+        [
+            "argv": .array([.string(executable), "kernel", "-f", "{connection_file}"]),
+            "display_name": .string(displayName), "language": "xling", "interrupt_mode": "message",
+            "metadata": ["debugger": false],
+        ]
     }
 
     /// The kernels directory for a location; names the environment variable it needs.
@@ -41,7 +44,10 @@ public struct KernelspecInstaller {
         case .prefix(let dir): return dir + "/share/jupyter/kernels"
         case .sysPrefix:
             guard let prefix = env("VIRTUAL_ENV") ?? env("CONDA_PREFIX") else {
-                throw InstallError("--sys-prefix needs an active virtualenv or conda environment (VIRTUAL_ENV or CONDA_PREFIX); use --prefix DIR instead")
+                throw InstallError(
+                    """
+                    --sys-prefix needs an active virtualenv or conda environment (VIRTUAL_ENV or CONDA_PREFIX); use --prefix DIR instead
+                    """)
             }
             return prefix + "/share/jupyter/kernels"
         case .user:

@@ -21,8 +21,10 @@ public struct Message: Sendable, Equatable {
     public var buffers: [[UInt8]]
 
     /// Creates a message from its parts.
-    public init(identities: [[UInt8]] = [], header: JSON, parentHeader: JSON = .emptyObject,
-                metadata: JSON = .emptyObject, content: JSON, buffers: [[UInt8]] = []) {
+    public init(
+        identities: [[UInt8]] = [], header: JSON, parentHeader: JSON = .emptyObject,
+        metadata: JSON = .emptyObject, content: JSON, buffers: [[UInt8]] = []
+    ) {
         self.identities = identities
         self.header = header
         self.parentHeader = parentHeader

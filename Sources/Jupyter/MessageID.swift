@@ -7,10 +7,11 @@ import Synchronization
 /// position is one atomic counter, so any thread may make identifiers without a lock or a
 /// system call (a `getrandom` per id was a measurable part of an execute round trip).
 public enum MessageID {
-    private static let counter = Atomic<UInt64>({
-        var system = SystemRandomNumberGenerator()
-        return system.next()
-    }())
+    private static let counter = Atomic<UInt64>(
+        {
+            var system = SystemRandomNumberGenerator()
+            return system.next()
+        }())
 
     private static func next() -> UInt64 {
         var z = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue

@@ -9,10 +9,13 @@ struct Replier {
     let channel: Channel
     let transport: KernelTransport
 
-    private func message(_ msgType: String, _ content: JSON, metadata: JSON = .emptyObject,
-                         identities: [[UInt8]] = []) -> Message {
-        Message(identities: identities, header: kernel.headers.header(msgType), parentHeader: request.header,
-                metadata: metadata, content: content)
+    private func message(
+        _ msgType: String, _ content: JSON, metadata: JSON = .emptyObject,
+        identities: [[UInt8]] = []
+    ) -> Message {
+        Message(
+            identities: identities, header: kernel.headers.header(msgType), parentHeader: request.header,
+            metadata: metadata, content: content)
     }
 
     /// Publishes on iopub (topic frame `kernel.<session>.<msg_type>`, as ipykernel uses).
@@ -41,10 +44,11 @@ struct Replier {
 
     /// An execution context whose outputs are parented to this request.
     func context(executionCount: Int, silent: Bool, allowStdin: Bool) -> ExecutionContext {
-        ExecutionContext(executionCount: executionCount, silent: silent, allowStdin: allowStdin,
-                         cancellation: CancellationToken(source: kernel.interrupts),
-                         publish: { type, content, metadata in publish(type, content, metadata: metadata) },
-                         readInput: { prompt, password in try readInput(prompt: prompt, password: password) })
+        ExecutionContext(
+            executionCount: executionCount, silent: silent, allowStdin: allowStdin,
+            cancellation: CancellationToken(source: kernel.interrupts),
+            publish: { type, content, metadata in publish(type, content, metadata: metadata) },
+            readInput: { prompt, password in try readInput(prompt: prompt, password: password) })
     }
 
     /// Sends an `input_request` on stdin (to the shell request's identities, which the client
@@ -52,8 +56,11 @@ struct Replier {
     func readInput(prompt: String, password: Bool) throws -> String {
         flushCapturedOutput()
         let cancellation = CancellationToken(source: kernel.interrupts)
-        transport.send(kernel.codec.encode(message("input_request", ["prompt": .string(prompt), "password": .bool(password)],
-                                                   identities: request.identities)), on: .stdin)
+        transport.send(
+            kernel.codec.encode(
+                message(
+                    "input_request", ["prompt": .string(prompt), "password": .bool(password)],
+                    identities: request.identities)), on: .stdin)
         while true {
             guard let frames = transport.receiveStdin(cancellation: cancellation) else { throw Interrupted() }
             guard let reply = try? kernel.codec.decode(frames), reply.msgType == "input_reply" else { continue }

@@ -46,8 +46,9 @@ extension Timestamp {
             return value
         }
         guard s.count >= 19, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if i < s.count, s[i] == 0x2E {

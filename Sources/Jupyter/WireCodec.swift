@@ -67,7 +67,8 @@ public struct WireCodec: Sendable {
             guard case .object = value else { throw .wrongType(part: name) }
             values.append(value)
         }
-        return Message(identities: Array(frames[0..<delimiter]), header: values[0], parentHeader: values[1],
-                       metadata: values[2], content: values[3], buffers: Array(frames[(delimiter + 6)...]))
+        return Message(
+            identities: Array(frames[0..<delimiter]), header: values[0], parentHeader: values[1],
+            metadata: values[2], content: values[3], buffers: Array(frames[(delimiter + 6)...]))
     }
 }

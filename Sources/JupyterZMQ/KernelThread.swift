@@ -17,12 +17,14 @@ final class KernelThread: @unchecked Sendable {
 
     func start() {
         let box = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let me = Unmanaged<KernelThread>.fromOpaque(raw).takeRetainedValue()
-            me.body()
-            return nil
-        }, box.toOpaque())
+        pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                let me = Unmanaged<KernelThread>.fromOpaque(raw).takeRetainedValue()
+                me.body()
+                return nil
+            }, box.toOpaque())
     }
 
     func join() { pthread_join(thread, nil) }

@@ -24,7 +24,7 @@ final class OutputCapture: @unchecked Sendable {
                 continue
             }
             _ = fcntl(read, F_SETFL, fcntl(read, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(write, 1031 /* F_SETPIPE_SZ */, 1 << 20)  // room for 1 MiB between two drains
+            _ = fcntl(write, 1031, 1 << 20) // F_SETPIPE_SZ: room for 1 MiB between two drains
             _ = fcntl(read, F_SETFD, FD_CLOEXEC)
             dup2(write, target)
             close(write)
@@ -44,7 +44,7 @@ final class OutputCapture: @unchecked Sendable {
     /// What was written since the last call, per stream, decoded as UTF-8 (a sequence split
     /// across two reads is kept for the next call).
     func drain() -> [(name: String, text: String)] {
-        fflush(nil)  // every C stdio stream, including Swift's print buffer
+        fflush(nil) // every C stdio stream, including Swift's print buffer
         var chunks: [(name: String, text: String)] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         for (name, fd) in readEnds {
@@ -65,7 +65,10 @@ final class OutputCapture: @unchecked Sendable {
     static func completeUTF8Prefix(_ bytes: [UInt8]) -> Int {
         var i = bytes.count
         var back = 0
-        while i > 0, back < 4, bytes[i - 1] & 0xC0 == 0x80 { i -= 1; back += 1 }
+        while i > 0, back < 4, bytes[i - 1] & 0xC0 == 0x80 {
+            i -= 1
+            back += 1
+        }
         guard i > 0 else { return bytes.count }
         let lead = bytes[i - 1]
         let need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1

@@ -1,7 +1,8 @@
+import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
 
 /// Process-level hooks of a kernel: SIGINT becomes an interrupt, and the process exits when
 /// the process that started it (`JPY_PARENT_PID`) dies.

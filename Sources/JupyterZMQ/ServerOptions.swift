@@ -1,7 +1,8 @@
+import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
 
 /// The settings of a served kernel that an administrator may change through the environment.
 ///
@@ -26,8 +27,10 @@ public struct ServerOptions: Sendable, Equatable {
     public static let defaultMaxMessageBytes = 256 << 20
 
     /// Creates options; the defaults are those of the table above.
-    public init(maxMessageBytes: Int = ServerOptions.defaultMaxMessageBytes, history: History.Limits = .standard,
-                captureOutput: Bool = true) {
+    public init(
+        maxMessageBytes: Int = ServerOptions.defaultMaxMessageBytes, history: History.Limits = .standard,
+        captureOutput: Bool = true
+    ) {
         self.maxMessageBytes = max(1024, maxMessageBytes)
         self.history = history
         self.captureOutput = captureOutput
@@ -45,9 +48,11 @@ public struct ServerOptions: Sendable, Equatable {
             }
             return value
         }
-        let history = History.Limits(maxEntries: integer("XLING_HISTORY_CELLS", History.Limits.standard.maxEntries),
-                                     maxBytes: integer("XLING_HISTORY_BYTES", History.Limits.standard.maxBytes))
-        return ServerOptions(maxMessageBytes: integer("XLING_MAX_MESSAGE_BYTES", defaultMaxMessageBytes),
-                             history: history, captureOutput: getenv("XLING_NO_CAPTURE") == nil)
+        let history = History.Limits(
+            maxEntries: integer("XLING_HISTORY_CELLS", History.Limits.standard.maxEntries),
+            maxBytes: integer("XLING_HISTORY_BYTES", History.Limits.standard.maxBytes))
+        return ServerOptions(
+            maxMessageBytes: integer("XLING_MAX_MESSAGE_BYTES", defaultMaxMessageBytes),
+            history: history, captureOutput: getenv("XLING_NO_CAPTURE") == nil)
     }
 }

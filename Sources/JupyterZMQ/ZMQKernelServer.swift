@@ -40,11 +40,14 @@ public final class ZMQKernelServer: @unchecked Sendable {
         let context = try ZMQContext()
         let kernel = self.kernel
         let publisher = try IOPubPublisher(context: context, address: connection.endpoint(connection.iopubPort)) { topic in
-            kernel.codec.encode(Message(identities: [topic], header: kernel.headers.header("iopub_welcome"),
-                                        content: ["subscription": .string(String(decoding: topic, as: UTF8.self))]))
+            kernel.codec.encode(
+                Message(
+                    identities: [topic], header: kernel.headers.header("iopub_welcome"),
+                    content: ["subscription": .string(String(decoding: topic, as: UTF8.self))]))
         }
-        let heartbeat = try Heartbeat(context: context, address: connection.endpoint(connection.hbPort),
-                                      maxMessageBytes: min(options.maxMessageBytes, Self.smallMessageBytes))
+        let heartbeat = try Heartbeat(
+            context: context, address: connection.endpoint(connection.hbPort),
+            maxMessageBytes: min(options.maxMessageBytes, Self.smallMessageBytes))
         let shell = try router(context, connection.shellPort)
         let stdin = try router(context, connection.stdinPort)
         let control = try router(context, connection.controlPort)
@@ -59,7 +62,10 @@ public final class ZMQKernelServer: @unchecked Sendable {
             while !stopping.load(ordering: .acquiring) {
                 guard ZMQSocket.poll([control], timeout: 100)[0] else { continue }
                 while let frames = control.receive(dontWait: true) {
-                    if frames.isEmpty { logOversized(.control); continue }
+                    if frames.isEmpty {
+                        logOversized(.control)
+                        continue
+                    }
                     if case .shutdown(let again) = kernel.handle(frames, from: .control, via: transport) {
                         restart = again
                         beginShutdown()
@@ -73,7 +79,11 @@ public final class ZMQKernelServer: @unchecked Sendable {
         publisherThread.start()
         heartbeatThread.start()
         controlThread.start()
-        log("listening on \(connection.ip) shell=\(connection.shellPort) iopub=\(connection.iopubPort) control=\(connection.controlPort) stdin=\(connection.stdinPort) hb=\(connection.hbPort)")
+        log(
+            """
+            listening on \(connection.ip) shell=\(connection.shellPort) iopub=\(connection.iopubPort) control=\(connection.controlPort) \
+            stdin=\(connection.stdinPort) hb=\(connection.hbPort)
+            """)
 
         let transport = ThreadTransport(requests: shell, iopub: shellPush, stdin: stdin, capture: capture)
         var abortCutoff: Double?
@@ -81,7 +91,10 @@ public final class ZMQKernelServer: @unchecked Sendable {
         while !stopping.load(ordering: .acquiring) {
             guard ZMQSocket.poll([shell], timeout: 50)[0] else { continue }
             while !stopping.load(ordering: .acquiring), let frames = shell.receive(dontWait: true) {
-                if frames.isEmpty { logOversized(.shell); continue }
+                if frames.isEmpty {
+                    logOversized(.shell)
+                    continue
+                }
                 let cutoff = Self.monotonic() < abortUntil ? abortCutoff : nil
                 switch kernel.handle(frames, from: .shell, via: transport, abortingRequestsSentBefore: cutoff) {
                 case .proceed: break

@@ -17,8 +17,10 @@ public struct MagicInvocation: Sendable, Equatable {
     public var sourceLine: Int
 
     /// Creates an invocation; the parser fills in words and key-values as it reads them.
-    public init(name: String, words: [String] = [], keyValues: [(key: String, value: String)] = [],
-                body: String? = nil, wantsHelp: Bool = false, sourceLine: Int = 0) {
+    public init(
+        name: String, words: [String] = [], keyValues: [(key: String, value: String)] = [],
+        body: String? = nil, wantsHelp: Bool = false, sourceLine: Int = 0
+    ) {
         self.name = name
         self.words = words
         self.keyValues = keyValues

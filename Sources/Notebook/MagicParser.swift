@@ -37,14 +37,20 @@ public enum MagicParser {
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if trimmed.hasPrefix("%%") {
                 guard invocations.isEmpty else {
-                    throw MagicError.syntax("line \(start + 1): a cell magic `\(trimmed.prefix(while: { $0 != " " }))` must be the first line of its cell")
+                    throw MagicError.syntax(
+                        """
+                        line \(start + 1): a cell magic `\(trimmed.prefix(while: { $0 != " " }))` must be the first line of its cell
+                        """)
                 }
                 var invocation = try parseLine(String(trimmed.dropFirst(2)), lineNumber: start)
                 invocation.body = lines[index...].joined(separator: "\n")
                 return [invocation]
             }
             guard trimmed.hasPrefix("%") else {
-                throw MagicError.syntax("line \(start + 1): `\(trimmed.prefix(40))` is not a magic; every line starts with `%name` (try `%help`)")
+                throw MagicError.syntax(
+                    """
+                    line \(start + 1): `\(trimmed.prefix(40))` is not a magic; every line starts with `%name` (try `%help`)
+                    """)
             }
             invocations.append(try parseLine(String(trimmed.dropFirst()), lineNumber: start))
         }
@@ -58,13 +64,19 @@ public enum MagicParser {
             throw MagicError.syntax("line \(lineNumber + 1): `%` must be followed by a magic name (try `%help`)")
         }
         var wantsHelp = false
-        while first.text.hasSuffix("?") { first.text.removeLast(); wantsHelp = true }
+        while first.text.hasSuffix("?") {
+            first.text.removeLast()
+            wantsHelp = true
+        }
         guard first.text.unicodeScalars.allSatisfy(isNameScalar), !first.text.isEmpty else {
             throw MagicError.syntax("line \(lineNumber + 1): `\(first.text)` is not a magic name")
         }
         var invocation = MagicInvocation(name: first.text, wantsHelp: wantsHelp, sourceLine: lineNumber)
         for token in tokens.dropFirst() {
-            if token.text == "?" && !token.quoted { invocation.wantsHelp = true; continue }
+            if token.text == "?" && !token.quoted {
+                invocation.wantsHelp = true
+                continue
+            }
             if let key = token.key { invocation.keyValues.append((key, token.text)) } else { invocation.words.append(token.text) }
         }
         return invocation
@@ -98,7 +110,8 @@ public enum MagicParser {
             while let s = scalars.first, s != " " && s != "\t" {
                 scalars.removeFirst()
                 if s == "=" && token.key == nil && !token.quoted && !current.isEmpty
-                    && current.allSatisfy(isNameScalar) && current.first.map({ !("0"..."9").contains($0) }) == true {
+                    && current.allSatisfy(isNameScalar) && current.first.map({ !("0"..."9").contains($0) }) == true
+                {
                     token.key = String(current)
                     current = String.UnicodeScalarView()
                 } else if s == "\"" {

@@ -47,15 +47,20 @@ public enum MagicRegistry {
             let names = magic.methods.compactMap { $0.spec.methodName }
             guard var word = invocation.words.first else {
                 if invocation.wantsHelp { return (magic, invocation) }
-                throw MagicError.usage(magic: family.name, message: "missing METHOD: one of \(names.joined(separator: ", "))",
-                                       usage: family.usage)
+                throw MagicError.usage(
+                    magic: family.name, message: "missing METHOD: one of \(names.joined(separator: ", "))",
+                    usage: family.usage)
             }
-            while word.hasSuffix("?") { word.removeLast(); invocation.wantsHelp = true }
+            while word.hasSuffix("?") {
+                word.removeLast()
+                invocation.wantsHelp = true
+            }
             guard let method = magic.methods.first(where: { $0.spec.methodName == word }) else {
                 let hint = Suggestion.closest(to: word, in: names).map { "; did you mean `\($0)`?" } ?? ""
-                throw MagicError.usage(magic: family.name,
-                                       message: "unknown method `\(word)`\(hint) (methods: \(names.joined(separator: ", ")))",
-                                       usage: family.usage)
+                throw MagicError.usage(
+                    magic: family.name,
+                    message: "unknown method `\(word)`\(hint) (methods: \(names.joined(separator: ", ")))",
+                    usage: family.usage)
             }
             magic = method
             invocation.words.removeFirst()
@@ -69,7 +74,8 @@ public enum MagicRegistry {
         guard var magic = try? lookup(name) else { return nil }
         var used = 0
         while !magic.methods.isEmpty, used < words.count,
-              let method = magic.methods.first(where: { $0.spec.methodName == words[used].replacingQuestionMarks() }) {
+            let method = magic.methods.first(where: { $0.spec.methodName == words[used].replacingQuestionMarks() })
+        {
             magic = method
             used += 1
         }
@@ -78,8 +84,9 @@ public enum MagicRegistry {
 
     /// The `%help` overview table: name, usage, abstract.
     public static var overview: Table {
-        Table(title: "xling magics", columns: ["magic", "usage", "does"],
-              rows: all.map { [.text("%" + $0.spec.name), .text($0.spec.usage), .text($0.spec.abstract)] },
-              footnote: "`%help NAME` or `%NAME?` shows one magic's options and examples.")
+        Table(
+            title: "xling magics", columns: ["magic", "usage", "does"],
+            rows: all.map { [.text("%" + $0.spec.name), .text($0.spec.usage), .text($0.spec.abstract)] },
+            footnote: "`%help NAME` or `%NAME?` shows one magic's options and examples.")
     }
 }

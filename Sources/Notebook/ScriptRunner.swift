@@ -1,7 +1,8 @@
+import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
 
 /// Runs a `.xling` script headless (`xling run FILE.xling`): text/plain to stdout, errors to
 /// stderr, each SVG written next to the script as `<stem>-<cell>-<n>.svg`.
@@ -68,7 +69,7 @@ public struct ScriptRunner {
                     case "display_data", "update_display_data":
                         if let id = content["transient"]?["display_id"]?.stringValue {
                             if displays[id] == nil { displayOrder.append(id) }
-                            displays[id] = data  // live displays: only the final state is printed
+                            displays[id] = data // live displays: only the final state is printed
                         } else {
                             show(data)
                         }

@@ -33,10 +33,18 @@ public struct Settings: Sendable {
     public mutating func set(_ key: String, to value: String) throws(MagicError) {
         switch key {
         case "seed":
-            guard let n = Int(value), n >= 0 else { throw MagicError.failed(magic: "set", message: "seed must be a whole number ≥ 0, not `\(value)`") }
+            guard let n = Int(value), n >= 0 else {
+                throw MagicError.failed(magic: "set", message: "seed must be a whole number ≥ 0, not `\(value)`")
+            }
             seed = n
         case "threads":
-            guard let n = Int(value), (1...256).contains(n) else { throw MagicError.failed(magic: "set", message: "threads must be a whole number from 1 to 256, not `\(value)`") }
+            guard let n = Int(value), (1...256).contains(n) else {
+                throw MagicError.failed(
+                    magic: "set",
+                    message: """
+                        threads must be a whole number from 1 to 256, not `\(value)`
+                        """)
+            }
             threads = n
         default:
             extra[key] = value

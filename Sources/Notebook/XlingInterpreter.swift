@@ -19,8 +19,10 @@ public final class XlingInterpreter: Interpreter {
     public var info: KernelInfo {
         KernelInfo(
             implementation: "xling", implementationVersion: Self.version,
-            languageInfo: ["name": "xling", "version": .string(Self.version), "mimetype": "text/x-xling",
-                           "file_extension": ".xling", "pygments_lexer": "text", "codemirror_mode": "text/plain"],
+            languageInfo: [
+                "name": "xling", "version": .string(Self.version), "mimetype": "text/x-xling",
+                "file_extension": ".xling", "pygments_lexer": "text", "codemirror_mode": "text/plain",
+            ],
             banner: "xling \(Self.version) — cross-lingual word embeddings in a notebook. %help lists the magics.")
     }
 

@@ -33,7 +33,9 @@ enum BenchCooccurrence {
         }
         let keys = counts.keys.sorted()
         var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = []
-        rows.reserveCapacity(keys.count); columns.reserveCapacity(keys.count); values.reserveCapacity(keys.count)
+        rows.reserveCapacity(keys.count)
+        columns.reserveCapacity(keys.count)
+        values.reserveCapacity(keys.count)
         for key in keys {
             rows.append(Int32(key / Int64(v)))
             columns.append(Int32(key % Int64(v)))
@@ -45,7 +47,8 @@ enum BenchCooccurrence {
     /// The corpus at `path` (first `lines` lines), its vocabulary size at `minCount`, and the
     /// counts; fails the process with a message when the corpus cannot be read.
     static func load(path: String, language: String, lines: Int?, minCount: Int, window: Int)
-        -> (corpus: Corpus, vocabularySize: Int, matrix: CooccurrenceMatrix) {
+        -> (corpus: Corpus, vocabularySize: Int, matrix: CooccurrenceMatrix)
+    {
         let corpus: Corpus
         do { corpus = try Corpus.read(path: path, language: language, maxLines: lines) } catch { fail("\(error)") }
         let v = corpus.vocabularySize(minCount: minCount)

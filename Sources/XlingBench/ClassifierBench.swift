@@ -20,7 +20,7 @@ func taskClassifier(_ args: Arguments) {
     var options = TextClassifierOptions()
     options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
     options.updateEmbeddings = args.int("update-emb", 1) != 0
-    options.epochs = args.options["epochs"].flatMap { Int($0) }  // nil: the model's default (50, perceptron 10)
+    options.epochs = args.options["epochs"].flatMap { Int($0) } // nil: the model's default (50, perceptron 10)
     options.hidden = args.int("hidden", 300)
     options.batchSize = args.int("batch", 32)
     options.seed = UInt64(args.int("seed", 0))
@@ -65,10 +65,13 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     let weighted = args.int("balanced", 1) != 0
     let classes = train.labelNames.count
     var generator = SplitMix64(seed: UInt64(args.int("seed", 0)))
-    guard let dropout = try? Dropout(rate: 0), var optimizer = try? Optimizer(.adam, learningRate: Float(args.double("eta", 0.003))) else { fail("settings") }
+    guard let dropout = try? Dropout(rate: 0), var optimizer = try? Optimizer(.adam, learningRate: Float(args.double("eta", 0.003))) else {
+        fail("settings")
+    }
     var network = BagOfEmbeddingsNetwork(
         table: space.vectors, trainableEmbeddings: true, hiddenSizes: [hidden], classes: classes, activation: .tanh, dropout: dropout,
-        loss: SoftmaxCrossEntropy(classWeights: weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : nil),
+        loss: SoftmaxCrossEntropy(
+            classWeights: weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : nil),
         generator: &generator)
     let bags = train.documents.map { $0.compactMap { space.vocabulary.id($0) } }
     mkdir(dir, 0o755)
@@ -88,8 +91,11 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     var losses: [Double] = []
     for step in 0..<steps {
         let ids = Array((step * batch)..<min((step + 1) * batch, train.count))
-        guard let loss = try? network.trainStep(ids.map { bags[$0] }, labels: ids.map { train.labels[$0] },
-                                                optimizer: &optimizer, generator: &generator) else { fail("training step failed") }
+        guard
+            let loss = try? network.trainStep(
+                ids.map { bags[$0] }, labels: ids.map { train.labels[$0] },
+                optimizer: &optimizer, generator: &generator)
+        else { fail("training step failed") }
         losses.append(loss)
     }
     saveAll("_after")
@@ -110,7 +116,8 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     meta.set("eta", args.double("eta", 0.003))
     meta.set("balanced", weighted)
     meta.set("losses", losses)
-    meta.set("class_weights", (weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : []).map(Double.init))
+    meta.set(
+        "class_weights", (weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : []).map(Double.init))
     let metaFile = BinaryFile(dir + "/meta.json")
     metaFile.write(Array((meta.text + "\n").utf8))
     metaFile.close()

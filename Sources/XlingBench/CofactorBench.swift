@@ -19,26 +19,33 @@ func taskCofactor(_ args: Arguments) {
     let base = "notebooks/data/europarl-en-de/"
     let lines = args.options["lines"].flatMap { Int($0) }
     let minCount = args.int("min-count", 3), window = args.int("window", 10)
-    let first = BenchCooccurrence.load(path: args.options["first"] ?? base + "en.txt.gz", language: "en",
-                                       lines: lines, minCount: minCount, window: window)
-    let second = BenchCooccurrence.load(path: args.options["second"] ?? base + "de.txt.gz", language: "de",
-                                        lines: lines, minCount: minCount, window: window)
+    let first = BenchCooccurrence.load(
+        path: args.options["first"] ?? base + "en.txt.gz", language: "en",
+        lines: lines, minCount: minCount, window: window)
+    let second = BenchCooccurrence.load(
+        path: args.options["second"] ?? base + "de.txt.gz", language: "de",
+        lines: lines, minCount: minCount, window: window)
     let shared = Swift.min(first.vocabularySize, second.vocabularySize)
     var generator = SplitMix64(seed: 99)
     var pairs: [(source: Int32, target: Int32, similarity: Float)] = []
     for _ in 0..<args.int("pairs", 20_000) {
-        pairs.append((Int32(generator.next() % UInt64(shared)), Int32(generator.next() % UInt64(shared)),
-                      1 - generator.nextFloat()))
+        pairs.append(
+            (
+                Int32(generator.next() % UInt64(shared)), Int32(generator.next() % UInt64(shared)),
+                1 - generator.nextFloat()
+            ))
     }
-    let options = CofactorOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 50),
-                                  optimizer: CofactorOptions.Optimizer(rawValue: args.options["optimizer"] ?? "sgd") ?? .sgd,
-                                  learningRate: args.double("eta", 0.025), threads: args.int("threads", 2),
-                                  seed: UInt64(args.int("seed", 1)))
+    let options = CofactorOptions(
+        dimension: args.int("dim", 40), iterations: args.int("iterations", 50),
+        optimizer: CofactorOptions.Optimizer(rawValue: args.options["optimizer"] ?? "sgd") ?? .sgd,
+        learningRate: args.double("eta", 0.025), threads: args.int("threads", 2),
+        seed: UInt64(args.int("seed", 1)))
     let cpu0 = processCPUSeconds(), t0 = MonotonicClock.seconds()
     let model: CofactorModel
     do {
-        model = try CofactorTrainer(options: options).train(first: first.matrix, second: second.matrix,
-                                                            cross: .similarity(pairs))
+        model = try CofactorTrainer(options: options).train(
+            first: first.matrix, second: second.matrix,
+            cross: .similarity(pairs))
     } catch { fail("\(error)") }
     let wall = MonotonicClock.seconds() - t0, cpu = processCPUSeconds() - cpu0
     var json = common("cofactor")

@@ -22,15 +22,17 @@ import Glibc
 func taskGloVe(_ args: Arguments) {
     let path = args.options["corpus"] ?? "notebooks/data/europarl-en-de/en.txt.gz"
     let t0 = MonotonicClock.seconds()
-    let data = BenchCooccurrence.load(path: path, language: args.options["language"] ?? "en",
-                                      lines: args.options["lines"].flatMap { Int($0) },
-                                      minCount: args.int("min-count", 3), window: args.int("window", 10))
+    let data = BenchCooccurrence.load(
+        path: path, language: args.options["language"] ?? "en",
+        lines: args.options["lines"].flatMap { Int($0) },
+        minCount: args.int("min-count", 3), window: args.int("window", 10))
     let countSeconds = MonotonicClock.seconds() - t0
     let matrix = data.matrix
-    var options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 10),
-                               xMax: args.double("x-max", 30), alpha: args.double("alpha", 0.75),
-                               learningRate: args.double("eta", 0.05), threads: 1,
-                               seed: UInt64(args.int("seed", 1)))
+    var options = GloVeOptions(
+        dimension: args.int("dim", 40), iterations: args.int("iterations", 10),
+        xMax: args.double("x-max", 30), alpha: args.double("alpha", 0.75),
+        learningRate: args.double("eta", 0.05), threads: 1,
+        seed: UInt64(args.int("seed", 1)))
     options.biasUsesLearningRate = args.int("bias-eta", 0) != 0
     options.schedule = GloVeOptions.Schedule(rawValue: args.options["schedule"] ?? "hogwild") ?? .hogwild
     var json = common("glove")
@@ -52,7 +54,9 @@ func taskGloVe(_ args: Arguments) {
         finish(&json)
         return
     }
-    if let crec = args.options["crec"] { writeCREC(matrix, order: GloVeTrainer(options: options).recordOrder(count: matrix.count), to: crec) }
+    if let crec = args.options["crec"] {
+        writeCREC(matrix, order: GloVeTrainer(options: options).recordOrder(count: matrix.count), to: crec)
+    }
 
     let threadCounts = (args.options["threads-list"] ?? "1,2").split(separator: ",").compactMap { Int($0) }
     let repeats = Swift.max(1, args.int("repeats", 2))
@@ -108,8 +112,10 @@ func dumpGloVe(_ matrix: CooccurrenceMatrix, options: GloVeOptions, to dir: Stri
     let records = BinaryFile(dir + "/records.bin")
     records.write(bytes)
     records.close()
-    for (name, values) in [("W", initial.words.storage), ("C", initial.contexts.storage),
-                           ("bw", initial.wordBiases), ("bc", initial.contextBiases)] {
+    for (name, values) in [
+        ("W", initial.words.storage), ("C", initial.contexts.storage),
+        ("bw", initial.wordBiases), ("bc", initial.contextBiases),
+    ] {
         let file = BinaryFile(dir + "/\(name).f32")
         file.write(values)
         file.close()

@@ -21,8 +21,9 @@ func taskLLM(_ args: Arguments) {
     let specificSource = readAnyMatrix(args.arg(1, "SPECIFIC_SOURCE file"))
     let generalTarget = readAnyMatrix(args.arg(2, "GENERAL_TARGET file"))
     let method = args.options["method"] ?? "llm"
-    let options = LocallyLinearMappingOptions(k: args.int("k", 10), regularization: args.double("delta", 1e-3),
-                                              threads: args.options["threads"].flatMap { Int($0) })
+    let options = LocallyLinearMappingOptions(
+        k: args.int("k", 10), regularization: args.double("delta", 1e-3),
+        threads: args.options["threads"].flatMap { Int($0) })
     let ridge = args.double("ridge", 0)
     let repeats = max(1, args.int("repeats", 3))
     let dump = args.options["dump"]
@@ -81,8 +82,10 @@ func taskLLM(_ args: Arguments) {
             if let projection = lastProjection { writeMatrix(projection.weights, to: dir + "/weights_linear.f32") }
             if let selfOut = args.options["self-out"].flatMap({ Int($0) }) {
                 var rebuilt: Matrix?
-                _ = try NeighborhoodTuning.tune(generalSource: generalSource, specificSource: specificSource,
-                                                candidates: [selfOut], options: options) { _, m in
+                _ = try NeighborhoodTuning.tune(
+                    generalSource: generalSource, specificSource: specificSource,
+                    candidates: [selfOut], options: options
+                ) { _, m in
                     rebuilt = m
                     return 0
                 }
@@ -117,12 +120,14 @@ func taskLLMGloVe(_ args: Arguments) {
     let v = corpus.vocabularySize(minCount: args.int("min-count", 1))
     let matrix: CooccurrenceMatrix
     do {
-        matrix = try CooccurrenceCounter.monolingual(corpus, vocabularySize: v,
-                                                     options: CooccurrenceOptions(window: args.int("window", 10), threads: threads))
+        matrix = try CooccurrenceCounter.monolingual(
+            corpus, vocabularySize: v,
+            options: CooccurrenceOptions(window: args.int("window", 10), threads: threads))
     } catch { fail("\(error)") }
     let t1 = MonotonicClock.seconds()
-    let options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("iterations", 15), xMax: 30,
-                               threads: threads, schedule: .stratified, seed: UInt64(args.int("seed", 1)))
+    let options = GloVeOptions(
+        dimension: args.int("dim", 40), iterations: args.int("iterations", 15), xMax: 30,
+        threads: threads, schedule: .stratified, seed: UInt64(args.int("seed", 1)))
     let model: GloVeModel
     do { model = try GloVeTrainer(options: options).train(matrix) } catch { fail("\(error)") }
     let t2 = MonotonicClock.seconds()

@@ -51,7 +51,10 @@ func taskTSNE(_ args: Arguments) {
         do {
             let run = try TSNE(options: options).embed(points)
             let seconds = MonotonicClock.seconds() - start
-            if seconds < best { best = seconds; result = run }
+            if seconds < best {
+                best = seconds
+                result = run
+            }
         } catch { fail("\(error)") }
     }
     guard let result else { fail("no run") }
@@ -87,15 +90,16 @@ func taskTSNE(_ args: Arguments) {
     finish(&json)
 }
 
-
 /// Trains the benchmark's GloVe vectors (see `taskTSNE`) and writes them.
 func writeGloVeVectors(corpus: String, args: Arguments) {
     guard let out = args.options["glove-out"] else { fail("--glove-corpus needs --glove-out X.f32") }
     let t0 = MonotonicClock.seconds()
-    let data = BenchCooccurrence.load(path: corpus, language: args.options["language"] ?? "de", lines: nil,
-                                      minCount: args.int("min-count", 5), window: 10)
-    let options = GloVeOptions(dimension: args.int("dim", 40), iterations: args.int("glove-iterations", 15),
-                               xMax: 100, alpha: 0.75, learningRate: 0.05, threads: 1, seed: 1)
+    let data = BenchCooccurrence.load(
+        path: corpus, language: args.options["language"] ?? "de", lines: nil,
+        minCount: args.int("min-count", 5), window: 10)
+    let options = GloVeOptions(
+        dimension: args.int("dim", 40), iterations: args.int("glove-iterations", 15),
+        xMax: 100, alpha: 0.75, learningRate: 0.05, threads: 1, seed: 1)
     let model: GloVeModel
     do { model = try GloVeTrainer(options: options).train(data.matrix) } catch { fail("\(error)") }
     guard let sum = try? model.words.adding(model.contexts) else { fail("GloVe word and context shapes differ") }

@@ -42,7 +42,12 @@ struct JSON {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""
@@ -172,9 +177,10 @@ func taskCSLS(_ args: Arguments) {
     let y = readMatrix(args.arg(1, "Y file"))
     let hwmLoaded = procStatusKiB("VmHWM")
     let defaults = NeighborSearch()
-    let search = NeighborSearch(blockRows: args.int("block-rows", defaults.blockRows),
-                                blockColumns: args.int("block-columns", defaults.blockColumns),
-                                threads: args.options["threads"].flatMap { Int($0) })
+    let search = NeighborSearch(
+        blockRows: args.int("block-rows", defaults.blockRows),
+        blockColumns: args.int("block-columns", defaults.blockColumns),
+        threads: args.options["threads"].flatMap { Int($0) })
     let t0 = MonotonicClock.seconds()
     let stats: CSLSStatistics
     do { stats = try CSLSStatistics.compute(source: x, target: y, k: k, using: search) } catch { fail("\(error)") }
@@ -283,7 +289,10 @@ let usage = """
     """
 
 let argv = CommandLine.arguments
-guard argv.count >= 2 else { print(usage); exit(1) }
+guard argv.count >= 2 else {
+    print(usage)
+    exit(1)
+}
 let rest = Arguments(argv.dropFirst(2))
 switch argv[1] {
 case "info": taskInfo()

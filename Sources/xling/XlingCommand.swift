@@ -24,8 +24,9 @@ struct KernelCommand: ParsableCommand {
         let log = KernelLog()
         let connection = try ConnectionInfo.load(path: file)
         let options = ServerOptions.fromEnvironment { log($0) }
-        let kernel = Kernel(interpreter: XlingInterpreter(), signer: MessageSigner(key: connection.key),
-                            historyLimits: options.history, log: { log($0) })
+        let kernel = Kernel(
+            interpreter: XlingInterpreter(), signer: MessageSigner(key: connection.key),
+            historyLimits: options.history, log: { log($0) })
         let server = ZMQKernelServer(connection: connection, kernel: kernel, options: options, log: log)
         log(BLAS.summary)
         _ = try server.run()
@@ -40,15 +41,21 @@ struct InstallCommand: ParsableCommand {
     @Option(help: "The kernelspec name.") var name = "xling"
 
     func run() throws {
-        let executable = (try? String(validatingCString: realpath("/proc/self/exe", nil))) ?? CommandLine.arguments[0]
+        let resolved = realpath("/proc/self/exe", nil).flatMap { path -> String? in
+            defer { free(path) }
+            return String(validatingCString: path)
+        }
+        let executable = resolved ?? CommandLine.arguments[0]
         // The logos ship in the repository's kernelspec/ folder, found above the build directory.
         let parts = executable.split(separator: "/")
-        let candidates = [getenv("XLING_KERNELSPEC_DIR").map { String(cString: $0) }]
+        let candidates =
+            [getenv("XLING_KERNELSPEC_DIR").map { String(cString: $0) }]
             + (1..<min(parts.count, 7)).map { "/" + parts.dropLast($0).joined(separator: "/") + "/kernelspec" }
         let logos = candidates.compactMap { $0 }.first { access($0 + "/logo-64x64.png", R_OK) == 0 }
         let location: KernelspecInstaller.Location = prefix.map { .prefix($0) } ?? (sysPrefix ? .sysPrefix : .user)
-        let installer = KernelspecInstaller(name: name, displayName: name == "xling" ? "xling" : "xling (\(name))",
-                                            executable: executable, logoDirectory: logos)
+        let installer = KernelspecInstaller(
+            name: name, displayName: name == "xling" ? "xling" : "xling (\(name))",
+            executable: executable, logoDirectory: logos)
         print("installed kernelspec \(name) in \(try installer.install(location))\(logos == nil ? " (no logos found)" : "")")
     }
 }

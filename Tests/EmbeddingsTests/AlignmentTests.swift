@@ -1,8 +1,10 @@
+import Testing
+
+@testable import Embeddings
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import Embeddings
 
 /// IBM Model 1 EM, Viterbi, symmetrisation, AER and the CLSim similarities on hand-checkable
 /// examples. Expected values: Koehn, *Statistical Machine Translation* fig. 4.4 (no NULL), and
@@ -36,7 +38,7 @@ import Testing
         #expect(abs(t(two, "the", "das") - 0.636364) < 1e-5 && abs(t(two, "house", "haus") - 0.571429) < 1e-5)
         #expect(abs(t(two, "the", "haus") - 0.428571) < 1e-5 && abs(t(two, "book", "ein") - 0.428571) < 1e-5)
         #expect(abs(two.iterations[1].logLikelihood - -5.3096113731667955) < 1e-6)
-        #expect(two.iterations[1].logLikelihood > two.iterations[0].logLikelihood)  // EM never decreases it
+        #expect(two.iterations[1].logLikelihood > two.iterations[0].logLikelihood) // EM never decreases it
     }
 
     @Test func emWithNullMatchesTheReferenceScript() {
@@ -44,7 +46,7 @@ import Testing
         #expect(abs(t(model, "the", "das") - 0.624266) < 1e-5 && abs(t(model, "a", "buch") - 0.203523) < 1e-5)
         #expect(abs(t(model, "book", nil) - 0.377069) < 1e-5 && abs(t(model, "house", nil) - 0.122931) < 1e-5)
         #expect(abs(model.iterations[1].perplexity - 2.7320197048423625) < 1e-5)
-        #expect(model.table.pairCount == 10 + 4)  // co-occurring pairs + a NULL row over the 4 target words
+        #expect(model.table.pairCount == 10 + 4) // co-occurring pairs + a NULL row over the 4 target words
         for row in 0...model.table.nullRow {
             let sum = (model.table.rowStarts[row]..<model.table.rowStarts[row + 1]).reduce(Float(0)) { $0 + model.table.probabilities[$1] }
             #expect(abs(sum - 1) < 1e-5)
@@ -54,9 +56,11 @@ import Testing
     @Test func viterbiLinksBothDirectionsAsSourceTargetPositions() {
         let options = IBMModel1.Options(iterations: 10, nullWord: false)
         let forward = IBMModel1.train(Self.koehn, options: options).viterbi(Self.koehn)
-        let expected = WordAlignment(sentences: [[.init(source: 0, target: 0), .init(source: 1, target: 1)],
-                                                 [.init(source: 0, target: 0), .init(source: 1, target: 1)],
-                                                 [.init(source: 0, target: 0), .init(source: 1, target: 1)]])
+        let expected = WordAlignment(sentences: [
+            [.init(source: 0, target: 0), .init(source: 1, target: 1)],
+            [.init(source: 0, target: 0), .init(source: 1, target: 1)],
+            [.init(source: 0, target: 0), .init(source: 1, target: 1)],
+        ])
         #expect(forward == expected)
         let backward = IBMModel1.train(Self.koehn, direction: .backward, options: options)
         #expect(t(backward, "das", "the") > 0.9)
@@ -80,7 +84,7 @@ import Testing
         #expect(stopped.table.probabilities == IBMModel1.train(Self.koehn, options: .init(iterations: 2)).table.probabilities)
         let pairs = Array(repeating: ("a b", "c d"), count: 600)
         let never = IBMModel1.train(Self.parallel(pairs), options: .init(iterations: 3), progress: { _ in .stop })
-        #expect(never.iterations.isEmpty && never.viterbi(Self.parallel(pairs)).linkCount == 0)  // uniform: NULL wins ties
+        #expect(never.iterations.isEmpty && never.viterbi(Self.parallel(pairs)).linkCount == 0) // uniform: NULL wins ties
         let both = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 3)) {
             .stopping(if: !$0.isPoll && $0.phase == "forward EM")
         }
@@ -91,7 +95,7 @@ import Testing
         var weights: [Double] = []
         AlignmentPrior.fastAlign.fill(&weights, j: 2, generatedLength: 5, sourceLength: 5, nullWord: true)
         #expect(weights.count == 6 && abs(weights.reduce(0, +) - 1) < 1e-12 && weights[0] == 0.08)
-        #expect(weights.indices.dropFirst().max { weights[$0] < weights[$1] } == 3)  // source word 3 of 5 ↔ target 3 of 5
+        #expect(weights.indices.dropFirst().max { weights[$0] < weights[$1] } == 3) // source word 3 of 5 ↔ target 3 of 5
         // exp(−4 |i/5 − 3/5|) is symmetric around i = 3.
         #expect(abs(weights[2] - weights[4]) < 1e-12 && weights[1] < weights[2])
         AlignmentPrior.uniform.fill(&weights, j: 0, generatedLength: 3, sourceLength: 3, nullWord: true)
@@ -148,23 +152,29 @@ import Testing
         let sure = WordAlignment(sentences: [Self.links("0-0 1-1"), Self.links("0-0")])
         let possible = WordAlignment(sentences: [Self.links("1-2"), Self.links("1-1")])
         let gold = GoldAlignment(sure: sure, possible: possible)
-        #expect(gold.possible.sentences[0] == Self.links("0-0 1-1 1-2"))  // P ⊇ S
+        #expect(gold.possible.sentences[0] == Self.links("0-0 1-1 1-2")) // P ⊇ S
         let predicted = WordAlignment(sentences: [Self.links("0-0 1-2 2-2"), Self.links("1-1")])
         let score = AlignmentErrorRate.evaluate(predicted, against: gold)
         // |A| = 4, |S| = 3, |A∩S| = 1 (0-0), |A∩P| = 3 (0-0, 1-2, 1-1).
         #expect(score == AlignmentErrorRate(predicted: 4, sure: 3, sureMatches: 1, possibleMatches: 3))
         #expect(abs(score.precision - 0.75) < 1e-12 && abs(score.recall - 1.0 / 3) < 1e-12)
         #expect(abs(score.aer - (1 - 4.0 / 7)) < 1e-12)
-        #expect(AlignmentErrorRate.evaluate(sure, against: gold).aer == 0)  // A = S scores perfectly
+        #expect(AlignmentErrorRate.evaluate(sure, against: gold).aer == 0) // A = S scores perfectly
         // With an offset, gold sentence 0 is compared with predicted sentence 1.
         let shifted = WordAlignment(sentences: [[]] + sure.sentences)
         #expect(AlignmentErrorRate.evaluate(shifted, against: gold, offset: 1).aer == 0)
     }
 
     @Test func pharaohAndWPTLinesRoundTrip() {
-        guard case .success(let wpt) = PharaohFormat.parse("1-1 2p3 10-12", oneBased: true) else { Issue.record("parse failed"); return }
+        guard case .success(let wpt) = PharaohFormat.parse("1-1 2p3 10-12", oneBased: true) else {
+            Issue.record("parse failed")
+            return
+        }
         #expect(wpt.sure == Self.links("0-0 9-11") && wpt.possible == Self.links("1-2"))
-        guard case .failure(let bad) = PharaohFormat.parse("1-1 0-2", oneBased: true) else { Issue.record("0 accepted"); return }
+        guard case .failure(let bad) = PharaohFormat.parse("1-1 0-2", oneBased: true) else {
+            Issue.record("0 accepted")
+            return
+        }
         #expect(bad.token == "0-2")
         let alignment = WordAlignment(sentences: [Self.links("0-0 2-1"), [], Self.links("3-3")])
         #expect(PharaohFormat.text(alignment) == "0-0 2-1\n\n3-3\n")
@@ -179,17 +189,22 @@ import Testing
     @Test func similaritiesAverageBothDirectionsOverLinkedPairs() {
         let alignment = BidirectionalAlignment.train(Self.koehn, options: .init(iterations: 10, nullWord: false))
         let symmetric = alignment.symmetrized(.intersection)
-        let sims = TranslationSimilarity.compute(forward: alignment.forward, backward: alignment.backward,
-                                                 alignment: symmetric, parallel: Self.koehn)
+        let sims = TranslationSimilarity.compute(
+            forward: alignment.forward, backward: alignment.backward,
+            alignment: symmetric, parallel: Self.koehn)
         let src = Self.koehn.source.vocabulary, tgt = Self.koehn.target.vocabulary
         let named = sims.map { "\(src[Int($0.source)])-\(tgt[Int($0.target)])" }
         #expect(Set(named) == ["das-the", "haus-house", "buch-book", "ein-a"])
         for sim in sims {
-            let expected = (alignment.forward.table.probability(of: sim.target, given: sim.source)
-                + alignment.backward.table.probability(of: sim.source, given: sim.target)) / 2
+            let expected =
+                (alignment.forward.table.probability(of: sim.target, given: sim.source)
+                    + alignment.backward.table.probability(of: sim.source, given: sim.target)) / 2
             #expect(abs(sim.similarity - expected) < 1e-7 && sim.similarity > 0.5 && sim.similarity <= 1)
         }
-        #expect(TranslationSimilarity.compute(forward: alignment.forward, backward: alignment.backward, alignment: symmetric,
-                                              parallel: Self.koehn, minimumLinks: 2).count == 2)  // das-the, buch-book
+        #expect(
+            TranslationSimilarity.compute(
+                forward: alignment.forward, backward: alignment.backward, alignment: symmetric,
+                parallel: Self.koehn, minimumLinks: 2
+            ).count == 2) // das-the, buch-book
     }
 }

@@ -1,8 +1,10 @@
+import Testing
+
+@testable import Embeddings
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import Embeddings
 
 /// IBM Model 1 on the real WPT 2003 English–French test set (447 Hansard sentence pairs with
 /// sure/possible gold links), alone and with the Multi30k captions added as training data.
@@ -19,11 +21,12 @@ import Testing
     /// The diagonal baseline: each target word j of an n-word sentence links to source word
     /// ⌊(j + ½) · m / n⌋ of the m-word source sentence.
     static func diagonal(_ parallel: ParallelCorpus) -> WordAlignment {
-        WordAlignment(sentences: (0..<parallel.sentenceCount).map { s in
-            let m = parallel.source.sentence(s).count, n = parallel.target.sentence(s).count
-            guard m > 0 else { return [] }
-            return (0..<n).map { j in AlignmentLink(source: Int32(min(m - 1, (2 * j + 1) * m / (2 * n))), target: Int32(j)) }
-        })
+        WordAlignment(
+            sentences: (0..<parallel.sentenceCount).map { s in
+                let m = parallel.source.sentence(s).count, n = parallel.target.sentence(s).count
+                guard m > 0 else { return [] }
+                return (0..<n).map { j in AlignmentLink(source: Int32(min(m - 1, (2 * j + 1) * m / (2 * n))), target: Int32(j)) }
+            })
     }
 
     /// AER of forward, backward, intersection, grow-diag (in that order) on the first 447 pairs.
@@ -34,7 +37,10 @@ import Testing
 
     static func describe(_ scores: [AlignmentErrorRate]) -> String {
         zip(["forward", "backward", "intersection", "grow-diag"], scores).map { name, score in
-            "\(name): P \(Int((score.precision * 1000).rounded())) R \(Int((score.recall * 1000).rounded())) AER \(Int((score.aer * 1000).rounded()))‰"
+            """
+            \(name): P \(Int((score.precision * 1000).rounded())) R \(Int((score.recall * 1000).rounded())) AER \
+            \(Int((score.aer * 1000).rounded()))‰
+            """
         }.joined(separator: "; ")
     }
 
@@ -55,7 +61,7 @@ import Testing
         let alignment = BidirectionalAlignment.train(parallel, options: .init(iterations: 5, threads: 2))
         #expect(alignment.isComplete && alignment.forward.iterations.count == 5)
         let perplexities = alignment.forward.iterations.map(\.perplexity)
-        #expect(zip(perplexities, perplexities.dropFirst()).allSatisfy { $0 >= $1 })  // EM: non-increasing
+        #expect(zip(perplexities, perplexities.dropFirst()).allSatisfy { $0 >= $1 }) // EM: non-increasing
         let baseline = AlignmentErrorRate.evaluate(Self.diagonal(parallel), against: gold)
         let scores = Self.scores(alignment, gold: gold)
         print("wpt03 only (447 pairs) — diagonal AER \(baseline.aer); \(Self.describe(scores))")
@@ -79,10 +85,12 @@ import Testing
     func moreParallelTextLowersAER() throws {
         let wptOnly = try Self.readWPT()
         let gold = try GoldAlignment.read(path: Self.gold)
-        let captions = try ParallelCorpus.read(sourcePath: Self.multi30k + ".en.gz", targetPath: Self.multi30k + ".fr.gz",
-                                               sourceLanguage: "en", targetLanguage: "fr", tokenizer: Tokenizer())
-        let combined = try ParallelCorpus(source: wptOnly.source.concatenating([captions.source]),
-                                          target: wptOnly.target.concatenating([captions.target]))
+        let captions = try ParallelCorpus.read(
+            sourcePath: Self.multi30k + ".en.gz", targetPath: Self.multi30k + ".fr.gz",
+            sourceLanguage: "en", targetLanguage: "fr", tokenizer: Tokenizer())
+        let combined = try ParallelCorpus(
+            source: wptOnly.source.concatenating([captions.source]),
+            target: wptOnly.target.concatenating([captions.target]))
         #expect(combined.sentenceCount == 447 + 29_000)
         for prior in [AlignmentPrior.uniform, .fastAlign] {
             let small = Self.scores(BidirectionalAlignment.train(wptOnly, options: .init(threads: 2, prior: prior)), gold: gold)

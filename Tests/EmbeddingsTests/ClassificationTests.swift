@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ import Glibc
         #expect(model.predict(features) == labels)
         #expect(model.mistakesPerEpoch.count == 10 && model.mistakesPerEpoch.last == 0)
         let again = try AveragedPerceptron.train(features: features, labels: labels, classes: 3, epochs: 10, seed: 1)
-        #expect(again.weights == model.weights && again.bias == model.bias)  // deterministic for a seed
+        #expect(again.weights == model.weights && again.bias == model.bias) // deterministic for a seed
     }
 
     @Test func shuffleOrderIsPinned() {
@@ -48,8 +49,9 @@ import Glibc
         // Step 2 (e0): scores -2, 2 → predicts 1 → w0 = [0,-1], w1 = [0,1], b = [0, 0].
         // Steps 3-6 are right (step 6 is a tie 0 = 0, won by class 0). Mean of the six models:
         // w0 = ([-1,-1] + 5·[0,-1]) / 6 = [-1/6, -1], b0 = -1/6; class 1 the negatives.
-        let model = try AveragedPerceptron.train(features: [[1, 0], [0, 1], [1, 1]], labels: [0, 1, 1],
-                                                 classes: 2, epochs: 2, seed: 0)
+        let model = try AveragedPerceptron.train(
+            features: [[1, 0], [0, 1], [1, 1]], labels: [0, 1, 1],
+            classes: 2, epochs: 2, seed: 0)
         #expect(model.mistakesPerEpoch == [2, 0])
         let expected: [[Double]] = [[-1.0 / 6, -1], [1.0 / 6, 1]]
         for k in 0..<2 {
@@ -63,7 +65,9 @@ import Glibc
 
     @Test func perceptronRejectsBadInput() {
         #expect(throws: ClassificationError.self) { try AveragedPerceptron.train(features: [[1], [2]], labels: [0], classes: 2, seed: 0) }
-        #expect(throws: ClassificationError.self) { try AveragedPerceptron.train(features: [[1], [2, 3]], labels: [0, 1], classes: 2, seed: 0) }
+        #expect(throws: ClassificationError.self) {
+            try AveragedPerceptron.train(features: [[1], [2, 3]], labels: [0, 1], classes: 2, seed: 0)
+        }
         #expect(throws: ClassificationError.self) { try AveragedPerceptron.train(features: [[1]], labels: [2], classes: 2, seed: 0) }
     }
 
@@ -95,7 +99,7 @@ import Glibc
         let embedder = DocumentEmbedder(space: space, idfFrom: docs)
         let result = embedder.embed(docs)
         #expect(result.vectors[0] == [0, 1] && result.vectors[1] == [2, 2])
-        #expect(result.vectors[2] == [0, 0] && result.zeroDocuments == 1)  // "a" weighs 0, "d" is OOV
+        #expect(result.vectors[2] == [0, 0] && result.zeroDocuments == 1) // "a" weighs 0, "d" is OOV
         #expect(result.tokens == 7 && result.coveredTokens == 6 && close(result.coverage, 6.0 / 7))
         // Repeated tokens count each time; a word outside the idf collection weighs ln N.
         let other = embedder.embed([["b", "b", "c"], ["e", "b"], []])
@@ -114,11 +118,12 @@ import Glibc
         #expect(english.labelNames[english.labels[0]] == "geography")
         #expect(english.labelNames[english.majorityLabel] == "science/technology")
         let french = try LabeledDocuments.read(path: Self.sib200 + "/fra_Latn/train.tsv", language: "fr", format: .sib200)
-        #expect(french.labels == english.labels)  // multi-parallel: same sentences, same labels
+        #expect(french.labels == english.labels) // multi-parallel: same sentences, same labels
     }
 
     @Test func readsPlainTSVAndNamesBadLines() throws {
-        let docs = try LabeledDocuments.parse("sports\tThe match, a draw!\n\npolitics\tA new law.\nsports\tGoal", name: "cell", language: "en")
+        let docs = try LabeledDocuments.parse(
+            "sports\tThe match, a draw!\n\npolitics\tA new law.\nsports\tGoal", name: "cell", language: "en")
         #expect(docs.count == 3 && docs.labelNames == ["politics", "sports"] && docs.labels == [1, 0, 1])
         #expect(docs.documents[0] == ["the", "match", "a", "draw"])
         #expect(docs.labelCounts == [1, 2])

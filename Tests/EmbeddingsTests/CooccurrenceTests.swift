@@ -1,5 +1,7 @@
 import Testing
+
 @testable import Embeddings
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,11 +25,12 @@ enum CooccurrenceData {
     }
     /// A diagonal alignment: source position i ↔ target position ⌊i·|S²|/|S¹|⌋.
     static func diagonal(_ parallel: ParallelCorpus) -> WordAlignment {
-        WordAlignment(sentences: (0..<parallel.sentenceCount).map { s in
-            let m = parallel.source.sentence(s).count, n = parallel.target.sentence(s).count
-            guard n > 0 else { return [] }
-            return (0..<m).map { AlignmentLink(source: Int32($0), target: Int32($0 * n / m)) }
-        })
+        WordAlignment(
+            sentences: (0..<parallel.sentenceCount).map { s in
+                let m = parallel.source.sentence(s).count, n = parallel.target.sentence(s).count
+                guard n > 0 else { return [] }
+                return (0..<m).map { AlignmentLink(source: Int32($0), target: Int32($0 * n / m)) }
+            })
     }
     /// Option sets every count must agree on: 1 and 2 threads, default and tiny memory.
     static func configurations(columns: Int) -> [CooccurrenceOptions] {
@@ -40,7 +43,7 @@ enum CooccurrenceData {
 
 /// Brute-force references: deliberately naive loops over the definitions.
 enum NaiveCounts {
-    typealias Table = [Int: Double]  // key row * columns + column
+    typealias Table = [Int: Double] // key row * columns + column
 
     static func monolingual(_ corpus: Corpus, vocabularySize v: Int, window: Int, weighted: Bool, symmetric: Bool) -> Table {
         var x: Table = [:]
@@ -68,8 +71,10 @@ enum NaiveCounts {
         return x
     }
 
-    static func alignedWindows(_ p: ParallelCorpus, _ alignment: WordAlignment, _ maps: (source: [Int32], target: [Int32]),
-                               columns: Int, window: Int) -> Table {
+    static func alignedWindows(
+        _ p: ParallelCorpus, _ alignment: WordAlignment, _ maps: (source: [Int32], target: [Int32]),
+        columns: Int, window: Int
+    ) -> Table {
         var x: Table = [:]
         for s in 0..<p.sentenceCount {
             let s1 = Array(p.source.sentence(s)), s2 = Array(p.target.sentence(s))
@@ -109,20 +114,23 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
         let expected: [Int: Double] = [0: 1.0, 1: 2, 2: 2, 3: 2, 5: 0.5, 6: 2, 7: 0.5]
         expectMatches(m, expected)
         #expect(m.rows == [0, 0, 0, 1, 1, 2, 2] && m.columns == [0, 1, 2, 0, 2, 0, 1])
-        let right = try CooccurrenceCounter.monolingual(corpus, vocabularySize: 3,
-                                                        options: CooccurrenceOptions(window: 1, distanceWeighting: false, symmetric: false))
-        expectMatches(right, [1: 1, 3: 1, 2: 1, 6: 1])  // a→b, b→a, a→c (x skipped), c→a
+        let right = try CooccurrenceCounter.monolingual(
+            corpus, vocabularySize: 3,
+            options: CooccurrenceOptions(window: 1, distanceWeighting: false, symmetric: false))
+        expectMatches(right, [1: 1, 3: 1, 2: 1, 6: 1]) // a→b, b→a, a→c (x skipped), c→a
     }
 
     @Test func monolingualEqualsBruteForceOnEuroparl() throws {
         let corpus = try CooccurrenceData.english()
         let small = min(300, corpus.vocabularySize(minCount: 2))
-        #expect(small < corpus.vocabulary.count)  // OOV tokens exist
+        #expect(small < corpus.vocabulary.count) // OOV tokens exist
         // All words too: > 1,024 columns, so rows touching one column (< 1/16 of the bitmap's
         // words) take the sorted emission, the others the bitmap scan.
         let all = corpus.vocabulary.count
         #expect(all > 1024)
-        for (window, weighted, symmetric, v) in [(10, true, true, small), (3, false, true, small), (5, true, false, small), (10, true, true, all)] {
+        for (window, weighted, symmetric, v) in [
+            (10, true, true, small), (3, false, true, small), (5, true, false, small), (10, true, true, all),
+        ] {
             let expected = NaiveCounts.monolingual(corpus, vocabularySize: v, window: window, weighted: weighted, symmetric: symmetric)
             var reference: CooccurrenceMatrix?
             for var options in CooccurrenceData.configurations(columns: v) {
@@ -156,8 +164,9 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
         let expected = NaiveCounts.sentencePairs(parallel, maps, columns: columns)
         var reference: CooccurrenceMatrix?
         for options in CooccurrenceData.configurations(columns: columns) {
-            let m = try CooccurrenceCounter.sentencePairs(parallel, sourceMap: maps.source, targetMap: maps.target,
-                                                          rows: rows, columns: columns, options: options)
+            let m = try CooccurrenceCounter.sentencePairs(
+                parallel, sourceMap: maps.source, targetMap: maps.target,
+                rows: rows, columns: columns, options: options)
             #expect(m.rowCount == rows && m.columnCount == columns)
             expectMatches(m, expected)
             if let reference { #expect(m == reference) }
@@ -174,9 +183,10 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
             let expected = NaiveCounts.alignedWindows(parallel, alignment, maps, columns: columns, window: window)
             var reference: CooccurrenceMatrix?
             for options in CooccurrenceData.configurations(columns: columns) {
-                let m = try CooccurrenceCounter.alignedWindows(parallel, alignment: alignment, sourceMap: maps.source,
-                                                               targetMap: maps.target, rows: rows, columns: columns,
-                                                               window: window, options: options)
+                let m = try CooccurrenceCounter.alignedWindows(
+                    parallel, alignment: alignment, sourceMap: maps.source,
+                    targetMap: maps.target, rows: rows, columns: columns,
+                    window: window, options: options)
                 expectMatches(m, expected)
                 if let reference { #expect(m == reference) }
                 reference = m
@@ -190,15 +200,17 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
         var alignment = CooccurrenceData.diagonal(parallel)
         alignment.sentences.removeLast()
         #expect(throws: CooccurrenceError.alignmentSentenceCount(alignment: 299, corpus: 300)) {
-            try CooccurrenceCounter.alignedWindows(parallel, alignment: alignment, sourceMap: maps.source, targetMap: maps.target,
-                                                   rows: 50, columns: 50, window: 2)
+            try CooccurrenceCounter.alignedWindows(
+                parallel, alignment: alignment, sourceMap: maps.source, targetMap: maps.target,
+                rows: 50, columns: 50, window: 2)
         }
         alignment = CooccurrenceData.diagonal(parallel)
         let length = parallel.target.sentence(4).count
         alignment.sentences[4].append(AlignmentLink(source: 0, target: Int32(length)))
         do {
-            _ = try CooccurrenceCounter.alignedWindows(parallel, alignment: alignment, sourceMap: maps.source,
-                                                       targetMap: maps.target, rows: 50, columns: 50, window: 2)
+            _ = try CooccurrenceCounter.alignedWindows(
+                parallel, alignment: alignment, sourceMap: maps.source,
+                targetMap: maps.target, rows: 50, columns: 50, window: 2)
             Issue.record("an out-of-range link was accepted")
         } catch {
             #expect(error.description.contains("sentence pair 5") && error.description.contains("tokenizer"))
@@ -217,7 +229,10 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
             _ = try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, options: CooccurrenceOptions(memoryLimit: 4096))
             Issue.record("a 4 KiB limit was accepted")
         } catch {
-            guard case .memoryLimitTooSmall = error else { Issue.record("wrong error \(error)"); return }
+            guard case .memoryLimitTooSmall = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("memory="))
         }
         #expect(throws: CooccurrenceError.invalidWindow(0)) {
@@ -227,8 +242,9 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
             try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, progress: { _ in .stop })
         }
         #expect(throws: CooccurrenceError.stopped) {
-            try CooccurrenceCounter.monolingual(corpus, vocabularySize: 300, options: CooccurrenceOptions(memoryLimit: 1 << 16, threads: 2),
-                                                progress: { _ in .stop })
+            try CooccurrenceCounter.monolingual(
+                corpus, vocabularySize: 300, options: CooccurrenceOptions(memoryLimit: 1 << 16, threads: 2),
+                progress: { _ in .stop })
         }
         let empty = try CooccurrenceCounter.monolingual(corpus, vocabularySize: 0)
         #expect(empty.count == 0 && empty.rowCount == 0)
@@ -239,10 +255,13 @@ func expectMatches(_ m: CooccurrenceMatrix, _ expected: NaiveCounts.Table, sourc
         let m = try CooccurrenceCounter.monolingual(corpus, vocabularySize: 200)
         let stats = CooccurrenceStatistics(m)
         var rows = [Double](repeating: 0, count: 200), total = 0.0
-        for i in 0..<m.count { rows[Int(m.rows[i])] += m.values[i]; total += m.values[i] }
+        for i in 0..<m.count {
+            rows[Int(m.rows[i])] += m.values[i]
+            total += m.values[i]
+        }
         #expect(abs(stats.total - total) <= 1e-9 * total)
         #expect(zip(stats.rowSums, rows).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, $1) })
-        #expect(zip(stats.rowSums, stats.columnSums).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, $1) })  // X symmetric
+        #expect(zip(stats.rowSums, stats.columnSums).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, $1) }) // X symmetric
         let pmi = CooccurrenceCounter.pmi(of: m)
         #expect(pmi.count == m.count)
         for i in stride(from: 0, to: m.count, by: 97) {

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import Embeddings
 
 @Suite struct CorpusTests {
     @Test func defaultTokenizerLowercasesAndStripsEdgePunctuation() {
         let tokenizer = Tokenizer()
-        #expect(tokenizer.tokens("Resumption of the 'Millennium bug' , sides: don't 1,000 -- ...") ==
-                ["resumption", "of", "the", "millennium", "bug", "sides", "don't", "1,000"])
+        #expect(
+            tokenizer.tokens("Resumption of the 'Millennium bug' , sides: don't 1,000 -- ...") == [
+                "resumption", "of", "the", "millennium", "bug", "sides", "don't", "1,000",
+            ])
         #expect(tokenizer.tokens("  «Über» die   Brücke\t—  GRÜN. ") == ["über", "die", "brücke", "grün"])
         #expect(tokenizer.tokens("") == [] && tokenizer.tokens(" \t ") == [])
     }
@@ -30,7 +33,7 @@ import Testing
     }
 
     @Test func idMapCarriesIdsIntoAnotherVocabulary() {
-        let corpus = Corpus(language: "t", sentences: [["x", "y", "y", "z"]])  // y=0, x=1, z=2
+        let corpus = Corpus(language: "t", sentences: [["x", "y", "y", "z"]]) // y=0, x=1, z=2
         let model = Vocabulary(["z", "q", "y"])
         #expect(corpus.idMap(into: model, limit: 3) == [2, -1, 0])
         #expect(corpus.idMap(into: model, limit: 1) == [-1, -1, 0])
@@ -79,7 +82,8 @@ import Testing
         let parallel = try ParallelCorpus.read(sourcePath: en, targetPath: de, sourceLanguage: "en", targetLanguage: "de", maxLines: 2)
         #expect(parallel.sentenceCount == 2 && parallel.target.vocabulary.contains("klein"))
         #expect(throws: FormatError.self) {
-            try ParallelCorpus(source: Corpus(language: "en", sentences: [["a"], ["b"]]), target: Corpus(language: "de", sentences: [["c"]]))
+            try ParallelCorpus(
+                source: Corpus(language: "en", sentences: [["a"], ["b"]]), target: Corpus(language: "de", sentences: [["c"]]))
         }
     }
 

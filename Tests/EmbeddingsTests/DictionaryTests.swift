@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 @Suite struct DictionaryTests {
@@ -8,21 +9,21 @@ import Testing
         let dictionary = try BilingualDictionary.load(path: RealData.yacle500, format: .tsv)
         #expect(dictionary.count == 500 && dictionary.sources.count == 500)
         #expect(dictionary.pairs.first == Pair(source: "of", target: "de"))
-        #expect(dictionary.translations(of: "to") == ["à"])   // the file has `to<TAB>à ` (trailing blank)
-        #expect(try BilingualDictionary.load(path: RealData.yacle500) == dictionary)   // .auto → tsv
+        #expect(dictionary.translations(of: "to") == ["à"]) // the file has `to<TAB>à ` (trailing blank)
+        #expect(try BilingualDictionary.load(path: RealData.yacle500) == dictionary) // .auto → tsv
     }
 
     @Test func readsTheDinuMuseFormat() throws {
         let dictionary = try BilingualDictionary.load(path: RealData.dinuDictionary, format: .muse)
         #expect(dictionary.count == 20 && dictionary.pairs.first == Pair(source: "one", target: "uno"))
-        #expect(dictionary.translations(of: "fish") == ["cavallo"])   // the known wrong pair
+        #expect(dictionary.translations(of: "fish") == ["cavallo"]) // the known wrong pair
         #expect(try BilingualDictionary.load(path: RealData.dinuDictionary) == dictionary)
     }
 
     @Test func readsMuseFullAtFormatSwapped() throws {
         let dictionary = try BilingualDictionary.load(path: RealData.museEnFr, format: .at)
         #expect(dictionary.count == 113_286 && dictionary.sources.count == 94_681)
-        #expect(dictionary.pairs.first == Pair(source: "the", target: "le"))   // `le @ the`
+        #expect(dictionary.pairs.first == Pair(source: "the", target: "le")) // `le @ the`
         #expect(dictionary.translations(of: "the") == ["le", "les", "la"])
         #expect(dictionary.sources.prefix(2) == ["the", "and"])
         #expect(try BilingualDictionary.load(path: RealData.museEnFr) == dictionary)
@@ -31,7 +32,8 @@ import Testing
     @Test func parsesInMemoryTextAndDropsDuplicates() throws {
         let text = "\nthe le\nthe la\n  \nthe le\ncat chat\n"
         let dictionary = try BilingualDictionary.parse(text, name: "%%dict cell")
-        #expect(dictionary.pairs == [Pair(source: "the", target: "le"), Pair(source: "the", target: "la"), Pair(source: "cat", target: "chat")])
+        #expect(
+            dictionary.pairs == [Pair(source: "the", target: "le"), Pair(source: "the", target: "la"), Pair(source: "cat", target: "chat")])
         #expect(dictionary.sources == ["the", "cat"] && dictionary.translations(of: "dog").isEmpty)
         #expect(try BilingualDictionary.parse("le @ the\nchat @ cat").pairs.last == Pair(source: "cat", target: "chat"))
         #expect(try BilingualDictionary.parse("the\tle\r\nof\tde").count == 2)
@@ -47,7 +49,8 @@ import Testing
         #expect(at.line == 2 && at.problem.contains("'target @ source'"))
         let empty = try #require(throws: FormatError.self) { try BilingualDictionary.parse(" \n\n", name: "empty.txt") }
         #expect(empty.problem == "no pairs in empty.txt")
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let blank = dir.write("blank.tsv", "\n\n")
         #expect(throws: FormatError.self) { try BilingualDictionary.load(path: blank) }
         let latin = dir.write("latin.txt", bytes: Array("a b\n".utf8) + [0x63, 0x61, 0x66, 0xe9, 0x20, 0x78, 0x0a])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 @Suite struct EvaluationTests {
@@ -11,12 +12,13 @@ import Testing
         let s = RetrievalData.unitMatrix(rows: n, cols: 12, seed: 31)
         var g = SplitMix64(seed: 32)
         let perm = Array(0..<n).shuffled(using: &g)
-        let t = try s.selectingRows(perm)  // target row r = source row perm[r]
+        let t = try s.selectingRows(perm) // target row r = source row perm[r]
         let src = try Self.space((0..<n).map { "s\($0)" }, s)
         let tgt = try Self.space((0..<n).map { "t\(perm[$0])" }, t)
         let dictionary = (0..<n).map { (source: "s\($0)", target: "t\($0)") }
-        let result = try BLIEvaluation.evaluate(source: src, target: tgt, dictionary: dictionary,
-                                                methods: [.nn, .csls(k: 10), .invertedSoftmax(beta: 30)])
+        let result = try BLIEvaluation.evaluate(
+            source: src, target: tgt, dictionary: dictionary,
+            methods: [.nn, .csls(k: 10), .invertedSoftmax(beta: 30)])
         #expect(result.counts.coveredSourceWords == n && result.counts.sourceWords == n)
         for row in result.methods {
             for convention in BLIEvaluation.OOVConvention.allCases {
@@ -30,26 +32,35 @@ import Testing
     /// Source words a, b, c, d, e (e, f OOV in source: only a–d exist); target words x, y, z.
     /// Vectors: a→x, b→y, c→z are exact matches; d is closest to x.
     @Test func oovConventionsOnATinyDictionary() throws {
-        let src = try Self.space(["a", "b", "c", "d"], try Matrix(rows: 4, cols: 3, values: [
-            1, 0, 0,
-            0, 1, 0,
-            0, 0, 1,
-            0.9, 0.1, 0,
-        ]))
-        let tgt = try Self.space(["x", "y", "z"], try Matrix(rows: 3, cols: 3, values: [
-            1, 0, 0,
-            0, 1, 0,
-            0, 0, 1,
-        ]))
+        let src = try Self.space(
+            ["a", "b", "c", "d"],
+            try Matrix(
+                rows: 4, cols: 3,
+                values: [
+                    1, 0, 0,
+                    0, 1, 0,
+                    0, 0, 1,
+                    0.9, 0.1, 0,
+                ]))
+        let tgt = try Self.space(
+            ["x", "y", "z"],
+            try Matrix(
+                rows: 3, cols: 3,
+                values: [
+                    1, 0, 0,
+                    0, 1, 0,
+                    0, 0, 1,
+                ]))
         let dictionary: [(source: String, target: String)] = [
-            ("a", "x"), ("a", "x"),     // duplicate pair: correct
-            ("b", "q"), ("b", "y"),     // one OOV translation, one in vocabulary: correct
-            ("c", "x"),                 // wrong at 1 (z is nearest), x second
-            ("d", "OOV"),               // in source vocabulary, every translation OOV: not covered
-            ("e", "x"), ("f", "y"),     // source OOV
+            ("a", "x"), ("a", "x"), // duplicate pair: correct
+            ("b", "q"), ("b", "y"), // one OOV translation, one in vocabulary: correct
+            ("c", "x"), // wrong at 1 (z is nearest), x second
+            ("d", "OOV"), // in source vocabulary, every translation OOV: not covered
+            ("e", "x"), ("f", "y"), // source OOV
         ]
-        let result = try BLIEvaluation.evaluate(source: src, target: tgt, dictionary: dictionary,
-                                                methods: [.nn], ks: [1, 2])
+        let result = try BLIEvaluation.evaluate(
+            source: src, target: tgt, dictionary: dictionary,
+            methods: [.nn], ks: [1, 2])
         let c = result.counts
         #expect(c.pairs == 8 && c.usablePairs == 3 && c.sourceWords == 6)
         #expect(c.sourceWordsInVocabulary == 4 && c.coveredSourceWords == 3)
@@ -96,14 +107,14 @@ import Testing
             for j in 1..<d { s[i, j] = (g.nextFloat() * 2 - 1) * 0.8 }
         }
         var t = Matrix(rows: nt, cols: d)
-        t[0, 0] = 1  // the hub
+        t[0, 0] = 1 // the hub
         for i in 1..<nt { for j in 0..<d { t[i, j] = g.nextFloat() * 2 - 1 } }
         let sn = NeighborSearch.unitNormalized(s), tn = NeighborSearch.unitNormalized(t)
         let reports = try Hubness.compare(source: sn, target: tn, k: 1, cslsK: 10, topHubs: 3)
         let nn = reports[0], csls = reports[1]
         #expect(nn.occurrences.reduce(0, +) == nq)
         #expect(nn.hubs[0].index == 0)
-        #expect(nn.hubs[0].count > 5 * nq / nt)  // far above the mean N_1 = nq / nt
+        #expect(nn.hubs[0].count > 5 * nq / nt) // far above the mean N_1 = nq / nt
         #expect(nn.skewness > 3)
         #expect(csls.occurrences[0] < nn.occurrences[0])
         #expect(csls.skewness < nn.skewness)
@@ -117,8 +128,9 @@ import Testing
     @Test func occurrencesMatchBruteForce() throws {
         let s = RetrievalData.integerMatrix(rows: 33, cols: 3, seed: 42)
         let t = RetrievalData.integerMatrix(rows: 21, cols: 3, seed: 43)
-        let report = try Hubness.analyze(source: s, target: t, k: 4, method: .nn,
-                                         search: NeighborSearch(blockRows: 5, blockColumns: 7))
+        let report = try Hubness.analyze(
+            source: s, target: t, k: 4, method: .nn,
+            search: NeighborSearch(blockRows: 5, blockColumns: 7))
         var expected = [Int](repeating: 0, count: 21)
         for row in NaiveRetrieval.search(source: s, target: t, queryRows: nil, k: 4, method: .nn) {
             for (j, _) in row { expected[j] += 1 }

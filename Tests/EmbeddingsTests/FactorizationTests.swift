@@ -1,5 +1,7 @@
 import Testing
+
 @testable import Embeddings
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +21,9 @@ fileprivate func windowCounts(_ corpus: Corpus, vocabulary v: Int, window: Int) 
         }
     }
     let keys = counts.keys.sorted()
-    return CooccurrenceMatrix(rowCount: v, columnCount: v, rows: keys.map { Int32($0 / v) },
-                              columns: keys.map { Int32($0 % v) }, values: keys.map { counts[$0] ?? 0 })
+    return CooccurrenceMatrix(
+        rowCount: v, columnCount: v, rows: keys.map { Int32($0 / v) },
+        columns: keys.map { Int32($0 % v) }, values: keys.map { counts[$0] ?? 0 })
 }
 
 /// Eq. 4 of Shi et al. over line pairs: X_jk = Σ #(j, S1)·#(k, S2) (the Europarl sample is not
@@ -33,8 +36,9 @@ fileprivate func lineCounts(_ a: Corpus, _ va: Int, _ b: Corpus, _ vb: Int) -> C
         }
     }
     let keys = counts.keys.sorted()
-    return CooccurrenceMatrix(rowCount: va, columnCount: vb, rows: keys.map { Int32($0 / vb) },
-                              columns: keys.map { Int32($0 % vb) }, values: keys.map { counts[$0] ?? 0 })
+    return CooccurrenceMatrix(
+        rowCount: va, columnCount: vb, rows: keys.map { Int32($0 / vb) },
+        columns: keys.map { Int32($0 % vb) }, values: keys.map { counts[$0] ?? 0 })
 }
 
 /// The first 300 lines of the Europarl sample in `language`, its min-count-3 vocabulary size and
@@ -64,9 +68,11 @@ fileprivate func slots(_ t: ParameterTable) -> [Int] { Array(0..<t.dimension) + 
 /// Compares the step an update applies with central finite differences of the loss it
 /// reports, for every parameter of rows `touched` (table, row) and the matrix biases.
 /// `stepScale(table, slot)` is the factor between the applied change and the gradient.
-fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], matrixLanes: [Int] = [],
-                               stepScale: (Int) -> Double,
-                               loss: ([ParameterTable], inout MatrixBiases) -> Double) {
+fileprivate func checkGradient(
+    tables: [ParameterTable], touched: [(Int, Int)], matrixLanes: [Int] = [],
+    stepScale: (Int) -> Double,
+    loss: ([ParameterTable], inout MatrixBiases) -> Double
+) {
     let biases = MatrixBiases(values: SIMD4(0.3, -0.2, 0.1, 0), gradsq: SIMD4(repeating: 1))
     let after = tables.map { $0.copy() }
     var afterBiases = biases
@@ -99,12 +105,14 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
     @Test(arguments: [false, true]) func gloveStepIsTheGradient(biasUsesEta: Bool) {
         let eta: Float = 0.01
         let step = GloVeStep(learningRate: eta, gradientClip: 100, biasStep: biasUsesEta ? eta : 1)
-        let table = randomTable(rows: 6, dimension: 5, seed: 3)  // 3 words + 3 contexts; d=5 pads to 8
+        let table = randomTable(rows: 6, dimension: 5, seed: 3) // 3 words + 3 contexts; d=5 pads to 8
         for (word, context, x) in [(0, 1, 3.7), (2, 2, 0.4), (1, 0, 250.0)] {
             let record = GloVeRecord(word: Int32(word), context: Int32(context), value: x, xMax: 10, alpha: 0.75)
             // Lane 1 is not a GloVe parameter: its change and derivative are both 0.
-            checkGradient(tables: [table], touched: [(0, word), (0, 3 + context)],
-                          stepScale: { $0 < table.dimension ? Double(eta) : (biasUsesEta ? Double(eta) : 1) }) { ts, _ in
+            checkGradient(
+                tables: [table], touched: [(0, word), (0, 3 + context)],
+                stepScale: { $0 < table.dimension ? Double(eta) : (biasUsesEta ? Double(eta) : 1) }
+            ) { ts, _ in
                 step.apply(record, word: ts[0].row(word), context: ts[0].row(3 + context), layout: ts[0])
             }
         }
@@ -129,14 +137,24 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let r = CofactorRecord(a: 2, b: 1, target: 0.7, weight: 0.6, kind: kind)
         let touched: [(Int, Int)], lanes: [Int]
         switch kind {
-        case .first: touched = [(0, 2), (0, n1 + 1)]; lanes = [0]
-        case .second: touched = [(1, 2), (1, n2 + 1)]; lanes = [1]
-        case .cross: touched = [(0, 2), (1, 1)]; lanes = [2]
-        case .similarity: touched = [(0, 2), (1, 1)]; lanes = [0, 1, 2]
+        case .first:
+            touched = [(0, 2), (0, n1 + 1)]
+            lanes = [0]
+        case .second:
+            touched = [(1, 2), (1, n2 + 1)]
+            lanes = [1]
+        case .cross:
+            touched = [(0, 2), (1, 1)]
+            lanes = [2]
+        case .similarity:
+            touched = [(0, 2), (1, 1)]
+            lanes = [0, 1, 2]
         }
-        for useAdaGrad in [false, true] {  // AdaGrad's first step with G = 1 is also η·g
-            checkGradient(tables: [first, second], touched: touched, matrixLanes: lanes,
-                          stepScale: { _ in Double(eta) }) { ts, biases in
+        for useAdaGrad in [false, true] { // AdaGrad's first step with G = 1 is also η·g
+            checkGradient(
+                tables: [first, second], touched: touched, matrixLanes: lanes,
+                stepScale: { _ in Double(eta) }
+            ) { ts, biases in
                 useAdaGrad
                     ? CofactorStep<AdaGradRule>(learningRate: eta).apply(r, first: ts[0], second: ts[1], n1: n1, n2: n2, biases: &biases)
                     : CofactorStep<SGDRule>(learningRate: eta).apply(r, first: ts[0], second: ts[1], n1: n1, n2: n2, biases: &biases)
@@ -163,7 +181,7 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let cross: CrossLingualObjective
         if term == "clc" {
             cross = .cooccurrence(lineCounts(en, v1, de, v2))
-        } else {  // identical strings (names, numbers, "eu", …) as translation pairs
+        } else { // identical strings (names, numbers, "eu", …) as translation pairs
             var pairs: [(source: Int32, target: Int32, similarity: Float)] = []
             for j in 0..<v1 { if let k = de.vocabulary.id(en.vocabulary[j]), k < v2 { pairs.append((Int32(j), Int32(k), 1)) } }
             #expect(pairs.count > 20)
@@ -201,7 +219,7 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let schedule = StratifiedSchedule(words: matrix.rows, contexts: matrix.columns, wordCount: v, contextCount: v, threads: 2)
         #expect(schedule.order.sorted() == Array(0..<matrix.count))
         #expect(schedule.imbalance < 1.25, "\(schedule.imbalance)")
-        for s in 0..<2 {  // the two blocks of a sub-pass share no word and no context
+        for s in 0..<2 { // the two blocks of a sub-pass share no word and no context
             let sets = schedule.ranges(subPass: s).map { range in
                 (Set(range.map { matrix.rows[schedule.order[$0]] }), Set(range.map { matrix.columns[schedule.order[$0]] }))
             }
@@ -211,7 +229,7 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let a = try GloVeTrainer(options: options).train(matrix), b = try GloVeTrainer(options: options).train(matrix)
         #expect(a.words == b.words && a.history.losses == b.history.losses)
         #expect(a.history.losses[3] < a.history.losses[0])
-        options.threads = 1  // one thread: the same sequential pass as .hogwild
+        options.threads = 1 // one thread: the same sequential pass as .hogwild
         let one = try GloVeTrainer(options: options).train(matrix)
         options.schedule = .hogwild
         #expect(try GloVeTrainer(options: options).train(matrix).words == one.words)
@@ -223,7 +241,10 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let (_, _, matrix) = try europarl("en")
         let options = GloVeOptions(dimension: 10, iterations: 10, threads: 2, seed: 8)
         var seen: [Progress] = []
-        let model = try GloVeTrainer(options: options).train(matrix) { seen.append($0); return .stopping(if: $0.step >= 2) }
+        let model = try GloVeTrainer(options: options).train(matrix) {
+            seen.append($0)
+            return .stopping(if: $0.step >= 2)
+        }
         #expect(model.stopped && model.history.completedIterations == 2 && seen.count == 2)
         #expect(seen[1].total == 10 && (seen[1].extra("records/s") ?? 0) > 0 && seen[1].loss == model.history.losses[1])
         var initial = options
@@ -246,9 +267,15 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let glove = GloVeTrainer(options: GloVeOptions(dimension: 4, iterations: 1, threads: 1))
         let empty = CooccurrenceMatrix(rowCount: 3, columnCount: 3, rows: [], columns: [], values: [])
         #expect(message { _ = try glove.train(empty) }.contains("is empty"))
-        #expect(message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 4, rows: [0], columns: [3], values: [1])) }.contains("3×4"))
-        #expect(message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 3, rows: [0], columns: [5], values: [1])) }.contains("outside"))
-        #expect(message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 3, rows: [0], columns: [1], values: [-1])) }.contains("is -1.0"))
+        #expect(
+            message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 4, rows: [0], columns: [3], values: [1])) }.contains(
+                "3×4"))
+        #expect(
+            message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 3, rows: [0], columns: [5], values: [1])) }.contains(
+                "outside"))
+        #expect(
+            message { _ = try glove.train(CooccurrenceMatrix(rowCount: 3, columnCount: 3, rows: [0], columns: [1], values: [-1])) }
+                .contains("is -1.0"))
         #expect(message { _ = try GloVeTrainer(options: GloVeOptions(dimension: 0)).train(good) }.contains("dimension is 0"))
         let diverging = GloVeTrainer(options: GloVeOptions(dimension: 4, iterations: 3, learningRate: 1e30, threads: 1))
         #expect(message { _ = try diverging.train(good) }.contains("loss became"))
@@ -257,12 +284,17 @@ fileprivate func checkGradient(tables: [ParameterTable], touched: [(Int, Int)], 
         let m400 = CooccurrenceMatrix(rowCount: 400, columnCount: 400, rows: [0], columns: [1], values: [2])
         let m600 = CooccurrenceMatrix(rowCount: 600, columnCount: 600, rows: [0], columns: [1], values: [2])
         let x500 = CooccurrenceMatrix(rowCount: 500, columnCount: 600, rows: [0], columns: [1], values: [2])
-        #expect(message { _ = try co.train(first: m400, second: m600, cross: .cooccurrence(x500)) }
-            .contains("the cross-lingual matrix is 500×600 but the vocabularies have 400 and 600 words"))
+        #expect(
+            message { _ = try co.train(first: m400, second: m600, cross: .cooccurrence(x500)) }
+                .contains("the cross-lingual matrix is 500×600 but the vocabularies have 400 and 600 words"))
         #expect(message { _ = try co.train(first: m400, second: m600, cross: .similarity([])) }.contains("similarity list is empty"))
-        #expect(message { _ = try co.train(first: m400, second: m600, cross: .similarity([(400, 0, 1)])) }.contains("vocabularies have 400 and 600"))
+        #expect(
+            message { _ = try co.train(first: m400, second: m600, cross: .similarity([(400, 0, 1)])) }.contains(
+                "vocabularies have 400 and 600"))
         #expect(message { _ = try co.train(first: m400, second: m600, cross: .similarity([(1, 0, .nan)])) }.contains("similarity nan"))
-        #expect(message { _ = try co.train(first: empty, second: m600, cross: .none) }.contains("first language's co-occurrence matrix is empty"))
+        #expect(
+            message { _ = try co.train(first: empty, second: m600, cross: .none) }.contains(
+                "first language's co-occurrence matrix is empty"))
         let coDiverging = CofactorTrainer(options: CofactorOptions(dimension: 4, iterations: 3, learningRate: 1e20, threads: 1))
         #expect(message { _ = try coDiverging.train(first: good, second: good, cross: .none) }.contains("loss became"))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 #if canImport(Glibc)
@@ -23,7 +24,9 @@ final class TemporaryDirectory {
 
     init() {
         var template = Array("/tmp/xling-formats-XXXXXX".utf8CString)
-        let made: UnsafeMutablePointer<CChar>? = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
+        let made: UnsafeMutablePointer<CChar>? = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }
+        }
         path = made.map { String(cString: $0) } ?? "/tmp/xling-formats-fallback-\(getpid())"
         if made == nil { mkdir(path, 0o755) }
     }
@@ -104,13 +107,14 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func lowercaseKeepsTheFirstSpelling() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let path = dir.write("cased.vec", "5 3\nThe 1 2 3\nthe 4 5 6\nCat 7 8 9\nTHE 0 0 0\ncat 1 1 1\n")
         let (lower, report) = try Word2VecText.load(path: path, lowercase: true)
         #expect(lower.vocabulary.words == ["the", "cat"])
         #expect(lower.vectors.storage == [1, 2, 3, 7, 8, 9])
         #expect(report.duplicatesSkipped == 3 && report.rowsKept == 2 && report.rowsInFile == 5)
-        #expect(report.zeroVectors == 0)   // the zero row was a skipped duplicate
+        #expect(report.zeroVectors == 0) // the zero row was a skipped duplicate
         let (cased, _) = try Word2VecText.load(path: path)
         #expect(cased.vocabulary.words == ["The", "the", "Cat", "THE", "cat"])
         let (limited, limitedReport) = try Word2VecText.load(path: path, max: 2, lowercase: true)
@@ -118,7 +122,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func toleratesTrailingBlanksCRLFAndCountsZeroVectors() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let path = dir.write("loose.vec", "3 2 \r\na 1 2  \r\nb 0 0\nc -0 0.0 \n\n")
         let (space, report) = try Word2VecText.load(path: path)
         #expect(space.vocabulary.words == ["a", "b", "c"] && space.vectors.storage == [1, 2, 0, 0, 0, 0])
@@ -126,7 +131,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func shorterFileThanHeaderIsShrunkAndReported() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let path = dir.write("short.vec", "5 2\na 1 2\nb 3 4\nc 5 6")
         let (space, report) = try Word2VecText.load(path: path)
         #expect(space.count == 3 && space.vectors.rows == 3 && space.vectors.storage == [1, 2, 3, 4, 5, 6])
@@ -135,7 +141,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func fixtureFromRealDataMatchesTheFullLoad() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let lines = try headLines(RealData.englishVec, 51)
         let path = dir.write("head.vec", (["50 300"] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let (small, _) = try Word2VecText.load(path: path)
@@ -144,7 +151,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func textAndBinaryRoundTripsAreExact() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let (space, _) = try Word2VecText.load(path: RealData.englishVec)
         let text = dir.file("en.vec"), binary = dir.file("en.bin")
         try VectorWriter.save(space, to: text)
@@ -154,16 +162,19 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
         #expect(fromText.vocabulary == space.vocabulary && fromText.vectors == space.vectors)
         #expect(fromBinary.vocabulary == space.vocabulary && fromBinary.vectors == space.vectors)
         #expect(textReport.rowsKept == 756 && binaryReport.format == "word2vec binary")
-        #expect(dir.names() == ["en.bin", "en.vec"])   // no temporary files left
+        #expect(dir.names() == ["en.bin", "en.vec"]) // no temporary files left
         let (limited, report) = try Word2VecBinary.load(path: binary, max: 5)
         #expect(limited.count == 5 && report.stoppedAtMax)
     }
 
     @Test func awkwardFloatsRoundTripThroughText() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         var generator = SplitMix64(seed: 7)
-        var values: [Float] = [0, -0.0, 1, -1, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
-                               -.greatestFiniteMagnitude, 1e-5, 123456792, 0.1, 3.4028235e38, Float.leastNormalMagnitude.nextUp]
+        var values: [Float] = [
+            0, -0.0, 1, -1, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
+            -.greatestFiniteMagnitude, 1e-5, 123456792, 0.1, 3.4028235e38, Float.leastNormalMagnitude.nextUp,
+        ]
         while values.count < 4000 {
             let bits = UInt32(truncatingIfNeeded: generator.next())
             let value = Float(bitPattern: bits)
@@ -183,10 +194,12 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     @Test func fastParserAgreesWithFloatInit() {
         let parser = DecimalParser()
         var generator = SplitMix64(seed: 11)
-        var samples = ["0", "-0", "+3", ".5", "5.", "1e-05", "1E+20", "-0.065334", "7.239600270986557007e-02",
-                       "0.000000000000000000000000000000000000000000001", "1e-46", "3.4028236e38", "1e39",
-                       "16777217", "0.30000001192092896", "2.5e-45", "1.00000005960464477539", "00012.500",
-                       "123456789012345678901234567890", "1.5e-7", "9.999999e-39"]
+        var samples = [
+            "0", "-0", "+3", ".5", "5.", "1e-05", "1E+20", "-0.065334", "7.239600270986557007e-02",
+            "0.000000000000000000000000000000000000000000001", "1e-46", "3.4028236e38", "1e39",
+            "16777217", "0.30000001192092896", "2.5e-45", "1.00000005960464477539", "00012.500",
+            "123456789012345678901234567890", "1.5e-7", "9.999999e-39",
+        ]
         for _ in 0..<20000 {
             let bits = UInt32(truncatingIfNeeded: generator.next())
             let value = Float(bitPattern: bits)
@@ -212,7 +225,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func lineReaderDetectsGzipByMagicAndTracksLines() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         // Real gzip bytes under a misleading name.
         let gzipBytes = try #require(try LineReader(path: RealData.englishVec).isCompressed ? copyBytes(RealData.englishVec) : nil)
         let disguised = dir.write("en.txt", bytes: gzipBytes)
@@ -230,7 +244,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func truncatedGzipIsAnError() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let bytes = copyBytes(RealData.englishVec)
         let path = dir.write("cut.vec.gz", bytes: Array(bytes.prefix(bytes.count / 2)))
         let error = try #require(throws: FormatError.self) { try Word2VecText.load(path: path) }
@@ -238,17 +253,20 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func nonUTF8LineIsAnErrorNamingFileAndLine() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let path = dir.write("latin1.vec", bytes: Array("2 2\nok 1 2\n".utf8) + [0x63, 0x61, 0x66, 0xe9] + Array(" 3 4\n".utf8))
         let error = try #require(throws: FormatError.self) { try Word2VecText.load(path: path) }
         #expect(error.line == 3 && error.description.hasPrefix(error.file + " line 3: not valid UTF-8"))
         let reader = try LineReader(path: path)
-        _ = try reader.nextLine(); _ = try reader.nextLine()
+        _ = try reader.nextLine()
+        _ = try reader.nextLine()
         #expect(throws: FormatError.self) { try reader.nextLine() }
     }
 
     @Test func badInputsNameTheFileLineAndFix() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         func failure(_ name: String, _ text: String) throws -> FormatError {
             let path = dir.write(name, text)
             return try #require(throws: FormatError.self) { try Word2VecText.load(path: path) }
@@ -257,7 +275,10 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
         #expect(missing.description.contains("nope.vec") && missing.description.contains("No such file"))
 
         let headerless = try failure("en.vec", "the 0.1 0.2\nof 0.3 0.4\n")
-        #expect(headerless.description == headerless.file + " line 1: expected a header 'COUNT DIM', found 'the 0.1 0.2'; word2vec/fastText files start with the number of words and the dimension (e.g. '756 300'); add that line")
+        #expect(
+            headerless.description == headerless.file
+                + " line 1: expected a header 'COUNT DIM', found 'the 0.1 0.2'; word2vec/fastText files start with the number of words and the dimension (e.g. '756 300'); add that line"
+        )
         #expect(try failure("empty.vec", "").description.contains("empty"))
         #expect(try failure("zero-dim.vec", "3 0\n").line == 1)
 
@@ -280,7 +301,8 @@ func headLines(_ path: String, _ lines: Int) throws -> [String] {
     }
 
     @Test func atomicSaveNeverLeavesTemporariesOrClobbersTheTarget() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
         let good = try EmbeddingSpace(vocabulary: Vocabulary(["a", "b"]), vectors: Matrix(rows: 2, cols: 2, values: [1, 2, 3, 4]))
         let target = dir.file("out.vec")
         try VectorWriter.save(good, to: target)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 /// A seeded m×n matrix with entries uniform in [-1, 1).
@@ -61,7 +62,7 @@ fileprivate func isIdentity(_ m: Matrix, tolerance: Float) throws -> Bool {
         #expect(a.meanRow() == [3, 4])
         #expect(a.centeredColumns().meanRow() == [0, 0])
         let std = a.columnStandardDeviations()
-        #expect(abs(std[0] - Float(6).squareRoot()) < 1e-6)       // population std of {3, 0, 6}
+        #expect(abs(std[0] - Float(6).squareRoot()) < 1e-6) // population std of {3, 0, 6}
         let unit = a.unitVarianceColumns().columnStandardDeviations()
         #expect(unit.allSatisfy { abs($0 - 1) < 1e-6 })
         #expect(a.normalizedColumns().columnNorms().allSatisfy { abs($0 - 1) < 1e-6 })
@@ -115,7 +116,7 @@ fileprivate func isIdentity(_ m: Matrix, tolerance: Float) throws -> Bool {
 @Suite struct SymmetricEigenTests {
     @Test func reconstructsSymmetricMatrix() throws {
         let b = randomMatrix(40, 15, seed: 5)
-        let a = try Matrix.product(b, b, transposeA: true)   // 15×15 SPD
+        let a = try Matrix.product(b, b, transposeA: true) // 15×15 SPD
         let eigen = try SymmetricEigen(a)
         #expect(eigen.eigenvalues.count == 15 && eigen.eigenvectors.rows == 15)
         #expect(zip(eigen.eigenvalues, eigen.eigenvalues.dropFirst()).allSatisfy { $0 <= $1 })
@@ -170,8 +171,11 @@ fileprivate func isIdentity(_ m: Matrix, tolerance: Float) throws -> Bool {
     @Test func singularAndIndefiniteInputsGiveTypedErrors() throws {
         let indefinite = try Matrix(rows: 2, cols: 2, values: [1, 2, 2, 1])
         let rhs = Matrix(rows: 2, cols: 1, repeating: 1)
-        #expect(throws: LinearAlgebraError.notPositiveDefinite(routine: "sposv", order: 2,
-                                                               detail: "the leading minor of order 2 is not positive")) {
+        #expect(
+            throws: LinearAlgebraError.notPositiveDefinite(
+                routine: "sposv", order: 2,
+                detail: "the leading minor of order 2 is not positive")
+        ) {
             try LinearSolve.cholesky(indefinite, rhs)
         }
         let zero = Matrix(rows: 2, cols: 2)

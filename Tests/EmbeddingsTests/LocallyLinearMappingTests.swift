@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Embeddings
 
 /// Real vectors for the transfer tests: fastText en/fr (756 × 300, one shared space) and a
@@ -19,7 +20,8 @@ enum TransferData {
 
     /// tanh(X·R) with a seeded 300×64 R: a 64-d "task-specific" space for the English words.
     static var specific: Matrix {
-        var m = (try? Matrix.product(english, randomMatrix(rows: english.cols, cols: 64, seed: 7)))
+        var m =
+            (try? Matrix.product(english, randomMatrix(rows: english.cols, cols: 64, seed: 7)))
             ?? Matrix(rows: 0, cols: 0)
         for i in 0..<m.storage.count { m.storage[i] = tanhf(4 * m.storage[i]) }
         return m
@@ -72,9 +74,10 @@ struct ReconstructionWeightsTests {
     }
 
     @Test func moreNeighboursThanDimensionsStayFinite() throws {
-        let x = try TransferData.english.selectingColumns(Array(0..<5))     // 756 × 5
-        let alpha = try ReconstructionWeights.weights(query: try TransferData.french.selectingColumns(Array(0..<5)).row(3),
-                                                      neighbors: x.selectingRows(Array(0..<40)))
+        let x = try TransferData.english.selectingColumns(Array(0..<5)) // 756 × 5
+        let alpha = try ReconstructionWeights.weights(
+            query: try TransferData.french.selectingColumns(Array(0..<5)).row(3),
+            neighbors: x.selectingRows(Array(0..<40)))
         #expect(alpha.count == 40 && alpha.allSatisfy { $0.isFinite })
         #expect(abs(alpha.reduce(0, +) - 1) < 1e-5)
     }
@@ -220,7 +223,8 @@ struct LocallyLinearMappingTests {
 
     @Test func neighbourTableExcludesTheWordItself() throws {
         let mapped = try LocallyLinearMapping(options: .init(k: 3)).map(
-            generalSource: source, specificSource: specific, generalTarget: target).specificTarget
+            generalSource: source, specificSource: specific, generalTarget: target
+        ).specificTarget
         let words = [0, 50, 400]
         let table = try TransferDiagnostics.neighborTable(words: words, before: target, after: mapped, k: 5)
         #expect(table.count == 3)
@@ -294,8 +298,10 @@ struct NeighborhoodTuningTests {
 
     @Test func picksTheBestScoreWithTiesToTheSmallerK() throws {
         var calls: [Int] = []
-        let outcome = try NeighborhoodTuning.tune(generalSource: source, specificSource: specific,
-                                                  candidates: [8, 1, 3, 3, 5]) { k, rebuilt in
+        let outcome = try NeighborhoodTuning.tune(
+            generalSource: source, specificSource: specific,
+            candidates: [8, 1, 3, 3, 5]
+        ) { k, rebuilt in
             calls.append(k)
             #expect(rebuilt.rows == source.rows && rebuilt.cols == specific.cols && rebuilt.isFinite)
             // Score: minus the mean squared error against the true task vectors.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 /// A seeded m×n matrix with entries uniform in [-1, 1).
@@ -25,7 +26,9 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
     var sab = 0.0, saa = 0.0, sbb = 0.0
     for (x, y) in zip(a, b) {
         let dx = Double(x) - ma, dy = Double(y) - mb
-        sab += dx * dy; saa += dx * dx; sbb += dy * dy
+        sab += dx * dy
+        saa += dx * dx
+        sbb += dy * dy
     }
     return sab / (saa * sbb).squareRoot()
 }
@@ -104,12 +107,18 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
         let nx = randomMatrix(n, d - 3, seed: 42), ny = randomMatrix(n, d - 3, seed: 43)
         var lx = Matrix(rows: n, cols: d), ly = Matrix(rows: n, cols: d)
         for i in 0..<n {
-            for j in 0..<3 { lx[i, j] = z[i, j]; ly[i, j] = z[i, j] }
-            for j in 3..<d { lx[i, j] = nx[i, j - 3]; ly[i, j] = ny[i, j - 3] }
+            for j in 0..<3 {
+                lx[i, j] = z[i, j]
+                ly[i, j] = z[i, j]
+            }
+            for j in 3..<d {
+                lx[i, j] = nx[i, j - 3]
+                ly[i, j] = ny[i, j - 3]
+            }
         }
         var x = try Matrix.product(lx, randomMatrix(d, d, seed: 44))
         var y = try Matrix.product(ly, randomMatrix(d, d, seed: 45))
-        x = try x.adding(Matrix(rows: n, cols: d, repeating: 2))   // non-zero means
+        x = try x.adding(Matrix(rows: n, cols: d, repeating: 2)) // non-zero means
         y = try y.subtractingFromRows([Float](repeating: 1, count: d))
         return (x, y)
     }
@@ -121,7 +130,10 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
         #expect(rho.count == 8)
         #expect(rho.prefix(3).allSatisfy { $0 > 0.99 })
         #expect(rho.dropFirst(3).allSatisfy { $0 < 0.2 })
-        guard let target = mapping.target else { Issue.record("CCA must map the target"); return }
+        guard let target = mapping.target else {
+            Issue.record("CCA must map the target")
+            return
+        }
         #expect(mapping.source.method == "cca-source" && target.method == "cca-target")
         #expect(mapping.source.sourceMean != nil && target.sourceMean != nil)
         let mx = try mapping.source.apply(to: x), my = try target.apply(to: y)
@@ -137,7 +149,10 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
     @Test func mapsWhiten() throws {
         let (x, y) = try Self.sharedComponentData()
         let mapping = try CCA.fit(x: x, y: y, epsilon: 1e-4)
-        guard let target = mapping.target else { Issue.record("CCA must map the target"); return }
+        guard let target = mapping.target else {
+            Issue.record("CCA must map the target")
+            return
+        }
         for (space, map) in [(x, mapping.source), (y, target)] {
             let mapped = try map.apply(to: space)
             #expect(mapped.meanRow().allSatisfy { abs($0) < 1e-3 })
@@ -179,7 +194,10 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
     @Test func bothMapsOrthogonalWithoutReduction() throws {
         let (x, y) = try Self.pairs()
         let mapping = try SVDMapping.fit(x: x, y: y)
-        guard let target = mapping.target else { Issue.record("the SVD mapping maps the target"); return }
+        guard let target = mapping.target else {
+            Issue.record("the SVD mapping maps the target")
+            return
+        }
         #expect(mapping.source.outputDimension == 16 && target.outputDimension == 16)
         #expect(mapping.source.isOrthogonal() && target.isOrthogonal())
         #expect(try isIdentity(Matrix.product(mapping.source.weights, mapping.source.weights, transposeB: true), tolerance: 1e-4))
@@ -248,8 +266,9 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
 
     @Test func appliesToSpacesKeepingVocabulary() throws {
         let vocabulary = Vocabulary(["a", "b", "c"])
-        let space = try EmbeddingSpace(vocabulary: vocabulary, vectors: randomMatrix(3, 4, seed: 76),
-                                       language: "en", normalizations: [.unit])
+        let space = try EmbeddingSpace(
+            vocabulary: vocabulary, vectors: randomMatrix(3, 4, seed: 76),
+            language: "en", normalizations: [.unit])
         let map = try LinearMap(weights: randomMatrix(4, 2, seed: 77), method: "test")
         let mapped = try map.apply(to: space)
         #expect(mapped.vocabulary == vocabulary && mapped.language == "en" && mapped.dimension == 2)
@@ -260,12 +279,15 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
 
 @Suite struct DictionaryPairsTests {
     @Test func gathersTrainingMatrices() throws {
-        let source = try EmbeddingSpace(vocabulary: Vocabulary(["cat", "dog", "42"]),
-                                        vectors: Matrix(rows: 3, cols: 2, values: [1, 1, 2, 2, 3, 3]), language: "en")
-        let target = try EmbeddingSpace(vocabulary: Vocabulary(["perro", "gato", "42", "dog"]),
-                                        vectors: Matrix(rows: 4, cols: 1, values: [10, 20, 30, 40]), language: "es")
-        let (pairs, missing) = TrainingPairs.lookUp([("cat", "gato"), ("dog", "perro"), ("cow", "vaca")],
-                                                     source: source.vocabulary, target: target.vocabulary)
+        let source = try EmbeddingSpace(
+            vocabulary: Vocabulary(["cat", "dog", "42"]),
+            vectors: Matrix(rows: 3, cols: 2, values: [1, 1, 2, 2, 3, 3]), language: "en")
+        let target = try EmbeddingSpace(
+            vocabulary: Vocabulary(["perro", "gato", "42", "dog"]),
+            vectors: Matrix(rows: 4, cols: 1, values: [10, 20, 30, 40]), language: "es")
+        let (pairs, missing) = TrainingPairs.lookUp(
+            [("cat", "gato"), ("dog", "perro"), ("cow", "vaca")],
+            source: source.vocabulary, target: target.vocabulary)
         #expect(pairs == TrainingPairs(sourceRows: [0, 1], targetRows: [1, 0]) && missing == 1)
         let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
         #expect(x.storage == [1, 1, 2, 2] && y.storage == [20, 10])
@@ -286,8 +308,9 @@ fileprivate func correlation(_ a: [Float], _ b: [Float]) -> Double {
         let x = randomMatrix(200, 6, seed: 81)
         let q = try randomOrthogonal(6, seed: 82)
         let source = try EmbeddingSpace(vocabulary: Vocabulary(words), vectors: x, language: "en")
-        let target = try EmbeddingSpace(vocabulary: Vocabulary(words.reversed()),
-                                        vectors: Matrix.product(x, q).selectingRows(Array((0..<200).reversed())), language: "de")
+        let target = try EmbeddingSpace(
+            vocabulary: Vocabulary(words.reversed()),
+            vectors: Matrix.product(x, q).selectingRows(Array((0..<200).reversed())), language: "de")
         let pairs = IdenticalStrings.pairs(source: source, target: target, topN: 200)
         #expect(pairs.count == 200)
         let map = try Procrustes.fit(source: source, target: target, pairs: pairs)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 /// Hand-written backward passes of every layer against central finite differences, in fp32
@@ -18,14 +19,18 @@ import Testing
     }
 
     /// Checks `analytic` against central differences of `loss` over every element of `values`.
-    static func checkGradient(_ values: [Float], analytic: [Float], h: Float = 1e-2,
-                              sourceLocation: SourceLocation = #_sourceLocation, loss: ([Float]) -> Double) {
+    static func checkGradient(
+        _ values: [Float], analytic: [Float], h: Float = 1e-2,
+        sourceLocation: SourceLocation = #_sourceLocation, loss: ([Float]) -> Double
+    ) {
         checkGradientAt(values, analytic, h, sourceLocation, loss)
     }
 
     /// `checkGradient(_:analytic:h:sourceLocation:loss:)` without labels, for passing around.
-    static func checkGradientAt(_ values: [Float], _ analytic: [Float], _ h: Float, _ sourceLocation: SourceLocation,
-                              _ loss: ([Float]) -> Double) {
+    static func checkGradientAt(
+        _ values: [Float], _ analytic: [Float], _ h: Float, _ sourceLocation: SourceLocation,
+        _ loss: ([Float]) -> Double
+    ) {
         #expect(values.count == analytic.count, sourceLocation: sourceLocation)
         var worst = 0.0
         for i in values.indices {
@@ -51,11 +56,13 @@ import Testing
         let x = Self.random(3, 5, &g), c = Self.random(3, 4, &g)
         let (grads, gx) = try withBias.backward(input: x, outputGradient: c)
         Self.checkGradient(withBias.weight.storage, analytic: grads.weight.storage) { w in
-            var l = withBias; l.weight.storage = w
+            var l = withBias
+            l.weight.storage = w
             return Self.probe((try? l.forward(x)) ?? Matrix(rows: 0, cols: 0), c)
         }
         Self.checkGradient(withBias.bias, analytic: grads.bias) { b in
-            var l = withBias; l.bias = b
+            var l = withBias
+            l.bias = b
             return Self.probe((try? l.forward(x)) ?? Matrix(rows: 0, cols: 0), c)
         }
         Self.checkGradient(x.storage, analytic: gx.storage) { values in
@@ -91,7 +98,8 @@ import Testing
         let c = Self.random(4, 6, &g)
         let gx = activation.backward(output: activation.apply(x), outputGradient: c)
         Self.checkGradient(x.storage, analytic: gx.storage, h: 1e-3) { values in
-            var xx = x; xx.storage = values
+            var xx = x
+            xx.storage = values
             return Self.probe(activation.apply(xx), c)
         }
     }
@@ -133,7 +141,8 @@ import Testing
         let sparse = try layer.backward(bags, outputGradient: c)
         #expect(sparse.rows == [0, 1, 2, 3, 4, 9])
         Self.checkGradient(table.storage, analytic: sparse.dense(tableRows: 10).storage) { values in
-            var l = layer; l.table.storage = values
+            var l = layer
+            l.table.storage = values
             return Self.probe(l.forward(bags), c)
         }
     }
@@ -146,14 +155,18 @@ import Testing
         let loss = SoftmaxCrossEntropy(classWeights: weighted ? [0.5, 2, 1, 1.5] : nil)
         let (value, gradient) = try loss.loss(logits: logits, labels: labels)
         Self.checkGradient(logits.storage, analytic: gradient.storage, h: 1e-3) { values in
-            var z = logits; z.storage = values
+            var z = logits
+            z.storage = values
             return (try? loss.loss(logits: z, labels: labels).loss) ?? .nan
         }
         // The value by hand: weighted mean of −ln softmax at the gold label.
         let p = SoftmaxCrossEntropy.probabilities(logits)
         let w: [Double] = weighted ? [0.5, 2, 1, 1.5] : [1, 1, 1, 1]
         var total = 0.0, weights = 0.0
-        for (i, y) in labels.enumerated() { total -= w[y] * log(Double(p[i, y])); weights += w[y] }
+        for (i, y) in labels.enumerated() {
+            total -= w[y] * log(Double(p[i, y]))
+            weights += w[y]
+        }
         #expect(abs(value - total / weights) < 1e-5)
         #expect(throws: NeuralError("label 4 is not in 0..<4")) { try loss.loss(logits: logits, labels: [0, 1, 2, 3, 4]) }
     }

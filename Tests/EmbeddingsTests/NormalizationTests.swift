@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 @Suite struct NormalizationTests {

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import Embeddings
 
 /// The one progress and stop convention (`Progress` → `ProgressAction`) on the long engine calls
@@ -29,9 +30,11 @@ import Testing
 
     /// 40 two-word documents over `w0…w29`, labels `a`/`b` alternating.
     static func documents() -> LabeledDocuments? {
-        LabeledDocuments(language: "en", examples: (0..<40).map { i in
-            (label: i % 2 == 0 ? "a" : "b", tokens: ["w\(i % 30)", "w\((i * 7) % 30)"])
-        })
+        LabeledDocuments(
+            language: "en",
+            examples: (0..<40).map { i in
+                (label: i % 2 == 0 ? "a" : "b", tokens: ["w\(i % 30)", "w\((i * 7) % 30)"])
+            })
     }
 
     @Test func refinementStopKeepsTheLastCompletedStep() throws {
@@ -70,8 +73,9 @@ import Testing
         let space = try Self.space(30, 4, seed: 3)
         let set = try #require(Self.documents())
         let full = try CLDCEvaluation.evaluate(train: set, trainSpace: space, test: set, testSpace: space, epochs: 5, seed: 2)
-        let stopped = try CLDCEvaluation.evaluate(train: set, trainSpace: space, test: set, testSpace: space, epochs: 5, seed: 2,
-                                                  progress: { .stopping(if: !$0.isPoll && $0.step >= 1) })
+        let stopped = try CLDCEvaluation.evaluate(
+            train: set, trainSpace: space, test: set, testSpace: space, epochs: 5, seed: 2,
+            progress: { .stopping(if: !$0.isPoll && $0.step >= 1) })
         #expect(full.model.mistakesPerEpoch.count == 5 && stopped.model.mistakesPerEpoch.count == 1)
         #expect(stopped.predictions.count == 40)
     }
@@ -84,8 +88,9 @@ import Testing
             options.model = model
             options.epochs = 6
             options.hidden = 8
-            let stopped = try TextClassifier.train(set, space: space, options: options,
-                                                   progress: { .stopping(if: !$0.isPoll && $0.step >= 2) })
+            let stopped = try TextClassifier.train(
+                set, space: space, options: options,
+                progress: { .stopping(if: !$0.isPoll && $0.step >= 2) })
             #expect(stopped.training?.interrupted == true && stopped.training?.history.count == 2, "\(model)")
             #expect(stopped.predict(set).count == 40)
             let polled = try TextClassifier.train(set, space: space, options: options, progress: { _ in .stop })
@@ -95,10 +100,15 @@ import Testing
 
     @Test func aPollIsSerialisedAndItsStopSticks() {
         let calls = Mutex(0)
-        let poll = ProgressPoll({ report in
-            #expect(report.isPoll && report.phase == "counting")
-            return .stopping(if: calls.withLock { $0 += 1; return $0 } >= 3)
-        }, report: Progress(phase: "counting", step: 0, total: 1, unit: "passes"))
+        let poll = ProgressPoll(
+            { report in
+                #expect(report.isPoll && report.phase == "counting")
+                return .stopping(
+                    if: calls.withLock {
+                        $0 += 1
+                        return $0
+                    } >= 3)
+            }, report: Progress(phase: "counting", step: 0, total: 1, unit: "passes"))
         #expect(poll.poll() == .continue && poll.poll() == .continue && !poll.wasStopped)
         #expect(poll.poll() == .stop && poll.poll() == .stop && poll.wasStopped)
         #expect(calls.withLock { $0 } == 3)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Embeddings
 
 /// Brute-force reference implementations used by the retrieval tests.
@@ -35,8 +36,10 @@ enum NaiveRetrieval {
         return order.prefix(k).map { (index: $0, score: row[$0]) }
     }
 
-    static func search(source: Matrix, target: Matrix, queryRows: [Int]?, k: Int,
-                       method: RetrievalMethod) -> [[(index: Int, score: Float)]] {
+    static func search(
+        source: Matrix, target: Matrix, queryRows: [Int]?, k: Int,
+        method: RetrievalMethod
+    ) -> [[(index: Int, score: Float)]] {
         let rows = queryRows ?? Array(0..<source.rows)
         let st = similarities(source, target)
         switch method {
@@ -106,8 +109,10 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         NeighborSearch(blockRows: 1000, blockColumns: 1000, threads: 2),
     ]
 
-    static func expectSame(_ found: NeighborSearch.Neighbors, _ expected: [[(index: Int, score: Float)]],
-                           tolerance: Float = 0, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectSame(
+        _ found: NeighborSearch.Neighbors, _ expected: [[(index: Int, score: Float)]],
+        tolerance: Float = 0, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(found.queryCount == expected.count, sourceLocation: sourceLocation)
         for (i, row) in expected.enumerated() {
             let got = found[query: i]
@@ -184,8 +189,9 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
                     // sgemm may round a dot product differently for another block height
                     // (last-ulp differences); rankings must not change.
                     #expect(found.indices == reference.indices, "\(method) B=\(rows)")
-                    #expect(zip(found.scores, reference.scores).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) },
-                            "\(method) B=\(rows)")
+                    #expect(
+                        zip(found.scores, reference.scores).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) },
+                        "\(method) B=\(rows)")
                 }
             }
             // Different column tiling may round the GEMM differently; ranks must agree.
@@ -201,8 +207,9 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         q.storage.withUnsafeBufferPointer { qp in
             t.storage.withUnsafeBufferPointer { tp in
                 TileSweep(rowBlock: 16, columnBlock: 20, threads: 2)
-                    .run(queries: qp.baseAddress!, queryCount: 130, targets: tp.baseAddress!, targetCount: 77,
-                         dimension: 6, visitors: visitors)
+                    .run(
+                        queries: qp.baseAddress!, queryCount: 130, targets: tp.baseAddress!, targetCount: 77,
+                        dimension: 6, visitors: visitors)
             }
         }
         #expect(visitors.allSatisfy { $0.maxRows <= 16 && $0.maxColumns <= 20 })
@@ -265,13 +272,16 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
 
     // MARK: - Single-sweep CSLS via candidates
 
-    static func expectSameNeighbors(_ a: NeighborSearch.Neighbors, _ b: NeighborSearch.Neighbors,
-                                    _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectSameNeighbors(
+        _ a: NeighborSearch.Neighbors, _ b: NeighborSearch.Neighbors,
+        _ label: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(a.queryCount == b.queryCount && a.k == b.k, "\(label)", sourceLocation: sourceLocation)
         #expect(a.indices == b.indices, "\(label)", sourceLocation: sourceLocation)
-        #expect(a.scores.count == b.scores.count
+        #expect(
+            a.scores.count == b.scores.count
                 && zip(a.scores, b.scores).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-6 },
-                "\(label)", sourceLocation: sourceLocation)
+            "\(label)", sourceLocation: sourceLocation)
     }
 
     @Test func cslsCandidatePathEqualsTwoPassPath() throws {
@@ -287,28 +297,34 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
                 let old = NeighborSearch(blockRows: rows, blockColumns: columns, threads: threads, cslsCandidates: 0)
                 let new = NeighborSearch(blockRows: rows, blockColumns: columns, threads: threads, cslsCandidates: m)
                 let label = "case \(c) config \(b)"
-                Self.expectSameNeighbors(try new.search(source: s, target: t, k: k, method: .csls(k: kc)),
-                                         try old.search(source: s, target: t, k: k, method: .csls(k: kc)), label)
+                Self.expectSameNeighbors(
+                    try new.search(source: s, target: t, k: k, method: .csls(k: kc)),
+                    try old.search(source: s, target: t, k: k, method: .csls(k: kc)), label)
                 // Query subsets (with a repeated row) and precomputed statistics.
                 let subset = [nS - 1, 0, 3, 3, nS / 2]
-                Self.expectSameNeighbors(try new.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
-                                         try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
-                                         label + " subset")
+                Self.expectSameNeighbors(
+                    try new.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                    try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                    label + " subset")
                 let stats = try CSLSStatistics.compute(source: s, target: t, k: kc, using: new)
                 #expect((stats.candidates != nil) == (m > 0), "\(label)")
                 #expect(stats == (try CSLSStatistics.compute(source: s, target: t, k: kc, using: old)), "\(label)")
-                Self.expectSameNeighbors(try new.search(source: s, target: t, queryRows: subset, k: k,
-                                                        method: .csls(k: kc), statistics: stats),
-                                         try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
-                                         label + " subset, statistics")
-                Self.expectSameNeighbors(try new.search(source: s, target: t, k: k, method: .csls(k: kc), statistics: stats),
-                                         try old.search(source: s, target: t, k: k, method: .csls(k: kc)),
-                                         label + " statistics")
+                Self.expectSameNeighbors(
+                    try new.search(
+                        source: s, target: t, queryRows: subset, k: k,
+                        method: .csls(k: kc), statistics: stats),
+                    try old.search(source: s, target: t, queryRows: subset, k: k, method: .csls(k: kc)),
+                    label + " subset, statistics")
+                Self.expectSameNeighbors(
+                    try new.search(source: s, target: t, k: k, method: .csls(k: kc), statistics: stats),
+                    try old.search(source: s, target: t, k: k, method: .csls(k: kc)),
+                    label + " statistics")
             }
             // The exact reference agrees too.
             let expected = NaiveRetrieval.search(source: s, target: t, queryRows: nil, k: k, method: .csls(k: kc))
-            Self.expectSame(try NeighborSearch(cslsCandidates: m).search(source: s, target: t, k: k, method: .csls(k: kc)),
-                            expected, tolerance: 1e-4)
+            Self.expectSame(
+                try NeighborSearch(cslsCandidates: m).search(source: s, target: t, k: k, method: .csls(k: kc)),
+                expected, tolerance: 1e-4)
         }
     }
 
@@ -318,26 +334,32 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         let search = NeighborSearch(threads: 2, cslsCandidates: 32)
         let stats = try CSLSStatistics.compute(source: s, target: t, k: 10, using: search)
         // Random data: the certificate decides (almost) every query.
-        let certified = try #require(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1,
-                                                                    statistics: stats))
+        let certified = try #require(
+            search.searchCSLSByCandidates(
+                source: s, target: t, queryRows: nil, k: 1,
+                statistics: stats))
         #expect(certified.undecided < 20)
         // M < k: not applicable (the search then takes the two-pass path).
         #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 33, statistics: stats) == nil)
         let old = NeighborSearch(threads: 2, cslsCandidates: 0)
-        Self.expectSameNeighbors(try search.search(source: s, target: t, k: 33, method: .csls(k: 10), statistics: stats),
-                                 try old.search(source: s, target: t, k: 33, method: .csls(k: 10)), "M < k")
+        Self.expectSameNeighbors(
+            try search.search(source: s, target: t, k: 33, method: .csls(k: 10), statistics: stats),
+            try old.search(source: s, target: t, k: 33, method: .csls(k: 10)), "M < k")
         // Statistics of other spaces with the same shape: candidates are not trusted.
         let other = RetrievalData.unitMatrix(rows: 200, cols: 16, seed: 33)
         #expect(search.searchCSLSByCandidates(source: other, target: t, queryRows: nil, k: 1, statistics: stats) == nil)
         // Candidates recorded for a subset cannot serve other rows.
-        let partial = CSLSStatistics.compute(source: s, target: t, k: 10, using: search, candidates: 32,
-                                             candidateRows: [4, 9, 4])
+        let partial = CSLSStatistics.compute(
+            source: s, target: t, k: 10, using: search, candidates: 32,
+            candidateRows: [4, 9, 4])
         #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: [9, 4], k: 2, statistics: partial) != nil)
         #expect(search.searchCSLSByCandidates(source: s, target: t, queryRows: [9, 5], k: 2, statistics: partial) == nil)
-        Self.expectSameNeighbors(try search.search(source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10),
-                                                   statistics: partial),
-                                 try old.search(source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10)),
-                                 "partial candidates")
+        Self.expectSameNeighbors(
+            try search.search(
+                source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10),
+                statistics: partial),
+            try old.search(source: s, target: t, queryRows: [9, 5, 4], k: 2, method: .csls(k: 10)),
+            "partial candidates")
     }
 
     @Test func cslsCandidateFallbacksAreExact() throws {
@@ -348,16 +370,19 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         for (k, m, kc) in [(1, 1, 1), (1, 2, 3), (2, 3, 10), (4, 8, 5), (5, 80, 10), (3, 100, 4)] {
             let search = NeighborSearch(blockRows: 16, blockColumns: 24, threads: 2, cslsCandidates: m)
             let stats = try CSLSStatistics.compute(source: s, target: t, k: kc, using: search)
-            let (found, undecided) = try #require(search.searchCSLSByCandidates(source: s, target: t, queryRows: nil,
-                                                                               k: k, statistics: stats))
+            let (found, undecided) = try #require(
+                search.searchCSLSByCandidates(
+                    source: s, target: t, queryRows: nil,
+                    k: k, statistics: stats))
             if m < 80 { #expect(undecided > 0, "k=\(k) M=\(m)") } else { #expect(undecided == 0, "k=\(k) M=\(m)") }
             let expected = NaiveRetrieval.search(source: s, target: t, queryRows: nil, k: k, method: .csls(k: kc))
             Self.expectSame(found, expected)
             let old = NeighborSearch(blockRows: 16, blockColumns: 24, threads: 2, cslsCandidates: 0)
             Self.expectSameNeighbors(found, try old.search(source: s, target: t, k: k, method: .csls(k: kc)), "k=\(k) M=\(m)")
             let rows = [89, 0, 7, 7, 44]
-            Self.expectSame(try search.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)),
-                            NaiveRetrieval.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)))
+            Self.expectSame(
+                try search.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)),
+                NaiveRetrieval.search(source: s, target: t, queryRows: rows, k: k, method: .csls(k: kc)))
         }
     }
 
@@ -388,13 +413,17 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
             let statsSeconds = MonotonicClock.seconds() - start
             start = MonotonicClock.seconds()
             // M = 0: the two-pass path (second sweep over every query).
-            let result = m > 0 ? search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1, statistics: stats)
+            let result =
+                m > 0
+                ? search.searchCSLSByCandidates(source: s, target: t, queryRows: nil, k: 1, statistics: stats)
                 : (try search.search(source: s, target: t, k: 1, method: .csls(k: 10), statistics: stats), s.rows)
             let topSeconds = MonotonicClock.seconds() - start
             let undecided = result?.undecided ?? -1
-            print(String(format: "CSLS-M-BENCH n=%d M=%d: stats+candidates %.2fs, rank+fallback %.2fs, total %.2fs, fallbacks %d (%.3f%%)",
-                         s.rows, m, statsSeconds, topSeconds, statsSeconds + topSeconds, undecided,
-                         100 * Double(undecided) / Double(max(1, s.rows))))
+            print(
+                String(
+                    format: "CSLS-M-BENCH n=%d M=%d: stats+candidates %.2fs, rank+fallback %.2fs, total %.2fs, fallbacks %d (%.3f%%)",
+                    s.rows, m, statsSeconds, topSeconds, statsSeconds + topSeconds, undecided,
+                    100 * Double(undecided) / Double(max(1, s.rows))))
         }
     }
 
@@ -417,8 +446,9 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
                     var r = 0
                     while r < n {
                         let rows = min(1024, n - r)
-                        BlockedGEMM.similarityTile(q: sp.baseAddress! + r * d, queryCount: rows, t: tp.baseAddress!,
-                                                   targetCount: n, dimension: d, into: cp.baseAddress!, ldc: n)
+                        BlockedGEMM.similarityTile(
+                            q: sp.baseAddress! + r * d, queryCount: rows, t: tp.baseAddress!,
+                            targetCount: n, dimension: d, into: cp.baseAddress!, ldc: n)
                         r += rows
                     }
                 }
@@ -434,9 +464,14 @@ final class RecordingVisitor: TileVisitor, @unchecked Sendable {
         start = MonotonicClock.seconds()
         _ = try search.search(source: s, target: t, k: 1, method: .nn)
         let nnSeconds = MonotonicClock.seconds() - start
-        print(String(format: "CSLS-BENCH n=%d d=%d core=%@ blas-threads=%d: plain sgemm %.2fs (%.0f GF/s); stats pass %.2fs (%.0f GF/s eff.); top-1 CSLS pass %.2fs (%.0f GF/s eff.); total CSLS %.2fs; NN top-1 %.2fs",
-                     n, d, BLAS.coreName, BLAS.threads, gemmSeconds, flops / gemmSeconds / 1e9, statsSeconds, flops / statsSeconds / 1e9,
-                     top1Seconds, flops / top1Seconds / 1e9, statsSeconds + top1Seconds, nnSeconds))
+        print(
+            String(
+                format: """
+                    CSLS-BENCH n=%d d=%d core=%@ blas-threads=%d: plain sgemm %.2fs (%.0f GF/s); stats pass %.2fs (%.0f GF/s eff.); top-1 CSLS \
+                    pass %.2fs (%.0f GF/s eff.); total CSLS %.2fs; NN top-1 %.2fs
+                    """,
+                n, d, BLAS.coreName, BLAS.threads, gemmSeconds, flops / gemmSeconds / 1e9, statsSeconds, flops / statsSeconds / 1e9,
+                top1Seconds, flops / top1Seconds / 1e9, statsSeconds + top1Seconds, nnSeconds))
         #expect(top1.queryCount == n)
     }
 }

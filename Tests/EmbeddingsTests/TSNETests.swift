@@ -1,8 +1,10 @@
 import Testing
+
+@testable import Embeddings
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import Embeddings
 
 /// Real vectors for the t-SNE tests: the first `rows` English fastText wiki vectors (300-d).
 enum TSNEData {
@@ -21,8 +23,10 @@ enum TSNEData {
         return result.coordinates.storage.map(Double.init)
     }
 
-    static func gradient(_ p: TSNEAffinities, _ y: [Double], method: TSNEMethod, theta: Double,
-                         exaggeration: Double = 1) -> (g: [Double], kl: Double) {
+    static func gradient(
+        _ p: TSNEAffinities, _ y: [Double], method: TSNEMethod, theta: Double,
+        exaggeration: Double = 1
+    ) -> (g: [Double], kl: Double) {
         var engine = TSNEGradient(method: method, theta: theta)
         var g = [Double](repeating: 0, count: y.count)
         let kl = y.withUnsafeBufferPointer { py in
@@ -44,7 +48,10 @@ struct TSNEAffinitiesTests {
             var all: [(Double, Int)] = []
             for j in 0..<300 where j != i {
                 var s = 0.0
-                for l in 0..<x.cols { let d = Double(x[i, l]) - Double(x[j, l]); s += d * d }
+                for l in 0..<x.cols {
+                    let d = Double(x[i, l]) - Double(x[j, l])
+                    s += d * d
+                }
                 all.append((s, j))
             }
             all.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
@@ -94,8 +101,9 @@ struct TSNEGradientTests {
             var plus = y, minus = y
             plus[e] += h
             minus[e] -= h
-            let numeric = (TSNEData.gradient(p, plus, method: .exact, theta: 0).kl
-                - TSNEData.gradient(p, minus, method: .exact, theta: 0).kl) / (2 * h)
+            let numeric =
+                (TSNEData.gradient(p, plus, method: .exact, theta: 0).kl
+                    - TSNEData.gradient(p, minus, method: .exact, theta: 0).kl) / (2 * h)
             worst = max(worst, abs(numeric - 4 * g[e]))
             scale = max(scale, abs(numeric))
         }
@@ -113,7 +121,10 @@ struct TSNEGradientTests {
         let half = TSNEData.gradient(p, y, method: .barnesHut, theta: 0.5)
         func relative(_ a: [Double], _ b: [Double]) -> Double {
             var num = 0.0, den = 0.0
-            for e in 0..<a.count { num += (a[e] - b[e]) * (a[e] - b[e]); den += b[e] * b[e] }
+            for e in 0..<a.count {
+                num += (a[e] - b[e]) * (a[e] - b[e])
+                den += b[e] * b[e]
+            }
             return (num / den).squareRoot()
         }
         #expect(relative(zero.g, exact.g) < 1e-10)
@@ -123,7 +134,9 @@ struct TSNEGradientTests {
         var tree = QuadTree()
         var exactForce = [Double](repeating: 0, count: y.count), treeForce = exactForce
         let (zExact, zTree) = y.withUnsafeBufferPointer { py in
-            let a = exactForce.withUnsafeMutableBufferPointer { TSNEExactRepulsion.compute(py.baseAddress!, count: 600, into: $0.baseAddress!) }
+            let a = exactForce.withUnsafeMutableBufferPointer {
+                TSNEExactRepulsion.compute(py.baseAddress!, count: 600, into: $0.baseAddress!)
+            }
             tree.build(py.baseAddress!, count: 600)
             let b = treeForce.withUnsafeMutableBufferPointer { TSNEBarnesHutRepulsion.compute(tree, theta: 0.5, into: $0.baseAddress!) }
             return (a, b)

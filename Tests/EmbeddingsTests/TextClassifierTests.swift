@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Embeddings
 
 /// Text classifiers on real data: SIB-200 English (701 train / 99 dev / 204 test sentences,
@@ -10,10 +11,12 @@ import Testing
 
     static func load() throws -> (space: EmbeddingSpace, train: LabeledDocuments, dev: LabeledDocuments, test: LabeledDocuments) {
         let (space, _) = try Word2VecText.load(path: vectors, language: "en")
-        return (space,
-                try LabeledDocuments.read(path: sib200 + "/train.tsv", language: "en", format: .sib200),
-                try LabeledDocuments.read(path: sib200 + "/dev.tsv", language: "en", format: .sib200),
-                try LabeledDocuments.read(path: sib200 + "/test.tsv", language: "en", format: .sib200))
+        return (
+            space,
+            try LabeledDocuments.read(path: sib200 + "/train.tsv", language: "en", format: .sib200),
+            try LabeledDocuments.read(path: sib200 + "/dev.tsv", language: "en", format: .sib200),
+            try LabeledDocuments.read(path: sib200 + "/test.tsv", language: "en", format: .sib200)
+        )
     }
 
     @Test func trainedEmbeddingsReachSixtyPercentOnEnglishTest() throws {
@@ -100,10 +103,16 @@ import Testing
         #expect(same.predict(test) == classifier.predict(test) && same.initialEmbeddings == nil)
         // A smaller vocabulary drops tokens: coverage falls, predictions still come.
         let half = Array(0..<(classifier.vocabulary.count / 2))
-        let smaller = try classifier.replacingEmbeddings(language: "en", vocabulary: half.map { classifier.vocabulary[$0] },
-                                                         embeddings: classifier.embeddings.selectingRows(half))
+        let smaller = try classifier.replacingEmbeddings(
+            language: "en", vocabulary: half.map { classifier.vocabulary[$0] },
+            embeddings: classifier.embeddings.selectingRows(half))
         #expect(smaller.coverage(test) < classifier.coverage(test) && smaller.predict(test).count == test.count)
-        #expect(throws: ClassificationError("the new embeddings have dimension 10 but the classifier's layer has 50; map them to 50 dimensions first")) {
+        #expect(
+            throws: ClassificationError(
+                """
+                the new embeddings have dimension 10 but the classifier's layer has 50; map them to 50 dimensions first
+                """)
+        ) {
             try classifier.replacingEmbeddings(language: "fr", vocabulary: ["a"], embeddings: Matrix(rows: 1, cols: 10))
         }
         #expect(throws: ClassificationError("the new vocabulary repeats words (2 words, 1 distinct)")) {
@@ -111,7 +120,12 @@ import Testing
         }
         // A French classifier refuses English documents and says how to fix it.
         let french = try classifier.replacingEmbeddings(language: "fr", vocabulary: ["chat"], embeddings: Matrix(rows: 1, cols: 50))
-        #expect(throws: ClassificationError("the documents are in en but the classifier reads fr; transfer it to en first (e.g. %llm … target=en)")) {
+        #expect(
+            throws: ClassificationError(
+                """
+                the documents are in en but the classifier reads fr; transfer it to en first (e.g. %llm … target=en)
+                """)
+        ) {
             try french.evaluate(test)
         }
     }
@@ -124,9 +138,16 @@ import Testing
         let classifier = try TextClassifier.train(train, space: space, options: options)
         // The real test set without its travel sentences has six labels.
         let (_, _, _, test) = try Self.load()
-        let examples = zip(test.labels, test.documents).filter { test.labelNames[$0.0] != "travel" }.map { (label: test.labelNames[$0.0], tokens: $0.1) }
+        let examples = zip(test.labels, test.documents).filter { test.labelNames[$0.0] != "travel" }.map {
+            (label: test.labelNames[$0.0], tokens: $0.1)
+        }
         let other = try #require(LabeledDocuments(language: "en", examples: examples))
-        #expect(throws: ClassificationError("the documents' labels differ from the classifier's (absent from the documents: travel); evaluate on a set with the same labels")) {
+        #expect(
+            throws: ClassificationError(
+                """
+                the documents' labels differ from the classifier's (absent from the documents: travel); evaluate on a set with the same labels
+                """)
+        ) {
             try classifier.evaluate(other)
         }
     }

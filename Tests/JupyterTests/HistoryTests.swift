@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Jupyter
 
 @Suite struct HistoryTests {
@@ -42,7 +43,7 @@ import Testing
         #expect(history.byteCount <= 4096)
         #expect(history.entries.last?.line == 100)
         #expect(history.entries.count == 4096 / 101)
-        let huge = String(repeating: "é", count: 10_000)  // 20,000 bytes
+        let huge = String(repeating: "é", count: 10_000) // 20,000 bytes
         history.append(line: 101, input: huge, output: nil)
         let kept = history.entries.last?.input ?? ""
         #expect(kept.utf8.count <= 1024 && kept.hasSuffix(HistoryTruncation.marker) && kept.hasPrefix("éé"))
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func cutNeverSplitsAScalar() {
-        let text = String(repeating: "𝔘", count: 100)  // four bytes each
+        let text = String(repeating: "𝔘", count: 100) // four bytes each
         for limit in 60...70 {
             let cut = HistoryTruncation.cut(text, toBytes: limit)
             #expect(cut.utf8.count <= limit)

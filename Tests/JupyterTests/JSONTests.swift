@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Jupyter
 
 @Suite struct JSONTests {

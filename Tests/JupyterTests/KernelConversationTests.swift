@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Jupyter
 
 /// A minimal language for protocol tests: `print X`, `fail`, `ask`, `show`, `value X`.
@@ -13,7 +14,10 @@ final class ScriptedInterpreter: Interpreter {
     func execute(_ code: String, context: ExecutionContext) throws -> ExecutionResult {
         if code.hasPrefix("print ") { context.stream(String(code.dropFirst(6)) + "\n") }
         if code == "fail" { throw ExecutionError(name: "Boom", value: "it failed") }
-        if code == "interrupt" { interrupts.raise(); try context.cancellation.check() }
+        if code == "interrupt" {
+            interrupts.raise()
+            try context.cancellation.check()
+        }
         if code == "ask" { return ExecutionResult(data: ["text/plain": .string(try context.input(prompt: "name? "))]) }
         if code == "show" {
             context.display(["text/plain": "1"], displayID: "d1")
@@ -53,15 +57,18 @@ struct TestClient {
     let kernel: Kernel
     init() {
         let interrupts = InterruptSource()
-        kernel = Kernel(interpreter: ScriptedInterpreter(interrupts: interrupts), signer: MessageSigner(key: "test-key"),
-                        interrupts: interrupts)
+        kernel = Kernel(
+            interpreter: ScriptedInterpreter(interrupts: interrupts), signer: MessageSigner(key: "test-key"),
+            interrupts: interrupts)
     }
     let transport = InMemoryTransport(key: "test-key")
     let client = TestClient()
 
     func execute(_ code: String, _ extra: [String: JSON] = [:]) -> (String, Disposition) {
-        var content: [String: JSON] = ["code": .string(code), "silent": false, "store_history": true,
-                                       "user_expressions": .emptyObject, "allow_stdin": true, "stop_on_error": true]
+        var content: [String: JSON] = [
+            "code": .string(code), "silent": false, "store_history": true,
+            "user_expressions": .emptyObject, "allow_stdin": true, "stop_on_error": true,
+        ]
         for (k, v) in extra { content[k] = v }
         let (id, frames) = client.request("execute_request", .object(content))
         return (id, kernel.handle(frames, from: .shell, via: transport))
@@ -99,7 +106,10 @@ struct TestClient {
 
     @Test func errorsReplyWithCountAndAbortQueue() {
         let (_, disposition) = execute("fail")
-        guard case .abortQueued(let failedAt) = disposition else { Issue.record("no abort"); return }
+        guard case .abortQueued(let failedAt) = disposition else {
+            Issue.record("no abort")
+            return
+        }
         #expect(types() == ["iopub:status", "iopub:execute_input", "iopub:error", "shell:execute_reply", "iopub:status"])
         let reply = transport.sent[3].message.content
         #expect(reply["status"] == "error" && reply["ename"] == "Boom" && reply["execution_count"] == 1)
@@ -116,7 +126,10 @@ struct TestClient {
     }
 
     @Test func onlyExecuteRequestsAreAbortedAfterAFailure() {
-        guard case .abortQueued(let failedAt) = execute("fail").1 else { Issue.record("no abort"); return }
+        guard case .abortQueued(let failedAt) = execute("fail").1 else {
+            Issue.record("no abort")
+            return
+        }
         for type in ["kernel_info_request", "is_complete_request", "complete_request", "history_request", "comm_info_request"] {
             transport.reset()
             let (_, frames) = client.request(type, ["code": "x", "cursor_pos": 1])
@@ -133,8 +146,9 @@ struct TestClient {
 
     @Test func unknownTypesGetNoReplyAndAreLoggedOnce() {
         let lines = LogLines()
-        let kernel = Kernel(interpreter: ScriptedInterpreter(interrupts: InterruptSource()), signer: MessageSigner(key: "test-key"),
-                            log: { lines.append($0) })
+        let kernel = Kernel(
+            interpreter: ScriptedInterpreter(interrupts: InterruptSource()), signer: MessageSigner(key: "test-key"),
+            log: { lines.append($0) })
         for type in ["bogus_request", "bogus_request", "frobnicate", "bogus_request"] {
             kernel.handle(client.request(type, .emptyObject).frames, from: .shell, via: transport, abortingRequestsSentBefore: .infinity)
         }
@@ -163,7 +177,9 @@ struct TestClient {
 
     @Test func stdinRoundTripAndDisallowed() {
         let replyHeader = client.headers.header("input_reply")
-        transport.stdinReplies = [client.codec.encode(Message(identities: [client.identity], header: replyHeader, content: ["value": "Ada"]))]
+        transport.stdinReplies = [
+            client.codec.encode(Message(identities: [client.identity], header: replyHeader, content: ["value": "Ada"]))
+        ]
         _ = execute("ask")
         #expect(types().contains("stdin:input_request"))
         #expect(transport.sent.first { $0.message.msgType == "execute_result" }?.message.content["data"]?["text/plain"] == "Ada")
@@ -190,7 +206,10 @@ struct TestClient {
     @Test func capturedOutputPrecedesReplyAndIdle() {
         transport.pendingCapturedOutput = [("stdout", "from C\n")]
         _ = execute("value 1")
-        #expect(types() == ["iopub:status", "iopub:stream", "iopub:execute_input", "iopub:execute_result", "shell:execute_reply", "iopub:status"])
+        #expect(
+            types() == [
+                "iopub:status", "iopub:stream", "iopub:execute_input", "iopub:execute_result", "shell:execute_reply", "iopub:status",
+            ])
     }
 
     @Test func everyRequestTypeIsWrappedInBusyIdle() {
@@ -235,7 +254,7 @@ struct TestClient {
         #expect(transport.sentFrames.isEmpty)
         let (_, good) = client.request("kernel_info_request", .emptyObject)
         kernel.handle(good, from: .shell, via: transport)
-        kernel.handle(good, from: .shell, via: transport)  // replay: dropped
+        kernel.handle(good, from: .shell, via: transport) // replay: dropped
         #expect(transport.sent.filter { $0.message.msgType == "kernel_info_reply" }.count == 1)
     }
 

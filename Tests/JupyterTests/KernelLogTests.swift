@@ -1,8 +1,10 @@
+import Testing
+
+@testable import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import Jupyter
 
 @Suite struct KernelLogTests {
     /// Reads whatever is in the pipe now.
@@ -21,7 +23,10 @@ import Testing
     @Test func undrainedPipeNeverBlocksAndDropsAreReported() throws {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
-        defer { close(ends[0]); close(ends[1]) }
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
         let log = KernelLog(descriptor: ends[1], capacity: 4096, rateLimiting: false)
         let started = KernelLog.monotonic()
         for i in 0..<10_000 { log("dropped a message on shell: number \(i) of a flood that fills the pipe") }
@@ -41,7 +46,10 @@ import Testing
     @Test func floodsAreRateLimitedAndSummarized() throws {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
-        defer { close(ends[0]); close(ends[1]) }
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
         let log = KernelLog(descriptor: ends[1])
         for i in 0..<1_000 { log("dropped a message on control: reason \(i)") }
         log("listening on 127.0.0.1")
@@ -58,7 +66,8 @@ import Testing
         }
         // The burst is 20 lines; a slow machine may earn a refill token (2 a second) during the loop.
         while printed(text.split(separator: "\n")) + suppressed(text.split(separator: "\n")) < 1_000,
-              KernelLog.monotonic() < deadline {
+            KernelLog.monotonic() < deadline
+        {
             text += readAvailable(ends[0])
             usleep(20_000)
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Jupyter
 
 @Suite struct WireCodecTests {
@@ -6,18 +7,28 @@ import Testing
     /// same frames.
     @Test func hmacMatchesPythonGoldenVectors() {
         let signer = MessageSigner(key: "a0436f6c-1916-498b-8eb9-e81ab9368e84")
-        let frames = [Array(#"{"msg_id":"1","msg_type":"kernel_info_request"}"#.utf8), Array("{}".utf8), Array("{}".utf8), Array("{}".utf8)]
-        #expect(String(decoding: signer.signature(frames), as: UTF8.self) == "23d21ade63d42fc48bbe2721cd9045ceffb260c3521b7d246495f23adfca79a0")
+        let frames = [
+            Array(#"{"msg_id":"1","msg_type":"kernel_info_request"}"#.utf8), Array("{}".utf8), Array("{}".utf8), Array("{}".utf8),
+        ]
+        #expect(
+            String(decoding: signer.signature(frames), as: UTF8.self) == """
+                23d21ade63d42fc48bbe2721cd9045ceffb260c3521b7d246495f23adfca79a0
+                """)
         let second = MessageSigner(key: "secret")
-        let header = #"{"date":"2026-11-21T20:00:00.000000Z","msg_id":"abc","msg_type":"execute_request","session":"s","username":"u","version":"5.3"}"#
+        let header =
+            #"{"date":"2026-11-21T20:00:00.000000Z","msg_id":"abc","msg_type":"execute_request","session":"s","username":"u","version":"5.3"}"#
         let parts = [Array(header.utf8), Array("{}".utf8), Array("{}".utf8), Array(#"{"code":"%echo héllo"}"#.utf8)]
-        #expect(String(decoding: second.signature(parts), as: UTF8.self) == "90b75a6d9e0b4c8d10a20430b02847ceef1c09012ae1d687acaf5343fc5bd5d6")
+        #expect(
+            String(decoding: second.signature(parts), as: UTF8.self) == """
+                90b75a6d9e0b4c8d10a20430b02847ceef1c09012ae1d687acaf5343fc5bd5d6
+                """)
     }
 
     @Test func encodeDecodeRoundTrip() throws {
         let codec = WireCodec(signer: MessageSigner(key: "k"))
-        let message = Message(identities: [[1, 2, 3]], header: HeaderFactory().header("execute_request"),
-                              content: ["code": "%echo hi"], buffers: [[9, 9]])
+        let message = Message(
+            identities: [[1, 2, 3]], header: HeaderFactory().header("execute_request"),
+            content: ["code": "%echo hi"], buffers: [[9, 9]])
         let frames = codec.encode(message)
         #expect(frames[1] == wireDelimiter)
         let decoder = WireCodec(signer: MessageSigner(key: "k"))
@@ -30,7 +41,7 @@ import Testing
         let receiver = WireCodec(signer: MessageSigner(key: "k"))
         #expect(throws: WireError.badSignature) { try WireCodec(signer: MessageSigner(key: "other")).decode(frames) }
         #expect((try? receiver.decode(frames)) != nil)
-        #expect(throws: WireError.badSignature) { try receiver.decode(frames) }  // replay
+        #expect(throws: WireError.badSignature) { try receiver.decode(frames) } // replay
         frames[1] = []
         #expect(throws: WireError.badSignature) { try receiver.decode(frames) }
     }

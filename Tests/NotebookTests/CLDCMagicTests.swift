@@ -1,5 +1,6 @@
 import Jupyter
 import Testing
+
 @testable import Notebook
 
 /// `%load labeled`, `%%labeled` and `%eval cldc` on real data: SIB-200 English and French with
@@ -12,15 +13,20 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     /// The fastText vectors, a Procrustes map between them (they already share a space, so
     /// it stays close to the identity) and SIB-200 train/test in English and French.
     func loadAll() {
         let data = MappingMagicsTests.data
-        _ = result("""
+        _ = result(
+            """
             %load vectors en path=\(data)/fasttext-en-fr-756/en.vec.gz lang=en
             %load vectors fr path=\(data)/fasttext-en-fr-756/fr.vec.gz lang=fr
             %load dict train path=\(data)/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz
@@ -84,7 +90,9 @@ import Testing
     }
 
     @Test func labeledCellMagic() {
-        let rows = result("%%labeled tiny lang=en\nsports\tThe match ended in a draw.\npolitics\tThe parliament passed the law.\nsports\tA late goal won it.")
+        let rows = result(
+            "%%labeled tiny lang=en\nsports\tThe match ended in a draw.\npolitics\tThe parliament passed the law.\nsports\tA late goal won it."
+        )
         #expect(rows.count == 2 && rows.first { $0["label"] == "sports" }?["documents"]?.intValue == 2)
         #expect(error("%%labeled bad lang=en\nsports the match").contains("%%labeled cell line 1"))
         #expect(error("%%labeled nolang\nsports\tgoal").contains("missing lang="))
@@ -105,7 +113,12 @@ import Testing
         #expect(error("%eval cldc space=m train=en_train test=de_docs").contains("the space `m` has en, fr"))
         #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv").contains("missing lang="))
         #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=tsv").contains("format=sib200"))
-        #expect(error("%load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=vec").contains("must be one of tsv, sib200, not `vec`"))
+        #expect(
+            error(
+                """
+                %load labeled x path=\(Self.sib200)/eng_Latn/train.tsv lang=en format=vec
+                """
+            ).contains("must be one of tsv, sib200, not `vec`"))
         #expect(error("%load labeled x path=/nonexistent/file.tsv lang=en").contains("/nonexistent/file.tsv"))
     }
 }

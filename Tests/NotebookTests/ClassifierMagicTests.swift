@@ -1,5 +1,6 @@
 import Jupyter
 import Testing
+
 @testable import Notebook
 
 /// `%train classifier` and `%eval classifier` on real data: SIB-200 (English, French, German)
@@ -12,16 +13,21 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     func value(_ rows: [JSON], _ property: String) -> String {
         rows.first { $0["property"]?.stringValue == property }?["value"]?.stringValue ?? ""
     }
 
     func loadEnglish() {
-        _ = result("""
+        _ = result(
+            """
             %load vectors g path=\(Self.data)/glove-en-sib200/en.vec.gz lang=en
             %load labeled en_train path=\(Self.data)/sib200/eng_Latn/train.tsv lang=en format=sib200
             %load labeled en_dev path=\(Self.data)/sib200/eng_Latn/dev.tsv lang=en
@@ -64,7 +70,7 @@ import Testing
         let early = result("%train classifier data=en_train space=g update_emb=true dev=en_dev patience=3 hidden=32 seed=2")
         #expect(value(early, "epochs").contains("(best dev accuracy)"))
         #expect(value(early, "dev accuracy").hasSuffix("on `en_dev`"))
-        #expect(result("%who").contains { $0["name"] == "boe_en_train" })  // the default name
+        #expect(result("%who").contains { $0["name"] == "boe_en_train" }) // the default name
         let perceptron = result("%train classifier data=en_train space=g model=perceptron as=p")
         #expect(value(perceptron, "model").hasPrefix("idf-weighted mean of embeddings → averaged perceptron"))
         #expect((result("%eval classifier p data=en_test").first?["accuracy"]?.doubleValue ?? 0) > 35)
@@ -73,7 +79,8 @@ import Testing
     }
 
     @Test func aMappingGivesTheSideOfTheDataLanguage() {
-        _ = result("""
+        _ = result(
+            """
             %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
             %load vectors fr path=\(Self.data)/fasttext-en-fr-756/fr.vec.gz lang=fr
             %load dict train path=\(Self.data)/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz
@@ -86,8 +93,14 @@ import Testing
         #expect(value(rows, "embedding layer").hasPrefix("`m` (fr side"))
         #expect(result("%who").first { $0["name"] == "kfr" }?["languages"] == "fr")
         #expect(result("%eval classifier kfr data=fr_test").count == 1)
-        #expect(error("%train classifier data=de_train space=m") == "%train classifier: `de_train` is in de, but the mapping `m` has en and fr; give a space that covers de")
-        #expect(error("%train classifier data=fr_train space=en") == "%train classifier: `fr_train` is in fr, but the space `en` is in en; give a space in fr, or a mapping that has fr as one side")
+        #expect(
+            error("%train classifier data=de_train space=m") == """
+                %train classifier: `de_train` is in de, but the mapping `m` has en and fr; give a space that covers de
+                """)
+        #expect(
+            error("%train classifier data=fr_train space=en") == """
+                %train classifier: `fr_train` is in fr, but the space `en` is in en; give a space in fr, or a mapping that has fr as one side
+                """)
     }
 
     @Test func badInputGivesClearErrors() {
@@ -99,27 +112,56 @@ import Testing
         #expect(error("%train classifier data=en_train space=g dim=40").hasPrefix("%train classifier: unknown key `dim`"))
         #expect(error("%train glove corpus=x update_emb=true").hasPrefix("%train glove: unknown key `update_emb`"))
         #expect(error("%train classifier data=en_train space=g normalize=unit,cube").contains("unknown normalization 'cube'"))
-        #expect(error("%train classifier data=en_train space=en_test").contains("`en_test` holds labeled (`%who` lists every object), not vectors or a mapping"))
+        #expect(
+            error("%train classifier data=en_train space=en_test").contains(
+                """
+                `en_test` holds labeled (`%who` lists every object), not vectors or a mapping
+                """))
         #expect(error("%train classifier data=g space=g").contains("`g` holds vectors (`%who` lists every object), not labelled documents"))
-        #expect(error("%eval classifier g data=en_test") == "%eval: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)")
+        #expect(
+            error("%eval classifier g data=en_test") == """
+                %eval: `g` holds vectors (`%who` lists every object), not a classifier (make one with %train classifier)
+                """)
         #expect(error("%eval classifier nope data=en_test").contains("nope"))
         #expect(error("%eval classifier k").contains("missing data="))
         #expect(error("%eval classifier data=en_test").contains("missing CLASSIFIER"))
-        #expect(error("%eval classifier k data=fr_test") == "%eval classifier: `k` on `fr_test`: the documents are in fr but the classifier reads en; transfer it to fr first (e.g. %llm … target=fr)")
+        #expect(
+            error("%eval classifier k data=fr_test") == """
+                %eval classifier: `k` on `fr_test`: the documents are in fr but the classifier reads en; transfer it to fr first (e.g. %llm … \
+                target=fr)
+                """)
         // Two real test sentences (SIB-200 ids 1323 and 1226) have only two of the seven labels.
-        let lines = ["sports\tThe Olympic gold medalist was due to swim in the 100m and 200m freestyle and in three relays at the Commonwealth Games, but due to his complaints his fitness has been in doubt.",
-                     "health\tPotro received treatment to his shoulder at this point but managed to return to the game."]
+        let lines = [
+            "sports\tThe Olympic gold medalist was due to swim in the 100m and 200m freestyle and in three relays at the Commonwealth Games, but due to his complaints his fitness has been in doubt.",
+            "health\tPotro received treatment to his shoulder at this point but managed to return to the game.",
+        ]
         _ = result("%%labeled two lang=en\n" + lines.joined(separator: "\n"))
-        #expect(error("%eval classifier k data=two").contains("the documents' labels differ from the classifier's (absent from the documents: entertainment, geography, politics, science/technology, travel)"))
-        #expect(error("%train classifier data=en_train space=g dev=fr_test").contains("the dev set `fr_test` is in fr but `en_train` is in en"))
+        #expect(
+            error("%eval classifier k data=two").contains(
+                """
+                the documents' labels differ from the classifier's (absent from the documents: entertainment, geography, politics, \
+                science/technology, travel)
+                """))
+        #expect(
+            error("%train classifier data=en_train space=g dev=fr_test").contains(
+                """
+                the dev set `fr_test` is in fr but `en_train` is in en
+                """))
     }
 
     @Test func interruptKeepsThePartialModel() {
         loadEnglish()
         let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] training boe")
-        let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
-                                                  content: ["code": .string("%train classifier data=en_train space=g epochs=10000 hidden=16 as=p"),
-                                                            "allow_stdin": false]))
+        let frames = harness.codec.encode(
+            Message(
+                identities: [[7]], header: harness.headers.header("execute_request"),
+                content: [
+                    "code": .string(
+                        """
+                        %train classifier data=en_train space=g epochs=10000 hidden=16 as=p
+                        """),
+                    "allow_stdin": false,
+                ]))
         harness.kernel.handle(frames, from: .shell, via: transport)
         #expect(transport.raised)
         let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
@@ -128,7 +170,13 @@ import Testing
         let training = (harness.interpreter.session.objects["p"]?.object as? ClassifierObject)?.classifier.training
         let epochs = training?.history.count ?? 0
         #expect(training?.interrupted == true && epochs >= 0 && epochs < 10_000)
-        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("`p` keeps the model trained so far (\(epochs) of 10000 epochs completed)") == true })
+        #expect(
+            outputs.contains {
+                $0.content["text"]?.stringValue?.contains(
+                    """
+                    `p` keeps the model trained so far (\(epochs) of 10000 epochs completed)
+                    """) == true
+            })
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         #expect(result("%eval classifier p data=en_test").count == 1)
     }

@@ -1,8 +1,10 @@
+import Testing
+
+@testable import Notebook
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import Notebook
 
 /// A session object with a vocabulary, as loaded spaces will have.
 final class WordList: SessionObject {
@@ -28,7 +30,12 @@ final class WordList: SessionObject {
         var template = Array("/tmp/xling-complete-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         let dir = try #require(made.map { String(cString: $0) })
-        defer { _ = rmdir(dir + "/vectors"); _ = unlink(dir + "/vocab.tsv"); _ = unlink(dir + "/.hidden"); _ = rmdir(dir) }
+        defer {
+            _ = rmdir(dir + "/vectors")
+            _ = unlink(dir + "/vocab.tsv")
+            _ = unlink(dir + "/.hidden")
+            _ = rmdir(dir)
+        }
         mkdir(dir + "/vectors", 0o755)
         for name in ["vocab.tsv", ".hidden"] { fclose(fopen(dir + "/" + name, "w")) }
         let completer = MagicCompleter(session: Session())

@@ -1,6 +1,7 @@
 import Embeddings
 import Jupyter
 import Testing
+
 @testable import Notebook
 
 /// Engine errors and failed runs through the kernel: one translation at the interpreter
@@ -14,8 +15,9 @@ import Testing
     /// it once as `%train glove: problem; fix` (ename `MagicError`, never the Swift type's name).
     @Test func aDivergingRunEndsItsDisplayAsFailedAndNamesTheMagicAndTheFix() {
         _ = harness.result(Self.tiny)
-        let (reply, outputs) = harness.run("%train glove corpus=tiny min_count=1 dim=4 iters=3 window=2 threads=1 lr=1e30",
-                                           allowStdin: false)
+        let (reply, outputs) = harness.run(
+            "%train glove corpus=tiny min_count=1 dim=4 iters=3 window=2 threads=1 lr=1e30",
+            allowStdin: false)
         #expect(reply["status"] == "error")
         let message = reply["evalue"]?.stringValue ?? ""
         #expect(message.hasPrefix("%train glove: the GloVe loss became"), "\(message)")
@@ -29,8 +31,9 @@ import Testing
     }
 
     @Test func aFailedDisplayRendersItsState() {
-        let context = ExecutionContext(executionCount: 1, silent: false, allowStdin: false,
-                                       publish: { _, _, _ in }, readInput: { _, _ in "" })
+        let context = ExecutionContext(
+            executionCount: 1, silent: false, allowStdin: false,
+            publish: { _, _, _ in }, readInput: { _, _ in "" })
         let display = ProgressDisplay(context: context, phase: "training", total: 4, unit: "iterations")
         display.advance(to: 2)
         display.finish(.failed)

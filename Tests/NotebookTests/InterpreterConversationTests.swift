@@ -1,5 +1,6 @@
 import Jupyter
 import Testing
+
 @testable import Notebook
 
 /// The magics, run through the real kernel core and the in-memory transport.
@@ -116,7 +117,10 @@ import Testing
 
     @Test func sleepIsInterruptible() {
         let interrupts = kernel.interrupts
-        let interrupter = Thread { usleep(150_000); interrupts.raise() }
+        let interrupter = Thread {
+            usleep(150_000)
+            interrupts.raise()
+        }
         interrupter.start()
         let start = ProgressDisplay.now()
         let (reply, outputs) = run("%sleep 5")
@@ -146,9 +150,11 @@ final class Thread: @unchecked Sendable {
     init(_ body: @escaping () -> Void) { self.body = body }
     func start() {
         let box = Unmanaged.passRetained(self)
-        pthread_create(&handle, nil, { raw in
-            Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box.toOpaque())
+        pthread_create(
+            &handle, nil,
+            { raw in
+                Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, box.toOpaque())
     }
 }

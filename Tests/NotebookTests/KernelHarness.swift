@@ -1,5 +1,6 @@
-import Testing
 import Jupyter
+import Testing
+
 @testable import Notebook
 
 /// An xling kernel on the in-memory transport, with its own interrupt source: what every
@@ -21,11 +22,14 @@ final class KernelHarness {
         transport.stdinReplies = stdin.map {
             codec.encode(Message(header: headers.header("input_reply"), content: ["value": .string($0)]))
         }
-        let frames = codec.encode(Message(identities: [[7]], header: headers.header("execute_request"),
-                                          content: ["code": .string(code), "allow_stdin": .bool(allowStdin)]))
+        let frames = codec.encode(
+            Message(
+                identities: [[7]], header: headers.header("execute_request"),
+                content: ["code": .string(code), "allow_stdin": .bool(allowStdin)]))
         kernel.handle(frames, from: .shell, via: transport)
         let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
-        let outputs = transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(\.message)
+        let outputs = transport.sent.filter { $0.channel == .iopub && !["status", "execute_input"].contains($0.message.msgType) }.map(
+            \.message)
         return (reply, outputs)
     }
 
@@ -54,7 +58,8 @@ final class KernelHarness {
     /// Sends a shell request of `type`; returns its reply content.
     func request(_ type: String, _ content: JSON) -> JSON {
         transport.reset()
-        kernel.handle(codec.encode(Message(identities: [[7]], header: headers.header(type), content: content)), from: .shell, via: transport)
+        kernel.handle(
+            codec.encode(Message(identities: [[7]], header: headers.header(type), content: content)), from: .shell, via: transport)
         return transport.sent.first { $0.message.msgType.hasSuffix("_reply") }?.message.content ?? .null
     }
 

@@ -1,5 +1,6 @@
 import Jupyter
 import Testing
+
 @testable import Notebook
 
 /// `%llm` through the kernel core on real data: a bag-of-embeddings classifier trained on
@@ -7,9 +8,13 @@ import Testing
 @Suite(.serialized) struct LLMMagicTests {
     let harness = KernelHarness()
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     /// The value column of a property/value summary row.
     func value(_ rows: [JSON], _ property: String) -> String {
@@ -19,7 +24,8 @@ import Testing
     /// Vectors, the mapping `m`, SIB-200 sets and a classifier `k` whose embeddings trained.
     func prepare() {
         let data = MappingMagicsTests.data, sib = CLDCMagicTests.sib200
-        _ = result("""
+        _ = result(
+            """
             %set seed=3
             %load vectors en path=\(data)/fasttext-en-fr-756/en.vec.gz lang=en
             %load vectors fr path=\(data)/fasttext-en-fr-756/fr.vec.gz lang=fr
@@ -37,10 +43,12 @@ import Testing
         let (reply, outputs) = harness.run("%llm k=3 general=m specific=k target=fr", allowStdin: false)
         #expect(reply["status"] == "ok")
         let displays = outputs.filter { $0.msgType == "display_data" }
-        #expect(displays.contains { $0.content["data"]?["image/svg+xml"]?.stringValue?.contains("nearest neighbour") == true },
-                "the α histogram (Figure 2) is shown")
-        #expect(displays.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("task-specific space") == true },
-                "the before/after neighbour table (Table 6) is shown")
+        #expect(
+            displays.contains { $0.content["data"]?["image/svg+xml"]?.stringValue?.contains("nearest neighbour") == true },
+            "the α histogram (Figure 2) is shown")
+        #expect(
+            displays.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("task-specific space") == true },
+            "the before/after neighbour table (Table 6) is shown")
         let who = result("%who")
         let stored = who.first { $0["name"] == "k_fr" }
         #expect(stored?["kind"] == "classifier")
@@ -54,7 +62,10 @@ import Testing
         prepare()
         #expect(value(result("%llm general=m specific=k target=fr method=linear as=lp"), "method").hasPrefix("linear projection"))
         #expect(value(result("%llm general=m specific=k target=fr method=direct as=direct"), "method").hasPrefix("direct"))
-        let (reply, outputs) = harness.run("%llm general=m specific=k target=fr tune=source dev=en_dev k_range=1,2,4 as=tuned", allowStdin: false)
+        let (reply, outputs) = harness.run(
+            """
+            %llm general=m specific=k target=fr tune=source dev=en_dev k_range=1,2,4 as=tuned
+            """, allowStdin: false)
         #expect(reply["status"] == "ok")
         let tuning = outputs.compactMap { $0.content["data"]?["application/json"]?.arrayValue }.first { rows in
             rows.first?["dev accuracy"] != nil

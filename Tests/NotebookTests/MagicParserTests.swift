@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Notebook
 
 @Suite struct MagicParserTests {
@@ -16,8 +17,12 @@ import Testing
         Case(cell: "%sleep 2", name: "sleep", words: ["2"], keys: [], values: [], help: false),
         Case(cell: "  %echo hello, world  ", name: "echo", words: ["hello,", "world"], keys: [], values: [], help: false),
         Case(cell: "%set seed=42 threads=2", name: "set", words: [], keys: ["seed", "threads"], values: ["42", "2"], help: false),
-        Case(cell: #"%echo stream=stderr "a \"quoted\" text""#, name: "echo", words: [#"a "quoted" text"#], keys: ["stream"], values: ["stderr"], help: false),
-        Case(cell: #"%load vectors en path="my file.vec" langs=en,de"#, name: "load", words: ["vectors", "en"], keys: ["path", "langs"], values: ["my file.vec", "en,de"], help: false),
+        Case(
+            cell: #"%echo stream=stderr "a \"quoted\" text""#, name: "echo", words: [#"a "quoted" text"#], keys: ["stream"],
+            values: ["stderr"], help: false),
+        Case(
+            cell: #"%load vectors en path="my file.vec" langs=en,de"#, name: "load", words: ["vectors", "en"], keys: ["path", "langs"],
+            values: ["my file.vec", "en,de"], help: false),
         Case(cell: "%sleep?", name: "sleep", words: [], keys: [], values: [], help: true),
         Case(cell: "%sleep ?", name: "sleep", words: [], keys: [], values: [], help: true),
         Case(cell: "%train glove \\\n  dim=50", name: "train", words: ["glove"], keys: ["dim"], values: ["50"], help: false),
@@ -72,12 +77,15 @@ import Testing
         #expect {
             try arguments("%blas repaet=3", BLASMagic.spec)
         } throws: { error in
-            "\(error)".contains("unknown key `repaet`") && "\(error)".contains("did you mean `repeat=`") && "\(error)".contains("usage: %blas")
+            "\(error)".contains("unknown key `repaet`") && "\(error)".contains("did you mean `repeat=`")
+                && "\(error)".contains("usage: %blas")
         }
     }
 
-    @Test(arguments: ["%blas repeat=0", "%blas repeat=x", "%echo stream=stdrr x", "%sleep", "%sleep 1 2", "%clear wait=maybe",
-                      "%blas repeat=1 repeat=2", "%%echo\nbody"])
+    @Test(arguments: [
+        "%blas repeat=0", "%blas repeat=x", "%echo stream=stdrr x", "%sleep", "%sleep 1 2", "%clear wait=maybe",
+        "%blas repeat=1 repeat=2", "%%echo\nbody",
+    ])
     func invalidArguments(_ cell: String) throws {
         let invocation = try MagicParser.parse(cell)[0]
         let magic = try MagicRegistry.lookup(invocation.name)

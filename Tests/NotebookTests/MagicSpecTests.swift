@@ -1,5 +1,6 @@
-import Testing
 import Jupyter
+import Testing
+
 @testable import Notebook
 
 /// Walks every spec of every magic and method: each key is accepted, and offered by

@@ -1,9 +1,11 @@
+import Jupyter
+import Testing
+
+@testable import Notebook
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
-import Testing
-@testable import Notebook
 
 /// %load, %%dict, %align, %eval bli, %neighbors, %hubness and %save on the real fastText
 /// en/fr vectors of the notebooks, through the kernel core and the in-memory transport.
@@ -18,12 +20,17 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     func loadAll() {
-        _ = result("""
+        _ = result(
+            """
             %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
             %load vectors fr path=\(Self.data)/fasttext-en-fr-756/fr.vec.gz lang=fr
             %load vectors frr path=\(Self.data)/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr
@@ -44,7 +51,7 @@ import Testing
         _ = result("%align procrustes src=en tgt=frr dict=train refine=5 as=m")
         let mapped = result("%eval bli m dict=test retrieval=nn,csls,isf")
         #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn"))
-        #expect(mapped.count == 9)  // 3 retrievals × 3 OOV conventions
+        #expect(mapped.count == 9) // 3 retrievals × 3 OOV conventions
         let who = result("%who")
         #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "m"])
     }
@@ -64,8 +71,8 @@ import Testing
         _ = result("%align procrustes src=en tgt=frr dict=train refine=3 as=m")
         let first = result("%neighbors war in=m retrieval=csls k=3")
         #expect(first.first?["fr"] == "guerre" && first.first?["fr CSLS"] != nil)
-        #expect(result("%neighbors war in=m retrieval=csls k=3") == first)  // cached statistics, same answer
-        let reverse = result("%neighbors guerre in=m retrieval=csls k=3")  // a target-side query
+        #expect(result("%neighbors war in=m retrieval=csls k=3") == first) // cached statistics, same answer
+        let reverse = result("%neighbors guerre in=m retrieval=csls k=3") // a target-side query
         #expect(reverse.first?["en"] == "war" && reverse.first?["en CSLS"] != nil)
     }
 
@@ -96,7 +103,10 @@ import Testing
         _ = result("%%dict seed\nqwertyuiop azertyuiop\nzyzzyva zyzzyvette")
         let dir = "/tmp/xling-bad-\(getpid())"
         mkdir(dir, 0o755)
-        defer { for f in ["header.vec", "ragged.vec", "latin1.vec", "small.vec"] { unlink(dir + "/" + f) }; rmdir(dir) }
+        defer {
+            for f in ["header.vec", "ragged.vec", "latin1.vec", "small.vec"] { unlink(dir + "/" + f) }
+            rmdir(dir)
+        }
         func write(_ name: String, _ bytes: [UInt8]) { _ = try? AtomicFile.write(bytes, to: dir + "/" + name) }
         write("header.vec", Array("the 0.1 0.2\ncat 0.3 0.4\n".utf8))
         write("ragged.vec", Array("2 3\nthe 0.1 0.2 0.3\ncat 0.3 0.4\n".utf8))

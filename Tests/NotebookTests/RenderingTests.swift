@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import Notebook
+
 #if canImport(Jupyter)
 import Jupyter
 #endif
@@ -15,13 +17,16 @@ private let renderingSnapshotsDirectory: String = {
 }()
 
 /// Compares `actual` with the golden file `name`, or (re)writes it when RECORD_SNAPSHOTS=1.
-func assertRenderingSnapshot(_ actual: String, named name: String,
-                                     sourceLocation: SourceLocation = #_sourceLocation) {
+func assertRenderingSnapshot(
+    _ actual: String, named name: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let path = renderingSnapshotsDirectory + "/" + name
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
         do {
-            try FileManager.default.createDirectory(atPath: renderingSnapshotsDirectory,
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: renderingSnapshotsDirectory,
+                withIntermediateDirectories: true)
             try Data(actual.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
             Issue.record("could not record \(name): \(error)", sourceLocation: sourceLocation)
@@ -39,8 +44,9 @@ func assertRenderingSnapshot(_ actual: String, named name: String,
         let line = (0..<min(e.count, a.count)).first(where: { e[$0] != a[$0] }) ?? min(e.count, a.count)
         let want = line < e.count ? String(e[line]) : "<end of file>"
         let got = line < a.count ? String(a[line]) : "<end of file>"
-        Issue.record("\(name) differs at line \(line + 1):\n  expected: \(want)\n  actual:   \(got)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(name) differs at line \(line + 1):\n  expected: \(want)\n  actual:   \(got)",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -58,9 +64,13 @@ private func xmlProblems(_ xml: String) -> [String] {
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
             let after = rest[rest.index(after: amp)...]
-            guard let semi = after.firstIndex(of: ";") else { problems.append("raw & in \(context)"); return }
+            guard let semi = after.firstIndex(of: ";") else {
+                problems.append("raw & in \(context)")
+                return
+            }
             let name = after[after.startIndex..<semi]
-            let ok = ["amp", "lt", "gt", "quot", "apos"].contains(String(name))
+            let ok =
+                ["amp", "lt", "gt", "quot", "apos"].contains(String(name))
                 || (name.hasPrefix("#") && name.dropFirst().allSatisfy(\.isNumber) && name.count > 1)
             if !ok { problems.append("bad entity &\(name); in \(context)") }
             rest = after[after.index(after: semi)...]
@@ -69,7 +79,10 @@ private func xmlProblems(_ xml: String) -> [String] {
     while i < chars.count {
         if chars[i] != "<" {
             var text = ""
-            while i < chars.count, chars[i] != "<" { text.unicodeScalars.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i] != "<" {
+                text.unicodeScalars.append(chars[i])
+                i += 1
+            }
             if stack.isEmpty && !text.allSatisfy(\.isWhitespace) { problems.append("text outside root") }
             checkEntities(text, "text")
             continue
@@ -80,13 +93,20 @@ private func xmlProblems(_ xml: String) -> [String] {
         var tag = ""
         while j < chars.count {
             let c = chars[j]
-            if let q = quote { if c == q { quote = nil } else if c == "<" { problems.append("raw < in attribute") } }
-            else if c == "\"" || c == "'" { quote = c }
-            else if c == ">" { break }
+            if let q = quote {
+                if c == q { quote = nil } else if c == "<" { problems.append("raw < in attribute") }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == ">" {
+                break
+            }
             tag.unicodeScalars.append(c)
             j += 1
         }
-        guard j < chars.count else { problems.append("unterminated tag"); break }
+        guard j < chars.count else {
+            problems.append("unterminated tag")
+            break
+        }
         i = j + 1
         if tag.hasPrefix("/") {
             let name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces)
@@ -101,9 +121,15 @@ private func xmlProblems(_ xml: String) -> [String] {
         var rest = Substring(body.dropFirst(name.count))
         while let eq = rest.firstIndex(of: "=") {
             let afterEq = rest[rest.index(after: eq)...]
-            guard let open = afterEq.first, open == "\"" || open == "'" else { problems.append("unquoted attribute in <\(name)>"); break }
+            guard let open = afterEq.first, open == "\"" || open == "'" else {
+                problems.append("unquoted attribute in <\(name)>")
+                break
+            }
             let valueStart = afterEq.index(after: afterEq.startIndex)
-            guard let close = afterEq[valueStart...].firstIndex(of: open) else { problems.append("unterminated attribute"); break }
+            guard let close = afterEq[valueStart...].firstIndex(of: open) else {
+                problems.append("unterminated attribute")
+                break
+            }
             let value = String(afterEq[valueStart..<close])
             checkEntities(value, "attribute of <\(name)>")
             let lower = value.lowercased()
@@ -134,17 +160,21 @@ private let bliTable = Table(
 private let wordScatter = ScatterChart(
     title: "Aligned embeddings (PCA)", xLabel: "PC 1", yLabel: "PC 2",
     series: [
-        ChartSeries(name: "en", points: [
-            ChartPoint(x: 0.412, y: 0.233, label: "cat"), ChartPoint(x: 0.398, y: 0.301, label: "dog"),
-            ChartPoint(x: -0.521, y: 0.114, label: "house"), ChartPoint(x: -0.134, y: -0.602, label: "water"),
-            ChartPoint(x: 0.055, y: -0.417, label: "river"), ChartPoint(x: -0.603, y: 0.052, label: "city"),
-        ]),
-        ChartSeries(name: "fr", points: [
-            ChartPoint(x: 0.431, y: 0.219, label: "chat"), ChartPoint(x: 0.377, y: 0.318, label: "chien"),
-            ChartPoint(x: -0.498, y: 0.139, label: "maison"), ChartPoint(x: -0.151, y: -0.577, label: "eau"),
-            ChartPoint(x: 0.071, y: -0.436, label: "fleuve", hover: "fleuve ↔ river (cos 0.71)"),
-            ChartPoint(x: -0.588, y: 0.071, label: "ville"),
-        ]),
+        ChartSeries(
+            name: "en",
+            points: [
+                ChartPoint(x: 0.412, y: 0.233, label: "cat"), ChartPoint(x: 0.398, y: 0.301, label: "dog"),
+                ChartPoint(x: -0.521, y: 0.114, label: "house"), ChartPoint(x: -0.134, y: -0.602, label: "water"),
+                ChartPoint(x: 0.055, y: -0.417, label: "river"), ChartPoint(x: -0.603, y: 0.052, label: "city"),
+            ]),
+        ChartSeries(
+            name: "fr",
+            points: [
+                ChartPoint(x: 0.431, y: 0.219, label: "chat"), ChartPoint(x: 0.377, y: 0.318, label: "chien"),
+                ChartPoint(x: -0.498, y: 0.139, label: "maison"), ChartPoint(x: -0.151, y: -0.577, label: "eau"),
+                ChartPoint(x: 0.071, y: -0.436, label: "fleuve", hover: "fleuve ↔ river (cos 0.71)"),
+                ChartPoint(x: -0.588, y: 0.071, label: "ville"),
+            ]),
     ])
 
 private let lossCurve: LineChart = {
@@ -207,9 +237,12 @@ private let pAt1Bars = BarChart(
     }
 
     @Test func chartsEscapeSVG() {
-        let scatter = ScatterChart(title: Self.nasty, xLabel: Self.nasty, yLabel: "y",
-                                   series: [ChartSeries(name: Self.nasty, points: [ChartPoint(x: 1, y: 2, label: Self.nasty)]),
-                                            ChartSeries(name: "it's", points: [ChartPoint(x: 2, y: 1)])])
+        let scatter = ScatterChart(
+            title: Self.nasty, xLabel: Self.nasty, yLabel: "y",
+            series: [
+                ChartSeries(name: Self.nasty, points: [ChartPoint(x: 1, y: 2, label: Self.nasty)]),
+                ChartSeries(name: "it's", points: [ChartPoint(x: 2, y: 1)]),
+            ])
         let bar = BarChart(title: "t", categories: [Self.nasty], series: [BarSeries(name: Self.nasty, values: [1])])
         for svg in [scatter.svg, bar.svg] {
             #expect(svg.contains("&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"))
@@ -221,8 +254,9 @@ private let pAt1Bars = BarChart(
     }
 
     @Test func numericColumnsAreRightAligned() {
-        let t = Table(columns: ["word", "count", "mixed", "blank"],
-                      rows: [[.text("chat"), .int(3), .int(1), .empty], [.text("chien"), .empty, .text("x"), .empty]])
+        let t = Table(
+            columns: ["word", "count", "mixed", "blank"],
+            rows: [[.text("chat"), .int(3), .int(1), .empty], [.text("chien"), .empty, .text("x"), .empty]])
         let html = t.html
         #expect(html.contains("<th style=\"text-align: right\">count</th>"))
         #expect(html.contains("<td style=\"text-align: right\">3</td>"))
@@ -236,8 +270,12 @@ private let pAt1Bars = BarChart(
     }
 
     @Test func nonFiniteAndSpecialValues() {
-        let t = Table(columns: ["v"], rows: [[.double(.nan)], [.double(.infinity)], [.double(-.infinity)],
-                                              [.bool(true)], [.empty], [.double(1.5e-7)], [.double(0.1 + 0.2)]])
+        let t = Table(
+            columns: ["v"],
+            rows: [
+                [.double(.nan)], [.double(.infinity)], [.double(-.infinity)],
+                [.bool(true)], [.empty], [.double(1.5e-7)], [.double(0.1 + 0.2)],
+            ])
         let html = t.html
         for text in [">NaN<", ">inf<", ">-inf<", ">true<", "><", ">1.500e-07<", ">0.3000<"] { #expect(html.contains(text)) }
         #expect(t.json.serialized == #"[{"v":null},{"v":null},{"v":null},{"v":true},{"v":null},{"v":1.5e-07},{"v":0.30000000000000004}]"#)
@@ -295,8 +333,10 @@ private let pAt1Bars = BarChart(
             [ChartSeries(name: "one", points: [ChartPoint(x: 1, y: 1, label: "solo")])],
             [ChartSeries(name: "same x", points: [ChartPoint(x: 2, y: 1), ChartPoint(x: 2, y: 5)])],
             [ChartSeries(name: "same y", points: [ChartPoint(x: 1, y: 0), ChartPoint(x: 9, y: 0)])],
-            [ChartSeries(name: "bad", points: bad.map { ChartPoint(x: $0, y: $0, label: "w") }),
-             ChartSeries(name: "tiny", points: [ChartPoint(x: 1e-300, y: 2e-300), ChartPoint(x: 3e-300, y: 1e-300)])],
+            [
+                ChartSeries(name: "bad", points: bad.map { ChartPoint(x: $0, y: $0, label: "w") }),
+                ChartSeries(name: "tiny", points: [ChartPoint(x: 1e-300, y: 2e-300), ChartPoint(x: 3e-300, y: 1e-300)]),
+            ],
         ]
         for series in seriesSets {
             charts.append(ScatterChart(title: "", series: series, width: 0, height: -5).svg)
@@ -306,7 +346,10 @@ private let pAt1Bars = BarChart(
         }
         charts.append(BarChart(title: "none", categories: [], series: []).svg)
         charts.append(BarChart(title: "bad", categories: ["a", "b", "c"], series: [BarSeries(name: "s", values: bad)]).svg)
-        charts.append(BarChart(title: "neg", categories: ["a", "b"], series: [BarSeries(name: "s", values: [-2, 3]), BarSeries(name: "t", values: [1])]).svg)
+        charts.append(
+            BarChart(
+                title: "neg", categories: ["a", "b"], series: [BarSeries(name: "s", values: [-2, 3]), BarSeries(name: "t", values: [1])]
+            ).svg)
         charts.append(BarChart(title: "zero", categories: ["a"], series: [BarSeries(name: "s", values: [0])]).svg)
         for svg in charts {
             #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))

@@ -1,5 +1,6 @@
 import Embeddings
 import Testing
+
 @testable import Notebook
 
 /// `ScatterPlot` on the real fastText en/fr vocabularies of the notebooks (756 words each,
@@ -17,14 +18,17 @@ import Testing
         for (group, language) in ["en", "fr"].enumerated() {
             let (space, _) = try Word2VecText.load(path: "\(data)/\(language).vec.gz", max: count, language: language)
             for row in 0..<space.count {
-                points.append(.init(x: Double(space.vectors[row, 0]), y: Double(space.vectors[row, 1]),
-                                    text: space.vocabulary[row], group: group))
+                points.append(
+                    .init(
+                        x: Double(space.vectors[row, 0]), y: Double(space.vectors[row, 1]),
+                        text: space.vocabulary[row], group: group))
             }
         }
         let perLanguage = points.count / 2
         let labelled = (0..<perLanguage).filter { $0 % labelEvery == 0 }.flatMap { [$0, perLanguage + $0] }
-        return ScatterPlot(title: "fastText en–fr <first two coordinates>", groups: ["en", "fr"],
-                           points: points, labelled: labelled)
+        return ScatterPlot(
+            title: "fastText en–fr <first two coordinates>", groups: ["en", "fr"],
+            points: points, labelled: labelled)
     }
 
     static func occurrences(_ needle: String, in text: String) -> Int {
@@ -82,8 +86,8 @@ import Testing
         let plot = try Self.plot(count: 756)
         let rendering = plot.render()
         #expect(rendering.labels.count > 20)
-        #expect(rendering.labels.count < 1512)  // a crowded map cannot label every word
-        #expect(Self.occurrences("<text x=", in: rendering.svg) - 2 - 1 == rendering.labels.count)  // 2 legend entries, 1 title
+        #expect(rendering.labels.count < 1512) // a crowded map cannot label every word
+        #expect(Self.occurrences("<text x=", in: rendering.svg) - 2 - 1 == rendering.labels.count) // 2 legend entries, 1 title
         let boxes = rendering.labels.map(\.box)
         for i in boxes.indices {
             for j in boxes.indices where j > i { #expect(!boxes[i].overlaps(boxes[j]), "labels \(i) and \(j) overlap") }
@@ -96,7 +100,9 @@ import Testing
         let a = try Self.plot(count: 300, labelEvery: 3)
         let b = try Self.plot(count: 300, labelEvery: 3)
         #expect(a.svg == b.svg)
-        #expect(a.mimeBundle["text/plain"]?.stringValue?.hasPrefix("<ScatterPlot: fastText en–fr <first two coordinates>, 2 groups, 600 points, ") == true)
+        #expect(
+            a.mimeBundle["text/plain"]?.stringValue?.hasPrefix(
+                "<ScatterPlot: fastText en–fr <first two coordinates>, 2 groups, 600 points, ") == true)
         #expect(a.mimeBundle["image/svg+xml"]?.stringValue == a.svg)
     }
 
@@ -116,7 +122,9 @@ import Testing
         // Stretch x tenfold: the map must keep equal scales, so the y spread shrinks on the page.
         let before = plot.render().svg
         for i in plot.points.indices { plot.points[i].x *= 10 }
-        let frame = ScatterPlotFrame(points: plot.points, canvas: ChartCanvas(width: 720, height: 560, title: "t", yTickLabels: [], legendNames: ["en", "fr"]), margin: 5)
+        let frame = ScatterPlotFrame(
+            points: plot.points, canvas: ChartCanvas(width: 720, height: 560, title: "t", yTickLabels: [], legendNames: ["en", "fr"]),
+            margin: 5)
         let ys = plot.points.compactMap { frame.position($0)?.y }
         let xs = plot.points.compactMap { frame.position($0)?.x }
         let xSpread = (xs.max() ?? 0) - (xs.min() ?? 0)

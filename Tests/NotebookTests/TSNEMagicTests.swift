@@ -1,9 +1,11 @@
+import Jupyter
+import Testing
+
+@testable import Notebook
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
-import Testing
-@testable import Notebook
 
 /// `%tsne` through the kernel core on the real fastText en/fr vectors of the notebooks: the
 /// French side randomly rotated and mapped back by Procrustes (as in notebook 01), and the
@@ -16,7 +18,8 @@ import Testing
     }()
 
     init() {
-        _ = harness.result("""
+        _ = harness.result(
+            """
             %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
             %load vectors frr path=\(Self.data)/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr
             %load dict train path=\(Self.data)/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz
@@ -45,10 +48,15 @@ import Testing
         let legend = svg.split(separator: "\n").drop { !$0.contains("class=\"legend\"") }.prefix(5).joined()
         #expect(legend.contains(">en</text>") && legend.contains(">fr</text>"))
         #expect(text.contains("t-SNE of `m`: 240 points (en 120, fr 120)"), "\(text)")
-        #expect(text.contains("of 30 labels shown") && text.contains("after 300 of 300 iterations") && text.contains("exact gradient") && text.contains("PCA start"))
+        #expect(
+            text.contains("of 30 labels shown") && text.contains("after 300 of 300 iterations") && text.contains("exact gradient")
+                && text.contains("PCA start"))
         #expect(text.contains("KL "))
         // A live progress display that ends done, with the KL in its text.
-        #expect(outputs.contains { $0.msgType == "display_data" && $0.content["transient"]?["display_id"]?.stringValue?.hasPrefix("xling-progress-") == true })
+        #expect(
+            outputs.contains {
+                $0.msgType == "display_data" && $0.content["transient"]?["display_id"]?.stringValue?.hasPrefix("xling-progress-") == true
+            })
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"done\"") == true })
         #expect(outputs.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("· KL ") == true })
     }
@@ -67,9 +75,14 @@ import Testing
     }
 
     @Test func chosenWordsAreLookedUpInEveryLanguageAndAllLabelled() {
-        let (svg, text, _) = picture("%tsne m words=january,february,march,janvier,février,mars,one,two,un,deux,france,film perplexity=2 iters=300")
+        let (svg, text, _) = picture(
+            """
+            %tsne m words=january,february,march,janvier,février,mars,one,two,un,deux,france,film perplexity=2 iters=300
+            """)
         // "france" and "film" are words of both vocabularies: one dot in each language.
-        for title in ["january (en)", "janvier (fr)", "février (fr)", "france (en)", "france (fr)", "film (en)", "film (fr)", "mars (fr)", "un (fr)"] {
+        for title in [
+            "january (en)", "janvier (fr)", "février (fr)", "france (en)", "france (fr)", "film (en)", "film (fr)", "mars (fr)", "un (fr)",
+        ] {
             #expect(svg.contains("<title>\(title)</title>"), "\(title)")
         }
         #expect(!svg.contains("<title>mars (en)</title>"))
@@ -81,7 +94,7 @@ import Testing
     @Test func oneLanguageOfAMappingOrOneSpace() {
         let french = picture("%tsne m top=60 langs=fr perplexity=10 iters=250")
         #expect(Self.count(" (fr)</title>", in: french.svg) == 60 && !french.svg.contains(" (en)</title>"))
-        #expect(!french.svg.contains("class=\"legend\""))  // one language: the title names it
+        #expect(!french.svg.contains("class=\"legend\"")) // one language: the title names it
         let english = picture("%tsne en top=60 perplexity=10 iters=250")
         #expect(Self.count(" (en)</title>", in: english.svg) == 60)
         #expect(english.text.contains("t-SNE of `en`: 60 points (en 60)"))
@@ -104,15 +117,30 @@ import Testing
 
     @Test func badInputNamesTheProblemAndTheFix() {
         let few = harness.error("%tsne m words=january,janvier,february,février,march")
-        #expect(few.contains("5 points are too few for perplexity 30: t-SNE needs more than 3 × perplexity = 90; write perplexity=1.33 or less, or give more words"), "\(few)")
+        #expect(
+            few.contains(
+                """
+                5 points are too few for perplexity 30: t-SNE needs more than 3 × perplexity = 90; write perplexity=1.33 or less, or give more \
+                words
+                """), "\(few)")
         let unknown = harness.error("%tsne m words=january,qwertyuiop,janvier,zzzxq perplexity=1")
         #expect(unknown.contains("2 of 4 words are not in en or fr of `m`: `qwertyuiop`, `zzzxq` (found 2)"), "\(unknown)")
         #expect(harness.error("%tsne m langs=en,de").contains("`m` has no language `de` (it has en, fr)"))
-        #expect(harness.error("%tsne train").contains("`train` holds dictionary (`%who` lists every object), not vectors, a mapping or a joint space"))
+        #expect(
+            harness.error("%tsne train").contains(
+                """
+                `train` holds dictionary (`%who` lists every object), not vectors, a mapping or a joint space
+                """))
         #expect(harness.error("%tsne nothing").contains("nothing"))
         #expect(harness.error("%tsne m top=0").contains("top"))
         let topFew = harness.error("%tsne m top=10")
-        #expect(topFew.contains("20 points are too few for perplexity 30") && topFew.contains("write perplexity=6.33 or less, or picture more words (top=46 or more)"), "\(topFew)")
+        #expect(
+            topFew.contains("20 points are too few for perplexity 30")
+                && topFew.contains(
+                    """
+                    write perplexity=6.33 or less, or picture more words (top=46 or more)
+                    """),
+            "\(topFew)")
         #expect(harness.error("%tsne m top=10 words=a,b").contains("words=… or top=N, not both"))
         #expect(harness.error("%tsne m method=fast").contains("method"))
     }
@@ -124,8 +152,10 @@ import Testing
 
     @Test func interruptShowsThePartialMap() {
         let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] t-SNE ")
-        let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
-                                                  content: ["code": "%tsne m top=300 iters=100000 method=barnes-hut", "allow_stdin": false]))
+        let frames = harness.codec.encode(
+            Message(
+                identities: [[7]], header: harness.headers.header("execute_request"),
+                content: ["code": "%tsne m top=300 iters=100000 method=barnes-hut", "allow_stdin": false]))
         harness.kernel.handle(frames, from: .shell, via: transport)
         #expect(transport.raised)
         let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null

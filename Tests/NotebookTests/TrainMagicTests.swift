@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Embeddings
 import Jupyter
 import Testing
+
 @testable import Notebook
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `%load corpus`, `%load parallel`, `%%corpus`, `%train glove` and `%train cofactor` on real
 /// slices of the notebooks' data (Europarl en/de, WMT en–de, the OMW en–de dictionary), through
@@ -14,7 +16,10 @@ import Testing
     static let data = MappingMagicsTests.data
     static let loadEn = "%load corpus en path=\(data)/europarl-en-de/en.txt.gz lang=en max_lines=2000"
     static let loadDe = "%load corpus de path=\(data)/europarl-en-de/de.txt.gz lang=de max_lines=2000"
-    static let loadParallel = "%load parallel ende src=\(data)/wmt-en-de-10k/train.en.gz tgt=\(data)/wmt-en-de-10k/train.de.gz src_lang=en tgt_lang=de max_lines=2000"
+    static let loadParallel = """
+        %load parallel ende src=\(data)/wmt-en-de-10k/train.en.gz tgt=\(data)/wmt-en-de-10k/train.de.gz src_lang=en tgt_lang=de \
+        max_lines=2000
+        """
     /// A smaller slice of the parallel corpus for the co-factorizations (debug builds train slowly).
     static let loadParallelForTraining = loadParallel.replacingOccurrences(of: "max_lines=2000", with: "max_lines=1000")
     /// Small GloVe runs: 10 dimensions, a narrow window, frequent words only.
@@ -24,9 +29,13 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     /// `%who` as name → kind.
     func kinds() -> [String: String] {
@@ -44,12 +53,18 @@ import Testing
 
     /// The mean cosine over the dictionary's pairs with both words in the joint space.
     func meanCosine(_ name: String, dictionary: String) -> (mean: Double, pairs: Int) {
-        guard let joint = stored(name, as: MappingObject.self), let dict = stored(dictionary, as: DictionaryObject.self) else { return (.nan, 0) }
+        guard let joint = stored(name, as: MappingObject.self), let dict = stored(dictionary, as: DictionaryObject.self) else {
+            return (.nan, 0)
+        }
         var sum = 0.0, count = 0
         for pair in dict.wordPairs {
             guard let u = joint.source.vector(pair.source), let v = joint.target.vector(pair.target) else { continue }
             var dot = 0.0, uu = 0.0, vv = 0.0
-            for (a, b) in zip(u, v) { dot += Double(a * b); uu += Double(a * a); vv += Double(b * b) }
+            for (a, b) in zip(u, v) {
+                dot += Double(a * b)
+                uu += Double(a * a)
+                vv += Double(b * b)
+            }
             sum += dot / max((uu * vv).squareRoot(), 1e-12)
             count += 1
         }
@@ -65,14 +80,16 @@ import Testing
         #expect(tokens > 40_000, "\(tokens) tokens")
         let kept = result("%load corpus en_punct path=\(Self.data)/europarl-en-de/en.txt.gz lang=en max_lines=2000 punct=keep")
         let keptTokens = kept.first?["tokens"]?.intValue ?? 0
-        #expect(keptTokens > tokens + 2000, "punct=keep \(keptTokens) vs strip \(tokens)")  // commas and full stops count
+        #expect(keptTokens > tokens + 2000, "punct=keep \(keptTokens) vs strip \(tokens)") // commas and full stops count
         let parallel = result(Self.loadParallel)
         #expect(parallel.map { $0["language"]?.stringValue ?? "" } == ["en", "de"])
         #expect(parallel.allSatisfy { $0["sentences"] == 2000 && ($0["tokens"]?.intValue ?? 0) > 20_000 })
         let (reply, outputs) = run("%%corpus tiny lang=en\nThe cat sat on the mat.\nThe dog sat on the log.")
         #expect(reply["status"] == "ok")
         let tiny = outputs.last { $0.msgType == "execute_result" }?.content["data"]
-        #expect(tiny?["application/json"]?.arrayValue?.first?["sentences"] == 2 && tiny?["application/json"]?.arrayValue?.first?["tokens"] == 12)
+        #expect(
+            tiny?["application/json"]?.arrayValue?.first?["sentences"] == 2 && tiny?["application/json"]?.arrayValue?.first?["tokens"] == 12
+        )
         #expect(tiny?["text/plain"]?.stringValue?.contains("most frequent: the,") == true)
         // A final newline ends the last sentence, as in a file; blank lines inside still count.
         let trailing = result("%%corpus tiny2 lang=en\nthe cat\n\nthe dog\n")
@@ -100,7 +117,8 @@ import Testing
         #expect(history.completedIterations == 5 && !history.stopped)
         let losses = history.losses
         #expect(losses.allSatisfy { $0.isFinite && $0 > 0 })
-        #expect(zip(losses, losses.dropFirst()).allSatisfy { $1 < $0 }, "losses \(losses)")  // AdaGrad on fixed records: every pass lowers the cost
+        // AdaGrad on fixed records: every pass lowers the cost.
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $1 < $0 }, "losses \(losses)")
         #expect(losses.last! < 0.8 * losses.first!, "losses \(losses)")
         #expect(value(rows, "final cost").doubleValue == losses.last)
         #expect(value(rows, "dimensions / iterations") == "10 / 5 of 5")
@@ -129,9 +147,13 @@ import Testing
         // Interrupt right after the first progress update of the training phase: deterministic,
         // whatever the machine's speed.
         let transport = InterruptingTransport(interrupts: harness.kernel.interrupts)
-        let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
-                                                  content: ["code": .string(Self.glove.replacingOccurrences(of: "iters=5", with: "iters=10000") + " as=p"),
-                                                            "allow_stdin": false]))
+        let frames = harness.codec.encode(
+            Message(
+                identities: [[7]], header: harness.headers.header("execute_request"),
+                content: [
+                    "code": .string(Self.glove.replacingOccurrences(of: "iters=5", with: "iters=10000") + " as=p"),
+                    "allow_stdin": false,
+                ]))
         harness.kernel.handle(frames, from: .shell, via: transport)
         #expect(transport.raised)
         let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
@@ -140,10 +162,22 @@ import Testing
         let history = stored("p", as: SpaceObject.self)?.history
         #expect(history?.stopped == true)
         #expect((history?.completedIterations ?? 0) >= 1 && (history?.completedIterations ?? .max) < 10_000)
-        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("`p` keeps the model after \(history?.completedIterations ?? -1) of 10000 iterations") == true })
+        #expect(
+            outputs.contains {
+                $0.content["text"]?.stringValue?.contains(
+                    """
+                    `p` keeps the model after \(history?.completedIterations ?? -1) of 10000 iterations
+                    """) == true
+            })
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         // The summary table is still shown, and the partial model is usable.
-        #expect(outputs.contains { $0.content["data"]?["text/plain"]?.stringValue?.contains("Interrupted: the model after the last completed iteration is kept") == true })
+        #expect(
+            outputs.contains {
+                $0.content["data"]?["text/plain"]?.stringValue?.contains(
+                    """
+                    Interrupted: the model after the last completed iteration is kept
+                    """) == true
+            })
         #expect(kinds()["p"] == "vectors")
         #expect(result("%neighbors parliament in=p k=3").count == 3)
     }
@@ -152,8 +186,10 @@ import Testing
         _ = result([Self.loadEn, Self.loadDe].joined(separator: "\n"))
         for code in ["\(Self.glove) as=p", "%train cofactor mono=en,de objective=none iters=1 as=q"] {
             let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] counting")
-            let frames = harness.codec.encode(Message(identities: [[7]], header: harness.headers.header("execute_request"),
-                                                      content: ["code": .string(code), "allow_stdin": false]))
+            let frames = harness.codec.encode(
+                Message(
+                    identities: [[7]], header: harness.headers.header("execute_request"),
+                    content: ["code": .string(code), "allow_stdin": false]))
             harness.kernel.handle(frames, from: .shell, via: transport)
             #expect(transport.raised)
             let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
@@ -171,8 +207,10 @@ import Testing
         _ = result([Self.loadEn, Self.loadDe, Self.loadParallelForTraining, Self.loadDicts].joined(separator: "\n"))
         _ = result("%wordalign ende as=a")
         let common = "mono=en,de parallel=ende dim=10 iters=2 window=3 min_count=5 threads=1 seed=1"
-        let runs = [("none", "objective=none"), ("clcwa", "objective=clc-wa"), ("clcpwa", "objective=clc+wa align=a"),
-                    ("clsima", "objective=clsim align=a"), ("clsimd", "objective=clsim dict=train")]
+        let runs = [
+            ("none", "objective=none"), ("clcwa", "objective=clc-wa"), ("clcpwa", "objective=clc+wa align=a"),
+            ("clsima", "objective=clsim align=a"), ("clsimd", "objective=clsim dict=train"),
+        ]
         for (name, objective) in runs {
             let (reply, outputs) = run("%train cofactor \(common) \(objective) as=\(name)")
             #expect(reply["status"] == "ok", "\(objective): \(reply["evalue"]?.stringValue ?? "")")
@@ -181,10 +219,16 @@ import Testing
             let expected = ["none": "none", "clcwa": "CLC-WA", "clcpwa": "CLC+WA", "clsima": "CLSim", "clsimd": "CLSim"][name]!
             #expect(cross.hasPrefix(expected), "\(objective): \(cross)")
             #expect(value(rows, "final loss per record (total)").doubleValue?.isFinite == true)
-            let chart = outputs.first { $0.content["data"]?["text/plain"]?.stringValue?.hasPrefix("<LineChart: co-factorization loss") == true }
-            #expect(chart?.content["data"]?["text/plain"]?.stringValue?.contains(name == "none" ? "3 series, 6 points" : "4 series, 8 points") == true)
+            let chart = outputs.first {
+                $0.content["data"]?["text/plain"]?.stringValue?.hasPrefix("<LineChart: co-factorization loss") == true
+            }
+            #expect(
+                chart?.content["data"]?["text/plain"]?.stringValue?.contains(name == "none" ? "3 series, 6 points" : "4 series, 8 points")
+                    == true)
             let neighbors = result("%neighbors parliament in=\(name) k=3")
-            #expect(neighbors.count == 3 && neighbors.allSatisfy { $0["en"] != nil && $0["de"] != nil && $0["de"] != .null }, "\(objective): \(neighbors)")
+            #expect(
+                neighbors.count == 3 && neighbors.allSatisfy { $0["en"] != nil && $0["de"] != nil && $0["de"] != .null },
+                "\(objective): \(neighbors)")
             let bli = result("%eval bli \(name) dict=test k=1,5")
             #expect(!bli.isEmpty && bli.allSatisfy { $0["P@5"]?.doubleValue != nil }, "\(objective): \(bli)")
         }
@@ -215,7 +259,10 @@ import Testing
         _ = result([Self.loadEn, Self.loadDe, Self.loadParallel].joined(separator: "\n"))
         let dir = "/tmp/xling-train-bad-\(getpid())"
         mkdir(dir, 0o755)
-        defer { for f in ["empty.txt", "blank.txt", "three.txt", "two.txt"] { unlink(dir + "/" + f) }; rmdir(dir) }
+        defer {
+            for f in ["empty.txt", "blank.txt", "three.txt", "two.txt"] { unlink(dir + "/" + f) }
+            rmdir(dir)
+        }
         func write(_ name: String, _ text: String) { _ = try? AtomicFile.write(Array(text.utf8), to: dir + "/" + name) }
         write("empty.txt", "")
         write("blank.txt", "\n . , \n\n")
@@ -235,7 +282,12 @@ import Testing
         #expect(error("%train cofactor mono=en,de objective=clc-wa").contains("needs parallel="))
         #expect(error("%train cofactor mono=en objective=none").contains("mono=C1,C2"))
         #expect(error("%train cofactor mono=en,en objective=none").contains("both en"))
-        #expect(error("%train cofactor mono=de,en parallel=ende objective=clc-wa").contains("list the corpora in the parallel corpus's order"))
+        #expect(
+            error(
+                """
+                %train cofactor mono=de,en parallel=ende objective=clc-wa
+                """
+            ).contains("list the corpora in the parallel corpus's order"))
         #expect(error("%train cofactor mono=en,de parallel=ende").contains("missing objective="))
         let wrongKind = error("%train glove corpus=ende")
         #expect(wrongKind.contains("`ende` holds parallel corpus") && wrongKind.contains("not a corpus"), "\(wrongKind)")
@@ -274,8 +326,9 @@ final class InterruptingTransport: KernelTransport {
     func send(_ frames: [[UInt8]], on channel: Channel) {
         recorder.send(frames, on: channel)
         guard !raised, let message = recorder.sent.last?.message, message.msgType.hasSuffix("display_data"),
-              let text = message.content["data"]?["text/plain"]?.stringValue, text.hasPrefix(trigger),
-              trigger.contains("counting") || !text.contains(": 0/") else { return }
+            let text = message.content["data"]?["text/plain"]?.stringValue, text.hasPrefix(trigger),
+            trigger.contains("counting") || !text.contains(": 0/")
+        else { return }
         raised = true
         interrupts.raise()
     }

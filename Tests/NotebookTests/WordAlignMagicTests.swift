@@ -1,9 +1,11 @@
+import Jupyter
+import Testing
+
+@testable import Notebook
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
-import Testing
-@testable import Notebook
 
 /// `%wordalign` and `%save` of an alignment on the real WPT 2003 en–fr test set, through the
 /// kernel core and the in-memory transport.
@@ -15,9 +17,13 @@ import Testing
     @discardableResult
     func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
 
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] { harness.result(code, sourceLocation: sourceLocation) }
+    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
+        harness.result(code, sourceLocation: sourceLocation)
+    }
 
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String { harness.error(code, sourceLocation: sourceLocation) }
+    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        harness.error(code, sourceLocation: sourceLocation)
+    }
 
     func row(_ rows: [JSON], _ prefix: String) -> JSON {
         rows.first { $0["alignment"]?.stringValue?.hasPrefix(prefix) == true } ?? .null
@@ -36,7 +42,9 @@ import Testing
         #expect(aer(growDiag) < aer(forward) && aer(growDiag) < 0.45)
         #expect((row(rows, "intersection")["precision"]?.doubleValue ?? 0) > (forward["precision"]?.doubleValue ?? 1))
         // The translations table: `the` is among the frequent words and goes mostly to `le`/`la`/`les`.
-        let translations = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["text/html"]?.stringValue?.contains("most probable translations") == true }
+        let translations = outputs.first {
+            $0.msgType == "display_data" && $0.content["data"]?["text/html"]?.stringValue?.contains("most probable translations") == true
+        }
         let the = translations?.content["data"]?["application/json"]?.arrayValue?.first { $0["en word"] == "the" }
         #expect(the?["t(fr | en), best 3"]?.stringValue?.hasPrefix("l") == true)
         // The progress display ran to the end.
@@ -71,7 +79,7 @@ import Testing
         #expect(outputs.last?.content["data"]?["text/plain"]?.stringValue?.contains("intersection links of 447 sentence pairs") == true)
         let text = String(decoding: FileBytes.read(path) ?? [], as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count == 448 && lines.last == "")  // 447 lines, each ending in \n
+        #expect(lines.count == 448 && lines.last == "") // 447 lines, each ending in \n
         let links = lines.reduce(0) { $0 + $1.split(separator: " ").count }
         #expect(links == (intersection.first { $0["alignment"] == "intersection → stored" }?["links"]?.intValue ?? -1))
         #expect(lines.allSatisfy { $0.split(separator: " ").allSatisfy { $0.contains("-") } })
@@ -94,7 +102,10 @@ import Testing
     @Test func interruptKeepsThePartialAlignment() {
         _ = result(Self.load)
         let interrupts = harness.kernel.interrupts
-        let interrupter = Thread { usleep(300_000); interrupts.raise() }
+        let interrupter = Thread {
+            usleep(300_000)
+            interrupts.raise()
+        }
         interrupter.start()
         let (reply, outputs) = run("%wordalign h iters=100 as=p")
         #expect(reply["ename"] == "KeyboardInterrupt")

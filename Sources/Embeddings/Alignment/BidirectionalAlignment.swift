@@ -34,8 +34,10 @@ public struct BidirectionalAlignment: Sendable {
     ///     `IBMModel1.train`). `.stop` ends training and keeps the partial models.
     /// When training stops during the forward direction, the backward model is left untrained
     /// (uniform: its Viterbi alignment is empty) and `isComplete` is false.
-    public static func train(_ parallel: ParallelCorpus, options: IBMModel1.Options = IBMModel1.Options(),
-                             progress: ProgressHandler = ProgressAction.ignore) -> BidirectionalAlignment {
+    public static func train(
+        _ parallel: ParallelCorpus, options: IBMModel1.Options = IBMModel1.Options(),
+        progress: ProgressHandler = ProgressAction.ignore
+    ) -> BidirectionalAlignment {
         var stopped = false
         let total = 2 * options.iterations
         let forward = IBMModel1.train(parallel, direction: .forward, options: options) { report in

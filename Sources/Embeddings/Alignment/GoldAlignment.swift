@@ -32,15 +32,27 @@ public struct GoldAlignment: Sendable, Equatable {
     /// give the matching corpus).
     public func validate(against parallel: ParallelCorpus, offset: Int = 0, file: String) throws(FormatError) {
         guard offset >= 0, offset + sentenceCount <= parallel.sentenceCount else {
-            throw FormatError(file: file, problem: "has \(sentenceCount) sentence pairs but the corpus has \(parallel.sentenceCount)\(offset > 0 ? " (from pair \(offset + 1))" : "")",
-                              fix: "give the gold alignments of this corpus's sentences, one line per pair, in corpus order")
+            throw FormatError(
+                file: file,
+                problem: """
+                    has \(sentenceCount) sentence pairs but the corpus has \
+                    \(parallel.sentenceCount)\(offset > 0 ? " (from pair \(offset + 1))" : "")
+                    """,
+                fix: "give the gold alignments of this corpus's sentences, one line per pair, in corpus order")
         }
         for (s, links) in possible.sentences.enumerated() {
             let m = parallel.source.sentence(offset + s).count, n = parallel.target.sentence(offset + s).count
             if let bad = links.first(where: { Int($0.source) >= m || Int($0.target) >= n }) {
-                throw FormatError(file: file, line: s + 1,
-                                  problem: "links source word \(bad.source + 1) to target word \(bad.target + 1), but the pair has \(m) and \(n) tokens",
-                                  fix: "tokenize the corpus as the gold file was (every whitespace token kept, punctuation included) and check the line order")
+                throw FormatError(
+                    file: file, line: s + 1,
+                    problem: """
+                        links source word \(bad.source + 1) to target word \(bad.target + 1), but the pair has \(m) and \(n) \
+                        tokens
+                        """,
+                    fix: """
+                        tokenize the corpus as the gold file was (every whitespace token kept, punctuation included) and \
+                        check the line order
+                        """)
             }
         }
     }

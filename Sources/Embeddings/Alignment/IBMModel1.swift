@@ -83,27 +83,35 @@ public struct IBMModel1: Sendable {
     ///     E-step workers every 256 sentence pairs (`isPoll`, possibly from a worker thread, never
     ///     concurrently); `.stop` then abandons the current iteration and keeps the table of the
     ///     last completed one.
-    public static func train(_ parallel: ParallelCorpus, direction: Direction = .forward, options: Options = Options(),
-                             progress: ProgressHandler = ProgressAction.ignore) -> IBMModel1 {
+    public static func train(
+        _ parallel: ParallelCorpus, direction: Direction = .forward, options: Options = Options(),
+        progress: ProgressHandler = ProgressAction.ignore
+    ) -> IBMModel1 {
         let (e, f) = sides(parallel, direction)
         var table = TranslationTable.cooccurring(sources: e, targets: f, nullWord: options.nullWord)
         var done: [Iteration] = []
-        let job = IBM1Expectation(e: e, f: f, nullWord: options.nullWord, prior: options.prior, workers: options.threads, pairCount: table.pairCount)
+        let job = IBM1Expectation(
+            e: e, f: f, nullWord: options.nullWord, prior: options.prior, workers: options.threads, pairCount: table.pairCount)
         let phase = "\(direction.rawValue) EM", started = MonotonicClock.seconds()
         withoutActuallyEscaping(progress) { handler in
             for number in Swift.stride(from: 1, through: options.iterations, by: 1) {
                 let start = MonotonicClock.seconds()
-                let poll = ProgressPoll(handler, report: Progress(phase: phase, step: number - 1, total: options.iterations,
-                                                                  unit: "EM iterations", elapsedSeconds: start - started))
+                let poll = ProgressPoll(
+                    handler,
+                    report: Progress(
+                        phase: phase, step: number - 1, total: options.iterations,
+                        unit: "EM iterations", elapsedSeconds: start - started))
                 guard let (logLikelihood, words) = job.run(table: table, poll: poll) else { break }
                 job.maximize(&table)
-                let iteration = Iteration(number: number, logLikelihood: logLikelihood,
-                                          perplexity: words > 0 ? exp(-logLikelihood / Double(words)) : 1,
-                                          seconds: MonotonicClock.since(start))
+                let iteration = Iteration(
+                    number: number, logLikelihood: logLikelihood,
+                    perplexity: words > 0 ? exp(-logLikelihood / Double(words)) : 1,
+                    seconds: MonotonicClock.since(start))
                 done.append(iteration)
-                let report = Progress(phase: phase, step: number, total: options.iterations, unit: "EM iterations",
-                                      loss: iteration.perplexity, elapsedSeconds: MonotonicClock.since(started),
-                                      extras: [.init("log-likelihood", logLikelihood)])
+                let report = Progress(
+                    phase: phase, step: number, total: options.iterations, unit: "EM iterations",
+                    loss: iteration.perplexity, elapsedSeconds: MonotonicClock.since(started),
+                    extras: [.init("log-likelihood", logLikelihood)])
                 if handler(report) == .stop { break }
             }
         }
@@ -129,11 +137,16 @@ public struct IBMModel1: Sendable {
                 var bestI = -1
                 for (i, source) in es.enumerated() {
                     let p = Double(table.probability(of: word, given: source)) * weights[null + i]
-                    if p > best { best = p; bestI = i }
+                    if p > best {
+                        best = p
+                        bestI = i
+                    }
                 }
                 guard bestI >= 0 else { continue }
-                links.append(direction == .forward ? AlignmentLink(source: Int32(bestI), target: Int32(j))
-                                                   : AlignmentLink(source: Int32(j), target: Int32(bestI)))
+                links.append(
+                    direction == .forward
+                        ? AlignmentLink(source: Int32(bestI), target: Int32(j))
+                        : AlignmentLink(source: Int32(j), target: Int32(bestI)))
             }
             sentences.append(links)
         }
@@ -145,4 +158,3 @@ public struct IBMModel1: Sendable {
         direction == .forward ? (parallel.source, parallel.target) : (parallel.target, parallel.source)
     }
 }
-

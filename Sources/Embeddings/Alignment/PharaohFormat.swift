@@ -25,8 +25,9 @@ public enum PharaohFormat {
         let shift: Int32 = oneBased ? 1 : 0
         for token in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }) {
             guard let mark = token.firstIndex(where: { $0 == "-" || $0 == "p" || $0 == "?" }),
-                  let i = Int32(token[..<mark]), let j = Int32(token[token.index(after: mark)...]),
-                  i - shift >= 0, j - shift >= 0 else {
+                let i = Int32(token[..<mark]), let j = Int32(token[token.index(after: mark)...]),
+                i - shift >= 0, j - shift >= 0
+            else {
                 return .failure(LineError(token: String(token)))
             }
             let link = AlignmentLink(source: i - shift, target: j - shift)
@@ -53,10 +54,12 @@ public enum PharaohFormat {
                 sure.append(links.sure)
                 possible.append(links.sure + links.possible)
             case .failure(let error):
-                throw FormatError(file: path, line: reader.lineNumber,
-                                  problem: "'\(error.token)' is not a link",
-                                  fix: oneBased ? "WPT gold links are 1-based `i-j` (sure) or `ipj` (possible)"
-                                                : "Pharaoh links are 0-based `i-j`")
+                throw FormatError(
+                    file: path, line: reader.lineNumber,
+                    problem: "'\(error.token)' is not a link",
+                    fix: oneBased
+                        ? "WPT gold links are 1-based `i-j` (sure) or `ipj` (possible)"
+                        : "Pharaoh links are 0-based `i-j`")
             }
         }
         return (WordAlignment(sentences: sure), WordAlignment(sentences: possible))

@@ -78,7 +78,8 @@ public enum Symmetrization: String, Sendable, CaseIterable {
                     for (ds, dt) in Self.neighbours {
                         let candidate = AlignmentLink(source: link.source + ds, target: link.target + dt)
                         guard union.contains(candidate), !links.contains(candidate),
-                              !alignedSources.contains(candidate.source) || !alignedTargets.contains(candidate.target) else { continue }
+                            !alignedSources.contains(candidate.source) || !alignedTargets.contains(candidate.target)
+                        else { continue }
                         add(candidate)
                         added = true
                     }

@@ -32,8 +32,10 @@ public struct TranslationSimilarity: Sendable, Hashable {
     ///   - forward: the `.forward` model (rows: source ids), trained on `parallel`.
     ///   - backward: the `.backward` model (rows: target ids), trained on `parallel`.
     /// Time O(links + pairs · log row length); memory O(distinct linked pairs).
-    public static func compute(forward: IBMModel1, backward: IBMModel1, alignment: WordAlignment, parallel: ParallelCorpus,
-                               minimumLinks: Int = 1, minimumSimilarity: Float = 0) -> [TranslationSimilarity] {
+    public static func compute(
+        forward: IBMModel1, backward: IBMModel1, alignment: WordAlignment, parallel: ParallelCorpus,
+        minimumLinks: Int = 1, minimumSimilarity: Float = 0
+    ) -> [TranslationSimilarity] {
         precondition(forward.direction == .forward && backward.direction == .backward, "models in the wrong directions")
         precondition(alignment.sentences.count == parallel.sentenceCount, "an alignment of another corpus")
         var linkCounts: [UInt64: Int] = [:]

@@ -102,8 +102,9 @@ public struct TranslationTable: Sendable {
         }
         for r in 0...sourceCount { starts[r + 1] += starts[r] }
         let uniform = Float(1) / Float(Swift.max(1, targetCount))
-        return TranslationTable(sourceCount: sourceCount, targetCount: targetCount, rowStarts: starts, targets: ids,
-                                probabilities: [Float](repeating: uniform, count: ids.count))
+        return TranslationTable(
+            sourceCount: sourceCount, targetCount: targetCount, rowStarts: starts, targets: ids,
+            probabilities: [Float](repeating: uniform, count: ids.count))
     }
 
     private static func sortedUnique(_ keys: [UInt64]) -> [UInt64] {

@@ -36,8 +36,10 @@ public struct AveragedPerceptron: Sendable {
     /// on `.stop` training ends and the model averages the steps done so far (an untrained model
     /// if none).
     /// Throws when the rows disagree in length, labels are out of range or counts differ.
-    public static func train(features: [[Double]], labels: [Int], classes: Int, epochs: Int = 10, seed: UInt64,
-                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> AveragedPerceptron {
+    public static func train(
+        features: [[Double]], labels: [Int], classes: Int, epochs: Int = 10, seed: UInt64,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(ClassificationError) -> AveragedPerceptron {
         let n = features.count
         let d = features.first?.count ?? 0
         guard n == labels.count else { throw ClassificationError("\(n) feature rows but \(labels.count) labels") }
@@ -81,9 +83,10 @@ public struct AveragedPerceptron: Sendable {
                 weightedBias[predicted] -= t
             }
             mistakes.append(epochMistakes)
-            let report = Progress(phase: "training", step: epoch + 1, total: planned, unit: "epochs",
-                                  loss: Double(epochMistakes) / Double(max(1, n)), elapsedSeconds: MonotonicClock.since(started),
-                                  extras: [.init("mistakes", Double(epochMistakes))])
+            let report = Progress(
+                phase: "training", step: epoch + 1, total: planned, unit: "epochs",
+                loss: Double(epochMistakes) / Double(max(1, n)), elapsedSeconds: MonotonicClock.since(started),
+                extras: [.init("mistakes", Double(epochMistakes))])
             if progress(report) == .stop { break }
         }
         current.mistakesPerEpoch = mistakes

@@ -35,8 +35,10 @@ public struct BagOfEmbeddingsNetwork: Sendable, Equatable {
 
     /// A network over `table` (|V|×d) with hidden widths `hiddenSizes` and `classes` outputs,
     /// weights drawn from `generator` (Glorot uniform, zero biases).
-    public init(table: Matrix, trainableEmbeddings: Bool, hiddenSizes: [Int], classes: Int, activation: Activation,
-                dropout: Dropout, loss: SoftmaxCrossEntropy, generator: inout SplitMix64) {
+    public init(
+        table: Matrix, trainableEmbeddings: Bool, hiddenSizes: [Int], classes: Int, activation: Activation,
+        dropout: Dropout, loss: SoftmaxCrossEntropy, generator: inout SplitMix64
+    ) {
         embedding = EmbeddingBagLayer(table: table, trainable: trainableEmbeddings)
         var width = table.cols
         var layers: [DenseLayer] = []
@@ -78,9 +80,11 @@ public struct BagOfEmbeddingsNetwork: Sendable, Equatable {
 
     /// The batch's loss and every gradient: forward with dropout masks drawn from `generator`
     /// (none when the rate is 0), then the hand-written backward pass.
-    public func gradients(_ bags: [[Int]], labels: [Int], generator: inout SplitMix64) throws(NeuralError) -> (loss: Double, gradients: Gradients) {
+    public func gradients(_ bags: [[Int]], labels: [Int], generator: inout SplitMix64) throws(NeuralError) -> (
+        loss: Double, gradients: Gradients
+    ) {
         let x0 = embedding.forward(bags)
-        var inputs: [Matrix] = []      // the input of each hidden layer
+        var inputs: [Matrix] = [] // the input of each hidden layer
         var activations: [Matrix] = [] // its activation (before dropout)
         var masks: [[Float]] = []
         var x = x0
@@ -109,7 +113,9 @@ public struct BagOfEmbeddingsNetwork: Sendable, Equatable {
     }
 
     /// One optimizer step on a batch; returns its loss (before the step).
-    public mutating func trainStep(_ bags: [[Int]], labels: [Int], optimizer: inout Optimizer, generator: inout SplitMix64) throws(NeuralError) -> Double {
+    public mutating func trainStep(_ bags: [[Int]], labels: [Int], optimizer: inout Optimizer, generator: inout SplitMix64)
+        throws(NeuralError) -> Double
+    {
         let (value, g) = try gradients(bags, labels: labels, generator: &generator)
         optimizer.beginStep()
         for l in hidden.indices {

@@ -32,12 +32,18 @@ public enum CLDCEvaluation {
     /// of a mapping, or the same space twice) with the same dimension; the two sets must have
     /// the same label names. Throws otherwise, with a message that names the problem. `progress`
     /// is the perceptron's (`AveragedPerceptron.train`): a stop keeps the epochs done so far.
-    public static func evaluate(train: LabeledDocuments, trainSpace: EmbeddingSpace,
-                                test: LabeledDocuments, testSpace: EmbeddingSpace,
-                                epochs: Int = 10, seed: UInt64,
-                                progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> Result {
+    public static func evaluate(
+        train: LabeledDocuments, trainSpace: EmbeddingSpace,
+        test: LabeledDocuments, testSpace: EmbeddingSpace,
+        epochs: Int = 10, seed: UInt64,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(ClassificationError) -> Result {
         guard trainSpace.dimension == testSpace.dimension else {
-            throw ClassificationError("the training space has dimension \(trainSpace.dimension), the test space \(testSpace.dimension): they are not one shared space")
+            throw ClassificationError(
+                """
+                the training space has dimension \(trainSpace.dimension), the test space \(testSpace.dimension): they are not one shared \
+                space
+                """)
         }
         guard train.labelNames == test.labelNames else {
             let onlyTrain = train.labelNames.filter { !test.labelNames.contains($0) }
@@ -49,15 +55,18 @@ public enum CLDCEvaluation {
         }
         let trainVectors = DocumentEmbedder(space: trainSpace, idfFrom: train.documents).embed(train.documents)
         let testVectors = DocumentEmbedder(space: testSpace, idfFrom: test.documents).embed(test.documents)
-        let model = try AveragedPerceptron.train(features: trainVectors.vectors, labels: train.labels,
-                                                 classes: train.labelNames.count, epochs: epochs, seed: seed,
-                                                 progress: progress)
+        let model = try AveragedPerceptron.train(
+            features: trainVectors.vectors, labels: train.labels,
+            classes: train.labelNames.count, epochs: epochs, seed: seed,
+            progress: progress)
         let predictions = model.predict(testVectors.vectors)
         let report = try ClassificationReport(gold: test.labels, predicted: predictions, labelNames: train.labelNames)
         let majorityLabel = train.majorityLabel
-        let majority = try ClassificationReport(gold: test.labels, predicted: Array(repeating: majorityLabel, count: test.count),
-                                                labelNames: train.labelNames)
-        return Result(train: trainVectors, test: testVectors, model: model, predictions: predictions,
-                      report: report, majority: majority, majorityLabel: majorityLabel)
+        let majority = try ClassificationReport(
+            gold: test.labels, predicted: Array(repeating: majorityLabel, count: test.count),
+            labelNames: train.labelNames)
+        return Result(
+            train: trainVectors, test: testVectors, model: model, predictions: predictions,
+            report: report, majority: majority, majorityLabel: majorityLabel)
     }
 }

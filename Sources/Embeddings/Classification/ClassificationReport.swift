@@ -28,7 +28,12 @@ public struct ClassificationReport: Sendable, Equatable {
 
     /// Compares `predicted` with `gold` (same length, ids in `0..<labelNames.count`).
     public init(gold: [Int], predicted: [Int], labelNames: [String]) throws(ClassificationError) {
-        guard gold.count == predicted.count else { throw ClassificationError("\(gold.count) gold labels but \(predicted.count) predictions") }
+        guard gold.count == predicted.count else {
+            throw ClassificationError(
+                """
+                \(gold.count) gold labels but \(predicted.count) predictions
+                """)
+        }
         let k = labelNames.count
         var confusion = Array(repeating: Array(repeating: 0, count: k), count: k)
         for (g, p) in zip(gold, predicted) {

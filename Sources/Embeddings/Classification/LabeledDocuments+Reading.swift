@@ -15,8 +15,10 @@ extension LabeledDocuments {
     /// Blank lines are skipped. Throws a `FormatError` naming the file and line for a row
     /// without a label and text, an empty label, a missing SIB-200 header, invalid UTF-8, or a
     /// file without any labelled document.
-    public static func read(path: String, language: String, format: Format? = nil,
-                            tokenizer: Tokenizer = Tokenizer()) throws(FormatError) -> LabeledDocuments {
+    public static func read(
+        path: String, language: String, format: Format? = nil,
+        tokenizer: Tokenizer = Tokenizer()
+    ) throws(FormatError) -> LabeledDocuments {
         let reader = try LineReader(path: path)
         var parser = Parser(file: path, format: format, tokenizer: tokenizer)
         while let line = try reader.nextLine() {
@@ -27,8 +29,10 @@ extension LabeledDocuments {
 
     /// Parses labelled documents from text (a `%%labeled` cell body); `name` stands for the
     /// file in error messages. Same rules as `read(path:…)`.
-    public static func parse(_ text: String, name: String, language: String, format: Format? = nil,
-                             tokenizer: Tokenizer = Tokenizer()) throws(FormatError) -> LabeledDocuments {
+    public static func parse(
+        _ text: String, name: String, language: String, format: Format? = nil,
+        tokenizer: Tokenizer = Tokenizer()
+    ) throws(FormatError) -> LabeledDocuments {
         var parser = Parser(file: name, format: format, tokenizer: tokenizer)
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
@@ -65,8 +69,15 @@ extension LabeledDocuments {
                 if format == nil { format = isHeader ? .sib200 : .tsv }
                 if format == .sib200 {
                     guard let label = fields.firstIndex(of: "category"), let text = fields.firstIndex(of: "text") else {
-                        throw FormatError(file: file, line: number, problem: "expected the SIB-200 header '\(LabeledDocuments.sib200Header.replacingTabs)', found '\(line.prefix(60))'",
-                                          fix: "SIB-200 files start with a header naming the category and text columns; for label<TAB>text rows use format=tsv")
+                        throw FormatError(
+                            file: file, line: number,
+                            problem: """
+                                expected the SIB-200 header '\(LabeledDocuments.sib200Header.replacingTabs)', found '\(line.prefix(60))'
+                                """,
+                            fix: """
+                                SIB-200 files start with a header naming the category and text columns; for label<TAB>text \
+                                rows use format=tsv
+                                """)
                     }
                     labelColumn = label
                     headerColumns = fields.count
@@ -74,19 +85,34 @@ extension LabeledDocuments {
                     return
                 }
                 if isHeader {
-                    throw FormatError(file: file, line: number, problem: "starts with a header ('\(line.replacingTabs)') but format=tsv has none",
-                                      fix: "use format=sib200, or drop the header line")
+                    throw FormatError(
+                        file: file, line: number,
+                        problem: """
+                            starts with a header ('\(line.replacingTabs)') but format=tsv has none
+                            """,
+                        fix: "use format=sib200, or drop the header line")
                 }
             }
             guard fields.count >= 2 else {
-                throw FormatError(file: file, line: number, problem: "expected a label and a text separated by a tab, found '\(line.prefix(60))'",
-                                  fix: format == .sib200 ? "rows have the header's columns (\(LabeledDocuments.sib200Header.replacingTabs))" : "write label<TAB>text, one document per line")
+                throw FormatError(
+                    file: file, line: number,
+                    problem: """
+                        expected a label and a text separated by a tab, found '\(line.prefix(60))'
+                        """,
+                    fix: format == .sib200
+                        ? """
+                        rows have the header's columns (\(LabeledDocuments.sib200Header.replacingTabs))
+                        """ : "write label<TAB>text, one document per line")
             }
             let label: String, text: String
             if format == .sib200 {
                 guard fields.count > max(labelColumn, textColumn) else {
-                    throw FormatError(file: file, line: number, problem: "has \(fields.count) columns, the header has \(max(labelColumn, textColumn) + 1) or more",
-                                      fix: "every row needs the header's columns (\(LabeledDocuments.sib200Header.replacingTabs))")
+                    throw FormatError(
+                        file: file, line: number,
+                        problem: """
+                            has \(fields.count) columns, the header has \(max(labelColumn, textColumn) + 1) or more
+                            """,
+                        fix: "every row needs the header's columns (\(LabeledDocuments.sib200Header.replacingTabs))")
                 }
                 label = fields[labelColumn]
                 // Tabs inside a last-column text land in extra fields; they belong to the text.
@@ -104,8 +130,10 @@ extension LabeledDocuments {
 
         func finish(language: String) throws(FormatError) -> LabeledDocuments {
             guard let documents = LabeledDocuments(language: language, examples: examples) else {
-                throw FormatError(file: file, problem: sawHeader ? "holds a header but no labelled document" : "holds no labelled document (the file is empty)",
-                                  fix: "give one document per line: label<TAB>text, or a SIB-200 TSV with its header")
+                throw FormatError(
+                    file: file,
+                    problem: sawHeader ? "holds a header but no labelled document" : "holds no labelled document (the file is empty)",
+                    fix: "give one document per line: label<TAB>text, or a SIB-200 TSV with its header")
             }
             return documents
         }

@@ -16,20 +16,26 @@ public struct PerceptronClassifier: Sendable {
     /// The idf-weighted mean vectors of `documents` (idf over `documents` themselves).
     public func features(_ documents: [[String]]) throws(ClassificationError) -> DocumentEmbedder.Result {
         let space: EmbeddingSpace
-        do { space = try EmbeddingSpace(vocabulary: vocabulary, vectors: embeddings) } catch { throw ClassificationError(error.description) }
+        do { space = try EmbeddingSpace(vocabulary: vocabulary, vectors: embeddings) } catch {
+            throw ClassificationError(error.description)
+        }
         return DocumentEmbedder(space: space, idfFrom: documents).embed(documents)
     }
 
     /// Trains on `documents` with `labels` in `0..<classes` (`AveragedPerceptron.train`, which
     /// says what `progress` hears and what a stop keeps).
-    public static func train(vocabulary: Vocabulary, embeddings: Matrix, documents: [[String]], labels: [Int], classes: Int,
-                             epochs: Int, seed: UInt64,
-                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> PerceptronClassifier {
-        var classifier = PerceptronClassifier(vocabulary: vocabulary, embeddings: embeddings,
-                                              perceptron: AveragedPerceptron(classes: classes, dimension: embeddings.cols))
+    public static func train(
+        vocabulary: Vocabulary, embeddings: Matrix, documents: [[String]], labels: [Int], classes: Int,
+        epochs: Int, seed: UInt64,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(ClassificationError) -> PerceptronClassifier {
+        var classifier = PerceptronClassifier(
+            vocabulary: vocabulary, embeddings: embeddings,
+            perceptron: AveragedPerceptron(classes: classes, dimension: embeddings.cols))
         let x = try classifier.features(documents).vectors
-        classifier.perceptron = try AveragedPerceptron.train(features: x, labels: labels, classes: classes, epochs: epochs,
-                                                             seed: seed, progress: progress)
+        classifier.perceptron = try AveragedPerceptron.train(
+            features: x, labels: labels, classes: classes, epochs: epochs,
+            seed: seed, progress: progress)
         return classifier
     }
 

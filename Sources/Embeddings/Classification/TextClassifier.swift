@@ -35,8 +35,10 @@ public struct TextClassifier: Sendable {
     public var training: TextClassifierTraining?
 
     /// A classifier from its parts; throws when the table does not fit the vocabulary or the head.
-    public init(model: TextClassifierModel, language: String, labelNames: [String], lexicon: Vocabulary, head: Head,
-                initialEmbeddings: Matrix? = nil, seenInTraining: [Bool]? = nil, training: TextClassifierTraining? = nil) throws(ClassificationError) {
+    public init(
+        model: TextClassifierModel, language: String, labelNames: [String], lexicon: Vocabulary, head: Head,
+        initialEmbeddings: Matrix? = nil, seenInTraining: [Bool]? = nil, training: TextClassifierTraining? = nil
+    ) throws(ClassificationError) {
         self.model = model
         self.language = language
         self.labelNames = labelNames
@@ -118,7 +120,11 @@ public struct TextClassifier: Sendable {
     /// Throws unless `documents` are in the classifier's language with the same label names.
     public func checkCompatible(_ documents: LabeledDocuments) throws(ClassificationError) {
         guard documents.language == language else {
-            throw ClassificationError("the documents are in \(documents.language) but the classifier reads \(language); transfer it to \(documents.language) first (e.g. %llm … target=\(documents.language))")
+            throw ClassificationError(
+                """
+                the documents are in \(documents.language) but the classifier reads \(language); transfer it to \(documents.language) \
+                first (e.g. %llm … target=\(documents.language))
+                """)
         }
         guard documents.labelNames == labelNames else {
             let extra = documents.labelNames.filter { !labelNames.contains($0) }
@@ -126,15 +132,25 @@ public struct TextClassifier: Sendable {
             var parts: [String] = []
             if !extra.isEmpty { parts.append("not known to the classifier: \(extra.joined(separator: ", "))") }
             if !missing.isEmpty { parts.append("absent from the documents: \(missing.joined(separator: ", "))") }
-            throw ClassificationError("the documents' labels differ from the classifier's (\(parts.joined(separator: "; "))); evaluate on a set with the same labels")
+            throw ClassificationError(
+                """
+                the documents' labels differ from the classifier's (\(parts.joined(separator: "; "))); evaluate on a set with the same \
+                labels
+                """)
         }
     }
 
     /// The same classifier with another language's embedding layer: `vocabulary` (distinct
     /// words) and `embeddings` (|vocabulary| × d, the same d); every other layer unchanged.
-    public func replacingEmbeddings(language: String, vocabulary: [String], embeddings: Matrix) throws(ClassificationError) -> TextClassifier {
+    public func replacingEmbeddings(language: String, vocabulary: [String], embeddings: Matrix) throws(ClassificationError)
+        -> TextClassifier
+    {
         guard embeddings.cols == dimension else {
-            throw ClassificationError("the new embeddings have dimension \(embeddings.cols) but the classifier's layer has \(dimension); map them to \(dimension) dimensions first")
+            throw ClassificationError(
+                """
+                the new embeddings have dimension \(embeddings.cols) but the classifier's layer has \(dimension); map them to \(dimension) \
+                dimensions first
+                """)
         }
         let lexicon = Vocabulary(vocabulary)
         guard lexicon.count == vocabulary.count else {
@@ -153,7 +169,8 @@ public struct TextClassifier: Sendable {
             perceptron.embeddings = embeddings
             newHead = .perceptron(perceptron)
         }
-        return try TextClassifier(model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,
-                                  training: training)
+        return try TextClassifier(
+            model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,
+            training: training)
     }
 }

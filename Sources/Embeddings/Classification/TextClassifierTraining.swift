@@ -33,30 +33,40 @@ extension TextClassifier {
     /// model so far is kept and `training.interrupted` is set.
     ///
     /// Throws when `space` has no words or dimension 0, `dev` has other labels, or a setting is out of range.
-    public static func train(_ data: LabeledDocuments, space general: EmbeddingSpace, options: TextClassifierOptions,
-                             dev: LabeledDocuments? = nil,
-                             progress: ProgressHandler = ProgressAction.ignore) throws(ClassificationError) -> TextClassifier {
+    public static func train(
+        _ data: LabeledDocuments, space general: EmbeddingSpace, options: TextClassifierOptions,
+        dev: LabeledDocuments? = nil,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(ClassificationError) -> TextClassifier {
         let space = general.normalized(options.normalization)
         guard space.count > 0, space.dimension > 0 else {
             throw ClassificationError("the space has \(space.count) words of dimension \(space.dimension): train or load vectors first")
         }
         if let dev, dev.labelNames != data.labelNames {
-            throw ClassificationError("the dev set's labels (\(dev.labelNames.joined(separator: ", "))) differ from the training set's (\(data.labelNames.joined(separator: ", ")))")
+            throw ClassificationError(
+                """
+                the dev set's labels (\(dev.labelNames.joined(separator: ", "))) differ from the training set's \
+                (\(data.labelNames.joined(separator: ", ")))
+                """)
         }
         let classes = data.labelNames.count
         let epochs = options.resolvedEpochs
         guard epochs >= 1 else { throw ClassificationError("epochs must be at least 1, got \(epochs)") }
-        let shell = try TextClassifier(model: options.model, language: data.language, labelNames: data.labelNames,
-                                       lexicon: space.vocabulary,
-                                       head: .perceptron(PerceptronClassifier(vocabulary: space.vocabulary, embeddings: space.vectors,
-                                                                              perceptron: AveragedPerceptron(classes: classes, dimension: space.dimension))))
+        let shell = try TextClassifier(
+            model: options.model, language: data.language, labelNames: data.labelNames,
+            lexicon: space.vocabulary,
+            head: .perceptron(
+                PerceptronClassifier(
+                    vocabulary: space.vocabulary, embeddings: space.vectors,
+                    perceptron: AveragedPerceptron(classes: classes, dimension: space.dimension))))
         let (bags, coverage) = shell.bags(data.documents)
         var seen = [Bool](repeating: false, count: space.count)
         for bag in bags { for id in bag { seen[id] = true } }
         let devCoverage = dev.map { shell.bags($0.documents).coverage }
         if options.model == .perceptron {
-            return try trainPerceptron(data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
-                                       devCoverage: devCoverage, progress: progress)
+            return try trainPerceptron(
+                data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
+                devCoverage: devCoverage, progress: progress)
         }
         guard options.hidden >= 1 else { throw ClassificationError("hidden layers need at least 1 unit, got \(options.hidden)") }
         guard options.batchSize >= 1 else { throw ClassificationError("batch size must be at least 1, got \(options.batchSize)") }
@@ -80,17 +90,22 @@ extension TextClassifier {
                 network, examples: data.count,
                 options: .init(epochs: epochs, batchSize: options.batchSize, patience: dev == nil ? nil : options.patience),
                 optimizer: optimizer, generator: generator,
-                step: { (network: inout BagOfEmbeddingsNetwork, batch: [Int], optimizer: inout Optimizer, generator: inout SplitMix64) throws(NeuralError) -> Double in
-                    try network.trainStep(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, optimizer: &optimizer, generator: &generator)
+                step: {
+                    (network: inout BagOfEmbeddingsNetwork, batch: [Int], optimizer: inout Optimizer, generator: inout SplitMix64)
+                        throws(NeuralError) -> Double in
+                    try network.trainStep(
+                        batch.map { bags[$0] }, labels: batch.map { labels[$0] }, optimizer: &optimizer, generator: &generator)
                 },
                 devScore: dev == nil ? nil : devAccuracy, progress: progress)
-            let training = TextClassifierTraining(options: options, documents: data.count, majorityLabel: data.majorityLabel,
-                                                  coverage: coverage, devCoverage: devCoverage, history: result.history,
-                                                  keptEpoch: result.keptEpoch, stoppedEarly: result.stoppedEarly,
-                                                  interrupted: result.interrupted, classWeights: weights)
-            return try TextClassifier(model: options.model, language: data.language, labelNames: data.labelNames, lexicon: space.vocabulary,
-                                      head: .network(result.network), initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
-                                      seenInTraining: seen, training: training)
+            let training = TextClassifierTraining(
+                options: options, documents: data.count, majorityLabel: data.majorityLabel,
+                coverage: coverage, devCoverage: devCoverage, history: result.history,
+                keptEpoch: result.keptEpoch, stoppedEarly: result.stoppedEarly,
+                interrupted: result.interrupted, classWeights: weights)
+            return try TextClassifier(
+                model: options.model, language: data.language, labelNames: data.labelNames, lexicon: space.vocabulary,
+                head: .network(result.network), initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
+                seenInTraining: seen, training: training)
         } catch let error as NeuralError {
             throw ClassificationError(error.description)
         } catch let error as ClassificationError {
@@ -102,9 +117,11 @@ extension TextClassifier {
 
     /// The perceptron: `AveragedPerceptron` for `resolvedEpochs` epochs over idf-weighted means;
     /// a dev set is scored once at the end (no early stopping: the average already smooths).
-    private static func trainPerceptron(_ data: LabeledDocuments, shell: TextClassifier, options: TextClassifierOptions,
-                                        dev: LabeledDocuments?, seen: [Bool], coverage: Double, devCoverage: Double?,
-                                        progress: ProgressHandler) throws(ClassificationError) -> TextClassifier {
+    private static func trainPerceptron(
+        _ data: LabeledDocuments, shell: TextClassifier, options: TextClassifierOptions,
+        dev: LabeledDocuments?, seen: [Bool], coverage: Double, devCoverage: Double?,
+        progress: ProgressHandler
+    ) throws(ClassificationError) -> TextClassifier {
         let epochs = options.resolvedEpochs
         var interrupted = false
         let perceptron = try PerceptronClassifier.train(
@@ -115,8 +132,9 @@ extension TextClassifier {
                 if action == .stop { interrupted = true }
                 return action
             })
-        var classifier = try TextClassifier(model: .perceptron, language: data.language, labelNames: data.labelNames,
-                                            lexicon: shell.lexicon, head: .perceptron(perceptron), seenInTraining: seen)
+        var classifier = try TextClassifier(
+            model: .perceptron, language: data.language, labelNames: data.labelNames,
+            lexicon: shell.lexicon, head: .perceptron(perceptron), seenInTraining: seen)
         var devAccuracy: Double? = nil
         if let dev { devAccuracy = try classifier.evaluate(dev).accuracy }
         let n = Double(max(1, data.count))
@@ -124,9 +142,10 @@ extension TextClassifier {
             NetworkTrainer.EpochRecord(epoch: index + 1, epochs: epochs, trainLoss: Double(mistakes) / n, devScore: nil, elapsedSeconds: 0)
         }
         if !history.isEmpty { history[history.count - 1].devScore = devAccuracy }
-        classifier.training = TextClassifierTraining(options: options, documents: data.count, majorityLabel: data.majorityLabel,
-                                                     coverage: coverage, devCoverage: devCoverage, history: history,
-                                                     keptEpoch: history.count, stoppedEarly: false, interrupted: interrupted, classWeights: nil)
+        classifier.training = TextClassifierTraining(
+            options: options, documents: data.count, majorityLabel: data.majorityLabel,
+            coverage: coverage, devCoverage: devCoverage, history: history,
+            keptEpoch: history.count, stoppedEarly: false, interrupted: interrupted, classWeights: nil)
         return classifier
     }
 }

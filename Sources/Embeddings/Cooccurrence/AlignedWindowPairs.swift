@@ -13,8 +13,10 @@ struct AlignedWindowPairs: CooccurrencePairSource {
     let window: Int
     var weights: [Double] { [0, 1] }
 
-    init(_ parallel: ParallelCorpus, alignment: WordAlignment, sourceMap: [Int32], targetMap: [Int32],
-         rows: Int, columns: Int, window: Int) {
+    init(
+        _ parallel: ParallelCorpus, alignment: WordAlignment, sourceMap: [Int32], targetMap: [Int32],
+        rows: Int, columns: Int, window: Int
+    ) {
         source = parallel.source.tokens
         sourceStarts = parallel.source.sentenceStarts
         target = parallel.target.tokens

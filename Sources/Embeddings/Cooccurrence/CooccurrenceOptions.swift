@@ -21,8 +21,10 @@ public struct CooccurrenceOptions: Sendable, Equatable {
     public var threads: Int
 
     /// Options with the paper's defaults.
-    public init(window: Int = 10, distanceWeighting: Bool = true, symmetric: Bool = true,
-                memoryLimit: Int = 1 << 30, threads: Int = 1) {
+    public init(
+        window: Int = 10, distanceWeighting: Bool = true, symmetric: Bool = true,
+        memoryLimit: Int = 1 << 30, threads: Int = 1
+    ) {
         self.window = window
         self.distanceWeighting = distanceWeighting
         self.symmetric = symmetric

@@ -10,18 +10,22 @@ enum CooccurrenceShardRunner {
     static let pollInterval = 1024
 
     /// X as a sorted COO matrix. Throws for invalid limits, a too-small memory limit, or a stop.
-    static func count<Source: CooccurrencePairSource>(_ source: Source, memoryLimit: Int, threads: Int,
-                                                      progress: ProgressHandler) throws(CooccurrenceError) -> CooccurrenceMatrix {
+    static func count<Source: CooccurrencePairSource>(
+        _ source: Source, memoryLimit: Int, threads: Int,
+        progress: ProgressHandler
+    ) throws(CooccurrenceError) -> CooccurrenceMatrix {
         guard threads >= 1 else { throw .invalidArgument("threads=\(threads); use 1 or more threads") }
         guard memoryLimit > 0 else { throw .invalidArgument("memory limit \(memoryLimit) bytes; give a positive limit") }
         guard source.columnCount < 1 << 24 else { throw .tooManyColumns(source.columnCount) }
         let perRow = source.recordsPerRow()
-        let plan = try CooccurrenceShardPlan(recordsPerRow: perRow, columns: source.columnCount,
-                                             threads: threads, memoryLimit: memoryLimit)
+        let plan = try CooccurrenceShardPlan(
+            recordsPerRow: perRow, columns: source.columnCount,
+            threads: threads, memoryLimit: memoryLimit)
         let report = Progress(phase: "counting co-occurrences", step: 0, total: 1, unit: "passes")
         let entries: CooccurrenceEntries? = withoutActuallyEscaping(progress) { escapable in
-            let job = CooccurrenceShardJob(source: source, plan: plan, recordsPerRow: perRow,
-                                           stop: ProgressPoll(escapable, report: report))
+            let job = CooccurrenceShardJob(
+                source: source, plan: plan, recordsPerRow: perRow,
+                stop: ProgressPoll(escapable, report: report))
             let workers = min(threads, plan.shards.count)
             if workers <= 1 {
                 var out = CooccurrenceEntries()
@@ -34,8 +38,9 @@ enum CooccurrenceShardRunner {
             return job.joined()
         }
         guard let entries else { throw .stopped }
-        return CooccurrenceMatrix(rowCount: source.rowCount, columnCount: source.columnCount,
-                                  rows: entries.rows, columns: entries.columns, values: entries.values)
+        return CooccurrenceMatrix(
+            rowCount: source.rowCount, columnCount: source.columnCount,
+            rows: entries.rows, columns: entries.columns, values: entries.values)
     }
 }
 
@@ -59,9 +64,10 @@ private final class CooccurrenceShardJob<Source: CooccurrencePairSource>: @unche
 
     /// Appends the entries of shard `index` to `out`; false when stopped.
     func count(shard index: Int, into out: inout CooccurrenceEntries) -> Bool {
-        let accumulator = CooccurrenceShardAccumulator(rows: plan.shards[index], columns: source.columnCount,
-                                                       weights: source.weights, recordsPerRow: recordsPerRow,
-                                                       dense: plan.dense)
+        let accumulator = CooccurrenceShardAccumulator(
+            rows: plan.shards[index], columns: source.columnCount,
+            weights: source.weights, recordsPerRow: recordsPerRow,
+            dense: plan.dense)
         guard source.enumerate(rows: plan.shards[index], into: accumulator, stop: stop) else { return false }
         accumulator.collect(into: &out)
         return true

@@ -53,7 +53,7 @@ struct MonolingualWindowPairs: CooccurrencePairSource {
             history.withUnsafeMutableBufferPointer { history in
                 for s in 0..<(sentenceStarts.count - 1) {
                     if s % CooccurrenceShardRunner.pollInterval == 0, stop.poll() == .stop { return false }
-                    var j = 0, slot = 0  // slot = j % window
+                    var j = 0, slot = 0 // slot = j % window
                     for i in sentenceStarts[s]..<sentenceStarts[s + 1] {
                         let w2 = tokens[i]
                         guard w2 < v else { continue }

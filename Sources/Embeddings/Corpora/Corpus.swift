@@ -80,8 +80,10 @@ public struct Corpus: Sendable {
     /// Reads one sentence per line from a plain or gzip file, tokenized by `tokenizer`.
     /// Throws a `FormatError` naming the file when it cannot be read or is not UTF-8, and when
     /// it holds no tokens at all (an empty corpus cannot train anything).
-    public static func read(path: String, language: String, tokenizer: Tokenizer = Tokenizer(),
-                            maxLines: Int? = nil) throws(FormatError) -> Corpus {
+    public static func read(
+        path: String, language: String, tokenizer: Tokenizer = Tokenizer(),
+        maxLines: Int? = nil
+    ) throws(FormatError) -> Corpus {
         let reader = try LineReader(path: path)
         var builder = CorpusBuilder(language: language)
         while maxLines.map({ builder.sentenceCount < $0 }) ?? true {
@@ -97,8 +99,12 @@ public struct Corpus: Sendable {
         }
         let corpus = builder.build()
         guard corpus.tokenCount > 0 else {
-            throw FormatError(file: path, problem: "holds no tokens (\(corpus.sentenceCount) lines, all empty after tokenizing: \(tokenizer))",
-                              fix: "give a text file with one sentence per line")
+            throw FormatError(
+                file: path,
+                problem: """
+                    holds no tokens (\(corpus.sentenceCount) lines, all empty after tokenizing: \(tokenizer))
+                    """,
+                fix: "give a text file with one sentence per line")
         }
         return corpus
     }

@@ -46,8 +46,9 @@ struct CorpusBuilder {
         }
         var rank = [Int32](repeating: 0, count: words.count)
         for (newID, oldID) in order.enumerated() { rank[oldID] = Int32(newID) }
-        return Corpus(language: language, vocabulary: Vocabulary(order.map { words[$0] }),
-                      counts: order.map { counts[$0] }, tokens: tokens.map { rank[Int($0)] },
-                      sentenceStarts: starts)
+        return Corpus(
+            language: language, vocabulary: Vocabulary(order.map { words[$0] }),
+            counts: order.map { counts[$0] }, tokens: tokens.map { rank[Int($0)] },
+            sentenceStarts: starts)
     }
 }

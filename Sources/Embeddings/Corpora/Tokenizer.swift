@@ -79,7 +79,8 @@ public struct Tokenizer: Sendable, Equatable, CustomStringConvertible {
         if stripPunctuation {
             let scalars = word.unicodeScalars
             guard let first = scalars.firstIndex(where: { !Self.isPunctuation($0) }),
-                  let last = scalars.lastIndex(where: { !Self.isPunctuation($0) }) else { return nil }
+                let last = scalars.lastIndex(where: { !Self.isPunctuation($0) })
+            else { return nil }
             word = String(scalars[first...last])
         }
         return lowercase ? word.lowercased() : word
@@ -91,8 +92,8 @@ public struct Tokenizer: Sendable, Equatable, CustomStringConvertible {
         if scalar.isASCII { return isASCIIPunctuation(UInt8(scalar.value)) }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
             return true
         default:
             return false

@@ -114,7 +114,8 @@ public struct BilingualDictionary: Sendable, Equatable {
             case (nil, nil): both += 1
             }
         }
-        return Coverage(total: pairs.count, inVocabulary: rows.count, sourceOnlyMissing: sourceOnly,
-                        targetOnlyMissing: targetOnly, bothMissing: both, rows: rows)
+        return Coverage(
+            total: pairs.count, inVocabulary: rows.count, sourceOnlyMissing: sourceOnly,
+            targetOnlyMissing: targetOnly, bothMissing: both, rows: rows)
     }
 }

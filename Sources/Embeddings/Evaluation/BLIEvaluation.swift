@@ -90,11 +90,13 @@ public enum BLIEvaluation {
     ///   - search: blocking and threading of the retrieval.
     /// - Throws: `ShapeError` when the dimensions differ (naming both), a k is < 1, or a
     ///   method's parameters are invalid.
-    public static func evaluate(source: EmbeddingSpace, target: EmbeddingSpace,
-                                dictionary: [(source: String, target: String)],
-                                methods: [RetrievalMethod] = [.nn, .csls(k: 10)],
-                                ks: [Int] = [1, 5, 10], normalize: Bool = true,
-                                search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> Result {
+    public static func evaluate(
+        source: EmbeddingSpace, target: EmbeddingSpace,
+        dictionary: [(source: String, target: String)],
+        methods: [RetrievalMethod] = [.nn, .csls(k: 10)],
+        ks: [Int] = [1, 5, 10], normalize: Bool = true,
+        search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> Result {
         guard source.dimension == target.dimension else {
             throw ShapeError("source dimension \(source.dimension) does not match target dimension \(target.dimension)")
         }
@@ -114,9 +116,10 @@ public enum BLIEvaluation {
             }
         }
         let covered = order.filter { gold[$0] != nil }
-        let counts = Counts(pairs: dictionary.count, usablePairs: usable.count, sourceWords: order.count,
-                            sourceWordsInVocabulary: order.filter { source.vocabulary.contains($0) }.count,
-                            coveredSourceWords: covered.count)
+        let counts = Counts(
+            pairs: dictionary.count, usablePairs: usable.count, sourceWords: order.count,
+            sourceWordsInVocabulary: order.filter { source.vocabulary.contains($0) }.count,
+            coveredSourceWords: covered.count)
         let sortedKs = ks
         let kmax = ks.max() ?? 1
         var results: [MethodResult] = []
@@ -130,8 +133,9 @@ public enum BLIEvaluation {
                 if case .csls(let kc) = method, statistics?.k != kc {
                     statistics = try CSLSStatistics.compute(source: s, target: t, k: kc, using: search)
                 }
-                let found = try search.search(source: s, target: t, queryRows: rows, k: kmax,
-                                              method: method, statistics: statistics)
+                let found = try search.search(
+                    source: s, target: t, queryRows: rows, k: kmax,
+                    method: method, statistics: statistics)
                 for (q, word) in covered.enumerated() {
                     let targets = gold[word] ?? []
                     let list = found.targets(ofQuery: q)

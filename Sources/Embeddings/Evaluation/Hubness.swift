@@ -42,39 +42,49 @@ public enum Hubness {
     ///   - topHubs: how many hubs to list.
     ///   - statistics: precomputed CSLS statistics to reuse.
     /// - Throws: `ShapeError` for a dimension mismatch, k < 1 or a bad query row.
-    public static func analyze(source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int = 10,
-                               method: RetrievalMethod, topHubs: Int = 10,
-                               statistics: CSLSStatistics? = nil,
-                               search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> Report {
-        let found = try search.search(source: source, target: target, queryRows: queryRows, k: k,
-                                      method: method, statistics: statistics)
+    public static func analyze(
+        source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int = 10,
+        method: RetrievalMethod, topHubs: Int = 10,
+        statistics: CSLSStatistics? = nil,
+        search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> Report {
+        let found = try search.search(
+            source: source, target: target, queryRows: queryRows, k: k,
+            method: method, statistics: statistics)
         return report(found, targetCount: target.rows, k: k, method: method, topHubs: topHubs)
     }
 
     /// Hubness of NN and CSLS (k = `cslsK`) retrieval, sharing one CSLS statistics pass.
     /// - Throws: as `analyze`.
-    public static func compare(source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int = 10,
-                               cslsK: Int = 10, topHubs: Int = 10,
-                               search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> [Report] {
-        let nn = try analyze(source: source, target: target, queryRows: queryRows, k: k, method: .nn,
-                             topHubs: topHubs, search: search)
-        let csls = try analyze(source: source, target: target, queryRows: queryRows, k: k,
-                               method: .csls(k: cslsK), topHubs: topHubs, search: search)
+    public static func compare(
+        source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int = 10,
+        cslsK: Int = 10, topHubs: Int = 10,
+        search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> [Report] {
+        let nn = try analyze(
+            source: source, target: target, queryRows: queryRows, k: k, method: .nn,
+            topHubs: topHubs, search: search)
+        let csls = try analyze(
+            source: source, target: target, queryRows: queryRows, k: k,
+            method: .csls(k: cslsK), topHubs: topHubs, search: search)
         return [nn, csls]
     }
 
     /// Builds the report from retrieval results (`found.k` neighbours per query).
-    static func report(_ found: NeighborSearch.Neighbors, targetCount: Int, k: Int,
-                       method: RetrievalMethod, topHubs: Int) -> Report {
+    static func report(
+        _ found: NeighborSearch.Neighbors, targetCount: Int, k: Int,
+        method: RetrievalMethod, topHubs: Int
+    ) -> Report {
         var occurrences = [Int](repeating: 0, count: targetCount)
         for index in found.indices where index >= 0 { occurrences[index] += 1 }
         let order = occurrences.indices.sorted { a, b in
             occurrences[a] != occurrences[b] ? occurrences[a] > occurrences[b] : a < b
         }
         let hubs = order.prefix(max(0, topHubs)).map { (index: $0, count: occurrences[$0]) }
-        return Report(method: method, k: k, queryCount: found.queryCount, occurrences: occurrences,
-                      skewness: skewness(occurrences), hubs: hubs,
-                      orphans: occurrences.lazy.filter { $0 == 0 }.count)
+        return Report(
+            method: method, k: k, queryCount: found.queryCount, occurrences: occurrences,
+            skewness: skewness(occurrences), hubs: hubs,
+            orphans: occurrences.lazy.filter { $0 == 0 }.count)
     }
 
     /// Population skewness (third standardised moment) E[(N − μ)³] / σ³ with σ² = E[(N − μ)²]

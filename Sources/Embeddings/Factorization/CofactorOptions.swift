@@ -41,10 +41,12 @@ public struct CofactorOptions: Sendable, Equatable {
     public var seed: UInt64
 
     /// Options with the paper's settings.
-    public init(dimension: Int = 40, iterations: Int = 50, monolingualXMax: Double = 30, crossXMax: Double = 100,
-                alpha: Double = 0.75, firstWeight: Double = 1, secondWeight: Double = 1, crossWeight: Double = 1,
-                optimizer: Optimizer = .sgd, learningRate: Double = 0.025,
-                threads: Int = WorkerThreads.defaultThreads, seed: UInt64 = 1) {
+    public init(
+        dimension: Int = 40, iterations: Int = 50, monolingualXMax: Double = 30, crossXMax: Double = 100,
+        alpha: Double = 0.75, firstWeight: Double = 1, secondWeight: Double = 1, crossWeight: Double = 1,
+        optimizer: Optimizer = .sgd, learningRate: Double = 0.025,
+        threads: Int = WorkerThreads.defaultThreads, seed: UInt64 = 1
+    ) {
         self.dimension = dimension
         self.iterations = iterations
         self.monolingualXMax = monolingualXMax

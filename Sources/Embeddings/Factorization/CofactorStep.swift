@@ -82,33 +82,41 @@ struct CofactorStep<Rule: CofactorRule>: Sendable {
     /// Applies element `r`. `first` holds W^l1 (rows 0..<n1) and C^l1 (rows n1..<2·n1),
     /// `second` likewise for language 2; both have the same layout.
     @inline(__always)
-    func apply(_ r: CofactorRecord, first: ParameterTable, second: ParameterTable, n1: Int, n2: Int,
-               biases: inout MatrixBiases) -> Double {
+    func apply(
+        _ r: CofactorRecord, first: ParameterTable, second: ParameterTable, n1: Int, n2: Int,
+        biases: inout MatrixBiases
+    ) -> Double {
         let a = Int(r.a), b = Int(r.b)
         switch r.kind {
         case .first:
-            return factor(r, first.row(a), first.row(n1 &+ b), lane: ParameterTable.ownBias, matrix: 0,
-                          layout: first, biases: &biases)
+            return factor(
+                r, first.row(a), first.row(n1 &+ b), lane: ParameterTable.ownBias, matrix: 0,
+                layout: first, biases: &biases)
         case .second:
-            return factor(r, second.row(a), second.row(n2 &+ b), lane: ParameterTable.ownBias, matrix: 1,
-                          layout: first, biases: &biases)
+            return factor(
+                r, second.row(a), second.row(n2 &+ b), lane: ParameterTable.ownBias, matrix: 1,
+                layout: first, biases: &biases)
         case .cross:
-            return factor(r, first.row(a), second.row(b), lane: ParameterTable.crossBias, matrix: 2,
-                          layout: first, biases: &biases)
+            return factor(
+                r, first.row(a), second.row(b), lane: ParameterTable.crossBias, matrix: 2,
+                layout: first, biases: &biases)
         case .similarity:
             return attract(r, first.row(a), second.row(b), layout: first)
         }
     }
 
     @inline(__always)
-    private func factor(_ r: CofactorRecord, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                        lane: Int, matrix: Int, layout: ParameterTable, biases: inout MatrixBiases) -> Double {
+    private func factor(
+        _ r: CofactorRecord, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        lane: Int, matrix: Int, layout: ParameterTable, biases: inout MatrixBiases
+    ) -> Double {
         let padded = layout.paddedDimension, g = layout.gradsqOffset
         let xr = UnsafeMutableRawPointer(x), yr = UnsafeMutableRawPointer(y)
         var dot = SIMD8<Float>.zero
         var k = 0
         while k < padded {
-            dot += xr.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
+            dot +=
+                xr.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
                 * yr.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
             k &+= 8
         }
@@ -142,8 +150,10 @@ struct CofactorStep<Rule: CofactorRule>: Sendable {
     }
 
     @inline(__always)
-    private func attract(_ r: CofactorRecord, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                         layout: ParameterTable) -> Double {
+    private func attract(
+        _ r: CofactorRecord, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        layout: ParameterTable
+    ) -> Double {
         let padded = layout.paddedDimension, g = layout.gradsqOffset
         let xr = UnsafeMutableRawPointer(x), yr = UnsafeMutableRawPointer(y)
         let two = SIMD8<Float>(repeating: 2 * r.weight)

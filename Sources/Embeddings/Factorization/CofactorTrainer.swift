@@ -32,8 +32,10 @@ public struct CofactorTrainer: Sendable {
     /// - Throws: `FactorizationError` for bad options, empty or non-square monolingual
     ///   matrices, a cross term whose shape or ids do not match the vocabularies, entries that
     ///   are not finite and > 0 (similarities ≥ 0), and a non-finite loss (divergence).
-    public func train(first: CooccurrenceMatrix, second: CooccurrenceMatrix, cross: CrossLingualObjective,
-                      progress: ProgressHandler = ProgressAction.ignore) throws(FactorizationError) -> CofactorModel {
+    public func train(
+        first: CooccurrenceMatrix, second: CooccurrenceMatrix, cross: CrossLingualObjective,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(FactorizationError) -> CofactorModel {
         try validate(first: first, second: second, cross: cross)
         let n1 = first.rowCount, n2 = second.rowCount
         var seeds = SplitMix64(seed: options.seed)
@@ -57,11 +59,14 @@ public struct CofactorTrainer: Sendable {
             let shared = records
             let results = WorkerThreads.run(threads: options.threads, count: n, initial: (SIMD4<Double>.zero, before)) { _, range in
                 var local = before
-                let losses = optimizer == .sgd
-                    ? Self.pass(shared, range: range, step: CofactorStep<SGDRule>(learningRate: eta),
-                                first: firstTable, second: secondTable, n1: n1, n2: n2, biases: &local)
-                    : Self.pass(shared, range: range, step: CofactorStep<AdaGradRule>(learningRate: eta),
-                                first: firstTable, second: secondTable, n1: n1, n2: n2, biases: &local)
+                let losses =
+                    optimizer == .sgd
+                    ? Self.pass(
+                        shared, range: range, step: CofactorStep<SGDRule>(learningRate: eta),
+                        first: firstTable, second: secondTable, n1: n1, n2: n2, biases: &local)
+                    : Self.pass(
+                        shared, range: range, step: CofactorStep<AdaGradRule>(learningRate: eta),
+                        first: firstTable, second: secondTable, n1: n1, n2: n2, biases: &local)
                 return (losses, local)
             }
             var sums = SIMD4<Double>.zero
@@ -73,8 +78,12 @@ public struct CofactorTrainer: Sendable {
             let seconds = MonotonicClock.seconds() - t0
             let losses = CofactorLosses(first: sums[0] / Double(n), second: sums[1] / Double(n), cross: sums[2] / Double(n))
             guard losses.total.isFinite else {
-                throw FactorizationError(problem: "the co-factorization loss became \(losses.total) in iteration \(iteration) (first \(losses.first), second \(losses.second), cross \(losses.cross))",
-                                         fix: "lower the learning rate (now \(options.learningRate)) or the weight of the diverging term")
+                throw FactorizationError(
+                    problem: """
+                        the co-factorization loss became \(losses.total) in iteration \(iteration) (first \(losses.first), second \
+                        \(losses.second), cross \(losses.cross))
+                        """,
+                    fix: "lower the learning rate (now \(options.learningRate)) or the weight of the diverging term")
             }
             history.append(loss: losses.total, seconds: seconds)
             terms.append(losses)
@@ -95,9 +104,11 @@ public struct CofactorTrainer: Sendable {
     }
 
     /// One worker's pass over `range`; returns the summed loss of each term (lanes 0–2).
-    static func pass<Rule: CofactorRule>(_ records: [CofactorRecord], range: Range<Int>, step: CofactorStep<Rule>,
-                                         first: ParameterTable, second: ParameterTable, n1: Int, n2: Int,
-                                         biases: inout MatrixBiases) -> SIMD4<Double> {
+    static func pass<Rule: CofactorRule>(
+        _ records: [CofactorRecord], range: Range<Int>, step: CofactorStep<Rule>,
+        first: ParameterTable, second: ParameterTable, n1: Int, n2: Int,
+        biases: inout MatrixBiases
+    ) -> SIMD4<Double> {
         records.withUnsafeBufferPointer { buffer in
             var losses = SIMD4<Double>.zero
             for i in range {
@@ -113,18 +124,23 @@ public struct CofactorTrainer: Sendable {
     func makeRecords(first: CooccurrenceMatrix, second: CooccurrenceMatrix, cross: CrossLingualObjective) -> [CofactorRecord] {
         var records: [CofactorRecord] = []
         records.reserveCapacity(first.count + second.count + cross.count)
-        Self.appendPMI(first, kind: .first, xMax: options.monolingualXMax, alpha: options.alpha,
-                       weight: options.firstWeight, to: &records)
-        Self.appendPMI(second, kind: .second, xMax: options.monolingualXMax, alpha: options.alpha,
-                       weight: options.secondWeight, to: &records)
+        Self.appendPMI(
+            first, kind: .first, xMax: options.monolingualXMax, alpha: options.alpha,
+            weight: options.firstWeight, to: &records)
+        Self.appendPMI(
+            second, kind: .second, xMax: options.monolingualXMax, alpha: options.alpha,
+            weight: options.secondWeight, to: &records)
         switch cross {
         case .cooccurrence(let matrix):
-            Self.appendPMI(matrix, kind: .cross, xMax: options.crossXMax, alpha: options.alpha,
-                           weight: options.crossWeight, to: &records)
+            Self.appendPMI(
+                matrix, kind: .cross, xMax: options.crossXMax, alpha: options.alpha,
+                weight: options.crossWeight, to: &records)
         case .similarity(let pairs):
             for p in pairs {
-                records.append(CofactorRecord(a: p.source, b: p.target, target: 0,
-                                              weight: Float(options.crossWeight * Double(p.similarity)), kind: .similarity))
+                records.append(
+                    CofactorRecord(
+                        a: p.source, b: p.target, target: 0,
+                        weight: Float(options.crossWeight * Double(p.similarity)), kind: .similarity))
             }
         case .none:
             break
@@ -134,8 +150,10 @@ public struct CofactorTrainer: Sendable {
 
     /// Appends the elements of `matrix` with PMI targets M_jk = log X_jk + log ΣX − log X_j· −
     /// log X_·k (computed in Double) and weights ω·f(X_jk), f of eq. 3.
-    static func appendPMI(_ matrix: CooccurrenceMatrix, kind: CofactorRecord.Kind, xMax: Double, alpha: Double,
-                          weight: Double, to records: inout [CofactorRecord]) {
+    static func appendPMI(
+        _ matrix: CooccurrenceMatrix, kind: CofactorRecord.Kind, xMax: Double, alpha: Double,
+        weight: Double, to records: inout [CofactorRecord]
+    ) {
         var rowSums = [Double](repeating: 0, count: matrix.rowCount)
         var columnSums = [Double](repeating: 0, count: matrix.columnCount)
         var total = 0.0

@@ -37,9 +37,11 @@ public struct GloVeOptions: Sendable, Equatable {
     public var seed: UInt64
 
     /// Options with glove.c's defaults.
-    public init(dimension: Int = 50, iterations: Int = 25, xMax: Double = 100, alpha: Double = 0.75,
-                learningRate: Double = 0.05, gradientClip: Double = 100, biasUsesLearningRate: Bool = false,
-                threads: Int = WorkerThreads.defaultThreads, schedule: Schedule = .hogwild, seed: UInt64 = 1) {
+    public init(
+        dimension: Int = 50, iterations: Int = 25, xMax: Double = 100, alpha: Double = 0.75,
+        learningRate: Double = 0.05, gradientClip: Double = 100, biasUsesLearningRate: Bool = false,
+        threads: Int = WorkerThreads.defaultThreads, schedule: Schedule = .hogwild, seed: UInt64 = 1
+    ) {
         self.dimension = dimension
         self.iterations = iterations
         self.xMax = xMax

@@ -56,8 +56,10 @@ struct GloVeStep: Sendable {
     /// Applies the update of record `r` to `word` and `context` (rows of tables with layout
     /// `layout`) and returns the record's loss ½·f·diff² before the update, in `Double`.
     @inline(__always)
-    func apply(_ r: GloVeRecord, word w: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>,
-               layout: ParameterTable) -> Double {
+    func apply(
+        _ r: GloVeRecord, word w: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>,
+        layout: ParameterTable
+    ) -> Double {
         let padded = layout.paddedDimension
         let g = layout.gradsqOffset
         let wRaw = UnsafeMutableRawPointer(w), cRaw = UnsafeMutableRawPointer(c)
@@ -65,7 +67,8 @@ struct GloVeStep: Sendable {
         var k = 0
         while k < padded {
             let at = k &* 4
-            dot += wRaw.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+            dot +=
+                wRaw.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
                 * cRaw.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
             k &+= 8
         }

@@ -25,8 +25,10 @@ public struct GloVeTrainer: Sendable {
     ///
     /// - Throws: `FactorizationError` for a bad option, an empty or non-square matrix, an entry
     ///   out of range or not > 0, and a non-finite loss (divergence: lower the learning rate).
-    public func train(_ matrix: CooccurrenceMatrix,
-                      progress: ProgressHandler = ProgressAction.ignore) throws(FactorizationError) -> GloVeModel {
+    public func train(
+        _ matrix: CooccurrenceMatrix,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(FactorizationError) -> GloVeModel {
         try validate(matrix)
         let v = matrix.rowCount, n = matrix.count
         var seeds = SplitMix64(seed: options.seed)
@@ -34,13 +36,16 @@ public struct GloVeTrainer: Sendable {
         let table = ParameterTable(count: 2 * v, dimension: options.dimension)
         table.initializeUniform(using: &parameterGenerator)
         let shuffled = makeRecords(matrix, order: recordOrder(count: n))
-        let schedule = options.schedule == .stratified && options.threads > 1
-            ? StratifiedSchedule(words: shuffled.map(\.word), contexts: shuffled.map(\.context),
-                                 wordCount: v, contextCount: v, threads: options.threads)
+        let schedule =
+            options.schedule == .stratified && options.threads > 1
+            ? StratifiedSchedule(
+                words: shuffled.map(\.word), contexts: shuffled.map(\.context),
+                wordCount: v, contextCount: v, threads: options.threads)
             : nil
         let records = schedule.map { s in s.order.map { shuffled[$0] } } ?? shuffled
-        let step = GloVeStep(learningRate: Float(options.learningRate), gradientClip: Float(options.gradientClip),
-                             biasStep: options.biasUsesLearningRate ? Float(options.learningRate) : 1)
+        let step = GloVeStep(
+            learningRate: Float(options.learningRate), gradientClip: Float(options.gradientClip),
+            biasStep: options.biasUsesLearningRate ? Float(options.learningRate) : 1)
         var history = TrainingHistory(iterations: options.iterations)
         let start = MonotonicClock.seconds()
         for iteration in stride(from: 1, through: options.iterations, by: 1) {
@@ -60,8 +65,9 @@ public struct GloVeTrainer: Sendable {
             let seconds = MonotonicClock.seconds() - t0
             let loss = costs.reduce(0, +) / Double(n)
             guard loss.isFinite else {
-                throw FactorizationError(problem: "the GloVe loss became \(loss) in iteration \(iteration)",
-                                         fix: "lower the learning rate (now \(options.learningRate)) or x_max")
+                throw FactorizationError(
+                    problem: "the GloVe loss became \(loss) in iteration \(iteration)",
+                    fix: "lower the learning rate (now \(options.learningRate)) or x_max")
             }
             history.append(loss: loss, seconds: seconds)
             if progress(history.report(records: n, elapsedSeconds: MonotonicClock.since(start))) == .stop {
@@ -69,9 +75,10 @@ public struct GloVeTrainer: Sendable {
                 break
             }
         }
-        return GloVeModel(words: table.vectors(0..<v), contexts: table.vectors(v..<(2 * v)),
-                          wordBiases: table.biases(0..<v), contextBiases: table.biases(v..<(2 * v)),
-                          options: options, history: history)
+        return GloVeModel(
+            words: table.vectors(0..<v), contexts: table.vectors(v..<(2 * v)),
+            wordBiases: table.biases(0..<v), contextBiases: table.biases(v..<(2 * v)),
+            options: options, history: history)
     }
 
     /// The order in which the `count` records (entries of the matrix in its sorted order) are
@@ -87,8 +94,10 @@ public struct GloVeTrainer: Sendable {
     }
 
     /// One thread's pass over `range` of the shuffled records; returns the summed cost.
-    static func pass(_ records: [GloVeRecord], range: Range<Int>, table: ParameterTable, words: Int,
-                     step: GloVeStep) -> Double {
+    static func pass(
+        _ records: [GloVeRecord], range: Range<Int>, table: ParameterTable, words: Int,
+        step: GloVeStep
+    ) -> Double {
         records.withUnsafeBufferPointer { buffer in
             var cost = 0.0
             var touched: UInt32 = 0
@@ -108,8 +117,9 @@ public struct GloVeTrainer: Sendable {
                     }
                 }
                 let r = buffer[i]
-                cost += step.apply(r, word: table.row(Int(r.word)), context: table.row(words &+ Int(r.context)),
-                                   layout: table)
+                cost += step.apply(
+                    r, word: table.row(Int(r.word)), context: table.row(words &+ Int(r.context)),
+                    layout: table)
             }
             return touched == 0x7FC0_0001 ? cost + 0 : cost
         }
@@ -118,8 +128,9 @@ public struct GloVeTrainer: Sendable {
     /// The records of `matrix` in `order`.
     func makeRecords(_ matrix: CooccurrenceMatrix, order: [Int]) -> [GloVeRecord] {
         order.map { e in
-            GloVeRecord(word: matrix.rows[e], context: matrix.columns[e], value: matrix.values[e],
-                        xMax: options.xMax, alpha: options.alpha)
+            GloVeRecord(
+                word: matrix.rows[e], context: matrix.columns[e], value: matrix.values[e],
+                xMax: options.xMax, alpha: options.alpha)
         }
     }
 
@@ -135,8 +146,11 @@ public struct GloVeTrainer: Sendable {
             throw FactorizationError(problem: "alpha is \(options.alpha)", fix: "use a finite alpha ≥ 0 (GloVe uses 0.75)")
         }
         guard matrix.rowCount == matrix.columnCount else {
-            throw FactorizationError(problem: "the co-occurrence matrix is \(matrix.rowCount)×\(matrix.columnCount), but GloVe's words and contexts share one vocabulary",
-                                     fix: "count co-occurrences within one corpus so the matrix is square")
+            throw FactorizationError(
+                problem: """
+                    the co-occurrence matrix is \(matrix.rowCount)×\(matrix.columnCount), but GloVe's words and contexts share one vocabulary
+                    """,
+                fix: "count co-occurrences within one corpus so the matrix is square")
         }
         try FactorizationChecks.entries(matrix, name: "co-occurrence matrix")
     }

@@ -34,7 +34,8 @@ public struct TrainingHistory: Sendable, Equatable {
     /// time during the iteration, all threads).
     func report(records: Int, elapsedSeconds: Double) -> Progress {
         let rate = Double(records) / Swift.max(seconds.last ?? 0, 1e-12)
-        return Progress(phase: "training", step: completedIterations, total: iterations, unit: "iterations",
-                        loss: finalLoss, elapsedSeconds: elapsedSeconds, extras: [.init("records/s", rate)])
+        return Progress(
+            phase: "training", step: completedIterations, total: iterations, unit: "iterations",
+            loss: finalLoss, elapsedSeconds: elapsedSeconds, extras: [.init("records/s", rate)])
     }
 }

@@ -70,8 +70,10 @@ extension BilingualDictionary {
 
     /// Parses dictionary text held in memory (e.g. a `%%dict` cell); `name` stands for the
     /// file in error messages.
-    public static func parse(_ text: String, format: DictionaryFormat = .auto,
-                             name: String = "dictionary text") throws(FormatError) -> BilingualDictionary {
+    public static func parse(
+        _ text: String, format: DictionaryFormat = .auto,
+        name: String = "dictionary text"
+    ) throws(FormatError) -> BilingualDictionary {
         var parser = LineParser(name: name, format: format)
         var number = 0
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -98,19 +100,24 @@ extension BilingualDictionary {
             format = format.resolved(forFirstLine: line)
             guard let pair = format.pair(line) else {
                 let shown = line.count > 60 ? line.prefix(60) + "…" : line
-                throw FormatError(file: name, line: lineNumber,
-                                  problem: "expected \(format.shape), found '\(shown)'",
-                                  fix: requested == .auto
-                                    ? "the format was detected as \(format.rawValue) from the first line; make every line follow it or give the format explicitly"
-                                    : "make every line follow the \(format.rawValue) format or pick another format")
+                throw FormatError(
+                    file: name, line: lineNumber,
+                    problem: "expected \(format.shape), found '\(shown)'",
+                    fix: requested == .auto
+                        ? """
+                        the format was detected as \(format.rawValue) from the first line; make every line follow it or \
+                        give the format explicitly
+                        """
+                        : "make every line follow the \(format.rawValue) format or pick another format")
             }
             dictionary.insert(pair)
         }
 
         func finish() throws(FormatError) -> BilingualDictionary {
             guard !dictionary.isEmpty else {
-                throw FormatError(file: name, problem: "no pairs in \(FormatError.displayName(name))",
-                                  fix: "a dictionary needs at least one 'source target' line")
+                throw FormatError(
+                    file: name, problem: "no pairs in \(FormatError.displayName(name))",
+                    fix: "a dictionary needs at least one 'source target' line")
             }
             return dictionary
         }

@@ -27,7 +27,7 @@ public struct FormatError: EngineError, Equatable, Sendable {
 
     /// `PATH line N: PROBLEM; FIX`, with the path as given (relative paths stay short).
     public var description: String {
-        var text = file  // the path as the user gave it, so a wrong folder is visible too
+        var text = file // the path as the user gave it, so a wrong folder is visible too
         if let line { text += " line \(line)" }
         text += ": " + problem
         if let fix { text += "; " + fix }

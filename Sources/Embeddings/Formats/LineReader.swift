@@ -33,8 +33,12 @@ public final class LineReader {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw FormatError(file: path, problem: "cannot open the file: \(FormatError.systemMessage(code))",
-                              fix: code == ENOENT ? "check the path (relative paths start at the kernel's working directory)" : "check the file's permissions")
+            throw FormatError(
+                file: path, problem: "cannot open the file: \(FormatError.systemMessage(code))",
+                fix: code == ENOENT
+                    ? """
+                    check the path (relative paths start at the kernel's working directory)
+                    """ : "check the file's permissions")
         }
         var status = stat()
         if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
@@ -51,7 +55,8 @@ public final class LineReader {
             guard let handle = gzdopen(fd, "rb") else {
                 buffer.deallocate()
                 close(fd)
-                throw FormatError(file: path, problem: "cannot start reading the gzip stream", fix: "check that the file is a complete .gz file")
+                throw FormatError(
+                    file: path, problem: "cannot start reading the gzip stream", fix: "check that the file is a complete .gz file")
             }
             gzbuffer(handle, UInt32(1 << 18))
             gzip = handle
@@ -92,15 +97,18 @@ public final class LineReader {
     /// not valid UTF-8.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(FormatError) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw FormatError(file: path, line: lineNumber,
-                              problem: "not valid UTF-8 ('\(FormatError.preview(bytes))')",
-                              fix: "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8")
+            throw FormatError(
+                file: path, line: lineNumber,
+                problem: "not valid UTF-8 ('\(FormatError.preview(bytes))')",
+                fix: "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8")
         }
         return text
     }
 
-    private func handOut<R>(until lineEnd: Int, next: Int,
-                            _ body: (UnsafeBufferPointer<UInt8>) throws(FormatError) -> R) throws(FormatError) -> R {
+    private func handOut<R>(
+        until lineEnd: Int, next: Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(FormatError) -> R
+    ) throws(FormatError) -> R {
         var stop = lineEnd
         if stop > start, buffer[stop - 1] == 0x0d { stop -= 1 }
         let line = UnsafeBufferPointer(start: buffer + start, count: stop - start)
@@ -136,8 +144,9 @@ public final class LineReader {
             if n < 0 {
                 var code: Int32 = 0
                 let message = gzerror(gzip, &code).map { String(cString: $0) } ?? "unknown error"
-                throw FormatError(file: path, line: lineNumber + 1, problem: "the gzip data is corrupt (\(message))",
-                                  fix: "download or compress the file again")
+                throw FormatError(
+                    file: path, line: lineNumber + 1, problem: "the gzip data is corrupt (\(message))",
+                    fix: "download or compress the file again")
             }
             return Int(n)
         }

@@ -60,10 +60,12 @@ struct KeptWords {
 /// the number of rows to preallocate (the count capped by `max`, checked against memory).
 /// `kind` names the format in the error for an empty file.
 func readVectorHeader(_ reader: LineReader, path: String, max: Int?, kind: String) throws(FormatError)
-    -> (count: Int, dimension: Int, plannedRows: Int) {
+    -> (count: Int, dimension: Int, plannedRows: Int)
+{
     guard let header = try reader.withNextLine({ line throws(FormatError) in try parseVectorHeader(line, path: path) }) else {
-        throw FormatError(file: path, line: 1, problem: "the file is empty; expected a header 'COUNT DIM'",
-                          fix: "\(kind) files start with the number of words and the dimension")
+        throw FormatError(
+            file: path, line: 1, problem: "the file is empty; expected a header 'COUNT DIM'",
+            fix: "\(kind) files start with the number of words and the dimension")
     }
     let rows = try Word2VecText.plannedRows(header: header.count, dim: header.dimension, max: max, path: path)
     return (header.count, header.dimension, rows)
@@ -77,10 +79,16 @@ func parseVectorHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) throws(
     for byte in line {
         if byte >= 0x30 && byte <= 0x39 {
             let value = (current ?? 0).multipliedReportingOverflow(by: 10)
-            guard !value.overflow, value.partialValue <= Int(Int32.max) else { valid = false; break }
+            guard !value.overflow, value.partialValue <= Int(Int32.max) else {
+                valid = false
+                break
+            }
             current = value.partialValue + Int(byte - 0x30)
         } else if byte == 0x20 || byte == 0x09 {
-            if let value = current { numbers.append(value); current = nil }
+            if let value = current {
+                numbers.append(value)
+                current = nil
+            }
         } else {
             valid = false
             break
@@ -88,9 +96,10 @@ func parseVectorHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) throws(
     }
     if let value = current { numbers.append(value) }
     guard valid, numbers.count == 2, numbers[1] > 0 else {
-        throw FormatError(file: path, line: 1,
-                          problem: "expected a header 'COUNT DIM', found '\(FormatError.preview(line))'",
-                          fix: "word2vec/fastText files start with the number of words and the dimension (e.g. '756 300'); add that line")
+        throw FormatError(
+            file: path, line: 1,
+            problem: "expected a header 'COUNT DIM', found '\(FormatError.preview(line))'",
+            fix: "word2vec/fastText files start with the number of words and the dimension (e.g. '756 300'); add that line")
     }
     return (numbers[0], numbers[1])
 }

@@ -23,13 +23,15 @@ public enum VectorWriter {
         let dim = space.dimension
         for (row, word) in space.vocabulary.words.enumerated() {
             if word.isEmpty || word.utf8.contains(where: { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
-                throw FormatError(file: path, problem: "word \(row + 1) '\(word)' is empty or contains a blank",
-                                  fix: "word2vec formats separate fields by spaces; replace blanks in words (e.g. with '_') before saving")
+                throw FormatError(
+                    file: path, problem: "word \(row + 1) '\(word)' is empty or contains a blank",
+                    fix: "word2vec formats separate fields by spaces; replace blanks in words (e.g. with '_') before saving")
             }
         }
         if let bad = space.vectors.storage.firstIndex(where: { !$0.isFinite }) {
-            throw FormatError(file: path, problem: "the vector of '\(space.vocabulary[bad / Swift.max(dim, 1)])' has a non-finite value",
-                              fix: "fix the space before saving (a loader would reject the file)")
+            throw FormatError(
+                file: path, problem: "the vector of '\(space.vocabulary[bad / Swift.max(dim, 1)])' has a non-finite value",
+                fix: "fix the space before saving (a loader would reject the file)")
         }
         let file = try AtomicOutput(path: path)
         do throws(FormatError) {
@@ -92,9 +94,13 @@ final class AtomicOutput {
                 return
             }
             let code = errno
-            if code == EEXIST && attempt < 100 { attempt += 1; continue }
-            throw FormatError(file: path, problem: "cannot create a file in its directory: \(FormatError.systemMessage(code))",
-                              fix: "check that the directory exists and is writable")
+            if code == EEXIST && attempt < 100 {
+                attempt += 1
+                continue
+            }
+            throw FormatError(
+                file: path, problem: "cannot create a file in its directory: \(FormatError.systemMessage(code))",
+                fix: "check that the directory exists and is writable")
         }
     }
 
@@ -105,8 +111,9 @@ final class AtomicOutput {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
-                throw FormatError(file: path, problem: "cannot write: \(FormatError.systemMessage(errno))",
-                                  fix: "check the free disk space")
+                throw FormatError(
+                    file: path, problem: "cannot write: \(FormatError.systemMessage(errno))",
+                    fix: "check the free disk space")
             }
             offset += n
         }
@@ -123,18 +130,25 @@ final class AtomicOutput {
             throw FormatError(file: path, problem: "cannot close: \(FormatError.systemMessage(errno))")
         }
         guard rename(temporaryPath, path) == 0 else {
-            throw FormatError(file: path, problem: "cannot move the new file into place: \(FormatError.systemMessage(errno))",
-                              fix: "check that the target is not a directory and the directory is writable")
+            throw FormatError(
+                file: path, problem: "cannot move the new file into place: \(FormatError.systemMessage(errno))",
+                fix: "check that the target is not a directory and the directory is writable")
         }
     }
 
     /// Closes and removes the temporary file (after an error).
     func abandon() {
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
         unlink(temporaryPath)
     }
 
     deinit {
-        if descriptor >= 0 { close(descriptor); unlink(temporaryPath) }
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
     }
 }

@@ -48,7 +48,11 @@ public enum CCA {
         let k = min(x.cols, y.cols)
         let r = dim ?? k
         guard r >= 1, r <= k else {
-            throw MappingError.invalidParameter(name: "dim", reason: "\(r) is outside 1...\(k) (min of the dimensions \(x.cols), \(y.cols))")
+            throw MappingError.invalidParameter(
+                name: "dim",
+                reason: """
+                    \(r) is outside 1...\(k) (min of the dimensions \(x.cols), \(y.cols))
+                    """)
         }
         let n = Float(x.rows)
         let meanX = x.meanRow(), meanY = y.meanRow()
@@ -62,8 +66,8 @@ public enum CCA {
         let ky = try SymmetricEigen(cyy).inverseSquareRoot()
         let t = try Matrix.product(Matrix.product(kx, cxy), ky)
         let svd = try SVD(t).signNormalized().truncated(to: r)
-        let wx = try Matrix.product(kx, svd.u)                      // d_src×r
-        let wy = try Matrix.product(ky, svd.vt, transposeB: true)   // d_tgt×r
+        let wx = try Matrix.product(kx, svd.u) // d_src×r
+        let wy = try Matrix.product(ky, svd.vt, transposeB: true) // d_tgt×r
         let parameters = ["pairs": "\(x.rows)", "epsilon": "\(epsilon)", "dim": "\(r)"]
         return BilingualMapping(
             source: try LinearMap(weights: wx, sourceMean: meanX, method: "cca-source", parameters: parameters),
@@ -72,8 +76,10 @@ public enum CCA {
     }
 
     /// `fit(x:y:epsilon:dim:)` on the dictionary rows of two spaces (see `trainingMatrices`).
-    public static func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
-                           epsilon: Float = defaultEpsilon, dim: Int? = nil) throws -> BilingualMapping {
+    public static func fit(
+        source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
+        epsilon: Float = defaultEpsilon, dim: Int? = nil
+    ) throws -> BilingualMapping {
         let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
         return try fit(x: x, y: y, epsilon: epsilon, dim: dim)
     }

@@ -23,8 +23,10 @@ public struct TrainingPairs: Sendable, Equatable {
 
     /// Looks up word pairs in two vocabularies, keeping the pairs whose both words are present
     /// (in the given order) and counting the others as `missing`.
-    public static func lookUp(_ wordPairs: [(source: String, target: String)], source: Vocabulary,
-                              target: Vocabulary) -> (pairs: TrainingPairs, missing: Int) {
+    public static func lookUp(
+        _ wordPairs: [(source: String, target: String)], source: Vocabulary,
+        target: Vocabulary
+    ) -> (pairs: TrainingPairs, missing: Int) {
         var pairs = TrainingPairs(sourceRows: [], targetRows: [])
         var missing = 0
         for (s, t) in wordPairs {
@@ -44,8 +46,10 @@ public struct TrainingPairs: Sendable, Equatable {
 ///
 /// Throws `ShapeError` when the two row lists differ in length or an index is outside its
 /// space (the message names the index and the space's shape).
-public func trainingMatrices(source: EmbeddingSpace, target: EmbeddingSpace,
-                             pairs: TrainingPairs) throws(ShapeError) -> (x: Matrix, y: Matrix) {
+public func trainingMatrices(
+    source: EmbeddingSpace, target: EmbeddingSpace,
+    pairs: TrainingPairs
+) throws(ShapeError) -> (x: Matrix, y: Matrix) {
     guard pairs.sourceRows.count == pairs.targetRows.count else {
         throw ShapeError("\(pairs.sourceRows.count) source rows but \(pairs.targetRows.count) target rows in the training pairs")
     }

@@ -44,8 +44,8 @@ public enum LeastSquares {
             let rcond = Float.ulpOfOne * Float(max(x.rows, x.cols))
             let cutoff = rcond * (svd.singularValues.first ?? 0)
             let inverted = svd.singularValues.map { $0 > cutoff ? 1 / $0 : 0 }
-            let uty = try Matrix.product(svd.u, y, transposeA: true).scalingRows(by: inverted)   // k×d_tgt
-            w = try Matrix.product(svd.vt, uty, transposeA: true)                                   // d_src×d_tgt
+            let uty = try Matrix.product(svd.u, y, transposeA: true).scalingRows(by: inverted) // k×d_tgt
+            w = try Matrix.product(svd.vt, uty, transposeA: true) // d_src×d_tgt
             parameters["rank"] = "\(inverted.filter { $0 != 0 }.count)"
             parameters["rcond"] = "\(rcond)"
         case .normalEquations:
@@ -74,8 +74,10 @@ public enum LeastSquares {
     }
 
     /// `fit(x:y:solver:)` on the dictionary rows of two spaces (see `trainingMatrices`).
-    public static func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
-                           solver: Solver = .pseudoInverse) throws -> LinearMap {
+    public static func fit(
+        source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
+        solver: Solver = .pseudoInverse
+    ) throws -> LinearMap {
         let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
         return try fit(x: x, y: y, solver: solver)
     }

@@ -65,8 +65,9 @@ public struct LinearMap: Sendable, Equatable {
     /// recorded normalisations are kept (a map is not a normalisation; note that only an
     /// orthogonal map without mean keeps unit-length rows unit-length).
     public func apply(to space: EmbeddingSpace) throws(ShapeError) -> EmbeddingSpace {
-        try EmbeddingSpace(vocabulary: space.vocabulary, vectors: apply(to: space.vectors),
-                           language: space.language, normalizations: space.normalizations)
+        try EmbeddingSpace(
+            vocabulary: space.vocabulary, vectors: apply(to: space.vectors),
+            language: space.language, normalizations: space.normalizations)
     }
 
     /// The map back from the output space: x = y·W⁻¹ + μ, written in the same form
@@ -126,7 +127,9 @@ public struct BilingualMapping: Sendable, Equatable {
     }
 
     /// Maps both spaces (the target is returned unchanged when `target` is nil).
-    public func apply(source sourceSpace: EmbeddingSpace, target targetSpace: EmbeddingSpace) throws(ShapeError) -> (source: EmbeddingSpace, target: EmbeddingSpace) {
+    public func apply(source sourceSpace: EmbeddingSpace, target targetSpace: EmbeddingSpace) throws(ShapeError) -> (
+        source: EmbeddingSpace, target: EmbeddingSpace
+    ) {
         let mappedSource = try source.apply(to: sourceSpace)
         let mappedTarget = try target.map { (map: LinearMap) throws(ShapeError) in try map.apply(to: targetSpace) } ?? targetSpace
         return (mappedSource, mappedTarget)

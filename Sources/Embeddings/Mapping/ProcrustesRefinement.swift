@@ -16,8 +16,10 @@ public enum ProcrustesRefinement {
     /// - Parameters:
     ///   - mappedSource: mapped source vectors, `nS × d` (any norm; unit-normalised here).
     ///   - target: target vectors, `nT × d`.
-    public static func mutualNeighbors(mappedSource: Matrix, target: Matrix, maxRank: Int, cslsK: Int = 10,
-                                       search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> TrainingPairs {
+    public static func mutualNeighbors(
+        mappedSource: Matrix, target: Matrix, maxRank: Int, cslsK: Int = 10,
+        search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> TrainingPairs {
         let s = NeighborSearch.unitNormalized(try mappedSource.selectingRows(Array(0..<min(maxRank, mappedSource.rows))))
         let t = NeighborSearch.unitNormalized(try target.selectingRows(Array(0..<min(maxRank, target.rows))))
         guard s.rows > 0, t.rows > 0 else { return TrainingPairs(sourceRows: [], targetRows: []) }
@@ -38,22 +40,27 @@ public enum ProcrustesRefinement {
     /// dimensions). `progress` hears of the start (step 0) and of every completed step (phase
     /// `refining`, unit `steps`, extra `pairs`: the induced dictionary's size); on `.stop` the map
     /// of the last completed step is returned with the steps done so far (fewer than `steps`).
-    public static func run(initial: LinearMap, source: EmbeddingSpace, target: EmbeddingSpace, steps: Int,
-                           maxRank: Int, cslsK: Int = 10, search: NeighborSearch = NeighborSearch(),
-                           progress: ProgressHandler = ProgressAction.ignore) throws -> (map: LinearMap, steps: [Step]) {
+    public static func run(
+        initial: LinearMap, source: EmbeddingSpace, target: EmbeddingSpace, steps: Int,
+        maxRank: Int, cslsK: Int = 10, search: NeighborSearch = NeighborSearch(),
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws -> (map: LinearMap, steps: [Step]) {
         var map = initial
         var done: [Step] = []
         let started = MonotonicClock.seconds()
         func report(_ step: Int, pairs: Int?) -> ProgressAction {
-            progress(Progress(phase: "refining", step: step, total: max(1, steps), unit: "steps",
-                              elapsedSeconds: MonotonicClock.since(started),
-                              extras: pairs.map { [.init("pairs", Double($0))] } ?? []))
+            progress(
+                Progress(
+                    phase: "refining", step: step, total: max(1, steps), unit: "steps",
+                    elapsedSeconds: MonotonicClock.since(started),
+                    extras: pairs.map { [.init("pairs", Double($0))] } ?? []))
         }
         guard steps > 0, report(0, pairs: nil) == .continue else { return (map, done) }
         for iteration in 1...steps {
             let mapped = try map.apply(to: source.vectors)
-            let pairs = try mutualNeighbors(mappedSource: mapped, target: target.vectors, maxRank: maxRank,
-                                            cslsK: cslsK, search: search)
+            let pairs = try mutualNeighbors(
+                mappedSource: mapped, target: target.vectors, maxRank: maxRank,
+                cslsK: cslsK, search: search)
             guard !pairs.isEmpty else { throw MappingError.emptyDictionary(method: "refinement (no mutual nearest neighbours)") }
             var refined = try Procrustes.fit(source: source, target: target, pairs: pairs)
             refined.method = "procrustes-refined"

@@ -34,12 +34,18 @@ public enum SVDMapping {
     /// - Throws: `ShapeError` for different row counts; `MappingError.emptyDictionary` for n = 0,
     ///   `.invalidParameter` for `dim` out of range, a bad threshold, or a threshold that keeps
     ///   no component; `LinearAlgebraError` from the SVD.
-    public static func fit(x: Matrix, y: Matrix, dim: Int? = nil, threshold: Float? = nil,
-                           normalizeRows: Bool = true) throws -> BilingualMapping {
+    public static func fit(
+        x: Matrix, y: Matrix, dim: Int? = nil, threshold: Float? = nil,
+        normalizeRows: Bool = true
+    ) throws -> BilingualMapping {
         try requireAlignedPairs(x, y, method: "svd-mapping")
         let k = min(x.cols, y.cols)
         if let dim, dim < 1 || dim > k {
-            throw MappingError.invalidParameter(name: "dim", reason: "\(dim) is outside 1...\(k) (min of the dimensions \(x.cols), \(y.cols))")
+            throw MappingError.invalidParameter(
+                name: "dim",
+                reason: """
+                    \(dim) is outside 1...\(k) (min of the dimensions \(x.cols), \(y.cols))
+                    """)
         }
         if let threshold, !(threshold.isFinite && threshold >= 0) {
             throw MappingError.invalidParameter(name: "threshold", reason: "\(threshold) is not a finite value ≥ 0")
@@ -51,8 +57,11 @@ public enum SVDMapping {
         if let threshold { r = full.count(atLeast: threshold) }
         if let dim { r = min(r, dim) }
         guard r >= 1 else {
-            throw MappingError.invalidParameter(name: "threshold",
-                                                reason: "no singular value is ≥ \(threshold ?? 0) (largest \(full.singularValues.first ?? 0))")
+            throw MappingError.invalidParameter(
+                name: "threshold",
+                reason: """
+                    no singular value is ≥ \(threshold ?? 0) (largest \(full.singularValues.first ?? 0))
+                    """)
         }
         let svd = full.truncated(to: r)
         var parameters = ["pairs": "\(x.rows)", "dim": "\(r)", "normalizeRows": "\(normalizeRows)"]
@@ -64,8 +73,10 @@ public enum SVDMapping {
     }
 
     /// `fit(x:y:dim:threshold:normalizeRows:)` on the dictionary rows of two spaces.
-    public static func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
-                           dim: Int? = nil, threshold: Float? = nil, normalizeRows: Bool = true) throws -> BilingualMapping {
+    public static func fit(
+        source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs,
+        dim: Int? = nil, threshold: Float? = nil, normalizeRows: Bool = true
+    ) throws -> BilingualMapping {
         let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
         return try fit(x: x, y: y, dim: dim, threshold: threshold, normalizeRows: normalizeRows)
     }

@@ -26,7 +26,10 @@ public enum Activation: String, Sendable, CaseIterable {
         switch self {
         case .identity: break
         case .tanh:
-            for i in dx.storage.indices { let v = y.storage[i]; dx.storage[i] *= 1 - v * v }
+            for i in dx.storage.indices {
+                let v = y.storage[i]
+                dx.storage[i] *= 1 - v * v
+            }
         case .relu:
             for i in dx.storage.indices where y.storage[i] <= 0 { dx.storage[i] = 0 }
         }

@@ -64,7 +64,11 @@ public struct DenseLayer: Sendable, Equatable {
     /// and the output gradient `g` (n×`outputs`).
     public func backward(input x: Matrix, outputGradient g: Matrix) throws(NeuralError) -> (gradients: Gradients, inputGradient: Matrix) {
         guard x.rows == g.rows, x.cols == inputs, g.cols == outputs else {
-            throw NeuralError("dense backward: input \(x.shapeDescription) and output gradient \(g.shapeDescription) do not fit a \(inputs)→\(outputs) layer")
+            throw NeuralError(
+                """
+                dense backward: input \(x.shapeDescription) and output gradient \(g.shapeDescription) do not fit a \(inputs)→\(outputs) \
+                layer
+                """)
         }
         let gradW: Matrix, gradX: Matrix
         do {

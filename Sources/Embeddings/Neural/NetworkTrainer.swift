@@ -37,9 +37,10 @@ public enum NetworkTrainer {
         /// This epoch as a progress report: phase `training`, unit `epochs`, loss = the mean
         /// training loss (nil when not finite), extra `dev score` with a dev set.
         public var progress: Progress {
-            Progress(phase: "training", step: epoch, total: epochs, unit: "epochs",
-                     loss: trainLoss.isFinite ? trainLoss : nil, elapsedSeconds: elapsedSeconds,
-                     extras: devScore.map { [.init("dev score", $0)] } ?? [])
+            Progress(
+                phase: "training", step: epoch, total: epochs, unit: "epochs",
+                loss: trainLoss.isFinite ? trainLoss : nil, elapsedSeconds: elapsedSeconds,
+                extras: devScore.map { [.init("dev score", $0)] } ?? [])
         }
     }
 
@@ -84,22 +85,30 @@ public enum NetworkTrainer {
         for epoch in 1...options.epochs {
             var lossSum = 0.0
             for batch in MiniBatches.shuffled(count: examples, size: options.batchSize, generator: &generator) {
-                let poll = Progress(phase: "training", step: epoch - 1, total: options.epochs, unit: "epochs",
-                                    elapsedSeconds: MonotonicClock.since(start), isPoll: true)
-                if progress(poll) == .stop { interrupted = true; break }
+                let poll = Progress(
+                    phase: "training", step: epoch - 1, total: options.epochs, unit: "epochs",
+                    elapsedSeconds: MonotonicClock.since(start), isPoll: true)
+                if progress(poll) == .stop {
+                    interrupted = true
+                    break
+                }
                 lossSum += try step(&current, batch, &optimizer, &generator) * Double(batch.count)
             }
             if interrupted { break }
             let score = try devScore?(current)
-            let record = EpochRecord(epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(examples),
-                                     devScore: score, elapsedSeconds: MonotonicClock.since(start))
+            let record = EpochRecord(
+                epoch: epoch, epochs: options.epochs, trainLoss: lossSum / Double(examples),
+                devScore: score, elapsedSeconds: MonotonicClock.since(start))
             history.append(record)
             if let score, best.map({ score > $0.score }) ?? true { best = (current, epoch, score) }
             if let score, stopper?.record(score: score, epoch: epoch) == .stop, epoch < options.epochs { stoppedEarly = true }
             if progress(record.progress) == .stop { interrupted = true }
             if stoppedEarly || interrupted { break }
         }
-        if let best { return Result(network: best.network, history: history, keptEpoch: best.epoch, stoppedEarly: stoppedEarly, interrupted: interrupted) }
+        if let best {
+            return Result(
+                network: best.network, history: history, keptEpoch: best.epoch, stoppedEarly: stoppedEarly, interrupted: interrupted)
+        }
         return Result(network: current, history: history, keptEpoch: history.count, stoppedEarly: stoppedEarly, interrupted: interrupted)
     }
 }

@@ -81,7 +81,9 @@ public struct Optimizer: Sendable {
             throw NeuralError("group `\(group)`: row \(bad) is outside the \(tableRows)-row table")
         }
         let slot = self.slot(group, count: parameter.count)
-        apply(&parameter, offsets: gradient.rows.map { $0 * width }, width: width, gradient: gradient.values.storage, slot: slot, group: group)
+        apply(
+            &parameter, offsets: gradient.rows.map { $0 * width }, width: width, gradient: gradient.values.storage, slot: slot, group: group
+        )
     }
 
     /// The state slot of `group`, created on first use.

@@ -33,7 +33,10 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
             for j in 0..<k { top = max(top, Double(logits.storage[base + j])) }
             var sum = 0.0
             var e = [Double](repeating: 0, count: k)
-            for j in 0..<k { e[j] = exp(Double(logits.storage[base + j]) - top); sum += e[j] }
+            for j in 0..<k {
+                e[j] = exp(Double(logits.storage[base + j]) - top)
+                sum += e[j]
+            }
             for j in 0..<k { p.storage[base + j] = Float(e[j] / sum) }
         }
         return p
@@ -53,7 +56,10 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
             var top = -Double.infinity
             for j in 0..<k { top = max(top, Double(logits.storage[base + j])) }
             var sum = 0.0
-            for j in 0..<k { e[j] = exp(Double(logits.storage[base + j]) - top); sum += e[j] }
+            for j in 0..<k {
+                e[j] = exp(Double(logits.storage[base + j]) - top)
+                sum += e[j]
+            }
             let w = Double(classWeights?[y] ?? 1)
             total += w * (log(sum) - (Double(logits.storage[base + y]) - top))
             weightSum += w

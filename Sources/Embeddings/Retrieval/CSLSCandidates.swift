@@ -53,7 +53,8 @@ struct CSLSCandidates: Sendable {
     /// Whether the lists can serve CSLS top-`k` queries for `rows` (nil = all) of `source`.
     func canServe(source: Matrix, target: Matrix, rows: [Int]?, k: Int) -> Bool {
         guard capacity >= k, targetCount == target.rows,
-              fingerprint == MatrixPairFingerprint(source, target) else { return false }
+            fingerprint == MatrixPairFingerprint(source, target)
+        else { return false }
         if slotOfRow == nil { return filled.count == source.rows }
         for r in rows ?? Array(0..<source.rows) where slot(ofRow: r) < 0 { return false }
         return true
@@ -118,8 +119,10 @@ extension NeighborSearch {
 
     /// Ranks CSLS top-`k` (already clamped to the target count, ≤ capacity) for source rows
     /// `rows` from their recorded candidates; see `CSLSCandidates`.
-    static func rankCSLSCandidates(_ candidates: CSLSCandidates, rows: [Int], k: Int,
-                                   rT: [Float], rS: [Float]) -> CandidateRanking {
+    static func rankCSLSCandidates(
+        _ candidates: CSLSCandidates, rows: [Int], k: Int,
+        rT: [Float], rS: [Float]
+    ) -> CandidateRanking {
         let m = rows.count
         var outIndices = [Int32](repeating: -1, count: m * k)
         var outScores = [Float](repeating: -.infinity, count: m * k)
@@ -140,7 +143,10 @@ extension NeighborSearch {
                     for q in 0..<m {
                         let row = rows[q]
                         let slot = candidates.slot(ofRow: row)
-                        guard slot >= 0, Int(candidates.filled[slot]) == cap else { undecided.append(q); continue }
+                        guard slot >= 0, Int(candidates.filled[slot]) == cap else {
+                            undecided.append(q)
+                            continue
+                        }
                         let rTx = rT[row]
                         let base = slot * cap
                         var count = 0
@@ -155,8 +161,10 @@ extension NeighborSearch {
                                 if !(score > last || (score == last && y < listIndices[k - 1])) { continue }
                             }
                             var p = count < k ? count : k - 1
-                            while p > 0 && (listScores[p - 1] < score
-                                            || (listScores[p - 1] == score && listIndices[p - 1] > y)) {
+                            while p > 0
+                                && (listScores[p - 1] < score
+                                    || (listScores[p - 1] == score && listIndices[p - 1] > y))
+                            {
                                 listScores[p] = listScores[p - 1]
                                 listIndices[p] = listIndices[p - 1]
                                 p -= 1
@@ -165,7 +173,10 @@ extension NeighborSearch {
                             listIndices[p] = y
                             if count < k { count += 1 }
                         }
-                        guard count == k, listScores[k - 1].isFinite else { undecided.append(q); continue }
+                        guard count == k, listScores[k - 1].isFinite else {
+                            undecided.append(q)
+                            continue
+                        }
                         if !complete {
                             let cM = values[base + cap - 1]
                             let bound = 2 * Double(cM) - Double(rTx) - rSmin + CSLSCandidates.certificateMargin
@@ -188,20 +199,24 @@ extension NeighborSearch {
     /// CSLS top-`k` for source rows `rows` (nil = all) via recorded candidates, with the
     /// undecided queries re-ranked by the exact sweep. Returns nil when `statistics` carries
     /// no usable candidates. `k` is the requested k (≥ 1).
-    func searchCSLSByCandidates(source: Matrix, target: Matrix, queryRows: [Int]?, k requested: Int,
-                                statistics: CSLSStatistics) -> (Neighbors, undecided: Int)? {
+    func searchCSLSByCandidates(
+        source: Matrix, target: Matrix, queryRows: [Int]?, k requested: Int,
+        statistics: CSLSStatistics
+    ) -> (Neighbors, undecided: Int)? {
         let n = target.rows
         let k = min(requested, n)
         guard k > 0, let candidates = statistics.candidates,
-              candidates.canServe(source: source, target: target, rows: queryRows, k: k) else { return nil }
+            candidates.canServe(source: source, target: target, rows: queryRows, k: k)
+        else { return nil }
         let rows = queryRows ?? Array(0..<source.rows)
         var ranking = Self.rankCSLSCandidates(candidates, rows: rows, k: k, rT: statistics.rT, rS: statistics.rS)
         if !ranking.undecided.isEmpty {
             let fallbackRows = ranking.undecided.map { rows[$0] }
             // Rows are valid source rows, so the gather cannot throw.
             guard let queries = try? Self.gather(source, rows: fallbackRows) else { return nil }
-            let exact = run(queries: queries, target: target, k: k,
-                            transform: .csls(rT: fallbackRows.map { statistics.rT[$0] }, rS: statistics.rS))
+            let exact = run(
+                queries: queries, target: target, k: k,
+                transform: .csls(rT: fallbackRows.map { statistics.rT[$0] }, rS: statistics.rS))
             for (f, q) in ranking.undecided.enumerated() {
                 for l in 0..<k {
                     ranking.indices[q * k + l] = Int32(truncatingIfNeeded: exact.indices[f * k + l])
@@ -209,8 +224,9 @@ extension NeighborSearch {
                 }
             }
         }
-        let neighbors = Neighbors(queryCount: rows.count, k: k, indices: ranking.indices.map { Int($0) },
-                                  scores: ranking.scores)
+        let neighbors = Neighbors(
+            queryCount: rows.count, k: k, indices: ranking.indices.map { Int($0) },
+            scores: ranking.scores)
         return (neighbors, ranking.undecided.count)
     }
 }

@@ -55,21 +55,27 @@ public struct CSLSStatistics: Sendable, Equatable {
     ///   - k: neighbourhood size (≥ 1; MUSE uses 10).
     ///   - search: blocking and threading.
     /// - Throws: `ShapeError` when the dimensions differ or `k < 1`.
-    public static func compute(source: Matrix, target: Matrix, k: Int = 10,
-                               using search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> CSLSStatistics {
+    public static func compute(
+        source: Matrix, target: Matrix, k: Int = 10,
+        using search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> CSLSStatistics {
         try NeighborSearch.checkDimensions(source, target)
         guard k >= 1 else { throw ShapeError("CSLS needs k ≥ 1, got \(k)") }
-        return compute(source: source, target: target, k: k, using: search,
-                       candidates: search.cslsCandidates, candidateRows: nil)
+        return compute(
+            source: source, target: target, k: k, using: search,
+            candidates: search.cslsCandidates, candidateRows: nil)
     }
 
     /// `compute` with explicit candidate recording: `candidates` = M (0 = none), for the
     /// source rows `candidateRows` (nil = all). Checks done by the caller.
-    static func compute(source: Matrix, target: Matrix, k: Int, using search: NeighborSearch,
-                        candidates: Int, candidateRows: [Int]?) -> CSLSStatistics {
-        let result = SimilarityStatistics.run(queries: source, targets: target,
-                                              rowK: k, columnK: k, beta: nil, search: search,
-                                              candidates: candidates, candidateRows: candidateRows)
+    static func compute(
+        source: Matrix, target: Matrix, k: Int, using search: NeighborSearch,
+        candidates: Int, candidateRows: [Int]?
+    ) -> CSLSStatistics {
+        let result = SimilarityStatistics.run(
+            queries: source, targets: target,
+            rowK: k, columnK: k, beta: nil, search: search,
+            candidates: candidates, candidateRows: candidateRows)
         var stats = CSLSStatistics(k: k, rT: result.rowMeans, rS: result.columnMeans)
         stats.candidates = result.candidates
         return stats
@@ -79,12 +85,16 @@ public struct CSLSStatistics: Sendable, Equatable {
     /// CSLS: r_T for mapped source queries against the target space, or r_S with the roles
     /// swapped). Rows unit-normalised by the caller; `k` clamped to `targets.rows`.
     /// - Throws: `ShapeError` when the dimensions differ or `k < 1`.
-    public static func meanTopKSimilarity(queries: Matrix, targets: Matrix, k: Int,
-                                          using search: NeighborSearch = NeighborSearch()) throws(ShapeError) -> [Float] {
+    public static func meanTopKSimilarity(
+        queries: Matrix, targets: Matrix, k: Int,
+        using search: NeighborSearch = NeighborSearch()
+    ) throws(ShapeError) -> [Float] {
         try NeighborSearch.checkDimensions(queries, targets)
         guard k >= 1 else { throw ShapeError("CSLS needs k ≥ 1, got \(k)") }
-        return SimilarityStatistics.run(queries: queries, targets: targets,
-                                        rowK: k, columnK: 0, beta: nil, search: search).rowMeans
+        return SimilarityStatistics.run(
+            queries: queries, targets: targets,
+            rowK: k, columnK: 0, beta: nil, search: search
+        ).rowMeans
     }
 }
 
@@ -102,8 +112,10 @@ enum SimilarityStatistics {
     /// - Parameters:
     ///   - candidates: when positive (M), also record the top-max(M, rowK) values with their
     ///     column indices (clamped to the column count) of the rows `candidateRows` (nil = all).
-    static func run(queries: Matrix, targets: Matrix, rowK: Int, columnK: Int, beta: Float?,
-                    search: NeighborSearch, candidates: Int = 0, candidateRows: [Int]? = nil) -> Result {
+    static func run(
+        queries: Matrix, targets: Matrix, rowK: Int, columnK: Int, beta: Float?,
+        search: NeighborSearch, candidates: Int = 0, candidateRows: [Int]? = nil
+    ) -> Result {
         let m = queries.rows, n = targets.rows
         let rowK = min(max(0, rowK), n), columnK = min(max(0, columnK), m)
         let capacity = candidates > 0 && m > 0 && n > 0 ? min(max(candidates, rowK), n) : 0
@@ -114,7 +126,10 @@ enum SimilarityStatistics {
         if capacity > 0, let candidateRows {
             var slots = [Int32](repeating: -1, count: m)
             var next: Int32 = 0
-            for r in candidateRows where slots[r] < 0 { slots[r] = next; next += 1 }
+            for r in candidateRows where slots[r] < 0 {
+                slots[r] = next
+                next += 1
+            }
             slotOfRow = slots
             slotCount = Int(next)
         }
@@ -124,35 +139,40 @@ enum SimilarityStatistics {
         var visitors: [StatisticsVisitor] = []
         let sweep = search.sweep
         rowMeans.withUnsafeMutableBufferPointer { rowOut in
-          candValues.withUnsafeMutableBufferPointer { cv in
-            candIndices.withUnsafeMutableBufferPointer { ci in
-              candFilled.withUnsafeMutableBufferPointer { cf in
-                (slotOfRow ?? []).withUnsafeBufferPointer { slots in
-                    let output = CandidateOutput(capacity: slotCount > 0 ? capacity : 0,
-                                                 slotOfRow: slotOfRow == nil ? nil : slots.baseAddress,
-                                                 values: cv.baseAddress, indices: ci.baseAddress, filled: cf.baseAddress)
-                    for _ in 0..<max(1, sweep.threads) {
-                        visitors.append(StatisticsVisitor(rowK: rowK, columnK: columnK, beta: beta, targetCount: n,
-                                                          rowBlock: sweep.rowBlock, columnBlock: sweep.columnBlock,
-                                                          rowMeans: rowOut.baseAddress, candidates: output))
-                    }
-                    queries.storage.withUnsafeBufferPointer { q in
-                        targets.storage.withUnsafeBufferPointer { t in
-                            guard let qp = q.baseAddress, let tp = t.baseAddress else { return }
-                            sweep.run(queries: qp, queryCount: m, targets: tp, targetCount: n,
-                                      dimension: queries.cols, visitors: visitors)
+            candValues.withUnsafeMutableBufferPointer { cv in
+                candIndices.withUnsafeMutableBufferPointer { ci in
+                    candFilled.withUnsafeMutableBufferPointer { cf in
+                        (slotOfRow ?? []).withUnsafeBufferPointer { slots in
+                            let output = CandidateOutput(
+                                capacity: slotCount > 0 ? capacity : 0,
+                                slotOfRow: slotOfRow == nil ? nil : slots.baseAddress,
+                                values: cv.baseAddress, indices: ci.baseAddress, filled: cf.baseAddress)
+                            for _ in 0..<max(1, sweep.threads) {
+                                visitors.append(
+                                    StatisticsVisitor(
+                                        rowK: rowK, columnK: columnK, beta: beta, targetCount: n,
+                                        rowBlock: sweep.rowBlock, columnBlock: sweep.columnBlock,
+                                        rowMeans: rowOut.baseAddress, candidates: output))
+                            }
+                            queries.storage.withUnsafeBufferPointer { q in
+                                targets.storage.withUnsafeBufferPointer { t in
+                                    guard let qp = q.baseAddress, let tp = t.baseAddress else { return }
+                                    sweep.run(
+                                        queries: qp, queryCount: m, targets: tp, targetCount: n,
+                                        dimension: queries.cols, visitors: visitors)
+                                }
+                            }
                         }
                     }
                 }
-              }
             }
-          }
         }
         var result = Result(rowMeans: rowMeans, columnMeans: [], columnLogSumExp: [])
         if slotCount > 0 {
-            result.candidates = CSLSCandidates(capacity: capacity, targetCount: n, slotOfRow: slotOfRow,
-                                               values: candValues, indices: candIndices, filled: candFilled,
-                                               fingerprint: MatrixPairFingerprint(queries, targets))
+            result.candidates = CSLSCandidates(
+                capacity: capacity, targetCount: n, slotOfRow: slotOfRow,
+                values: candValues, indices: candIndices, filled: candFilled,
+                fingerprint: MatrixPairFingerprint(queries, targets))
         }
         if columnK > 0 { result.columnMeans = mergeColumnMeans(visitors, count: n, k: columnK) }
         if beta != nil { result.columnLogSumExp = mergeLogSumExp(visitors, count: n) }
@@ -183,7 +203,10 @@ enum SimilarityStatistics {
         for c in 0..<n {
             var top = -Float.infinity
             for v in visitors { top = max(top, v.columnMax[c]) }
-            guard top.isFinite else { out[c] = top; continue }
+            guard top.isFinite else {
+                out[c] = top
+                continue
+            }
             var sum = 0.0
             for v in visitors where v.columnMax[c] > -.infinity {
                 sum += v.columnSum[c] * exp(Double(v.columnMax[c]) - Double(top))
@@ -213,8 +236,10 @@ final class StatisticsVisitor: TileVisitor {
     let columnSum: UnsafeMutablePointer<Double>
     let tileMax: UnsafeMutablePointer<Float>
 
-    init(rowK: Int, columnK: Int, beta: Float?, targetCount: Int, rowBlock: Int, columnBlock: Int,
-         rowMeans: UnsafeMutablePointer<Float>?, candidates: CandidateOutput = .none) {
+    init(
+        rowK: Int, columnK: Int, beta: Float?, targetCount: Int, rowBlock: Int, columnBlock: Int,
+        rowMeans: UnsafeMutablePointer<Float>?, candidates: CandidateOutput = .none
+    ) {
         self.rowK = rowK
         self.columnK = columnK
         self.beta = beta
@@ -254,37 +279,46 @@ final class StatisticsVisitor: TileVisitor {
         for i in 0..<rowCount { rowFilled[i] = 0 }
     }
 
-    func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
-               columnStart: Int, columnCount: Int) {
+    func visit(
+        tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
+        columnStart: Int, columnCount: Int
+    ) {
         if rowK > 0 || columnK > 0 || candidates.capacity > 0 {
             rowFilled.withUnsafeMutableBufferPointer { filled in
                 for i in 0..<rowCount {
                     if candidates.slot(ofRow: rowStart + i) >= 0 {
-                        TopKSelection.scanRowAndColumnsIndexed(tile + i * columnCount, count: columnCount,
-                                                               rowValues: rowValues + i * rowCapacity,
-                                                               rowIndices: rowIndices + i * rowCapacity,
-                                                               rowFilled: &filled[i], rowK: rowCapacity,
-                                                               columnStart: columnStart, columnValues: columnValues,
-                                                               columnThresholds: columnThresholds,
-                                                               columnFilled: columnFilled, columnK: columnK)
+                        TopKSelection.scanRowAndColumnsIndexed(
+                            tile + i * columnCount, count: columnCount,
+                            rowValues: rowValues + i * rowCapacity,
+                            rowIndices: rowIndices + i * rowCapacity,
+                            rowFilled: &filled[i], rowK: rowCapacity,
+                            columnStart: columnStart, columnValues: columnValues,
+                            columnThresholds: columnThresholds,
+                            columnFilled: columnFilled, columnK: columnK)
                     } else {
-                        TopKSelection.scanRowAndColumns(tile + i * columnCount, count: columnCount,
-                                                        rowValues: rowValues + i * rowCapacity, rowFilled: &filled[i],
-                                                        rowK: rowK, columnStart: columnStart, columnValues: columnValues,
-                                                        columnThresholds: columnThresholds,
-                                                        columnFilled: columnFilled, columnK: columnK)
+                        TopKSelection.scanRowAndColumns(
+                            tile + i * columnCount, count: columnCount,
+                            rowValues: rowValues + i * rowCapacity, rowFilled: &filled[i],
+                            rowK: rowK, columnStart: columnStart, columnValues: columnValues,
+                            columnThresholds: columnThresholds,
+                            columnFilled: columnFilled, columnK: columnK)
                     }
                 }
             }
         }
-        if let beta { accumulateLogSumExp(tile, rowCount: rowCount, columnStart: columnStart,
-                                          columnCount: columnCount, beta: beta) }
+        if let beta {
+            accumulateLogSumExp(
+                tile, rowCount: rowCount, columnStart: columnStart,
+                columnCount: columnCount, beta: beta)
+        }
     }
 
     /// Running log-sum-exp of β·S per column: max `columnMax[c]` (of β·s) and
     /// `columnSum[c] = Σ exp(β·s − columnMax[c])` in Double, rescaled when the max grows.
-    private func accumulateLogSumExp(_ tile: UnsafeMutablePointer<Float>, rowCount: Int,
-                                     columnStart: Int, columnCount: Int, beta: Float) {
+    private func accumulateLogSumExp(
+        _ tile: UnsafeMutablePointer<Float>, rowCount: Int,
+        columnStart: Int, columnCount: Int, beta: Float
+    ) {
         for j in 0..<columnCount { tileMax[j] = -.infinity }
         for i in 0..<rowCount {
             let row = tile + i * columnCount
@@ -322,7 +356,8 @@ final class StatisticsVisitor: TileVisitor {
             }
         }
         if candidates.capacity > 0, let values = candidates.values, let indices = candidates.indices,
-           let filled = candidates.filled {
+            let filled = candidates.filled
+        {
             let cap = candidates.capacity
             for i in 0..<rowCount {
                 let slot = candidates.slot(ofRow: rowStart + i)

@@ -40,8 +40,10 @@ public struct NeighborSearch: Sendable {
 
     /// A search configuration; values below 1 are raised to 1 (`cslsCandidates` below 0 to
     /// 0), `threads` nil = online CPUs.
-    public init(blockRows: Int = 1024, blockColumns: Int = 512, threads: Int? = nil,
-                cslsCandidates: Int = NeighborSearch.defaultCSLSCandidates) {
+    public init(
+        blockRows: Int = 1024, blockColumns: Int = 512, threads: Int? = nil,
+        cslsCandidates: Int = NeighborSearch.defaultCSLSCandidates
+    ) {
         self.blockRows = max(1, blockRows)
         self.blockColumns = max(1, blockColumns)
         self.threads = max(1, threads ?? TileSweep.defaultThreads)
@@ -87,7 +89,10 @@ public struct NeighborSearch: Sendable {
         out.storage.withUnsafeMutableBufferPointer { p in
             for i in 0..<matrix.rows {
                 var sum = 0.0
-                for j in 0..<d { let x = Double(p[i * d + j]); sum += x * x }
+                for j in 0..<d {
+                    let x = Double(p[i * d + j])
+                    sum += x * x
+                }
                 guard sum > 0 else { continue }
                 let scale = Float(1 / sum.squareRoot())
                 for j in 0..<d { p[i * d + j] *= scale }
@@ -119,8 +124,10 @@ public struct NeighborSearch: Sendable {
     /// - Returns: `queryRows.count × k` neighbours (row order = `queryRows`).
     /// - Throws: `ShapeError` for a dimension mismatch, k < 1, a bad row index or bad
     ///   method parameters.
-    public func search(source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int,
-                       method: RetrievalMethod, statistics: CSLSStatistics? = nil) throws(ShapeError) -> Neighbors {
+    public func search(
+        source: Matrix, target: Matrix, queryRows: [Int]? = nil, k: Int,
+        method: RetrievalMethod, statistics: CSLSStatistics? = nil
+    ) throws(ShapeError) -> Neighbors {
         try Self.checkDimensions(source, target)
         try Self.checkMethod(method, k: k)
         if let queryRows {
@@ -128,7 +135,9 @@ public struct NeighborSearch: Sendable {
                 throw ShapeError("query row \(r) outside the \(source.rows)-row source")
             }
         }
-        var queries: Matrix { get throws(ShapeError) { try queryRows.map { rows throws(ShapeError) in try Self.gather(source, rows: rows) } ?? source } }
+        var queries: Matrix {
+            get throws(ShapeError) { try queryRows.map { rows throws(ShapeError) in try Self.gather(source, rows: rows) } ?? source }
+        }
         switch method {
         case .nn:
             return run(queries: try queries, target: target, k: k, transform: .none)
@@ -139,13 +148,16 @@ public struct NeighborSearch: Sendable {
                 stats = statistics
             } else {
                 // Candidates only for the query rows (r_S still needs every source row).
-                stats = CSLSStatistics.compute(source: source, target: target, k: kc, using: self,
-                                               candidates: useCandidates ? cslsCandidates : 0,
-                                               candidateRows: queryRows)
+                stats = CSLSStatistics.compute(
+                    source: source, target: target, k: kc, using: self,
+                    candidates: useCandidates ? cslsCandidates : 0,
+                    candidateRows: queryRows)
             }
             if useCandidates,
-               let (found, _) = searchCSLSByCandidates(source: source, target: target, queryRows: queryRows,
-                                                       k: k, statistics: stats) {
+                let (found, _) = searchCSLSByCandidates(
+                    source: source, target: target, queryRows: queryRows,
+                    k: k, statistics: stats)
+            {
                 return found
             }
             let rT = queryRows.map { $0.map { stats.rT[$0] } } ?? stats.rT
@@ -161,8 +173,10 @@ public struct NeighborSearch: Sendable {
     /// which CSLS's r_S and the inverted softmax's normaliser are taken; r_T of each query is
     /// computed against all of `target`. All rows unit-normalised by the caller.
     /// - Throws: `ShapeError` for mismatched dimensions, k < 1 or bad method parameters.
-    public func search(queries: Matrix, target: Matrix, k: Int, method: RetrievalMethod,
-                       source: Matrix? = nil) throws(ShapeError) -> Neighbors {
+    public func search(
+        queries: Matrix, target: Matrix, k: Int, method: RetrievalMethod,
+        source: Matrix? = nil
+    ) throws(ShapeError) -> Neighbors {
         let source = source ?? queries
         try Self.checkDimensions(queries, target)
         try Self.checkDimensions(source, target)
@@ -171,16 +185,21 @@ public struct NeighborSearch: Sendable {
         case .nn:
             return run(queries: queries, target: target, k: k, transform: .none)
         case .csls(let kc):
-            let rS = SimilarityStatistics.run(queries: source, targets: target, rowK: 0, columnK: kc,
-                                              beta: nil, search: self).columnMeans
+            let rS = SimilarityStatistics.run(
+                queries: source, targets: target, rowK: 0, columnK: kc,
+                beta: nil, search: self
+            ).columnMeans
             if cslsCandidates > 0 && k <= cslsCandidates {
                 // r_T pass records the candidates; ranking needs no further sweep (see CSLSCandidates).
-                let pass = SimilarityStatistics.run(queries: queries, targets: target, rowK: kc, columnK: 0, beta: nil,
-                                                    search: self, candidates: cslsCandidates)
+                let pass = SimilarityStatistics.run(
+                    queries: queries, targets: target, rowK: kc, columnK: 0, beta: nil,
+                    search: self, candidates: cslsCandidates)
                 var stats = CSLSStatistics(k: kc, rT: pass.rowMeans, rS: rS)
                 stats.candidates = pass.candidates
-                if let (found, _) = searchCSLSByCandidates(source: queries, target: target, queryRows: nil, k: k,
-                                                           statistics: stats) {
+                if let (found, _) = searchCSLSByCandidates(
+                    source: queries, target: target, queryRows: nil, k: k,
+                    statistics: stats)
+                {
                     return found
                 }
                 return run(queries: queries, target: target, k: k, transform: .csls(rT: stats.rT, rS: rS))
@@ -202,8 +221,10 @@ public struct NeighborSearch: Sendable {
         try Self.checkDimensions(source, target)
         guard beta.isFinite, beta > 0 else { throw ShapeError("inverted softmax needs a finite β > 0, got \(beta)") }
         guard source.rows > 0 else { return [Float](repeating: -.infinity, count: target.rows) }
-        return SimilarityStatistics.run(queries: source, targets: target, rowK: 0, columnK: 0,
-                                        beta: beta, search: self).columnLogSumExp
+        return SimilarityStatistics.run(
+            queries: source, targets: target, rowK: 0, columnK: 0,
+            beta: beta, search: self
+        ).columnLogSumExp
     }
 
     static func checkMethod(_ method: RetrievalMethod, k: Int) throws(ShapeError) {
@@ -239,15 +260,18 @@ public struct NeighborSearch: Sendable {
                 transform.withPointers { rowOffsets, columnOffsets in
                     var visitors: [RetrievalVisitor] = []
                     for _ in 0..<sweep.threads {
-                        visitors.append(RetrievalVisitor(k: k, rowBlock: sweep.rowBlock, transform: transform,
-                                                         rowOffsets: rowOffsets, columnOffsets: columnOffsets,
-                                                         outValues: sp.baseAddress, outIndices: ip.baseAddress))
+                        visitors.append(
+                            RetrievalVisitor(
+                                k: k, rowBlock: sweep.rowBlock, transform: transform,
+                                rowOffsets: rowOffsets, columnOffsets: columnOffsets,
+                                outValues: sp.baseAddress, outIndices: ip.baseAddress))
                     }
                     queries.storage.withUnsafeBufferPointer { q in
                         target.storage.withUnsafeBufferPointer { t in
                             guard let qp = q.baseAddress, let tp = t.baseAddress else { return }
-                            sweep.run(queries: qp, queryCount: m, targets: tp, targetCount: n,
-                                      dimension: queries.cols, visitors: visitors)
+                            sweep.run(
+                                queries: qp, queryCount: m, targets: tp, targetCount: n,
+                                dimension: queries.cols, visitors: visitors)
                         }
                     }
                 }
@@ -286,7 +310,7 @@ enum ScoreTransform {
 /// of the block.
 final class RetrievalVisitor: TileVisitor {
     let k: Int
-    let mode: Int  // 0 none, 1 csls, 2 isf
+    let mode: Int // 0 none, 1 csls, 2 isf
     let beta: Float
     let rowOffsets: UnsafePointer<Float>?
     let columnOffsets: UnsafePointer<Float>?
@@ -296,14 +320,22 @@ final class RetrievalVisitor: TileVisitor {
     let indices: UnsafeMutablePointer<Int32>
     var filled: [Int]
 
-    init(k: Int, rowBlock: Int, transform: ScoreTransform, rowOffsets: UnsafePointer<Float>?,
-         columnOffsets: UnsafePointer<Float>?, outValues: UnsafeMutablePointer<Float>?,
-         outIndices: UnsafeMutablePointer<Int32>?) {
+    init(
+        k: Int, rowBlock: Int, transform: ScoreTransform, rowOffsets: UnsafePointer<Float>?,
+        columnOffsets: UnsafePointer<Float>?, outValues: UnsafeMutablePointer<Float>?,
+        outIndices: UnsafeMutablePointer<Int32>?
+    ) {
         self.k = k
         switch transform {
-        case .none: mode = 0; beta = 1
-        case .csls: mode = 1; beta = 2
-        case .invertedSoftmax(let b, _): mode = 2; beta = b
+        case .none:
+            mode = 0
+            beta = 1
+        case .csls:
+            mode = 1
+            beta = 2
+        case .invertedSoftmax(let b, _):
+            mode = 2
+            beta = b
         }
         self.rowOffsets = rowOffsets
         self.columnOffsets = columnOffsets
@@ -324,8 +356,10 @@ final class RetrievalVisitor: TileVisitor {
         for i in 0..<rowCount { filled[i] = 0 }
     }
 
-    func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
-               columnStart: Int, columnCount: Int) {
+    func visit(
+        tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
+        columnStart: Int, columnCount: Int
+    ) {
         typealias Lanes = TopKSelection.Lanes
         let w = TopKSelection.width
         filled.withUnsafeMutableBufferPointer { filled in
@@ -345,7 +379,10 @@ final class RetrievalVisitor: TileVisitor {
                             UnsafeMutableRawPointer(row + j).storeBytes(of: (scale * v - shift) - c, as: Lanes.self)
                             j += w
                         }
-                        while j < columnCount { row[j] = (beta * row[j] - rowOffset) - col[j]; j += 1 }
+                        while j < columnCount {
+                            row[j] = (beta * row[j] - rowOffset) - col[j]
+                            j += 1
+                        }
                     } else {
                         // β·s − log Z.
                         while j + w <= columnCount {
@@ -354,12 +391,16 @@ final class RetrievalVisitor: TileVisitor {
                             UnsafeMutableRawPointer(row + j).storeBytes(of: scale * v - c, as: Lanes.self)
                             j += w
                         }
-                        while j < columnCount { row[j] = beta * row[j] - col[j]; j += 1 }
+                        while j < columnCount {
+                            row[j] = beta * row[j] - col[j]
+                            j += 1
+                        }
                     }
                 }
-                TopKSelection.scanRow(row, count: columnCount, indexOffset: columnStart,
-                                      values: values + i * k, indices: indices + i * k,
-                                      filled: &filled[i], k: k)
+                TopKSelection.scanRow(
+                    row, count: columnCount, indexOffset: columnStart,
+                    values: values + i * k, indices: indices + i * k,
+                    filled: &filled[i], k: k)
             }
         }
     }

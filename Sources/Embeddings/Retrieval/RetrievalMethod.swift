@@ -40,11 +40,17 @@ public enum RetrievalMethod: Sendable, Equatable, Hashable, CustomStringConverti
             guard parameter == nil else { return nil }
             self = .nn
         case "csls":
-            guard let parameter else { self = .csls(k: Self.defaultCSLSNeighbors); return }
+            guard let parameter else {
+                self = .csls(k: Self.defaultCSLSNeighbors)
+                return
+            }
             guard let k = Int(parameter), k >= 1 else { return nil }
             self = .csls(k: k)
         case "isf", "invsoftmax", "inverted-softmax", "inverted_softmax", "invertedsoftmax":
-            guard let parameter else { self = .invertedSoftmax(beta: Self.defaultInvertedSoftmaxBeta); return }
+            guard let parameter else {
+                self = .invertedSoftmax(beta: Self.defaultInvertedSoftmaxBeta)
+                return
+            }
             guard let beta = Float(parameter), beta.isFinite, beta > 0 else { return nil }
             self = .invertedSoftmax(beta: beta)
         default:

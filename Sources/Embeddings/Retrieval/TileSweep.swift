@@ -11,8 +11,9 @@ protocol TileVisitor: AnyObject {
     func beginRowBlock(rowStart: Int, rowCount: Int)
     /// One tile: `tile[i * columnCount + j]` = similarity of query `rowStart + i` and target
     /// `columnStart + j`. The buffer belongs to this thread and may be overwritten.
-    func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
-               columnStart: Int, columnCount: Int)
+    func visit(
+        tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
+        columnStart: Int, columnCount: Int)
     /// The row block is complete (all columns seen).
     func endRowBlock(rowStart: Int, rowCount: Int)
 }
@@ -38,9 +39,11 @@ struct TileSweep: Sendable {
     /// - Parameters:
     ///   - queries: `queryCount × dimension` row-major.
     ///   - targets: `targetCount × dimension` row-major.
-    func run<V: TileVisitor>(queries: UnsafePointer<Float>, queryCount: Int,
-                             targets: UnsafePointer<Float>, targetCount: Int,
-                             dimension: Int, visitors: [V]) {
+    func run<V: TileVisitor>(
+        queries: UnsafePointer<Float>, queryCount: Int,
+        targets: UnsafePointer<Float>, targetCount: Int,
+        dimension: Int, visitors: [V]
+    ) {
         guard queryCount > 0, targetCount > 0, !visitors.isEmpty else { return }
         let wanted = max(1, min(threads, visitors.count))
         // Enough row blocks that every worker gets one.
@@ -48,9 +51,10 @@ struct TileSweep: Sendable {
         let columns = max(1, min(columnBlock, targetCount))
         let blockCount = (queryCount + rows - 1) / rows
         let workers = min(wanted, blockCount)
-        let job = SweepJob(queries: queries, queryCount: queryCount, targets: targets,
-                           targetCount: targetCount, dimension: dimension, rows: rows,
-                           columns: columns, blockCount: blockCount, visitors: visitors)
+        let job = SweepJob(
+            queries: queries, queryCount: queryCount, targets: targets,
+            targetCount: targetCount, dimension: dimension, rows: rows,
+            columns: columns, blockCount: blockCount, visitors: visitors)
         if workers == 1 {
             job.work(0)
         } else {
@@ -79,8 +83,10 @@ private final class SweepJob<V: TileVisitor>: @unchecked Sendable {
     let visitors: [V]
     let next = Mutex(0)
 
-    init(queries: UnsafePointer<Float>, queryCount: Int, targets: UnsafePointer<Float>, targetCount: Int,
-         dimension: Int, rows: Int, columns: Int, blockCount: Int, visitors: [V]) {
+    init(
+        queries: UnsafePointer<Float>, queryCount: Int, targets: UnsafePointer<Float>, targetCount: Int,
+        dimension: Int, rows: Int, columns: Int, blockCount: Int, visitors: [V]
+    ) {
         q = queries
         t = targets
         self.queryCount = queryCount
@@ -109,11 +115,13 @@ private final class SweepJob<V: TileVisitor>: @unchecked Sendable {
             var columnStart = 0
             while columnStart < targetCount {
                 let columnCount = min(columns, targetCount - columnStart)
-                BlockedGEMM.similarityTile(q: q + rowStart * dimension, queryCount: rowCount,
-                                           t: t + columnStart * dimension, targetCount: columnCount,
-                                           dimension: dimension, into: tile, ldc: columnCount)
-                visitor.visit(tile: tile, rowStart: rowStart, rowCount: rowCount,
-                              columnStart: columnStart, columnCount: columnCount)
+                BlockedGEMM.similarityTile(
+                    q: q + rowStart * dimension, queryCount: rowCount,
+                    t: t + columnStart * dimension, targetCount: columnCount,
+                    dimension: dimension, into: tile, ldc: columnCount)
+                visitor.visit(
+                    tile: tile, rowStart: rowStart, rowCount: rowCount,
+                    columnStart: columnStart, columnCount: columnCount)
                 columnStart += columnCount
             }
             visitor.endRowBlock(rowStart: rowStart, rowCount: rowCount)

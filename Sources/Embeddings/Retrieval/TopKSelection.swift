@@ -16,8 +16,10 @@ enum TopKSelection {
     /// Inserts (`value`, `index`) into the descending list (`values`, `indices`) of capacity
     /// `k` holding `filled` entries; the caller has checked it beats the threshold.
     @inline(__always)
-    static func insert(_ value: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
-                       indices: UnsafeMutablePointer<Int32>, filled: inout Int, k: Int) {
+    static func insert(
+        _ value: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
+        indices: UnsafeMutablePointer<Int32>, filled: inout Int, k: Int
+    ) {
         var p = filled < k ? filled : k - 1
         while p > 0 && values[p - 1] < value {
             values[p] = values[p - 1]
@@ -48,17 +50,20 @@ enum TopKSelection {
 
     /// Offers `row[0 ..< count]` (global indices `indexOffset + j`) to one row's top-k list.
     @inline(__always)
-    static func scanRow(_ row: UnsafePointer<Float>, count: Int, indexOffset: Int,
-                        values: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>,
-                        filled: inout Int, k: Int) {
+    static func scanRow(
+        _ row: UnsafePointer<Float>, count: Int, indexOffset: Int,
+        values: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>,
+        filled: inout Int, k: Int
+    ) {
         var thr = threshold(values, filled: filled, k: k)
         var j = 0
         while j + width <= count {
             let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
             if any(v .> Lanes(repeating: thr)) {
                 for l in 0..<width where row[j + l] > thr {
-                    insert(row[j + l], Int32(truncatingIfNeeded: indexOffset + j + l),
-                           values: values, indices: indices, filled: &filled, k: k)
+                    insert(
+                        row[j + l], Int32(truncatingIfNeeded: indexOffset + j + l),
+                        values: values, indices: indices, filled: &filled, k: k)
                     thr = threshold(values, filled: filled, k: k)
                 }
             }
@@ -66,8 +71,9 @@ enum TopKSelection {
         }
         while j < count {
             if row[j] > thr {
-                insert(row[j], Int32(truncatingIfNeeded: indexOffset + j),
-                       values: values, indices: indices, filled: &filled, k: k)
+                insert(
+                    row[j], Int32(truncatingIfNeeded: indexOffset + j),
+                    values: values, indices: indices, filled: &filled, k: k)
                 thr = threshold(values, filled: filled, k: k)
             }
             j += 1
@@ -79,14 +85,18 @@ enum TopKSelection {
     /// value-only list (`columnValues[c * columnK ..]`, thresholds `columnThresholds[c]`,
     /// fill counts `columnFilled[c]`; skipped when `columnK == 0`).
     @inline(__always)
-    static func scanRowAndColumns(_ row: UnsafePointer<Float>, count: Int,
-                                  rowValues: UnsafeMutablePointer<Float>, rowFilled: inout Int, rowK: Int,
-                                  columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
-                                  columnThresholds: UnsafeMutablePointer<Float>,
-                                  columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
-        sweep(row, count: count, rowThreshold: rowK > 0 ? threshold(rowValues, filled: rowFilled, k: rowK) : .infinity,
-              columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
-              columnFilled: columnFilled, columnK: columnK) { _, x in
+    static func scanRowAndColumns(
+        _ row: UnsafePointer<Float>, count: Int,
+        rowValues: UnsafeMutablePointer<Float>, rowFilled: inout Int, rowK: Int,
+        columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+        columnThresholds: UnsafeMutablePointer<Float>,
+        columnFilled: UnsafeMutablePointer<Int32>, columnK: Int
+    ) {
+        sweep(
+            row, count: count, rowThreshold: rowK > 0 ? threshold(rowValues, filled: rowFilled, k: rowK) : .infinity,
+            columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
+            columnFilled: columnFilled, columnK: columnK
+        ) { _, x in
             insert(x, values: rowValues, filled: &rowFilled, k: rowK)
             return threshold(rowValues, filled: rowFilled, k: rowK)
         }
@@ -97,18 +107,23 @@ enum TopKSelection {
     /// needed for CSLS candidate lists. Same tie rule (strict `>` in increasing index order:
     /// among equal values the lower index is kept). Column lists as in `scanRowAndColumns`.
     @inline(__always)
-    static func scanRowAndColumnsIndexed(_ row: UnsafePointer<Float>, count: Int,
-                                         rowValues: UnsafeMutablePointer<Float>,
-                                         rowIndices: UnsafeMutablePointer<Int32>,
-                                         rowFilled: inout Int, rowK: Int,
-                                         columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
-                                         columnThresholds: UnsafeMutablePointer<Float>,
-                                         columnFilled: UnsafeMutablePointer<Int32>, columnK: Int) {
-        sweep(row, count: count, rowThreshold: threshold(rowValues, filled: rowFilled, k: rowK),
-              columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
-              columnFilled: columnFilled, columnK: columnK) { j, x in
-            insert(x, Int32(truncatingIfNeeded: columnStart + j), values: rowValues, indices: rowIndices,
-                   filled: &rowFilled, k: rowK)
+    static func scanRowAndColumnsIndexed(
+        _ row: UnsafePointer<Float>, count: Int,
+        rowValues: UnsafeMutablePointer<Float>,
+        rowIndices: UnsafeMutablePointer<Int32>,
+        rowFilled: inout Int, rowK: Int,
+        columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+        columnThresholds: UnsafeMutablePointer<Float>,
+        columnFilled: UnsafeMutablePointer<Int32>, columnK: Int
+    ) {
+        sweep(
+            row, count: count, rowThreshold: threshold(rowValues, filled: rowFilled, k: rowK),
+            columnStart: columnStart, columnValues: columnValues, columnThresholds: columnThresholds,
+            columnFilled: columnFilled, columnK: columnK
+        ) { j, x in
+            insert(
+                x, Int32(truncatingIfNeeded: columnStart + j), values: rowValues, indices: rowIndices,
+                filled: &rowFilled, k: rowK)
             return threshold(rowValues, filled: rowFilled, k: rowK)
         }
     }
@@ -118,11 +133,13 @@ enum TopKSelection {
     /// through `offerRow(j, x)` (which stores x and returns the row's new threshold) and to
     /// column `columnStart + j`'s value-only list. Both callers inline it with their closure.
     @inline(__always)
-    static func sweep(_ row: UnsafePointer<Float>, count: Int, rowThreshold: Float,
-                      columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
-                      columnThresholds: UnsafeMutablePointer<Float>,
-                      columnFilled: UnsafeMutablePointer<Int32>, columnK: Int,
-                      offerRow: (Int, Float) -> Float) {
+    static func sweep(
+        _ row: UnsafePointer<Float>, count: Int, rowThreshold: Float,
+        columnStart: Int, columnValues: UnsafeMutablePointer<Float>,
+        columnThresholds: UnsafeMutablePointer<Float>,
+        columnFilled: UnsafeMutablePointer<Int32>, columnK: Int,
+        offerRow: (Int, Float) -> Float
+    ) {
         var thr = rowThreshold
         let ct = columnThresholds + columnStart
         @inline(__always) func offer(_ j: Int, _ x: Float) {

@@ -18,8 +18,10 @@ public struct EmbeddingSpace: Sendable {
     public var normalizations: [Normalization]
 
     /// A space over `vocabulary` and `vectors`; throws when the row count differs.
-    public init(vocabulary: Vocabulary, vectors: Matrix, language: String? = nil,
-                normalizations: [Normalization] = []) throws(ShapeError) {
+    public init(
+        vocabulary: Vocabulary, vectors: Matrix, language: String? = nil,
+        normalizations: [Normalization] = []
+    ) throws(ShapeError) {
         guard vectors.rows == vocabulary.count else {
             throw ShapeError("\(vocabulary.count) words but \(vectors.rows) vectors")
         }

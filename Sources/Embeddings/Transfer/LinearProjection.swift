@@ -27,8 +27,8 @@ public struct LinearProjection: Sendable, Equatable {
             let map = try LeastSquares.fit(x: generalSource, y: specificSource)
             return LinearProjection(weights: map.weights, ridge: 0)
         }
-        var gram = try Matrix.product(generalSource, generalSource, transposeA: true)   // d_g×d_g
-        let rhs = try Matrix.product(generalSource, specificSource, transposeA: true)   // d_g×d_t
+        var gram = try Matrix.product(generalSource, generalSource, transposeA: true) // d_g×d_g
+        let rhs = try Matrix.product(generalSource, specificSource, transposeA: true) // d_g×d_t
         let d = gram.rows
         var trace = 0.0
         for i in 0..<d { trace += Double(gram[i, i]) }

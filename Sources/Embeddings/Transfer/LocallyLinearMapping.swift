@@ -33,8 +33,10 @@ public struct LocallyLinearMapping: Sendable {
     ///   - diagnostics: whether to keep every word's neighbours, cosines and α.
     /// - Throws: `TransferError` (k ≤ 0 or k > n_s, empty sides, mismatched dimensions or row
     ///   counts, non-finite values, a bad δ).
-    public func map(generalSource: Matrix, specificSource: Matrix, generalTarget: Matrix,
-                    diagnostics: Bool = false) throws -> LocallyLinearMappingResult {
+    public func map(
+        generalSource: Matrix, specificSource: Matrix, generalTarget: Matrix,
+        diagnostics: Bool = false
+    ) throws -> LocallyLinearMappingResult {
         try Self.validate(generalSource: generalSource, specificSource: specificSource)
         try TransferError.requireNonEmpty(generalTarget, "the general target matrix")
         guard generalSource.cols == generalTarget.cols else {
@@ -44,8 +46,9 @@ public struct LocallyLinearMapping: Sendable {
         try options.validate(available: generalSource.rows)
         let k = options.k
         let search = NeighborSearch(threads: options.threads)
-        let found = try search.search(queries: NeighborSearch.unitNormalized(generalTarget),
-                                      target: NeighborSearch.unitNormalized(generalSource), k: k, method: .nn)
+        let found = try search.search(
+            queries: NeighborSearch.unitNormalized(generalTarget),
+            target: NeighborSearch.unitNormalized(generalSource), k: k, method: .nn)
         // NeighborSearch pads a list with −1 only for NaN similarities, which finite input rules out.
         if let bad = found.indices.firstIndex(where: { $0 < 0 }) {
             throw TransferError.nonFinite(what: "the cosine similarities of the general target matrix", row: bad / k)
@@ -54,7 +57,8 @@ public struct LocallyLinearMapping: Sendable {
             queries: generalTarget, neighbors: found.indices, k: k, generalSource: generalSource,
             specificSource: specificSource, regularization: options.regularization, threads: options.threads,
             keepWeights: diagnostics)
-        let details = diagnostics
+        let details =
+            diagnostics
             ? TransferDiagnostics(k: k, neighbors: found.indices, cosines: found.scores, weights: weights) : nil
         return LocallyLinearMappingResult(specificTarget: specific, k: k, exactMatches: exact, diagnostics: details)
     }

@@ -22,8 +22,10 @@ public struct LocallyLinearMappingOptions: Sendable, Equatable {
     public static let defaultRegularization = 1e-3
 
     /// Options with the given k, δ and thread count (nil = online CPUs; values below 1 become 1).
-    public init(k: Int = 3, regularization: Double = LocallyLinearMappingOptions.defaultRegularization,
-                threads: Int? = nil) {
+    public init(
+        k: Int = 3, regularization: Double = LocallyLinearMappingOptions.defaultRegularization,
+        threads: Int? = nil
+    ) {
         self.k = k
         self.regularization = regularization
         self.threads = Swift.max(1, threads ?? WorkerThreads.defaultThreads)

@@ -21,9 +21,11 @@ public enum NeighborhoodTuning {
     ///     better; must be finite.
     /// - Returns: the best k and every (k, score) in increasing k.
     /// - Throws: `TransferError` for bad input or a non-finite score, and whatever `score` throws.
-    public static func tune(generalSource: Matrix, specificSource: Matrix, candidates: [Int],
-                            options: LocallyLinearMappingOptions = LocallyLinearMappingOptions(),
-                            score: (Int, Matrix) throws -> Double) throws -> (best: Int, scores: [(k: Int, score: Double)]) {
+    public static func tune(
+        generalSource: Matrix, specificSource: Matrix, candidates: [Int],
+        options: LocallyLinearMappingOptions = LocallyLinearMappingOptions(),
+        score: (Int, Matrix) throws -> Double
+    ) throws -> (best: Int, scores: [(k: Int, score: Double)]) {
         try LocallyLinearMapping.validate(generalSource: generalSource, specificSource: specificSource)
         let ks = Array(Set(candidates)).sorted()
         guard let largest = ks.last, let smallest = ks.first else { throw TransferError.noCandidates }
@@ -35,8 +37,9 @@ public enum NeighborhoodTuning {
         var scores: [(k: Int, score: Double)] = []
         var best: (k: Int, score: Double)?
         for k in ks {
-            let rebuilt = try reconstructSource(generalSource: generalSource, specificSource: specificSource,
-                                                neighbors: neighbors, largest: largest, k: k, options: options)
+            let rebuilt = try reconstructSource(
+                generalSource: generalSource, specificSource: specificSource,
+                neighbors: neighbors, largest: largest, k: k, options: options)
             let value = try score(k, rebuilt)
             guard value.isFinite else { throw TransferError.nonFiniteScore(k: k, score: value) }
             scores.append((k, value))
@@ -51,7 +54,7 @@ public enum NeighborhoodTuning {
         let n = generalSource.rows
         let unit = NeighborSearch.unitNormalized(generalSource)
         let found = try NeighborSearch(threads: threads).search(queries: unit, target: unit, k: k + 1, method: .nn)
-        let width = found.k   // k + 1 (k ≤ n − 1 was checked)
+        let width = found.k // k + 1 (k ≤ n − 1 was checked)
         var out = [Int](repeating: 0, count: n * k)
         for i in 0..<n {
             var filled = 0
@@ -67,16 +70,20 @@ public enum NeighborhoodTuning {
     }
 
     /// The leave-self-out reconstruction with the first `k` of each word's `largest` neighbours.
-    static func reconstructSource(generalSource: Matrix, specificSource: Matrix, neighbors: [Int], largest: Int,
-                                  k: Int, options: LocallyLinearMappingOptions) throws -> Matrix {
+    static func reconstructSource(
+        generalSource: Matrix, specificSource: Matrix, neighbors: [Int], largest: Int,
+        k: Int, options: LocallyLinearMappingOptions
+    ) throws -> Matrix {
         let n = generalSource.rows
         var prefix = [Int](repeating: 0, count: n * k)
         for i in 0..<n {
             for j in 0..<k { prefix[i * k + j] = neighbors[i * largest + j] }
         }
-        return try ReconstructionWeights.reconstruct(queries: generalSource, neighbors: prefix, k: k,
-                                                     generalSource: generalSource, specificSource: specificSource,
-                                                     regularization: options.regularization, threads: options.threads,
-                                                     keepWeights: false).specific
+        return try ReconstructionWeights.reconstruct(
+            queries: generalSource, neighbors: prefix, k: k,
+            generalSource: generalSource, specificSource: specificSource,
+            regularization: options.regularization, threads: options.threads,
+            keepWeights: false
+        ).specific
     }
 }

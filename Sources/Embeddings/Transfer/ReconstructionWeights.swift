@@ -23,8 +23,10 @@ public enum ReconstructionWeights {
     ///
     /// - Throws: `TransferError` for shape mismatches, an empty neighbour set, non-finite input,
     ///   a negative δ, or (δ = 0 only) a singular local Gram matrix.
-    public static func weights(query: [Float], neighbors: Matrix,
-                               regularization: Double = LocallyLinearMappingOptions.defaultRegularization) throws -> [Float] {
+    public static func weights(
+        query: [Float], neighbors: Matrix,
+        regularization: Double = LocallyLinearMappingOptions.defaultRegularization
+    ) throws -> [Float] {
         try TransferError.requireNonEmpty(neighbors, "the neighbour matrix")
         guard query.count == neighbors.cols else {
             throw TransferError.dimensionMismatch(source: neighbors.cols, target: query.count)
@@ -62,14 +64,17 @@ public enum ReconstructionWeights {
     ///   exact matches.
     /// - Throws: `TransferError.singularNeighborhood` for the first query whose regularised C is
     ///   not positive definite (δ = 0 only).
-    static func reconstruct(queries: Matrix, neighbors: [Int], k: Int, generalSource: Matrix,
-                            specificSource: Matrix, regularization: Double, threads: Int,
-                            keepWeights: Bool) throws -> (specific: Matrix, weights: [Float], exactMatches: Int) {
+    static func reconstruct(
+        queries: Matrix, neighbors: [Int], k: Int, generalSource: Matrix,
+        specificSource: Matrix, regularization: Double, threads: Int,
+        keepWeights: Bool
+    ) throws -> (specific: Matrix, weights: [Float], exactMatches: Int) {
         let q = queries.rows, d = queries.cols, dt = specificSource.cols
         precondition(neighbors.count == q * k && generalSource.cols == d && generalSource.rows == specificSource.rows)
         let chunks = WorkerThreads.run(threads: threads, count: q, initial: Chunk()) { _, range in
-            reconstructChunk(range, queries: queries, neighbors: neighbors, k: k, generalSource: generalSource,
-                             specificSource: specificSource, regularization: regularization, keepWeights: keepWeights)
+            reconstructChunk(
+                range, queries: queries, neighbors: neighbors, k: k, generalSource: generalSource,
+                specificSource: specificSource, regularization: regularization, keepWeights: keepWeights)
         }
         var output = [Float](), weights = [Float](), exact = 0
         output.reserveCapacity(q * dt)
@@ -91,8 +96,10 @@ public enum ReconstructionWeights {
         var singularRow: Int?
     }
 
-    static func reconstructChunk(_ range: Range<Int>, queries: Matrix, neighbors: [Int], k: Int, generalSource: Matrix,
-                                 specificSource: Matrix, regularization: Double, keepWeights: Bool) -> Chunk {
+    static func reconstructChunk(
+        _ range: Range<Int>, queries: Matrix, neighbors: [Int], k: Int, generalSource: Matrix,
+        specificSource: Matrix, regularization: Double, keepWeights: Bool
+    ) -> Chunk {
         var chunk = Chunk()
         let d = queries.cols, dt = specificSource.cols
         chunk.output = [Float](repeating: 0, count: range.count * dt)
@@ -104,7 +111,8 @@ public enum ReconstructionWeights {
                 specificSource.storage.withUnsafeBufferPointer { sp in
                     neighbors.withUnsafeBufferPointer { np in
                         guard let qb = qp.baseAddress, let xb = xp.baseAddress, let sb = sp.baseAddress,
-                              let nb = np.baseAddress else { return }
+                            let nb = np.baseAddress
+                        else { return }
                         for (local, i) in range.enumerated() {
                             let outcome = workspace.solve(query: qb + i * d, neighbors: nb + i * k, source: xb)
                             if case .singular = outcome {
@@ -136,7 +144,11 @@ public enum ReconstructionWeights {
 /// (k×k) and α (k), all Double. Not shared between threads.
 final class ReconstructionWorkspace {
     /// How one query was solved.
-    enum Outcome { case solved, exactMatch(Int), singular }
+    enum Outcome {
+        case solved
+        case exactMatch(Int)
+        case singular
+    }
 
     let k: Int, dimension: Int, regularization: Double
     private let differences: UnsafeMutablePointer<Double>

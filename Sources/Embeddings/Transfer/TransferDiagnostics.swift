@@ -66,9 +66,10 @@ public struct TransferDiagnostics: Sendable, Equatable {
                 othersCount += 1
             }
         }
-        return WeightHistogram(edges: edges, nearest: nearest, others: others,
-                               nearestMean: count > 0 ? nearestSum / Double(count) : .nan,
-                               othersMean: othersCount > 0 ? othersSum / Double(othersCount) : .nan)
+        return WeightHistogram(
+            edges: edges, nearest: nearest, others: others,
+            nearestMean: count > 0 ? nearestSum / Double(count) : .nan,
+            othersMean: othersCount > 0 ? othersSum / Double(othersCount) : .nan)
     }
 
     /// Nearest neighbours of some words within one vocabulary before and after the mapping
@@ -78,9 +79,13 @@ public struct TransferDiagnostics: Sendable, Equatable {
     ///
     /// - Throws: `TransferError` when the matrices have different row counts, a word index is
     ///   out of range or k is not in 1 ..< rows.
-    public static func neighborTable(words: [Int], before: Matrix, after: Matrix, k: Int,
-                                     threads: Int? = nil) throws -> [(before: [(index: Int, cosine: Float)],
-                                                                      after: [(index: Int, cosine: Float)])] {
+    public static func neighborTable(
+        words: [Int], before: Matrix, after: Matrix, k: Int,
+        threads: Int? = nil
+    ) throws -> [(
+        before: [(index: Int, cosine: Float)],
+        after: [(index: Int, cosine: Float)]
+    )] {
         guard before.rows == after.rows else {
             throw TransferError.rowCountMismatch(general: before.rows, specific: after.rows)
         }

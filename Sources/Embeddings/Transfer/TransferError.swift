@@ -32,8 +32,10 @@ public enum TransferError: EngineError, Equatable {
         case let .nonPositiveK(k):
             return "k = \(k) neighbours is not possible"
         case let .kExceedsSource(k, available, leaveSelfOut):
-            let side = leaveSelfOut ? "the source side has only \(available) other words per word (leave-self-out)"
-                                    : "the source side has only \(available) words"
+            let side =
+                leaveSelfOut
+                ? "the source side has only \(available) other words per word (leave-self-out)"
+                : "the source side has only \(available) words"
             return "k = \(k) neighbours is too many: \(side)"
         case let .empty(what):
             return "\(what) is empty"

@@ -14,7 +14,7 @@ struct QuadTree {
         var centerY: Double
         var widthSquared: Double
         var count: Double
-        var firstChild: Int32   // −1 for a leaf
+        var firstChild: Int32 // −1 for a leaf
         var childCount: Int32
         var start: Int32
         var end: Int32
@@ -50,20 +50,25 @@ struct QuadTree {
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
         for i in 0..<n {
             order[i] = Int32(i)
-            minX = min(minX, y[2 * i]); maxX = max(maxX, y[2 * i])
-            minY = min(minY, y[2 * i + 1]); maxY = max(maxY, y[2 * i + 1])
+            minX = min(minX, y[2 * i])
+            maxX = max(maxX, y[2 * i])
+            minY = min(minY, y[2 * i + 1])
+            maxY = max(maxY, y[2 * i + 1])
         }
         let half = max(maxX - minX, maxY - minY) / 2 * (1 + 1e-9) + 1e-300
-        nodes.append(Node(centerX: 0, centerY: 0, widthSquared: 0, count: 0, firstChild: -1, childCount: 0,
-                          start: 0, end: Int32(n)))
+        nodes.append(
+            Node(
+                centerX: 0, centerY: 0, widthSquared: 0, count: 0, firstChild: -1, childCount: 0,
+                start: 0, end: Int32(n)))
         // Moved out while `split` appends to `nodes` (no copy: the arrays stay uniquely owned).
         var ordered = order, temporary = scratch
         order = []
         scratch = []
         ordered.withUnsafeMutableBufferPointer { ord in
             temporary.withUnsafeMutableBufferPointer { tmp in
-                split(node: 0, boxX: (minX + maxX) / 2, boxY: (minY + maxY) / 2, half: half, depth: 0,
-                      y: y, order: ord.baseAddress!, scratch: tmp.baseAddress!)
+                split(
+                    node: 0, boxX: (minX + maxX) / 2, boxY: (minY + maxY) / 2, half: half, depth: 0,
+                    y: y, order: ord.baseAddress!, scratch: tmp.baseAddress!)
             }
         }
         order = ordered
@@ -77,14 +82,17 @@ struct QuadTree {
     }
 
     /// Fills node `index` (range already set) and splits it recursively.
-    private mutating func split(node index: Int, boxX: Double, boxY: Double, half: Double, depth: Int,
-                                y: UnsafePointer<Double>, order: UnsafeMutablePointer<Int32>,
-                                scratch: UnsafeMutablePointer<Int32>) {
+    private mutating func split(
+        node index: Int, boxX: Double, boxY: Double, half: Double, depth: Int,
+        y: UnsafePointer<Double>, order: UnsafeMutablePointer<Int32>,
+        scratch: UnsafeMutablePointer<Int32>
+    ) {
         let start = Int(nodes[index].start), end = Int(nodes[index].end)
         var sx = 0.0, sy = 0.0
         for p in start..<end {
             let i = Int(order[p])
-            sx += y[2 * i]; sy += y[2 * i + 1]
+            sx += y[2 * i]
+            sy += y[2 * i + 1]
         }
         let count = end - start
         nodes[index].centerX = sx / Double(count)
@@ -98,8 +106,9 @@ struct QuadTree {
             let i = Int(order[p])
             sizes[(y[2 * i] >= boxX ? 1 : 0) + (y[2 * i + 1] >= boxY ? 2 : 0)] += 1
         }
-        let firsts = SIMD4<Int>(start, start + sizes[0], start + sizes[0] + sizes[1],
-                                start + sizes[0] + sizes[1] + sizes[2])
+        let firsts = SIMD4<Int>(
+            start, start + sizes[0], start + sizes[0] + sizes[1],
+            start + sizes[0] + sizes[1] + sizes[2])
         var offsets = firsts
         for p in start..<end {
             let i = Int(order[p])
@@ -110,8 +119,10 @@ struct QuadTree {
         (order + start).update(from: scratch + start, count: count)
         let firstChild = nodes.count
         for q in 0..<4 where sizes[q] > 0 {
-            nodes.append(Node(centerX: 0, centerY: 0, widthSquared: 0, count: 0, firstChild: -1, childCount: 0,
-                              start: Int32(firsts[q]), end: Int32(firsts[q] + sizes[q])))
+            nodes.append(
+                Node(
+                    centerX: 0, centerY: 0, widthSquared: 0, count: 0, firstChild: -1, childCount: 0,
+                    start: Int32(firsts[q]), end: Int32(firsts[q] + sizes[q])))
         }
         nodes[index].firstChild = Int32(firstChild)
         nodes[index].childCount = Int32(nodes.count - firstChild)
@@ -120,8 +131,9 @@ struct QuadTree {
         for q in 0..<4 where sizes[q] > 0 {
             let cx = boxX + (q & 1 == 1 ? quarter : -quarter)
             let cy = boxY + (q & 2 == 2 ? quarter : -quarter)
-            split(node: child, boxX: cx, boxY: cy, half: quarter, depth: depth + 1,
-                  y: y, order: order, scratch: scratch)
+            split(
+                node: child, boxX: cx, boxY: cy, half: quarter, depth: depth + 1,
+                y: y, order: order, scratch: scratch)
             child += 1
         }
     }

@@ -41,8 +41,10 @@ public struct TSNE: Sendable {
         let p = TSNEAffinities(points: points, perplexity: options.perplexity)
         let affinitySeconds = MonotonicClock.since(affinityStart)
         func report(_ step: Int, phase: String, kl: Double?) -> ProgressAction {
-            progress(Progress(phase: phase, step: step, total: iterations, unit: "iterations", loss: kl,
-                              elapsedSeconds: MonotonicClock.since(affinityStart)))
+            progress(
+                Progress(
+                    phase: phase, step: step, total: iterations, unit: "iterations", loss: kl,
+                    elapsedSeconds: MonotonicClock.since(affinityStart)))
         }
         var y = options.initialization.positions(for: points, seed: options.seed)
         var gradient = TSNEGradient(method: method, theta: options.theta)
@@ -62,12 +64,14 @@ public struct TSNE: Sendable {
                 let evaluate = (t + 1) % options.klEvery == 0
                 let kl = y.withUnsafeBufferPointer { py in
                     g.withUnsafeMutableBufferPointer { pg in
-                        gradient.evaluate(p, y: py.baseAddress!, exaggeration: early ? options.earlyExaggeration : 1,
-                                          into: pg.baseAddress!, evaluateKL: evaluate)
+                        gradient.evaluate(
+                            p, y: py.baseAddress!, exaggeration: early ? options.earlyExaggeration : 1,
+                            into: pg.baseAddress!, evaluateKL: evaluate)
                     }
                 }
-                TSNE.descend(y: &y, gradient: g, step: &step, gains: &gains,
-                             momentum: early ? 0.5 : 0.8, learningRate: learningRate)
+                TSNE.descend(
+                    y: &y, gradient: g, step: &step, gains: &gains,
+                    momentum: early ? 0.5 : 0.8, learningRate: learningRate)
                 completed = t + 1
                 if let kl { history.append(TSNEKLSample(iteration: completed, kl: kl)) }
                 let phase = early ? "early exaggeration" : "optimization"
@@ -79,24 +83,28 @@ public struct TSNE: Sendable {
         }
         // The KL of the returned coordinates (openTSNE also evaluates it after the last step).
         var scratch = [Double](repeating: 0, count: 2 * n)
-        let finalKL = y.withUnsafeBufferPointer { py in
-            scratch.withUnsafeMutableBufferPointer { pg in
-                gradient.evaluate(p, y: py.baseAddress!, exaggeration: 1, into: pg.baseAddress!, evaluateKL: true)
-            }
-        } ?? .nan
+        let finalKL =
+            y.withUnsafeBufferPointer { py in
+                scratch.withUnsafeMutableBufferPointer { pg in
+                    gradient.evaluate(p, y: py.baseAddress!, exaggeration: 1, into: pg.baseAddress!, evaluateKL: true)
+                }
+            } ?? .nan
         if history.last?.iteration != completed { history.append(TSNEKLSample(iteration: completed, kl: finalKL)) }
         let optimizationSeconds = MonotonicClock.since(optimizationStart)
         var coordinates = Matrix(rows: n, cols: 2)
         for e in 0..<(2 * n) { coordinates.storage[e] = Float(y[e]) }
-        return TSNEResult(coordinates: coordinates, klHistory: history, finalKL: finalKL,
-                          completedIterations: completed, stopped: stopped, method: method,
-                          learningRate: learningRate, affinitySeconds: affinitySeconds,
-                          optimizationSeconds: optimizationSeconds)
+        return TSNEResult(
+            coordinates: coordinates, klHistory: history, finalKL: finalKL,
+            completedIterations: completed, stopped: stopped, method: method,
+            learningRate: learningRate, affinitySeconds: affinitySeconds,
+            optimizationSeconds: optimizationSeconds)
     }
 
     /// One momentum/gains step (see the type), step-norm clipping at 5 and re-centring.
-    static func descend(y: inout [Double], gradient g: [Double], step: inout [Double], gains: inout [Double],
-                        momentum: Double, learningRate: Double) {
+    static func descend(
+        y: inout [Double], gradient g: [Double], step: inout [Double], gains: inout [Double],
+        momentum: Double, learningRate: Double
+    ) {
         let n = y.count / 2
         var meanX = 0.0, meanY = 0.0
         y.withUnsafeMutableBufferPointer { py in

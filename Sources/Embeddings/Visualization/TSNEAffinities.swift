@@ -29,8 +29,9 @@ public struct TSNEAffinities: Sendable {
         var conditional = [Double](repeating: 0, count: n * k)
         let target = log(perplexity)
         for i in 0..<n {
-            TSNEAffinities.calibrateRow(squaredDistances: neighbors.squaredDistances, offset: i * k, count: k,
-                                        targetEntropy: target, into: &conditional)
+            TSNEAffinities.calibrateRow(
+                squaredDistances: neighbors.squaredDistances, offset: i * k, count: k,
+                targetEntropy: target, into: &conditional)
         }
         // Symmetrise: each (i, j, p_{j|i}) goes to rows i and j, then duplicates are merged.
         var perRow = [Int](repeating: 0, count: n + 1)
@@ -47,8 +48,12 @@ public struct TSNEAffinities: Sendable {
             for s in 0..<k {
                 let j = Int(neighbors.indices[i * k + s])
                 let p = conditional[i * k + s]
-                rawColumns[fill[i]] = Int32(j); rawValues[fill[i]] = p; fill[i] += 1
-                rawColumns[fill[j]] = Int32(i); rawValues[fill[j]] = p; fill[j] += 1
+                rawColumns[fill[i]] = Int32(j)
+                rawValues[fill[i]] = p
+                fill[i] += 1
+                rawColumns[fill[j]] = Int32(i)
+                rawValues[fill[j]] = p
+                fill[j] += 1
             }
         }
         var rowStart = [Int](repeating: 0, count: n + 1)
@@ -64,7 +69,10 @@ public struct TSNEAffinities: Sendable {
             while e < order.count {
                 let column = rawColumns[order[e]]
                 var sum = 0.0
-                while e < order.count && rawColumns[order[e]] == column { sum += rawValues[order[e]]; e += 1 }
+                while e < order.count && rawColumns[order[e]] == column {
+                    sum += rawValues[order[e]]
+                    e += 1
+                }
                 columns.append(column)
                 values.append(sum * scale)
             }
@@ -80,8 +88,10 @@ public struct TSNEAffinities: Sendable {
     /// Binary search for β of one row: fills `out[offset ..< offset + count]` with p_{j|i}
     /// (summing to 1) whose entropy is `targetEntropy` (nats) within 1e-5, or the closest
     /// reached in 200 halvings. Distances are shifted by their minimum for stability.
-    static func calibrateRow(squaredDistances d: [Double], offset: Int, count k: Int,
-                             targetEntropy: Double, into out: inout [Double]) {
+    static func calibrateRow(
+        squaredDistances d: [Double], offset: Int, count k: Int,
+        targetEntropy: Double, into out: inout [Double]
+    ) {
         var minimum = Double.infinity
         for s in 0..<k { minimum = min(minimum, d[offset + s]) }
         var beta = 1.0, low = 0.0, high = Double.infinity
@@ -98,7 +108,7 @@ public struct TSNEAffinities: Sendable {
             for s in 0..<k { out[offset + s] /= sum }
             let gap = entropy - targetEntropy
             if abs(gap) < 1e-5 { break }
-            if gap > 0 {   // too flat: sharpen
+            if gap > 0 { // too flat: sharpen
                 low = beta
                 beta = high.isFinite ? (beta + high) / 2 : beta * 2
             } else {

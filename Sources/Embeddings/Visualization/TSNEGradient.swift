@@ -24,8 +24,10 @@ struct TSNEGradient {
 
     /// Writes g (see the type) into `gradient` and returns KL(P‖Q) of the un-exaggerated P when
     /// `evaluateKL` (Z estimated by the same method as the gradient), else nil.
-    mutating func evaluate(_ p: TSNEAffinities, y: UnsafePointer<Double>, exaggeration: Double,
-                           into gradient: UnsafeMutablePointer<Double>, evaluateKL: Bool) -> Double? {
+    mutating func evaluate(
+        _ p: TSNEAffinities, y: UnsafePointer<Double>, exaggeration: Double,
+        into gradient: UnsafeMutablePointer<Double>, evaluateKL: Bool
+    ) -> Double? {
         let n = p.count
         if repulsion.count != 2 * n { repulsion = [Double](repeating: 0, count: 2 * n) }
         let z: Double = repulsion.withUnsafeMutableBufferPointer { rep in
@@ -41,15 +43,18 @@ struct TSNEGradient {
         repulsion.withUnsafeBufferPointer { rep in
             for e in 0..<(2 * n) { gradient[e] = -rep[e] * inverseZ }
         }
-        let logSum = TSNEGradient.addAttraction(p, y: y, exaggeration: exaggeration, into: gradient,
-                                                 evaluateLog: evaluateKL)
+        let logSum = TSNEGradient.addAttraction(
+            p, y: y, exaggeration: exaggeration, into: gradient,
+            evaluateLog: evaluateKL)
         return evaluateKL ? p.entropyTerm - logSum + log(z) : nil
     }
 
     /// g_i += α Σ_j p_ij q̃_ij (y_i − y_j) over the stored entries of P; returns Σ p_ij log q̃_ij
     /// (un-exaggerated) when `evaluateLog`, else 0.
-    static func addAttraction(_ p: TSNEAffinities, y: UnsafePointer<Double>, exaggeration: Double,
-                              into gradient: UnsafeMutablePointer<Double>, evaluateLog: Bool) -> Double {
+    static func addAttraction(
+        _ p: TSNEAffinities, y: UnsafePointer<Double>, exaggeration: Double,
+        into gradient: UnsafeMutablePointer<Double>, evaluateLog: Bool
+    ) -> Double {
         var logSum = 0.0
         p.rowStart.withUnsafeBufferPointer { start in
             p.columns.withUnsafeBufferPointer { columns in

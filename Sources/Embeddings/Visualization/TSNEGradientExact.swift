@@ -3,8 +3,10 @@
 /// pair is visited once (i < j) and its force added to i and subtracted from j.
 enum TSNEExactRepulsion {
     /// Writes r (2N Doubles) into `repulsion` and returns Z.
-    static func compute(_ y: UnsafePointer<Double>, count n: Int,
-                        into repulsion: UnsafeMutablePointer<Double>) -> Double {
+    static func compute(
+        _ y: UnsafePointer<Double>, count n: Int,
+        into repulsion: UnsafeMutablePointer<Double>
+    ) -> Double {
         repulsion.update(repeating: 0, count: 2 * n)
         var z = 0.0
         for i in 0..<n {

@@ -38,11 +38,12 @@ extension TSNEInitialization {
         var centredT = Matrix(rows: d, cols: n)
         for i in 0..<n { for l in 0..<d { centredT.storage[l * n + i] = Float(Double(points.storage[i * d + l]) - mean[l]) } }
         guard let covariance = try? Matrix.product(centredT, centredT, transposeB: true),
-              let eigen = try? SymmetricEigen(covariance),
-              let top = eigen.eigenvalues.last, top > 0 else { return nil }
+            let eigen = try? SymmetricEigen(covariance),
+            let top = eigen.eigenvalues.last, top > 0
+        else { return nil }
         var y = [Double](repeating: 0, count: 2 * n)
         for component in 0..<2 {
-            let column = d - 1 - component      // eigenvalues ascend: the last is the largest
+            let column = d - 1 - component // eigenvalues ascend: the last is the largest
             var vector = (0..<d).map { Double(eigen.eigenvectors.storage[$0 * d + max(column, 0)]) }
             if column < 0 { vector = [Double](repeating: 0, count: d) }
             var largest = 0.0
@@ -73,7 +74,7 @@ extension TSNEInitialization {
 
     /// A standard normal draw (Box–Muller) from `generator`.
     static func gaussian(_ generator: inout SplitMix64) -> Double {
-        let u1 = (Double(generator.next() >> 11) + 1) * 0x1p-53   // (0, 1]
+        let u1 = (Double(generator.next() >> 11) + 1) * 0x1p-53 // (0, 1]
         let u2 = Double(generator.next() >> 11) * 0x1p-53
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }

@@ -21,11 +21,14 @@ struct TSNENeighbors: Sendable {
         let n = points.rows, d = points.cols
         count = n
         self.k = k
-        let width = k + 1    // the point itself is (almost always) its own best match
+        let width = k + 1 // the point itself is (almost always) its own best match
         var halfNorms = [Float](repeating: 0, count: n)
         for i in 0..<n {
             var s: Float = 0
-            for l in 0..<d { let v = points.storage[i * d + l]; s += v * v }
+            for l in 0..<d {
+                let v = points.storage[i * d + l]
+                s += v * v
+            }
             halfNorms[i] = s / 2
         }
         let visitor = NeighborTileVisitor(count: n, width: width, halfNorms: halfNorms)
@@ -84,8 +87,10 @@ private final class NeighborTileVisitor: TileVisitor {
     func beginRowBlock(rowStart: Int, rowCount: Int) {}
     func endRowBlock(rowStart: Int, rowCount: Int) {}
 
-    func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
-               columnStart: Int, columnCount: Int) {
+    func visit(
+        tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
+        columnStart: Int, columnCount: Int
+    ) {
         let width = self.width
         halfNorms.withUnsafeBufferPointer { half in
             values.withUnsafeMutableBufferPointer { v in
@@ -103,7 +108,8 @@ private final class NeighborTileVisitor: TileVisitor {
                                 let lanes = min(8, columnCount - j)
                                 var any = false
                                 if lanes == 8 {
-                                    let scores = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let scores =
+                                        UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
                                         - UnsafeRawPointer(half.baseAddress! + columnStart + j).loadUnaligned(as: SIMD8<Float>.self)
                                     any = (scores .> SIMD8<Float>(repeating: threshold)) != SIMDMask(repeating: false)
                                 } else {
@@ -113,8 +119,9 @@ private final class NeighborTileVisitor: TileVisitor {
                                     for l in 0..<lanes {
                                         let score = row[j + l] - half[columnStart + j + l]
                                         guard score > threshold else { continue }
-                                        NeighborTileVisitor.push(score, Int32(columnStart + j + l), values: heapValues,
-                                                                 indices: heapIndices, size: &size, capacity: width)
+                                        NeighborTileVisitor.push(
+                                            score, Int32(columnStart + j + l), values: heapValues,
+                                            indices: heapIndices, size: &size, capacity: width)
                                         threshold = size < width ? -.infinity : heapValues[0]
                                     }
                                 }
@@ -130,18 +137,22 @@ private final class NeighborTileVisitor: TileVisitor {
 
     /// Adds (score, index) to a min-heap of `capacity`, replacing the root when full.
     @inline(__always)
-    static func push(_ score: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
-                     indices: UnsafeMutablePointer<Int32>, size: inout Int, capacity: Int) {
+    static func push(
+        _ score: Float, _ index: Int32, values: UnsafeMutablePointer<Float>,
+        indices: UnsafeMutablePointer<Int32>, size: inout Int, capacity: Int
+    ) {
         if size < capacity {
             var c = size
             size += 1
             while c > 0 {
                 let parent = (c - 1) / 2
                 guard values[parent] > score else { break }
-                values[c] = values[parent]; indices[c] = indices[parent]
+                values[c] = values[parent]
+                indices[c] = indices[parent]
                 c = parent
             }
-            values[c] = score; indices[c] = index
+            values[c] = score
+            indices[c] = index
         } else {
             var c = 0
             while true {
@@ -150,10 +161,12 @@ private final class NeighborTileVisitor: TileVisitor {
                 var child = left
                 if left + 1 < size && values[left + 1] < values[left] { child = left + 1 }
                 guard values[child] < score else { break }
-                values[c] = values[child]; indices[c] = indices[child]
+                values[c] = values[child]
+                indices[c] = indices[child]
                 c = child
             }
-            values[c] = score; indices[c] = index
+            values[c] = score
+            indices[c] = index
         }
     }
 }

@@ -1,7 +1,8 @@
+import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
 
 /// Tab completion for the magic language: magic names with their `%` (IPython's
 /// convention), then the keys of the magic under the cursor, enumerated values, object names,
@@ -46,8 +47,10 @@ struct MagicCompleter {
         let used = Set(line.previousTokens.compactMap { $0.split(separator: "=").first.map(String.init) })
         var matches = spec.options.map { $0.key + "=" }.filter { $0.hasPrefix(line.token) && !used.contains(String($0.dropLast())) }
         let positionalIndex = previousWords.count - found.methodWords
-        if let positional = spec.positionals.indices.contains(positionalIndex) ? spec.positionals[positionalIndex]
-            : (spec.positionals.last?.repeating == true ? spec.positionals.last : nil) {
+        if let positional = spec.positionals.indices.contains(positionalIndex)
+            ? spec.positionals[positionalIndex]
+            : (spec.positionals.last?.repeating == true ? spec.positionals.last : nil)
+        {
             matches = values(of: positional.kind, prefix: line.token) + matches
         }
         return Completion(matches: matches, start: line.tokenStart, end: cursor)

@@ -71,12 +71,19 @@ public enum MagicHelp {
             return out + "</div>"
         }
         if !spec.positionals.isEmpty || !spec.options.isEmpty {
-            out += "<table class=\"dataframe xling-table\"><thead><tr><th>argument</th><th>value</th><th>default</th><th>meaning</th></tr></thead><tbody>"
+            out += """
+                <table class=\"dataframe \
+                xling-table\"><thead><tr><th>argument</th><th>value</th><th>default</th><th>meaning</th></tr></thead><tbody>
+                """
             for p in spec.positionals {
-                out += "<tr><td><code>\(e(p.name.uppercased()))</code></td><td>\(e(p.kind.label))</td><td>\(p.optional ? "optional" : "required")</td><td>\(e(p.help))</td></tr>"
+                out +=
+                    "<tr><td><code>\(e(p.name.uppercased()))</code></td><td>\(e(p.kind.label))</td>"
+                    + "<td>\(p.optional ? "optional" : "required")</td><td>\(e(p.help))</td></tr>"
             }
             for o in spec.options {
-                out += "<tr><td><code>\(e(o.key))=</code></td><td>\(e(o.kind.label))</td><td>\(e(o.shownDefault ?? (o.required ? "required" : "")))</td><td>\(e(o.help))</td></tr>"
+                out +=
+                    "<tr><td><code>\(e(o.key))=</code></td><td>\(e(o.kind.label))</td>"
+                    + "<td>\(e(o.shownDefault ?? (o.required ? "required" : "")))</td><td>\(e(o.help))</td></tr>"
             }
             out += "</tbody></table>"
         }

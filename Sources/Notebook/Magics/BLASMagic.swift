@@ -9,7 +9,10 @@ struct BLASMagic: Magic {
     static let spec = MagicSpec(
         name: "blas", abstract: "show the BLAS configuration and measure sgemm GFLOP/s at several sizes (table + chart)",
         keys: [sizes, repeats, name],
-        discussion: "Debian's OpenBLAS may not recognise a new CPU and fall back to slow SSE3 kernels; xling then restarts itself once with OPENBLAS_CORETYPE set from the CPU flags. The core named here is what is in use.",
+        discussion: """
+            Debian's OpenBLAS may not recognise a new CPU and fall back to slow SSE3 kernels; xling then restarts itself once with \
+            OPENBLAS_CORETYPE set from the CPU flags. The core named here is what is in use.
+            """,
         examples: ["%blas", "%blas sizes=256,1024 repeat=5 as=gemm"])
 
     let sizes: [Int]
@@ -34,11 +37,15 @@ struct BLASMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let progress = ProgressDisplay(context: context, phase: "sgemm", total: sizes.count, unit: "sizes", delay: 0.5)
         let run = BLASRun(core: BLAS.coreName, threads: BLAS.threads)
-        session.store(run, as: name, madeBy: "%blas sizes=\(sizes.map(String.init).joined(separator: ",")) repeat=\(repeats)",
-                      cell: context.executionCount)
+        session.store(
+            run, as: name, madeBy: "%blas sizes=\(sizes.map(String.init).joined(separator: ",")) repeat=\(repeats)",
+            cell: context.executionCount)
         for (i, size) in sizes.enumerated() {
-            guard let sample = GEMMBenchmark.measure(size: size, repeats: repeats, seed: UInt64(session.settings.seed),
-                                                     progress: { _ in .stopping(if: context.cancellation.isCancelled) }) else {
+            guard
+                let sample = GEMMBenchmark.measure(
+                    size: size, repeats: repeats, seed: UInt64(session.settings.seed),
+                    progress: { _ in .stopping(if: context.cancellation.isCancelled) })
+            else {
                 progress.finish(.interrupted)
                 context.stream("Interrupted: `\(name)` keeps the \(run.samples.count) sizes measured so far.\n", name: "stderr")
                 throw Interrupted()
@@ -47,16 +54,23 @@ struct BLASMagic: Magic {
             progress.advance(to: i + 1, phase: "sgemm n=\(size)")
         }
         progress.finish(.done)
-        let chart = LineChart(title: "sgemm throughput (\(run.core), \(run.threads) thread\(run.threads == 1 ? "" : "s"))",
-                              xLabel: "matrix side n", yLabel: "GFLOP/s",
-                              series: [ChartSeries(name: "sgemm", points: run.samples.map {
-                                  ChartPoint(x: Double($0.size), y: $0.gflops, hover: "n=\($0.size): \($0.gflops) GFLOP/s")
-                              })], logX: true)
+        let chart = LineChart(
+            title: "sgemm throughput (\(run.core), \(run.threads) thread\(run.threads == 1 ? "" : "s"))",
+            xLabel: "matrix side n", yLabel: "GFLOP/s",
+            series: [
+                ChartSeries(
+                    name: "sgemm",
+                    points: run.samples.map {
+                        ChartPoint(x: Double($0.size), y: $0.gflops, hover: "n=\($0.size): \($0.gflops) GFLOP/s")
+                    })
+            ], logX: true)
         context.display(chart.mimeBundle)
         let rows: [[TableCell]] = run.samples.map { [.int($0.size), .double($0.seconds * 1000), .double($0.gflops)] }
-        return Table(title: "sgemm on OpenBLAS \(run.core), \(run.threads) thread\(run.threads == 1 ? "" : "s")",
-                     columns: ["n", "ms", "GFLOP/s"], rows: rows,
-                     footnote: "fastest of \(repeats) after a warm-up; stored as `\(name)`").mimeBundle
+        return Table(
+            title: "sgemm on OpenBLAS \(run.core), \(run.threads) thread\(run.threads == 1 ? "" : "s")",
+            columns: ["n", "ms", "GFLOP/s"], rows: rows,
+            footnote: "fastest of \(repeats) after a warm-up; stored as `\(name)`"
+        ).mimeBundle
     }
 }
 

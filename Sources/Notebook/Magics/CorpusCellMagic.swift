@@ -18,7 +18,11 @@ struct CorpusCellMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
         guard let body = arguments.body else {
-            throw arguments.usageError("is a cell magic: write `%%corpus \(arguments.words[0]) lang=xx` on the first line and the sentences below it (or use %load corpus)")
+            throw arguments.usageError(
+                """
+                is a cell magic: write `%%corpus \(arguments.words[0]) lang=xx` on the first line and the sentences below it (or use %load \
+                corpus)
+                """)
         }
         self.body = body
         self.language = arguments[LoadKeys.lang]
@@ -33,19 +37,28 @@ struct CorpusCellMagic: Magic {
         let lines = pieces.map { tokenizer.tokens(String($0)) }
         let corpus = Corpus(language: language, sentences: lines)
         guard corpus.tokenCount > 0 else {
-            throw Self.failure("the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) lang=\(language)`")
+            throw Self.failure(
+                """
+                the cell holds no tokens (after tokenizing: \(tokenizer)); write one sentence per line below `%%corpus \(name) \
+                lang=\(language)`
+                """)
         }
-        return Self.store(corpus, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%corpus \(name) lang=\(language)",
-                          session: session, context: context)
+        return Self.store(
+            corpus, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%corpus \(name) lang=\(language)",
+            session: session, context: context)
     }
 
     /// Stores a corpus and returns its summary table.
-    static func store(_ corpus: Corpus, name: String, origin: String, tokenizer: Tokenizer, madeBy: String,
-                      session: Session, context: ExecutionContext) -> MimeBundle {
+    static func store(
+        _ corpus: Corpus, name: String, origin: String, tokenizer: Tokenizer, madeBy: String,
+        session: Session, context: ExecutionContext
+    ) -> MimeBundle {
         session.store(CorpusObject(corpus, origin: origin, tokenizer: tokenizer), as: name, madeBy: madeBy, cell: context.executionCount)
         let frequent = corpus.vocabulary.words.prefix(8).joined(separator: ", ")
-        return Table(title: "corpus `\(name)`", columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
-                     rows: [LoadCorpusMagic.summaryRow(corpus)],
-                     footnote: "tokenized: \(tokenizer); most frequent: \(frequent)").mimeBundle
+        return Table(
+            title: "corpus `\(name)`", columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
+            rows: [LoadCorpusMagic.summaryRow(corpus)],
+            footnote: "tokenized: \(tokenizer); most frequent: \(frequent)"
+        ).mimeBundle
     }
 }

@@ -29,14 +29,23 @@ struct DictCellMagic: Magic {
     }
 
     /// Stores a dictionary and returns its summary table.
-    static func store(_ dictionary: BilingualDictionary, name: String, origin: String, session: Session,
-                      context: ExecutionContext) -> MimeBundle {
-        session.store(DictionaryObject(dictionary, origin: origin), as: name,
-                      madeBy: origin == "cell" ? "%%dict \(name)" : "%load dict \(name) path=\(origin)", cell: context.executionCount)
+    static func store(
+        _ dictionary: BilingualDictionary, name: String, origin: String, session: Session,
+        context: ExecutionContext
+    ) -> MimeBundle {
+        session.store(
+            DictionaryObject(dictionary, origin: origin), as: name,
+            madeBy: origin == "cell" ? "%%dict \(name)" : "%load dict \(name) path=\(origin)", cell: context.executionCount)
         let examples = dictionary.pairs.prefix(3).map { "\($0.source) → \($0.target)" }.joined(separator: ", ")
-        return Table(title: "dictionary `\(name)`", columns: ["name", "pairs", "source words", "translations per source word"],
-                     rows: [[.text(name), .int(dictionary.count), .int(dictionary.sources.count),
-                             .double(Double(dictionary.count) / Double(max(1, dictionary.sources.count)))]],
-                     footnote: "e.g. \(examples)").mimeBundle
+        return Table(
+            title: "dictionary `\(name)`", columns: ["name", "pairs", "source words", "translations per source word"],
+            rows: [
+                [
+                    .text(name), .int(dictionary.count), .int(dictionary.sources.count),
+                    .double(Double(dictionary.count) / Double(max(1, dictionary.sources.count))),
+                ]
+            ],
+            footnote: "e.g. \(examples)"
+        ).mimeBundle
     }
 }

@@ -4,8 +4,10 @@ import Jupyter
 struct HelpMagic: Magic {
     static let spec = MagicSpec(
         name: "help", abstract: "list the magics, or show one magic's help (also `%name?`)",
-        positionals: [.init("magic", .magicName, optional: true, help: "the magic to explain, with or without %"),
-                      .init("method", .string, optional: true, help: "a method of a family such as train or align")],
+        positionals: [
+            .init("magic", .magicName, optional: true, help: "the magic to explain, with or without %"),
+            .init("method", .string, optional: true, help: "a method of a family such as train or align"),
+        ],
         examples: ["%help", "%help sleep", "%help train cofactor", "%sleep?", "%train cofactor?"])
 
     let topic: String?

@@ -11,19 +11,33 @@ struct TransferSides {
     init(general: String, source language: String, target: String, in session: Session) throws {
         guard let mapping = try session.object(general, for: "llm") as? MappingObject else {
             let kind = try session.object(general, for: "llm").kind
-            throw LLMMagic.failure("`\(general)` holds \(kind) (`%who` lists every object), not a cross-lingual space: give a mapping (%align) or a joint space (%train cofactor) that covers \(language) and \(target)")
+            throw LLMMagic.failure(
+                """
+                `\(general)` holds \(kind) (`%who` lists every object), not a cross-lingual space: give a mapping (%align) or a joint \
+                space (%train cofactor) that covers \(language) and \(target)
+                """)
         }
         let mapped = try mapping.mapped()
         let sides = [(mapping.languages[0], mapped.source), (mapping.languages[1], mapped.target)]
         let has = mapping.languages.joined(separator: " and ")
         guard language != target else {
-            throw LLMMagic.failure("target=\(target) is the classifier's own language; give another language of `\(general)` (it has \(has))")
+            throw LLMMagic.failure(
+                """
+                target=\(target) is the classifier's own language; give another language of `\(general)` (it has \(has))
+                """)
         }
         guard let sourceSide = sides.first(where: { $0.0 == language })?.1 else {
-            throw LLMMagic.failure("the classifier is in \(language), but `\(general)` has \(has): give a general space that covers \(language)")
+            throw LLMMagic.failure(
+                """
+                the classifier is in \(language), but `\(general)` has \(has): give a general space that covers \(language)
+                """)
         }
         guard let targetSide = sides.first(where: { $0.0 == target })?.1 else {
-            throw LLMMagic.failure("`\(general)` has no \(target) side (it has \(has)): give target= one of its languages, or a general space that covers \(target)")
+            throw LLMMagic.failure(
+                """
+                `\(general)` has no \(target) side (it has \(has)): give target= one of its languages, or a general space that covers \
+                \(target)
+                """)
         }
         self.source = sourceSide
         self.target = targetSide
@@ -51,12 +65,17 @@ struct TransferSides {
             }
         }
         guard rows.count >= 2 else {
-            throw LLMMagic.failure("`\(classifierName)` shares \(rows.count) word(s) with the general space's \(classifier.language) side; train the classifier on (or from) that space")
+            throw LLMMagic.failure(
+                """
+                `\(classifierName)` shares \(rows.count) word(s) with the general space's \(classifier.language) side; train the \
+                classifier on (or from) that space
+                """)
         }
         let general = try source.vectors.selectingRows(generalRows)
         let specific = try classifier.embeddings.selectingRows(rows)
-        return SourceRows(rows: rows, general: general, specific: specific,
-                          seen: rows.filter { classifier.seenInTraining[$0] }.count)
+        return SourceRows(
+            rows: rows, general: general, specific: specific,
+            seen: rows.filter { classifier.seenInTraining[$0] }.count)
     }
 }
 
@@ -80,16 +99,23 @@ struct TransferViews {
         let queries = words.map { sourceCount + $0 }
         let found = try TransferDiagnostics.neighborTable(words: queries, before: before, after: after, k: 5, threads: threads)
         func name(_ index: Int) -> String {
-            index < sourceCount ? "\(classifier.vocabulary[source.rows[index]]) (\(classifier.language))"
-                                : "\(target.vocabulary[index - sourceCount]) (\(target.language ?? "target"))"
+            index < sourceCount
+                ? "\(classifier.vocabulary[source.rows[index]]) (\(classifier.language))"
+                : "\(target.vocabulary[index - sourceCount]) (\(target.language ?? "target"))"
         }
         let rows: [[TableCell]] = zip(words, found).map { word, lists in
-            [.text(target.vocabulary[word]), .text(lists.before.map { name($0.index) }.joined(separator: ", ")),
-             .text(lists.after.map { name($0.index) }.joined(separator: ", "))]
+            [
+                .text(target.vocabulary[word]), .text(lists.before.map { name($0.index) }.joined(separator: ", ")),
+                .text(lists.after.map { name($0.index) }.joined(separator: ", ")),
+            ]
         }
-        return Table(title: "nearest words before and after (general space vs task-specific space, both languages)",
-                     columns: ["word", "general space", "task-specific space"], rows: rows,
-                     footnote: "cosine neighbours among the classifier's \(classifier.language) rows and the new \(target.language ?? "target") rows; the task-specific space is what the transferred classifier sees")
+        return Table(
+            title: "nearest words before and after (general space vs task-specific space, both languages)",
+            columns: ["word", "general space", "task-specific space"], rows: rows,
+            footnote: """
+                cosine neighbours among the classifier's \(classifier.language) rows and the new \(target.language ?? "target") \
+                rows; the task-specific space is what the transferred classifier sees
+                """)
     }
 
     /// Target row indices: `show` (unknown words are an error), or up to six frequent words

@@ -9,7 +9,10 @@ struct LabeledCellMagic: Magic {
         positionals: [.init("name", .string, help: "the name to store them under")],
         keys: [LoadKeys.lang, LoadLabeledMagic.format, TextKeys.lower, TextKeys.punct],
         bodyHelp: "documents, one per line: label<TAB>text",
-        discussion: "Texts are tokenized like corpora (lowercased, punctuation removed). Blank lines are skipped. `%eval cldc` trains on one labelled set and tests on another.",
+        discussion: """
+            Texts are tokenized like corpora (lowercased, punctuation removed). Blank lines are skipped. `%eval cldc` trains on one \
+            labelled set and tests on another.
+            """,
         examples: ["%%labeled tiny lang=en\nsports\tthe match ended in a draw\npolitics\tthe parliament passed the law"])
 
     let name: String
@@ -21,7 +24,11 @@ struct LabeledCellMagic: Magic {
     init(_ arguments: MagicArguments) throws {
         name = arguments.words[0]
         guard let body = arguments.body else {
-            throw arguments.usageError("is a cell magic: write `%%labeled \(arguments.words[0]) lang=xx` on the first line and label<TAB>text lines below it (or use %load labeled)")
+            throw arguments.usageError(
+                """
+                is a cell magic: write `%%labeled \(arguments.words[0]) lang=xx` on the first line and label<TAB>text lines below it (or \
+                use %load labeled)
+                """)
         }
         self.body = body
         self.language = arguments[LoadKeys.lang]
@@ -30,16 +37,20 @@ struct LabeledCellMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let documents = try LabeledDocuments.parse(body, name: "%%labeled cell", language: language, format: format,
-                                                   tokenizer: tokenizer)
-        return Self.store(documents, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%labeled \(name) lang=\(language)",
-                          session: session, context: context)
+        let documents = try LabeledDocuments.parse(
+            body, name: "%%labeled cell", language: language, format: format,
+            tokenizer: tokenizer)
+        return Self.store(
+            documents, name: name, origin: "cell", tokenizer: tokenizer, madeBy: "%%labeled \(name) lang=\(language)",
+            session: session, context: context)
     }
 
     /// Stores labelled documents and returns their summary table: one row per label with its
     /// document count and share.
-    static func store(_ documents: LabeledDocuments, name: String, origin: String, tokenizer: Tokenizer, madeBy: String,
-                      session: Session, context: ExecutionContext) -> MimeBundle {
+    static func store(
+        _ documents: LabeledDocuments, name: String, origin: String, tokenizer: Tokenizer, madeBy: String,
+        session: Session, context: ExecutionContext
+    ) -> MimeBundle {
         let object = LabeledObject(documents, origin: origin, tokenizer: tokenizer)
         session.store(object, as: name, madeBy: madeBy, cell: context.executionCount)
         let counts = documents.labelCounts
@@ -47,8 +58,13 @@ struct LabeledCellMagic: Magic {
             [.text(documents.labelNames[k]), .int(counts[k]), .double(Double(counts[k]) / Double(documents.count) * 100)]
         }
         let perDocument = Double(documents.tokenCount) / Double(documents.count)
-        return Table(title: "labelled documents `\(name)` (\(documents.language), \(object.sizeDescription))",
-                     columns: ["label", "documents", "share (%)"], rows: rows,
-                     footnote: "\(documents.tokenCount.formatted) tokens, \(NumberText.fixed(perDocument, 1)) per document; tokenized: \(tokenizer)").mimeBundle
+        return Table(
+            title: "labelled documents `\(name)` (\(documents.language), \(object.sizeDescription))",
+            columns: ["label", "documents", "share (%)"], rows: rows,
+            footnote: """
+                \(documents.tokenCount.formatted) tokens, \(NumberText.fixed(perDocument, 1)) per document; tokenized: \
+                \(tokenizer)
+                """
+        ).mimeBundle
     }
 }

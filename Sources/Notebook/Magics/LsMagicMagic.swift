@@ -12,7 +12,8 @@ struct LsMagicMagic: Magic {
         var text = "Available line magics:\n\(line)"
         if !cellMagics.isEmpty { text += "\n\nAvailable cell magics:\n" + cellMagics.joined(separator: "  ") }
         text += "\n\n`%help NAME` or `%NAME?` explains one."
-        let html = "<div class=\"xling-help\"><p>Available line magics:</p><p>"
+        let html =
+            "<div class=\"xling-help\"><p>Available line magics:</p><p>"
             + MagicRegistry.all.map { "<code>%\(HTMLText.escape($0.spec.name))</code>" }.joined(separator: " ")
             + "</p><p><code>%help NAME</code> or <code>%NAME?</code> explains one.</p></div>"
         return ["text/plain": .string(text), "text/html": .string(html)]

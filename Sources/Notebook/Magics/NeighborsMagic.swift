@@ -37,7 +37,8 @@ struct NeighborsMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let sides = try Self.sides(of: arguments[Self.space], session: session)
         guard let home = sides.first(where: { $0.space.vocabulary.contains(word) }),
-              let row = home.space.vocabulary.id(word) else {
+            let row = home.space.vocabulary.id(word)
+        else {
             let vocabulary = sides.flatMap { $0.space.vocabulary.words.prefix(20_000) }
             let hint = Suggestion.closest(to: word, in: vocabulary).map { " — did you mean `\($0)`?" } ?? ""
             throw Self.failure("`\(word)` is not in the vocabulary of \(sides.map(\.language).joined(separator: " or "))\(hint)")
@@ -56,9 +57,10 @@ struct NeighborsMagic: Magic {
             let sameLanguage = side.language == home.language
             let useCSLS = csls && !sameLanguage
             let statistics = try useCSLS ? home.mapping?.cslsStatistics(fromSource: home.isSource, k: 10) : nil
-            let found = try NeighborSearch().search(source: home.unit, target: sameLanguage ? home.unit : side.unit,
-                                                    queryRows: [row], k: min(k + (sameLanguage ? 1 : 0), side.unit.rows),
-                                                    method: useCSLS ? .csls(k: 10) : .nn, statistics: statistics)
+            let found = try NeighborSearch().search(
+                source: home.unit, target: sameLanguage ? home.unit : side.unit,
+                queryRows: [row], k: min(k + (sameLanguage ? 1 : 0), side.unit.rows),
+                method: useCSLS ? .csls(k: 10) : .nn, statistics: statistics)
             let list = found[query: 0].filter { !sameLanguage || $0.index != row }.prefix(k)
             columns.append(list.map { (side.space.vocabulary[$0.index], $0.score) })
         }
@@ -70,7 +72,16 @@ struct NeighborsMagic: Magic {
             }
             rows.append(cells)
         }
-        let header = ["rank"] + shown.flatMap { [$0.language, "\($0.language) \(csls && $0.language != home.language ? "CSLS" : "cosine")"] }
+        let header =
+            ["rank"]
+            + shown.flatMap {
+                [
+                    $0.language,
+                    """
+                    \($0.language) \(csls && $0.language != home.language ? "CSLS" : "cosine")
+                    """,
+                ]
+            }
         return Table(title: "nearest neighbours of `\(word)` (\(home.language))", columns: header, rows: rows).mimeBundle
     }
 
@@ -94,11 +105,16 @@ struct NeighborsMagic: Magic {
             let sourceLanguage = mapped.source.language ?? mapping.sourceName
             var targetLanguage = mapped.target.language ?? mapping.targetName
             if targetLanguage == sourceLanguage { targetLanguage = mapping.targetName }
-            return [Side(language: sourceLanguage, space: mapped.source, unit: unit.source, mapping: mapping, isSource: true),
-                    Side(language: targetLanguage, space: mapped.target, unit: unit.target, mapping: mapping, isSource: false)]
+            return [
+                Side(language: sourceLanguage, space: mapped.source, unit: unit.source, mapping: mapping, isSource: true),
+                Side(language: targetLanguage, space: mapped.target, unit: unit.target, mapping: mapping, isSource: false),
+            ]
         case let space as SpaceObject:
-            return [Side(language: space.space.language ?? chosen, space: space.space, unit: space.unitVectors(),
-                         mapping: nil, isSource: true)]
+            return [
+                Side(
+                    language: space.space.language ?? chosen, space: space.space, unit: space.unitVectors(),
+                    mapping: nil, isSource: true)
+            ]
         default:
             throw Self.failure("`\(chosen)` is \(object.kind); give vectors or a mapping")
         }

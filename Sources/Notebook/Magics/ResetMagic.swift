@@ -28,7 +28,10 @@ struct ResetMagic: Magic {
             do {
                 answer = try context.input(prompt: "Once deleted, \(what) cannot be recovered. Proceed (y/[n])? ")
             } catch let error as ExecutionError where error.name == "StdinNotImplementedError" {
-                throw Self.failure("cannot ask for confirmation: this frontend allows no input; write `%reset force=true` to drop without asking")
+                throw Self.failure(
+                    """
+                    cannot ask for confirmation: this frontend allows no input; write `%reset force=true` to drop without asking
+                    """)
             }
             guard answer.trimmingWhitespace().lowercased().hasPrefix("y") else {
                 context.stream("Nothing done.\n")

@@ -5,18 +5,23 @@ import Jupyter
 /// space, a mapping matrix or a word alignment, atomically.
 struct SaveMagic: Magic {
     static let path = Opt.required("path", .path, help: "the file to write (replaced atomically)")
-    static let format = Opt.text("format", .choice(["vec", "bin", "txt", "pharaoh"]), default: "vec", help: """
-        vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), \
-        numpy.loadtxt-readable; pharaoh: a word alignment's 0-based `i-j` links, one line per sentence pair \
-        (the default for alignments)
-        """)
-    static let side = Opt.text("side", .choice(["source", "target"]), default: "source",
-                               help: "for a mapping: which side's mapped space or matrix")
+    static let format = Opt.text(
+        "format", .choice(["vec", "bin", "txt", "pharaoh"]), default: "vec",
+        help: """
+            vec: word2vec text; bin: word2vec binary; txt: a mapping's matrix W (rows = input dims), \
+            numpy.loadtxt-readable; pharaoh: a word alignment's 0-based `i-j` links, one line per sentence pair \
+            (the default for alignments)
+            """)
+    static let side = Opt.text(
+        "side", .choice(["source", "target"]), default: "source",
+        help: "for a mapping: which side's mapped space or matrix")
     static let spec = MagicSpec(
         name: "save", abstract: "write vectors (or a mapping's mapped space, or its matrix, or a word alignment) to a file, atomically",
         positionals: [.init("name", .object, help: "the vectors, mapping or word alignment to write")],
         keys: [path, format, side],
-        examples: ["%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt", "%save wa path=hansard.align"])
+        examples: [
+            "%save en path=en.vec", "%save en_fr path=en-mapped.vec", "%save en_fr path=W.txt format=txt", "%save wa path=hansard.align",
+        ])
 
     let name: String
     let path: String
@@ -39,7 +44,11 @@ struct SaveMagic: Magic {
             switch object {
             case let space as SpaceObject:
                 guard format != "txt", format != "pharaoh" else {
-                    throw Self.failure("format=\(format) writes \(format == "txt" ? "a mapping's matrix" : "a word alignment"); `\(name)` is vectors (use vec or bin)")
+                    throw Self.failure(
+                        """
+                        format=\(format) writes \(format == "txt" ? "a mapping's matrix" : "a word alignment"); `\(name)` is vectors (use \
+                        vec or bin)
+                        """)
                 }
                 try VectorWriter.save(space.space, to: path, format: format == "bin" ? .binary : .text)
                 what = "\(space.space.count.formatted) × \(space.space.dimension) vectors" + Self.normalizationNote(space.space)
@@ -62,10 +71,16 @@ struct SaveMagic: Magic {
                 }
             case let alignment as AlignmentObject:
                 guard !formatGiven || format == "pharaoh" else {
-                    throw Self.failure("`\(name)` is a word alignment; it is written as Pharaoh `i-j` links (leave out format= or use format=pharaoh)")
+                    throw Self.failure(
+                        """
+                        `\(name)` is a word alignment; it is written as Pharaoh `i-j` links (leave out format= or use format=pharaoh)
+                        """)
                 }
                 try AtomicFile.write(Array(PharaohFormat.text(alignment.alignment).utf8), to: path)
-                what = "\(alignment.alignment.linkCount.formatted) \(alignment.methodName) links of \(alignment.parallel.sentenceCount.formatted) sentence pairs (Pharaoh, 0-based)"
+                what = """
+                    \(alignment.alignment.linkCount.formatted) \(alignment.methodName) links of \
+                    \(alignment.parallel.sentenceCount.formatted) sentence pairs (Pharaoh, 0-based)
+                    """
             default:
                 throw Self.failure("`\(name)` is \(object.kind); %save writes vectors, mappings and word alignments")
             }

@@ -4,11 +4,20 @@ import Jupyter
 /// `%set key=value …` / `%set KEY` / `%set`: session settings.
 struct SetMagic: Magic {
     static let spec = MagicSpec(
-        name: "set", abstract: "set session settings (seed, threads, or any key=value such as papermill parameters); `%set KEY` returns one value, `%set` shows all",
+        name: "set",
+        abstract: """
+            set session settings (seed, threads, or any key=value such as papermill parameters); `%set KEY` returns one value, `%set` \
+            shows all
+            """,
         positionals: [.init("key", .string, optional: true, help: "a setting to return as the cell's value")],
-        options: [.init("seed", .int(min: 0, max: nil), default: "0", help: "seed of every random choice of a run"),
-                  .init("threads", .int(min: 1, max: 256), default: "1", help: "threads for training and BLAS")],
-        discussion: "Keys other than seed and threads are accepted too and kept as text, so that parameters injected by papermill land in the session.",
+        options: [
+            .init("seed", .int(min: 0, max: nil), default: "0", help: "seed of every random choice of a run"),
+            .init("threads", .int(min: 1, max: 256), default: "1", help: "threads for training and BLAS"),
+        ],
+        discussion: """
+            Keys other than seed and threads are accepted too and kept as text, so that parameters injected by papermill land in the \
+            session.
+            """,
         examples: ["%set seed=42 threads=2", "%set seed", "%set"], acceptsAnyKey: true)
 
     let key: String?
@@ -25,7 +34,7 @@ struct SetMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         var settings = session.settings
         for (name, value) in assignments { try settings.set(name, to: value) }
-        session.settings = settings  // all or nothing: a bad value changes no setting
+        session.settings = settings // all or nothing: a bad value changes no setting
         if assignments.contains(where: { $0.0 == "threads" }) { BLAS.setThreads(settings.threads) }
         if let key {
             guard let value = session.settings.value(key) else {

@@ -1,14 +1,18 @@
+import Jupyter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Jupyter
 
 /// `%sleep SECONDS`: an interruptible wait with a live progress display.
 struct SleepMagic: Magic {
     static let spec = MagicSpec(
         name: "sleep", abstract: "wait, showing a live progress display; stops promptly on interrupt",
         positionals: [.init("seconds", .double(min: 0, max: 86_400), help: "how long to wait, in seconds")],
-        discussion: "Interrupt the kernel (■ in JupyterLab) to stop the wait early: the cell ends with KeyboardInterrupt and the session keeps everything.",
+        discussion: """
+            Interrupt the kernel (■ in JupyterLab) to stop the wait early: the cell ends with KeyboardInterrupt and the session keeps \
+            everything.
+            """,
         examples: ["%sleep 2", "%sleep 0.5"])
 
     let seconds: Double

@@ -44,7 +44,11 @@ extension TSNEMagic {
         let latestMapping = session.order.last { session.objects[$0]?.object is MappingObject }
         let latestSpace = session.order.last { session.objects[$0]?.object is SpaceObject }
         guard let chosen = name ?? latestMapping ?? latestSpace else {
-            throw Self.failure("nothing to picture: load vectors (%load vectors) or make a mapping or joint space (%align, %train cofactor), then `%tsne NAME`")
+            throw Self.failure(
+                """
+                nothing to picture: load vectors (%load vectors) or make a mapping or joint space (%align, %train cofactor), then `%tsne \
+                NAME`
+                """)
         }
         let object = try session.object(chosen, for: "tsne")
         switch object {
@@ -56,10 +60,19 @@ extension TSNEMagic {
                 var target = mapped.target.language ?? mapping.targetName
                 if target == source { target = mapping.targetName }
                 guard unit.source.cols == unit.target.cols else {
-                    throw Self.failure("`\(chosen)` maps into \(unit.source.cols) dimensions but its target has \(unit.target.cols): it is not one shared space")
+                    throw Self.failure(
+                        """
+                        `\(chosen)` maps into \(unit.source.cols) dimensions but its target has \(unit.target.cols): it is not one shared \
+                        space
+                        """)
                 }
-                return (chosen, [Language(code: source, vocabulary: mapped.source.vocabulary, unit: unit.source),
-                                 Language(code: target, vocabulary: mapped.target.vocabulary, unit: unit.target)])
+                return (
+                    chosen,
+                    [
+                        Language(code: source, vocabulary: mapped.source.vocabulary, unit: unit.source),
+                        Language(code: target, vocabulary: mapped.target.vocabulary, unit: unit.target),
+                    ]
+                )
             } catch let error as MagicError {
                 throw error
             } catch {
@@ -86,7 +99,7 @@ extension TSNEMagic {
                 .compactMap { code in all.first { $0.code == code } }
         }
         var points: [(language: Int, row: Int)] = []
-        var byRank: [[Int]] = Array(repeating: [], count: languages.count)  // point indices per language, frequency order
+        var byRank: [[Int]] = Array(repeating: [], count: languages.count) // point indices per language, frequency order
         if let words = arguments[Self.words] {
             var missing: [String] = []
             var found = 0
@@ -103,7 +116,11 @@ extension TSNEMagic {
             if !missing.isEmpty {
                 let codes = languages.map(\.code).joined(separator: " or ")
                 let shown = missing.prefix(10).map { "`\($0)`" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-                throw Self.failure("\(missing.count) of \(words.count) words are not in \(codes) of `\(objectName)`: \(shown) (found \(found)); fix the spelling or leave them out")
+                throw Self.failure(
+                    """
+                    \(missing.count) of \(words.count) words are not in \(codes) of `\(objectName)`: \(shown) (found \(found)); fix the \
+                    spelling or leave them out
+                    """)
             }
             points.sort { ($0.language, $0.row) < ($1.language, $1.row) }
         } else {

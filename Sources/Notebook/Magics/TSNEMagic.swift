@@ -10,45 +10,76 @@ import Jupyter
 /// last completed iteration (shown, then `KeyboardInterrupt`).
 struct TSNEMagic: Magic {
     /// `method=`: how the repulsive forces are computed.
-    enum Method: String, OptionChoice { case auto, exact, barnesHut = "barnes-hut" }
+    enum Method: String, OptionChoice {
+        case auto, exact
+        case barnesHut = "barnes-hut"
+    }
     /// `init=`: where the map starts.
     enum Start: String, OptionChoice { case pca, random }
 
-    static let words = Opt.list("words", help: """
-        the words to picture (each in every chosen language that has it); each gets a label where one fits
-        """)
+    static let words = Opt.list(
+        "words",
+        help: """
+            the words to picture (each in every chosen language that has it); each gets a label where one fits
+            """)
     static let top = Opt.int("top", min: 1, max: 100_000, default: 200, help: "picture the N most frequent words of each language")
     static let langs = Opt.list("langs", note: "all of the space", help: "the languages to picture")
-    static let labels = Opt.int("labels", min: 0, max: 100_000, note: "every word of words=, else \(defaultLabels)", help: """
-        how many words get a visible label, most frequent first, languages interleaved
-        """)
-    static let perplexity = Opt.double("perplexity", min: 1, max: 10_000, default: TSNEOptions().perplexity,
-                                       help: "effective neighbours per point; needs more than 3 × perplexity points")
-    static let iters = Opt.int("iters", min: 1, max: 100_000, default: 1000,
-                               help: "gradient-descent iterations, the first min(250, iters/4) with early exaggeration")
-    static let exaggeration = Opt.double("exaggeration", min: 1, max: 1000, default: TSNEOptions().earlyExaggeration,
-                                         help: "the early-exaggeration factor")
+    static let labels = Opt.int(
+        "labels", min: 0, max: 100_000, note: "every word of words=, else \(defaultLabels)",
+        help: """
+            how many words get a visible label, most frequent first, languages interleaved
+            """)
+    static let perplexity = Opt.double(
+        "perplexity", min: 1, max: 10_000, default: TSNEOptions().perplexity,
+        help: "effective neighbours per point; needs more than 3 × perplexity points")
+    static let iters = Opt.int(
+        "iters", min: 1, max: 100_000, default: 1000,
+        help: "gradient-descent iterations, the first min(250, iters/4) with early exaggeration")
+    static let exaggeration = Opt.double(
+        "exaggeration", min: 1, max: 1000, default: TSNEOptions().earlyExaggeration,
+        help: "the early-exaggeration factor")
     static let lr = Opt.double("lr", min: 0.001, note: "max(N/12, 200), openTSNE's rule", help: "learning rate")
-    static let method = Opt.choice("method", default: Method.auto, help: """
-        exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points
-        """)
+    static let method = Opt.choice(
+        "method", default: Method.auto,
+        help: """
+            exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points
+            """)
     static let theta = Opt.double("theta", min: 0, max: 1, default: TSNEOptions().theta, help: "Barnes-Hut accuracy θ (0 = exact)")
-    static let start = Opt.choice("init", default: Start.pca, help: """
-        the start: the first two principal components, or random points drawn from the seed (the PCA start \
-        draws no random numbers)
-        """)
-    static let name = Opt.text("as", .string, help: """
-        keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for \
-        `%save NAME path=F.vec side=source|target`
-        """)
+    static let start = Opt.choice(
+        "init", default: Start.pca,
+        help: """
+            the start: the first two principal components, or random points drawn from the seed (the PCA start \
+            draws no random numbers)
+            """)
+    static let name = Opt.text(
+        "as", .string,
+        help: """
+            keep the 2-d coordinates as an object: vectors (one language) or a joint space (two), e.g. for \
+            `%save NAME path=F.vec side=source|target`
+            """)
     static let spec = MagicSpec(
-        name: "tsne", abstract: "a t-SNE picture of words of a space, mapping or joint space: one colour per language, labels, hover titles",
-        positionals: [.init("space", .object, optional: true, help: "vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)")],
+        name: "tsne",
+        abstract: """
+            a t-SNE picture of words of a space, mapping or joint space: one colour per language, labels, hover titles
+            """,
+        positionals: [
+            .init(
+                "space", .object, optional: true,
+                help: """
+                    vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)
+                    """)
+        ],
         keys: [words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed, name],
-        discussion: "The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.",
-        examples: ["%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
-                   "%tsne en_fr top=300 as=en_fr_map",
-                   "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2"])
+        discussion: """
+            The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same \
+            words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the \
+            last completed iteration is shown and the cell ends with KeyboardInterrupt.
+            """,
+        examples: [
+            "%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
+            "%tsne en_fr top=300 as=en_fr_map",
+            "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2",
+        ])
 
     /// Visible labels with `top=` (or the default) when `labels=` is not given.
     static let defaultLabels = 40
@@ -86,11 +117,12 @@ struct TSNEMagic: Magic {
         options.earlyExaggeration = arguments[Self.exaggeration]
         options.learningRate = arguments[Self.lr]
         options.theta = arguments[Self.theta]
-        options.method = switch arguments[Self.method] {
-        case .exact: .exact
-        case .barnesHut: .barnesHut
-        case .auto: .automatic
-        }
+        options.method =
+            switch arguments[Self.method] {
+            case .exact: .exact
+            case .barnesHut: .barnesHut
+            case .auto: .automatic
+            }
         options.initialization = arguments[Self.start] == .random ? .random : .pca
         options.seed = arguments.seed(session)
         return options
@@ -103,16 +135,23 @@ struct TSNEMagic: Magic {
         let count = selection.points.count
         guard count > options.neighborCount else {
             let most = (Double(max(count - 1, 0)) / 3 * 100).rounded(.down) / 100
-            let more = arguments.has(Self.words)
+            let more =
+                arguments.has(Self.words)
                 ? "give more words"
                 : "picture more words (top=\(options.neighborCount / max(selection.languages.count, 1) + 1) or more)"
             let fix = most >= 1 ? "write perplexity=\(Self.number(most)) or less, or \(more)" : more
-            throw Self.failure("\(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more than 3 × perplexity = \(options.neighborCount); \(fix)")
+            throw Self.failure(
+                """
+                \(count) point\(count == 1 ? " is" : "s are") too few for perplexity \(Self.number(options.perplexity)): t-SNE needs more \
+                than 3 × perplexity = \(options.neighborCount); \(fix)
+                """)
         }
         let points = try selection.matrix()
         var lastKL: Double?
-        let reporter = ProgressReporter(context: context, phase: "t-SNE affinities", total: options.iterations,
-                                        unit: "iterations", showsLoss: false) { progress in
+        let reporter = ProgressReporter(
+            context: context, phase: "t-SNE affinities", total: options.iterations,
+            unit: "iterations", showsLoss: false
+        ) { progress in
             if let kl = progress.loss { lastKL = kl }
             return "t-SNE " + progress.phase + (lastKL.map { " · KL \(NumberText.fixed($0, 3))" } ?? "")
         }
@@ -125,7 +164,9 @@ struct TSNEMagic: Magic {
         guard result.stopped else { return bundle }
         context.display(bundle)
         let kept = arguments[Self.name].map { " and kept as `\($0)`" } ?? ""
-        context.stream("Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n", name: "stderr")
+        context.stream(
+            "Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n",
+            name: "stderr")
         throw Interrupted()
     }
 
@@ -133,19 +174,27 @@ struct TSNEMagic: Magic {
     func picture(_ result: TSNEResult, selection: Selection, name: String, options: TSNEOptions) -> MimeBundle {
         let codes = selection.languages.map(\.code)
         let points = selection.points.indices.map { i in
-            ScatterPlot.Point(x: Double(result.coordinates[i, 0]), y: Double(result.coordinates[i, 1]),
-                              text: selection.word(i), group: selection.points[i].language)
+            ScatterPlot.Point(
+                x: Double(result.coordinates[i, 0]), y: Double(result.coordinates[i, 1]),
+                text: selection.word(i), group: selection.points[i].language)
         }
-        let plot = ScatterPlot(title: "t-SNE of `\(name)` (\(codes.joined(separator: ", ")); perplexity \(Self.number(options.perplexity)))",
-                               groups: codes, points: points, labelled: selection.labelled)
+        let plot = ScatterPlot(
+            title: """
+                t-SNE of `\(name)` (\(codes.joined(separator: ", ")); perplexity \(Self.number(options.perplexity)))
+                """,
+            groups: codes, points: points, labelled: selection.labelled)
         let rendering = plot.render()
         let perLanguage = zip(codes, selection.counts).map { "\($0) \($1)" }.joined(separator: ", ")
         let method = result.method == .exact ? "exact gradient" : "Barnes-Hut θ=\(NumberText.short(options.theta))"
         let seconds = result.affinitySeconds + result.optimizationSeconds
         let text = """
-            t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \(rendering.labels.count) of \(selection.labelled.count) labels shown
-            KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) iterations\(result.stopped ? " (interrupted)" : "")
-            \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
+            t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \
+            \(rendering.labels.count) of \(selection.labelled.count) labels shown
+            KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) \
+            iterations\(result.stopped ? " (interrupted)" : "")
+            \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) \
+            for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \
+            \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
             \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
             """ + (arguments[Self.name].map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         return chartBundle(svg: rendering.svg, summary: text)

@@ -9,11 +9,15 @@ struct WhoMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let rows: [[TableCell]] = session.order.compactMap { name in
             guard let entry = session.objects[name] else { return nil }
-            return [.text(name), .text(entry.object.kind), .text(entry.object.languages.joined(separator: ",")),
-                    .text(entry.object.sizeDescription), .text(entry.madeBy), .int(entry.cell)]
+            return [
+                .text(name), .text(entry.object.kind), .text(entry.object.languages.joined(separator: ",")),
+                .text(entry.object.sizeDescription), .text(entry.madeBy), .int(entry.cell),
+            ]
         }
         let note = rows.isEmpty ? "The session is empty: magics store what they make under a name (as=NAME)." : nil
-        return Table(title: "session objects", columns: ["name", "kind", "languages", "size", "made by", "cell"],
-                     rows: rows, footnote: note).mimeBundle
+        return Table(
+            title: "session objects", columns: ["name", "kind", "languages", "size", "made by", "cell"],
+            rows: rows, footnote: note
+        ).mimeBundle
     }
 }

@@ -25,8 +25,9 @@ final class AlignmentObject: SessionObject {
         self.models = models
         self.method = method
         alignment = method.map { models.symmetrized($0) } ?? models.forwardAlignment
-        similarities = TranslationSimilarity.compute(forward: models.forward, backward: models.backward,
-                                                     alignment: alignment, parallel: parallel)
+        similarities = TranslationSimilarity.compute(
+            forward: models.forward, backward: models.backward,
+            alignment: alignment, parallel: parallel)
     }
 
     /// The method's name as the user writes it (`grow-diag`, …, `none` for forward only).
@@ -35,7 +36,10 @@ final class AlignmentObject: SessionObject {
     var kind: String { "alignment" }
     var languages: [String] { [parallel.source.language, parallel.target.language] }
     var sizeDescription: String {
-        "\(alignment.linkCount.formatted) links over \(parallel.sentenceCount.formatted) pairs, \(similarities.count.formatted) similarities"
+        """
+        \(alignment.linkCount.formatted) links over \(parallel.sentenceCount.formatted) pairs, \(similarities.count.formatted) \
+        similarities
+        """
             + (models.isComplete ? "" : " (partial)")
     }
 }

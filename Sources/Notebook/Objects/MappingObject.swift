@@ -18,8 +18,10 @@ final class MappingObject: SessionObject {
     private var unitCache: (source: Matrix, target: Matrix)?
     private var cslsCache: [String: CSLSStatistics] = [:]
 
-    init(mapping: BilingualMapping, method: String, sourceName: String, targetName: String,
-         source: EmbeddingSpace, target: EmbeddingSpace, pairsUsed: Int) {
+    init(
+        mapping: BilingualMapping, method: String, sourceName: String, targetName: String,
+        source: EmbeddingSpace, target: EmbeddingSpace, pairsUsed: Int
+    ) {
         self.mapping = mapping
         self.method = method
         self.sourceName = sourceName
@@ -55,7 +57,8 @@ final class MappingObject: SessionObject {
         let key = "\(fromSource ? "s2t" : "t2s")-\(k)"
         if let cached = cslsCache[key] { return cached }
         let unit = try unitVectors()
-        let statistics = fromSource
+        let statistics =
+            fromSource
             ? try CSLSStatistics.compute(source: unit.source, target: unit.target, k: k)
             : try CSLSStatistics.compute(source: unit.target, target: unit.source, k: k)
         cslsCache[key] = statistics

@@ -17,6 +17,9 @@ final class ParallelObject: SessionObject {
     var kind: String { "parallel corpus" }
     var languages: [String] { [parallel.source.language, parallel.target.language] }
     var sizeDescription: String {
-        "\(parallel.sentenceCount.formatted) pairs, \(parallel.source.tokenCount.formatted) + \(parallel.target.tokenCount.formatted) tokens"
+        """
+        \(parallel.sentenceCount.formatted) pairs, \(parallel.source.tokenCount.formatted) + \(parallel.target.tokenCount.formatted) \
+        tokens
+        """
     }
 }

@@ -47,8 +47,10 @@ public final class ProgressDisplay {
 
     /// Shows the display at step 0 of `total` (or, with `delay` > 0, once that many seconds
     /// have passed at an `advance`).
-    public init(context: ExecutionContext, phase: String, total: Int, unit: String = "steps",
-                minimumInterval: Double = 0.1, delay: Double = 0) {
+    public init(
+        context: ExecutionContext, phase: String, total: Int, unit: String = "steps",
+        minimumInterval: Double = 0.1, delay: Double = 0
+    ) {
         self.context = context
         self.phase = phase
         self.total = max(total, 1)
@@ -108,7 +110,8 @@ public final class ProgressDisplay {
         if let loss { parts.append("loss \(NumberText.short(loss))") }
         let text = parts.joined(separator: " · ")
         let percent = Int((fraction * 100).rounded())
-        let html = "<div class=\"xling-progress\" data-state=\"\(state.rawValue)\">"
+        let html =
+            "<div class=\"xling-progress\" data-state=\"\(state.rawValue)\">"
             + "<progress max=\"\(total)\" value=\"\(step)\" style=\"width: 240px; vertical-align: middle\"></progress> "
             + "<span>\(percent)% · \(HTMLText.escape(text))</span></div>"
         return ["text/plain": .string("[\(state.rawValue)] \(text)"), "text/html": .string(html)]

@@ -19,8 +19,10 @@ final class ProgressReporter {
     /// A display of `total` steps named `unit`, starting under `phase`; `describe` turns a
     /// report into the display's phase text (default: `phase (extra value, …)`); `showsLoss`
     /// false keeps the reports' loss out of the display (when `describe` shows it its own way).
-    init(context: ExecutionContext, phase: String, total: Int, unit: String, delay: Double = 0,
-         showsLoss: Bool = true, describe: ((Progress) -> String)? = nil) {
+    init(
+        context: ExecutionContext, phase: String, total: Int, unit: String, delay: Double = 0,
+        showsLoss: Bool = true, describe: ((Progress) -> String)? = nil
+    ) {
         display = ProgressDisplay(context: context, phase: phase, total: total, unit: unit, delay: delay)
         cancellation = context.cancellation
         self.showsLoss = showsLoss

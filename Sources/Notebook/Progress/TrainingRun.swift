@@ -27,9 +27,10 @@ final class TrainingRun {
 
     /// A line chart of per-iteration losses, one series per name.
     func lossChart(title: String, series: [(String, [Double])]) -> LineChart {
-        LineChart(title: title, xLabel: "iteration", yLabel: "loss per record",
-                  series: series.map { name, losses in
-                      ChartSeries(name: name, points: losses.enumerated().map { ChartPoint(x: Double($0.offset + 1), y: $0.element) })
-                  })
+        LineChart(
+            title: title, xLabel: "iteration", yLabel: "loss per record",
+            series: series.map { name, losses in
+                ChartSeries(name: name, points: losses.enumerated().map { ChartPoint(x: Double($0.offset + 1), y: $0.element) })
+            })
     }
 }

@@ -24,8 +24,10 @@ public struct BarChart: Sendable {
     public var height: Int
 
     /// Creates a bar chart.
-    public init(title: String, xLabel: String? = nil, yLabel: String = "", categories: [String],
-                series: [BarSeries], width: Int = 640, height: Int = 480) {
+    public init(
+        title: String, xLabel: String? = nil, yLabel: String = "", categories: [String],
+        series: [BarSeries], width: Int = 640, height: Int = 480
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -41,15 +43,17 @@ public struct BarChart: Sendable {
         let yAxis = ChartAxis.linear(values, includeZero: true)
         let names = series.map(\.name)
         // First pass without rotation to learn the band width, then reserve room if rotated.
-        let probe = ChartCanvas(width: width, height: height, title: title,
-                                yTickLabels: yAxis.ticks.map(\.label), legendNames: names)
+        let probe = ChartCanvas(
+            width: width, height: height, title: title,
+            yTickLabels: yAxis.ticks.map(\.label), legendNames: names)
         let band = (probe.right - probe.left) / Double(max(categories.count, 1))
         let shown = categories.map { ChartCanvas.shorten($0, to: 24) }
         let longest = ChartCanvas.textWidth(shown.map(\.count).max() ?? 0, fontSize: ChartCanvas.tickFont)
         let rotate = longest > band - 4
         let extra = rotate ? min(longest * 0.58, probe.height * 0.3) : 0
-        var c = ChartCanvas(width: width, height: height, title: title,
-                            yTickLabels: yAxis.ticks.map(\.label), legendNames: names, bottomExtra: extra)
+        var c = ChartCanvas(
+            width: width, height: height, title: title,
+            yTickLabels: yAxis.ticks.map(\.label), legendNames: names, bottomExtra: extra)
         c.drawTitle(title)
         c.drawYAxis(yAxis, label: yLabel)
         c.drawXLabel(xLabel ?? "")
@@ -65,7 +69,11 @@ public struct BarChart: Sendable {
                 let top = c.py(f)
                 let x = c.left + Double(i) * step + step * 0.1 + Double(j) * barWidth
                 let hover = SVGText.escape("\(category), \(s.name): \(RenderNumber.compact(v))")
-                c.add("<rect x=\"\(c.n(x))\" y=\"\(c.n(min(top, zero)))\" width=\"\(c.n(barWidth))\" height=\"\(c.n(abs(zero - top)))\"><title>\(hover)</title></rect>")
+                c.add(
+                    """
+                    <rect x=\"\(c.n(x))\" y=\"\(c.n(min(top, zero)))\" width=\"\(c.n(barWidth))\" \
+                    height=\"\(c.n(abs(zero - top)))\"><title>\(hover)</title></rect>
+                    """)
             }
             c.add("</g>")
         }

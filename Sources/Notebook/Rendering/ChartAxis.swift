@@ -45,8 +45,14 @@ struct ChartAxis: Sendable {
         let finite = values.filter { usable($0, log: false) }
         var lo = finite.min() ?? 0
         var hi = finite.max() ?? 1
-        if finite.isEmpty && !includeZero { lo = 0; hi = 1 }
-        if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
+        if finite.isEmpty && !includeZero {
+            lo = 0
+            hi = 1
+        }
+        if includeZero {
+            lo = min(lo, 0)
+            hi = max(hi, 0)
+        }
         if lo == hi {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
             lo -= pad
@@ -66,7 +72,16 @@ struct ChartAxis: Sendable {
         let magnitude = RenderMath.pow10(k)
         let normalized = raw / magnitude
         var m: Int
-        if normalized < 1.5 { m = 1 } else if normalized < 3 { m = 2 } else if normalized < 7 { m = 5 } else { m = 1; k += 1 }
+        if normalized < 1.5 {
+            m = 1
+        } else if normalized < 3 {
+            m = 2
+        } else if normalized < 7 {
+            m = 5
+        } else {
+            m = 1
+            k += 1
+        }
         func value(_ i: Int) -> Double {
             k >= 0 ? Double(i * m) * RenderMath.pow10(k) : Double(i * m) / RenderMath.pow10(-k)
         }
@@ -89,13 +104,16 @@ struct ChartAxis: Sendable {
     /// A plain axis over `[lo, hi]` with ticks at both ends, for ranges too wide to step.
     private static func fallback(lo: Double, hi: Double) -> ChartAxis {
         guard lo.isFinite, hi.isFinite, lo < hi else {
-            return ChartAxis(lo: 0, hi: 1, isLog: false,
-                             ticks: [ChartTick(position: 0, label: "0"), ChartTick(position: 1, label: "1")])
+            return ChartAxis(
+                lo: 0, hi: 1, isLog: false,
+                ticks: [ChartTick(position: 0, label: "0"), ChartTick(position: 1, label: "1")])
         }
-        return ChartAxis(lo: lo, hi: hi, isLog: false, ticks: [
-            ChartTick(position: lo, label: RenderNumber.compact(lo)),
-            ChartTick(position: hi, label: RenderNumber.compact(hi)),
-        ])
+        return ChartAxis(
+            lo: lo, hi: hi, isLog: false,
+            ticks: [
+                ChartTick(position: lo, label: RenderNumber.compact(lo)),
+                ChartTick(position: hi, label: RenderNumber.compact(hi)),
+            ])
     }
 
     /// A log10 axis covering the positive finite `values`, widened to whole decades (at least
@@ -104,7 +122,10 @@ struct ChartAxis: Sendable {
         let logs = values.filter { usable($0, log: true) }.compactMap { RenderMath.log10($0) }
         var lo = Int((logs.min() ?? 0).rounded(.down))
         var hi = Int((logs.max() ?? 1).rounded(.up))
-        if lo == hi { lo -= 1; hi += 1 }
+        if lo == hi {
+            lo -= 1
+            hi += 1
+        }
         let step = max(1, (hi - lo + 7) / 8)
         var ticks: [ChartTick] = []
         var k = lo

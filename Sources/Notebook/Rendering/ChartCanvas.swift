@@ -25,7 +25,8 @@ struct ChartCanvas {
         self.width = Double(max(width, 200))
         self.height = Double(max(height, 150))
         let tickWidth = ChartCanvas.textWidth(yTickLabels.map(\.count).max() ?? 1, fontSize: ChartCanvas.tickFont)
-        let legendWidth = legendNames.count > 1
+        let legendWidth =
+            legendNames.count > 1
             ? ChartCanvas.textWidth(min(legendNames.map { $0.count }.max() ?? 0, 24), fontSize: ChartCanvas.labelFont) + 36
             : 0
         left = max(50, 34 + tickWidth + 8)
@@ -49,7 +50,11 @@ struct ChartCanvas {
     /// Draws the centred title.
     mutating func drawTitle(_ title: String) {
         guard !title.isEmpty else { return }
-        add("<text x=\"\(n(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"\(n(ChartCanvas.titleFont))\" font-weight=\"bold\">\(SVGText.escape(title))</text>")
+        add(
+            """
+            <text x=\"\(n(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"\(n(ChartCanvas.titleFont))\" \
+            font-weight=\"bold\">\(SVGText.escape(title))</text>
+            """)
     }
 
     /// Draws horizontal grid lines, tick marks and labels of the y axis, and its title.
@@ -71,7 +76,11 @@ struct ChartCanvas {
     mutating func drawYLabel(_ label: String) {
         guard !label.isEmpty else { return }
         let mid = (top + bottom) / 2
-        add("<text transform=\"translate(18,\(n(mid))) rotate(-90)\" text-anchor=\"middle\" font-size=\"\(n(ChartCanvas.labelFont))\">\(SVGText.escape(label))</text>")
+        add(
+            """
+            <text transform=\"translate(18,\(n(mid))) rotate(-90)\" text-anchor=\"middle\" \
+            font-size=\"\(n(ChartCanvas.labelFont))\">\(SVGText.escape(label))</text>
+            """)
     }
 
     /// Draws vertical grid lines, tick marks and labels of the x axis, and its title.
@@ -92,7 +101,11 @@ struct ChartCanvas {
     /// Draws the x-axis title centred under the plot.
     mutating func drawXLabel(_ label: String) {
         guard !label.isEmpty else { return }
-        add("<text x=\"\(n((left + right) / 2))\" y=\"\(n(height - 12))\" text-anchor=\"middle\" font-size=\"\(n(ChartCanvas.labelFont))\">\(SVGText.escape(label))</text>")
+        add(
+            """
+            <text x=\"\(n((left + right) / 2))\" y=\"\(n(height - 12))\" text-anchor=\"middle\" \
+            font-size=\"\(n(ChartCanvas.labelFont))\">\(SVGText.escape(label))</text>
+            """)
     }
 
     /// Draws the left and bottom axis lines (after the data, so they stay on top).
@@ -121,7 +134,9 @@ struct ChartCanvas {
 
     /// The complete standalone SVG document, ending with a newline.
     func document() -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\">\n"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
+            + "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\">\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
         for element in elements { out += element + "\n" }
         out += "</svg>\n"

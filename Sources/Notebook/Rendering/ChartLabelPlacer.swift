@@ -34,14 +34,22 @@ struct ChartLabelPlacer {
         let gap = 6.0
         // (box, placement) candidates in preference order.
         let candidates: [(Box, Placement)] = [
-            (Box(x0: x + gap, y0: y - h / 2, x1: x + gap + w, y1: y + h / 2),
-             Placement(x: x + gap, y: y + h * 0.35, anchor: "start")),
-            (Box(x0: x - gap - w, y0: y - h / 2, x1: x - gap, y1: y + h / 2),
-             Placement(x: x - gap, y: y + h * 0.35, anchor: "end")),
-            (Box(x0: x - w / 2, y0: y - gap - h, x1: x + w / 2, y1: y - gap),
-             Placement(x: x, y: y - gap - h * 0.15, anchor: "middle")),
-            (Box(x0: x - w / 2, y0: y + gap, x1: x + w / 2, y1: y + gap + h),
-             Placement(x: x, y: y + gap + h * 0.85, anchor: "middle")),
+            (
+                Box(x0: x + gap, y0: y - h / 2, x1: x + gap + w, y1: y + h / 2),
+                Placement(x: x + gap, y: y + h * 0.35, anchor: "start")
+            ),
+            (
+                Box(x0: x - gap - w, y0: y - h / 2, x1: x - gap, y1: y + h / 2),
+                Placement(x: x - gap, y: y + h * 0.35, anchor: "end")
+            ),
+            (
+                Box(x0: x - w / 2, y0: y - gap - h, x1: x + w / 2, y1: y - gap),
+                Placement(x: x, y: y - gap - h * 0.15, anchor: "middle")
+            ),
+            (
+                Box(x0: x - w / 2, y0: y + gap, x1: x + w / 2, y1: y + gap + h),
+                Placement(x: x, y: y + gap + h * 0.85, anchor: "middle")
+            ),
         ]
         for (box, placement) in candidates {
             guard box.x0 >= bounds.x0, box.x1 <= bounds.x1, box.y0 >= bounds.y0, box.y1 <= bounds.y1 else { continue }

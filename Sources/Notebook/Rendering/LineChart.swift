@@ -26,8 +26,10 @@ public struct LineChart: Sendable {
     public var logY: Bool
 
     /// Creates a line chart.
-    public init(title: String, xLabel: String = "", yLabel: String = "", series: [ChartSeries],
-                width: Int = 640, height: Int = 480, logX: Bool = false, logY: Bool = false) {
+    public init(
+        title: String, xLabel: String = "", yLabel: String = "", series: [ChartSeries],
+        width: Int = 640, height: Int = 480, logX: Bool = false, logY: Bool = false
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -40,8 +42,9 @@ public struct LineChart: Sendable {
 
     /// The chart as a standalone SVG document.
     public var svg: String {
-        var layout = XYChartLayout(title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-                                   width: width, height: height, logX: logX, logY: logY)
+        var layout = XYChartLayout(
+            title: title, xLabel: xLabel, yLabel: yLabel, series: series,
+            width: width, height: height, logX: logX, logY: logY)
         let c = layout.canvas
         for (i, s) in series.enumerated() {
             let color = ChartPalette.color(i)
@@ -56,7 +59,11 @@ public struct LineChart: Sendable {
                 layout.canvas.add("<polyline fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"\(points)\"/>")
             }
             for p in drawn {
-                layout.canvas.add("<circle cx=\"\(c.n(p.x))\" cy=\"\(c.n(p.y))\" r=\"3\" stroke=\"white\" stroke-width=\"0.5\"><title>\(SVGText.escape(p.hover))</title></circle>")
+                layout.canvas.add(
+                    """
+                    <circle cx=\"\(c.n(p.x))\" cy=\"\(c.n(p.y))\" r=\"3\" stroke=\"white\" \
+                    stroke-width=\"0.5\"><title>\(SVGText.escape(p.hover))</title></circle>
+                    """)
             }
             layout.canvas.add("</g>")
         }

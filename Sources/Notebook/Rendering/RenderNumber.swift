@@ -18,13 +18,19 @@ enum RenderNumber {
         var integerCount = 0
         var seenPoint = false
         for c in mantissa.utf8 {
-            if c == UInt8(ascii: ".") { seenPoint = true; continue }
+            if c == UInt8(ascii: ".") {
+                seenPoint = true
+                continue
+            }
             guard c >= 0x30, c <= 0x39 else { continue }
             digits.append(c - 0x30)
             if !seenPoint { integerCount += 1 }
         }
         var point = integerCount + exponent
-        while let first = digits.first, first == 0 { digits.removeFirst(); point -= 1 }
+        while let first = digits.first, first == 0 {
+            digits.removeFirst()
+            point -= 1
+        }
         while let last = digits.last, last == 0 { digits.removeLast() }
         if digits.isEmpty { point = 0 }
         return (digits, point)
@@ -40,9 +46,18 @@ enum RenderNumber {
         if digits[keep] >= 5 {
             var i = kept.count - 1
             while i >= 0 {
-                if kept[i] == 9 { kept[i] = 0; i -= 1 } else { kept[i] += 1; break }
+                if kept[i] == 9 {
+                    kept[i] = 0
+                    i -= 1
+                } else {
+                    kept[i] += 1
+                    break
+                }
             }
-            if i < 0 { kept.insert(1, at: 0); newPoint += 1 }
+            if i < 0 {
+                kept.insert(1, at: 0)
+                newPoint += 1
+            }
         }
         return (kept, newPoint)
     }

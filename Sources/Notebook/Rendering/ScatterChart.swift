@@ -22,8 +22,10 @@ public struct ScatterChart: Sendable {
     public var height: Int
 
     /// Creates a scatter chart.
-    public init(title: String, xLabel: String = "", yLabel: String = "", series: [ChartSeries],
-                width: Int = 640, height: Int = 480) {
+    public init(
+        title: String, xLabel: String = "", yLabel: String = "", series: [ChartSeries],
+        width: Int = 640, height: Int = 480
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -34,8 +36,9 @@ public struct ScatterChart: Sendable {
 
     /// The chart as a standalone SVG document.
     public var svg: String {
-        var layout = XYChartLayout(title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-                                   width: width, height: height)
+        var layout = XYChartLayout(
+            title: title, xLabel: xLabel, yLabel: yLabel, series: series,
+            width: width, height: height)
         let c = layout.canvas
         var placer = ChartLabelPlacer(
             bounds: .init(x0: c.left, y0: c.top, x1: c.right, y1: c.bottom), fontSize: 11)
@@ -45,10 +48,18 @@ public struct ScatterChart: Sendable {
             for point in s.points {
                 guard let (x, y) = layout.position(point) else { continue }
                 let hover = SVGText.escape(s.hoverText(for: point))
-                layout.canvas.add("<circle cx=\"\(c.n(x))\" cy=\"\(c.n(y))\" r=\"4\" fill-opacity=\"0.85\" stroke=\"white\" stroke-width=\"0.5\"><title>\(hover)</title></circle>")
+                layout.canvas.add(
+                    """
+                    <circle cx=\"\(c.n(x))\" cy=\"\(c.n(y))\" r=\"4\" fill-opacity=\"0.85\" stroke=\"white\" \
+                    stroke-width=\"0.5\"><title>\(hover)</title></circle>
+                    """)
                 guard let label = point.label, !label.isEmpty,
-                      let spot = placer.place(count: label.count, x: x, y: y) else { continue }
-                labels.append("<text x=\"\(c.n(spot.x))\" y=\"\(c.n(spot.y))\" text-anchor=\"\(spot.anchor)\">\(SVGText.escape(label))</text>")
+                    let spot = placer.place(count: label.count, x: x, y: y)
+                else { continue }
+                labels.append(
+                    """
+                    <text x=\"\(c.n(spot.x))\" y=\"\(c.n(spot.y))\" text-anchor=\"\(spot.anchor)\">\(SVGText.escape(label))</text>
+                    """)
             }
             layout.canvas.add("</g>")
         }

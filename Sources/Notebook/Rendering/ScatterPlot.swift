@@ -49,8 +49,10 @@ public struct ScatterPlot: Sendable {
     public var height: Int
 
     /// Creates a map of `points` in `groups`, labelling `labelled` (in that priority).
-    public init(title: String, groups: [String], points: [Point], labelled: [Int],
-                width: Int = 720, height: Int = 560) {
+    public init(
+        title: String, groups: [String], points: [Point], labelled: [Int],
+        width: Int = 720, height: Int = 560
+    ) {
         self.title = title
         self.groups = groups
         self.points = points
@@ -79,7 +81,12 @@ public struct ScatterPlot: Sendable {
     func render() -> Rendering {
         var canvas = ChartCanvas(width: width, height: height, title: title, yTickLabels: [], legendNames: groups)
         canvas.drawTitle(title)
-        canvas.add("<rect class=\"frame\" x=\"\(canvas.n(canvas.left))\" y=\"\(canvas.n(canvas.top))\" width=\"\(canvas.n(canvas.right - canvas.left))\" height=\"\(canvas.n(canvas.bottom - canvas.top))\" fill=\"none\" stroke=\"#cccccc\"/>")
+        canvas.add(
+            """
+            <rect class=\"frame\" x=\"\(canvas.n(canvas.left))\" y=\"\(canvas.n(canvas.top))\" \
+            width=\"\(canvas.n(canvas.right - canvas.left))\" height=\"\(canvas.n(canvas.bottom - canvas.top))\" fill=\"none\" \
+            stroke=\"#cccccc\"/>
+            """)
         let page = ScatterPlotFrame(points: points, canvas: canvas, margin: Self.radius + 2)
         let drawable = points.indices.filter { groups.indices.contains(points[$0].group) && page.position(points[$0]) != nil }
         for group in groups.indices {
@@ -89,24 +96,38 @@ public struct ScatterPlot: Sendable {
             for i in members {
                 guard let (x, y) = page.position(points[i]) else { continue }
                 let hover = SVGText.escape("\(points[i].text) (\(groups[group]))")
-                canvas.add("<circle cx=\"\(canvas.n(x))\" cy=\"\(canvas.n(y))\" r=\"\(canvas.n(Self.radius))\" fill-opacity=\"0.8\" stroke=\"white\" stroke-width=\"0.5\"><title>\(hover)</title></circle>")
+                canvas.add(
+                    """
+                    <circle cx=\"\(canvas.n(x))\" cy=\"\(canvas.n(y))\" r=\"\(canvas.n(Self.radius))\" fill-opacity=\"0.8\" \
+                    stroke=\"white\" stroke-width=\"0.5\"><title>\(hover)</title></circle>
+                    """)
             }
             canvas.add("</g>")
         }
-        var placer = ChartLabelPlacer(bounds: .init(x0: canvas.left, y0: canvas.top, x1: canvas.right, y1: canvas.bottom),
-                                      fontSize: Self.labelFont)
+        var placer = ChartLabelPlacer(
+            bounds: .init(x0: canvas.left, y0: canvas.top, x1: canvas.right, y1: canvas.bottom),
+            fontSize: Self.labelFont)
         var placed: [(point: Int, box: ChartLabelPlacer.Box)] = []
         var texts: [String] = []
         var seen = Set<Int>()
         for i in labelled where points.indices.contains(i) && seen.insert(i).inserted {
             let point = points[i]
             guard !point.text.isEmpty, groups.indices.contains(point.group), let (x, y) = page.position(point),
-                  let spot = placer.place(count: point.text.count, x: x, y: y), let box = placer.placed.last else { continue }
+                let spot = placer.place(count: point.text.count, x: x, y: y), let box = placer.placed.last
+            else { continue }
             placed.append((i, box))
-            texts.append("<text x=\"\(canvas.n(spot.x))\" y=\"\(canvas.n(spot.y))\" text-anchor=\"\(spot.anchor)\" fill=\"\(ChartPalette.color(point.group))\">\(SVGText.escape(point.text))</text>")
+            texts.append(
+                """
+                <text x=\"\(canvas.n(spot.x))\" y=\"\(canvas.n(spot.y))\" text-anchor=\"\(spot.anchor)\" \
+                fill=\"\(ChartPalette.color(point.group))\">\(SVGText.escape(point.text))</text>
+                """)
         }
         if !texts.isEmpty {
-            canvas.add("<g class=\"labels\" font-size=\"\(canvas.n(Self.labelFont))\" stroke=\"white\" stroke-width=\"2.5\" paint-order=\"stroke\">")
+            canvas.add(
+                """
+                <g class=\"labels\" font-size=\"\(canvas.n(Self.labelFont))\" stroke=\"white\" stroke-width=\"2.5\" \
+                paint-order=\"stroke\">
+                """)
             for text in texts { canvas.add(text) }
             canvas.add("</g>")
         }
@@ -119,7 +140,10 @@ public struct ScatterPlot: Sendable {
 
     /// The summary line given how many labels found a spot.
     func summary(shownLabels: Int) -> String {
-        "<ScatterPlot: \(title), \(groups.count) group\(groups.count == 1 ? "" : "s"), \(points.count) points, \(shownLabels) of \(labelled.count) labels shown>"
+        """
+        <ScatterPlot: \(title), \(groups.count) group\(groups.count == 1 ? "" : "s"), \(points.count) points, \(shownLabels) of \
+        \(labelled.count) labels shown>
+        """
     }
 
     /// The display bundle: the SVG plus `summary` as text (see `chartBundle`), rendered once.

@@ -122,11 +122,12 @@ public struct Table: Sendable {
     /// (`.string`, `.int`, full-precision `.double`, `.bool`, or `.null` for empty cells and
     /// non-finite doubles). With duplicate column names the rightmost column wins.
     public var json: JSON {
-        .array(normalizedRows.map { row in
-            var object: [String: JSON] = [:]
-            for (c, cell) in row.enumerated() { object[columns[c]] = cell.jsonValue }
-            return .object(object)
-        })
+        .array(
+            normalizedRows.map { row in
+                var object: [String: JSON] = [:]
+                for (c, cell) in row.enumerated() { object[columns[c]] = cell.jsonValue }
+                return .object(object)
+            })
     }
 
     /// The display bundle: "text/plain" (`plainText`), "text/html" (`html`) and

@@ -7,15 +7,18 @@ struct XYChartLayout {
     let yAxis: ChartAxis
 
     /// Fits axes to the points of `series` and draws the frame.
-    init(title: String, xLabel: String, yLabel: String, series: [ChartSeries],
-         width: Int, height: Int, logX: Bool = false, logY: Bool = false) {
+    init(
+        title: String, xLabel: String, yLabel: String, series: [ChartSeries],
+        width: Int, height: Int, logX: Bool = false, logY: Bool = false
+    ) {
         let points = series.flatMap(\.points).filter {
             ChartAxis.usable($0.x, log: logX) && ChartAxis.usable($0.y, log: logY)
         }
         xAxis = logX ? ChartAxis.logarithmic(points.map(\.x)) : ChartAxis.linear(points.map(\.x))
         yAxis = logY ? ChartAxis.logarithmic(points.map(\.y)) : ChartAxis.linear(points.map(\.y))
-        canvas = ChartCanvas(width: width, height: height, title: title,
-                             yTickLabels: yAxis.ticks.map(\.label), legendNames: series.map(\.name))
+        canvas = ChartCanvas(
+            width: width, height: height, title: title,
+            yTickLabels: yAxis.ticks.map(\.label), legendNames: series.map(\.name))
         canvas.drawTitle(title)
         canvas.drawYAxis(yAxis, label: yLabel)
         canvas.drawXAxis(xAxis, label: xLabel)

@@ -4,8 +4,9 @@ enum CommonOptions {
     /// The seed of every random choice of the run; `%set seed` when left out.
     static let seed = Opt.int("seed", min: 0, note: "%set seed", help: "the seed of the run's random choices")
     /// Worker threads; `%set threads` when left out.
-    static let threads = Opt.int("threads", min: 1, max: 256, note: "%set threads",
-                                 help: "worker threads; threads=1 with a seed is reproducible")
+    static let threads = Opt.int(
+        "threads", min: 1, max: 256, note: "%set threads",
+        help: "worker threads; threads=1 with a seed is reproducible")
 
     /// `as=NAME`, the name the result is stored under; `fallback` says what it is when left out.
     static func name(_ fallback: String) -> OptionalKey<String> {

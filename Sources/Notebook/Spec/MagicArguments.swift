@@ -24,7 +24,9 @@ public struct MagicArguments: Sendable {
                     continue
                 }
                 let hint = Suggestion.closest(to: key, in: spec.options.map(\.key)).map { "; did you mean `\($0)=`?" } ?? ""
-                let valid = spec.options.isEmpty ? "it takes no key=value options" : "valid keys: " + spec.options.map(\.key).joined(separator: ", ")
+                let valid =
+                    spec.options.isEmpty
+                    ? "it takes no key=value options" : "valid keys: " + spec.options.map(\.key).joined(separator: ", ")
                 throw MagicError.usage(magic: spec.name, message: "unknown key `\(key)`\(hint) (\(valid))", usage: spec.usage)
             }
             guard values[key] == nil else {
@@ -34,8 +36,9 @@ public struct MagicArguments: Sendable {
             values[key] = value
         }
         for option in spec.options where option.required && values[option.key] == nil {
-            throw MagicError.usage(magic: spec.name, message: "missing \(option.key)=\(option.kind.label) (\(option.help))",
-                                   usage: spec.usage)
+            throw MagicError.usage(
+                magic: spec.name, message: "missing \(option.key)=\(option.kind.label) (\(option.help))",
+                usage: spec.usage)
         }
         let required = spec.positionals.filter { !$0.optional }.count
         let takesAll = spec.positionals.last?.repeating == true
@@ -53,7 +56,11 @@ public struct MagicArguments: Sendable {
             try Self.validate(word, kind: positional.kind, what: positional.name.uppercased(), spec: spec)
         }
         if invocation.body != nil, spec.bodyHelp == nil {
-            throw MagicError.usage(magic: spec.name, message: "is a line magic; write `%\(spec.name)`, not `%%\(spec.name)`", usage: spec.usage)
+            throw MagicError.usage(
+                magic: spec.name,
+                message: """
+                    is a line magic; write `%\(spec.name)`, not `%%\(spec.name)`
+                    """, usage: spec.usage)
         }
         self.words = invocation.words
         self.values = values

@@ -58,8 +58,10 @@ public struct MagicSpec: Sendable {
 
         /// Creates an option; `defaultValue` is the text that `MagicArguments.string` falls back to.
         /// With `defaultIsNote`, the text is only shown in help and never read as a value.
-        public init(_ key: String, _ kind: ValueKind, default defaultValue: String? = nil, required: Bool = false,
-                    help: String, defaultIsNote: Bool = false) {
+        public init(
+            _ key: String, _ kind: ValueKind, default defaultValue: String? = nil, required: Bool = false,
+            help: String, defaultIsNote: Bool = false
+        ) {
             self.key = key
             self.kind = kind
             self.defaultValue = defaultIsNote ? nil : defaultValue
@@ -119,9 +121,11 @@ public struct MagicSpec: Sendable {
 
     /// Creates a spec; everything but the name and abstract is optional.
     /// `keys` are typed declarations (`Opt.int(…)`, shared `CommonOptions`), listed after `options`.
-    public init(name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
-                keys: [any OptionDeclaration] = [], bodyHelp: String? = nil, discussion: String = "",
-                examples: [String] = [], acceptsAnyKey: Bool = false) {
+    public init(
+        name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
+        keys: [any OptionDeclaration] = [], bodyHelp: String? = nil, discussion: String = "",
+        examples: [String] = [], acceptsAnyKey: Bool = false
+    ) {
         self.acceptsAnyKey = acceptsAnyKey
         self.name = name
         self.abstract = abstract

@@ -102,14 +102,18 @@ public enum Opt {
     }
 
     /// A finite number with inclusive bounds and a default.
-    public static func double(_ key: String, min: Double? = nil, max: Double? = nil, default value: Double,
-                              help: String) -> Key<Double> {
+    public static func double(
+        _ key: String, min: Double? = nil, max: Double? = nil, default value: Double,
+        help: String
+    ) -> Key<Double> {
         Key(key, .double(min: min, max: max), default: value, help: help)
     }
 
     /// A finite number that may be left out.
-    public static func double(_ key: String, min: Double? = nil, max: Double? = nil, note: String? = nil,
-                              help: String) -> OptionalKey<Double> {
+    public static func double(
+        _ key: String, min: Double? = nil, max: Double? = nil, note: String? = nil,
+        help: String
+    ) -> OptionalKey<Double> {
         OptionalKey(key, .double(min: min, max: max), note: note, help: help)
     }
 
@@ -119,14 +123,18 @@ public enum Opt {
     }
 
     /// Text of a kind (`.string`, `.object`, `.path`, `.word`) with a default.
-    public static func text(_ key: String, _ kind: MagicSpec.ValueKind = .string, default value: String,
-                            help: String) -> Key<String> {
+    public static func text(
+        _ key: String, _ kind: MagicSpec.ValueKind = .string, default value: String,
+        help: String
+    ) -> Key<String> {
         Key(key, kind, default: value, help: help)
     }
 
     /// Text of a kind that may be left out.
-    public static func text(_ key: String, _ kind: MagicSpec.ValueKind = .string, note: String? = nil,
-                            help: String) -> OptionalKey<String> {
+    public static func text(
+        _ key: String, _ kind: MagicSpec.ValueKind = .string, note: String? = nil,
+        help: String
+    ) -> OptionalKey<String> {
         OptionalKey(key, kind, note: note, help: help)
     }
 
@@ -156,8 +164,10 @@ public enum Opt {
     }
 
     /// One of an enum's cases, or left out.
-    public static func choice<C: OptionChoice>(_ key: String, _ type: C.Type, note: String? = nil,
-                                               help: String) -> OptionalKey<C> {
+    public static func choice<C: OptionChoice>(
+        _ key: String, _ type: C.Type, note: String? = nil,
+        help: String
+    ) -> OptionalKey<C> {
         OptionalKey(key, .choice(C.choices), note: note, help: help)
     }
 }

@@ -30,8 +30,10 @@ public enum BLAS {
 
     /// Kernel sets that mean OpenBLAS did not recognise the CPU and fell back to an old
     /// generic one (SSE3-era kernels run sgemm about 5× slower than AVX2/AVX-512 ones).
-    static let fallbackCores: Set<String> = ["prescott", "core2", "katmai", "coppermine", "northwood",
-                                              "atom", "generic", "nehalem", "banias", "dunnington", "penryn", "opteron", "barcelona"]
+    static let fallbackCores: Set<String> = [
+        "prescott", "core2", "katmai", "coppermine", "northwood",
+        "atom", "generic", "nehalem", "banias", "dunnington", "penryn", "opteron", "barcelona",
+    ]
 
     /// The `OPENBLAS_CORETYPE` to re-exec with, or nil when the current choice is fine.
     ///

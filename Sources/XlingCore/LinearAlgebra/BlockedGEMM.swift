@@ -18,19 +18,22 @@ package enum BlockedGEMM {
     /// Runs on the calling thread with however many threads OpenBLAS is set to use; see
     /// `withSingleThreadedBLAS`.
     @inline(__always)
-    package static func similarityTile(q: UnsafePointer<Float>, queryCount: Int,
-                               t: UnsafePointer<Float>, targetCount: Int,
-                               dimension: Int,
-                               into c: UnsafeMutablePointer<Float>, ldc: Int) {
+    package static func similarityTile(
+        q: UnsafePointer<Float>, queryCount: Int,
+        t: UnsafePointer<Float>, targetCount: Int,
+        dimension: Int,
+        into c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         guard queryCount > 0, targetCount > 0 else { return }
         guard dimension > 0 else {
             for i in 0..<queryCount { (c + i * ldc).update(repeating: 0, count: targetCount) }
             return
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                    Int32(queryCount), Int32(targetCount), Int32(dimension), 1,
-                    q, Int32(dimension), t, Int32(dimension),
-                    0, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans,
+            Int32(queryCount), Int32(targetCount), Int32(dimension), 1,
+            q, Int32(dimension), t, Int32(dimension),
+            0, c, Int32(ldc))
     }
 
     /// Runs `body` with OpenBLAS limited to one thread (so several of our own threads can

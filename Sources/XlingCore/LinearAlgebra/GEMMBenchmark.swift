@@ -14,8 +14,10 @@ public enum GEMMBenchmark {
     /// Times `repeats` multiplications of two seeded n×n matrices and keeps the fastest
     /// (after one warm-up). `progress` hears of every multiplication (phase `measuring`, unit
     /// `multiplications`); nil when it answers `.stop`.
-    public static func measure(size: Int, repeats: Int, seed: UInt64,
-                               progress: ProgressHandler = ProgressAction.ignore) -> Sample? {
+    public static func measure(
+        size: Int, repeats: Int, seed: UInt64,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) -> Sample? {
         var generator = SplitMix64(seed: seed)
         var a = Matrix(rows: size, cols: size)
         var b = Matrix(rows: size, cols: size)
@@ -27,8 +29,9 @@ public enum GEMMBenchmark {
         var best = Double.infinity
         let total = max(1, repeats), started = MonotonicClock.seconds()
         for done in 0..<total {
-            let report = Progress(phase: "measuring", step: done, total: total, unit: "multiplications",
-                                  elapsedSeconds: MonotonicClock.since(started))
+            let report = Progress(
+                phase: "measuring", step: done, total: total, unit: "multiplications",
+                elapsedSeconds: MonotonicClock.since(started))
             if progress(report) == .stop { return nil }
             let start = MonotonicClock.seconds()
             _ = multiply(a, b)

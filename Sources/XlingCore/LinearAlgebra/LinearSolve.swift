@@ -32,14 +32,16 @@ public enum LinearSolve {
         let lower = LAPACKSupport.char("L")
         let info = factor.withUnsafeMutableBufferPointer { pa in
             x.withUnsafeMutableBufferPointer { pb in
-                LAPACKE_sposv(LAPACKSupport.rowMajor, lower, Int32(n), Int32(r),
-                              pa.baseAddress, Int32(n), pb.baseAddress, Int32(r))
+                LAPACKE_sposv(
+                    LAPACKSupport.rowMajor, lower, Int32(n), Int32(r),
+                    pa.baseAddress, Int32(n), pb.baseAddress, Int32(r))
             }
         }
         try LAPACKSupport.checkArguments(info, "sposv")
         if info > 0 {
-            throw LinearAlgebraError.notPositiveDefinite(routine: "sposv", order: Int(info),
-                                                         detail: "the leading minor of order \(info) is not positive")
+            throw LinearAlgebraError.notPositiveDefinite(
+                routine: "sposv", order: Int(info),
+                detail: "the leading minor of order \(info) is not positive")
         }
         if rcondTolerance > 0 {
             var rcond: Float = 0
@@ -48,8 +50,9 @@ public enum LinearSolve {
             }
             try LAPACKSupport.checkArguments(cinfo, "spocon")
             if !(rcond >= rcondTolerance) {
-                throw LinearAlgebraError.singular(routine: "sposv",
-                                                  detail: "reciprocal condition estimate \(rcond) < \(rcondTolerance)")
+                throw LinearAlgebraError.singular(
+                    routine: "sposv",
+                    detail: "reciprocal condition estimate \(rcond) < \(rcondTolerance)")
             }
         }
         return try Matrix(rows: n, cols: r, values: x)
@@ -77,8 +80,9 @@ public enum LinearSolve {
         let info = factor.withUnsafeMutableBufferPointer { pa in
             x.withUnsafeMutableBufferPointer { pb in
                 pivots.withUnsafeMutableBufferPointer { pp in
-                    LAPACKE_sgesv(LAPACKSupport.rowMajor, Int32(n), Int32(r), pa.baseAddress, Int32(n),
-                                  pp.baseAddress, pb.baseAddress, Int32(r))
+                    LAPACKE_sgesv(
+                        LAPACKSupport.rowMajor, Int32(n), Int32(r), pa.baseAddress, Int32(n),
+                        pp.baseAddress, pb.baseAddress, Int32(r))
                 }
             }
         }
@@ -93,8 +97,9 @@ public enum LinearSolve {
             }
             try LAPACKSupport.checkArguments(cinfo, "sgecon")
             if !(rcond >= rcondTolerance) {
-                throw LinearAlgebraError.singular(routine: "sgesv",
-                                                  detail: "reciprocal condition estimate \(rcond) < \(rcondTolerance)")
+                throw LinearAlgebraError.singular(
+                    routine: "sgesv",
+                    detail: "reciprocal condition estimate \(rcond) < \(rcondTolerance)")
             }
         }
         return try Matrix(rows: n, cols: r, values: x)

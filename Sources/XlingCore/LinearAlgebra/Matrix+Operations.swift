@@ -177,7 +177,10 @@ extension Matrix {
         (0..<rows).map { i in
             var sum = 0.0
             let base = i * cols
-            for j in 0..<cols { let x = Double(storage[base + j]); sum += x * x }
+            for j in 0..<cols {
+                let x = Double(storage[base + j])
+                sum += x * x
+            }
             return Float(sum.squareRoot())
         }
     }
@@ -227,7 +230,10 @@ extension Matrix {
         for j in 0..<cols { means[j] /= Double(rows) }
         var sums = [Double](repeating: 0, count: cols)
         for i in 0..<rows {
-            for j in 0..<cols { let d = Double(storage[i * cols + j]) - means[j]; sums[j] += d * d }
+            for j in 0..<cols {
+                let d = Double(storage[i * cols + j]) - means[j]
+                sums[j] += d * d
+            }
         }
         return sums.map { Float(($0 / Double(rows)).squareRoot()) }
     }
@@ -266,24 +272,30 @@ extension Matrix {
     /// Shapes: op(A) is m×k, op(B) is k×n, C is m×n; e.g. `product(x, y, transposeA: true)` is
     /// XᵀY (d×d for X, Y: n×d). Throws `ShapeError` naming both shapes when the inner
     /// dimensions differ.
-    public static func product(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
-                               alpha: Float = 1) throws(ShapeError) -> Matrix {
+    public static func product(
+        _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Float = 1
+    ) throws(ShapeError) -> Matrix {
         let m = transposeA ? a.cols : a.rows
         let innerA = transposeA ? a.rows : a.cols
         let innerB = transposeB ? b.cols : b.rows
         let n = transposeB ? b.rows : b.cols
         guard innerA == innerB else {
-            throw ShapeError("cannot multiply \(a.shapeDescription)\(transposeA ? "ᵀ" : "") by \(b.shapeDescription)\(transposeB ? "ᵀ" : "")")
+            throw ShapeError(
+                """
+                cannot multiply \(a.shapeDescription)\(transposeA ? "ᵀ" : "") by \(b.shapeDescription)\(transposeB ? "ᵀ" : "")
+                """)
         }
         var c = Matrix(rows: m, cols: n)
         guard m > 0, n > 0, innerA > 0 else { return c }
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(innerA), alpha,
-                                pa.baseAddress, Int32(Swift.max(1, a.cols)), pb.baseAddress, Int32(Swift.max(1, b.cols)),
-                                0, pc.baseAddress, Int32(n))
+                    cblas_sgemm(
+                        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(innerA), alpha,
+                        pa.baseAddress, Int32(Swift.max(1, a.cols)), pb.baseAddress, Int32(Swift.max(1, b.cols)),
+                        0, pc.baseAddress, Int32(n))
                 }
             }
         }
@@ -294,7 +306,8 @@ extension Matrix {
     /// orthonormal. For a square matrix this means A is orthogonal.
     public func hasOrthonormalColumns(tolerance: Float = 1e-4) -> Bool {
         guard let gram = try? Matrix.product(self, self, transposeA: true),
-              let diff = try? gram.maxAbsoluteDifference(.identity(cols)) else { return false }
+            let diff = try? gram.maxAbsoluteDifference(.identity(cols))
+        else { return false }
         return diff <= tolerance
     }
 

@@ -33,7 +33,7 @@ public struct SVD: Sendable, Equatable {
         singularValues = [Float](repeating: 0, count: k)
         guard k > 0 else { return }
         try LAPACKSupport.requireFinite(a, "sgesdd")
-        var work = a.storage   // sgesdd destroys its input
+        var work = a.storage // sgesdd destroys its input
         var s = [Float](repeating: 0, count: k)
         var uStorage = [Float](repeating: 0, count: m * k)
         var vtStorage = [Float](repeating: 0, count: k * n)
@@ -42,10 +42,11 @@ public struct SVD: Sendable, Equatable {
                 uStorage.withUnsafeMutableBufferPointer { pu in
                     vtStorage.withUnsafeMutableBufferPointer { pvt in
                         // Row-major: lda = n (columns of A), ldu = k (columns of U), ldvt = n.
-                        LAPACKE_sgesdd(LAPACKSupport.rowMajor, LAPACKSupport.char("S"),
-                                       Int32(m), Int32(n), pa.baseAddress, Int32(n),
-                                       ps.baseAddress, pu.baseAddress, Int32(k),
-                                       pvt.baseAddress, Int32(n))
+                        LAPACKE_sgesdd(
+                            LAPACKSupport.rowMajor, LAPACKSupport.char("S"),
+                            Int32(m), Int32(n), pa.baseAddress, Int32(n),
+                            ps.baseAddress, pu.baseAddress, Int32(k),
+                            pvt.baseAddress, Int32(n))
                     }
                 }
             }
@@ -91,7 +92,10 @@ public struct SVD: Sendable, Equatable {
             var best: Float = -1, sign: Float = 1
             for r in 0..<m {
                 let x = u.storage[r * k + i]
-                if abs(x) > best { best = abs(x); sign = x < 0 ? -1 : 1 }
+                if abs(x) > best {
+                    best = abs(x)
+                    sign = x < 0 ? -1 : 1
+                }
             }
             guard sign < 0 else { continue }
             for r in 0..<m { out.u.storage[r * k + i] = -out.u.storage[r * k + i] }

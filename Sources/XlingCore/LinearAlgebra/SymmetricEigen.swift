@@ -26,12 +26,13 @@ public struct SymmetricEigen: Sendable, Equatable {
         eigenvectors = Matrix(rows: n, cols: n)
         guard n > 0 else { return }
         try LAPACKSupport.requireFinite(a, "ssyevd")
-        var work = a.storage   // overwritten with the eigenvectors (row-major, column j = vector j)
+        var work = a.storage // overwritten with the eigenvectors (row-major, column j = vector j)
         var w = [Float](repeating: 0, count: n)
         let info = work.withUnsafeMutableBufferPointer { pa in
             w.withUnsafeMutableBufferPointer { pw in
-                LAPACKE_ssyevd(LAPACKSupport.rowMajor, LAPACKSupport.char("V"), LAPACKSupport.char("U"),
-                               Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
+                LAPACKE_ssyevd(
+                    LAPACKSupport.rowMajor, LAPACKSupport.char("V"), LAPACKSupport.char("U"),
+                    Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
             }
         }
         try LAPACKSupport.checkArguments(info, "ssyevd")
@@ -63,8 +64,9 @@ public struct SymmetricEigen: Sendable, Equatable {
         let largest = eigenvalues.map { abs($0) }.max() ?? 0
         let floor = (tolerance ?? Float.ulpOfOne * Float(max(1, n))) * largest
         if let smallest = eigenvalues.first, smallest <= floor || smallest <= 0 {
-            throw .notPositiveDefinite(routine: "ssyevd", order: 1,
-                                       detail: "smallest eigenvalue \(smallest) ≤ \(floor) (largest \(largest))")
+            throw .notPositiveDefinite(
+                routine: "ssyevd", order: 1,
+                detail: "smallest eigenvalue \(smallest) ≤ \(floor) (largest \(largest))")
         }
         return applying { 1 / $0.squareRoot() }
     }

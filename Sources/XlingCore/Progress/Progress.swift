@@ -51,8 +51,10 @@ public struct Progress: Sendable, Equatable {
     public var isPoll: Bool
 
     /// A report.
-    public init(phase: String, step: Int, total: Int, unit: String, loss: Double? = nil,
-                elapsedSeconds: Double = 0, extras: [Extra] = [], isPoll: Bool = false) {
+    public init(
+        phase: String, step: Int, total: Int, unit: String, loss: Double? = nil,
+        elapsedSeconds: Double = 0, extras: [Extra] = [], isPoll: Bool = false
+    ) {
         self.phase = phase
         self.step = step
         self.total = total

@@ -27,34 +27,42 @@ public enum WorkerThreads {
     /// `threads > 1`, and returns each thread's result (index t). Workers are POSIX threads
     /// (not the Dispatch pool, which may run fewer at a time on a busy machine); thread 0 is
     /// the caller, so a single-threaded run is sequential and deterministic.
-    package static func run<Result: Sendable>(threads: Int, count: Int, initial: Result,
-                                      _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
+    package static func run<Result: Sendable>(
+        threads: Int, count: Int, initial: Result,
+        _ body: @escaping @Sendable (Int, Range<Int>) -> Result
+    ) -> [Result] {
         let workers = Swift.max(1, Swift.min(threads, Swift.max(1, count)))
         return run(ranges: (0..<workers).map { chunk($0, of: workers, count: count) }, initial: initial, body)
     }
 
     /// Runs `body(t, ranges[t])` for every t concurrently (thread 0 is the caller) and returns
     /// each result (index t).
-    package static func run<Result: Sendable>(ranges: [Range<Int>], initial: Result,
-                                      _ body: @escaping @Sendable (Int, Range<Int>) -> Result) -> [Result] {
+    package static func run<Result: Sendable>(
+        ranges: [Range<Int>], initial: Result,
+        _ body: @escaping @Sendable (Int, Range<Int>) -> Result
+    ) -> [Result] {
         let workers = ranges.count
         if workers <= 1 { return [body(0, ranges.first ?? 0..<0)] }
         let slots = ResultSlots(count: workers, initial: initial)
         var spawned: [pthread_t] = []
         for t in 1..<workers {
-            let job = Unmanaged.passRetained(WorkerJob {
-                slots.set(t, body(t, ranges[t]))
-            })
+            let job = Unmanaged.passRetained(
+                WorkerJob {
+                    slots.set(t, body(t, ranges[t]))
+                })
             var thread = pthread_t()
-            if pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let job = Unmanaged<WorkerJob>.fromOpaque(raw).takeRetainedValue()
-                job.work()
-                return nil
-            }, job.toOpaque()) == 0 {
+            if pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    let job = Unmanaged<WorkerJob>.fromOpaque(raw).takeRetainedValue()
+                    job.work()
+                    return nil
+                }, job.toOpaque()) == 0
+            {
                 spawned.append(thread)
             } else {
-                job.takeRetainedValue().work()  // no thread available: run the chunk here
+                job.takeRetainedValue().work() // no thread available: run the chunk here
             }
         }
         slots.set(0, body(0, ranges[0]))

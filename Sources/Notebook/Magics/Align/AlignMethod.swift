@@ -21,14 +21,19 @@ enum AlignKeys {
     static let src = Opt.required("src", .object, help: "the source vectors")
     static let tgt = Opt.required("tgt", .object, help: "the target vectors")
     static let dict = Opt.required("dict", .object, help: "the training dictionary")
-    static let normalize = Opt.list("normalize", note: "none", help: """
-        normalisations applied to both spaces first, in order: unit, center, unitdim (VecMap: unit,center,unit)
-        """)
-    static let refine = Opt.int("refine", min: 0, max: 100, default: 0, help: """
-        Procrustes refinement steps with induced mutual-nearest-neighbour (CSLS) dictionaries (MUSE)
-        """)
-    static let maxRank = Opt.int("max_rank", min: 1, default: 15_000,
-                                 help: "refinement and identical: consider only the N most frequent words of each side")
+    static let normalize = Opt.list(
+        "normalize", note: "none",
+        help: """
+            normalisations applied to both spaces first, in order: unit, center, unitdim (VecMap: unit,center,unit)
+            """)
+    static let refine = Opt.int(
+        "refine", min: 0, max: 100, default: 0,
+        help: """
+            Procrustes refinement steps with induced mutual-nearest-neighbour (CSLS) dictionaries (MUSE)
+            """)
+    static let maxRank = Opt.int(
+        "max_rank", min: 1, default: 15_000,
+        help: "refinement and identical: consider only the N most frequent words of each side")
     static let name = CommonOptions.name("SRC_TGT")
     /// The keys of every supervised method; a method adds its own.
     static let supervised: [any OptionDeclaration] = [src, tgt, dict, normalize]
@@ -88,23 +93,33 @@ extension AlignMethod {
         source.normalize(steps)
         target.normalize(steps)
         if Self.needsEqualDimensions, source.dimension != target.dimension {
-            throw Self.failure("dimension mismatch: `\(sourceName)` has \(source.dimension) dimensions, `\(targetName)` has \(target.dimension); \(Self.method) needs equal dimensions (lstsq, cca and svd do not)")
+            throw Self.failure(
+                """
+                dimension mismatch: `\(sourceName)` has \(source.dimension) dimensions, `\(targetName)` has \(target.dimension); \
+                \(Self.method) needs equal dimensions (lstsq, cca and svd do not)
+                """)
         }
         let (pairs, dictionaryNote) = try trainingPairs(source: source, target: target, session: session)
         guard !pairs.isEmpty else {
-            throw Self.failure("no training pair: \(dictionaryNote); check that the dictionary's source side matches `\(sourceName)` and its target side `\(targetName)` (same case, same direction)")
+            throw Self.failure(
+                """
+                no training pair: \(dictionaryNote); check that the dictionary's source side matches `\(sourceName)` and its target side \
+                `\(targetName)` (same case, same direction)
+                """)
         }
         let mapping = try fit(source: source, target: target, pairs: pairs)
         var refinement = RefinementReport()
         var final = mapping
         let refine = refinementSteps
         if refine > 0 {
-            (final, refinement) = try Refinement.run(steps: refine, initial: mapping, source: source, target: target,
-                                                    maxRank: arguments[AlignKeys.maxRank], context: context)
+            (final, refinement) = try Refinement.run(
+                steps: refine, initial: mapping, source: source, target: target,
+                maxRank: arguments[AlignKeys.maxRank], context: context)
         }
         let name = arguments.resultName("\(sourceName)_\(targetName)")
-        let object = MappingObject(mapping: final, method: Self.method, sourceName: sourceName, targetName: targetName,
-                                   source: source, target: target, pairsUsed: refinement.lastPairs ?? pairs.count)
+        let object = MappingObject(
+            mapping: final, method: Self.method, sourceName: sourceName, targetName: targetName,
+            source: source, target: target, pairsUsed: refinement.lastPairs ?? pairs.count)
         session.store(object, as: name, madeBy: "%align \(Self.method) src=\(sourceName) tgt=\(targetName)", cell: context.executionCount)
         let fitCosine = try Self.meanCosine(object, pairs: pairs)
         var rows: [[TableCell]] = [
@@ -115,8 +130,10 @@ extension AlignMethod {
         ]
         rows += summaryRows(final)
         if refine > 0 { rows.append([.text("refinement"), .text(refinement.summary)]) }
-        return Table(title: "mapping `\(name)`", columns: ["property", "value"], rows: rows,
-                     footnote: "stored as `\(name)`; try `%eval bli \(name) dict=…` or `%neighbors WORD in=\(name)`").mimeBundle
+        return Table(
+            title: "mapping `\(name)`", columns: ["property", "value"], rows: rows,
+            footnote: "stored as `\(name)`; try `%eval bli \(name) dict=…` or `%neighbors WORD in=\(name)`"
+        ).mimeBundle
     }
 
     /// The mean cosine between mapped source and (mapped) target vectors of the training pairs.

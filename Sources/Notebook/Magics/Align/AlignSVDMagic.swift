@@ -14,8 +14,9 @@ struct AlignSVDMagic: AlignMethod {
     init(_ arguments: MagicArguments) throws { self.arguments = arguments }
 
     func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs) throws -> BilingualMapping {
-        try SVDMapping.fit(source: source, target: target, pairs: pairs, dim: arguments[Self.dim],
-                           threshold: arguments[Self.threshold].map { Float($0) })
+        try SVDMapping.fit(
+            source: source, target: target, pairs: pairs, dim: arguments[Self.dim],
+            threshold: arguments[Self.threshold].map { Float($0) })
     }
 
     func summaryRows(_ mapping: BilingualMapping) -> [[TableCell]] {

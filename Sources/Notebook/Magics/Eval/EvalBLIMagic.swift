@@ -24,8 +24,11 @@ struct EvalBLIMagic: Magic {
 
     static let spec = MagicSpec(
         name: "eval bli", abstract: "bilingual lexicon induction: P@k per retrieval method, coverage, OOV conventions",
-        positionals: [.init("mapping", .object, optional: true,
-                            help: "a mapping from %align (or give src= and tgt= spaces already in one space)")],
+        positionals: [
+            .init(
+                "mapping", .object, optional: true,
+                help: "a mapping from %align (or give src= and tgt= spaces already in one space)")
+        ],
         keys: [dict, src, tgt, retrieval, k, cslsK, beta],
         discussion: """
             A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
@@ -95,31 +98,44 @@ struct EvalBLIMagic: Magic {
         let dictionary = try session.dictionary(dictName, for: "eval")
         let result: BLIEvaluation.Result
         do {
-            result = try BLIEvaluation.evaluate(source: source, target: target, dictionary: dictionary.wordPairs,
-                                                methods: methods, ks: ks, normalize: false)
+            result = try BLIEvaluation.evaluate(
+                source: source, target: target, dictionary: dictionary.wordPairs,
+                methods: methods, ks: ks, normalize: false)
         } catch {
             throw Self.failure("\(error.description); map the spaces into one space first (%align)")
         }
         let counts = result.counts
         guard counts.coveredSourceWords > 0 else {
-            throw Self.failure("no pair of `\(dictName)` has both words in the vocabularies (\(counts.sourceWords) source words, \(counts.sourceWordsInVocabulary) of them in the source vocabulary); check the dictionary's direction")
+            throw Self.failure(
+                """
+                no pair of `\(dictName)` has both words in the vocabularies (\(counts.sourceWords) source words, \
+                \(counts.sourceWordsInVocabulary) of them in the source vocabulary); check the dictionary's direction
+                """)
         }
         var rows: [[TableCell]] = []
         for method in result.methods {
             for convention in BLIEvaluation.OOVConvention.allCases {
                 let denominator = convention == .fasttext ? counts.sourceWords : counts.coveredSourceWords
-                rows.append([.text(method.method.token), .text(convention.rawValue)]
-                            + ks.map { k in method.precision(at: k, convention).map { TableCell.double($0 * 100) } ?? .empty }
-                            + [.int(denominator)])
+                rows.append(
+                    [.text(method.method.token), .text(convention.rawValue)]
+                        + ks.map { k in method.precision(at: k, convention).map { TableCell.double($0 * 100) } ?? .empty }
+                        + [.int(denominator)])
             }
         }
-        let chart = BarChart(title: "BLI P@\(ks[0]) of \(label)", xLabel: "retrieval", yLabel: "P@\(ks[0]) (%)",
-                             categories: result.methods.map(\.method.token),
-                             series: [BarSeries(name: "P@\(ks[0])", values: result.methods.map { ($0.precision(at: ks[0], .muse) ?? 0) * 100 })])
+        let chart = BarChart(
+            title: "BLI P@\(ks[0]) of \(label)", xLabel: "retrieval", yLabel: "P@\(ks[0]) (%)",
+            categories: result.methods.map(\.method.token),
+            series: [BarSeries(name: "P@\(ks[0])", values: result.methods.map { ($0.precision(at: ks[0], .muse) ?? 0) * 100 })])
         context.display(chart.mimeBundle)
         let coverage = Double(counts.coveredSourceWords) / Double(max(1, counts.sourceWords)) * 100
-        return Table(title: "BLI of \(label) on `\(dictName)` (precision in %)",
-                     columns: ["retrieval", "OOV convention"] + ks.map { "P@\($0)" } + ["source words counted"], rows: rows,
-                     footnote: "coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(NumberText.fixed(coverage, 1))%): muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by all source words, counting uncovered ones as wrong").mimeBundle
+        return Table(
+            title: "BLI of \(label) on `\(dictName)` (precision in %)",
+            columns: ["retrieval", "OOV convention"] + ks.map { "P@\($0)" } + ["source words counted"], rows: rows,
+            footnote: """
+                coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(NumberText.fixed(coverage, 1))%): \
+                muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by \
+                all source words, counting uncovered ones as wrong
+                """
+        ).mimeBundle
     }
 }

@@ -7,14 +7,17 @@ struct EvalCLDCMagic: Magic {
     /// The classifier of `%eval cldc`.
     enum Classifier: String, OptionChoice { case perceptron }
 
-    static let space = Key<[String]>(required: "space", .list, help: """
-        the shared space — a mapping (each labelled set uses the side of its language) or one vectors object; \
-        several compare in one table
-        """)
+    static let space = Key<[String]>(
+        required: "space", .list,
+        help: """
+            the shared space — a mapping (each labelled set uses the side of its language) or one vectors object; \
+            several compare in one table
+            """)
     static let train = Key<[String]>(required: "train", .list, help: "labelled documents to train on")
     static let test = Key<[String]>(required: "test", .list, help: "labelled documents (another language) to test on")
-    static let classifier = Opt.choice("classifier", default: Classifier.perceptron,
-                                       help: "the classifier (averaged perceptron, Klementiev et al. 2012)")
+    static let classifier = Opt.choice(
+        "classifier", default: Classifier.perceptron,
+        help: "the classifier (averaged perceptron, Klementiev et al. 2012)")
     static let epochs = Opt.int("epochs", min: 1, max: 10_000, default: 10, help: "training epochs")
 
     static let spec = MagicSpec(
@@ -26,8 +29,10 @@ struct EvalCLDCMagic: Magic {
             perceptron is trained on the train= set and tested on the test= set, next to the majority-class \
             baseline; macro-F1 is the mean of per-class F1, and a class never predicted has precision 0.
             """,
-        examples: ["%eval cldc space=en_fr train=en_train test=fr_test",
-                   "%eval cldc space=A,B train=en_train,de_train test=de_test,en_test"])
+        examples: [
+            "%eval cldc space=en_fr train=en_train test=fr_test",
+            "%eval cldc space=A,B train=en_train,de_train test=de_test,en_test",
+        ])
 
     let arguments: MagicArguments
 
@@ -40,7 +45,11 @@ struct EvalCLDCMagic: Magic {
         let spaces = arguments[Self.space], trains = arguments[Self.train], tests = arguments[Self.test]
         if spaces.count == 1, trains.count == 1, tests.count == 1 { return try runOneCLDC(session, context) }
         guard trains.count == tests.count else {
-            throw arguments.usageError("train= names \(trains.count) set(s) but test= names \(tests.count); give one test set per training set (directions pair up in order)")
+            throw arguments.usageError(
+                """
+                train= names \(trains.count) set(s) but test= names \(tests.count); give one test set per training set (directions pair up \
+                in order)
+                """)
         }
         let epochs = arguments[Self.epochs]
         let seed = Int(arguments.seed(session))
@@ -53,8 +62,9 @@ struct EvalCLDCMagic: Magic {
             let sides = try Self.sides(of: spaceName, in: session)
             var row: [TableCell] = [.text(spaceName)]
             for (index, (train, test)) in directions.enumerated() {
-                let result = try Self.evaluate(train: (trains[index], train), test: (tests[index], test), sides: sides,
-                                               spaceName: spaceName, epochs: epochs, seed: seed, context: context)
+                let result = try Self.evaluate(
+                    train: (trains[index], train), test: (tests[index], test), sides: sides,
+                    spaceName: spaceName, epochs: epochs, seed: seed, context: context)
                 if context.cancellation.isCancelled {
                     throw Self.failure("interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
                 }
@@ -63,12 +73,20 @@ struct EvalCLDCMagic: Magic {
             }
             rows.append(row)
         }
-        let columns = ["space"] + directions.flatMap { train, test in
-            ["\(train.language)→\(test.language) accuracy", "\(train.language)→\(test.language) macro F1"]
-        }
+        let columns =
+            ["space"]
+            + directions.flatMap { train, test in
+                ["\(train.language)→\(test.language) accuracy", "\(train.language)→\(test.language) macro F1"]
+            }
         let sets = zip(trains, tests).map { "`\($0)` → `\($1)`" }.joined(separator: ", ")
-        return Table(title: "cross-lingual document classification (averaged perceptron, in %)", columns: columns, rows: rows + [majority],
-                     footnote: "train → test: \(sets). Documents: idf-weighted averages of word vectors (idf over each set's own documents); averaged perceptron, \(epochs) epochs, seed \(seed); majority class: the training set's most frequent label. `%eval cldc space=S train=L1 test=L2` with one space and one direction shows coverage and the confusion matrix.").mimeBundle
+        return Table(
+            title: "cross-lingual document classification (averaged perceptron, in %)", columns: columns, rows: rows + [majority],
+            footnote: """
+                train → test: \(sets). Documents: idf-weighted averages of word vectors (idf over each set's own documents); \
+                averaged perceptron, \(epochs) epochs, seed \(seed); majority class: the training set's most frequent label. \
+                `%eval cldc space=S train=L1 test=L2` with one space and one direction shows coverage and the confusion matrix.
+                """
+        ).mimeBundle
     }
 
     /// One space, one direction: the summary table, after a display of the confusion matrix.
@@ -79,43 +97,68 @@ struct EvalCLDCMagic: Magic {
         let sides = try Self.sides(of: spaceName, in: session)
         let epochs = arguments[Self.epochs]
         let seed = Int(arguments.seed(session))
-        let result = try Self.evaluate(train: (trainName, train), test: (testName, test), sides: sides,
-                                       spaceName: spaceName, epochs: epochs, seed: seed, context: context)
+        let result = try Self.evaluate(
+            train: (trainName, train), test: (testName, test), sides: sides,
+            spaceName: spaceName, epochs: epochs, seed: seed, context: context)
         let direction = "\(train.language)→\(test.language)"
         let epochsRun = result.model.mistakesPerEpoch.count
         context.display(Self.confusionTable(result, direction: direction).mimeBundle)
         func row(_ name: String, _ report: ClassificationReport) -> [TableCell] {
-            [.text(name), .text(direction), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
-             .double(report.macroRecall * 100), .double(report.macroF1 * 100)]
+            [
+                .text(name), .text(direction), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
+                .double(report.macroRecall * 100), .double(report.macroF1 * 100),
+            ]
         }
         let majorityName = train.labelNames[result.majorityLabel]
         let rows = [row("averaged perceptron", result.report), row("majority class (\(majorityName))", result.majority)]
         func coverage(_ name: String, _ set: LabeledDocuments, _ embedded: DocumentEmbedder.Result) -> String {
-            let zero = embedded.zeroDocuments == 0 ? "" : ", \(embedded.zeroDocuments) document\(embedded.zeroDocuments == 1 ? "" : "s") without a weighted in-vocabulary word (zero vector)"
-            return "`\(name)` (\(set.language), \(set.count.formatted) documents): \(NumberText.fixed(embedded.coverage * 100, 1))% of \(embedded.tokens.formatted) tokens in the space\(zero)"
+            let zero =
+                embedded.zeroDocuments == 0
+                ? ""
+                : """
+                , \(embedded.zeroDocuments) document\(embedded.zeroDocuments == 1 ? "" : "s") without a weighted in-vocabulary word (zero \
+                vector)
+                """
+            return """
+                `\(name)` (\(set.language), \(set.count.formatted) documents): \(NumberText.fixed(embedded.coverage * 100, 1))% of \
+                \(embedded.tokens.formatted) tokens in the space\(zero)
+                """
         }
         let interrupted = epochsRun < epochs ? " — interrupted after \(epochsRun) of \(epochs) epochs, the partial model was evaluated" : ""
         let footnote = [
             "token coverage: " + coverage(trainName, train, result.train) + "; " + coverage(testName, test, result.test),
-            "documents: idf-weighted averages of word vectors (idf over each set's own documents); averaged perceptron, \(epochsRun) epochs, seed \(seed), training mistakes in the last epoch: \(result.model.mistakesPerEpoch.last ?? 0)\(interrupted)",
-            "macro P/R/F1: means over the \(train.labelNames.count) classes (F1 per class, then averaged; a class never predicted has precision 0); majority class: the training set's most frequent label",
+            """
+            documents: idf-weighted averages of word vectors (idf over each set's own documents); averaged perceptron, \(epochsRun) \
+            epochs, seed \(seed), training mistakes in the last epoch: \(result.model.mistakesPerEpoch.last ?? 0)\(interrupted)
+            """,
+            """
+            macro P/R/F1: means over the \(train.labelNames.count) classes (F1 per class, then averaged; a class never predicted has \
+            precision 0); majority class: the training set's most frequent label
+            """,
         ].joined(separator: ". ")
-        return Table(title: "cross-lingual document classification \(direction): train `\(trainName)` → test `\(testName)` in `\(spaceName)` (in %)",
-                     columns: ["classifier", "direction", "accuracy", "macro P", "macro R", "macro F1"], rows: rows,
-                     footnote: footnote).mimeBundle
+        return Table(
+            title: """
+                cross-lingual document classification \(direction): train `\(trainName)` → test `\(testName)` in `\(spaceName)` (in %)
+                """,
+            columns: ["classifier", "direction", "accuracy", "macro P", "macro R", "macro F1"], rows: rows,
+            footnote: footnote
+        ).mimeBundle
     }
 
     /// One train → test evaluation in the space's sides of the two sets' languages; errors
     /// name the space and the sets.
-    static func evaluate(train: (name: String, set: LabeledDocuments), test: (name: String, set: LabeledDocuments),
-                         sides: [(language: String?, space: EmbeddingSpace)], spaceName: String, epochs: Int, seed: Int,
-                         context: ExecutionContext) throws -> CLDCEvaluation.Result {
+    static func evaluate(
+        train: (name: String, set: LabeledDocuments), test: (name: String, set: LabeledDocuments),
+        sides: [(language: String?, space: EmbeddingSpace)], spaceName: String, epochs: Int, seed: Int,
+        context: ExecutionContext
+    ) throws -> CLDCEvaluation.Result {
         let trainSpace = try side(for: train.set, named: train.name, sides: sides, spaceName: spaceName)
         let testSpace = try side(for: test.set, named: test.name, sides: sides, spaceName: spaceName)
         do {
-            return try CLDCEvaluation.evaluate(train: train.set, trainSpace: trainSpace, test: test.set, testSpace: testSpace,
-                                               epochs: epochs, seed: UInt64(max(0, seed)),
-                                               progress: { _ in .stopping(if: context.cancellation.isCancelled) })
+            return try CLDCEvaluation.evaluate(
+                train: train.set, trainSpace: trainSpace, test: test.set, testSpace: testSpace,
+                epochs: epochs, seed: UInt64(max(0, seed)),
+                progress: { _ in .stopping(if: context.cancellation.isCancelled) })
         } catch {
             throw Self.failure("`\(spaceName)`, `\(train.name)` → `\(test.name)`: \(error.description)")
         }
@@ -127,11 +170,15 @@ struct EvalCLDCMagic: Magic {
         let perClass = report.perClass
         let rows: [[TableCell]] = report.labelNames.indices.map { g in
             [.text(report.labelNames[g])] + report.confusion[g].map { TableCell.int($0) }
-                + [.int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100), .double(perClass[g].f1 * 100)]
+                + [
+                    .int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100),
+                    .double(perClass[g].f1 * 100),
+                ]
         }
-        return Table(title: "confusion matrix of the averaged perceptron, \(direction) (rows: gold label, columns: predicted)",
-                     columns: ["gold \\ predicted"] + report.labelNames + ["support", "P (%)", "R (%)", "F1 (%)"], rows: rows,
-                     footnote: "P: correct / predicted as the class (0 when never predicted); R: correct / gold examples of the class")
+        return Table(
+            title: "confusion matrix of the averaged perceptron, \(direction) (rows: gold label, columns: predicted)",
+            columns: ["gold \\ predicted"] + report.labelNames + ["support", "P (%)", "R (%)", "F1 (%)"], rows: rows,
+            footnote: "P: correct / predicted as the class (0 when never predicted); R: correct / gold examples of the class")
     }
 
     /// The sides of the shared space `name`: a mapping's two mapped spaces, or one vectors object.
@@ -147,11 +194,17 @@ struct EvalCLDCMagic: Magic {
 
     /// The side of the space in the language of `documents`; a vectors object without a
     /// language serves every set.
-    static func side(for documents: LabeledDocuments, named name: String,
-                     sides: [(language: String?, space: EmbeddingSpace)], spaceName: String) throws -> EmbeddingSpace {
+    static func side(
+        for documents: LabeledDocuments, named name: String,
+        sides: [(language: String?, space: EmbeddingSpace)], spaceName: String
+    ) throws -> EmbeddingSpace {
         if let match = sides.first(where: { $0.language == documents.language }) { return match.space }
         if sides.count == 1, sides[0].language == nil { return sides[0].space }
         let has = sides.compactMap(\.language).joined(separator: ", ")
-        throw Self.failure("`\(name)` is in \(documents.language), but the space `\(spaceName)` has \(has.isEmpty ? "no language" : has); load the documents with the space's language code (lang=) or give a space that covers \(documents.language)")
+        throw Self.failure(
+            """
+            `\(name)` is in \(documents.language), but the space `\(spaceName)` has \(has.isEmpty ? "no language" : has); load the \
+            documents with the space's language code (lang=) or give a space that covers \(documents.language)
+            """)
     }
 }

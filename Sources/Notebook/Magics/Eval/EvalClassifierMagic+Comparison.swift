@@ -16,7 +16,11 @@ extension EvalClassifierMagic {
             let own = sets.filter { $0.1.language == classifier.language }
             guard !own.isEmpty else {
                 let languages = Set(sets.map(\.1.language)).sorted().joined(separator: ", ")
-                throw Self.failure("`\(name)` classifies \(classifier.language), but data= has \(languages) only; add a \(classifier.language) set to data= (or transfer it with %llm … target=xx)")
+                throw Self.failure(
+                    """
+                    `\(name)` classifies \(classifier.language), but data= has \(languages) only; add a \(classifier.language) set to \
+                    data= (or transfer it with %llm … target=xx)
+                    """)
             }
             for (setName, documents) in own {
                 let report: ClassificationReport
@@ -27,14 +31,23 @@ extension EvalClassifierMagic {
                     let label = classifier.training?.majorityLabel ?? documents.majorityLabel
                     majority[setName] = documents.labels.filter { $0 == label }.count.asShare(of: documents.count)
                 }
-                rows.append([.text(name), .text(stored.origin), .text(setName), .double(report.accuracy * 100), .double(report.macroF1 * 100)])
+                rows.append([
+                    .text(name), .text(stored.origin), .text(setName), .double(report.accuracy * 100), .double(report.macroF1 * 100),
+                ])
             }
         }
         rows += sets.compactMap { setName, _ in
-            majority[setName].map { [.text("majority class"), .text("the training set's most frequent label"), .text(setName), .double($0 * 100), .empty] }
+            majority[setName].map {
+                [.text("majority class"), .text("the training set's most frequent label"), .text(setName), .double($0 * 100), .empty]
+            }
         }
-        return Table(title: "classifiers compared (in %)", columns: ["classifier", "how it was made", "data", "accuracy", "macro F1"],
-                     rows: rows, footnote: "each classifier is evaluated on the data= sets in its own language; macro F1: unweighted mean over the classes").mimeBundle
+        return Table(
+            title: "classifiers compared (in %)", columns: ["classifier", "how it was made", "data", "accuracy", "macro F1"],
+            rows: rows,
+            footnote: """
+                each classifier is evaluated on the data= sets in its own language; macro F1: unweighted mean over the classes
+                """
+        ).mimeBundle
     }
 }
 

@@ -6,9 +6,11 @@ import Jupyter
 /// set; with one set, the confusion matrix and per-class scores first (as `%eval cldc`).
 /// `%eval classifier K1,K2 data=…` compares classifiers (`EvalClassifierMagic+Comparison.swift`).
 struct EvalClassifierMagic: Magic {
-    static let data = Key<[String]>(required: "data", .list, help: """
-        labelled documents to test on, one or more sets L1,L2,… in the classifier's language
-        """)
+    static let data = Key<[String]>(
+        required: "data", .list,
+        help: """
+            labelled documents to test on, one or more sets L1,L2,… in the classifier's language
+            """)
 
     static let spec = MagicSpec(
         name: "eval classifier", abstract: "a classifier's accuracy, macro P/R/F1, majority class and coverage",
@@ -38,22 +40,36 @@ struct EvalClassifierMagic: Magic {
                 throw Self.failure("`\(name)` on `\(setName)`: \(error.description)")
             }
             let majorityLabel = classifier.training?.majorityLabel ?? documents.majorityLabel
-            let majority = try ClassificationReport(gold: documents.labels, predicted: Array(repeating: majorityLabel, count: documents.count),
-                                                    labelNames: classifier.labelNames)
-            rows.append([.text(setName), .int(documents.count), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
-                         .double(report.macroRecall * 100), .double(report.macroF1 * 100), .double(majority.accuracy * 100),
-                         .double(classifier.coverage(documents) * 100)])
+            let majority = try ClassificationReport(
+                gold: documents.labels, predicted: Array(repeating: majorityLabel, count: documents.count),
+                labelNames: classifier.labelNames)
+            rows.append([
+                .text(setName), .int(documents.count), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
+                .double(report.macroRecall * 100), .double(report.macroF1 * 100), .double(majority.accuracy * 100),
+                .double(classifier.coverage(documents) * 100),
+            ])
             single = report
         }
         if setNames.count == 1, let single {
             context.display(Self.confusionTable(single, model: classifier.model.rawValue, setName: setNames[0]).mimeBundle)
         }
-        let majorityNote = classifier.training.map { "majority: the training set's most frequent label (\(classifier.labelNames[$0.majorityLabel])) for every document" }
+        let majorityNote =
+            classifier.training.map {
+                """
+                majority: the training set's most frequent label (\(classifier.labelNames[$0.majorityLabel])) for every document
+                """
+            }
             ?? "majority: the set's own most frequent label (the classifier has no training record)"
-        return Table(title: "classifier `\(name)` (\(classifier.model.rawValue), \(classifier.language)) — in %",
-                     columns: ["data", "documents", "accuracy", "macro P", "macro R", "macro F1", "majority accuracy", "token coverage"],
-                     rows: rows,
-                     footnote: "\(stored.origin). Macro P/R/F1: unweighted means over the \(classifier.labelNames.count) classes (a class never predicted has precision 0); \(majorityNote); token coverage: share of tokens in the embedding layer's vocabulary (the rest are dropped).").mimeBundle
+        return Table(
+            title: "classifier `\(name)` (\(classifier.model.rawValue), \(classifier.language)) — in %",
+            columns: ["data", "documents", "accuracy", "macro P", "macro R", "macro F1", "majority accuracy", "token coverage"],
+            rows: rows,
+            footnote: """
+                \(stored.origin). Macro P/R/F1: unweighted means over the \(classifier.labelNames.count) classes (a class never \
+                predicted has precision 0); \(majorityNote); token coverage: share of tokens in the embedding layer's vocabulary \
+                (the rest are dropped).
+                """
+        ).mimeBundle
     }
 
     /// The confusion matrix (rows gold, columns predicted) with per-class P/R/F1 in %.
@@ -61,10 +77,14 @@ struct EvalClassifierMagic: Magic {
         let perClass = report.perClass
         let rows: [[TableCell]] = report.labelNames.indices.map { g in
             [.text(report.labelNames[g])] + report.confusion[g].map { TableCell.int($0) }
-                + [.int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100), .double(perClass[g].f1 * 100)]
+                + [
+                    .int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100),
+                    .double(perClass[g].f1 * 100),
+                ]
         }
-        return Table(title: "confusion matrix of the \(model) classifier on `\(setName)` (rows: gold label, columns: predicted)",
-                     columns: ["gold \\ predicted"] + report.labelNames + ["support", "P (%)", "R (%)", "F1 (%)"], rows: rows,
-                     footnote: "P: correct / predicted as the class (0 when never predicted); R: correct / gold examples of the class")
+        return Table(
+            title: "confusion matrix of the \(model) classifier on `\(setName)` (rows: gold label, columns: predicted)",
+            columns: ["gold \\ predicted"] + report.labelNames + ["support", "P (%)", "R (%)", "F1 (%)"], rows: rows,
+            footnote: "P: correct / predicted as the class (0 when never predicted); R: correct / gold examples of the class")
     }
 }

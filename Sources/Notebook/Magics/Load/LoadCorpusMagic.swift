@@ -16,12 +16,18 @@ struct LoadCorpusMagic: Magic {
         let name = arguments.words[0], path = arguments[LoadKeys.path]
         let language = arguments[LoadKeys.lang]
         let corpus = try Corpus.read(path: path, language: language, tokenizer: arguments.tokenizer, maxLines: arguments[TextKeys.maxLines])
-        return CorpusCellMagic.store(corpus, name: name, origin: path, tokenizer: arguments.tokenizer, madeBy: "%load corpus \(name) path=\(path) lang=\(language)",
-                                     session: session, context: context)
+        return CorpusCellMagic.store(
+            corpus, name: name, origin: path, tokenizer: arguments.tokenizer,
+            madeBy: """
+                %load corpus \(name) path=\(path) lang=\(language)
+                """,
+            session: session, context: context)
     }
     /// One corpus's summary row: language, sentences, tokens, types, mean sentence length.
     static func summaryRow(_ corpus: Corpus) -> [TableCell] {
-        [.text(corpus.language), .int(corpus.sentenceCount), .int(corpus.tokenCount), .int(corpus.vocabulary.count),
-         .double(Double(corpus.tokenCount) / Double(max(1, corpus.sentenceCount)))]
+        [
+            .text(corpus.language), .int(corpus.sentenceCount), .int(corpus.tokenCount), .int(corpus.vocabulary.count),
+            .double(Double(corpus.tokenCount) / Double(max(1, corpus.sentenceCount))),
+        ]
     }
 }

@@ -5,9 +5,11 @@ extension DictionaryFormat: OptionChoice {}
 
 /// `%load dict NAME path=F [format]`: a bilingual dictionary (many translations per word).
 struct LoadDictMagic: Magic {
-    static let format = Opt.choice("format", default: DictionaryFormat.auto, help: """
-        tsv (src<TAB>tgt), muse (src tgt), at (tgt @ src) or auto (detected)
-        """)
+    static let format = Opt.choice(
+        "format", default: DictionaryFormat.auto,
+        help: """
+            tsv (src<TAB>tgt), muse (src tgt), at (tgt @ src) or auto (detected)
+            """)
     static let spec = MagicSpec(
         name: "load dict", abstract: "a bilingual dictionary (tsv, MUSE or `tgt @ src` lines)",
         positionals: [LoadKeys.name], keys: [LoadKeys.path, format],

@@ -5,9 +5,11 @@ extension LabeledDocuments.Format: OptionChoice {}
 
 /// `%load labeled NAME path=F lang=xx [format=tsv|sib200] [lower punct]`: labelled documents.
 struct LoadLabeledMagic: Magic {
-    static let format = Opt.choice("format", LabeledDocuments.Format.self, note: "detected from the first line", help: """
-        tsv (label<TAB>text) or sib200 (SIB-200 TSV with a header naming the category and text columns)
-        """)
+    static let format = Opt.choice(
+        "format", LabeledDocuments.Format.self, note: "detected from the first line",
+        help: """
+            tsv (label<TAB>text) or sib200 (SIB-200 TSV with a header naming the category and text columns)
+            """)
     static let spec = MagicSpec(
         name: "load labeled", abstract: "labelled documents (SIB-200 or label<TAB>text), tokenized like corpora",
         positionals: [LoadKeys.name], keys: [LoadKeys.path, LoadKeys.lang, format, TextKeys.lower, TextKeys.punct],
@@ -23,8 +25,9 @@ struct LoadLabeledMagic: Magic {
         let format = arguments[Self.format]
         let documents = try LabeledDocuments.read(path: path, language: language, format: format, tokenizer: arguments.tokenizer)
         let formatText = format.map { " format=\($0.rawValue)" } ?? ""
-        return LabeledCellMagic.store(documents, name: name, origin: path, tokenizer: arguments.tokenizer,
-                                      madeBy: "%load labeled \(name) path=\(path) lang=\(language)\(formatText)",
-                                      session: session, context: context)
+        return LabeledCellMagic.store(
+            documents, name: name, origin: path, tokenizer: arguments.tokenizer,
+            madeBy: "%load labeled \(name) path=\(path) lang=\(language)\(formatText)",
+            session: session, context: context)
     }
 }

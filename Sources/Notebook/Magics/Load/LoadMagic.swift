@@ -35,10 +35,12 @@ enum TextKeys {
     enum Punctuation: String, OptionChoice { case strip, keep }
 
     static let lower = Opt.bool("lower", default: true, help: "lowercase tokens")
-    static let punct = Opt.choice("punct", default: Punctuation.strip, help: """
-        strip punctuation from token edges and drop punctuation tokens (as Shi et al. 2015), or keep every \
-        whitespace token
-        """)
+    static let punct = Opt.choice(
+        "punct", default: Punctuation.strip,
+        help: """
+            strip punctuation from token edges and drop punctuation tokens (as Shi et al. 2015), or keep every \
+            whitespace token
+            """)
     static let maxLines = Opt.int("max_lines", min: 1, help: "read only the first N lines")
 }
 

@@ -41,23 +41,28 @@ struct LoadParallelMagic: Magic {
         let parallel: ParallelCorpus
         let origin: String
         if let path = arguments[Self.path] {
-            parallel = try ParallelCorpus.read(path: path, separator: arguments[Self.format] == .pipes ? " ||| " : "\t",
-                                               sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
-                                               tokenizer: arguments.tokenizer, maxLines: maxLines)
+            parallel = try ParallelCorpus.read(
+                path: path, separator: arguments[Self.format] == .pipes ? " ||| " : "\t",
+                sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                tokenizer: arguments.tokenizer, maxLines: maxLines)
             origin = "path=\(path)"
         } else {
             // init proved that without path= both src= and tgt= are given.
             let source = arguments[Self.src] ?? "", target = arguments[Self.tgt] ?? ""
-            parallel = try ParallelCorpus.read(sourcePath: source, targetPath: target, sourceLanguage: sourceLanguage,
-                                               targetLanguage: targetLanguage, tokenizer: arguments.tokenizer, maxLines: maxLines)
+            parallel = try ParallelCorpus.read(
+                sourcePath: source, targetPath: target, sourceLanguage: sourceLanguage,
+                targetLanguage: targetLanguage, tokenizer: arguments.tokenizer, maxLines: maxLines)
             origin = "src=\(source) tgt=\(target)"
         }
-        session.store(ParallelObject(parallel, origin: origin, tokenizer: arguments.tokenizer), as: name,
-                      madeBy: "%load parallel \(name) \(origin)", cell: context.executionCount)
+        session.store(
+            ParallelObject(parallel, origin: origin, tokenizer: arguments.tokenizer), as: name,
+            madeBy: "%load parallel \(name) \(origin)", cell: context.executionCount)
         let sides = [parallel.source, parallel.target]
-        return Table(title: "parallel corpus `\(name)` (\(parallel.sentenceCount.formatted) sentence pairs)",
-                     columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
-                     rows: sides.map { LoadCorpusMagic.summaryRow($0) },
-                     footnote: "tokenized: \(arguments.tokenizer)").mimeBundle
+        return Table(
+            title: "parallel corpus `\(name)` (\(parallel.sentenceCount.formatted) sentence pairs)",
+            columns: ["language", "sentences", "tokens", "types", "tokens per sentence"],
+            rows: sides.map { LoadCorpusMagic.summaryRow($0) },
+            footnote: "tokenized: \(arguments.tokenizer)"
+        ).mimeBundle
     }
 }

@@ -25,16 +25,24 @@ struct LoadVectorsMagic: Magic {
         let lower = arguments[Self.lower]
         let language = arguments[Self.lang]
         let binary = arguments[Self.format] == .bin
-        let (space, report) = binary
+        let (space, report) =
+            binary
             ? try Word2VecBinary.load(path: path, max: max, lowercase: lower, language: language)
             : try Word2VecText.load(path: path, max: max, lowercase: lower, language: language)
         guard space.count > 0 else {
             throw Self.failure("\(path) holds no word vectors")
         }
-        session.store(SpaceObject(space, origin: path), as: name, madeBy: "%load vectors \(name) path=\(path)", cell: context.executionCount)
-        return Table(title: "loaded vectors `\(name)`", columns: ["name", "language", "words", "dim", "duplicates skipped", "zero vectors"],
-                     rows: [[.text(name), .text(language ?? ""), .int(space.count), .int(space.dimension),
-                             .int(report.duplicatesSkipped), .int(report.zeroVectors)]],
-                     footnote: report.description).mimeBundle
+        session.store(
+            SpaceObject(space, origin: path), as: name, madeBy: "%load vectors \(name) path=\(path)", cell: context.executionCount)
+        return Table(
+            title: "loaded vectors `\(name)`", columns: ["name", "language", "words", "dim", "duplicates skipped", "zero vectors"],
+            rows: [
+                [
+                    .text(name), .text(language ?? ""), .int(space.count), .int(space.dimension),
+                    .int(report.duplicatesSkipped), .int(report.zeroVectors),
+                ]
+            ],
+            footnote: report.description
+        ).mimeBundle
     }
 }

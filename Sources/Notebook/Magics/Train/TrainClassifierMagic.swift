@@ -14,39 +14,53 @@ enum ClassWeights: String, OptionChoice {
 /// embedding layer initialised from that language's side of S.
 struct TrainClassifierMagic: TrainMethod {
     static let data = Opt.required("data", .object, help: "the labelled training documents (%load labeled)")
-    static let space = Opt.required("space", .object, help: """
-        the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in \
-        data's language); every word of that side is a row
-        """)
-    static let model = Opt.choice("model", default: TextClassifierModel.boe, help: """
-        boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
-        (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
-        """)
-    static let updateEmb = Opt.bool("update_emb", default: TextClassifierOptions().updateEmbeddings, help: """
-        train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')
-        """)
+    static let space = Opt.required(
+        "space", .object,
+        help: """
+            the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in \
+            data's language); every word of that side is a row
+            """)
+    static let model = Opt.choice(
+        "model", default: TextClassifierModel.boe,
+        help: """
+            boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
+            (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
+            """)
+    static let updateEmb = Opt.bool(
+        "update_emb", default: TextClassifierOptions().updateEmbeddings,
+        help: """
+            train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')
+            """)
     static let dev = Opt.text("dev", .object, help: "labelled documents for early stopping (the best dev-accuracy epoch is kept)")
-    static let hidden = Opt.int("hidden", min: 1, max: 8192, default: TextClassifierOptions().hidden,
-                                help: "units per hidden layer (paper: 300)")
+    static let hidden = Opt.int(
+        "hidden", min: 1, max: 8192, default: TextClassifierOptions().hidden,
+        help: "units per hidden layer (paper: 300)")
     static let epochs = Opt.int("epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10", help: "maximum epochs")
-    static let batch = Opt.int("batch", min: 1, max: 1_000_000, default: TextClassifierOptions().batchSize,
-                               help: "documents per optimizer step")
+    static let batch = Opt.int(
+        "batch", min: 1, max: 1_000_000, default: TextClassifierOptions().batchSize,
+        help: "documents per optimizer step")
     static let lr = Opt.double("lr", min: 0, note: "adam 0.003, adagrad 0.05, sgd 0.1", help: "the learning rate")
     static let dropout = Opt.double("dropout", min: 0, max: 0.95, note: "boe 0, mlp 0.3", help: "dropout after each hidden layer")
     static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (paper: Adam)")
-    static let classWeights = Opt.choice("class_weights", default: ClassWeights.none,
-                                         help: "weight the loss by n / (K·n_k) per class (balanced) or not")
-    static let patience = Opt.int("patience", min: 1, max: 10_000, default: TextClassifierOptions().patience,
-                                  help: "with dev=, stop after this many epochs without a better dev accuracy")
-    static let normalize = Opt.list("normalize", default: ["unit"], help: """
-        normalisations of the space's vectors before they become the embedding layer, in order \
-        (unit, center, unitdim) or none
-        """)
+    static let classWeights = Opt.choice(
+        "class_weights", default: ClassWeights.none,
+        help: "weight the loss by n / (K·n_k) per class (balanced) or not")
+    static let patience = Opt.int(
+        "patience", min: 1, max: 10_000, default: TextClassifierOptions().patience,
+        help: "with dev=, stop after this many epochs without a better dev accuracy")
+    static let normalize = Opt.list(
+        "normalize", default: ["unit"],
+        help: """
+            normalisations of the space's vectors before they become the embedding layer, in order \
+            (unit, center, unitdim) or none
+            """)
 
     static let spec = MagicSpec(
         name: "train classifier", abstract: "a text classifier (bag of embeddings, Sakuma & Yoshinaga 2019) on labelled documents",
-        keys: [data, space, model, updateEmb, dev, hidden, epochs, batch, lr, dropout, optimizer, classWeights, patience,
-               normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA")],
+        keys: [
+            data, space, model, updateEmb, dev, hidden, epochs, batch, lr, dropout, optimizer, classWeights, patience,
+            normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA"),
+        ],
         discussion: """
             A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language \
             as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with \
@@ -96,7 +110,11 @@ struct TrainClassifierMagic: TrainMethod {
         let object = try session.object(name, for: "train")
         if let vectors = object as? SpaceObject {
             if let own = vectors.space.language, own != language {
-                throw Self.failure("`\(dataName)` is in \(language), but the space `\(name)` is in \(own); give a space in \(language), or a mapping that has \(language) as one side")
+                throw Self.failure(
+                    """
+                    `\(dataName)` is in \(language), but the space `\(name)` is in \(own); give a space in \(language), or a mapping that \
+                    has \(language) as one side
+                    """)
             }
             return vectors.space
         }
@@ -104,9 +122,16 @@ struct TrainClassifierMagic: TrainMethod {
             let mapped = try mapping.mapped()
             if mapping.languages[0] == language { return mapped.source }
             if mapping.languages[1] == language { return mapped.target }
-            throw Self.failure("`\(dataName)` is in \(language), but the \(mapping.kind) `\(name)` has \(mapping.languages.joined(separator: " and ")); give a space that covers \(language)")
+            throw Self.failure(
+                """
+                `\(dataName)` is in \(language), but the \(mapping.kind) `\(name)` has \(mapping.languages.joined(separator: " and ")); \
+                give a space that covers \(language)
+                """)
         }
-        throw Self.failure("`\(name)` holds \(object.kind) (`%who` lists every object), not vectors or a mapping to initialise the embeddings from")
+        throw Self.failure(
+            """
+            `\(name)` holds \(object.kind) (`%who` lists every object), not vectors or a mapping to initialise the embeddings from
+            """)
     }
 
     /// Trains, stores and summarises the classifier.
@@ -116,13 +141,19 @@ struct TrainClassifierMagic: TrainMethod {
         let devName = arguments[Self.dev]
         let dev = try devName.map { try session.labeled($0, for: "train").documents }
         if let dev, dev.language != data.language {
-            throw Self.failure("the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \(data.language)")
+            throw Self.failure(
+                """
+                the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \
+                \(data.language)
+                """)
         }
         let space = try Self.classifierSpace(spaceName, language: data.language, dataName: dataName, in: session)
         let options = try classifierOptions(session)
         let epochs = options.resolvedEpochs
-        let reporter = ProgressReporter(context: context, phase: "training \(options.model.rawValue)", total: epochs,
-                                        unit: "epochs") { report in
+        let reporter = ProgressReporter(
+            context: context, phase: "training \(options.model.rawValue)", total: epochs,
+            unit: "epochs"
+        ) { report in
             let devText = report.extra("dev score").map { ", dev accuracy \(NumberText.fixed($0 * 100, 1))%" } ?? ""
             return "training \(options.model.rawValue)\(devText)"
         }
@@ -131,30 +162,40 @@ struct TrainClassifierMagic: TrainMethod {
         let interrupted = training?.interrupted ?? false
         reporter.finish(stopped: interrupted)
         let name = arguments.resultName("\(options.model.rawValue)_\(dataName)")
-        let how = "\(options.model.rawValue) on `\(dataName)`, embeddings from `\(spaceName)`"
+        let how =
+            "\(options.model.rawValue) on `\(dataName)`, embeddings from `\(spaceName)`"
             + (options.model == .perceptron ? "" : (options.updateEmbeddings ? " (trained)" : " (fixed)"))
-        session.store(ClassifierObject(classifier, origin: how), as: name,
-                      madeBy: "%train classifier data=\(dataName) space=\(spaceName) model=\(options.model.rawValue)"
-                          + (options.model == .perceptron ? "" : " update_emb=\(options.updateEmbeddings)"),
-                      cell: context.executionCount)
+        session.store(
+            ClassifierObject(classifier, origin: how), as: name,
+            madeBy: "%train classifier data=\(dataName) space=\(spaceName) model=\(options.model.rawValue)"
+                + (options.model == .perceptron ? "" : " update_emb=\(options.updateEmbeddings)"),
+            cell: context.executionCount)
         let history = training?.history ?? []
         if options.model != .perceptron, !history.isEmpty {
             var series = [ChartSeries(name: "train loss", points: history.map { ChartPoint(x: Double($0.epoch), y: $0.trainLoss) })]
             if dev != nil {
-                series.append(ChartSeries(name: "dev accuracy", points: history.compactMap { r in r.devScore.map { ChartPoint(x: Double(r.epoch), y: $0) } }))
+                series.append(
+                    ChartSeries(
+                        name: "dev accuracy", points: history.compactMap { r in r.devScore.map { ChartPoint(x: Double(r.epoch), y: $0) } }))
             }
-            context.display(LineChart(title: "training of `\(name)`", xLabel: "epoch", yLabel: "loss / accuracy", series: series).mimeBundle)
+            context.display(
+                LineChart(title: "training of `\(name)`", xLabel: "epoch", yLabel: "loss / accuracy", series: series).mimeBundle)
         }
         let table = classifierSummary(classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName)
         guard interrupted else { return table }
         context.display(table)
-        context.stream("Interrupted: `\(name)` keeps the model trained so far (\(history.count) of \(epochs) epochs completed). Run %train classifier again for the full one.\n", name: "stderr")
+        context.stream(
+            "Interrupted: `\(name)` keeps the model trained so far (\(history.count) of \(epochs) epochs completed). "
+                + "Run %train classifier again for the full one.\n",
+            name: "stderr")
         throw Interrupted()
     }
 
     /// The summary table of a trained classifier.
-    func classifierSummary(_ classifier: TextClassifier, name: String, dataName: String, data: LabeledDocuments,
-                           spaceName: String, devName: String?) -> MimeBundle {
+    func classifierSummary(
+        _ classifier: TextClassifier, name: String, dataName: String, data: LabeledDocuments,
+        spaceName: String, devName: String?
+    ) -> MimeBundle {
         let training = classifier.training
         let options = training?.options ?? TextClassifierOptions()
         let history = training?.history ?? []
@@ -166,32 +207,68 @@ struct TrainClassifierMagic: TrainMethod {
         case .perceptron: layers = "idf-weighted mean of embeddings → averaged perceptron (\(data.labelNames.count) classes)"
         }
         let seenRows = classifier.seenInTraining.filter { $0 }.count
+        let normalized = options.normalization.isEmpty ? "none" : options.normalization.map(\.rawValue).joined(separator: ",")
         var rows: [[TableCell]] = [
             [.text("data"), .text("`\(dataName)` (\(data.language)): \(data.count.formatted) documents, \(data.labelNames.count) labels")],
-            [.text("embedding layer"), .text("`\(spaceName)` (\(data.language) side, normalised: \(options.normalization.isEmpty ? "none" : options.normalization.map(\.rawValue).joined(separator: ","))): \(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
-                + (options.model == .perceptron ? "fixed" : (options.updateEmbeddings ? "trained (\(seenRows.formatted) rows seen in training)" : "fixed")))],
-            [.text("token coverage"), .text(percent(training?.coverage ?? 0) + (training?.devCoverage.map { " (dev \(percent($0)))" } ?? ""))],
+            [
+                .text("embedding layer"),
+                .text(
+                    "`\(spaceName)` (\(data.language) side, normalised: \(normalized)): "
+                        + "\(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
+                        + (options.model == .perceptron
+                            ? "fixed"
+                            : (options.updateEmbeddings
+                                ? """
+                                trained (\(seenRows.formatted) rows seen in training)
+                                """ : "fixed"))),
+            ],
+            [
+                .text("token coverage"),
+                .text(percent(training?.coverage ?? 0) + (training?.devCoverage.map { " (dev \(percent($0)))" } ?? "")),
+            ],
             [.text("model"), .text(layers)],
         ]
         if options.model != .perceptron {
-            rows.append([.text("training"), .text("\(options.optimizer.rawValue) η=\(NumberText.short(Double(options.resolvedLearningRate))), batch \(options.batchSize), dropout \(NumberText.short(Double(options.resolvedDropout))), class weights \(options.balancedClassWeights ? "balanced" : "none")")])
+            rows.append([
+                .text("training"),
+                .text(
+                    """
+                    \(options.optimizer.rawValue) η=\(NumberText.short(Double(options.resolvedLearningRate))), batch \(options.batchSize), \
+                    dropout \(NumberText.short(Double(options.resolvedDropout))), class weights \
+                    \(options.balancedClassWeights ? "balanced" : "none")
+                    """),
+            ])
         }
-        rows.append([.text("epochs"), .text("\(history.count) of \(options.resolvedEpochs)"
-            + (devName != nil && options.model != .perceptron ? "; kept epoch \(training?.keptEpoch ?? 0) (best dev accuracy)" : "")
-            + ((training?.stoppedEarly ?? false) ? "; stopped early" : ""))])
+        rows.append([
+            .text("epochs"),
+            .text(
+                "\(history.count) of \(options.resolvedEpochs)"
+                    + (devName != nil && options.model != .perceptron ? "; kept epoch \(training?.keptEpoch ?? 0) (best dev accuracy)" : "")
+                    + ((training?.stoppedEarly ?? false) ? "; stopped early" : "")),
+        ])
         if let last = history.last, last.trainLoss.isFinite {
-            rows.append([.text(options.model == .perceptron ? "training errors (last epoch)" : "train loss (last epoch)"), .double(last.trainLoss)])
+            rows.append([
+                .text(options.model == .perceptron ? "training errors (last epoch)" : "train loss (last epoch)"), .double(last.trainLoss),
+            ])
         }
         let devScores = history.compactMap(\.devScore)
         if let devName, let best = devScores.max() {
-            rows.append([.text("dev accuracy"), .text("\(percent(options.model == .perceptron ? devScores.last ?? best : best)) on `\(devName)`")])
+            rows.append([
+                .text("dev accuracy"),
+                .text(
+                    """
+                    \(percent(options.model == .perceptron ? devScores.last ?? best : best)) on `\(devName)`
+                    """),
+            ])
         }
         rows.append([.text("seed"), .int(Int(options.seed))])
         if let last = history.last, last.elapsedSeconds > 0 {
             rows.append([.text("time"), .text("\(NumberText.fixed(last.elapsedSeconds, 1)) s")])
         }
-        return Table(title: "classifier `\(name)`", columns: ["property", "value"], rows: rows,
-                     footnote: ((training?.interrupted ?? false) ? "Interrupted: the model trained so far is kept. " : "")
-                        + "Stored as `\(name)`; try `%eval classifier \(name) data=…`.").mimeBundle
+        return Table(
+            title: "classifier `\(name)`", columns: ["property", "value"], rows: rows,
+            footnote: ((training?.interrupted ?? false) ? "Interrupted: the model trained so far is kept. " : "")
+                + "Stored as `\(name)`; try `%eval classifier \(name) data=…`."
+        ).mimeBundle
     }
 }

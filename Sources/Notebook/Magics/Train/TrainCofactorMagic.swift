@@ -3,7 +3,9 @@ import Jupyter
 
 /// The cross-lingual term of `%train cofactor` (Shi et al. 2015, eq. 4, 5, 7, or none).
 enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
-    case clcWA = "clc-wa", clcPlusWA = "clc+wa", clsim, none
+    case clcWA = "clc-wa"
+    case clcPlusWA = "clc+wa"
+    case clsim, none
     var description: String { rawValue }
 }
 
@@ -11,36 +13,57 @@ enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
 /// then the co-factorization; stores one joint space (a mapping object with the identity
 /// map, so %eval bli, %neighbors and %eval cldc take it).
 struct TrainCofactorMagic: TrainMethod {
-    static let mono = Key<[String]>(required: "mono", .list, help: "the two monolingual corpora C1,C2 (the parallel corpus's source and target languages)")
-    static let parallel = Opt.text("parallel", .object, help: """
-        the sentence-aligned parallel corpus (%load parallel); needed by clc-wa, clc+wa, and clsim with align=
-        """)
-    static let objective = Opt.choice(required: "objective", CofactorObjective.self, help: """
-        the cross-lingual term: sentence co-occurrence (eq. 4), aligned-window contexts (eq. 5), \
-        translation-similarity distance (eq. 7), or none (two monolingual spaces)
-        """)
-    static let align = Opt.text("align", .object, help: "word alignments from %wordalign (clc+wa; clsim takes its translation probabilities)")
-    static let dict = Opt.text("dict", .object, help: "clsim: a dictionary instead of alignments (each pair similarity 1/number of translations)")
-    static let includeParallel = Opt.bool("include_parallel", default: true,
-                                          help: "add each side of the parallel corpus to that language's monolingual text")
+    static let mono = Key<[String]>(
+        required: "mono", .list,
+        help: """
+            the two monolingual corpora C1,C2 (the parallel corpus's source and target languages)
+            """)
+    static let parallel = Opt.text(
+        "parallel", .object,
+        help: """
+            the sentence-aligned parallel corpus (%load parallel); needed by clc-wa, clc+wa, and clsim with align=
+            """)
+    static let objective = Opt.choice(
+        required: "objective", CofactorObjective.self,
+        help: """
+            the cross-lingual term: sentence co-occurrence (eq. 4), aligned-window contexts (eq. 5), \
+            translation-similarity distance (eq. 7), or none (two monolingual spaces)
+            """)
+    static let align = Opt.text(
+        "align", .object,
+        help: """
+            word alignments from %wordalign (clc+wa; clsim takes its translation probabilities)
+            """)
+    static let dict = Opt.text(
+        "dict", .object,
+        help: """
+            clsim: a dictionary instead of alignments (each pair similarity 1/number of translations)
+            """)
+    static let includeParallel = Opt.bool(
+        "include_parallel", default: true,
+        help: "add each side of the parallel corpus to that language's monolingual text")
     static let w1 = Opt.double("w1", min: 0, default: CofactorOptions().firstWeight, help: "ω1, weight of language 1's monolingual loss")
     static let w2 = Opt.double("w2", min: 0, default: CofactorOptions().secondWeight, help: "ω2, weight of language 2's monolingual loss")
     static let wc = Opt.double("wc", min: 0, default: CofactorOptions().crossWeight, help: "ωc, weight of the cross-lingual loss")
     static let dim = Opt.int("dim", min: 1, max: 4096, default: CofactorOptions().dimension, help: "dimensions")
     static let minCount = Opt.int("min_count", min: 1, default: 3, help: "keep words seen at least this often")
     static let iters = Opt.int("iters", min: 1, max: 10_000, default: CofactorOptions().iterations, help: "passes over the records")
-    static let xmaxMono = Opt.double("xmax_mono", min: 0, default: CofactorOptions().monolingualXMax,
-                                     help: "x_max of the monolingual weighting")
-    static let xmaxCross = Opt.double("xmax_cross", min: 0, default: CofactorOptions().crossXMax,
-                                      help: "x_max of the cross-lingual co-occurrence weighting")
+    static let xmaxMono = Opt.double(
+        "xmax_mono", min: 0, default: CofactorOptions().monolingualXMax,
+        help: "x_max of the monolingual weighting")
+    static let xmaxCross = Opt.double(
+        "xmax_cross", min: 0, default: CofactorOptions().crossXMax,
+        help: "x_max of the cross-lingual co-occurrence weighting")
     static let alpha = Opt.double("alpha", min: 0, default: CofactorOptions().alpha, help: "α of the weighting")
     static let lr = Opt.double("lr", min: 0, default: CofactorOptions().learningRate, help: "constant SGD learning rate η")
 
     static let spec = MagicSpec(
         name: "train cofactor", abstract: "cross-lingual matrix co-factorization (Shi et al. 2015): one joint space of two languages",
-        keys: [mono, objective, parallel, align, dict, includeParallel, w1, w2, wc, dim, CountingKeys.window, minCount,
-               CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
-               CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE")],
+        keys: [
+            mono, objective, parallel, align, dict, includeParallel, w1, w2, wc, dim, CountingKeys.window, minCount,
+            CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
+            CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE"),
+        ],
         discussion: """
             Monolingual PMI-style factorizations of each language's window counts (word and context vectors, \
             biases) plus the cross-lingual term, trained together by SGD over sampled non-zero cells. The result \
@@ -79,12 +102,19 @@ struct TrainCofactorMagic: TrainMethod {
         if let parallel {
             let p = parallel.parallel
             guard p.source.language == mono[0].corpus.language, p.target.language == mono[1].corpus.language else {
-                throw Self.failure("the parallel corpus is \(p.source.language)–\(p.target.language) but mono= gives \(mono[0].corpus.language),\(mono[1].corpus.language); list the corpora in the parallel corpus's order")
+                throw Self.failure(
+                    """
+                    the parallel corpus is \(p.source.language)–\(p.target.language) but mono= gives \
+                    \(mono[0].corpus.language),\(mono[1].corpus.language); list the corpora in the parallel corpus's order
+                    """)
             }
         }
         let needsParallel = objective == .clcWA || objective == .clcPlusWA || (objective == .clsim && !arguments.has(Self.dict))
         if needsParallel, parallel == nil {
-            throw Self.failure("objective=\(objective) needs parallel=P, a sentence-aligned corpus (%load parallel)" + (objective == .clsim ? ", or dict=D" : ""))
+            throw Self.failure(
+                """
+                objective=\(objective) needs parallel=P, a sentence-aligned corpus (%load parallel)
+                """ + (objective == .clsim ? ", or dict=D" : ""))
         }
         let include = arguments[Self.includeParallel] && parallel != nil
         let minCount = arguments[Self.minCount]
@@ -104,8 +134,9 @@ struct TrainCofactorMagic: TrainMethod {
                 try CooccurrenceCounter.monolingual(side.corpus, vocabularySize: side.size, options: options, progress: progress)
             }
         }
-        let (cross, crossNote) = try crossTerm(objective, sides: sides, parallel: parallel, session: session,
-                                               options: options, counting: counting, context: context)
+        let (cross, crossNote) = try crossTerm(
+            objective, sides: sides, parallel: parallel, session: session,
+            options: options, counting: counting, context: context)
         counting.display.advance(to: 1)
         counting.finish(stopped: false)
         let crossCount: Int
@@ -137,70 +168,141 @@ struct TrainCofactorMagic: TrainMethod {
         let name = arguments.resultName("cofactor_" + String(objective.rawValue.map { $0.isLetter ? $0 : "_" }))
         let first = try EmbeddingSpace(vocabulary: sides[0].vocabulary, vectors: model.firstWords, language: sides[0].corpus.language)
         let second = try EmbeddingSpace(vocabulary: sides[1].vocabulary, vectors: model.secondWords, language: sides[1].corpus.language)
-        let object = MappingObject(mapping: BilingualMapping(source: .identity(cofactor.dimension, method: "joint")),
-                                   method: "cofactor \(objective)", sourceName: sides[0].name, targetName: sides[1].name,
-                                   source: first, target: second, pairsUsed: 0)
+        let object = MappingObject(
+            mapping: BilingualMapping(source: .identity(cofactor.dimension, method: "joint")),
+            method: "cofactor \(objective)", sourceName: sides[0].name, targetName: sides[1].name,
+            source: first, target: second, pairsUsed: 0)
         object.history = model.history
-        session.store(object, as: name, madeBy: "%train cofactor mono=\(names.joined(separator: ",")) objective=\(objective)", cell: context.executionCount)
-        var series: [(String, [Double])] = [("total", model.history.losses),
-                                            ("ω1·L_mono \(sides[0].corpus.language)", model.terms.map(\.first)),
-                                            ("ω2·L_mono \(sides[1].corpus.language)", model.terms.map(\.second))]
+        session.store(
+            object, as: name,
+            madeBy: """
+                %train cofactor mono=\(names.joined(separator: ",")) objective=\(objective)
+                """, cell: context.executionCount)
+        var series: [(String, [Double])] = [
+            ("total", model.history.losses),
+            ("ω1·L_mono \(sides[0].corpus.language)", model.terms.map(\.first)),
+            ("ω2·L_mono \(sides[1].corpus.language)", model.terms.map(\.second)),
+        ]
         if crossCount > 0 { series.append(("ωc·L_cross", model.terms.map(\.cross))) }
         context.display(run.lossChart(title: "co-factorization loss of `\(name)` (\(objective))", series: series).mimeBundle)
         var rows: [[TableCell]] = sides.enumerated().map { i, side in
-            [.text("\(side.corpus.language) text, vocabulary, records"),
-             .text("\(side.corpus.tokenCount.formatted) tokens (`\(side.name)`\(include ? " + parallel side" : "")), \(side.size.formatted) words ≥ \(minCount)×, \(counts[i].count.formatted) records")]
+            [
+                .text("\(side.corpus.language) text, vocabulary, records"),
+                .text(
+                    """
+                    \(side.corpus.tokenCount.formatted) tokens (`\(side.name)`\(include ? " + parallel side" : "")), \(side.size.formatted) \
+                    words ≥ \(minCount)×, \(counts[i].count.formatted) records
+                    """),
+            ]
         }
         rows += [
             [.text("cross-lingual term"), .text(crossNote)],
-            [.text("ω1, ω2, ωc"), .text([cofactor.firstWeight, cofactor.secondWeight, cofactor.crossWeight].map { NumberText.short($0) }.joined(separator: ", "))],
-            [.text("dimensions / iterations"), .text("\(cofactor.dimension) / \(model.history.completedIterations) of \(cofactor.iterations)")],
-            [.text("x_max mono / cross, α"), .text("\(NumberText.short(cofactor.monolingualXMax)) / \(NumberText.short(cofactor.crossXMax)), \(NumberText.short(cofactor.alpha))")],
-            [.text("optimizer"), .text("\(cofactor.optimizer == .sgd ? "SGD, constant" : "AdaGrad,") η = \(NumberText.short(cofactor.learningRate))")],
+            [
+                .text("ω1, ω2, ωc"),
+                .text(
+                    [cofactor.firstWeight, cofactor.secondWeight, cofactor.crossWeight].map { NumberText.short($0) }.joined(separator: ", ")
+                ),
+            ],
+            [
+                .text("dimensions / iterations"),
+                .text(
+                    """
+                    \(cofactor.dimension) / \(model.history.completedIterations) of \(cofactor.iterations)
+                    """),
+            ],
+            [
+                .text("x_max mono / cross, α"),
+                .text(
+                    """
+                    \(NumberText.short(cofactor.monolingualXMax)) / \(NumberText.short(cofactor.crossXMax)), \
+                    \(NumberText.short(cofactor.alpha))
+                    """),
+            ],
+            [
+                .text("optimizer"),
+                .text(
+                    """
+                    \(cofactor.optimizer == .sgd ? "SGD, constant" : "AdaGrad,") η = \(NumberText.short(cofactor.learningRate))
+                    """),
+            ],
             [.text("final loss per record (total)"), .double(model.history.finalLoss ?? .nan)],
             [.text("threads, seed"), .text("\(threads), \(seed)")],
             [.text("time"), .text(run.timeDescription)],
         ]
-        let table = Table(title: "joint \(sides[0].corpus.language)–\(sides[1].corpus.language) space `\(name)` (\(objective))", columns: ["property", "value"], rows: rows,
-                          footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
-                             + "Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc space=\(name) …`.").mimeBundle
+        let table = Table(
+            title: """
+                joint \(sides[0].corpus.language)–\(sides[1].corpus.language) space `\(name)` (\(objective))
+                """, columns: ["property", "value"], rows: rows,
+            footnote: (model.stopped ? "Interrupted: the model after the last completed iteration is kept. " : "")
+                + """
+                Stored as `\(name)`; try `%neighbors WORD in=\(name)`, `%eval bli \(name) dict=…` or `%eval cldc \
+                space=\(name) …`.
+                """
+        ).mimeBundle
         return try conclude(table, name: name, history: model.history, context: context)
     }
 
     /// The cross-lingual term of `objective` over the two sides' vocabularies, with a note
     /// for the summary table.
-    func crossTerm(_ objective: CofactorObjective, sides: [Side], parallel: ParallelObject?, session: Session,
-                   options: CooccurrenceOptions, counting: ProgressReporter,
-                   context: ExecutionContext) throws -> (CrossLingualObjective, String) {
+    func crossTerm(
+        _ objective: CofactorObjective, sides: [Side], parallel: ParallelObject?, session: Session,
+        options: CooccurrenceOptions, counting: ProgressReporter,
+        context: ExecutionContext
+    ) throws -> (CrossLingualObjective, String) {
         let maps = parallel.map { p in
-            (p.parallel.source.idMap(into: sides[0].corpus.vocabulary, limit: sides[0].size),
-             p.parallel.target.idMap(into: sides[1].corpus.vocabulary, limit: sides[1].size))
+            (
+                p.parallel.source.idMap(into: sides[0].corpus.vocabulary, limit: sides[0].size),
+                p.parallel.target.idMap(into: sides[1].corpus.vocabulary, limit: sides[1].size)
+            )
         }
         switch objective {
         case .clcWA:
             guard let p = parallel?.parallel, let maps else { return (.none, "none") }
             let x = try count(counting, context) { progress in
-                try CooccurrenceCounter.sentencePairs(p, sourceMap: maps.0, targetMap: maps.1, rows: sides[0].size,
-                                                      columns: sides[1].size, options: options, progress: progress)
+                try CooccurrenceCounter.sentencePairs(
+                    p, sourceMap: maps.0, targetMap: maps.1, rows: sides[0].size,
+                    columns: sides[1].size, options: options, progress: progress)
             }
-            return (.cooccurrence(x), "CLC-WA (eq. 4): \(x.count.formatted) word pairs co-occurring in \(p.sentenceCount.formatted) aligned sentences")
+            return (
+                .cooccurrence(x),
+                """
+                CLC-WA (eq. 4): \(x.count.formatted) word pairs co-occurring in \(p.sentenceCount.formatted) aligned sentences
+                """
+            )
         case .clcPlusWA:
             guard let parallel, let p = Optional(parallel.parallel), let maps else { return (.none, "none") }
             let alignment = try alignmentFor(parallel, session: session, objective: objective)
             let x = try count(counting, context) { progress in
-                try CooccurrenceCounter.alignedWindows(p, alignment: alignment.alignment, sourceMap: maps.0, targetMap: maps.1,
-                                                       rows: sides[0].size, columns: sides[1].size, window: options.window,
-                                                       options: options, progress: progress)
+                try CooccurrenceCounter.alignedWindows(
+                    p, alignment: alignment.alignment, sourceMap: maps.0, targetMap: maps.1,
+                    rows: sides[0].size, columns: sides[1].size, window: options.window,
+                    options: options, progress: progress)
             }
-            return (.cooccurrence(x), "CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \(alignment.alignment.linkCount.formatted) links of `\(arguments[Self.align] ?? "")`")
+            return (
+                .cooccurrence(x),
+                """
+                CLC+WA (eq. 5): \(x.count.formatted) pairs from windows of \(2 * options.window + 1) around \
+                \(alignment.alignment.linkCount.formatted) links of `\(arguments[Self.align] ?? "")`
+                """
+            )
         case .clsim:
             if let dictName = arguments[Self.dict] {
                 let dictionary = try session.dictionary(dictName, for: "train")
                 let pairs = Self.dictionarySimilarities(dictionary.wordPairs, first: sides[0].vocabulary, second: sides[1].vocabulary)
                 guard !pairs.isEmpty else {
-                    throw Self.failure("no pair of `\(dictName)` has both words in the vocabularies (\(sides[0].size.formatted) \(sides[0].corpus.language) and \(sides[1].size.formatted) \(sides[1].corpus.language) words); check its direction and case, or lower min_count=")
+                    throw Self.failure(
+                        """
+                        no pair of `\(dictName)` has both words in the vocabularies (\(sides[0].size.formatted) \
+                        \(sides[0].corpus.language) and \(sides[1].size.formatted) \(sides[1].corpus.language) words); check its direction \
+                        and case, or lower min_count=
+                        """)
                 }
-                return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) pairs of `\(dictName)`, sim = 1/(translations of the source word)")
+                return (
+                    .similarity(pairs),
+                    """
+                    CLSim (eq. 7): \(pairs.count.formatted) pairs of `\(dictName)`, sim = 1/(translations of the source word)
+                    """
+                )
             }
             guard let parallel, let maps else { return (.none, "none") }
             let alignment = try alignmentFor(parallel, session: session, objective: objective)
@@ -209,9 +311,17 @@ struct TrainCofactorMagic: TrainMethod {
                 return j >= 0 && k >= 0 && pair.similarity > 0 ? (j, k, pair.similarity) : nil
             }
             guard !pairs.isEmpty else {
-                throw Self.failure("none of the translation pairs of `\(arguments[Self.align] ?? "")` has both words in the vocabularies; lower min_count=")
+                throw Self.failure(
+                    """
+                    none of the translation pairs of `\(arguments[Self.align] ?? "")` has both words in the vocabularies; lower min_count=
+                    """)
             }
-            return (.similarity(pairs), "CLSim (eq. 7): \(pairs.count.formatted) word pairs with translation probabilities from `\(arguments[Self.align] ?? "")`")
+            return (
+                .similarity(pairs),
+                """
+                CLSim (eq. 7): \(pairs.count.formatted) word pairs with translation probabilities from `\(arguments[Self.align] ?? "")`
+                """
+            )
         case .none:
             return (.none, "none (two monolingual factorizations; the spaces are not aligned)")
         }
@@ -220,23 +330,35 @@ struct TrainCofactorMagic: TrainMethod {
     /// The alignment `align=` names, checked to belong to `parallel`.
     func alignmentFor(_ parallel: ParallelObject, session: Session, objective: CofactorObjective) throws -> AlignmentObject {
         guard let name = arguments[Self.align] else {
-            throw Self.failure("objective=\(objective) needs word alignments: run `%wordalign \(arguments[Self.parallel] ?? "P") as=A` first and pass align=A" + (objective == .clsim ? " (or give a dictionary with dict=D)" : ""))
+            throw Self.failure(
+                """
+                objective=\(objective) needs word alignments: run `%wordalign \(arguments[Self.parallel] ?? "P") as=A` first and pass \
+                align=A
+                """ + (objective == .clsim ? " (or give a dictionary with dict=D)" : ""))
         }
         let alignment = try session.alignment(name, for: "train")
         guard alignment.alignment.sentences.count == parallel.parallel.sentenceCount else {
-            throw Self.failure("`\(name)` aligns \(alignment.alignment.sentences.count.formatted) sentence pairs but `\(arguments[Self.parallel] ?? "")` has \(parallel.parallel.sentenceCount.formatted); align this parallel corpus with %wordalign")
+            throw Self.failure(
+                """
+                `\(name)` aligns \(alignment.alignment.sentences.count.formatted) sentence pairs but `\(arguments[Self.parallel] ?? "")` \
+                has \(parallel.parallel.sentenceCount.formatted); align this parallel corpus with %wordalign
+                """)
         }
         return alignment
     }
 
     /// Dictionary pairs as CLSim similarities: 1/(number of in-vocabulary translations of the
     /// source word), so every source word carries the same total weight.
-    static func dictionarySimilarities(_ pairs: [(source: String, target: String)], first: Vocabulary,
-                                       second: Vocabulary) -> [(source: Int32, target: Int32, similarity: Float)] {
+    static func dictionarySimilarities(
+        _ pairs: [(source: String, target: String)], first: Vocabulary,
+        second: Vocabulary
+    ) -> [(source: Int32, target: Int32, similarity: Float)] {
         var found: [(Int32, Int32)] = []
         var seen = Set<Int64>()
         for pair in pairs {
-            guard let j = first.id(pair.source), let k = second.id(pair.target), seen.insert(Int64(j) << 32 | Int64(k)).inserted else { continue }
+            guard let j = first.id(pair.source), let k = second.id(pair.target), seen.insert(Int64(j) << 32 | Int64(k)).inserted else {
+                continue
+            }
             found.append((Int32(j), Int32(k)))
         }
         var translations: [Int32: Int] = [:]

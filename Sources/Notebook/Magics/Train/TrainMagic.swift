@@ -19,8 +19,9 @@ enum TrainMagic: MagicFamily {
 
 /// The keys of co-occurrence counting, shared by `%train glove` and `%train cofactor`.
 enum CountingKeys {
-    static let window = Opt.int("window", min: 1, max: 100, default: CooccurrenceOptions().window,
-                                help: "symmetric context window; a word d apart counts 1/d")
+    static let window = Opt.int(
+        "window", min: 1, max: 100, default: CooccurrenceOptions().window,
+        help: "symmetric context window; a word d apart counts 1/d")
     static let maxVocab = Opt.int("max_vocab", min: 1, help: "keep at most this many words per language (most frequent)")
     static let memory = Opt.text("memory", .string, default: "1G", help: "memory bound of co-occurrence counting, e.g. 256M or 2G")
 }
@@ -56,16 +57,19 @@ extension TrainMethod {
     func conclude(_ table: MimeBundle, name: String, history: TrainingHistory, context: ExecutionContext) throws -> MimeBundle? {
         guard history.stopped else { return table }
         context.display(table)
-        context.stream("Interrupted: `\(name)` keeps the model after \(history.completedIterations) of \(history.iterations) "
-                       + "iterations. Run %train again for the full one.\n", name: "stderr")
+        context.stream(
+            "Interrupted: `\(name)` keeps the model after \(history.completedIterations) of \(history.iterations) "
+                + "iterations. Run %train again for the full one.\n", name: "stderr")
         throw Interrupted()
     }
 
     /// Runs one counting step under a progress display; an interrupt stops it with a note on
     /// stderr and ends the cell with `KeyboardInterrupt`, as an interrupt during training does;
     /// an error ends the display as failed.
-    func count(_ reporter: ProgressReporter, _ context: ExecutionContext,
-               _ body: (ProgressHandler) throws -> CooccurrenceMatrix) throws -> CooccurrenceMatrix {
+    func count(
+        _ reporter: ProgressReporter, _ context: ExecutionContext,
+        _ body: (ProgressHandler) throws -> CooccurrenceMatrix
+    ) throws -> CooccurrenceMatrix {
         do {
             return try body(reporter.handle)
         } catch CooccurrenceError.stopped {
