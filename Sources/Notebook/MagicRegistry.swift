@@ -27,6 +27,7 @@ public enum MagicRegistry {
         HubnessMagic.self,
         LLMMagic.self,
         TSNEMagic.self,
+        PlotMagic.self,
     ]
 
     /// The magic called `name`, or an unknown-magic error with the closest name.

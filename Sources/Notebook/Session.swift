@@ -25,11 +25,20 @@ public final class Session {
     public struct Entry {
         /// The stored object.
         public var object: SessionObject
-        /// The invocation that made it (provenance), shown in the `made by` column of `%who`.
+        /// The invocation that made it, as typed (every key written), shown in the `made by`
+        /// column of `%who`; a magic's own summary when no invocation was running.
         public var madeBy: String
         /// The execution count of the cell that made it, shown in the `cell` column of `%who`.
         public var cell: Int
+        /// Every option of the magic that made it with the value it ran with (written or
+        /// default), for `%who NAME`; empty when unknown.
+        public var options: [Provenance.Option] = []
+        /// What the magic itself said about how it made the object (sizes, counts).
+        public var summary: String = ""
     }
+
+    /// The invocation running now, set by the interpreter around `run`: what `store` records.
+    public var running: Provenance?
 
     /// Stored objects by name; `order` gives their creation order.
     public private(set) var objects: [String: Entry] = [:]
@@ -42,9 +51,13 @@ public final class Session {
     public init() {}
 
     /// Stores `object` as `name`, replacing any previous object of that name.
+    /// The provenance is the running invocation as typed when there is one (`madeBy` is then
+    /// kept as the magic's summary), else `madeBy`.
     public func store(_ object: SessionObject, as name: String, madeBy: String, cell: Int) {
         if objects[name] != nil { order.removeAll { $0 == name } }
-        objects[name] = Entry(object: object, madeBy: madeBy, cell: cell)
+        objects[name] = Entry(
+            object: object, madeBy: running?.command ?? madeBy, cell: cell,
+            options: running?.options ?? [], summary: madeBy)
         order.append(name)
     }
 

@@ -48,6 +48,8 @@ public final class XlingInterpreter: Interpreter {
                 }
                 let arguments = try MagicArguments(invocation, spec: magic.spec)
                 let instance = try magic.init(arguments)
+                session.running = Provenance(invocation, arguments: arguments)
+                defer { session.running = nil }
                 let result = try instance.run(in: session, context: context)
                 if index == invocations.count - 1 {
                     value = result

@@ -62,7 +62,7 @@ import Testing
         #expect(result("%eval classifier k2 data=en_test") == rows)
         let who = result("%who").first { $0["name"] == "k" } ?? .null
         #expect(who["kind"] == "classifier" && who["languages"] == "en" && who["size"] == "boe, 7 labels, 3,754 words × 50")
-        #expect(who["made by"]?.stringValue == "%train classifier data=en_train space=g model=boe update_emb=true")
+        #expect(who["made by"]?.stringValue == "%train classifier data=en_train space=g update_emb=true as=k")
     }
 
     @Test func devEarlyStoppingPerceptronAndMLP() {

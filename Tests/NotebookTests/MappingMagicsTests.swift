@@ -53,7 +53,8 @@ import Glibc
         #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn"))
         #expect(mapped.count == 9) // 3 retrievals × 3 OOV conventions
         let who = result("%who")
-        #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "m"])
+        // Every evaluation is stored (for %plot bli) under bli_MAPPING or bli_SRC_TGT.
+        #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "bli_en_fr", "bli_en_frr", "m", "bli_m"])
     }
 
     @Test func neighborsShowBothLanguages() {

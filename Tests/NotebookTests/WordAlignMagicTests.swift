@@ -59,7 +59,8 @@ import Glibc
         let plain = row(result("%wordalign h \(gold) as=a"), "grow-diag")["AER"]?.doubleValue ?? 0
         let rows = result("%wordalign h model=fastalign \(gold) as=b")
         #expect((row(rows, "grow-diag")["AER"]?.doubleValue ?? 1) < plain)
-        #expect(result("%who").contains { $0["name"] == "b" && $0["made by"]?.stringValue?.contains("model=fastalign tension=4") == true })
+        #expect(result("%who").contains { $0["name"] == "b" && $0["made by"]?.stringValue?.contains("model=fastalign") == true })
+        #expect(result("%who b").contains { $0["property"] == "tension=" && $0["value"] == "4" && $0["source"] == "default" })
         #expect(error("%wordalign h tension=2").contains("model=fastalign"))
     }
 

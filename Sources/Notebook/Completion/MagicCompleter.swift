@@ -44,7 +44,7 @@ struct MagicCompleter {
             guard let option = spec.option(key) else { return Completion(matches: [], start: cursor, end: cursor) }
             return Completion(matches: values(of: option.kind, prefix: prefix), start: start, end: cursor)
         }
-        let used = Set(line.previousTokens.compactMap { $0.split(separator: "=").first.map(String.init) })
+        let used = Set(line.previousTokens.filter { $0.contains("=") }.compactMap { $0.split(separator: "=").first.map(String.init) })
         var matches = spec.options.map { $0.key + "=" }.filter { $0.hasPrefix(line.token) && !used.contains(String($0.dropLast())) }
         let positionalIndex = previousWords.count - found.methodWords
         if let positional = spec.positionals.indices.contains(positionalIndex)

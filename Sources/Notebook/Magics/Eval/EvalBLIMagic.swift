@@ -20,6 +20,7 @@ struct EvalBLIMagic: Magic {
     static let retrieval = Opt.list("retrieval", default: ["nn", "csls"], help: "retrieval methods: nn, csls, isf (inverted softmax)")
     static let k = Opt.list("k", default: ["1", "5", "10"], help: "precision@k cut-offs")
     static let cslsK = Opt.int("csls_k", min: 1, max: 1000, default: 10, help: "CSLS neighbourhood size")
+    static let name = CommonOptions.name("bli_MAPPING (bli_SRC_TGT)")
     static let beta = Opt.double("beta", min: 0.001, max: 1000, default: 30, help: "inverted softmax inverse temperature β")
 
     static let spec = MagicSpec(
@@ -29,7 +30,7 @@ struct EvalBLIMagic: Magic {
                 "mapping", .object, optional: true,
                 help: "a mapping from %align (or give src= and tgt= spaces already in one space)")
         ],
-        keys: [dict, src, tgt, retrieval, k, cslsK, beta],
+        keys: [dict, src, tgt, retrieval, k, cslsK, beta, name],
         discussion: """
             A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
             spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. \
@@ -79,8 +80,10 @@ struct EvalBLIMagic: Magic {
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         // Retrieval needs unit rows; the stored objects keep them, so no copy is normalised here.
         let source: EmbeddingSpace, target: EmbeddingSpace, label: String
+        var trainingPairs = 0
         if let mappingName = arguments.words.first {
             let mapping = try session.mapping(mappingName, for: "eval")
+            trainingPairs = mapping.pairsUsed
             let mapped = try mapping.mapped(), unit = try mapping.unitVectors()
             source = try EmbeddingSpace(vocabulary: mapped.source.vocabulary, vectors: unit.source, language: mapped.source.language)
             target = try EmbeddingSpace(vocabulary: mapped.target.vocabulary, vectors: unit.target, language: mapped.target.language)
@@ -112,6 +115,17 @@ struct EvalBLIMagic: Magic {
                 \(counts.sourceWordsInVocabulary) of them in the source vocabulary); check the dictionary's direction
                 """)
         }
+        let stored = arguments.resultName("bli_" + (arguments.words.first ?? spaces.map { "\($0.source)_\($0.target)" } ?? ""))
+        let record = EvaluationObject(
+            evaluated: label, dictionary: dictName, trainingPairs: trainingPairs, ks: ks,
+            precision: result.methods.map { method in
+                (
+                    method.method.token,
+                    Dictionary(uniqueKeysWithValues: ks.compactMap { k in method.precision(at: k, .muse).map { (k, $0) } })
+                )
+            },
+            covered: counts.coveredSourceWords, languages: [source.language, target.language].compactMap { $0 })
+        session.store(record, as: stored, madeBy: "%eval bli \(label) dict=\(dictName)", cell: context.executionCount)
         var rows: [[TableCell]] = []
         for method in result.methods {
             for convention in BLIEvaluation.OOVConvention.allCases {
