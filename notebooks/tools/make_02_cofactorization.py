@@ -20,7 +20,7 @@ cells = [
        "| `omw-en-de/{train,test}.tsv` | en–de translations of frequent words from Open Multilingual Wordnet (Wiktionary) | 2,402 / 775 pairs |\n"
        "| `xling-eval-en-de` | the xling-eval BLI test split (Glavaš et al. 2019) | 2,000 source words |\n\n"
        "Token counts are after the paper's preprocessing (lowercase, punctuation removed); the tables below show them. "
-       "As the issue asks, each language's monolingual text is Europarl **plus** its side of the parallel corpus "
+       "Each language's monolingual text is Europarl **plus** its side of the parallel corpus "
        "(`include_parallel=true`, the default): about 0.70 M English and 0.68 M German tokens. The paper trained on "
        "RCV1/RCV2 and Europarl v7 — hundreds of times more text — so absolute numbers are lower here."),
     code("%set seed=1 threads=2\n"

@@ -23,6 +23,8 @@ cells = [
     md("## A mapped space: fastText English and French\n\n"
        "The French vectors are rotated at random (`fr.rotated.vec.gz`), so before mapping the two languages share nothing. "
        "Procrustes on a training dictionary, refined five times as in notebook 01, maps English onto French."),
+    md("The maps are bit-identical for the same words, options, seed and thread count on one machine; another CPU's BLAS "
+       "kernels change the starting PCA in its last bits, which can rotate or mirror a map and move clusters slightly."),
     code("%set seed=1\n"
          "%load vectors en path=data/fasttext-en-fr-756/en.vec.gz lang=en\n"
          "%load vectors fr_rot path=data/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr\n"
