@@ -31,7 +31,8 @@ import Glibc
         let started = KernelLog.monotonic()
         for i in 0..<10_000 { log("dropped a message on shell: number \(i) of a flood that fills the pipe") }
         #expect(KernelLog.monotonic() - started < 2, "logging blocked the caller")
-        #expect(log.droppedCount > 5_000)
+        // A 64 KiB pipe holds about a thousand of these lines; what does not fit is dropped, not waited for.
+        #expect(log.droppedCount > 1_000)
         // Drain the pipe: the writer gets through and reports what it dropped.
         var text = ""
         let deadline = KernelLog.monotonic() + 5
