@@ -33,8 +33,6 @@ struct AlignCCAMagic: AlignMethod {
     }
 
     func summaryRows(_ mapping: BilingualMapping) -> [[TableCell]] {
-        guard !mapping.singularValues.isEmpty else { return [] }
-        let top = mapping.singularValues.prefix(5).map { NumberText.fixed(Double($0), 3) }.joined(separator: ", ")
-        return [[.text("top canonical correlations"), .text(top)]]
+        Self.topValuesRows(mapping, label: "top canonical correlations")
     }
 }

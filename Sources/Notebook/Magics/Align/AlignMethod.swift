@@ -77,6 +77,13 @@ extension AlignMethod {
     /// Rows the method adds to the summary table.
     func summaryRows(_ mapping: BilingualMapping) -> [[TableCell]] { [] }
 
+    /// A row with the five largest singular values or correlations of the fit, if it has any.
+    static func topValuesRows(_ mapping: BilingualMapping, label: String) -> [[TableCell]] {
+        guard !mapping.singularValues.isEmpty else { return [] }
+        let top = mapping.singularValues.prefix(5).map { NumberText.fixed(Double($0), 3) }.joined(separator: ", ")
+        return [[.text(label), .text(top)]]
+    }
+
     /// Normalises both spaces, fits, refines (when asked), stores and summarises the mapping.
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
         let sourceName = arguments[AlignKeys.src]

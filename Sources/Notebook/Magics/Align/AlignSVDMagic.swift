@@ -20,8 +20,6 @@ struct AlignSVDMagic: AlignMethod {
     }
 
     func summaryRows(_ mapping: BilingualMapping) -> [[TableCell]] {
-        guard !mapping.singularValues.isEmpty else { return [] }
-        let top = mapping.singularValues.prefix(5).map { NumberText.fixed(Double($0), 3) }.joined(separator: ", ")
-        return [[.text("top singular values"), .text(top)]]
+        Self.topValuesRows(mapping, label: "top singular values")
     }
 }
