@@ -1,0 +1,170 @@
+"""Browser test: xling's charts show in a notebook opened WITHOUT running it.
+
+A small notebook (%load vectors of the committed fastText fixture, %tsne, %blas) is
+executed with nbclient into the lab's temp root; the lab then opens it without running
+any cell.  A notebook JupyterLab did not execute itself is untrusted (the lab's
+notary database lives in a temp dir), so this is what a reader of a committed
+notebook sees.  Checked: every chart output renders as a Vega-Lite chart (the
+MIME type JupyterLab picks from a bundle holding Vega-Lite, SVG and text), in the
+untrusted notebook and again after trusting it; the t-SNE summary is visible as
+Markdown under the map; hovering a t-SNE dot shows a tooltip with its word,
+language and frequency rank.  Independent of the project's page_config.json.
+Screenshots: Tests/artifacts/charts-*.png.  Fixtures: conftest.py.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "notebooks" / "data" / "fasttext-en-fr-756"
+VEGALITE = "application/vnd.vegalite.v5+json"
+NB_NAME = "charts-untrusted.ipynb"
+
+CELLS = [
+    f"%load vectors en path={DATA / 'en.vec.gz'} lang=en max=300",
+    "%tsne en top=80 labels=20 perplexity=10 iters=300",
+    "%blas sizes=64,128,256 repeat=1",
+]
+
+FIND_PANEL = """
+function findPanel(path) {
+  const app = window.jupyterapp;
+  if (!app || !app.shell) return null;
+  for (const w of app.shell.widgets('main')) {
+    if (w.context && w.context.path === path && w.content) return w;
+  }
+  return null;
+}
+"""
+
+# Per code cell: trusted flag and, per output, the MIME type JupyterLab chose to render.
+RENDERED_JS = FIND_PANEL + """
+const panel = findPanel(arguments[0]);
+if (!panel || !panel.context.isReady) return null;
+return panel.content.widgets.filter(c => c.model.type === 'code').map(c => ({
+  trusted: c.model.trusted,
+  outputs: Array.from(c.node.querySelectorAll('.jp-OutputArea-output')).map(o => ({
+    mime: o.getAttribute('data-mime-type'),
+    vegaMarks: o.querySelectorAll('.jp-RenderedVegaLite svg.marks, .jp-RenderedVegaLite canvas').length,
+    symbols: o.querySelectorAll('.jp-RenderedVegaLite .mark-symbol path').length,
+    img: o.querySelectorAll('.jp-RenderedSVG img').length,
+    text: (o.innerText || '').slice(0, 400),
+  })),
+}));
+"""
+
+TRUST_JS = FIND_PANEL + """
+const panel = findPanel(arguments[0]);
+for (const cell of panel.content.widgets) cell.model.trusted = true;
+return true;
+"""
+
+
+def _execute_notebook(path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    nb.metadata["kernelspec"] = {"name": "xling", "display_name": "xling", "language": "xling"}
+    client = nbclient.NotebookClient(nb, kernel_name="xling", timeout=300, resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nbformat.write(nb, str(path))
+    return nb
+
+
+def _wait_rendered(driver, path, timeout=90):
+    deadline = time.monotonic() + timeout
+    cells = None
+    while time.monotonic() < deadline:
+        cells = driver.execute_script(RENDERED_JS, path)
+        if cells and all(
+            any(o["vegaMarks"] for o in c["outputs"]) for c in cells[1:]
+        ):
+            return cells
+        time.sleep(0.5)
+    return cells
+
+
+def _screenshot(driver, name):
+    out = REPO / "Tests" / "artifacts"
+    out.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(out / f"charts-{name}.png"))
+
+
+def test_charts_render_untrusted_with_tooltips(lab_server, browser):
+    specs = lab_server.api("/api/kernelspecs")["kernelspecs"]
+    if "xling" not in specs:
+        pytest.fail("kernelspec 'xling' is not installed in this venv: run `make kernelspec`")
+    nb_file = lab_server.root / NB_NAME
+    nb = _execute_notebook(nb_file)
+
+    # What the kernel sent: every chart bundle has Vega-Lite, SVG and text.
+    tsne_outputs = nb.cells[1].outputs
+    charts = [o for o in tsne_outputs if VEGALITE in o.get("data", {})]
+    assert charts, f"%tsne sent no {VEGALITE}: {[list(o.get('data', {})) for o in tsne_outputs]}"
+    spec = charts[0]["data"][VEGALITE]
+    if isinstance(spec, str):
+        spec = json.loads(spec)
+    words = {row["word"] for row in spec["data"]["values"]}
+    labels = {row["label"] for row in spec["data"]["values"] if "label" in row}
+    assert "</s>" in words and "</s>" not in labels and "," not in labels, labels
+    assert {"image/svg+xml", "text/plain"} <= set(charts[0]["data"])
+    blas = [o for o in nb.cells[2].outputs if VEGALITE in o.get("data", {})]
+    assert blas, "%blas sent no Vega-Lite chart"
+
+    driver = browser
+    driver.set_page_load_timeout(60)
+    driver.get(f"{lab_server.base}/lab/tree/{NB_NAME}?token={lab_server.token}&reset")
+    cells = _wait_rendered(driver, NB_NAME)
+    _screenshot(driver, "untrusted")
+    assert cells, "the notebook panel did not open"
+    assert not any(c["trusted"] for c in cells), "the notebook should open untrusted (executed outside the lab)"
+    for c in cells[1:]:
+        mimes = [o["mime"] for o in c["outputs"]]
+        assert VEGALITE in mimes, f"untrusted: no Vega-Lite chart rendered; output MIME types {mimes}"
+        assert "image/svg+xml" not in mimes, f"untrusted: SVG picked over Vega-Lite: {mimes}"
+        assert any(o["vegaMarks"] for o in c["outputs"]), c
+    tsne = cells[1]["outputs"]
+    assert any(o["symbols"] >= 80 for o in tsne), f"t-SNE dots missing: {tsne}"
+    summary = [o for o in tsne if o["mime"] == "text/markdown"]
+    assert summary and "labels shown" in summary[0]["text"] and "KL" in summary[0]["text"], tsne
+
+    # Hover: the tooltip names the word under the pointer, its language and frequency rank.
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    dots = driver.find_elements(By.CSS_SELECTOR, ".jp-RenderedVegaLite .mark-symbol path")
+    assert dots, "no Vega symbol marks to hover"
+    tip_text = ""
+    for dot in reversed(dots[-15:]):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", dot)
+        ActionChains(driver).move_to_element(dot).perform()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            tips = driver.find_elements(By.CSS_SELECTOR, "#vg-tooltip-element.visible, .vg-tooltip.visible")
+            tip_text = tips[0].text if tips else ""
+            if tip_text:
+                break
+            time.sleep(0.1)
+        if tip_text:
+            break
+        ActionChains(driver).move_by_offset(0, 0).perform()
+    _screenshot(driver, "hover")
+    assert tip_text, "hovering t-SNE dots showed no Vega tooltip"
+    lines = {line.split(maxsplit=1)[0]: line for line in tip_text.splitlines() if line.strip()}
+    shown = next((line.split(maxsplit=1)[1] for line in tip_text.splitlines() if line.startswith("word")), None)
+    assert shown in words, f"tooltip {tip_text!r} names no pictured word"
+    assert "language" in lines and "frequency" in tip_text, tip_text
+
+    # Trusted: the same bundle still renders as Vega-Lite.
+    driver.execute_script(TRUST_JS, NB_NAME)
+    time.sleep(2)
+    cells = _wait_rendered(driver, NB_NAME)
+    _screenshot(driver, "trusted")
+    assert all(c["trusted"] for c in cells)
+    for c in cells[1:]:
+        mimes = [o["mime"] for o in c["outputs"]]
+        assert VEGALITE in mimes and "image/svg+xml" not in mimes, f"trusted: {mimes}"
