@@ -1,13 +1,13 @@
 """Browser test: xling's charts show in a notebook opened WITHOUT running it.
 
-A small notebook (%load vectors of the committed fastText fixture, %tsne, %blas) is
+A small notebook (%load vectors of the committed fastText fixture, %tsne, %blas, %eval bli) is
 executed with nbclient into the lab's temp root; the lab then opens it without running
 any cell.  A notebook JupyterLab did not execute itself is untrusted (the lab's
 notary database lives in a temp dir), so this is what a reader of a committed
 notebook sees.  Checked: every chart output renders as a Vega-Lite chart (the
 MIME type JupyterLab picks from a bundle holding Vega-Lite, SVG and text), in the
 untrusted notebook and again after trusting it; the t-SNE summary is visible as
-Markdown under the map; hovering a t-SNE dot shows a tooltip with its word,
+Markdown under the map; the BLI chart has P@1/5/10 bars per retrieval on 0–100 %; hovering a t-SNE dot shows a tooltip with its word,
 language and frequency rank.  Independent of the project's page_config.json.
 Screenshots: Tests/artifacts/charts-*.png.  Fixtures: conftest.py.
 """
@@ -27,6 +27,9 @@ CELLS = [
     f"%load vectors en path={DATA / 'en.vec.gz'} lang=en max=300",
     "%tsne en top=80 labels=20 perplexity=10 iters=300",
     "%blas sizes=64,128,256 repeat=1",
+    f"%load vectors fr path={DATA / 'fr.vec.gz'} lang=fr\n"
+    f"%load dict test path={DATA.parent / 'muse-en-fr-756' / 'test.at.txt'} format=at\n"
+    "%eval bli src=en tgt=fr dict=test retrieval=nn,csls k=1,5,10",
 ]
 
 FIND_PANEL = """
@@ -134,6 +137,18 @@ def test_charts_render_untrusted_with_tooltips(lab_server, browser):
     assert any(o["symbols"] >= 80 for o in tsne), f"t-SNE dots missing: {tsne}"
     summary = [o for o in tsne if o["mime"] == "text/markdown"]
     assert summary and "labels shown" in summary[0]["text"] and "KL" in summary[0]["text"], tsne
+
+    # %eval bli: one grouped bar chart, 2 retrievals × 3 k, on a 0–100 % axis.
+    bars = driver.execute_script(
+        "const v = document.querySelectorAll('.jp-RenderedVegaLite')[2];"
+        "if (!v) return null;"
+        "return {bars: v.querySelectorAll('.mark-rect path').length,"
+        " ticks: Array.from(v.querySelectorAll('.role-axis-label text')).map(t => t.textContent)};"
+    )
+    driver.execute_script("document.querySelectorAll('.jp-RenderedVegaLite')[2].scrollIntoView()")
+    _screenshot(driver, "bli")
+    assert bars and bars["bars"] == 6, bars
+    assert "100" in bars["ticks"] and not any(t.startswith("-") or t.startswith("−") for t in bars["ticks"]), bars
 
     # Hover: the tooltip names the word under the pointer, its language and frequency rank.
     from selenium.webdriver.common.action_chains import ActionChains
