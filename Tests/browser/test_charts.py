@@ -8,7 +8,7 @@ notebook sees.  Checked: every chart output renders as a Vega-Lite chart (the
 MIME type JupyterLab picks from a bundle holding Vega-Lite, SVG and text), in the
 untrusted notebook and again after trusting it; the t-SNE summary is visible as
 Markdown under the map; the BLI chart has P@1/5/10 bars per retrieval on 0–100 %; hovering a t-SNE dot shows a tooltip with its word,
-language and frequency rank.  Independent of the project's page_config.json.
+language and frequency rank, and a wheel turn zooms the map.  Independent of the project's page_config.json.
 Screenshots: Tests/artifacts/charts-*.png.  Fixtures: conftest.py.
 """
 
@@ -179,6 +179,31 @@ def test_charts_render_untrusted_with_tooltips(lab_server, browser):
     fields = dict(line.split(": ", 1) for line in tip_text.splitlines() if ": " in line)
     assert fields.get("word") in words, f"tooltip {tip_text!r} names no pictured word"
     assert fields.get("language") == "en" and fields.get("frequency rank", "").isdigit(), tip_text
+
+    # Zoom: a wheel turn over the map rescales it (the interval selection bound to the scales).
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    plot = driver.execute_script(
+        "return document.querySelector('.jp-RenderedVegaLite .mark-group.role-scope path.background, "
+        ".jp-RenderedVegaLite svg.marks');"
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", plot)
+    time.sleep(0.3)
+    spread0 = driver.execute_script(
+        "const d = Array.from(document.querySelectorAll('.jp-RenderedVegaLite')[0].querySelectorAll('.mark-symbol path'));"
+        "const xs = d.map(e => e.getBoundingClientRect().left); return Math.max(...xs) - Math.min(...xs);"
+    )
+    for _ in range(3):
+        ActionChains(driver).scroll_from_origin(ScrollOrigin.from_element(plot, 5, 5), 0, -150).perform()
+        time.sleep(0.2)
+    time.sleep(0.5)
+    # Zooming changes the dots' spacing (a page scroll would only move them).
+    spread = driver.execute_script(
+        "const d = Array.from(document.querySelectorAll('.jp-RenderedVegaLite')[0].querySelectorAll('.mark-symbol path'));"
+        "const xs = d.map(e => e.getBoundingClientRect().left); return Math.max(...xs) - Math.min(...xs);"
+    )
+    _screenshot(driver, "zoom")
+    assert abs(spread - spread0) > 1, f"a wheel turn over the map did not zoom it: dots span {spread0} → {spread} px"
 
     # Trusted: the same bundle still renders as Vega-Lite.
     driver.execute_script(TRUST_JS, NB_NAME)

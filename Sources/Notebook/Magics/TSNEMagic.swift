@@ -3,7 +3,8 @@ import Jupyter
 
 /// `%tsne [S] [words=… | top=N] [langs=…] [labels=N] [perplexity=30] [iters=1000] [seed=…] …`:
 /// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points) of words of a
-/// space, mapping or joint space, drawn as an SVG scatter with one colour per language, like
+/// space, mapping or joint space, drawn as a scatter (Vega-Lite with tooltips and zoom, plus
+/// SVG) with one colour per language, like
 /// Figure 4 of Shi et al. (2015). The points are the words' unit vectors in the shared space.
 ///
 /// Shows a live progress display with the KL divergence; an interrupt keeps the map of the
