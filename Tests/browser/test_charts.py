@@ -13,6 +13,7 @@ Screenshots: Tests/artifacts/charts-*.png.  Fixtures: conftest.py.
 """
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -214,3 +215,49 @@ def test_charts_render_untrusted_with_tooltips(lab_server, browser):
     for c in cells[1:]:
         mimes = [o["mime"] for o in c["outputs"]]
         assert VEGALITE in mimes and "image/svg+xml" not in mimes, f"trusted: {mimes}"
+
+
+# The notebooks the lab serves (conftest copies $XLING_NOTEBOOK_DIR, default notebooks/).
+COMMITTED = sorted(p.name for p in Path(os.environ.get("XLING_NOTEBOOK_DIR") or REPO / "notebooks").glob("*.ipynb"))
+
+COUNT_VEGA_JS = FIND_PANEL + """
+const panel = findPanel(arguments[0]);
+if (!panel || !panel.context.isReady) return null;
+const root = panel.node;
+return {
+  vega: root.querySelectorAll('.jp-RenderedVegaLite svg.marks, .jp-RenderedVegaLite canvas').length,
+  svg: root.querySelectorAll('.jp-RenderedSVG').length,
+  fallback: Array.from(root.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]'))
+    .map(e => e.innerText).filter(t => /^<(BarChart|LineChart|ScatterChart|ScatterPlot):/.test(t.trim())),
+  trusted: panel.content.widgets.some(c => c.model.type === 'code' && c.model.trusted),
+};
+"""
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_committed_notebook_shows_its_charts_unopened(lab_server, browser, name):
+    """Every chart a committed notebook carries is drawn when the notebook is opened, not run."""
+    nb = json.loads((lab_server.root / name).read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    charts = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    with_vega = [o for o in charts if VEGALITE in o.get("data", {})]
+    if not charts:
+        pytest.skip(f"{name} has no chart outputs")
+    assert len(with_vega) == len(charts), (
+        f"{name}: {len(charts) - len(with_vega)} of {len(charts)} chart outputs have no {VEGALITE} "
+        "(outputs from before the Vega-Lite charts): re-execute the notebooks (make notebooks-write)"
+    )
+    driver = browser
+    driver.set_page_load_timeout(60)
+    driver.get(f"{lab_server.base}/lab/tree/{name}?token={lab_server.token}&reset")
+    deadline, state = time.monotonic() + 90, None
+    while time.monotonic() < deadline:
+        state = driver.execute_script(COUNT_VEGA_JS, name)
+        if state and state["vega"] >= len(charts):
+            break
+        time.sleep(0.5)
+    _screenshot(driver, Path(name).stem)
+    assert state, f"{name} did not open"
+    assert not state["trusted"], f"{name} opened trusted; the test wants what a new reader sees"
+    assert state["vega"] == len(charts), f"{name}: {state['vega']} Vega charts drawn for {len(charts)} chart outputs: {state}"
+    assert not state["fallback"], f"{name}: charts shown as text: {state['fallback']}"
