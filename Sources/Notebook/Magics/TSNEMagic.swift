@@ -208,7 +208,7 @@ struct TSNEMagic: Magic {
         let chart = chartBundle(
             svg: rendering.svg, vegaLite: rendering.vegaLite, summary: plot.summary(shownLabels: rendering.labels.count))
         let markdown =
-            text.split(separator: "\n").joined(separator: "  \n") + "\n\nHover a dot for its word, language and frequency "
+            text.split(separator: "\n").joined(separator: "  \n") + "\n\nIn JupyterLab, hover a dot for its word, language and frequency "
             + "rank; drag to pan, scroll to zoom, double-click to reset."
         return (chart, ["text/markdown": .string(markdown), "text/plain": .string(text)])
     }
