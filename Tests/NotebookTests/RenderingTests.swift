@@ -320,7 +320,8 @@ private let pAt1Bars = BarChart(
         #expect(axis.ticks.map(\.label) == ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"])
         #expect(ChartAxis.linear([0, 0.93]).ticks.map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         #expect(ChartAxis.linear([3, 3]).ticks.map(\.label) == ["2.7", "2.8", "2.9", "3.0", "3.1", "3.2", "3.3"])
-        #expect(ChartAxis.linear([0, 0]).ticks.map(\.label) == ["-1.0", "-0.5", "0.0", "0.5", "1.0"])
+        // Non-negative data never gets a negative range: all zeros give 0…1, not −1…1.
+        #expect(ChartAxis.linear([0, 0]).ticks.map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         #expect(ChartAxis.logarithmic([0.5, 200]).ticks.map(\.label) == ["0.1", "1", "10", "100", "1000"])
         #expect(abs((RenderMath.log10(1000) ?? 0) - 3) < 1e-12)
     }
@@ -385,5 +386,6 @@ private let pAt1Bars = BarChart(
         #expect(bundle["image/svg+xml"] == .string(pAt1Bars.svg))
         #expect(bundle["text/plain"] == .string("<BarChart: P@1 by retrieval method, 4 categories, 2 series>"))
         #expect(chartBundle(svg: "<svg/>", summary: "s").count == 2)
+        #expect(bundle[VegaLite.mimeType] == pAt1Bars.vegaLite && bundle.count == 3)
     }
 }

@@ -27,12 +27,44 @@ import Glibc
             """)
     }
 
-    /// Runs `code` expecting success; returns its result bundle and every iopub output.
+    /// Runs `code` expecting success; returns the map's SVG (a display), the summary (the
+    /// result's text) and every iopub output.
     func picture(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> (svg: String, text: String, outputs: [Message]) {
         let (reply, outputs) = harness.run(code, allowStdin: false)
         #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")", sourceLocation: sourceLocation)
+        let chart = outputs.last { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }?.content["data"]
         let data = outputs.last { $0.msgType == "execute_result" }?.content["data"]
-        return (data?["image/svg+xml"]?.stringValue ?? "", data?["text/plain"]?.stringValue ?? "", outputs)
+        return (chart?["image/svg+xml"]?.stringValue ?? "", data?["text/plain"]?.stringValue ?? "", outputs)
+    }
+
+    @Test func mapCarriesAVegaLiteSpecWithTooltipsZoomAndNoLabelsOnPunctuation() throws {
+        let (_, text, outputs) = picture("%tsne en top=60 labels=20 perplexity=10 iters=250")
+        let chart = try #require(outputs.last { $0.msgType == "display_data" && $0.content["data"]?[VegaLite.mimeType] != nil })
+        let data = chart.content["data"] ?? .null
+        #expect(data["image/svg+xml"] != nil && data["text/plain"]?.stringValue?.hasPrefix("<ScatterPlot: ") == true)
+        let spec = data[VegaLite.mimeType] ?? .null
+        #expect(spec["$schema"] == .string(VegaLite.schema))
+        let layers = try #require(spec["layer"]?.arrayValue)
+        let tooltip = layers[0]["encoding"]?["tooltip"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
+        #expect(tooltip == ["word", "language", "rank"])
+        #expect(layers[0]["params"]?.arrayValue?.first?["bind"] == "scales")
+        let rows = try #require(spec["data"]?["values"]?.arrayValue)
+        #expect(rows.count == 60)
+        // `</s>`, `,` and `.` are dots with tooltips (ranks 4, 1, 2) but never labels.
+        #expect(rows.contains { $0["word"] == "</s>" && $0["rank"] == 4 && $0["language"] == "en" })
+        #expect(rows.contains { $0["word"] == "," && $0["rank"] == 1 })
+        let labels = rows.compactMap { $0["label"]?.stringValue }
+        #expect(!labels.isEmpty && labels.allSatisfy { TSNEMagic.labelWorthy($0) }, "\(labels)")
+        #expect(!labels.contains("</s>") && !labels.contains(",") && !labels.contains("(") && labels.contains("the"))
+        #expect(text.contains("\(labels.count) of 20 labels shown"), "\(text)")
+        // The summary follows the chart as Markdown, so JupyterLab shows it beside the picture.
+        let result = try #require(outputs.last { $0.msgType == "execute_result" })
+        let markdown = result.content["data"]?["text/markdown"]?.stringValue ?? ""
+        #expect(markdown.contains("labels shown") && markdown.contains("KL "), "\(markdown)")
+        #expect(
+            TSNEMagic.labelWorthy("über") && TSNEMagic.labelWorthy("1990") && TSNEMagic.labelWorthy("l'")
+                && !TSNEMagic.labelWorthy("<unk>") && !TSNEMagic.labelWorthy("[CLS]") && !TSNEMagic.labelWorthy("--")
+                && !TSNEMagic.labelWorthy("«"))
     }
 
     static func count(_ needle: String, in text: String) -> Int {
@@ -164,7 +196,12 @@ import Glibc
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         let partial = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }
         #expect(Self.count("<circle ", in: partial?.content["data"]?["image/svg+xml"]?.stringValue ?? "") == 600)
-        #expect(partial?.content["data"]?["text/plain"]?.stringValue?.contains("of 100000 iterations (interrupted)") == true)
+        #expect(partial?.content["data"]?[VegaLite.mimeType] != nil)
+        #expect(
+            outputs.contains {
+                $0.msgType == "display_data"
+                    && $0.content["data"]?["text/plain"]?.stringValue?.contains("of 100000 iterations (interrupted)") == true
+            })
         #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("Interrupted: the map after") == true })
     }
 }

@@ -50,8 +50,9 @@ def settings():
         svg_selector=_env(
             "XLING_SVG_SELECTOR",
             # image/svg+xml renders as <img src="data:image/svg+xml,..."> in .jp-RenderedSVG;
-            # inline <svg> inside text/html outputs counts too.
-            '.jp-RenderedSVG img, .jp-RenderedSVG svg, .jp-RenderedHTMLCommon svg, '
+            # inline <svg> inside text/html outputs counts too, and so does a Vega-Lite chart
+            # (JupyterLab prefers it to the SVG of the same bundle; drawn with Vega's SVG renderer).
+            '.jp-RenderedSVG img, .jp-RenderedSVG svg, .jp-RenderedHTMLCommon svg, .jp-RenderedVegaLite svg.marks, '
             '.jp-OutputArea-output img[src^="data:image/svg+xml"]',
         ),
         table_selector=_env("XLING_TABLE_SELECTOR", ".jp-RenderedHTMLCommon table"),

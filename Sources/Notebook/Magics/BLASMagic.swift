@@ -61,9 +61,9 @@ struct BLASMagic: Magic {
                 ChartSeries(
                     name: "sgemm",
                     points: run.samples.map {
-                        ChartPoint(x: Double($0.size), y: $0.gflops, hover: "n=\($0.size): \($0.gflops) GFLOP/s")
+                        ChartPoint(x: Double($0.size), y: $0.gflops, hover: "n=\($0.size): \(NumberText.short($0.gflops)) GFLOP/s")
                     })
-            ], logX: true)
+            ], logX: LineChart.prefersLogScale(run.samples.map { Double($0.size) }), yZero: true)
         context.display(chart.mimeBundle)
         let rows: [[TableCell]] = run.samples.map { [.int($0.size), .double($0.seconds * 1000), .double($0.gflops)] }
         return Table(

@@ -263,7 +263,7 @@ struct LLMMagic: Magic {
         }
         return BarChart(
             title: "reconstruction weights |α| (k = \(diagnostics.k); |α| ≥ 1 in the last bin)", xLabel: "|α|",
-            yLabel: "share of weights (%)", categories: categories, series: series)
+            yLabel: "share of weights (%)", categories: categories, series: series, yDomain: BarChart.percent)
     }
 
     static func methodTitle(_ method: Method) -> String {

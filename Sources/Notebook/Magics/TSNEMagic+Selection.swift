@@ -85,9 +85,19 @@ extension TSNEMagic {
         }
     }
 
+    /// Whether `word` deserves a visible label: it has a letter or digit and is not a special
+    /// token such as `</s>`, `<unk>`, `<pad>` or `[CLS]` (those still get a dot and a tooltip).
+    static func labelWorthy(_ word: String) -> Bool {
+        if word.count > 2, (word.hasPrefix("<") && word.hasSuffix(">")) || (word.hasPrefix("[") && word.hasSuffix("]")) {
+            return false
+        }
+        return word.contains { $0.isLetter || $0.isNumber }
+    }
+
     /// Chooses the points from `words=` or `top=` (default `top=200`) in the languages
     /// of `langs=` (default all), and the labels from `labels=` (default: every chosen word
-    /// with `words=`, else the `defaultLabels` most frequent, the languages interleaved).
+    /// with `words=`, else the `defaultLabels` most frequent, the languages interleaved); punctuation
+    /// and special tokens are never labelled (`labelWorthy`).
     static func select(from all: [Language], objectName: String, arguments: MagicArguments) throws(MagicError) -> Selection {
         var languages = all
         if let wanted = arguments[Self.langs] {
@@ -129,7 +139,9 @@ extension TSNEMagic {
                 for row in 0..<min(top, language.vocabulary.count) { points.append((l, row)) }
             }
         }
-        for (i, point) in points.enumerated() { byRank[point.language].append(i) }
+        for (i, point) in points.enumerated() where labelWorthy(languages[point.language].vocabulary[point.row]) {
+            byRank[point.language].append(i)
+        }
         // Interleave the languages rank by rank: en's 1st, fr's 1st, en's 2nd, …
         var interleaved: [Int] = []
         for rank in 0..<(byRank.map(\.count).max() ?? 0) {

@@ -3,7 +3,8 @@ import Jupyter
 
 /// `%tsne [S] [words=… | top=N] [langs=…] [labels=N] [perplexity=30] [iters=1000] [seed=…] …`:
 /// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points) of words of a
-/// space, mapping or joint space, drawn as an SVG scatter with one colour per language, like
+/// space, mapping or joint space, drawn as a scatter (Vega-Lite with tooltips and zoom, plus
+/// SVG) with one colour per language, like
 /// Figure 4 of Shi et al. (2015). The points are the words' unit vectors in the shared space.
 ///
 /// Shows a live progress display with the KL divergence; an interrupt keeps the map of the
@@ -72,7 +73,8 @@ struct TSNEMagic: Magic {
         keys: [words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed, name],
         discussion: """
             The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same \
-            words and options give the same picture. Hover a dot to see its word and language. Interrupt to stop early: the map of the \
+            words and options give the same picture. Hover a dot to see its word, language and frequency rank; drag to pan, scroll to \
+            zoom. Punctuation and special tokens (</s>, <unk>) get a dot but no label. Interrupt to stop early: the map of the \
             last completed iteration is shown and the cell ends with KeyboardInterrupt.
             """,
         examples: [
@@ -160,9 +162,10 @@ struct TSNEMagic: Magic {
         if let mapName = arguments[Self.name] {
             try storeMap(result, selection: selection, objectName: name, as: mapName, session: session, context: context)
         }
-        let bundle = picture(result, selection: selection, name: name, options: options)
-        guard result.stopped else { return bundle }
-        context.display(bundle)
+        let (chart, summary) = picture(result, selection: selection, name: name, options: options)
+        context.display(chart)
+        guard result.stopped else { return summary }
+        context.display(summary)
         let kept = arguments[Self.name].map { " and kept as `\($0)`" } ?? ""
         context.stream(
             "Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n",
@@ -170,13 +173,18 @@ struct TSNEMagic: Magic {
         throw Interrupted()
     }
 
-    /// The scatter (SVG) and its text summary: points per language, KL, iterations, time.
-    func picture(_ result: TSNEResult, selection: Selection, name: String, options: TSNEOptions) -> MimeBundle {
+    /// The map (Vega-Lite with tooltips and zoom, SVG, a one-line text) and its summary as a
+    /// separate bundle (Markdown and text: points per language, labels shown, KL, iterations,
+    /// time, where the map was stored), shown right under the picture. A separate display,
+    /// because Markdown or HTML in the chart's own bundle would outrank the chart in JupyterLab.
+    func picture(
+        _ result: TSNEResult, selection: Selection, name: String, options: TSNEOptions
+    ) -> (chart: MimeBundle, summary: MimeBundle) {
         let codes = selection.languages.map(\.code)
         let points = selection.points.indices.map { i in
             ScatterPlot.Point(
                 x: Double(result.coordinates[i, 0]), y: Double(result.coordinates[i, 1]),
-                text: selection.word(i), group: selection.points[i].language)
+                text: selection.word(i), group: selection.points[i].language, rank: selection.points[i].row + 1)
         }
         let plot = ScatterPlot(
             title: """
@@ -197,6 +205,11 @@ struct TSNEMagic: Magic {
             \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
             \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
             """ + (arguments[Self.name].map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
-        return chartBundle(svg: rendering.svg, summary: text)
+        let chart = chartBundle(
+            svg: rendering.svg, vegaLite: rendering.vegaLite, summary: plot.summary(shownLabels: rendering.labels.count))
+        let markdown =
+            text.split(separator: "\n").joined(separator: "  \n") + "\n\nIn JupyterLab, hover a dot for its word, language and frequency "
+            + "rank; drag to pan, scroll to zoom, double-click to reset."
+        return (chart, ["text/markdown": .string(markdown), "text/plain": .string(text)])
     }
 }

@@ -25,7 +25,8 @@ final class TrainingRun {
         return "\(NumberText.fixed(seconds, 1)) s (\(NumberText.short(perSecond / 1e6)) M records/s)"
     }
 
-    /// A line chart of per-iteration losses, one series per name.
+    /// A line chart of per-iteration losses, one series per name (Vega-Lite with tooltips and
+    /// zoom, and SVG; see `LineChart`).
     func lossChart(title: String, series: [(String, [Double])]) -> LineChart {
         LineChart(
             title: title, xLabel: "iteration", yLabel: "loss per record",

@@ -41,11 +41,14 @@ struct ChartAxis: Sendable {
 
     /// A linear axis covering `values` (unusable ones ignored); `includeZero` forces 0 into
     /// the domain (bar charts). No values give [0, 1]; equal values are padded by 10% (or 1).
+    /// Non-negative data never gets a negative range: all zeros give [0, 1], and padding or
+    /// rounding to nice ticks stops at 0.
     static func linear(_ values: [Double], includeZero: Bool = false) -> ChartAxis {
         let finite = values.filter { usable($0, log: false) }
+        let nonNegative = finite.allSatisfy { $0 >= 0 }
         var lo = finite.min() ?? 0
         var hi = finite.max() ?? 1
-        if finite.isEmpty && !includeZero {
+        if finite.isEmpty {
             lo = 0
             hi = 1
         }
@@ -58,7 +61,26 @@ struct ChartAxis: Sendable {
             lo -= pad
             hi += pad
         }
+        if nonNegative { lo = max(lo, 0) }
         return niceLinear(lo: lo, hi: hi) ?? fallback(lo: lo, hi: hi)
+    }
+
+    /// A linear axis over exactly `lo...hi` (for example 0...100 for percentages) with nice
+    /// ticks, whatever the data.
+    static func fixed(_ domain: ClosedRange<Double>) -> ChartAxis {
+        let (lo, hi) = (domain.lowerBound, domain.upperBound)
+        guard lo < hi, let axis = niceLinear(lo: lo, hi: hi), axis.lo == lo, axis.hi == hi else {
+            return fallback(lo: lo, hi: hi)
+        }
+        return axis
+    }
+
+    /// Whether data `values` call for a log axis: positive and spanning more than two decades
+    /// (max/min > 100). 64…1024 (16×) stays linear; 10…100,000 goes log.
+    static func prefersLog(_ values: [Double]) -> Bool {
+        let finite = values.filter { usable($0, log: false) }
+        guard let lo = finite.min(), let hi = finite.max(), lo > 0 else { return false }
+        return hi / lo > 100
     }
 
     /// Nice 1/2/5 ticks for `lo < hi`, or `nil` when the range is too extreme to step through.

@@ -53,7 +53,7 @@ struct ChartCanvas {
         add(
             """
             <text x=\"\(n(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"\(n(ChartCanvas.titleFont))\" \
-            font-weight=\"bold\">\(SVGText.escape(title))</text>
+            font-weight=\"bold\">\(SVGText.escape(ChartCanvas.plainTitle(title)))</text>
             """)
     }
 
@@ -126,6 +126,10 @@ struct ChartCanvas {
         }
         add("</g>")
     }
+
+    /// A title as plain text: Markdown code backticks (`name`) removed, since a chart title is not
+    /// Markdown.
+    static func plainTitle(_ s: String) -> String { String(s.filter { $0 != "`" }) }
 
     /// `s` cut to `limit` characters, the last replaced by an ellipsis when cut.
     static func shorten(_ s: String, to limit: Int) -> String {

@@ -24,12 +24,19 @@ public struct LineChart: Sendable {
     public var logX: Bool
     /// Whether the y axis is logarithmic (decade ticks).
     public var logY: Bool
+    /// Whether a linear y axis starts at (or includes) 0, e.g. throughput.
+    public var yZero: Bool
+    /// A fixed y axis (e.g. `BarChart.percent`), or `nil` to fit the data.
+    public var yDomain: ClosedRange<Double>?
 
     /// Creates a line chart.
     public init(
         title: String, xLabel: String = "", yLabel: String = "", series: [ChartSeries],
-        width: Int = 640, height: Int = 480, logX: Bool = false, logY: Bool = false
+        width: Int = 640, height: Int = 480, logX: Bool = false, logY: Bool = false, yZero: Bool = false,
+        yDomain: ClosedRange<Double>? = nil
     ) {
+        self.yZero = yZero
+        self.yDomain = yDomain
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -44,7 +51,7 @@ public struct LineChart: Sendable {
     public var svg: String {
         var layout = XYChartLayout(
             title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-            width: width, height: height, logX: logX, logY: logY)
+            width: width, height: height, logX: logX, logY: logY, yZero: yZero, yDomain: yDomain)
         let c = layout.canvas
         for (i, s) in series.enumerated() {
             let color = ChartPalette.color(i)
@@ -70,11 +77,62 @@ public struct LineChart: Sendable {
         return layout.finish(legend: series.map(\.name))
     }
 
+    /// Whether an x axis over `values` should be logarithmic: positive data spanning more than
+    /// two decades (64…1024 stays linear).
+    public static func prefersLogScale(_ values: [Double]) -> Bool { ChartAxis.prefersLog(values) }
+
+    /// The chart as a Vega-Lite 5 spec: lines with point markers in the given order, the same
+    /// axes as the SVG, tooltips (series, x, y, and the point's hover text), zoom and pan.
+    public var vegaLite: JSON {
+        var rows: [JSON] = []
+        for s in series {
+            for (i, point) in s.points.enumerated()
+            where ChartAxis.usable(point.x, log: logX) && ChartAxis.usable(point.y, log: logY) {
+                var row: [String: JSON] = [
+                    "series": .string(s.name), "order": .int(i), "x": VegaLite.number(point.x), "y": VegaLite.number(point.y),
+                ]
+                if let hover = point.hover { row["note"] = .string(hover) }
+                rows.append(.object(row))
+            }
+        }
+        let (xAxis, yAxis) = XYChartLayout.axes(series: series, logX: logX, logY: logY, yZero: yZero, yDomain: yDomain)
+        func scale(_ axis: ChartAxis) -> JSON {
+            axis.isLog
+                ? [
+                    "type": "log",
+                    "domain": [VegaLite.number(RenderMath.pow10(Int(axis.lo))), VegaLite.number(RenderMath.pow10(Int(axis.hi)))],
+                ]
+                : ["domain": [VegaLite.number(axis.lo), VegaLite.number(axis.hi)], "nice": false, "zero": false]
+        }
+        let names = series.map(\.name)
+        var tooltip: [JSON] = [
+            ["field": "series", "type": "nominal", "title": "series"],
+            ["field": "x", "type": "quantitative", "title": VegaLite.title(xLabel.isEmpty ? "x" : xLabel), "format": ".6~g"],
+            ["field": "y", "type": "quantitative", "title": VegaLite.title(yLabel.isEmpty ? "y" : yLabel), "format": ".4~g"],
+        ]
+        if series.contains(where: { $0.points.contains { $0.hover != nil } }) {
+            tooltip.append(["field": "note", "type": "nominal", "title": "point"])
+        }
+        let size = VegaLite.plotSize(width: width, height: height, legend: names.count > 1)
+        let encoding: [String: JSON] = [
+            "x": ["field": "x", "type": "quantitative", "title": VegaLite.title(xLabel), "scale": scale(xAxis)],
+            "y": ["field": "y", "type": "quantitative", "title": VegaLite.title(yLabel), "scale": scale(yAxis)],
+            "order": ["field": "order", "type": "quantitative"],
+            "color": VegaLite.color(field: "series", names: names),
+            "tooltip": .array(tooltip),
+        ]
+        return VegaLite.spec(
+            title: title, width: size.width, height: size.height, rows: rows,
+            body: [
+                "mark": ["type": "line", "point": true, "clip": true], "encoding": .object(encoding), "params": [VegaLite.zoom],
+            ])
+    }
+
     /// A one-line description, e.g. "<LineChart: loss, 2 series, 12 points>".
     public var summary: String {
         "<LineChart: \(title), \(series.count) series, \(series.reduce(0) { $0 + $1.points.count }) points>"
     }
 
-    /// The display bundle: the SVG plus `summary` as text (see `chartBundle`).
-    public var mimeBundle: [String: JSON] { chartBundle(svg: svg, summary: summary) }
+    /// The display bundle: the Vega-Lite spec, the SVG and `summary` as text (see `chartBundle`).
+    public var mimeBundle: [String: JSON] { chartBundle(svg: svg, vegaLite: vegaLite, summary: summary) }
 }

@@ -71,11 +71,64 @@ public struct ScatterChart: Sendable {
         return layout.finish(legend: series.map(\.name))
     }
 
+    /// The chart as a Vega-Lite 5 spec: one point layer coloured by series with tooltips, and a
+    /// text layer with the labels that found a spot in the SVG (so both show the same labels);
+    /// zoom and pan.
+    public var vegaLite: JSON {
+        let layout = XYChartLayout(
+            title: title, xLabel: xLabel, yLabel: yLabel, series: series, width: width, height: height)
+        let c = layout.canvas
+        var placer = ChartLabelPlacer(bounds: .init(x0: c.left, y0: c.top, x1: c.right, y1: c.bottom), fontSize: 11)
+        var rows: [JSON] = []
+        for s in series {
+            for point in s.points {
+                guard let (x, y) = layout.position(point) else { continue }
+                var row: [String: JSON] = [
+                    "series": .string(s.name), "x": VegaLite.number(point.x), "y": VegaLite.number(point.y),
+                    "hover": .string(s.hoverText(for: point)),
+                ]
+                if let label = point.label, !label.isEmpty, placer.place(count: label.count, x: x, y: y) != nil {
+                    row["label"] = .string(label)
+                }
+                rows.append(.object(row))
+            }
+        }
+        let names = series.map(\.name)
+        let size = VegaLite.plotSize(width: width, height: height, legend: names.count > 1)
+        func scale(_ axis: ChartAxis) -> JSON {
+            ["domain": [VegaLite.number(axis.lo), VegaLite.number(axis.hi)], "nice": false, "zero": false]
+        }
+        let position: [String: JSON] = [
+            "x": ["field": "x", "type": "quantitative", "title": VegaLite.title(xLabel), "scale": scale(layout.xAxis)],
+            "y": ["field": "y", "type": "quantitative", "title": VegaLite.title(yLabel), "scale": scale(layout.yAxis)],
+        ]
+        var points = position
+        points["color"] = VegaLite.color(field: "series", names: names)
+        points["tooltip"] = [["field": "hover", "type": "nominal", "title": "point"]]
+        var labels = position
+        labels["text"] = ["field": "label", "type": "nominal"]
+        return VegaLite.spec(
+            title: title, width: size.width, height: size.height, rows: rows,
+            body: [
+                "layer": [
+                    [
+                        "mark": ["type": "circle", "size": 50, "opacity": 0.85, "clip": true], "encoding": .object(points),
+                        "params": [VegaLite.zoom],
+                    ],
+                    [
+                        "transform": [["filter": "isValid(datum.label)"]],
+                        "mark": ["type": "text", "align": "left", "dx": 6, "fontSize": 11, "color": "#333", "clip": true],
+                        "encoding": .object(labels),
+                    ],
+                ]
+            ])
+    }
+
     /// A one-line description, e.g. "<ScatterChart: title, 2 series, 12 points>".
     public var summary: String {
         "<ScatterChart: \(title), \(series.count) series, \(series.reduce(0) { $0 + $1.points.count }) points>"
     }
 
-    /// The display bundle: the SVG plus `summary` as text (see `chartBundle`).
-    public var mimeBundle: [String: JSON] { chartBundle(svg: svg, summary: summary) }
+    /// The display bundle: the Vega-Lite spec, the SVG and `summary` as text (see `chartBundle`).
+    public var mimeBundle: [String: JSON] { chartBundle(svg: svg, vegaLite: vegaLite, summary: summary) }
 }

@@ -3,7 +3,8 @@ import Jupyter
 #endif
 
 /// A picture of words in a 2-d map (t-SNE and the like): one dot per word, one palette colour
-/// per group (language) with a legend, a hover `<title>word (group)</title>` on every dot, and
+/// per group (language) with a legend, a hover `<title>word (group)</title>` on every dot (a
+/// tooltip with word, language and frequency rank, plus zoom and pan, in the Vega-Lite twin), and
 /// visible labels for the chosen words, placed greedily so that no two overlap.
 ///
 /// Unlike `ScatterChart` it draws no axes — map coordinates carry no units — and keeps one
@@ -25,13 +26,16 @@ public struct ScatterPlot: Sendable {
         public var text: String
         /// The index into `groups` (the palette colour and the legend entry).
         public var group: Int
+        /// The word's frequency rank in its language (1 = most frequent), shown on hover.
+        public var rank: Int?
 
         /// Creates a point.
-        public init(x: Double, y: Double, text: String, group: Int) {
+        public init(x: Double, y: Double, text: String, group: Int, rank: Int? = nil) {
             self.x = x
             self.y = y
             self.text = text
             self.group = group
+            self.rank = rank
         }
     }
 
@@ -72,6 +76,8 @@ public struct ScatterPlot: Sendable {
         var svg: String
         /// For each visible label: the point index and the box the placer reserved for it.
         var labels: [(point: Int, box: ChartLabelPlacer.Box)]
+        /// The same map as a Vega-Lite 5 spec (see `ScatterPlot.vegaLite(frame:canvas:labels:)`).
+        var vegaLite: JSON
     }
 
     /// The map as a standalone SVG document.
@@ -132,7 +138,63 @@ public struct ScatterPlot: Sendable {
             canvas.add("</g>")
         }
         canvas.drawLegend(groups)
-        return Rendering(svg: canvas.document(), labels: placed)
+        let spec = vegaLite(frame: page, canvas: canvas, drawable: drawable, labelled: Set(placed.map(\.point)))
+        return Rendering(svg: canvas.document(), labels: placed, vegaLite: spec)
+    }
+
+    /// The map as a Vega-Lite 5 spec: one circle per drawable point coloured by group, with a
+    /// tooltip (word, language, frequency rank); the labels the SVG shows as a text layer; no axes;
+    /// the same data window and one scale for x and y as the SVG; zoom and pan (an interval
+    /// selection bound to the scales: drag to pan, wheel to zoom, double-click to reset).
+    func vegaLite(frame: ScatterPlotFrame, canvas: ChartCanvas, drawable: [Int], labelled: Set<Int>) -> JSON {
+        let rows: [JSON] = drawable.map { i in
+            let p = points[i]
+            var row: [String: JSON] = [
+                "x": VegaLite.number(p.x), "y": VegaLite.number(p.y), "word": .string(p.text), "language": .string(groups[p.group]),
+            ]
+            if let rank = p.rank { row["rank"] = .int(rank) }
+            if labelled.contains(i) { row["label"] = .string(p.text) }
+            return .object(row)
+        }
+        let xDomain = [frame.dataX(canvas.left), frame.dataX(canvas.right)].map(VegaLite.number)
+        let yDomain = [frame.dataY(canvas.bottom), frame.dataY(canvas.top)].map(VegaLite.number)
+        let position: [String: JSON] = [
+            "x": [
+                "field": "x", "type": "quantitative", "axis": .null, "scale": ["domain": .array(xDomain), "nice": false, "zero": false],
+            ],
+            "y": [
+                "field": "y", "type": "quantitative", "axis": .null, "scale": ["domain": .array(yDomain), "nice": false, "zero": false],
+            ],
+        ]
+        var dots = position
+        dots["color"] = VegaLite.color(field: "language", names: groups, title: "language")
+        var tooltip: [JSON] = [
+            ["field": "word", "type": "nominal", "title": "word"], ["field": "language", "type": "nominal", "title": "language"],
+        ]
+        if points.contains(where: { $0.rank != nil }) {
+            tooltip.append(["field": "rank", "type": "quantitative", "title": "frequency rank"])
+        }
+        dots["tooltip"] = .array(tooltip)
+        var texts = position
+        texts["text"] = ["field": "label", "type": "nominal"]
+        texts["color"] = VegaLite.color(field: "language", names: groups, title: "language")
+        return VegaLite.spec(
+            title: title, width: canvas.right - canvas.left, height: canvas.bottom - canvas.top, rows: rows,
+            body: [
+                "layer": [
+                    [
+                        "mark": ["type": "circle", "size": 45, "opacity": 0.8, "stroke": "white", "strokeWidth": 0.5, "clip": true],
+                        "encoding": .object(dots), "params": [VegaLite.zoom],
+                    ],
+                    [
+                        "transform": [["filter": "isValid(datum.label)"]],
+                        "mark": [
+                            "type": "text", "align": "left", "dx": 6, "fontSize": .double(Self.labelFont), "clip": true,
+                        ],
+                        "encoding": .object(texts),
+                    ],
+                ]
+            ])
     }
 
     /// A one-line description, e.g. "<ScatterPlot: title, 2 groups, 500 points, 28 of 30 labels shown>".
@@ -146,9 +208,10 @@ public struct ScatterPlot: Sendable {
         """
     }
 
-    /// The display bundle: the SVG plus `summary` as text (see `chartBundle`), rendered once.
+    /// The display bundle: the Vega-Lite spec, the SVG and `summary` as text (see `chartBundle`),
+    /// rendered once.
     public var mimeBundle: [String: JSON] {
         let rendering = render()
-        return chartBundle(svg: rendering.svg, summary: summary(shownLabels: rendering.labels.count))
+        return chartBundle(svg: rendering.svg, vegaLite: rendering.vegaLite, summary: summary(shownLabels: rendering.labels.count))
     }
 }

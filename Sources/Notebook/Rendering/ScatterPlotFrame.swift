@@ -40,4 +40,10 @@ struct ScatterPlotFrame {
         let y = pageY - (point.y - centerY) * scale
         return x.isFinite && y.isFinite ? (x, y) : nil
     }
+
+    /// The map x coordinate at page x `px` (the inverse of `position`).
+    func dataX(_ px: Double) -> Double { centerX + (px - pageX) / scale }
+
+    /// The map y coordinate at page y `py` (the inverse of `position`).
+    func dataY(_ py: Double) -> Double { centerY - (py - pageY) / scale }
 }

@@ -9,19 +9,34 @@ struct XYChartLayout {
     /// Fits axes to the points of `series` and draws the frame.
     init(
         title: String, xLabel: String, yLabel: String, series: [ChartSeries],
-        width: Int, height: Int, logX: Bool = false, logY: Bool = false
+        width: Int, height: Int, logX: Bool = false, logY: Bool = false, yZero: Bool = false,
+        yDomain: ClosedRange<Double>? = nil
     ) {
-        let points = series.flatMap(\.points).filter {
-            ChartAxis.usable($0.x, log: logX) && ChartAxis.usable($0.y, log: logY)
-        }
-        xAxis = logX ? ChartAxis.logarithmic(points.map(\.x)) : ChartAxis.linear(points.map(\.x))
-        yAxis = logY ? ChartAxis.logarithmic(points.map(\.y)) : ChartAxis.linear(points.map(\.y))
+        (xAxis, yAxis) = Self.axes(series: series, logX: logX, logY: logY, yZero: yZero, yDomain: yDomain)
         canvas = ChartCanvas(
             width: width, height: height, title: title,
             yTickLabels: yAxis.ticks.map(\.label), legendNames: series.map(\.name))
         canvas.drawTitle(title)
         canvas.drawYAxis(yAxis, label: yLabel)
         canvas.drawXAxis(xAxis, label: xLabel)
+    }
+
+    /// The axes fitted to the drawable points of `series`: log or linear x; y fixed to `yDomain`,
+    /// log, or linear (with 0 when `yZero`). Non-negative data never gets a negative range.
+    static func axes(
+        series: [ChartSeries], logX: Bool, logY: Bool, yZero: Bool, yDomain: ClosedRange<Double>?
+    ) -> (x: ChartAxis, y: ChartAxis) {
+        let points = series.flatMap(\.points).filter {
+            ChartAxis.usable($0.x, log: logX) && ChartAxis.usable($0.y, log: logY)
+        }
+        let x = logX ? ChartAxis.logarithmic(points.map(\.x)) : ChartAxis.linear(points.map(\.x))
+        let y: ChartAxis
+        if let yDomain {
+            y = ChartAxis.fixed(yDomain)
+        } else {
+            y = logY ? ChartAxis.logarithmic(points.map(\.y)) : ChartAxis.linear(points.map(\.y), includeZero: yZero)
+        }
+        return (x, y)
     }
 
     /// The page position of `point`, or `nil` when it cannot be drawn on these axes.

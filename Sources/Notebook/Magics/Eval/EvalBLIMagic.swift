@@ -136,11 +136,7 @@ struct EvalBLIMagic: Magic {
                         + [.int(denominator)])
             }
         }
-        let chart = BarChart(
-            title: "BLI P@\(ks[0]) of \(label)", xLabel: "retrieval", yLabel: "P@\(ks[0]) (%)",
-            categories: result.methods.map(\.method.token),
-            series: [BarSeries(name: "P@\(ks[0])", values: result.methods.map { ($0.precision(at: ks[0], .muse) ?? 0) * 100 })])
-        context.display(chart.mimeBundle)
+        context.display(Self.chart(result, ks: ks, label: label).mimeBundle)
         let coverage = Double(counts.coveredSourceWords) / Double(max(1, counts.sourceWords)) * 100
         return Table(
             title: "BLI of \(label) on `\(dictName)` (precision in %)",
@@ -151,5 +147,18 @@ struct EvalBLIMagic: Magic {
                 all source words, counting uncovered ones as wrong
                 """
         ).mimeBundle
+    }
+
+    /// One grouped bar chart of the evaluation: a group per retrieval method, a bar per P@k (every
+    /// k asked for, muse convention: covered pairs), on a fixed 0–100 % axis so that a weak result
+    /// looks weak and an all-zero one draws no negative range.
+    static func chart(_ result: BLIEvaluation.Result, ks: [Int], label: String) -> BarChart {
+        BarChart(
+            title: "BLI of \(label): P@\(ks.map(String.init).joined(separator: ", P@"))", xLabel: "retrieval",
+            yLabel: "precision (%)", categories: result.methods.map(\.method.token),
+            series: ks.map { k in
+                BarSeries(name: "P@\(k)", values: result.methods.map { ($0.precision(at: k, .muse) ?? .nan) * 100 })
+            },
+            yDomain: BarChart.percent)
     }
 }
