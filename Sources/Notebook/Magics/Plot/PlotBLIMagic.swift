@@ -60,7 +60,7 @@ struct PlotBLIMagic: Magic {
         return LineChart(
             title: "BLI P@\(k) of " + names.map { "`\($0)`" }.joined(separator: ", "),
             xLabel: byPairs ? "training pairs of the mapping" : "evaluation (in the order given)",
-            yLabel: "P@\(k) (%)", series: series
+            yLabel: "P@\(k) (%)", series: series, yDomain: BarChart.percent
         ).mimeBundle
     }
 }
