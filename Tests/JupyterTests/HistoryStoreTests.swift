@@ -10,8 +10,9 @@ import Glibc
     /// A fresh folder under /tmp for one test's history file.
     func folder() -> String {
         var template = Array("/tmp/xling-history-test-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { buffer in
-            mkdtemp(buffer.baseAddress).map { String(cString: $0) } ?? "/tmp"
+        return template.withUnsafeMutableBufferPointer { buffer -> String in
+            guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
+            return String(cString: made)
         }
     }
 
