@@ -51,7 +51,10 @@ public final class HistoryStore: @unchecked Sendable {
     /// unreadable file gives session 1 and no cells.
     public func open() -> (session: Int, entries: [History.Entry]) {
         writer.withFileLock {
-            let records = Self.records(in: FileBytes.read(path) ?? [])
+            let bytes = FileBytes.read(path) ?? []
+            let records = Self.records(in: bytes)
+            // A torn last line (a crash mid-write) would swallow the next record: end it first.
+            if let last = bytes.last, last != UInt8(ascii: "\n") { writer.enqueue(bytes: [UInt8(ascii: "\n")]) }
             let session = (records.map(\.session).max() ?? 0) + 1
             writer.noteFileRecords(records.count)
             writer.enqueue(HistoryStoreRecord.started(session: session, at: Timestamp.now()))

@@ -30,8 +30,10 @@ final class HistoryStoreWriter: @unchecked Sendable {
     }
 
     /// Queues a record; returns at once.
-    func enqueue(_ record: HistoryStoreRecord) {
-        let bytes = record.line
+    func enqueue(_ record: HistoryStoreRecord) { enqueue(bytes: record.line) }
+
+    /// Queues bytes for the file; returns at once.
+    func enqueue(bytes: [UInt8]) {
         locked {
             guard !failed else { return }
             guard pending.count + bytes.count <= Self.capacity else {

@@ -89,6 +89,13 @@ public struct ScriptRunner {
         return result
     }
 
+    /// The notebook's kernel language (`metadata.kernelspec.language`, else
+    /// `metadata.language_info.name`), when it names one.
+    static func notebookLanguage(of bytes: [UInt8]) -> String? {
+        guard let metadata = (try? JSON.parse(bytes))?["metadata"] else { return nil }
+        return metadata["kernelspec"]?["language"]?.stringValue ?? metadata["language_info"]?["name"]?.stringValue
+    }
+
     /// A script that cannot be read or parsed.
     public struct ScriptError: Error, CustomStringConvertible {
         /// What is wrong.
@@ -107,6 +114,9 @@ public struct ScriptRunner {
         if path.hasSuffix(".ipynb") {
             do {
                 cells = try Self.notebookCells(of: bytes)
+                if let language = Self.notebookLanguage(of: bytes), language != "xling" {
+                    out.error("xling run: \(path) is a \(language) notebook; running its code cells as xling anyway\n")
+                }
             } catch {
                 out.error("xling run: \(path) is \(error)\n")
                 return 1

@@ -53,6 +53,17 @@ import Glibc
         #expect(history.entries.map(\.input) == ["%echo kept", "%echo also kept"])
     }
 
+    @Test func aTornLastLineDoesNotSwallowTheNextRecord() {
+        let path = folder() + "/history.jsonl"
+        #expect(
+            (try? AtomicFileForTests.write("{\"session\": 1, \"line\": 1, \"input\": \"%echo a\", \"output\": null}\n{\"sess", to: path))
+                != nil)
+        var history = History(store: HistoryStore(path: path))
+        history.append(line: 1, input: "%echo b", output: nil)
+        #expect(history.store?.flush(timeout: 5) == true)
+        #expect(History(store: HistoryStore(path: path)).entries.map(\.input) == ["%echo a", "%echo b"])
+    }
+
     @Test func theFileIsCompactedToItsLimits() {
         let path = folder() + "/history.jsonl"
         let limits = History.Limits(maxEntries: 3, maxBytes: 1 << 20)

@@ -67,3 +67,23 @@ def test_history_off_and_unwritable_stores_leave_the_kernel_working(tmp_path: Pa
             assert km.is_alive()
         finally:
             kh.stop_kernel(km, kc)
+
+
+def test_two_kernels_at_once_get_their_own_sessions(tmp_path: Path):
+    env = {"XLING_HISTORY_FILE": str(tmp_path / "history.jsonl")}
+    first, second = kh.start_kernel(quiet=True, env=env), kh.start_kernel(quiet=True, env=env)
+    try:
+        for (km, kc), word in ((first, "one"), (second, "two"), (first, "three")):
+            reply, _ = kh.execute(kc, f"%echo {word}")
+            assert reply["content"]["status"] == "ok"
+    finally:
+        for km, kc in (first, second):
+            kh.stop_kernel(km, kc)
+    km, kc = kh.start_kernel(quiet=True, env=env)
+    try:
+        rows = history(kc, hist_access_type="tail", n=10, output=False, raw=True)
+        sessions = {row[2]: row[0] for row in rows}
+        assert sessions["%echo one"] == sessions["%echo three"] != sessions["%echo two"]
+        assert sorted(set(sessions.values())) == [1, 2]
+    finally:
+        kh.stop_kernel(km, kc)

@@ -134,7 +134,7 @@ def test_run_executes_a_notebooks_code_cells(tmp_path: Path):
     done = run_xling(str(tmp_path / "note.ipynb"))
     assert done.returncode == 0, done.stderr
     assert "from the notebook" in done.stdout and "42" in done.stdout and "not run" not in done.stdout
-    assert "# %% [2] notebook cell 4" in done.stdout
+    assert "# %% [2] notebook cell 4" in done.stdout and "anyway" not in done.stderr
     (tmp_path / "broken.ipynb").write_text("{\"cells\": 3}")
     broken = run_xling(str(tmp_path / "broken.ipynb"))
     assert broken.returncode == 1 and "not a notebook" in broken.stderr
