@@ -51,7 +51,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// unreadable file gives session 1 and no cells.
     public func open() -> (session: Int, entries: [History.Entry]) {
         writer.withFileLock {
-            let bytes = FileBytes.read(path) ?? []
+            let bytes = Self.read(path, limits: limits)
             let records = Self.records(in: bytes)
             // A torn last line (a crash mid-write) would swallow the next record: end it first.
             if let last = bytes.last, last != UInt8(ascii: "\n") { writer.enqueue(bytes: [UInt8(ascii: "\n")]) }
@@ -68,6 +68,24 @@ public final class HistoryStore: @unchecked Sendable {
     /// Waits up to `timeout` seconds until everything queued is written (for tests and exit).
     @discardableResult
     public func flush(timeout: Double) -> Bool { writer.flush(timeout: timeout) }
+
+    /// The last bytes of the history file, from the start of a line: at most a little more than
+    /// the compaction threshold (a file grown larger by other means is read from its tail); empty
+    /// when it is missing or not a regular file (a device such as /dev/full reads forever).
+    static func read(_ path: String, limits: History.Limits) -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let file = fopen(path, "rb") else { return [] }
+        defer { fclose(file) }
+        let limit = 2 * limits.maxBytes + 256 * limits.maxEntries + (1 << 20)
+        let size = Int(info.st_size)
+        let start = max(0, size - limit)
+        guard fseek(file, start, SEEK_SET) == 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: min(size, limit))
+        let count = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        bytes.removeLast(bytes.count - count)
+        guard start > 0 else { return bytes }
+        return Array(bytes.drop { $0 != UInt8(ascii: "\n") }.dropFirst()) // a partial first line
+    }
 
     /// The records of a file's bytes, in order; lines that do not parse are skipped.
     static func records(in bytes: [UInt8]) -> [HistoryStoreRecord] {

@@ -167,7 +167,7 @@ final class HistoryStoreWriter: @unchecked Sendable {
     /// Rewrites the file with its newest cells within `limits` and the newest session's start
     /// (so session numbers keep growing); temp file + rename. Called with the file lock held.
     private func compact() -> Bool {
-        let records = HistoryStore.records(in: FileBytes.read(path) ?? [])
+        let records = HistoryStore.records(in: HistoryStore.read(path, limits: limits))
         let cells = HistoryStore.newest(records.compactMap(\.entry), within: limits)
         let latestStart = records.last { if case .started = $0 { return true } else { return false } }
         var kept = cells.map(HistoryStoreRecord.cell)

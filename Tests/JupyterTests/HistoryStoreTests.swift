@@ -96,6 +96,24 @@ import Glibc
         #expect(lines.first?.contains("kept in memory only") == true)
     }
 
+    @Test func aFullDiskIsLoggedOnceAndIgnored() {
+        final class Lines: @unchecked Sendable {
+            let lock = Lock()
+            var lines: [String] = []
+        }
+        let path = folder() + "/history.jsonl"
+        #expect(symlink("/dev/full", path) == 0) // every write fails with ENOSPC
+        let logged = Lines()
+        let store = HistoryStore(path: path) { line in logged.lock.withLock { logged.lines.append(line) } }
+        var history = History(store: store)
+        for line in 1...5 { history.append(line: line, input: "%echo \(line)", output: nil) }
+        #expect(store.flush(timeout: 5))
+        #expect(history.tail(10).count == 5)
+        let lines = logged.lock.withLock { logged.lines }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("No space left") == true)
+    }
+
     @Test func locationFromTheEnvironment() {
         #expect(HistoryStore.defaultPath { ["XDG_DATA_HOME": "/data", "HOME": "/home/u"][$0] } == "/data/xling/history.jsonl")
         #expect(HistoryStore.defaultPath { ["HOME": "/home/u"][$0] } == "/home/u/.local/share/xling/history.jsonl")
