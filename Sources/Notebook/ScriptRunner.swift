@@ -16,6 +16,8 @@ import Glibc
 ///   so the output reads like the script and can be split the same way.
 /// - A live progress display prints its latest state as soon as other output follows it (and
 ///   at the end of its cell), so a magic's final progress line comes before later output.
+/// - `parameters` (`xling run -p NAME VALUE`) are set in a cell injected after the one tagged
+///   `parameters`, as papermill does.
 /// - The run stops at the first failing cell, or with `continueOnError` runs the rest and
 ///   still exits 1. An interrupt always stops it (exit 130).
 public struct ScriptRunner {
@@ -23,11 +25,34 @@ public struct ScriptRunner {
     public let path: String
     /// Whether cells after a failing cell still run (the exit status is 1 all the same).
     public var continueOnError: Bool
+    /// Parameters (`NAME`, `VALUE`) run as `%set NAME="VALUE"` in a cell of their own, as
+    /// papermill's injected cell: after the cell tagged (or, in a script, titled) `parameters`,
+    /// else before the first cell.
+    public var parameters: [(String, String)]
 
     /// Creates a runner for the script at `path` (read when `run` is called).
-    public init(path: String, continueOnError: Bool = false) {
+    public init(path: String, continueOnError: Bool = false, parameters: [(String, String)] = []) {
         self.path = path
         self.continueOnError = continueOnError
+        self.parameters = parameters
+    }
+
+    /// `cells` with the parameters cell inserted (unchanged when there are no parameters).
+    static func injecting(_ parameters: [(String, String)], into cells: [Cell]) -> [Cell] {
+        guard !parameters.isEmpty else { return cells }
+        let lines = parameters.map { name, value in
+            var quoted = "\""
+            for character in value {
+                if character == "\\" || character == "\"" { quoted.append("\\") }
+                quoted.append(character)
+            }
+            return "%set \(name)=\(quoted)\""
+        }
+        let injected = Cell(code: lines.joined(separator: "\n"), title: "injected-parameters")
+        let tagged = cells.firstIndex { $0.title.split(separator: " ").contains("parameters") }
+        var result = cells
+        result.insert(injected, at: tagged.map { $0 + 1 } ?? 0)
+        return result
     }
 
     /// One cell of a script: its code and the title written after its `# %%` marker.
@@ -136,7 +161,7 @@ public struct ScriptRunner {
         }
         var stem = String(absolute.split(separator: "/").last ?? "script")
         for suffix in [".xling", ".ipynb"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
-        return run(cells, stem: stem, name: path, output: out)
+        return run(Self.injecting(parameters, into: cells), stem: stem, name: path, output: out)
     }
 
     /// Where a run's text goes: `write(text, fd)` with fd 1 (stdout) or 2 (stderr).

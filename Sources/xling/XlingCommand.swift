@@ -72,10 +72,26 @@ struct RunCommand: ParsableCommand {
             """)
     @Argument(help: "The script (.xling; cells separated by '# %%' lines) or notebook (.ipynb).") var path: String
     @Flag(help: "Run the remaining cells after a failing cell (the exit status is still 1).") var continueOnError = false
+    @Option(
+        name: [.customShort("p"), .customLong("parameter")],
+        help: "NAME=VALUE, set with %set in a cell after the one tagged (or titled) 'parameters', as papermill does; repeatable.")
+    var parameters: [String] = []
+
+    func validate() throws {
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                throw ValidationError("-p \(parameter): write NAME=VALUE")
+            }
+        }
+    }
 
     func run() throws {
         BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
         signal(SIGINT) { _ in Interrupts.raise() }
-        throw ExitCode(ScriptRunner(path: path, continueOnError: continueOnError).run())
+        let pairs = parameters.map { parameter in
+            let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+        throw ExitCode(ScriptRunner(path: path, continueOnError: continueOnError, parameters: pairs).run())
     }
 }

@@ -70,3 +70,15 @@ import Testing
         #expect(continued.stderr.contains("2 of 5 cells failed (cells 2, 4)"))
     }
 }
+
+@Suite struct ScriptRunnerParameterTests {
+    @Test func parametersGoAfterTheTaggedCellQuoted() {
+        let cells: [ScriptRunner.Cell] = [.init(code: "%echo a", title: ""), .init(code: "%set lang=en", title: "parameters")]
+        let injected = ScriptRunner.injecting([("lang", "de"), ("note", #"say "hi" \ bye"#)], into: cells)
+        #expect(injected.map(\.title) == ["", "parameters", "injected-parameters"])
+        #expect(injected[2].code == "%set lang=\"de\"\n%set note=\"say \\\"hi\\\" \\\\ bye\"")
+        let untagged = ScriptRunner.injecting([("k", "10")], into: [.init(code: "%echo a", title: "")])
+        #expect(untagged.map(\.code) == ["%set k=\"10\"", "%echo a"])
+        #expect(ScriptRunner.injecting([], into: cells) == cells)
+    }
+}

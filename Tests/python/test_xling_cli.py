@@ -151,3 +151,16 @@ def test_the_shipped_example_runs(tmp_path: Path):
         assert done.returncode == 0, f"{example.name}:\n{done.stderr}"
         assert "# %% [1]" in done.stdout
     assert list((tmp_path / "examples").glob("map-en-fr-*.svg"))
+
+
+def test_run_parameters_override_the_parameters_cell(tmp_path: Path):
+    script = tmp_path / "params.xling"
+    script.write_text('# %% parameters\n%set lang=en k=5\n# %%\n%set lang\n# %%\n%set k\n# %%\n%set note\n')
+    done = run_xling("-p", "lang=de", "-p", "k=10", "-p", 'note=a "quoted" word', str(script))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "# %% [2] injected-parameters" in lines
+    assert lines[lines.index("# %% [3]") + 1] == "de" and lines[lines.index("# %% [4]") + 1] == "10"
+    assert lines[-1] == 'a "quoted" word'
+    bad = run_xling("-p", "novalue", str(script))
+    assert bad.returncode != 0 and "NAME=VALUE" in bad.stderr
