@@ -26,9 +26,11 @@ browser-deps:
 	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
 
-$(VENV)/.installed: Tests/requirements.txt
+# python/xling-papermill: the papermill parameter translator for xling notebooks (README: papermill).
+$(VENV)/.installed: Tests/requirements.txt $(wildcard python/xling-papermill/*.toml python/xling-papermill/xling_papermill/*.py)
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check ./python/xling-papermill
 	touch $@
 
 venv: $(VENV)/.installed

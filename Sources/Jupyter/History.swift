@@ -2,7 +2,9 @@
 ///
 /// Entries are `(session, line, input, output)` where `line` is the execution count and
 /// `output` the text/plain of the cell's result, if any. Kept in memory for the process's
-/// life; a restarted kernel starts a new, empty history.
+/// life; with a `HistoryStore` (`store`), earlier sessions' cells are loaded at start and every
+/// new cell is also appended to the store, so a restarted kernel sees what ran before it, as
+/// IPython's history database does.
 ///
 /// Bounded (`Limits`): at most `maxEntries` cells and `maxBytes` bytes of UTF-8 text (input
 /// plus output); the oldest cells are forgotten first. A cell whose text alone exceeds a
@@ -49,19 +51,39 @@ public struct History: Sendable {
     public private(set) var entries: [Entry] = []
     /// The UTF-8 bytes of every stored input and output.
     public private(set) var byteCount = 0
+    /// Where new cells are also written (nil: memory only).
+    public let store: HistoryStore?
 
     /// Creates an empty history whose entries report `session`.
     public init(session: Int = 1, limits: Limits = .standard) {
         self.session = session
         self.limits = limits
+        self.store = nil
+    }
+
+    /// Opens `store` and creates a history of its new session that already holds the cells of
+    /// the earlier sessions it kept (within `limits`); new cells are appended to it.
+    public init(store: HistoryStore, limits: Limits = .standard) {
+        let opened = store.open()
+        self.session = opened.session
+        self.limits = limits
+        self.store = store
+        for entry in opened.entries { keep(entry) }
     }
 
     /// Records a cell, forgetting the oldest ones beyond the limits.
     public mutating func append(line: Int, input: String, output: String?) {
+        let entry = Entry(session: session, line: line, input: input, output: output)
+        keep(entry)
+        if let kept = entries.last { store?.append(kept) }
+    }
+
+    /// Adds `entry` (cut to the per-cell cap) and evicts the oldest entries beyond the limits.
+    private mutating func keep(_ entry: Entry) {
         let cap = limits.maxEntryBytes
-        let entry = Entry(
-            session: session, line: line, input: HistoryTruncation.cut(input, toBytes: cap),
-            output: output.map { HistoryTruncation.cut($0, toBytes: cap) })
+        var entry = entry
+        entry.input = HistoryTruncation.cut(entry.input, toBytes: cap)
+        entry.output = entry.output.map { HistoryTruncation.cut($0, toBytes: cap) }
         entries.append(entry)
         byteCount += Self.bytes(of: entry)
         var excess = 0, freed = 0
@@ -79,14 +101,15 @@ public struct History: Sendable {
 
     private static func bytes(of entry: Entry) -> Int { entry.input.utf8.count + (entry.output?.utf8.count ?? 0) }
 
-    /// The last `n` entries.
+    /// The last `n` entries, over all sessions kept.
     public func tail(_ n: Int) -> [Entry] { Array(entries.suffix(max(0, n))) }
 
-    /// Entries with `start ≤ line < stop` of `session` (0 or negative: this session; a stop
-    /// of 0 or less means no upper bound, as IPython's `get_range`).
+    /// Entries with `start ≤ line < stop` of one session, as IPython's `get_range`: a positive
+    /// `session` is a session number, 0 this session, a negative one counts back from it (-1 is
+    /// the previous session); a stop of 0 or less means no upper bound.
     public func range(session requested: Int, start: Int, stop: Int) -> [Entry] {
-        guard requested <= 0 || requested == session else { return [] }
-        return entries.filter { $0.line >= start && (stop <= 0 || $0.line < stop) }
+        let wanted = requested > 0 ? requested : session + requested
+        return entries.filter { $0.session == wanted && $0.line >= start && (stop <= 0 || $0.line < stop) }
     }
 
     /// The last `n` entries (all when nil) whose input matches the glob `pattern` (`*`, `?`,

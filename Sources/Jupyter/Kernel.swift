@@ -26,12 +26,13 @@ public final class Kernel: @unchecked Sendable {
     private static let maxUnknownTypesLogged = 256
 
     /// Creates a kernel core. `log` receives one line per dropped or malformed message;
-    /// `historyLimits` bounds what `history_request` can return.
+    /// `historyLimits` bounds what `history_request` can return; a given `history` (e.g. one
+    /// backed by a `HistoryStore`) is used instead of an empty one with those limits.
     public init(
         interpreter: Interpreter, signer: MessageSigner, interrupts: InterruptSource = Interrupts.process,
-        historyLimits: History.Limits = .standard, log: @escaping @Sendable (String) -> Void = { _ in }
+        historyLimits: History.Limits = .standard, history: History? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.history = History(limits: historyLimits)
+        self.history = history ?? History(limits: historyLimits)
         self.interrupts = interrupts
         self.codec = WireCodec(signer: signer)
         self.headers = HeaderFactory()

@@ -11,6 +11,10 @@ import Glibc
 /// | `XLING_MAX_MESSAGE_BYTES` | 268435456 (256 MiB) | the largest inbound frame and multipart message |
 /// | `XLING_HISTORY_CELLS` | 10000 | cells kept for `history_request` |
 /// | `XLING_HISTORY_BYTES` | 67108864 (64 MiB) | bytes of cell text kept for `history_request` |
+/// | `XLING_HISTORY_FILE` | see below | the history kept across restarts; empty or `off`: none |
+///
+/// The history file (`HistoryStore`) is by default `$XDG_DATA_HOME/xling/history.jsonl`, else
+/// `~/.local/share/xling/history.jsonl`.
 /// | `XLING_NO_CAPTURE` | unset | when set, stdout/stderr are not sent to the notebook |
 public struct ServerOptions: Sendable, Equatable {
     /// The largest inbound frame, and the largest sum of a multipart message's frames, on
@@ -22,6 +26,8 @@ public struct ServerOptions: Sendable, Equatable {
     public var history: History.Limits
     /// Whether fds 1 and 2 are redirected into the notebook.
     public var captureOutput: Bool
+    /// The history file kept across restarts (`HistoryStore`), or nil for memory only.
+    public var historyFile: String?
 
     /// 256 MiB: far above any request a frontend sends (a large pasted cell is a few MB).
     public static let defaultMaxMessageBytes = 256 << 20
@@ -29,11 +35,12 @@ public struct ServerOptions: Sendable, Equatable {
     /// Creates options; the defaults are those of the table above.
     public init(
         maxMessageBytes: Int = ServerOptions.defaultMaxMessageBytes, history: History.Limits = .standard,
-        captureOutput: Bool = true
+        captureOutput: Bool = true, historyFile: String? = nil
     ) {
         self.maxMessageBytes = max(1024, maxMessageBytes)
         self.history = history
         self.captureOutput = captureOutput
+        self.historyFile = historyFile
     }
 
     /// Options from the process environment; `warn` receives one line per variable that is
@@ -53,6 +60,20 @@ public struct ServerOptions: Sendable, Equatable {
             maxBytes: integer("XLING_HISTORY_BYTES", History.Limits.standard.maxBytes))
         return ServerOptions(
             maxMessageBytes: integer("XLING_MAX_MESSAGE_BYTES", defaultMaxMessageBytes),
-            history: history, captureOutput: getenv("XLING_NO_CAPTURE") == nil)
+            history: history, captureOutput: getenv("XLING_NO_CAPTURE") == nil,
+            historyFile: historyFile(HistoryStore.environment))
+    }
+
+    /// The history file from `XLING_HISTORY_FILE` (empty, `off` or `none`: no file), else the
+    /// per-user default (`HistoryStore.defaultPath`).
+    public static func historyFile(_ environment: (String) -> String?) -> String? {
+        guard let configured = environment("XLING_HISTORY_FILE") else { return HistoryStore.defaultPath(environment: environment) }
+        return ["", "off", "none"].contains(configured.lowercased()) ? nil : configured
+    }
+
+    /// The kernel's history: backed by `historyFile` when there is one, else memory only.
+    public func makeHistory(log: @escaping @Sendable (String) -> Void) -> History {
+        guard let historyFile else { return History(limits: history) }
+        return History(store: HistoryStore(path: historyFile, limits: history, log: log), limits: history)
     }
 }

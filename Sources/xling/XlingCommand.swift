@@ -26,10 +26,11 @@ struct KernelCommand: ParsableCommand {
         let options = ServerOptions.fromEnvironment { log($0) }
         let kernel = Kernel(
             interpreter: XlingInterpreter(), signer: MessageSigner(key: connection.key),
-            historyLimits: options.history, log: { log($0) })
+            historyLimits: options.history, history: options.makeHistory { log($0) }, log: { log($0) })
         let server = ZMQKernelServer(connection: connection, kernel: kernel, options: options, log: log)
         log(BLAS.summary)
         _ = try server.run()
+        kernel.history.store?.flush(timeout: 1) // the last cells reach the history file
     }
 }
 
@@ -61,12 +62,36 @@ struct InstallCommand: ParsableCommand {
 }
 
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .xling script headless.")
-    @Argument(help: "The script; cells are separated by '# %%' lines.") var path: String
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a .xling script or a notebook's code cells headless.",
+        discussion: """
+            A .xling script is split into cells at '# %%' lines; a .ipynb notebook runs its code cells in order. Relative paths in \
+            magics (path=, %save) resolve against the script's folder, and SVG pictures are written there as <stem>-<cell>-<n>.svg. \
+            Each cell's output starts with a '# %% [N]' line. Exit status: 0 when every cell ran, 1 when a cell failed, 130 on \
+            interrupt.
+            """)
+    @Argument(help: "The script (.xling; cells separated by '# %%' lines) or notebook (.ipynb).") var path: String
+    @Flag(help: "Run the remaining cells after a failing cell (the exit status is still 1).") var continueOnError = false
+    @Option(
+        name: [.customShort("p"), .customLong("parameter")],
+        help: "NAME=VALUE, set with %set in a cell after the one tagged (or titled) 'parameters', as papermill does; repeatable.")
+    var parameters: [String] = []
+
+    func validate() throws {
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                throw ValidationError("-p \(parameter): write NAME=VALUE")
+            }
+        }
+    }
 
     func run() throws {
         BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
         signal(SIGINT) { _ in Interrupts.raise() }
-        throw ExitCode(ScriptRunner(path: path).run())
+        let pairs = parameters.map { parameter in
+            let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+        throw ExitCode(ScriptRunner(path: path, continueOnError: continueOnError, parameters: pairs).run())
     }
 }

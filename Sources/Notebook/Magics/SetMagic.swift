@@ -16,7 +16,8 @@ struct SetMagic: Magic {
         ],
         discussion: """
             Keys other than seed and threads are accepted too and kept as text, so that parameters injected by papermill land in the \
-            session.
+            session: with python/xling-papermill installed, `papermill in.ipynb out.ipynb -p lang de -p k 10` adds the cell \
+            `%set lang="de"` / `%set k=10` after the cell tagged `parameters`, and `%set lang` returns `de`.
             """,
         examples: ["%set seed=42 threads=2", "%set seed", "%set"], acceptsAnyKey: true)
 
