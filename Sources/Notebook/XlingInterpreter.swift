@@ -40,7 +40,8 @@ public final class XlingInterpreter: Interpreter {
             for (index, invocation) in invocations.enumerated() {
                 try context.cancellation.check()
                 running = invocation.name
-                let (magic, invocation) = try MagicRegistry.resolve(invocation)
+                let substituted = try SettingSubstitution.apply(invocation, settings: session.settings)
+                let (magic, invocation) = try MagicRegistry.resolve(substituted)
                 running = magic.spec.name
                 if invocation.wantsHelp {
                     context.addPayload(MagicHelp.pagerPayload(for: magic.spec))
