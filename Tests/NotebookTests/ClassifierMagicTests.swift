@@ -39,7 +39,9 @@ import Testing
         loadEnglish()
         let (reply, outputs) = run("%train classifier data=en_train space=g update_emb=true as=k")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
-        let summary = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let summary =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(value(summary, "model") == "mean of embeddings → 300 tanh → 7 softmax")
         #expect(value(summary, "embedding layer").hasPrefix("`g` (en side, normalised: unit): 3,754 words × 50, trained ("))
         #expect(value(summary, "epochs") == "50 of 50")
@@ -47,9 +49,13 @@ import Testing
         // One test set: the confusion matrix first, then the summary row.
         let (evalReply, evalOutputs) = run("%eval classifier k data=en_test")
         #expect(evalReply["status"] == "ok", "\(evalReply["evalue"]?.stringValue ?? "")")
-        let confusion = evalOutputs.first { $0.msgType == "display_data" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let confusion =
+            evalOutputs.first { $0.msgType == "display_data" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(confusion.count == 7 && confusion.reduce(0) { $0 + ($1["support"]?.intValue ?? 0) } == 204)
-        let rows = evalOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows =
+            evalOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         let test = rows.first ?? .null
         // Measured 64.2 % (seed 0); majority class 25 %.
         #expect((test["accuracy"]?.doubleValue ?? 0) >= 60, "\(test)")
