@@ -139,6 +139,25 @@ panel.content.widgets.forEach((cell, index) => {
 return out;
 """
 
+# Which MIME type the notebook's rendermime registry picks for a bundle, trusted ('any') and
+# untrusted ('ensure'), for xling's table bundle and for the old one with bare application/json.
+PREFERRED_JS = FIND_PANEL + """
+const panel = findPanel(arguments[0]);
+if (!panel) return null;
+const rm = panel.content.rendermime;
+const html = '<table><tr><th>a</th></tr><tr><td>1</td></tr></table>';
+const bundles = {
+  'html+dataresource+plain': {'text/html': html, 'text/plain': 'a\\n1',
+      'application/vnd.dataresource+json': {schema: {fields: [{name: 'a', type: 'integer'}]}, data: [{a: 1}]}},
+  'html+json+plain': {'text/html': html, 'text/plain': 'a\\n1', 'application/json': [{a: 1}]},
+};
+const out = {};
+for (const [name, bundle] of Object.entries(bundles)) {
+  out[name] = {trusted: rm.preferredMimeType(bundle, 'any') || null, untrusted: rm.preferredMimeType(bundle, 'ensure') || null};
+}
+return out;
+"""
+
 # The lab's page config: an unmodified JupyterLab disables none of the JSON renderers.
 DISABLED_EXTENSIONS_JS = """
 const el = document.getElementById('jupyter-config-data');
@@ -314,6 +333,10 @@ def test_executed_notebook_opened_unrun_shows_html_tables(lab_server, browser, s
 
     _open_without_running(browser, lab_server, executed)
     _assert_stock_lab(browser)
+    preferred = browser.execute_script(PREFERRED_JS, executed)
+    with capsys.disabled():
+        print(f"\n[lab] preferred MIME type per bundle: {preferred}")
+    assert preferred["html+dataresource+plain"] == {"trusted": "text/html", "untrusted": "text/html"}, preferred
     outputs = _assert_tables_render_as_html(browser, executed, require_schema=True)
     dom = browser.execute_script(CHECKS_JS, executed, settings.svg_selector, settings.table_selector, settings.progress_selector)
     assert dom["jsonTrees"] == 0, f"{dom['jsonTrees']} JSON tree(s) rendered in {executed}"
