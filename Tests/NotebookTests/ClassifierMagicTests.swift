@@ -60,6 +60,8 @@ import Testing
         // Measured 64.2 % (seed 0); majority class 25 %.
         #expect((test["accuracy"]?.doubleValue ?? 0) >= 60, "\(test)")
         #expect(test["majority accuracy"]?.doubleValue == 25 && (test["token coverage"]?.doubleValue ?? 0) > 85)
+        // The majority baseline's macro F1, as %eval cldc gives it: one class of 7 predicted, F1 = 2·0.25/1.25 / 7.
+        #expect(abs((test["majority macro F1"]?.doubleValue ?? 0) - 40.0 / 7) < 1e-6)
         #expect((test["macro F1"]?.doubleValue ?? 0) > 50)
         // Several sets: one row each; the same seed gives the same model.
         let both = result("%eval classifier k data=en_dev,en_test")
