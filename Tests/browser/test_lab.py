@@ -158,6 +158,32 @@ for (const [name, bundle] of Object.entries(bundles)) {
 return out;
 """
 
+# How help renders in the lab: computed alignment of help prose and of the text cells of every
+# xling table (JupyterLab right-aligns `dataframe` cells by default), usage tokens that never
+# break, and the cell magics in %lsmagic.
+HELP_LAYOUT_JS = FIND_PANEL + """
+const panel = findPanel(arguments[0]);
+if (!panel) return null;
+const root = panel.node;
+const align = e => getComputedStyle(e).textAlign;
+const rightProse = [];
+for (const e of root.querySelectorAll('.jp-OutputArea .xling-help p, .jp-OutputArea .xling-help td, .jp-OutputArea .xling-help th')) {
+  if (!['left', 'start'].includes(align(e))) rightProse.push((e.textContent || '').slice(0, 60) + ' → ' + align(e));
+}
+const usage = Array.from(root.querySelectorAll('.jp-OutputArea .xling-usage'));
+const usageTokens = usage.flatMap(u => Array.from(u.querySelectorAll('code')));
+const breaking = usageTokens.filter(c => getComputedStyle(c).whiteSpace !== 'nowrap').map(c => c.textContent);
+const overview = Array.from(root.querySelectorAll('.jp-OutputArea table.xling-table'))
+  .find(t => (t.querySelector('caption') || {}).textContent === 'xling magics');
+const overviewCells = overview ? Array.from(overview.querySelectorAll('td, th')).map(align) : [];
+const text = root.querySelector('.jp-OutputArea') ? Array.from(root.querySelectorAll('.jp-OutputArea')).map(a => a.textContent).join(' ') : '';
+return {helpBlocks: root.querySelectorAll('.jp-OutputArea .xling-help').length, rightProse,
+        usageBlocks: usage.length, usageTokens: usageTokens.length, breaking,
+        overviewColumns: overview ? overview.querySelectorAll('thead th').length : 0,
+        overviewRight: overviewCells.filter(a => !['left', 'start'].includes(a)).length,
+        lsmagicCellMagics: text.includes('Available cell magics:') && text.includes('%%dict')};
+"""
+
 # The lab's page config: an unmodified JupyterLab disables none of the JSON renderers.
 DISABLED_EXTENSIONS_JS = """
 const el = document.getElementById('jupyter-config-data');
@@ -229,9 +255,9 @@ def _run_all_via_menu(driver):
     raise AssertionError("no 'Run All Cells' entry in the Run menu")
 
 
-def _screenshot(driver, settings, path_in_lab):
+def _screenshot(driver, settings, path_in_lab, name=None):
     settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
-    out = settings.artifacts_dir / f"lab-{Path(settings.notebook).stem}.png"
+    out = settings.artifacts_dir / f"lab-{name or Path(settings.notebook).stem}.png"
     # JupyterLab scrolls inside the notebook, not the page: grow the viewport
     # to the notebook's full height so the "full page" shows every cell.
     height = None
@@ -259,6 +285,20 @@ def _notebook_kernel(settings, nb_file):
     if not name:
         pytest.fail(f"{nb_file} has no metadata.kernelspec.name (set XLING_KERNEL to override)")
     return name
+
+
+def _screenshot_last_cells(driver, settings, n, stem):
+    """Screenshots of the last n cells (input and output) as artifacts, e.g. help pages."""
+    from selenium.webdriver.common.by import By
+
+    cells = driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    for i, cell in enumerate(cells[-n:]):
+        try:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", cell)
+            time.sleep(0.2)
+            cell.screenshot(str(settings.artifacts_dir / f"lab-{stem}-{i}.png"))
+        except Exception:
+            pass  # artifacts only: never fail the test for a screenshot
 
 
 def _assert_stock_lab(driver):
@@ -322,6 +362,8 @@ def test_executed_notebook_opened_unrun_shows_html_tables(lab_server, browser, s
 
     source = lab_server.root / settings.notebook
     nb = nbformat.read(source, as_version=4)
+    # Help pages too: prose, option tables and usage lines as a reader sees them.
+    nb.cells += [nbformat.v4.new_code_cell(code) for code in ("%help", "%help blas", "%help train cofactor", "%help train", "%lsmagic")]
     kernel = _notebook_kernel(settings, source)
     NotebookClient(
         nb, kernel_name=kernel, timeout=int(settings.timeout), resources={"metadata": {"path": str(lab_server.root)}}
@@ -341,7 +383,15 @@ def test_executed_notebook_opened_unrun_shows_html_tables(lab_server, browser, s
     dom = browser.execute_script(CHECKS_JS, executed, settings.svg_selector, settings.table_selector, settings.progress_selector)
     assert dom["jsonTrees"] == 0, f"{dom['jsonTrees']} JSON tree(s) rendered in {executed}"
     assert "application/json" not in dom["mimeTypes"] and TABLE_MIME not in dom["mimeTypes"], dom["mimeTypes"]
+    shot = _screenshot(browser, settings, executed, name=f"{Path(executed).stem}-unrun")
+    layout = browser.execute_script(HELP_LAYOUT_JS, executed)
+    _screenshot_last_cells(browser, settings, 5, "help")
+    assert layout["helpBlocks"] >= 3 and not layout["rightProse"], f"help prose not left-aligned: {layout}"
+    assert layout["usageBlocks"] >= 3 and layout["usageTokens"] > 20 and not layout["breaking"], f"usage tokens may break: {layout}"
+    assert layout["overviewColumns"] == 2 and layout["overviewRight"] == 0, f"%help overview: {layout}"
+    assert layout["lsmagicCellMagics"], f"%lsmagic HTML does not list the cell magics: {layout}"
     with capsys.disabled():
+        print(f"\n[lab] screenshot: {shot}; help layout: {layout}")
         print(f"\n[lab] {executed} opened unrun: {len(outputs)} table outputs, rendered as "
               f"{sorted(set(o['rendered'] for o in outputs))}; output mime types {sorted(set(dom['mimeTypes']))}")
 

@@ -77,6 +77,12 @@ public enum MagicHelp {
         return out + "</tbody></table></div>"
     }
 
+    /// A value label (`clc-wa|clc+wa|clsim`) that wraps after a `|` only, never inside a choice.
+    static func choices(_ label: String) -> String {
+        label.split(separator: "|", omittingEmptySubsequences: false)
+            .map { "<span style=\"white-space: nowrap\">\(HTMLText.escape(String($0)))</span>" }.joined(separator: "|")
+    }
+
     /// The HTML help page.
     public static func html(_ spec: MagicSpec) -> String {
         let e = HTMLText.escape, md = HTMLText.inlineMarkdown
@@ -92,10 +98,10 @@ public enum MagicHelp {
         }
         if !spec.positionals.isEmpty || !spec.options.isEmpty {
             var rows: [[String]] = spec.positionals.map { p in
-                ["<code>\(e(p.name.uppercased()))</code>", e(p.kind.label), p.optional ? "optional" : "required", md(p.help)]
+                ["<code>\(e(p.name.uppercased()))</code>", choices(p.kind.label), p.optional ? "optional" : "required", md(p.help)]
             }
             rows += spec.options.map { o in
-                ["<code>\(e(o.key))=</code>", e(o.kind.label), e(o.shownDefault ?? (o.required ? "required" : "")), md(o.help)]
+                ["<code>\(e(o.key))=</code>", choices(o.kind.label), e(o.shownDefault ?? (o.required ? "required" : "")), md(o.help)]
             }
             out += table(["argument", "value", "default", "meaning"], rows)
         }
