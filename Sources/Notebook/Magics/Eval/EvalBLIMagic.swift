@@ -34,7 +34,8 @@ struct EvalBLIMagic: Magic {
             A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
             spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. \
             MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText \
-            counts such source words as wrong — all three are shown.
+            counts such source words as wrong — all three are shown, conventions with the same numbers (muse and vecmap; all \
+            three with full coverage) in one row; precision in % with one decimal.
             """,
         examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
 
