@@ -130,7 +130,11 @@ panel.content.widgets.forEach((cell, index) => {
     if (!('text/html' in data) || !kinds.some(k => k === 'application/vnd.dataresource+json' || k === 'application/json')) continue;
     const node = nodes[i];
     const table = node ? node.querySelector('table') : null;
+    // A table wider than the output area scrolls inside its wrapper; the output never overflows.
+    const wrap = node ? node.querySelector('.xling-table-wrap') : null;
     out.push({cell: index, output: i, kinds,
+              overflows: node ? node.scrollWidth > node.clientWidth + 1 : false,
+              scrolls: wrap ? wrap.scrollWidth > wrap.clientWidth + 1 : false,
               rendered: node ? node.getAttribute('data-mime-type') : null,
               jsonTree: node ? !!node.querySelector('.jp-RenderedJSON') : false,
               table: !!table && !!table.querySelector('th') && !!table.querySelector('tbody td')});
@@ -314,7 +318,7 @@ def _assert_tables_render_as_html(driver, nb_path, require_schema):
     JSON tree; with require_schema the twin is Table Schema JSON (no bare application/json)."""
     outputs = driver.execute_script(TABLE_OUTPUTS_JS, nb_path) or []
     assert outputs, f"{nb_path}: no output carries a table (text/html + {TABLE_MIME})"
-    bad = [o for o in outputs if o["rendered"] != "text/html" or o["jsonTree"] or not o["table"]]
+    bad = [o for o in outputs if o["rendered"] != "text/html" or o["jsonTree"] or not o["table"] or o["overflows"]]
     assert not bad, f"{nb_path}: table outputs not rendered as HTML tables: {bad}"
     if require_schema:
         legacy = [o for o in outputs if "application/json" in o["kinds"] or TABLE_MIME not in o["kinds"]]
@@ -409,7 +413,8 @@ def test_committed_notebook_opened_unrun_shows_html_tables(lab_server, browser, 
     legacy = _outputs_with(nb_file, "application/json")
     outputs = _assert_tables_render_as_html(browser, name, require_schema=legacy == 0)
     with capsys.disabled():
-        print(f"\n[lab] {name} opened unrun: {len(outputs)} table outputs rendered as HTML")
+        print(f"\n[lab] {name} opened unrun: {len(outputs)} table outputs rendered as HTML, "
+              f"{sum(o['scrolls'] for o in outputs)} scrolling horizontally in their wrapper")
 
 
 # --- the test ---
