@@ -43,14 +43,10 @@ $(XLING_BENCH): $(SWIFT_SOURCES) | deps
 
 build: deps $(XLING) $(XLING_BENCH)
 
-# JupyterLab ranks its JSON renderer above HTML, so a table carrying application/json would show
-# as a JSON tree; the project's lab disables the two plugins that claim application/json.
-LABCONFIG := $(VENV)/etc/jupyter/labconfig/page_config.json
-
+# A stock JupyterLab: tables carry text/html and Table Schema JSON (which JupyterLab does not
+# render), so the HTML table shows without any lab configuration.
 kernelspec: build venv
 	$(XLING) install --prefix $(VENV)
-	mkdir -p $(dir $(LABCONFIG))
-	echo '{"disabledExtensions": {"@jupyterlab/json-extension": true, "@jupyterlab/json-lines-extension": true}}' > $(LABCONFIG)
 
 # The committed .swift-format style (swift-format ships with the Swift toolchain), plus a bound on
 # line length in Sources: long help text belongs in multi-line literals, not 700-character lines.

@@ -83,11 +83,6 @@ public enum MagicRegistry {
         return (magic.spec, used)
     }
 
-    /// The `%help` overview table: name, usage, abstract.
-    public static var overview: Table {
-        Table(
-            title: "xling magics", columns: ["magic", "usage", "does"],
-            rows: all.map { [.text("%" + $0.spec.name), .text($0.spec.usage), .text($0.spec.abstract)] },
-            footnote: "`%help NAME` or `%NAME?` shows one magic's options and examples.")
-    }
+    /// The `%help` overview table (built in `Help/MagicHelp+Overview.swift`).
+    public static var overview: Table { MagicHelp.overview }
 }

@@ -55,7 +55,9 @@ import Testing
         loadAll()
         let (reply, outputs) = run("%eval cldc space=m train=en_train test=fr_test")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
-        let rows = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         let perceptron = row(rows, "averaged perceptron"), majority = row(rows, "majority class")
         let accuracy = perceptron["accuracy"]?.doubleValue ?? 0, baseline = majority["accuracy"]?.doubleValue ?? 100
         // Measured: en→fr 41.2 % (38.7–44.6 over seeds 0–9) vs 25.0 % for the majority class.
@@ -63,7 +65,8 @@ import Testing
         #expect(accuracy > baseline + 10, "accuracy \(accuracy) vs majority \(baseline)")
         #expect((perceptron["macro F1"]?.doubleValue ?? 0) > (majority["macro F1"]?.doubleValue ?? 100) + 25)
         // The confusion matrix comes first, as a display: 7 gold rows summing to the 204 test documents.
-        let confusion = outputs.first { $0.msgType == "display_data" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let confusion =
+            outputs.first { $0.msgType == "display_data" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue ?? []
         #expect(confusion.count == 7)
         #expect(confusion.reduce(0) { $0 + ($1["support"]?.intValue ?? 0) } == 204)
         let text = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""

@@ -39,7 +39,9 @@ import Testing
         loadEnglish()
         let (reply, outputs) = run("%train classifier data=en_train space=g update_emb=true as=k")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
-        let summary = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let summary =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(value(summary, "model") == "mean of embeddings → 300 tanh → 7 softmax")
         #expect(value(summary, "embedding layer").hasPrefix("`g` (en side, normalised: unit): 3,754 words × 50, trained ("))
         #expect(value(summary, "epochs") == "50 of 50")
@@ -47,13 +49,19 @@ import Testing
         // One test set: the confusion matrix first, then the summary row.
         let (evalReply, evalOutputs) = run("%eval classifier k data=en_test")
         #expect(evalReply["status"] == "ok", "\(evalReply["evalue"]?.stringValue ?? "")")
-        let confusion = evalOutputs.first { $0.msgType == "display_data" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let confusion =
+            evalOutputs.first { $0.msgType == "display_data" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(confusion.count == 7 && confusion.reduce(0) { $0 + ($1["support"]?.intValue ?? 0) } == 204)
-        let rows = evalOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows =
+            evalOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         let test = rows.first ?? .null
         // Measured 64.2 % (seed 0); majority class 25 %.
         #expect((test["accuracy"]?.doubleValue ?? 0) >= 60, "\(test)")
         #expect(test["majority accuracy"]?.doubleValue == 25 && (test["token coverage"]?.doubleValue ?? 0) > 85)
+        // The majority baseline's macro F1, as %eval cldc gives it: one class of 7 predicted, F1 = 2·0.25/1.25 / 7.
+        #expect(abs((test["majority macro F1"]?.doubleValue ?? 0) - 40.0 / 7) < 1e-6)
         #expect((test["macro F1"]?.doubleValue ?? 0) > 50)
         // Several sets: one row each; the same seed gives the same model.
         let both = result("%eval classifier k data=en_dev,en_test")

@@ -29,7 +29,7 @@ import Testing
         #expect(outputs.first?.msgType == "execute_result")
         #expect(outputs.first?.content["data"]?["text/plain"] == "42")
         let (_, all) = run("%set")
-        let rows = all.first?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows = all.first?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue ?? []
         #expect(rows.count == 3)
         #expect(rows.first?["setting"] == "seed" && rows.first?["value"] == 42)
         let (bad, _) = run("%set seed=-1")
@@ -57,7 +57,7 @@ import Testing
         #expect(inspect["found"] == true && inspect["data"]?["text/html"] != nil)
         let nothing = request("inspect_request", ["code": "%nothing", "cursor_pos": 3])
         #expect(nothing["found"] == false)
-        let help = run("%help").outputs.first?.content["data"]?["application/json"]?.arrayValue ?? []
+        let help = run("%help").outputs.first?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue ?? []
         #expect(help.count == MagicRegistry.all.count)
     }
 
@@ -99,7 +99,7 @@ import Testing
 
     @Test func whoListsObjects() {
         run("%blas sizes=16 repeat=1 as=gemm")
-        let rows = run("%who").outputs.first?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows = run("%who").outputs.first?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue ?? []
         #expect(rows.first?["name"] == "gemm" && rows.first?["kind"] == "benchmark")
         #expect(completionMatches("%reset g") == ["gemm"])
     }
@@ -112,7 +112,7 @@ import Testing
         // Quick runs show no progress display (it appears after 0.5 s), only chart and table.
         #expect(outputs.map(\.msgType) == ["display_data", "execute_result"])
         #expect(outputs[0].content["data"]?["image/svg+xml"]?.stringValue?.hasPrefix("<svg") == true)
-        #expect(outputs[1].content["data"]?["application/json"]?.arrayValue?.count == 2)
+        #expect(outputs[1].content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue?.count == 2)
     }
 
     @Test func sleepIsInterruptible() {

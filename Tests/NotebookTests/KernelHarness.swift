@@ -34,11 +34,12 @@ final class KernelHarness {
     }
 
     /// Runs `code` (no stdin), expecting success; returns the rows of its result's
-    /// `application/json` table (empty when the result has none).
+    /// Table Schema twin (`application/vnd.dataresource+json`, its `data`; empty when the result has none).
     func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
         let (reply, outputs) = run(code, allowStdin: false)
         #expect(reply["status"] == "ok", "\(code): \(reply["evalue"]?.stringValue ?? "")", sourceLocation: sourceLocation)
-        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
     }
 
     /// Runs `code` (no stdin), expecting an error; returns its message.

@@ -67,12 +67,14 @@ import Testing
             %llm general=m specific=k target=fr tune=source dev=en_dev k_range=1,2,4 as=tuned
             """, allowStdin: false)
         #expect(reply["status"] == "ok")
-        let tuning = outputs.compactMap { $0.content["data"]?["application/json"]?.arrayValue }.first { rows in
+        let tuning = outputs.compactMap { $0.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue }.first { rows in
             rows.first?["dev accuracy"] != nil
         }
         #expect(tuning?.compactMap { $0["k"]?.intValue } == [1, 2, 4])
         let chosen = tuning?.first { $0["chosen"] == "←" }?["k"]?.intValue
-        let summary = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let summary =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(chosen != nil && value(summary, "k").hasPrefix("\(chosen ?? -1),"))
         for name in ["lp", "direct", "tuned"] {
             let accuracy = result("%eval classifier \(name) data=fr_test").first?["accuracy"]?.doubleValue ?? -1

@@ -40,7 +40,8 @@ import Glibc
     }
 
     func p1(_ rows: [JSON], _ retrieval: String) -> Double {
-        rows.first { $0["retrieval"]?.stringValue == retrieval && $0["OOV convention"] == "muse" }?["P@1"]?.doubleValue ?? -1
+        rows.first { $0["retrieval"]?.stringValue == retrieval && $0["OOV convention"]?.stringValue?.hasPrefix("muse") == true }?["P@1"]?
+            .doubleValue ?? -1
     }
 
     @Test func rotationIsUndoneByProcrustesAndRefinement() {
@@ -51,7 +52,9 @@ import Glibc
         _ = result("%align procrustes src=en tgt=frr dict=train refine=5 as=m")
         let mapped = result("%eval bli m dict=test retrieval=nn,csls,isf")
         #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn"))
-        #expect(mapped.count == 9) // 3 retrievals × 3 OOV conventions
+        // 3 retrievals × (one row, or muse = vecmap and fasttext apart when coverage is partial)
+        #expect(mapped.count == 3 || mapped.count == 6)
+        #expect(Set(mapped.compactMap { $0["retrieval"]?.stringValue }) == ["nn", "csls", "isf"])
         let who = result("%who")
         // Every evaluation is stored (for %plot bli) under bli_MAPPING or bli_SRC_TGT.
         #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "bli_en_fr", "bli_en_frr", "m", "bli_m"])

@@ -201,7 +201,7 @@ private let pAt1Bars = BarChart(
 @Suite struct RenderingGoldenTests {
     @Test func bliTableHTML() { assertRenderingSnapshot(bliTable.html, named: "bli_table.html") }
     @Test func bliTableText() { assertRenderingSnapshot(bliTable.plainText, named: "bli_table.txt") }
-    @Test func bliTableJSON() { assertRenderingSnapshot(bliTable.json.serialized, named: "bli_table.json") }
+    @Test func bliTableSchema() { assertRenderingSnapshot(bliTable.dataResource.serialized, named: "bli_table.dataresource.json") }
 
     @Test func emptyTable() {
         let t = Table(title: "no matches", columns: ["source", "target", "score"], rows: [])
@@ -230,7 +230,7 @@ private let pAt1Bars = BarChart(
         let html = t.html
         #expect(html.contains("&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"))
         #expect(html.contains("&lt;col&gt;"))
-        #expect(html.contains("<caption>a &amp; b</caption>"))
+        #expect(html.contains("<caption style=\"text-align: left\">a &amp; b</caption>"))
         #expect(html.contains("it&#39;s"))
         #expect(!html.contains("<b>"))
         #expect(t.plainText.contains(Self.nasty))
@@ -278,8 +278,11 @@ private let pAt1Bars = BarChart(
             ])
         let html = t.html
         for text in [">NaN<", ">inf<", ">-inf<", ">true<", "><", ">1.500e-07<", ">0.3000<"] { #expect(html.contains(text)) }
-        #expect(t.json.serialized == #"[{"v":null},{"v":null},{"v":null},{"v":true},{"v":null},{"v":1.5e-07},{"v":0.30000000000000004}]"#)
-        #expect(t.mimeBundle["application/json"] == t.json)
+        #expect(
+            t.dataResource["data"]?.serialized
+                == #"[{"v":null},{"v":null},{"v":null},{"v":true},{"v":null},{"v":1.5e-07},{"v":0.30000000000000004}]"#)
+        #expect(t.mimeBundle["application/vnd.dataresource+json"] == t.dataResource)
+        #expect(t.mimeBundle["application/json"] == nil)
         #expect(t.mimeBundle["text/plain"] == .string(t.plainText))
     }
 
@@ -287,10 +290,50 @@ private let pAt1Bars = BarChart(
         let empty = Table(columns: ["a", "b"], rows: [])
         #expect(empty.html.contains("<td colspan=\"2\" style=\"text-align: left\">(no rows)</td>"))
         #expect(empty.plainText == "a  b\n-  -\n(no rows)")
-        #expect(empty.json == .array([]))
+        #expect(empty.dataResource["data"] == .array([]))
         let ragged = Table(columns: ["a", "b"], rows: [[.int(1)], [.int(1), .int(2), .int(3)]])
-        #expect(ragged.json == .array([["a": 1, "b": nil], ["a": 1, "b": 2]]))
+        #expect(ragged.dataResource["data"] == .array([["a": 1, "b": nil], ["a": 1, "b": 2]]))
         #expect(Table(columns: [], rows: []).plainText.contains("(no rows)"))
+    }
+
+    @Test func tableSchemaTypesAndUniqueFieldNames() {
+        let t = Table(
+            columns: ["word", "n", "x", "p", "ok", "mixed", "n", "blank"],
+            rows: [
+                [.text("chat"), .int(3), .int(1), .percent(87.5), .bool(true), .int(1), .int(4), .empty],
+                [.text("chien"), .int(2), .double(0.5), .percent(0.8928571), .bool(false), .text("a"), .int(5), .empty],
+            ])
+        let fields = t.dataResource["schema"]?["fields"]?.arrayValue ?? []
+        #expect(fields.compactMap { $0["name"]?.stringValue } == ["word", "n", "x", "p", "ok", "mixed", "n (2)", "blank"])
+        #expect(
+            fields.compactMap { $0["type"]?.stringValue } == [
+                "string", "integer", "number", "number", "boolean", "any", "integer", "string",
+            ])
+        let rows = t.dataResource["data"]?.arrayValue ?? []
+        #expect(rows.count == 2)
+        #expect(rows[1]["p"] == .double(0.8928571))
+        #expect(rows[1]["n (2)"] == 5)
+        #expect(t.plainText.contains("  0.9  "))
+        #expect(t.html.contains(">87.5</td>"))
+    }
+
+    @Test func inlineMarkdownInCaptionsAndFootnotes() {
+        let t = Table(
+            title: "BLI of `en_fr` on *test*", columns: ["`k`"], rows: [[.text("`raw`")]],
+            footnote: "2 * 3 and a*b stay; `<x>` is code, *not <y>* is emphasis, ** stays")
+        let html = t.html
+        #expect(html.contains("BLI of <code>en_fr</code> on <em>test</em></caption>"))
+        #expect(html.contains("<code>k</code></th>"))
+        #expect(html.contains(">`raw`</td>"))
+        #expect(html.contains("2 * 3 and a*b stay; <code>&lt;x&gt;</code> is code, <em>not &lt;y&gt;</em> is emphasis, ** stays"))
+        #expect(t.plainText.hasPrefix("BLI of `en_fr` on *test*"))
+        #expect(HTMLText.inlineMarkdown("an `unclosed tick") == "an `unclosed tick")
+        #expect(HTMLText.inlineMarkdown("*a* `b*` *c*") == "<em>a</em> <code>b*</code> <em>c</em>")
+    }
+
+    @Test func wideTablesScrollHorizontally() {
+        let html = Table(columns: ["a"], rows: [[.int(1)]]).html
+        #expect(html.hasPrefix("<div class=\"xling-table-wrap\" style=\"overflow-x: auto; max-width: 100%\">"))
     }
 
     @Test func plainTextCountsCharacters() {

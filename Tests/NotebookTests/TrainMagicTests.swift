@@ -88,7 +88,8 @@ import Glibc
         #expect(reply["status"] == "ok")
         let tiny = outputs.last { $0.msgType == "execute_result" }?.content["data"]
         #expect(
-            tiny?["application/json"]?.arrayValue?.first?["sentences"] == 2 && tiny?["application/json"]?.arrayValue?.first?["tokens"] == 12
+            tiny?["application/vnd.dataresource+json"]?["data"]?.arrayValue?.first?["sentences"] == 2
+                && tiny?["application/vnd.dataresource+json"]?["data"]?.arrayValue?.first?["tokens"] == 12
         )
         #expect(tiny?["text/plain"]?.stringValue?.contains("most frequent: the,") == true)
         // A final newline ends the last sentence, as in a file; blank lines inside still count.
@@ -112,7 +113,9 @@ import Glibc
         _ = result(Self.loadEn)
         let (reply, outputs) = run("\(Self.glove) seed=3 as=g")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
-        let rows = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         let history = try #require(stored("g", as: SpaceObject.self)?.history)
         #expect(history.completedIterations == 5 && !history.stopped)
         let losses = history.losses
@@ -214,7 +217,9 @@ import Glibc
         for (name, objective) in runs {
             let (reply, outputs) = run("%train cofactor \(common) \(objective) as=\(name)")
             #expect(reply["status"] == "ok", "\(objective): \(reply["evalue"]?.stringValue ?? "")")
-            let rows = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+            let rows =
+                outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+                ?? []
             let cross = value(rows, "cross-lingual term").stringValue ?? ""
             let expected = ["none": "none", "clcwa": "CLC-WA", "clcpwa": "CLC+WA", "clsima": "CLSim", "clsimd": "CLSim"][name]!
             #expect(cross.hasPrefix(expected), "\(objective): \(cross)")

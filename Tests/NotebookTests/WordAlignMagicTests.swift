@@ -33,7 +33,9 @@ import Glibc
         _ = result(Self.load)
         let (reply, outputs) = run("%wordalign h gold=\(Self.wpt)/enfr.gold threads=2 as=wa")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
-        let rows = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/json"]?.arrayValue ?? []
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
         #expect(rows.count == 4)
         let forward = row(rows, "forward (en→fr)"), growDiag = row(rows, "grow-diag")
         #expect(forward["EM iterations"] == 5 && (forward["perplexity"]?.doubleValue ?? 0) > 1)
@@ -45,7 +47,7 @@ import Glibc
         let translations = outputs.first {
             $0.msgType == "display_data" && $0.content["data"]?["text/html"]?.stringValue?.contains("most probable translations") == true
         }
-        let the = translations?.content["data"]?["application/json"]?.arrayValue?.first { $0["en word"] == "the" }
+        let the = translations?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue?.first { $0["en word"] == "the" }
         #expect(the?["t(fr | en), best 3"]?.stringValue?.hasPrefix("l") == true)
         // The progress display ran to the end.
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"done\"") == true })

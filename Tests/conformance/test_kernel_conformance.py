@@ -30,7 +30,7 @@ class XlingKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "%set seed=3\n%set seed", "result": "3"},
         {"code": "%set threads=1\n%set threads", "result": "1"},
         {"code": "%set", "mime": "text/html"},
-        {"code": "%who", "mime": "application/json"},
+        {"code": "%who", "mime": "application/vnd.dataresource+json"},
     ]
     code_display_data = [
         {"code": "%set seed=5\n%set seed\n%set threads", "mime": "text/plain"},

@@ -359,3 +359,14 @@ def kernel_env(kernel: str) -> dict:
     env = dict(os.environ)
     env.update(spec.env or {})
     return env
+
+
+# A table's machine-readable twin: Table Schema JSON, {"schema": {"fields": [...]}, "data": [rows]}
+# (what pandas emits with display.html.table_schema). No xling output carries bare application/json.
+TABLE_MIME = "application/vnd.dataresource+json"
+
+
+def table_rows(data):
+    """The row objects of a display bundle's Table Schema twin, or None when it has none."""
+    resource = data.get(TABLE_MIME)
+    return None if resource is None else resource["data"]

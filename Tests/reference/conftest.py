@@ -13,27 +13,30 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
 
-from kernel_helpers import execute, kernel_spec_or_none, start_kernel, stop_kernel  # noqa: E402
+from kernel_helpers import TABLE_MIME, execute, kernel_spec_or_none, start_kernel, stop_kernel, table_rows  # noqa: E402
 
 KERNEL = os.environ.get("XLING_KERNEL", "xling")
 
 
 class Result:
-    """What one cell produced: status, the execute_result's application/json (if any), the
-    error text (ename: evalue), and every text/plain output."""
+    """What one cell produced: status, the rows of the execute_result's Table Schema twin
+    (`json`, if any; the whole resource in `table`), the error text (ename: evalue), and every
+    text/plain output."""
 
     def __init__(self, code, reply, iopub):
         self.code = code
         self.status = reply["content"]["status"]
         self.json = None
+        self.table = None
         self.texts = []
         self.error = None
         for m in iopub:
             t = m["msg_type"]
             if t in ("execute_result", "display_data"):
                 data = m["content"]["data"]
-                if t == "execute_result" and "application/json" in data:
-                    self.json = data["application/json"]
+                if t == "execute_result" and TABLE_MIME in data:
+                    self.table = data[TABLE_MIME]
+                    self.json = table_rows(data)
                 if "text/plain" in data:
                     self.texts.append(data["text/plain"])
             elif t == "error":
@@ -65,7 +68,7 @@ class Xling:
 
     def who(self) -> list[str]:
         r = self.ok("%who")
-        assert isinstance(r.json, list), f"%who gave no application/json rows: {r.texts}"
+        assert isinstance(r.json, list), f"%who gave no Table Schema rows: {r.texts}"
         return [row["name"] for row in r.json]
 
 

@@ -21,7 +21,7 @@ import pytest
 
 import cldc_reference as CR
 import formats_reference as FR
-from kernel_helpers import execute
+from kernel_helpers import TABLE_MIME, execute, table_rows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "notebooks", "data"))
@@ -73,8 +73,8 @@ def setup(xling, tmp_path_factory):
 
 def _json(iopub, msg_type):
     for m in iopub:
-        if m["msg_type"] == msg_type and "application/json" in m["content"]["data"]:
-            return m["content"]["data"]["application/json"], m["content"]["data"].get("text/plain", "")
+        if m["msg_type"] == msg_type and TABLE_MIME in m["content"]["data"]:
+            return table_rows(m["content"]["data"]), m["content"]["data"].get("text/plain", "")
     return None, ""
 
 

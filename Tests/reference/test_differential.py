@@ -313,8 +313,10 @@ def compare_maps(fit, W, Wt, mean, mean_t):
 
 
 def xling_bli(rows):
-    """{(retrieval, convention): (P@1, P@5, counted)} from `%eval bli` rows."""
-    return {(r["retrieval"], r["OOV convention"]): (r["P@1"], r["P@5"], r["source words counted"]) for r in rows}
+    """{(retrieval, convention): (P@1, P@5, counted)} from `%eval bli` rows; a row shared by
+    conventions with identical numbers (`muse = vecmap`) counts for each of them."""
+    return {(r["retrieval"], conv): (r["P@1"], r["P@5"], r["source words counted"])
+            for r in rows for conv in r["OOV convention"].split(" = ")}
 
 
 def reference_bli(ds, ms, mt):

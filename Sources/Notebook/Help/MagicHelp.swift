@@ -1,7 +1,11 @@
 import Jupyter
 
 /// Help pages generated from a `MagicSpec`: the `%help NAME` result, the `%name?` pager page
-/// and the `inspect_reply` all come from here.
+/// and the `inspect_reply` all come from here (the `%help` overview is `MagicHelp+Overview.swift`).
+///
+/// HTML pages are left-aligned prose (JupyterLab right-aligns the cells of a `dataframe` table
+/// unless a cell says otherwise) with inline Markdown rendered; the usage line wraps between
+/// tokens only (`HelpUsage`).
 public enum MagicHelp {
     /// The help of one magic as text/plain and text/html.
     public static func bundle(for spec: MagicSpec) -> MimeBundle {
@@ -10,7 +14,8 @@ public enum MagicHelp {
 
     /// The plain-text help page.
     public static func plainText(_ spec: MagicSpec) -> String {
-        var lines = ["%\(spec.name) — \(spec.abstract)", "", "usage: \(spec.usage)"]
+        var lines = ["%\(spec.name) — \(spec.abstract)", ""]
+        lines += HelpUsage.plainLines(spec.usage, prefix: "usage: ")
         if !spec.subcommands.isEmpty {
             lines += ["", "methods:"]
             let width = spec.subcommands.map { ($0.methodName ?? "").count }.max() ?? 0
@@ -55,40 +60,53 @@ public enum MagicHelp {
         return lines.joined(separator: "\n")
     }
 
+    /// Left alignment for a help table's cells and paragraphs.
+    static let left = " style=\"text-align: left\""
+
+    /// A left-aligned paragraph of prose with inline Markdown.
+    static func paragraph(_ text: String) -> String { "<p\(left)>\(HTMLText.inlineMarkdown(text))</p>" }
+
+    /// A left-aligned help table: header cells and rows of already-rendered HTML cells, in a
+    /// horizontally scrolling wrapper.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var out = "<div class=\"xling-table-wrap\" style=\"overflow-x: auto; max-width: 100%\">"
+        out += "<table class=\"dataframe xling-table\"><thead><tr>"
+        out += header.map { "<th\(left)>\(HTMLText.escape($0))</th>" }.joined()
+        out += "</tr></thead><tbody>"
+        for row in rows { out += "<tr>" + row.map { "<td\(left)>\($0)</td>" }.joined() + "</tr>" }
+        return out + "</tbody></table></div>"
+    }
+
+    /// A value label (`clc-wa|clc+wa|clsim`) that wraps after a `|` only, never inside a choice.
+    static func choices(_ label: String) -> String {
+        label.split(separator: "|", omittingEmptySubsequences: false)
+            .map { "<span style=\"white-space: nowrap\">\(HTMLText.escape(String($0)))</span>" }.joined(separator: "|")
+    }
+
     /// The HTML help page.
     public static func html(_ spec: MagicSpec) -> String {
-        let e = HTMLText.escape
-        var out = "<div class=\"xling-help\"><p><code>%\(e(spec.name))</code> — \(e(spec.abstract))</p>"
-        out += "<pre>\(e(spec.usage))</pre>"
+        let e = HTMLText.escape, md = HTMLText.inlineMarkdown
+        var out = "<div class=\"xling-help\"\(left)><p\(left)><code>%\(e(spec.name))</code> — \(md(spec.abstract))</p>"
+        out += HelpUsage.html(spec.usage)
         if !spec.subcommands.isEmpty {
-            out += "<table class=\"dataframe xling-table\"><thead><tr><th>method</th><th>does</th></tr></thead><tbody>"
-            for method in spec.subcommands {
-                out += "<tr><td><code>\(e(method.methodName ?? ""))</code></td><td>\(e(method.abstract))</td></tr>"
-            }
-            out += "</tbody></table>"
-            if !spec.discussion.isEmpty { out += "<p>\(e(spec.discussion))</p>" }
-            out += "<p><code>%help \(e(spec.name)) METHOD</code> or <code>%\(e(spec.name)) METHOD?</code> shows one method.</p>"
+            out += table(
+                ["method", "does"],
+                spec.subcommands.map { ["<code>\(e($0.methodName ?? ""))</code>", md($0.abstract)] })
+            if !spec.discussion.isEmpty { out += paragraph(spec.discussion) }
+            out += paragraph("`%help \(spec.name) METHOD` or `%\(spec.name) METHOD?` shows one method's options and examples.")
             return out + "</div>"
         }
         if !spec.positionals.isEmpty || !spec.options.isEmpty {
-            out += """
-                <table class=\"dataframe \
-                xling-table\"><thead><tr><th>argument</th><th>value</th><th>default</th><th>meaning</th></tr></thead><tbody>
-                """
-            for p in spec.positionals {
-                out +=
-                    "<tr><td><code>\(e(p.name.uppercased()))</code></td><td>\(e(p.kind.label))</td>"
-                    + "<td>\(p.optional ? "optional" : "required")</td><td>\(e(p.help))</td></tr>"
+            var rows: [[String]] = spec.positionals.map { p in
+                ["<code>\(e(p.name.uppercased()))</code>", choices(p.kind.label), p.optional ? "optional" : "required", md(p.help)]
             }
-            for o in spec.options {
-                out +=
-                    "<tr><td><code>\(e(o.key))=</code></td><td>\(e(o.kind.label))</td>"
-                    + "<td>\(e(o.shownDefault ?? (o.required ? "required" : "")))</td><td>\(e(o.help))</td></tr>"
+            rows += spec.options.map { o in
+                ["<code>\(e(o.key))=</code>", choices(o.kind.label), e(o.shownDefault ?? (o.required ? "required" : "")), md(o.help)]
             }
-            out += "</tbody></table>"
+            out += table(["argument", "value", "default", "meaning"], rows)
         }
-        if let body = spec.bodyHelp { out += "<p>Cell body: \(e(body))</p>" }
-        if !spec.discussion.isEmpty { out += "<p>\(e(spec.discussion))</p>" }
+        if let body = spec.bodyHelp { out += paragraph("Cell body: \(body)") }
+        if !spec.discussion.isEmpty { out += paragraph(spec.discussion) }
         if !spec.examples.isEmpty { out += "<pre>\(e(spec.examples.joined(separator: "\n")))</pre>" }
         return out + "</div>"
     }

@@ -19,7 +19,7 @@ struct HelpMagic: Magic {
     }
 
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        guard let topic else { return MagicRegistry.overview.mimeBundle }
+        guard let topic else { return MagicHelp.overview.mimeBundle }
         var invocation = MagicInvocation(name: topic, words: method.map { [$0] } ?? [], wantsHelp: true)
         invocation.wantsHelp = true
         if method != nil, try MagicRegistry.lookup(topic).methods.isEmpty {

@@ -12,10 +12,16 @@ struct LsMagicMagic: Magic {
         var text = "Available line magics:\n\(line)"
         if !cellMagics.isEmpty { text += "\n\nAvailable cell magics:\n" + cellMagics.joined(separator: "  ") }
         text += "\n\n`%help NAME` or `%NAME?` explains one."
-        let html =
-            "<div class=\"xling-help\"><p>Available line magics:</p><p>"
-            + MagicRegistry.all.map { "<code>%\(HTMLText.escape($0.spec.name))</code>" }.joined(separator: " ")
-            + "</p><p><code>%help NAME</code> or <code>%NAME?</code> explains one.</p></div>"
+        let left = " style=\"text-align: left\""
+        var html =
+            "<div class=\"xling-help\"\(left)><p\(left)>Available line magics:</p><p\(left)>"
+            + MagicRegistry.all.map { "<code>%\(HTMLText.escape($0.spec.name))</code>" }.joined(separator: " ") + "</p>"
+        if !cellMagics.isEmpty {
+            html +=
+                "<p\(left)>Available cell magics:</p><p\(left)>"
+                + cellMagics.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: " ") + "</p>"
+        }
+        html += "<p\(left)><code>%help NAME</code> or <code>%NAME?</code> explains one.</p></div>"
         return ["text/plain": .string(text), "text/html": .string(html)]
     }
 }

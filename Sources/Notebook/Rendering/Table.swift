@@ -2,11 +2,14 @@
 import Jupyter
 #endif
 
-/// A titled table with HTML, plain-text and JSON renderings, shown like a pandas DataFrame.
+/// A titled table with HTML, plain-text and Table Schema renderings, shown like a pandas DataFrame.
 ///
 /// Rows are normalised when rendered: a short row is padded with `.empty`, a long row is
 /// trimmed to `columns.count`. A column is *numeric* when it has at least one non-empty cell
-/// and all its non-empty cells are `.int` or `.double`; numeric columns are right-aligned.
+/// and all its non-empty cells are numbers; numeric columns are right-aligned, all others
+/// left-aligned (JupyterLab right-aligns every `dataframe` cell unless told otherwise). Title,
+/// footnote, headers and the cells of `markdownColumns` may hold inline Markdown (`` `code` ``,
+/// `*emphasis*`), rendered in HTML and kept as written in plain text.
 public struct Table: Sendable {
     /// The caption shown above the table (HTML `<caption>`, first line of the text form).
     public var title: String?
@@ -16,6 +19,8 @@ public struct Table: Sendable {
     public var rows: [[TableCell]]
     /// A small note under the table (HTML `<p>` after it, last line of the text form).
     public var footnote: String?
+    /// Names of text columns whose cells are inline Markdown in HTML (help's `does` column).
+    public var markdownColumns: Set<String> = []
 
     /// Creates a table; nothing is validated until rendering.
     public init(title: String? = nil, columns: [String], rows: [[TableCell]], footnote: String? = nil) {
@@ -49,20 +54,23 @@ public struct Table: Sendable {
     }
 
     /// The HTML rendering: `<table class="dataframe xling-table">` with a `<thead>` header row
-    /// and a `<tbody>`; all text escaped; numeric columns right-aligned, others left-aligned.
-    /// A table without rows shows a single "(no rows)" row.
+    /// and a `<tbody>`, inside a `<div>` that scrolls horizontally when the table is wider than
+    /// the output (a confusion matrix); all text escaped, title, footnote and headers with inline
+    /// Markdown; numeric columns right-aligned, others left-aligned. A table without rows shows a
+    /// single "(no rows)" row.
     public var html: String {
         let normalized = normalizedRows
         let numeric = numericColumns(normalized)
+        let markdown = columns.map { markdownColumns.contains($0) }
         func align(_ c: Int) -> String {
             numeric[c] ? " style=\"text-align: right\"" : " style=\"text-align: left\""
         }
-        var out = "<div class=\"xling-table-wrap\">\n"
+        var out = "<div class=\"xling-table-wrap\" style=\"overflow-x: auto; max-width: 100%\">\n"
         out += "<table border=\"1\" class=\"dataframe xling-table\">\n"
-        if let title { out += "  <caption>\(HTMLText.escape(title))</caption>\n" }
+        if let title { out += "  <caption style=\"text-align: left\">\(HTMLText.inlineMarkdown(title))</caption>\n" }
         out += "  <thead>\n    <tr>\n"
         for (c, name) in columns.enumerated() {
-            out += "      <th\(align(c))>\(HTMLText.escape(name))</th>\n"
+            out += "      <th\(align(c))>\(HTMLText.inlineMarkdown(name))</th>\n"
         }
         out += "    </tr>\n  </thead>\n  <tbody>\n"
         if normalized.isEmpty {
@@ -72,16 +80,18 @@ public struct Table: Sendable {
         for row in normalized {
             out += "    <tr>\n"
             for (c, cell) in row.enumerated() {
-                out += "      <td\(align(c))>\(HTMLText.escape(cell.displayText))</td>\n"
+                let text = markdown[c] ? HTMLText.inlineMarkdown(cell.displayText) : HTMLText.escape(cell.displayText)
+                out += "      <td\(align(c))>\(text)</td>\n"
             }
             out += "    </tr>\n"
         }
         out += "  </tbody>\n</table>\n"
-        if let footnote { out += "<p class=\"xling-footnote\"><small>\(HTMLText.escape(footnote))</small></p>\n" }
+        if let footnote {
+            out += "<p class=\"xling-footnote\" style=\"text-align: left\"><small>\(HTMLText.inlineMarkdown(footnote))</small></p>\n"
+        }
         out += "</div>"
         return out
     }
-
     /// The plain-text rendering: a fixed-width table whose columns are separated by two spaces,
     /// numeric columns right-aligned, text left-aligned, the header underlined with dashes, the
     /// title (if any) on the first line and the footnote (if any) on the last. Widths are counted
@@ -118,25 +128,63 @@ public struct Table: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// The JSON rendering: an array with one object per row mapping column name to value
-    /// (`.string`, `.int`, full-precision `.double`, `.bool`, or `.null` for empty cells and
-    /// non-finite doubles). With duplicate column names the rightmost column wins.
-    public var json: JSON {
-        .array(
-            normalizedRows.map { row in
-                var object: [String: JSON] = [:]
-                for (c, cell) in row.enumerated() { object[columns[c]] = cell.jsonValue }
-                return .object(object)
-            })
+    /// The field names of the Table Schema twin: the column names, a repeated name suffixed
+    /// with " (2)", " (3)", … so that every row object keeps every column.
+    var fieldNames: [String] {
+        var seen: [String: Int] = [:]
+        var used = Set(columns)
+        return columns.map { name in
+            let count = (seen[name] ?? 0) + 1
+            seen[name] = count
+            guard count > 1 else { return name }
+            var n = count
+            while used.contains("\(name) (\(n))") { n += 1 }
+            used.insert("\(name) (\(n))")
+            return "\(name) (\(n))"
+        }
+    }
+
+    /// The Table Schema type of each column: the common type of its non-empty cells (`integer`
+    /// and `number` together make `number`), `any` for a mix, `string` for an all-empty column.
+    func schemaTypes(_ normalized: [[TableCell]]) -> [String] {
+        columns.indices.map { c in
+            let types = Set(normalized.compactMap { $0[c].schemaType })
+            if types.isEmpty { return "string" }
+            if types.count == 1, let only = types.first { return only }
+            if types == ["integer", "number"] { return "number" }
+            return "any"
+        }
+    }
+
+    /// The machine-readable twin in the Table Schema data-resource form pandas emits
+    /// (`display.html.table_schema`): `{"schema": {"fields": [{"name", "type"}…]}, "data": [rows]}`,
+    /// one object per row mapping field name to value (`.string`, `.int`, full-precision `.double`,
+    /// `.bool`, or `.null` for empty cells and non-finite doubles).
+    public var dataResource: JSON {
+        let normalized = normalizedRows
+        let names = fieldNames
+        let types = schemaTypes(normalized)
+        let fields: [JSON] = names.indices.map { .object(["name": .string(names[$0]), "type": .string(types[$0])]) }
+        let data: [JSON] = normalized.map { row in
+            var object: [String: JSON] = [:]
+            for (c, cell) in row.enumerated() { object[names[c]] = cell.jsonValue }
+            return .object(object)
+        }
+        return .object(["schema": .object(["fields": .array(fields)]), "data": .array(data)])
     }
 
     /// The display bundle: "text/plain" (`plainText`), "text/html" (`html`) and
-    /// "application/json" (`json`).
+    /// "application/vnd.dataresource+json" (`dataResource`). Never bare "application/json", which
+    /// JupyterLab ranks above HTML and shows as a JSON tree; it has no data-resource renderer and
+    /// shows the HTML table.
     public var mimeBundle: [String: JSON] {
         [
             "text/plain": .string(plainText),
             "text/html": .string(html),
-            "application/json": json,
+            Self.mimeType: dataResource,
         ]
     }
+
+    /// The MIME type of the Table Schema twin.
+    public static let mimeType = "application/vnd.dataresource+json"
 }

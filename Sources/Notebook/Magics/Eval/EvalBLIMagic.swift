@@ -35,7 +35,8 @@ struct EvalBLIMagic: Magic {
             A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
             spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. \
             MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText \
-            counts such source words as wrong — all three are shown.
+            counts such source words as wrong — all three are shown, conventions with the same numbers (muse and vecmap; all \
+            three with full coverage) in one row; precision in % with one decimal.
             """,
         examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
 
@@ -126,27 +127,53 @@ struct EvalBLIMagic: Magic {
             },
             covered: counts.coveredSourceWords, languages: [source.language, target.language].compactMap { $0 })
         session.store(record, as: stored, madeBy: "%eval bli \(label) dict=\(dictName)", cell: context.executionCount)
+        context.display(Self.chart(result, ks: ks, label: label).mimeBundle)
+        return Self.table(result, ks: ks, label: label, dictName: dictName).mimeBundle
+    }
+
+    /// The P@k table: one row per retrieval method and OOV convention, except that conventions
+    /// giving the same numbers (all three with full coverage, muse and vecmap always) share one
+    /// row, named `muse = vecmap = fasttext`; percentages with one decimal.
+    static func table(_ result: BLIEvaluation.Result, ks: [Int], label: String, dictName: String) -> Table {
+        let counts = result.counts
         var rows: [[TableCell]] = []
+        var collapsed = false
         for method in result.methods {
+            var groups: [(conventions: [BLIEvaluation.OOVConvention], values: [Double?], denominator: Int)] = []
             for convention in BLIEvaluation.OOVConvention.allCases {
                 let denominator = convention == .fasttext ? counts.sourceWords : counts.coveredSourceWords
+                let values = ks.map { method.precision(at: $0, convention) }
+                if let i = groups.firstIndex(where: { $0.values == values && $0.denominator == denominator }) {
+                    groups[i].conventions.append(convention)
+                    collapsed = true
+                } else {
+                    groups.append(([convention], values, denominator))
+                }
+            }
+            for group in groups {
                 rows.append(
-                    [.text(method.method.token), .text(convention.rawValue)]
-                        + ks.map { k in method.precision(at: k, convention).map { TableCell.double($0 * 100) } ?? .empty }
-                        + [.int(denominator)])
+                    [.text(method.method.token), .text(group.conventions.map(\.rawValue).joined(separator: " = "))]
+                        + group.values.map { $0.map { TableCell.percent($0 * 100) } ?? .empty } + [.int(group.denominator)])
             }
         }
-        context.display(Self.chart(result, ks: ks, label: label).mimeBundle)
         let coverage = Double(counts.coveredSourceWords) / Double(max(1, counts.sourceWords)) * 100
+        let full = counts.coveredSourceWords == counts.sourceWords
+        let conventions =
+            full
+            ? "with full coverage the three OOV conventions (muse, vecmap, fasttext) give the same numbers, so each method has one row"
+            : """
+            muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words (one row, \
+            `muse = vecmap`); fasttext divides by all source words, counting uncovered ones as wrong
+            """
+        let resolution = NumberText.fixed(100 / Double(max(1, counts.coveredSourceWords)), 2)
         return Table(
             title: "BLI of \(label) on `\(dictName)` (precision in %)",
             columns: ["retrieval", "OOV convention"] + ks.map { "P@\($0)" } + ["source words counted"], rows: rows,
             footnote: """
                 coverage \(counts.coveredSourceWords) of \(counts.sourceWords) source words (\(NumberText.fixed(coverage, 1))%): \
-                muse and vecmap drop pairs with an out-of-vocabulary word and divide by the covered words; fasttext divides by \
-                all source words, counting uncovered ones as wrong
+                \(collapsed ? conventions : "the three OOV conventions are shown") (one word is \(resolution) points)
                 """
-        ).mimeBundle
+        )
     }
 
     /// One grouped bar chart of the evaluation: a group per retrieval method, a bar per P@k (every

@@ -68,8 +68,8 @@ struct EvalCLDCMagic: Magic {
                 if context.cancellation.isCancelled {
                     throw Self.failure("interrupted during `\(spaceName)`, \(train.language)→\(test.language)")
                 }
-                row += [.double(result.report.accuracy * 100), .double(result.report.macroF1 * 100)]
-                if rows.isEmpty { majority += [.double(result.majority.accuracy * 100), .double(result.majority.macroF1 * 100)] }
+                row += [.percent(result.report.accuracy * 100), .percent(result.report.macroF1 * 100)]
+                if rows.isEmpty { majority += [.percent(result.majority.accuracy * 100), .percent(result.majority.macroF1 * 100)] }
             }
             rows.append(row)
         }
@@ -105,8 +105,8 @@ struct EvalCLDCMagic: Magic {
         context.display(Self.confusionTable(result, direction: direction).mimeBundle)
         func row(_ name: String, _ report: ClassificationReport) -> [TableCell] {
             [
-                .text(name), .text(direction), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
-                .double(report.macroRecall * 100), .double(report.macroF1 * 100),
+                .text(name), .text(direction), .percent(report.accuracy * 100), .percent(report.macroPrecision * 100),
+                .percent(report.macroRecall * 100), .percent(report.macroF1 * 100),
             ]
         }
         let majorityName = train.labelNames[result.majorityLabel]
@@ -171,8 +171,8 @@ struct EvalCLDCMagic: Magic {
         let rows: [[TableCell]] = report.labelNames.indices.map { g in
             [.text(report.labelNames[g])] + report.confusion[g].map { TableCell.int($0) }
                 + [
-                    .int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100),
-                    .double(perClass[g].f1 * 100),
+                    .int(perClass[g].support), .percent(perClass[g].precision * 100), .percent(perClass[g].recall * 100),
+                    .percent(perClass[g].f1 * 100),
                 ]
         }
         return Table(

@@ -9,7 +9,7 @@ extension EvalClassifierMagic {
         let names = arguments.words[0].split(separator: ",").map(String.init)
         let sets = try arguments[Self.data].map { ($0, try session.labeled($0, for: "eval").documents) }
         var rows: [[TableCell]] = []
-        var majority: [String: Double] = [:]
+        var majority: [String: (accuracy: Double, macroF1: Double)] = [:]
         for name in names {
             let stored = try session.classifier(name, for: "eval")
             let classifier = stored.classifier
@@ -29,16 +29,22 @@ extension EvalClassifierMagic {
                 }
                 if majority[setName] == nil {
                     let label = classifier.training?.majorityLabel ?? documents.majorityLabel
-                    majority[setName] = documents.labels.filter { $0 == label }.count.asShare(of: documents.count)
+                    let report = try ClassificationReport(
+                        gold: documents.labels, predicted: Array(repeating: label, count: documents.count),
+                        labelNames: classifier.labelNames)
+                    majority[setName] = (report.accuracy, report.macroF1)
                 }
                 rows.append([
-                    .text(name), .text(stored.origin), .text(setName), .double(report.accuracy * 100), .double(report.macroF1 * 100),
+                    .text(name), .text(stored.origin), .text(setName), .percent(report.accuracy * 100), .percent(report.macroF1 * 100),
                 ])
             }
         }
         rows += sets.compactMap { setName, _ in
             majority[setName].map {
-                [.text("majority class"), .text("the training set's most frequent label"), .text(setName), .double($0 * 100), .empty]
+                [
+                    .text("majority class"), .text("the training set's most frequent label"), .text(setName), .percent($0.accuracy * 100),
+                    .percent($0.macroF1 * 100),
+                ]
             }
         }
         return Table(
@@ -49,9 +55,4 @@ extension EvalClassifierMagic {
                 """
         ).mimeBundle
     }
-}
-
-private extension Int {
-    /// self / total (0 for an empty total).
-    func asShare(of total: Int) -> Double { total > 0 ? Double(self) / Double(total) : 0 }
 }

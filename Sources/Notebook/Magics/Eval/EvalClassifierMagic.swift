@@ -44,9 +44,9 @@ struct EvalClassifierMagic: Magic {
                 gold: documents.labels, predicted: Array(repeating: majorityLabel, count: documents.count),
                 labelNames: classifier.labelNames)
             rows.append([
-                .text(setName), .int(documents.count), .double(report.accuracy * 100), .double(report.macroPrecision * 100),
-                .double(report.macroRecall * 100), .double(report.macroF1 * 100), .double(majority.accuracy * 100),
-                .double(classifier.coverage(documents) * 100),
+                .text(setName), .int(documents.count), .percent(report.accuracy * 100), .percent(report.macroPrecision * 100),
+                .percent(report.macroRecall * 100), .percent(report.macroF1 * 100), .percent(majority.accuracy * 100),
+                .percent(majority.macroF1 * 100), .percent(classifier.coverage(documents) * 100),
             ])
             single = report
         }
@@ -62,7 +62,10 @@ struct EvalClassifierMagic: Magic {
             ?? "majority: the set's own most frequent label (the classifier has no training record)"
         return Table(
             title: "classifier `\(name)` (\(classifier.model.rawValue), \(classifier.language)) — in %",
-            columns: ["data", "documents", "accuracy", "macro P", "macro R", "macro F1", "majority accuracy", "token coverage"],
+            columns: [
+                "data", "documents", "accuracy", "macro P", "macro R", "macro F1", "majority accuracy", "majority macro F1",
+                "token coverage",
+            ],
             rows: rows,
             footnote: """
                 \(stored.origin). Macro P/R/F1: unweighted means over the \(classifier.labelNames.count) classes (a class never \
@@ -78,8 +81,8 @@ struct EvalClassifierMagic: Magic {
         let rows: [[TableCell]] = report.labelNames.indices.map { g in
             [.text(report.labelNames[g])] + report.confusion[g].map { TableCell.int($0) }
                 + [
-                    .int(perClass[g].support), .double(perClass[g].precision * 100), .double(perClass[g].recall * 100),
-                    .double(perClass[g].f1 * 100),
+                    .int(perClass[g].support), .percent(perClass[g].precision * 100), .percent(perClass[g].recall * 100),
+                    .percent(perClass[g].f1 * 100),
                 ]
         }
         return Table(
