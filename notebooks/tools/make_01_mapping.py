@@ -24,7 +24,7 @@ cells = [
        "refits on hundreds of induced pairs, moves much less. A test set of 112 words also means one word = 0.9 points."),
     md("## Before any mapping\n\nThe original French vectors already share a space with the English ones, so BLI works without a map — "
        "an upper bound for what the rotated copy can give back. After the random rotation, nearest neighbours are meaningless (P@1 ≈ 0). "
-       "`%eval bli` shows every retrieval method and the three out-of-vocabulary conventions in one table (here every test word is covered)."),
+       "`%eval bli` shows every retrieval method and the out-of-vocabulary conventions in one table; here every test word is covered, so the three conventions give the same numbers and share one row."),
     code("%eval bli src=en tgt=fr dict=test retrieval=nn,csls,isf"),
     code("%eval bli src=en tgt=fr_rot dict=test retrieval=nn,csls"),
     md("## Orthogonal Procrustes from a dictionary\n\nW = UVᵀ from the SVD of XᵀY over the training pairs. Only 270 pairs of the xling-eval "
