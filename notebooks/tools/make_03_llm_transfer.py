@@ -26,11 +26,10 @@ cells = [
        "40-d co-factorized spaces trained on half a million tokens per language, so every number here is lower, and a "
        "few points separate the methods on 204 test sentences (one sentence = 0.5 points)."),
     md("## How stable these numbers are\n\n"
-       "With `threads=1` and a seed every run on one machine gives the same tables. Another CPU uses other BLAS kernels, "
-       "which change the last bits of the co-factorization and of the classifiers' training; on 204 test sentences that "
-       "moved single cells by up to 6 points in our runs (and by as much between 1 and 2 threads). Compare methods within one "
-       "table, not with another machine's figures."),
-    code("%set seed=1 threads=1\n"
+       "The co-factorizations train with two threads (Hogwild), so the general spaces, and with them every table, change a "
+       "little from run to run; other CPUs also use other BLAS kernels. On 204 test sentences single cells moved by up to 6 "
+       "points between our runs. Compare methods within one table, not with another run's or machine's figures."),
+    code("%set seed=1 threads=2\n"
          "%load corpus en path=data/europarl-en-de/en.txt.gz lang=en\n"
          + "".join(f"%load corpus {l} path=data/europarl-{'en-de' if l == 'de' else 'fr-es'}/{l}.txt.gz lang={l}\n" for l, _, _ in LANGS)
          + "\n".join(f"%load parallel en{l} path=data/europarl-aligned/en-{l}.tsv.gz src_lang=en tgt_lang={l}" for l, _, _ in LANGS)),
