@@ -45,8 +45,10 @@ build: deps $(XLING) $(XLING_BENCH)
 
 # A stock JupyterLab: tables carry text/html and Table Schema JSON (which JupyterLab does not
 # render), so the HTML table shows without any lab configuration.
+# An older checkout's lab disabled JupyterLab's JSON renderers; the lab is left unmodified now.
 kernelspec: build venv
 	$(XLING) install --prefix $(VENV)
+	rm -f $(VENV)/etc/jupyter/labconfig/page_config.json
 
 # The committed .swift-format style (swift-format ships with the Swift toolchain), plus a bound on
 # line length in Sources: long help text belongs in multi-line literals, not 700-character lines.
