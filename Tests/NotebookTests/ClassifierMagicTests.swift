@@ -78,6 +78,12 @@ import Testing
         let early = result("%train classifier data=en_train space=g update_emb=true dev=en_dev patience=3 hidden=32 seed=2")
         #expect(value(early, "epochs").contains("(best dev accuracy)"))
         #expect(value(early, "dev accuracy").hasSuffix("on `en_dev`"))
+        // Loss and dev accuracy are drawn apart, accuracy on a fixed 0–100 % axis.
+        let (_, outputs) = harness.run("%train classifier data=en_train space=g dev=en_dev epochs=3 hidden=8 as=charted")
+        let charts = outputs.compactMap { $0.content["data"]?["application/vnd.vegalite.v5+json"] }
+        #expect(charts.count == 2)
+        #expect(charts.contains { $0["title"]?.stringValue?.hasPrefix("dev accuracy of") == true })
+        #expect(charts.contains { "\($0)".contains("100") })
         #expect(result("%who").contains { $0["name"] == "boe_en_train" }) // the default name
         let perceptron = result("%train classifier data=en_train space=g model=perceptron as=p")
         #expect(value(perceptron, "model").hasPrefix("idf-weighted mean of embeddings → averaged perceptron"))

@@ -40,7 +40,7 @@ struct HubnessMagic: Magic {
             let hubs = report.hubs.map { "\(mapped.target.vocabulary[$0.index]) (\($0.count))" }.joined(separator: ", ")
             return [
                 .text(report.method.token), .double(report.skewness),
-                .double(Double(report.orphans) / Double(max(1, target.rows)) * 100), .text(hubs),
+                .percent(Double(report.orphans) / Double(max(1, target.rows)) * 100), .text(hubs),
             ]
         }
         return Table(

@@ -242,7 +242,7 @@ struct LLMMagic: Magic {
         let table = Table(
             title: "tune=source: accuracy on `\(devName)` with leave-self-out source embeddings, per k (in %)",
             columns: ["k", "dev accuracy", "chosen"],
-            rows: tuning.scores.map { [.int($0.k), .double($0.score * 100), .text($0.k == tuning.best ? "←" : "")] },
+            rows: tuning.scores.map { [.int($0.k), .percent($0.score * 100), .text($0.k == tuning.best ? "←" : "")] },
             footnote: """
                 every source word's row rebuilt from its k nearest other source words (§3.2 of Sakuma & Yoshinaga 2019); \
                 ties go to the smaller k

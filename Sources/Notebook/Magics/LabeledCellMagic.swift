@@ -55,7 +55,7 @@ struct LabeledCellMagic: Magic {
         session.store(object, as: name, madeBy: madeBy, cell: context.executionCount)
         let counts = documents.labelCounts
         let rows: [[TableCell]] = documents.labelNames.indices.map { k in
-            [.text(documents.labelNames[k]), .int(counts[k]), .double(Double(counts[k]) / Double(documents.count) * 100)]
+            [.text(documents.labelNames[k]), .int(counts[k]), .percent(Double(counts[k]) / Double(documents.count) * 100)]
         }
         let perDocument = Double(documents.tokenCount) / Double(documents.count)
         return Table(

@@ -172,14 +172,20 @@ struct TrainClassifierMagic: TrainMethod {
             cell: context.executionCount)
         let history = training?.history ?? []
         if options.model != .perceptron, !history.isEmpty {
-            var series = [ChartSeries(name: "train loss", points: history.map { ChartPoint(x: Double($0.epoch), y: $0.trainLoss) })]
-            if dev != nil {
-                series.append(
-                    ChartSeries(
-                        name: "dev accuracy", points: history.compactMap { r in r.devScore.map { ChartPoint(x: Double(r.epoch), y: $0) } }))
-            }
+            // Loss and accuracy have different units: one chart each, accuracy on a fixed 0–100 % axis.
+            let loss = ChartSeries(name: "train loss", points: history.map { ChartPoint(x: Double($0.epoch), y: $0.trainLoss) })
             context.display(
-                LineChart(title: "training of `\(name)`", xLabel: "epoch", yLabel: "loss / accuracy", series: series).mimeBundle)
+                LineChart(title: "training loss of `\(name)`", xLabel: "epoch", yLabel: "loss", series: [loss], yZero: true).mimeBundle)
+            if dev != nil {
+                let accuracy = ChartSeries(
+                    name: "dev accuracy", points: history.compactMap { r in r.devScore.map { ChartPoint(x: Double(r.epoch), y: $0 * 100) } }
+                )
+                context.display(
+                    LineChart(
+                        title: "dev accuracy of `\(name)`", xLabel: "epoch", yLabel: "accuracy (%)", series: [accuracy],
+                        yDomain: BarChart.percent
+                    ).mimeBundle)
+            }
         }
         let table = classifierSummary(classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName)
         guard interrupted else { return table }
