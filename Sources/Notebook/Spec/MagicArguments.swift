@@ -5,7 +5,7 @@ public struct MagicArguments: Sendable {
     public let spec: MagicSpec
     /// The positional words, validated against the spec's positionals.
     public let words: [String]
-    /// The `key=value` options as written (no defaults filled in; `string(_:)` adds them).
+    /// The `key=value` options as written (no defaults filled in; the typed subscripts add them).
     public let values: [String: String]
     /// The body of a `%%name` cell magic; nil for a line magic.
     public let body: String?

@@ -56,7 +56,7 @@ public struct MagicSpec: Sendable {
         /// One line of help, shown after the option in `%name?` and `%help NAME`.
         public var help: String
 
-        /// Creates an option; `defaultValue` is the text that `MagicArguments.string` falls back to.
+        /// Creates an option; `defaultValue` is the text a typed key reads when the key is not written.
         /// With `defaultIsNote`, the text is only shown in help and never read as a value.
         public init(
             _ key: String, _ kind: ValueKind, default defaultValue: String? = nil, required: Bool = false,
