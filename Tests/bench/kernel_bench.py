@@ -321,6 +321,8 @@ def main(argv=None):
 
     labels = [k.strip() for k in args.kernels.split(",") if k.strip()]
     tmpdir = tempfile.mkdtemp(prefix="xling-bench-specs-")
+    # The thousands of benchmark cells must not fill the user's history store (nor its start-up read).
+    os.environ.setdefault("XLING_HISTORY_FILE", os.path.join(tmpdir, "history.jsonl"))
     results, skipped = {}, {}
     t_all = time.perf_counter()
     for label in labels:
