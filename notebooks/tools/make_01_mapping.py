@@ -41,6 +41,9 @@ cells = [
     code("%align cca src=en tgt=fr_rot dict=train reg=0.01 as=cca\n%eval bli cca dict=test k=1,5"),
     code("%align svd src=en tgt=fr_rot dict=train threshold=1 as=svd\n%eval bli svd dict=test k=1,5"),
     code("%align identical src=en tgt=fr_rot refine=5 as=identical\n%eval bli identical dict=test k=1,5"),
+    md("Every `%eval bli` keeps its result in the session (`bli_MAPPING`, or `as=`), so `%plot bli` can put the methods side by side; "
+       "`x=pairs` would place them by the size of the dictionary each was fitted on."),
+    code("%plot bli bli_procrustes,bli_refined,bli_lstsq,bli_cca,bli_svd,bli_identical k=1 x=order"),
     md("## Looking at the joint space\n\nNearest neighbours in both languages, like Table 2 of Shi et al. (2015), and hubness: with plain "
        "cosine a few French words are the neighbours of very many English words; CSLS spreads retrieval out."),
     code("%neighbors january in=refined k=5"),

@@ -48,6 +48,9 @@ cells = [
     code("%train cofactor mono=en,de parallel=ende objective=clc-wa as=clc_wa"),
     code("%train cofactor mono=en,de parallel=ende objective=clc+wa align=ende_wa as=clc_plus_wa"),
     code("%train cofactor mono=en,de parallel=ende objective=clsim align=ende_wa wc=10 as=clsim"),
+    md("Each run keeps its per-iteration losses; `%plot loss` draws them in one chart (losses per record, so the objectives "
+       "compare by shape, not level)."),
+    code("%plot loss mono_only,clc_wa,clc_plus_wa,clsim log=true"),
     md("## Cross-lingual document classification\n\nAs in Klementiev et al. (2012) and §5.1 of the paper: a document is the idf-weighted average of "
        "its word vectors, an averaged perceptron is trained for 10 epochs on English and tested on German (en→de), and the other way round. "
        "SIB-200 (7 topics, the same 204 test sentences in both languages) stands in for RCV1/RCV2. The majority class is the baseline, as in the paper's Table 1."),
