@@ -5,7 +5,8 @@ import PackageDescription
 /// The target graph is the DAG of DESIGN.md: only `XlingCore` (its `LinearAlgebra/` folder) sees
 /// BLAS, only `JupyterZMQ` sees ZeroMQ, and `xling` is a thin argv front end. `XlingCore` sits
 /// below the engine: matrices, the seeded generator and shuffle, worker threads, the clock, the
-/// progress/stop convention and the engine error shape.
+/// progress/stop convention and the engine error shape. `Neural` (parameter store, tape, modules,
+/// trainer) sits between `XlingCore` and `Embeddings`, so the compiler keeps it task-free.
 let package = Package(
     name: "xling",
     platforms: [.macOS(.v15)],
@@ -22,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "XlingCore", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
-        .target(name: "Embeddings", dependencies: ["XlingCore", "CZlib"], exclude: ["README.md"]),
+        .target(name: "Neural", dependencies: ["XlingCore"], exclude: ["README.md"]),
+        .target(name: "Embeddings", dependencies: ["XlingCore", "Neural", "CZlib"], exclude: ["README.md"]),
         .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "JupyterZMQ", dependencies: ["Jupyter", "CZeroMQ"], exclude: ["README.md"]),
         .target(name: "Notebook", dependencies: ["Jupyter", "Embeddings"], exclude: ["README.md"]),
@@ -33,6 +35,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: ["README.md"]),
         .executableTarget(name: "XlingBench", dependencies: ["Embeddings"], exclude: ["README.md"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
         .testTarget(name: "JupyterTests", dependencies: ["Jupyter"]),
         .testTarget(

@@ -65,14 +65,11 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     let weighted = args.int("balanced", 1) != 0
     let classes = train.labelNames.count
     var generator = SplitMix64(seed: UInt64(args.int("seed", 0)))
-    guard let dropout = try? Dropout(rate: 0), var optimizer = try? Optimizer(.adam, learningRate: Float(args.double("eta", 0.003))) else {
-        fail("settings")
-    }
+    guard var optimizer = try? Optimizer(.adam, learningRate: Float(args.double("eta", 0.003))) else { fail("settings") }
+    let weights = weighted ? ClassWeights.balanced(labels: train.labels, classes: classes) : nil
     var network = BagOfEmbeddingsNetwork(
-        table: space.vectors, trainableEmbeddings: true, hiddenSizes: [hidden], classes: classes, activation: .tanh, dropout: dropout,
-        loss: SoftmaxCrossEntropy(
-            classWeights: weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : nil),
-        generator: &generator)
+        table: space.vectors, trainableEmbeddings: true, hiddenSizes: [hidden], classes: classes, activation: .tanh, dropout: 0,
+        classWeights: weights, generator: &generator)
     let bags = train.documents.map { $0.compactMap { space.vocabulary.id($0) } }
     mkdir(dir, 0o755)
     func save(_ name: String, _ values: [Float]) {
@@ -81,22 +78,24 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
         file.close()
     }
     func saveAll(_ suffix: String) {
-        save("table" + suffix, network.embedding.table.storage)
-        save("w0" + suffix, network.hidden[0].weight.storage)
-        save("b0" + suffix, network.hidden[0].bias)
-        save("w1" + suffix, network.output.weight.storage)
-        save("b1" + suffix, network.output.bias)
+        let store = network.store
+        save("table" + suffix, network.table.storage)
+        save("w0" + suffix, store[network.hidden[0].weight].storage)
+        save("b0" + suffix, store[network.hidden[0].bias].storage)
+        save("w1" + suffix, store[network.output.weight].storage)
+        save("b1" + suffix, store[network.output.bias].storage)
     }
     saveAll("")
     var losses: [Double] = []
     for step in 0..<steps {
         let ids = Array((step * batch)..<min((step + 1) * batch, train.count))
-        guard
-            let loss = try? network.trainStep(
-                ids.map { bags[$0] }, labels: ids.map { train.labels[$0] },
-                optimizer: &optimizer, generator: &generator)
-        else { fail("training step failed") }
-        losses.append(loss)
+        // The trainer's step, by hand: zero-grad, forward on a tape, backward, Adam.
+        network.store.zeroGrad()
+        var tape = Tape(network.store)
+        let loss = network.loss(ids.map { bags[$0] }, labels: ids.map { train.labels[$0] }, on: &tape, generator: &generator)
+        losses.append(Double(tape[loss].storage[0]))
+        tape.backward(from: loss, into: &network.store)
+        optimizer.step(&network.store)
     }
     saveAll("_after")
     var text = ""
@@ -117,7 +116,7 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     meta.set("balanced", weighted)
     meta.set("losses", losses)
     meta.set(
-        "class_weights", (weighted ? SoftmaxCrossEntropy.balancedWeights(labels: train.labels, classes: classes) : []).map(Double.init))
+        "class_weights", (weights ?? []).map(Double.init))
     let metaFile = BinaryFile(dir + "/meta.json")
     metaFile.write(Array((meta.text + "\n").utf8))
     metaFile.close()

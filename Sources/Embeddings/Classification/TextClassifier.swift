@@ -70,7 +70,7 @@ public struct TextClassifier: Sendable {
     /// `updateEmbeddings`).
     public var embeddings: Matrix {
         switch head {
-        case .network(let network): network.embedding.table
+        case .network(let network): network.table
         case .perceptron(let perceptron): perceptron.embeddings
         }
     }
@@ -101,7 +101,7 @@ public struct TextClassifier: Sendable {
         do {
             switch head {
             case .network(let network):
-                return try network.predict(bags(documents.documents).bags)
+                return network.predict(bags(documents.documents).bags)
             case .perceptron(let perceptron):
                 return try perceptron.predict(documents.documents)
             }
@@ -162,7 +162,7 @@ public struct TextClassifier: Sendable {
         let newHead: Head
         switch head {
         case .network(var network):
-            network.embedding.table = embeddings
+            network.replaceTable(embeddings)
             newHead = .network(network)
         case .perceptron(var perceptron):
             perceptron.vocabulary = lexicon

@@ -12,7 +12,7 @@ public struct TextClassifierTraining: Sendable {
     public var devCoverage: Double?
     /// One report per completed epoch: the mean training loss (perceptron: the share of
     /// training examples it got wrong) and the dev accuracy, when there is a dev set.
-    public var history: [NetworkTrainer.EpochRecord]
+    public var history: [Trainer.EpochRecord]
     /// The epoch whose model was kept (the best dev epoch with a dev set).
     public var keptEpoch: Int
     /// Early stopping ended the run before the last epoch.
@@ -29,7 +29,7 @@ extension TextClassifier {
     /// `space` are dropped). With `dev`, the dev accuracy is measured after every epoch and the
     /// best epoch's model is kept, stopping after `options.patience` epochs without improvement.
     /// `progress` hears of every epoch and is polled before every batch (the perceptron: before
-    /// the first epoch; see `NetworkTrainer.train`, `AveragedPerceptron.train`); on `.stop` the
+    /// the first epoch; see `Trainer.train`, `AveragedPerceptron.train`); on `.stop` the
     /// model so far is kept and `training.interrupted` is set.
     ///
     /// Throws when `space` has no words or dimension 0, `dev` has other labels, or a setting is out of range.
@@ -70,33 +70,35 @@ extension TextClassifier {
         }
         guard options.hidden >= 1 else { throw ClassificationError("hidden layers need at least 1 unit, got \(options.hidden)") }
         guard options.batchSize >= 1 else { throw ClassificationError("batch size must be at least 1, got \(options.batchSize)") }
-        let weights = options.balancedClassWeights ? SoftmaxCrossEntropy.balancedWeights(labels: data.labels, classes: classes) : nil
+        let weights = options.balancedClassWeights ? ClassWeights.balanced(labels: data.labels, classes: classes) : nil
+        let dropout = options.resolvedDropout
+        guard dropout >= 0, dropout < 1 else { throw ClassificationError("dropout rate must be in [0, 1), got \(dropout)") }
         do {
             var generator = SplitMix64(seed: options.seed)
-            let network = BagOfEmbeddingsNetwork(
+            var network = BagOfEmbeddingsNetwork(
                 table: space.vectors, trainableEmbeddings: options.updateEmbeddings,
                 hiddenSizes: options.model == .mlp ? [options.hidden, options.hidden] : [options.hidden], classes: classes,
-                activation: options.model == .mlp ? .relu : .tanh, dropout: try Dropout(rate: options.resolvedDropout),
-                loss: SoftmaxCrossEntropy(classWeights: weights), generator: &generator)
+                activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights, generator: &generator)
             let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
             let devBags = dev.map { shell.bags($0.documents).bags } ?? []
             let devGold = dev?.labels ?? []
             let labels = data.labels
-            func devAccuracy(_ network: BagOfEmbeddingsNetwork) throws(NeuralError) -> Double {
-                let predicted = try network.predict(devBags)
+            var store = network.store
+            network.store = ParameterStore()
+            let shape = network
+            func devAccuracy(_ store: ParameterStore) -> Double {
+                var trained = shape
+                trained.store = store
+                let predicted = trained.predict(devBags)
                 return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
             }
-            let result = try NetworkTrainer.train(
-                network, examples: data.count,
-                options: .init(epochs: epochs, batchSize: options.batchSize, patience: dev == nil ? nil : options.patience),
-                optimizer: optimizer, generator: generator,
-                step: {
-                    (network: inout BagOfEmbeddingsNetwork, batch: [Int], optimizer: inout Optimizer, generator: inout SplitMix64)
-                        throws(NeuralError) -> Double in
-                    try network.trainStep(
-                        batch.map { bags[$0] }, labels: batch.map { labels[$0] }, optimizer: &optimizer, generator: &generator)
-                },
-                devScore: dev == nil ? nil : devAccuracy, progress: progress)
+            let task = TrainingTask(name: "classification", examples: data.count, batchSize: options.batchSize, optimizers: [optimizer]) {
+                (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
+                shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+            }
+            var trainer = try Trainer(options: .init(epochs: epochs, patience: dev == nil ? nil : options.patience), tasks: [task])
+            let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
+            network.store = store
             let training = TextClassifierTraining(
                 options: options, documents: data.count, majorityLabel: data.majorityLabel,
                 coverage: coverage, devCoverage: devCoverage, history: result.history,
@@ -104,7 +106,7 @@ extension TextClassifier {
                 interrupted: result.interrupted, classWeights: weights)
             return try TextClassifier(
                 model: options.model, language: data.language, labelNames: data.labelNames, lexicon: space.vocabulary,
-                head: .network(result.network), initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
+                head: .network(network), initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
                 seenInTraining: seen, training: training)
         } catch let error as NeuralError {
             throw ClassificationError(error.description)
@@ -139,7 +141,7 @@ extension TextClassifier {
         if let dev { devAccuracy = try classifier.evaluate(dev).accuracy }
         let n = Double(max(1, data.count))
         var history = perceptron.perceptron.mistakesPerEpoch.enumerated().map { index, mistakes in
-            NetworkTrainer.EpochRecord(epoch: index + 1, epochs: epochs, trainLoss: Double(mistakes) / n, devScore: nil, elapsedSeconds: 0)
+            Trainer.EpochRecord(epoch: index + 1, epochs: epochs, trainLoss: Double(mistakes) / n, devScore: nil, elapsedSeconds: 0)
         }
         if !history.isEmpty { history[history.count - 1].devScore = devAccuracy }
         classifier.training = TextClassifierTraining(

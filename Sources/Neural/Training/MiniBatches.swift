@@ -1,3 +1,5 @@
+import XlingCore
+
 /// Mini-batches of example indices for one epoch.
 public enum MiniBatches {
     /// `0..<count` shuffled with `generator` (`SplitMix64.shuffle`, the project's Fisher–Yates)

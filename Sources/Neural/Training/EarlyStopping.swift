@@ -1,3 +1,5 @@
+import XlingCore
+
 /// Early stopping on a development score (higher is better, e.g. dev accuracy): remembers the
 /// best epoch and says when `patience` epochs in a row brought no improvement.
 ///

@@ -1,3 +1,5 @@
+import XlingCore
+
 /// Inputs a neural layer, loss, optimizer or trainer cannot use: shapes that do not fit,
 /// labels out of range, bad hyperparameters (`EngineError`: the problem and, where there is
 /// one, the fix).
@@ -14,7 +16,7 @@ public struct NeuralError: EngineError, Equatable, Sendable {
     }
 
     /// Wraps a shape error from the linear algebra layer.
-    init(_ error: ShapeError) {
+    public init(_ error: ShapeError) {
         problem = error.problem
         fix = error.fix
     }

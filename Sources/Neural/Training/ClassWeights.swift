@@ -1,0 +1,56 @@
+import XlingCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-class weights for a weighted cross-entropy, and the softmax used to read logits.
+public enum ClassWeights {
+    /// sklearn's "balanced" weights, w[k] = n / (K · n_k) for the n `labels` over `classes`
+    /// classes; a class without examples gets weight 0 (it never appears as a gold label).
+    public static func balanced(labels: [Int], classes: Int) -> [Float] {
+        let counts = self.counts(labels, classes)
+        return counts.map { $0 == 0 ? 0 : Float(labels.count) / Float(classes * $0) }
+    }
+
+    /// The CLTC paper's weights (M'hamdi et al. 2019, Eq. 5 as its code reads it):
+    /// w[k] = ln(n / max(n_k, 1)) + 1, natural log.
+    public static func logarithmic(labels: [Int], classes: Int) -> [Float] {
+        let n = Double(labels.count)
+        return counts(labels, classes).map { Float(log(n / Double(max($0, 1))) + 1) }
+    }
+
+    private static func counts(_ labels: [Int], _ classes: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels where (0..<classes).contains(label) { counts[label] += 1 }
+        return counts
+    }
+
+    /// Row-wise softmax of `logits` (n×K), each row summing to 1 (max-shifted, in Double).
+    public static func probabilities(_ logits: Matrix) -> Matrix {
+        var p = logits
+        let k = logits.cols
+        var e = [Double](repeating: 0, count: k)
+        for i in 0..<logits.rows {
+            let base = i * k
+            var top = -Double.infinity
+            for j in 0..<k { top = max(top, Double(logits.storage[base + j])) }
+            var sum = 0.0
+            for j in 0..<k {
+                e[j] = exp(Double(logits.storage[base + j]) - top)
+                sum += e[j]
+            }
+            for j in 0..<k { p.storage[base + j] = Float(e[j] / sum) }
+        }
+        return p
+    }
+
+    /// The index of the highest logit of each row (the lowest index among ties).
+    public static func argmax(_ logits: Matrix) -> [Int] {
+        (0..<logits.rows).map { i in
+            var best = 0
+            for j in 1..<max(1, logits.cols) where logits[i, j] > logits[i, best] { best = j }
+            return best
+        }
+    }
+}

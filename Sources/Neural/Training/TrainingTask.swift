@@ -1,0 +1,29 @@
+import XlingCore
+
+/// One objective of a training run: its examples, how a batch becomes a loss on a tape, and
+/// the optimizers that step after each of its batches (over disjoint parameter sets).
+public struct TrainingTask {
+    /// The task's name in progress extras (`alignment loss`).
+    public var name: String
+    /// The number of examples (indices 0..<examples are batched).
+    public var examples: Int
+    /// Examples per batch (≥ 1).
+    public var batchSize: Int
+    /// The optimizers stepped after each batch; their parameter sets must be disjoint.
+    public var optimizers: [Optimizer]
+    /// Records the batch's forward pass on the tape and returns the 1×1 loss; the generator is
+    /// the run's (dropout masks). Throws only for bad data (a programmer error traps).
+    public var loss: (inout Tape, [Int], inout SplitMix64) throws(NeuralError) -> Var
+
+    /// A task.
+    public init(
+        name: String, examples: Int, batchSize: Int, optimizers: [Optimizer],
+        loss: @escaping (inout Tape, [Int], inout SplitMix64) throws(NeuralError) -> Var
+    ) {
+        self.name = name
+        self.examples = examples
+        self.batchSize = batchSize
+        self.optimizers = optimizers
+        self.loss = loss
+    }
+}

@@ -1,0 +1,87 @@
+import Testing
+import XlingCore
+
+@testable import Neural
+
+/// One table row per tape primitive: random inputs registered as parameters, the primitive
+/// recorded on a tape, its pullback against central finite differences (`GradientCheck`).
+@Suite struct PrimitiveGradientTests {
+    /// A primitive under test: its inputs (name, shape, flags, scale) and how to record it.
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let inputs: [(rows: Int, cols: Int)]
+        var sparse = false
+        var scale: Float = 1
+        var h: Float = 1e-2
+        /// Moves inputs away from kinks (ReLU at 0, hard sigmoid at ±2.5, max ties).
+        var awayFromKinks = false
+        let build: @Sendable (inout Tape, [Parameter], inout SplitMix64) -> Var
+        var testDescription: String { name }
+    }
+
+    static let steps = [(4, 3), (4, 3), (4, 3)]
+
+    static let cases: [Case] = [
+        Case(name: "linear", inputs: [(3, 5), (5, 4), (1, 4)]) { t, p, _ in
+            t.linear(t.parameter(p[0]), t.parameter(p[1]), bias: t.parameter(p[2]))
+        },
+        Case(name: "matmul", inputs: [(3, 5), (5, 4)]) { t, p, _ in t.linear(t.parameter(p[0]), t.parameter(p[1])) },
+        Case(name: "add", inputs: [(3, 4), (3, 4)]) { t, p, _ in t.add(t.parameter(p[0]), t.parameter(p[1]), alpha: 0.5, beta: -2) },
+        Case(name: "hadamard", inputs: [(3, 4), (3, 4)]) { t, p, _ in t.hadamard(t.parameter(p[0]), t.parameter(p[1])) },
+        Case(name: "hadamard column", inputs: [(3, 4), (3, 1)]) { t, p, _ in t.hadamard(t.parameter(p[0]), t.parameter(p[1])) },
+        Case(name: "sigmoid", inputs: [(3, 4)], scale: 3) { t, p, _ in t.sigmoid(t.parameter(p[0])) },
+        Case(name: "tanh", inputs: [(3, 4)], scale: 2) { t, p, _ in t.tanh(t.parameter(p[0])) },
+        Case(name: "relu", inputs: [(3, 4)], h: 1e-3, awayFromKinks: true) { t, p, _ in t.relu(t.parameter(p[0])) },
+        Case(name: "hard sigmoid", inputs: [(3, 4)], scale: 4, h: 1e-3, awayFromKinks: true) { t, p, _ in
+            t.hardSigmoid(t.parameter(p[0]))
+        },
+        Case(name: "dropout", inputs: [(5, 4)]) { t, p, g in t.dropout(t.parameter(p[0]), rate: 0.4, generator: &g) },
+        Case(name: "concat columns", inputs: [(3, 2), (3, 4), (3, 1)]) { t, p, _ in t.concatColumns(p.map { t.parameter($0) }) },
+        Case(name: "slice columns", inputs: [(3, 6)]) { t, p, _ in t.columns(t.parameter(p[0]), 2..<5) },
+        Case(name: "concat rows", inputs: [(2, 3), (4, 3)]) { t, p, _ in t.concatRows(p.map { t.parameter($0) }) },
+        Case(name: "slice rows", inputs: [(6, 3)]) { t, p, _ in t.rows(t.parameter(p[0]), 1..<4) },
+        Case(name: "gather", inputs: [(7, 3)], sparse: true) { t, p, _ in t.gather(p[0], ids: [2, 5, 2, 0]) },
+        Case(name: "gather mean", inputs: [(7, 3)], sparse: true) { t, p, _ in
+            t.gatherMean(p[0], bags: [[1, 4, 4], [], [6], [0, 1, 2, 3]])
+        },
+        Case(name: "masked mean", inputs: steps) { t, p, _ in t.maskedMean(p.map { t.parameter($0) }, lengths: [3, 1, 0, 2]) },
+        Case(name: "max over time", inputs: [(12, 3)], h: 1e-3) { t, p, _ in
+            t.maxOverTime(t.parameter(p[0]), batch: 4, valid: [3, 1, 2, 3])
+        },
+        Case(name: "masked softmax", inputs: [(12, 1)], scale: 2) { t, p, _ in
+            t.maskedSoftmaxOverSteps(t.parameter(p[0]), lengths: [3, 1, 0, 2])
+        },
+        Case(name: "attention sum", inputs: [(12, 1), (12, 5)]) { t, p, _ in t.attentionSum(t.parameter(p[0]), t.parameter(p[1]), batch: 4)
+        },
+        Case(name: "conv1d", inputs: [(2, 3), (2, 3), (2, 3), (2, 3), (6, 4), (1, 4)]) { t, p, _ in
+            t.conv1d(p[0..<4].map { t.parameter($0) }, weight: t.parameter(p[4]), bias: t.parameter(p[5]), width: 2)
+        },
+        Case(name: "softmax cross-entropy", inputs: [(5, 4)], scale: 3) { t, p, _ in
+            t.softmaxCrossEntropy(t.parameter(p[0]), labels: [0, 3, 3, 1, 2], classWeights: [0.5, 2, 1, 1.5])
+        },
+        Case(name: "cosine similarity", inputs: [(4, 5), (4, 5)]) { t, p, _ in t.cosineSimilarity(t.parameter(p[0]), t.parameter(p[1])) },
+        Case(name: "mean", inputs: [(3, 4)]) { t, p, _ in t.mean(t.parameter(p[0])) },
+        Case(name: "select rows", inputs: [(4, 3), (4, 3)]) { t, p, _ in
+            t.selectRows([true, false, false, true], t.parameter(p[0]), t.parameter(p[1]))
+        },
+    ]
+
+    @Test(arguments: cases)
+    func pullbackMatchesFiniteDifferences(_ c: Case) {
+        var g = SplitMix64(seed: 42)
+        var store = ParameterStore()
+        var handles: [Parameter] = []
+        for (k, shape) in c.inputs.enumerated() {
+            var value = GradientCheck.random(shape.rows, shape.cols, &g, scale: c.scale)
+            if c.awayFromKinks {
+                for i in value.storage.indices {
+                    let v = value.storage[i]
+                    if abs(v) < 0.1 { value.storage[i] += 0.3 }
+                    if abs(abs(v) - 2.5) < 0.1 { value.storage[i] += 0.3 }
+                }
+            }
+            handles.append(store.add("x\(k)", value, flags: ParameterFlags(sparseRows: c.sparse)))
+        }
+        GradientCheck.check(store, h: c.h) { tape, generator in c.build(&tape, handles, &generator) }
+    }
+}
