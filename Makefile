@@ -10,7 +10,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures
 
 all: build
 
@@ -89,6 +89,12 @@ bench: kernelspec
 	$(PY) Tests/bench/factorization_bench.py
 	$(PY) Tests/bench/transfer_bench.py
 	$(PY) Tests/bench/tsne_bench.py
+
+# Regenerate the PyTorch golden fixtures of Tests/NeuralTests (commit the result); needs torch
+# (CPU) in TORCH_PYTHON's environment. make test reads only the committed fixtures.
+TORCH_PYTHON ?= /work/venvs/torch/bin/python
+neural-fixtures:
+	$(TORCH_PYTHON) Tests/reference/neural_torch_reference.py
 
 clean:
 	rm -rf .build $(VENV)

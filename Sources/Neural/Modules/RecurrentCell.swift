@@ -1,0 +1,24 @@
+import XlingCore
+
+/// A recurrent cell as a `BiRNN` drives it: the input projection of every step at once (one
+/// GEMM over the stacked steps), then one step at a time from the projected input and the state.
+public protocol RecurrentCell: Sendable {
+    /// The input width.
+    var inputSize: Int { get }
+    /// The state width h.
+    var hiddenSize: Int { get }
+    /// The number of state matrices (GRU 1: h; LSTM 2: h and c); `state[0]` is the output h.
+    var stateCount: Int { get }
+    /// X·W_ih + b_ih for X N × inputSize (N = steps · batch): N × (gates · h).
+    func projectInputs(_ x: Var, on tape: inout Tape) -> Var
+    /// The next state from one step's projected input (B × gates·h) and the state (each B × h).
+    func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var]
+}
+
+/// Uniform initialisation U(−a, a), PyTorch's default for recurrent and convolutional layers
+/// (a = 1/√fan), drawn row-major from `generator`.
+func uniformMatrix(_ rows: Int, _ cols: Int, bound a: Float, _ generator: inout SplitMix64) -> Matrix {
+    var m = Matrix(rows: rows, cols: cols)
+    for i in m.storage.indices { m.storage[i] = (2 * generator.nextFloat() - 1) * a }
+    return m
+}
