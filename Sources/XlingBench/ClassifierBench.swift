@@ -21,8 +21,8 @@ func taskClassifier(_ args: Arguments) {
     options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
     options.updateEmbeddings = args.int("update-emb", 1) != 0
     options.epochs = args.options["epochs"].flatMap { Int($0) } // nil: the model's default (50, perceptron 10)
-    options.hidden = args.int("hidden", 300)
-    options.batchSize = args.int("batch", 32)
+    options.hidden = args.options["hidden"].flatMap { Int($0) } // nil: the model's default
+    options.batchSize = args.options["batch"].flatMap { Int($0) }
     options.seed = UInt64(args.int("seed", 0))
     var best = Double.infinity
     var accuracy = 0.0
@@ -38,7 +38,7 @@ func taskClassifier(_ args: Arguments) {
     json.set("update_emb", options.updateEmbeddings)
     json.set("vocabulary", space.count)
     json.set("dim", space.dimension)
-    json.set("hidden", options.hidden)
+    json.set("hidden", options.resolvedHidden)
     json.set("epochs", epochs)
     json.set("documents", train.count)
     json.set("train_seconds_best", best)

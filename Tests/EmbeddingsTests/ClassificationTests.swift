@@ -85,6 +85,8 @@ import Glibc
         #expect(close(report.macroPrecision, 1.0 / 3))
         #expect(close(report.macroRecall, 7.0 / 18))
         #expect(close(report.macroF1, (4.0 / 7 + 0.5) / 3))
+        // The CLTC paper's F1: harmonic mean of macro P and macro R, 2·(1/3)(7/18)/(1/3 + 7/18) = 14/39.
+        #expect(close(report.paperF1, 14.0 / 39))
         #expect(throws: ClassificationError.self) { try ClassificationReport(gold: [0], predicted: [3], labelNames: ["a"]) }
     }
 

@@ -63,6 +63,9 @@ import Testing
         // The majority baseline's macro F1, as %eval cldc gives it: one class of 7 predicted, F1 = 2·0.25/1.25 / 7.
         #expect(abs((test["majority macro F1"]?.doubleValue ?? 0) - 40.0 / 7) < 1e-6)
         #expect((test["macro F1"]?.doubleValue ?? 0) > 50)
+        // The paper's F1 from the row's own macro P and R.
+        let p = test["macro P"]?.doubleValue ?? 0, r = test["macro R"]?.doubleValue ?? 0
+        #expect(abs((test["paper F1"]?.doubleValue ?? 0) - 2 * p * r / (p + r)) < 1e-6)
         // Several sets: one row each; the same seed gives the same model.
         let both = result("%eval classifier k data=en_dev,en_test")
         #expect(both.map { $0["data"]?.stringValue ?? "" } == ["en_dev", "en_test"] && both[1] == test)
@@ -115,6 +118,27 @@ import Testing
             error("%train classifier data=fr_train space=en") == """
                 %train classifier: `fr_train` is in fr, but the space `en` is in en; give a space in fr, or a mapping that has fr as one side
                 """)
+    }
+
+    @Test func sequenceModelsOfTheCLTCPaper() {
+        loadEnglish()
+        // MF-CNN and bi-GRU-Att (M'hamdi et al. 2019), small and short here (the paper's sizes are the defaults).
+        let cnn = result(
+            "%train classifier data=en_train space=g model=cnn update_emb=true filters=32 widths=2,3 epochs=4 batch=32 lr=0.01 as=c")
+        #expect(value(cnn, "model") == "embeddings in order → widths 2,3 × 32 filters, ReLU, max over time → 7 softmax")
+        #expect(value(cnn, "training") == "adam η=0.010, batch 32, dropout 0.300, class weights none")
+        let test = result("%eval classifier c data=en_test").first ?? .null
+        #expect((test["accuracy"]?.doubleValue ?? 0) > 35, "\(test)")
+        let p = test["macro P"]?.doubleValue ?? 0, r = test["macro R"]?.doubleValue ?? 0
+        #expect(abs((test["paper F1"]?.doubleValue ?? 0) - 2 * p * r / (p + r)) < 1e-6)
+        let gru = result(
+            "%train classifier data=en_train space=g model=bigru-att hidden=8 epochs=2 dev=en_dev class_weights=log as=b")
+        #expect(value(gru, "model") == "embeddings in order → bi-GRU 8 per direction → attention over steps → 7 softmax")
+        #expect(value(gru, "training") == "adam η=0.001, batch 64, dropout 0.300, class weights log")
+        #expect(value(gru, "epochs").hasPrefix("2 of 2; kept epoch"))
+        #expect(result("%eval classifier b data=en_test").count == 1)
+        #expect(error("%train classifier data=en_train space=g model=cnn widths=3,0").contains("give kernel widths from 1 to 64"))
+        #expect(error("%train classifier data=en_train space=g model=rnn").contains("rnn"))
     }
 
     @Test func badInputGivesClearErrors() {

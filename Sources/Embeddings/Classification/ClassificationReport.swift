@@ -5,7 +5,7 @@
 /// recall of a class with no gold example is 0, F1 is 0 when precision + recall is 0 (sklearn's
 /// `zero_division=0`); macro precision/recall/F1 are the unweighted means of the per-class
 /// values over all K classes (so macro-F1 is the mean of per-class F1, not the F1 of macro P
-/// and macro R). All values are fractions in [0, 1].
+/// and macro R, which is `paperF1`). All values are fractions in [0, 1].
 public struct ClassificationReport: Sendable, Equatable {
     /// The class names, in label-id order.
     public let labelNames: [String]
@@ -74,6 +74,13 @@ public struct ClassificationReport: Sendable, Equatable {
     public var macroRecall: Double { mean(perClass.map(\.recall)) }
     /// Mean per-class F1 (see the type's documentation).
     public var macroF1: Double { mean(perClass.map(\.f1)) }
+    /// The harmonic mean of macro precision and macro recall, 2PR/(P + R) (0 when both are 0):
+    /// the "F1" of M'hamdi et al. (2019)'s tables (their Eq. 4.16 in the thesis), which differs
+    /// from `macroF1`, the mean of per-class F1.
+    public var paperF1: Double {
+        let p = macroPrecision, r = macroRecall
+        return p + r == 0 ? 0 : 2 * p * r / (p + r)
+    }
 
     private func mean(_ values: [Double]) -> Double {
         values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)

@@ -1,5 +1,5 @@
 /// A trained text classifier of one language: an embedding layer over a vocabulary plus the
-/// layers above it (a bag-of-embeddings network, an MLP, or an averaged perceptron). The
+/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN or a bi-GRU-Att). The
 /// embedding layer can be swapped for another language's (`replacingEmbeddings`), which is
 /// how a task model is transferred across languages (Sakuma & Yoshinaga 2019).
 ///
@@ -12,6 +12,8 @@ public struct TextClassifier: Sendable {
         case network(BagOfEmbeddingsNetwork)
         /// `.perceptron`.
         case perceptron(PerceptronClassifier)
+        /// `.cnn` and `.bigruAtt`: the network holds the table in its embedding layer.
+        case sequence(SequenceClassifierNetwork)
     }
 
     /// Which model it is.
@@ -72,14 +74,15 @@ public struct TextClassifier: Sendable {
         switch head {
         case .network(let network): network.table
         case .perceptron(let perceptron): perceptron.embeddings
+        case .sequence(let network): network.table
         }
     }
 
     /// d, the embedding width.
     public var dimension: Int { embeddings.cols }
 
-    /// The documents as bags of embedding rows (tokens not in the vocabulary dropped) and the
-    /// share of tokens kept.
+    /// The documents as bags of embedding rows, in token order (tokens not in the vocabulary
+    /// dropped; the sequence models read them in this order), and the share of tokens kept.
     public func bags(_ documents: [[String]]) -> (bags: [[Int]], coverage: Double) {
         var tokens = 0, covered = 0
         let bags = documents.map { document in
@@ -104,6 +107,8 @@ public struct TextClassifier: Sendable {
                 return network.predict(bags(documents.documents).bags)
             case .perceptron(let perceptron):
                 return try perceptron.predict(documents.documents)
+            case .sequence(let network):
+                return network.predict(bags(documents.documents).bags)
             }
         } catch {
             preconditionFailure("a trained classifier rejected its own documents: \(error)")
@@ -168,6 +173,9 @@ public struct TextClassifier: Sendable {
             perceptron.vocabulary = lexicon
             perceptron.embeddings = embeddings
             newHead = .perceptron(perceptron)
+        case .sequence(var network):
+            network.replaceTable(embeddings)
+            newHead = .sequence(network)
         }
         return try TextClassifier(
             model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,

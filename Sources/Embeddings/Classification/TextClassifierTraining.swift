@@ -19,7 +19,7 @@ public struct TextClassifierTraining: Sendable {
     public var stoppedEarly: Bool
     /// The progress handler (an interrupt) stopped the run; the model so far is kept.
     public var interrupted: Bool
-    /// The class weights of the loss, when balanced.
+    /// The class weights of the loss, when weighted.
     public var classWeights: [Float]?
 }
 
@@ -27,7 +27,7 @@ extension TextClassifier {
     /// Trains a classifier on `data` with its embedding layer initialised from `space` after
     /// `options.normalization` (the whole vocabulary, so words unseen in training keep their general vectors; tokens not in
     /// `space` are dropped). With `dev`, the dev accuracy is measured after every epoch and the
-    /// best epoch's model is kept, stopping after `options.patience` epochs without improvement.
+    /// best epoch's model is kept, stopping after `options.resolvedPatience` epochs without improvement.
     /// `progress` hears of every epoch and is polled before every batch (the perceptron: before
     /// the first epoch; see `Trainer.train`, `AveragedPerceptron.train`); on `.stop` the
     /// model so far is kept and `training.interrupted` is set.
@@ -68,37 +68,92 @@ extension TextClassifier {
                 data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
                 devCoverage: devCoverage, progress: progress)
         }
-        guard options.hidden >= 1 else { throw ClassificationError("hidden layers need at least 1 unit, got \(options.hidden)") }
-        guard options.batchSize >= 1 else { throw ClassificationError("batch size must be at least 1, got \(options.batchSize)") }
-        let weights = options.balancedClassWeights ? ClassWeights.balanced(labels: data.labels, classes: classes) : nil
+        guard options.resolvedHidden >= 1 else {
+            throw ClassificationError("hidden layers need at least 1 unit, got \(options.resolvedHidden)")
+        }
+        guard options.resolvedBatchSize >= 1 else {
+            throw ClassificationError("batch size must be at least 1, got \(options.resolvedBatchSize)")
+        }
+        if options.model == .cnn {
+            guard options.filters >= 1, !options.widths.isEmpty, options.widths.allSatisfy({ $0 >= 1 }) else {
+                throw ClassificationError("a cnn needs at least 1 filter and kernel widths of at least 1 (e.g. widths=3,4,5 filters=200)")
+            }
+        }
+        let weights: [Float]?
+        switch options.classWeighting {
+        case .none: weights = nil
+        case .balanced: weights = ClassWeights.balanced(labels: data.labels, classes: classes)
+        case .log: weights = ClassWeights.logarithmic(labels: data.labels, classes: classes)
+        }
         let dropout = options.resolvedDropout
         guard dropout >= 0, dropout < 1 else { throw ClassificationError("dropout rate must be in [0, 1), got \(dropout)") }
         do {
             var generator = SplitMix64(seed: options.seed)
-            var network = BagOfEmbeddingsNetwork(
-                table: space.vectors, trainableEmbeddings: options.updateEmbeddings,
-                hiddenSizes: options.model == .mlp ? [options.hidden, options.hidden] : [options.hidden], classes: classes,
-                activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights, generator: &generator)
+            let head: Head
+            var store: ParameterStore
+            let loss: (inout Tape, [[Int]], [Int], inout SplitMix64) -> Var
+            let predict: (ParameterStore, [[Int]]) -> [Int]
+            if options.model.isSequence {
+                var network =
+                    options.model == .cnn
+                    ? SequenceClassifierNetwork(
+                        cnnOver: space.vectors, trainableEmbeddings: options.updateEmbeddings, widths: options.widths,
+                        filters: options.filters, classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
+                    : SequenceClassifierNetwork(
+                        biGRUOver: space.vectors, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden,
+                        classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
+                store = network.store
+                network.store = ParameterStore()
+                let shape = network
+                loss = { tape, documents, labels, generator in shape.loss(documents, labels: labels, on: &tape, generator: &generator) }
+                predict = { store, documents in
+                    var trained = shape
+                    trained.store = store
+                    return trained.predict(documents)
+                }
+                head = .sequence(shape)
+            } else {
+                var network = BagOfEmbeddingsNetwork(
+                    table: space.vectors, trainableEmbeddings: options.updateEmbeddings,
+                    hiddenSizes: options.model == .mlp ? [options.resolvedHidden, options.resolvedHidden] : [options.resolvedHidden],
+                    classes: classes, activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights,
+                    generator: &generator)
+                store = network.store
+                network.store = ParameterStore()
+                let shape = network
+                loss = { tape, bags, labels, generator in shape.loss(bags, labels: labels, on: &tape, generator: &generator) }
+                predict = { store, bags in
+                    var trained = shape
+                    trained.store = store
+                    return trained.predict(bags)
+                }
+                head = .network(shape)
+            }
             let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
             let devBags = dev.map { shell.bags($0.documents).bags } ?? []
             let devGold = dev?.labels ?? []
             let labels = data.labels
-            var store = network.store
-            network.store = ParameterStore()
-            let shape = network
             func devAccuracy(_ store: ParameterStore) -> Double {
-                var trained = shape
-                trained.store = store
-                let predicted = trained.predict(devBags)
+                let predicted = predict(store, devBags)
                 return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
             }
-            let task = TrainingTask(name: "classification", examples: data.count, batchSize: options.batchSize, optimizers: [optimizer]) {
-                (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
-                shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+            let task = TrainingTask(
+                name: "classification", examples: data.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]
+            ) { (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
+                loss(&tape, batch.map { bags[$0] }, batch.map { labels[$0] }, &generator)
             }
-            var trainer = try Trainer(options: .init(epochs: epochs, patience: dev == nil ? nil : options.patience), tasks: [task])
+            var trainer = try Trainer(options: .init(epochs: epochs, patience: dev == nil ? nil : options.resolvedPatience), tasks: [task])
             let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
-            network.store = store
+            let trainedHead: Head
+            switch head {
+            case .network(var network):
+                network.store = store
+                trainedHead = .network(network)
+            case .sequence(var network):
+                network.store = store
+                trainedHead = .sequence(network)
+            case .perceptron: preconditionFailure("the perceptron trains elsewhere")
+            }
             let training = TextClassifierTraining(
                 options: options, documents: data.count, majorityLabel: data.majorityLabel,
                 coverage: coverage, devCoverage: devCoverage, history: result.history,
@@ -106,7 +161,7 @@ extension TextClassifier {
                 interrupted: result.interrupted, classWeights: weights)
             return try TextClassifier(
                 model: options.model, language: data.language, labelNames: data.labelNames, lexicon: space.vocabulary,
-                head: .network(network), initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
+                head: trainedHead, initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
                 seenInTraining: seen, training: training)
         } catch let error as NeuralError {
             throw ClassificationError(error.description)

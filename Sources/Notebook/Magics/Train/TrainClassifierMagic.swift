@@ -3,13 +3,9 @@ import Jupyter
 
 extension TextClassifierModel: OptionChoice {}
 extension Optimizer.Kind: OptionChoice {}
+extension ClassWeighting: OptionChoice {}
 
-/// `class_weights=`: the loss weighting of `%train classifier`.
-enum ClassWeights: String, OptionChoice {
-    case none, balanced
-}
-
-/// `%train classifier data=L space=S [model=boe|perceptron|mlp] [update_emb=true] [dev=L2] … as=K`:
+/// `%train classifier data=L space=S [model=boe|perceptron|mlp|cnn|bigru-att] [update_emb=true] [dev=L2] … as=K`:
 /// a text classifier on one language's labelled documents (`TextClassifier.train`), its
 /// embedding layer initialised from that language's side of S.
 struct TrainClassifierMagic: TrainMethod {
@@ -24,7 +20,8 @@ struct TrainClassifierMagic: TrainMethod {
         "model", default: TextClassifierModel.boe,
         help: """
             boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
-            (averaged, over idf-weighted means), mlp (two ReLU layers with dropout)
+            (averaged, over idf-weighted means), mlp (two ReLU layers with dropout), cnn (MF-CNN: kernel widths × \
+            filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019)
             """)
     static let updateEmb = Opt.bool(
         "update_emb", default: TextClassifierOptions().updateEmbeddings,
@@ -33,20 +30,27 @@ struct TrainClassifierMagic: TrainMethod {
             """)
     static let dev = Opt.text("dev", .object, help: "labelled documents for early stopping (the best dev-accuracy epoch is kept)")
     static let hidden = Opt.int(
-        "hidden", min: 1, max: 8192, default: TextClassifierOptions().hidden,
-        help: "units per hidden layer (paper: 300)")
-    static let epochs = Opt.int("epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10", help: "maximum epochs")
+        "hidden", min: 1, max: 8192, note: "boe/mlp 300 (Sakuma & Yoshinaga), bigru-att 150 (M'hamdi et al.)",
+        help: "units per hidden layer (boe, mlp) or GRU units per direction (bigru-att)")
+    static let filters = Opt.int(
+        "filters", min: 1, max: 4096, default: TextClassifierOptions().filters, help: "cnn: filters per kernel width (paper: 200)")
+    static let widths = Opt.list(
+        "widths", default: TextClassifierOptions().widths.map(String.init), help: "cnn: kernel widths in tokens (paper: 3,4,5)")
+    static let epochs = Opt.int(
+        "epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10, cnn/bigru-att 20", help: "maximum epochs")
     static let batch = Opt.int(
-        "batch", min: 1, max: 1_000_000, default: TextClassifierOptions().batchSize,
-        help: "documents per optimizer step")
-    static let lr = Opt.double("lr", min: 0, note: "adam 0.003, adagrad 0.05, sgd 0.1", help: "the learning rate")
-    static let dropout = Opt.double("dropout", min: 0, max: 0.95, note: "boe 0, mlp 0.3", help: "dropout after each hidden layer")
-    static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (paper: Adam)")
+        "batch", min: 1, max: 1_000_000, note: "boe/mlp 32, cnn/bigru-att 64 (paper)", help: "documents per optimizer step")
+    static let lr = Opt.double(
+        "lr", min: 0, note: "adam 0.003 (boe/mlp) or 0.001 (cnn/bigru-att, paper), adagrad 0.05, sgd 0.1", help: "the learning rate")
+    static let dropout = Opt.double(
+        "dropout", min: 0, max: 0.95, note: "boe 0, mlp/cnn/bigru-att 0.3",
+        help: "dropout after each hidden layer (cnn, bigru-att: on the encoder's features)")
+    static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (papers: Adam)")
     static let classWeights = Opt.choice(
-        "class_weights", default: ClassWeights.none,
-        help: "weight the loss by n / (K·n_k) per class (balanced) or not")
+        "class_weights", default: ClassWeighting.none,
+        help: "weight the loss per class: n / (K·n_k) (balanced), ln(n / n_k) + 1 (log, M'hamdi et al. Eq. 5), or not")
     static let patience = Opt.int(
-        "patience", min: 1, max: 10_000, default: TextClassifierOptions().patience,
+        "patience", min: 1, max: 10_000, note: "10, cnn/bigru-att 20 (paper)",
         help: "with dev=, stop after this many epochs without a better dev accuracy")
     static let normalize = Opt.list(
         "normalize", default: ["unit"],
@@ -58,14 +62,15 @@ struct TrainClassifierMagic: TrainMethod {
     static let spec = MagicSpec(
         name: "train classifier", abstract: "a text classifier (bag of embeddings, Sakuma & Yoshinaga 2019) on labelled documents",
         keys: [
-            data, space, model, updateEmb, dev, hidden, epochs, batch, lr, dropout, optimizer, classWeights, patience,
+            data, space, model, updateEmb, dev, hidden, filters, widths, epochs, batch, lr, dropout, optimizer, classWeights, patience,
             normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA"),
         ],
         discussion: """
             A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language \
             as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with \
-            Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults (unit rows, \
-            Adam 0.003) were chosen on the SIB-200 English data.
+            Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults: boe/mlp unit rows \
+            and Adam 0.003 (chosen on the SIB-200 English data); cnn and bigru-att (M'hamdi et al. 2019) read the \
+            tokens in order, padded per batch and masked by length, with the paper's Table 5 settings.
             """,
         examples: ["%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en"])
 
@@ -74,6 +79,17 @@ struct TrainClassifierMagic: TrainMethod {
     init(_ arguments: MagicArguments) throws {
         self.arguments = arguments
         _ = try normalization()
+        _ = try kernelWidths()
+    }
+
+    /// The `widths=` list as integers ≥ 1.
+    func kernelWidths() throws -> [Int] {
+        let texts = arguments[Self.widths]
+        let values = texts.compactMap { Int($0) }.filter { $0 >= 1 && $0 <= 64 }
+        guard values.count == texts.count, !values.isEmpty else {
+            throw arguments.usageError("widths=\(texts.joined(separator: ",")): give kernel widths from 1 to 64, e.g. widths=3,4,5")
+        }
+        return values
     }
 
     /// The `normalize=` chain (`none` is the empty chain).
@@ -97,7 +113,9 @@ struct TrainClassifierMagic: TrainMethod {
         options.learningRate = arguments[Self.lr].map { Float($0) }
         options.dropout = arguments[Self.dropout].map { Float($0) }
         options.optimizer = arguments[Self.optimizer]
-        options.balancedClassWeights = arguments[Self.classWeights] == .balanced
+        options.classWeighting = arguments[Self.classWeights]
+        options.filters = arguments[Self.filters]
+        options.widths = try kernelWidths()
         options.patience = arguments[Self.patience]
         options.seed = arguments.seed(session)
         options.normalization = try normalization()
@@ -208,8 +226,18 @@ struct TrainClassifierMagic: TrainMethod {
         let percent = { (x: Double) in "\(NumberText.fixed(x * 100, 1))%" }
         let layers: String
         switch options.model {
-        case .boe: layers = "mean of embeddings → \(options.hidden) tanh → \(data.labelNames.count) softmax"
-        case .mlp: layers = "mean of embeddings → \(options.hidden) ReLU → \(options.hidden) ReLU → \(data.labelNames.count) softmax"
+        case .boe: layers = "mean of embeddings → \(options.resolvedHidden) tanh → \(data.labelNames.count) softmax"
+        case .mlp:
+            layers =
+                "mean of embeddings → \(options.resolvedHidden) ReLU → \(options.resolvedHidden) ReLU → \(data.labelNames.count) softmax"
+        case .cnn:
+            layers =
+                "embeddings in order → widths \(options.widths.map(String.init).joined(separator: ",")) × \(options.filters) filters, "
+                + "ReLU, max over time → \(data.labelNames.count) softmax"
+        case .bigruAtt:
+            layers =
+                "embeddings in order → bi-GRU \(options.resolvedHidden) per direction → attention over steps → "
+                + "\(data.labelNames.count) softmax"
         case .perceptron: layers = "idf-weighted mean of embeddings → averaged perceptron (\(data.labelNames.count) classes)"
         }
         let seenRows = classifier.seenInTraining.filter { $0 }.count
@@ -239,9 +267,9 @@ struct TrainClassifierMagic: TrainMethod {
                 .text("training"),
                 .text(
                     """
-                    \(options.optimizer.rawValue) η=\(NumberText.short(Double(options.resolvedLearningRate))), batch \(options.batchSize), \
+                    \(options.optimizer.rawValue) η=\(NumberText.short(Double(options.resolvedLearningRate))), batch \(options.resolvedBatchSize), \
                     dropout \(NumberText.short(Double(options.resolvedDropout))), class weights \
-                    \(options.balancedClassWeights ? "balanced" : "none")
+                    \(options.classWeighting.rawValue)
                     """),
             ])
         }
