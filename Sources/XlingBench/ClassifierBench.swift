@@ -9,6 +9,7 @@ import Glibc
 /// per second and the test accuracy.
 func taskClassifier(_ args: Arguments) {
     if let dir = args.options["dump"] { return dumpClassifierSteps(args, dir: dir) }
+    if let path = args.options["sequences"] { return dumpSequences(args, path: path) }
     let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
     let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
     let space: EmbeddingSpace, train: LabeledDocuments, test: LabeledDocuments
@@ -120,4 +121,25 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
     let metaFile = BinaryFile(dir + "/meta.json")
     metaFile.write(Array((meta.text + "\n").utf8))
     metaFile.close()
+}
+
+/// `classifier --sequences FILE`: the training documents of SIB-200 English as row-id sequences
+/// of the committed GloVe vocabulary (tokens in order, unknown ones dropped, as the classifiers
+/// read them), one line per document: label, then ids; the first line holds the vocabulary size
+/// and dimension. For the PyTorch anchor of `Tests/bench/neural_bench.py`.
+func dumpSequences(_ args: Arguments, path: String) {
+    let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
+    let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
+    let space: EmbeddingSpace, train: LabeledDocuments
+    do {
+        space = try Word2VecText.load(path: vectors, language: "en").0
+        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200)
+    } catch { fail("\(error)") }
+    var text = "\(space.count) \(space.dimension) \(train.labelNames.count)\n"
+    for (tokens, label) in zip(train.documents, train.labels) {
+        text += ([label] + tokens.compactMap { space.vocabulary.id($0) }).map(String.init).joined(separator: " ") + "\n"
+    }
+    let file = BinaryFile(path)
+    file.write(Array(text.utf8))
+    file.close()
 }
