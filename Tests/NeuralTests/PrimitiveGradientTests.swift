@@ -61,6 +61,9 @@ import XlingCore
         },
         Case(name: "cosine similarity", inputs: [(4, 5), (4, 5)]) { t, p, _ in t.cosineSimilarity(t.parameter(p[0]), t.parameter(p[1])) },
         Case(name: "mean", inputs: [(3, 4)]) { t, p, _ in t.mean(t.parameter(p[0])) },
+        Case(name: "GRU gates", inputs: [(3, 6), (3, 6), (3, 2)], scale: 1.5) { t, p, _ in
+            t.gruGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), state: t.parameter(p[2]))
+        },
         Case(name: "select rows", inputs: [(4, 3), (4, 3)]) { t, p, _ in
             t.selectRows([true, false, false, true], t.parameter(p[0]), t.parameter(p[1]))
         },

@@ -50,6 +50,11 @@ public struct GRUCell: RecurrentCell {
     public func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var] {
         let h = hiddenSize, prev = state[0]
         let r: Var, z: Var, n: Var
+        if form == .resetAfterProduct && gateActivation == .sigmoid {
+            // The common case as one fused primitive (same arithmetic; see `Tape.gruGates`).
+            let gh = tape.linear(prev, tape.parameter(wHH), bias: tape.parameter(bHH))
+            return [tape.gruGates(input: projected, hidden: gh, state: prev)]
+        }
         switch form {
         case .resetAfterProduct:
             let gh = tape.linear(prev, tape.parameter(wHH), bias: tape.parameter(bHH))
