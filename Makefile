@@ -6,7 +6,7 @@ VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 XLING := $(CURDIR)/.build/release/xling
 XLING_BENCH := $(CURDIR)/.build/release/xling-bench
-APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
+APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 

@@ -79,7 +79,12 @@ struct TSNEAffinitiesTests {
         var conditional = [Double](repeating: 0, count: 30)
         for i in [0, 57, 399] {
             let d = Array(knn.squaredDistances[(i * 30)..<(i * 30 + 30)])
-            TSNEAffinities.calibrateRow(squaredDistances: d, offset: 0, count: 30, targetEntropy: log(10), into: &conditional)
+            d.withUnsafeBufferPointer { dp in
+                conditional.withUnsafeMutableBufferPointer { out in
+                    TSNEAffinities.calibrateRow(
+                        squaredDistances: dp.baseAddress!, count: 30, targetEntropy: log(10), into: out.baseAddress!)
+                }
+            }
             let entropy = -conditional.reduce(0.0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
             #expect(abs(entropy - log(10)) < 1e-4)
             #expect(abs(conditional.reduce(0, +) - 1) < 1e-12)
