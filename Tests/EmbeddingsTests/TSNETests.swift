@@ -58,7 +58,8 @@ struct TSNEAffinitiesTests {
             let expected = all.prefix(15).map { $0.1 }
             let got = (0..<15).map { Int(knn.indices[i * 15 + $0]) }
             #expect(got == expected, "row \(i)")
-            #expect(abs(knn.squaredDistances[i * 15] - all[0].0) <= 1e-9 * max(1, all[0].0))
+            // Differences in Float, squares summed in Double: ~1e-7 relative, no cancellation of norms.
+            #expect(abs(knn.squaredDistances[i * 15] - all[0].0) <= 1e-6 * max(1, all[0].0))
         }
     }
 

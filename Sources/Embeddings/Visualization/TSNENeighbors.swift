@@ -4,8 +4,9 @@
 ///
 /// Shapes: `indices` and `squaredDistances` are N × k row-major, row i's neighbours in
 /// increasing distance (ties: lower index first); i itself is never among them.
-/// The distances of the chosen pairs are recomputed in Double from the vectors, so they do not
-/// carry the cancellation error of the fp32 GEMM expansion.
+/// The distances of the chosen pairs are recomputed from the vectors (`squaredDistance`:
+/// differences in Float, squares summed in Double, ~1e-7 relative), so they do not carry the
+/// cancellation error of the fp32 GEMM expansion.
 struct TSNENeighbors: Sendable {
     /// Number of points (N).
     let count: Int

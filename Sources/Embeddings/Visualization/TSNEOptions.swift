@@ -51,9 +51,11 @@ public struct TSNEOptions: Sendable, Equatable {
 
     /// `.automatic` uses the exact gradient up to this many points (inclusive).
     public static let exactLimit = 500
-    /// `.automatic` uses Barnes-Hut up to this many points (inclusive), FFT above: the size
-    /// where the FFT gradient became faster in `xling-bench tsne` (see Tests/bench/README.md).
-    public static let barnesHutLimit = 10_000
+    /// `.automatic` uses Barnes-Hut up to this many points (inclusive), FFT above: the FFT
+    /// run took more CPU time than Barnes-Hut at 5,000 floret points (8.3 s vs 7.0 s, one
+    /// thread, `xling-bench tsne`) and less at 10,000 (12.8 s vs 15.0 s); see
+    /// Tests/bench/README.md.
+    public static let barnesHutLimit = 8_000
 
     /// The defaults above.
     public init() {}

@@ -3,7 +3,7 @@ import Jupyter
 
 /// `%tsne [S] [words=… | top=N] [langs=…] [labels=N] [perplexity=30] [iters=1000] [seed=…] …`:
 /// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points, FFT interpolation
-/// (Linderman et al. 2019) above 10,000) of words of a
+/// (Linderman et al. 2019) above 8,000) of words of a
 /// space, mapping or joint space, drawn as a scatter (Vega-Lite with tooltips and zoom, plus
 /// SVG) with one colour per language, like
 /// Figure 4 of Shi et al. (2015). The points are the words' unit vectors in the shared space.
