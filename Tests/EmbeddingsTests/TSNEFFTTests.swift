@@ -105,9 +105,9 @@ struct TSNEFFTTests {
     /// (100 iterations, span ≈ 2, FFTW round-off dominates) and ε = 0.5 on a spread-out one
     /// (350 iterations, span ≈ 60, the cubic interpolation of the near field dominates:
     /// 99 % of points within 50 % of their own force, all together within 5 %); Z within
-    /// 1e-6 and 2e-3. openTSNE's double-precision FFT gradient at the same settings does no
-    /// better on the spread-out map (`Tests/reference/test_tsne_fft_opentsne.py`: 0.24, 39 %
-    /// and 4.0 % there against our 0.23, 36 % and 3.6 %).
+    /// 1e-6 and 2e-3. openTSNE's double-precision FFT gradient at the same settings is about as
+    /// far from exact on a spread-out map (`Tests/reference/test_tsne_fft_opentsne.py`, on its
+    /// own 350-iteration map: 0.26, 27 % and 3.3 % against our 0.25, 27 % and 3.4 %).
     @Test("FFT repulsion and Z against the exact sums on 3,000 real points", arguments: [100, 350])
     func repulsionMatchesExact(iterations: Int) throws {
         let x = try TSNEFFTData.finnish(rows: 3000)
