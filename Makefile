@@ -8,7 +8,7 @@ XLING := $(CURDIR)/.build/release/xling
 XLING_BENCH := $(CURDIR)/.build/release/xling-bench
 # A Python with a CPU torch (PyPI), for the PyTorch fixtures and the neural benchmark only.
 TORCH_PYTHON ?= /work/venvs/torch/bin/python
-APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev
+APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
@@ -91,6 +91,7 @@ bench: kernelspec
 	$(PY) Tests/bench/factorization_bench.py
 	$(PY) Tests/bench/transfer_bench.py
 	$(PY) Tests/bench/tsne_bench.py
+	$(PY) Tests/bench/tsne_fft_bench.py
 	@if [ -x "$(TORCH_PYTHON)" ]; then $(TORCH_PYTHON) Tests/bench/neural_bench.py; else echo "neural_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
 
 # Regenerate the PyTorch golden fixtures of Tests/NeuralTests (commit the result); needs torch

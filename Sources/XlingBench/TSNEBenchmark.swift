@@ -6,8 +6,9 @@ import Glibc
 
 /// `tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250]
 /// [--exaggeration 12] [--learning-rate auto|η] [--theta 0.5] [--method automatic|exact|barnesHut]
-/// [--init pca|random] [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]`:
-/// our t-SNE on the first N rows of a matrix file, one core. Reports the best fit time of the
+/// [--init pca|random] [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
+/// [--threads 1] [--nodes 3] [--min-intervals 50] [--interval-width 1]`: our t-SNE on the first N
+/// rows of a matrix file on `--threads` workers (method `fft` = interpolation). Reports the best fit time of the
 /// repeats (affinities + optimisation, the span openTSNE's and scikit-learn's `fit` cover), the
 /// final KL (our estimate; with `--exact-kl 1` also the exact-Z KL over our P) and the KL
 /// curve; `--dump` writes the N × 2 coordinates as an XLF32MAT file.
@@ -33,7 +34,7 @@ func taskTSNE(_ args: Arguments) {
     }
     options.theta = args.double("theta", options.theta)
     if let method = args.options["method"] {
-        guard let value = TSNEMethod(rawValue: method) else { fail("--method takes automatic, exact or barnesHut, got \(method)") }
+        guard let value = TSNEMethod(rawValue: method) else { fail("--method takes automatic, exact, barnesHut or fft, got \(method)") }
         options.method = value
     }
     if let initialization = args.options["init"] {
@@ -42,6 +43,10 @@ func taskTSNE(_ args: Arguments) {
     }
     options.seed = UInt64(args.int("seed", 1))
     options.klEvery = args.int("kl-every", options.klEvery)
+    options.threads = max(1, args.int("threads", 1))
+    options.interpolation.nodes = args.int("nodes", options.interpolation.nodes)
+    options.interpolation.minIntervals = args.int("min-intervals", options.interpolation.minIntervals)
+    options.interpolation.intervalWidth = args.double("interval-width", options.interpolation.intervalWidth)
     let repeats = max(1, args.int("repeats", 1))
 
     var best = Double.infinity
@@ -71,7 +76,7 @@ func taskTSNE(_ args: Arguments) {
     json.set("method", result.method.rawValue)
     json.set("seed", Int(options.seed))
     json.set("repeats", repeats)
-    json.set("threads", 1)
+    json.set("threads", options.threads)
     json.set("fit_seconds", best)
     json.set("affinity_seconds", result.affinitySeconds)
     json.set("optimization_seconds", result.optimizationSeconds)
@@ -88,6 +93,60 @@ func taskTSNE(_ args: Arguments) {
         json.set("dump", dump)
     }
     finish(&json)
+}
+
+/// `tsne-gradient Y.f32 P-PREFIX [--method fft|barnesHut|exact] [--theta 0.5] [--exaggeration 1]
+/// [--threads 1] --out G.f64`: our gradient g = ¼ ∂KL/∂y at the coordinates Y (N × 2) over a P
+/// given as raw little-endian CSR arrays `PREFIX.indptr` (int64, N + 1), `PREFIX.indices`
+/// (int32) and `PREFIX.data` (float64); writes g as N × 2 float64 and reports the KL estimate.
+/// For the differential test against openTSNE's gradient on the same P and Y.
+func taskTSNEGradient(_ args: Arguments) {
+    let y = readMatrix(args.arg(0, "coordinates file"))
+    let prefix = args.arg(1, "P prefix")
+    guard y.cols == 2 else { fail("coordinates must be N × 2, got \(y.rows) × \(y.cols)") }
+    let indptr: [Int64] = readRaw(prefix + ".indptr")
+    let indices: [Int32] = readRaw(prefix + ".indices")
+    let data: [Double] = readRaw(prefix + ".data")
+    guard let p = TSNEAffinities(count: y.rows, rowStart: indptr.map { Int($0) }, columns: indices, values: data) else {
+        fail("\(prefix).* is not an N × N CSR matrix with N = \(y.rows)")
+    }
+    let name = args.options["method"] ?? "fft"
+    guard let method = TSNEMethod(rawValue: name) else { fail("--method takes exact, barnesHut or fft, got \(name)") }
+    let start = MonotonicClock.seconds()
+    let (g, kl) = TSNE.gradient(
+        p, coordinates: y.storage.map(Double.init), method: method, theta: args.double("theta", 0.5),
+        exaggeration: args.double("exaggeration", 1), threads: max(1, args.int("threads", 1)))
+    let seconds = MonotonicClock.since(start)
+    guard let out = args.options["out"] else { fail("tsne-gradient needs --out G.f64") }
+    writeRaw(g, to: out)
+    var json = common("tsne-gradient")
+    json.set("n", y.rows)
+    json.set("method", method.rawValue)
+    json.set("kl", kl)
+    json.set("seconds", seconds)
+    json.set("out", out)
+    finish(&json)
+}
+
+/// The whole file as an array of `T` (raw little-endian values).
+func readRaw<T>(_ path: String) -> [T] {
+    guard let file = fopen(path, "rb") else { fail("cannot open \(path)") }
+    defer { fclose(file) }
+    fseek(file, 0, SEEK_END)
+    let bytes = ftell(file)
+    fseek(file, 0, SEEK_SET)
+    let count = bytes / MemoryLayout<T>.stride
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 16)
+    defer { raw.deallocate() }
+    guard fread(raw, 1, bytes, file) == bytes else { fail("short read of \(path)") }
+    return Array(UnsafeBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count))
+}
+
+/// Writes `values` as raw little-endian bytes.
+func writeRaw<T>(_ values: [T], to path: String) {
+    guard let file = fopen(path, "wb") else { fail("cannot write \(path)") }
+    defer { fclose(file) }
+    values.withUnsafeBytes { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, file) }
 }
 
 /// Trains the benchmark's GloVe vectors (see `taskTSNE`) and writes them.

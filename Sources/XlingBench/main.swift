@@ -281,8 +281,10 @@ let usage = """
       llm GEN_SRC SPEC_SRC GEN_TGT (.f32|.vec[.gz]) [--k 10] [--delta 1e-3] [--method llm|linear] [--ridge 0]
           [--threads T] [--repeats 3] [--self-out K] [--dump DIR];  llm-glove --corpora A,B --out F.f32 [--words F.txt]
       tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250] [--exaggeration 12]
-           [--learning-rate auto] [--theta 0.5] [--method automatic|exact|barnesHut] [--init pca|random]
-           [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
+           [--learning-rate auto] [--theta 0.5] [--method automatic|exact|barnesHut|fft] [--init pca|random]
+           [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32] [--threads 1]
+           [--nodes 3] [--min-intervals 50] [--interval-width 1]
+      tsne-gradient Y.f32 P-PREFIX [--method fft|barnesHut|exact] [--threads 1] --out G.f64
       classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50|10] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
                  [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
@@ -306,6 +308,7 @@ case "cofactor": taskCofactor(rest)
 case "llm": taskLLM(rest)
 case "llm-glove": taskLLMGloVe(rest)
 case "tsne": taskTSNE(rest)
+case "tsne-gradient": taskTSNEGradient(rest)
 case "classifier": taskClassifier(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")

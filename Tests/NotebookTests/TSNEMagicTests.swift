@@ -204,4 +204,27 @@ import Glibc
             })
         #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("Interrupted: the map after") == true })
     }
+
+    /// method=fft through the kernel on both cores: live progress, the same map for the same
+    /// seed and threads, the method named in the summary; an interrupt keeps the partial map.
+    @Test func fftOnTwoThreadsRepeatsAndKeepsThePartialMapOnInterrupt() {
+        let code = "%tsne m top=756 iters=300 method=fft threads=2 init=random seed=3"
+        let first = picture(code)
+        #expect(first.text.contains("FFT interpolation") && first.text.contains("2 threads"), "\(first.text)")
+        #expect(Self.count("<circle ", in: first.svg) == 1512)
+        #expect(first.outputs.contains { $0.msgType == "update_display_data" })
+        #expect(picture(code).svg == first.svg)
+        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] t-SNE ")
+        let frames = harness.codec.encode(
+            Message(
+                identities: [[7]], header: harness.headers.header("execute_request"),
+                content: ["code": "%tsne m top=756 iters=100000 method=fft threads=2", "allow_stdin": false]))
+        harness.kernel.handle(frames, from: .shell, via: transport)
+        #expect(transport.raised)
+        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
+        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
+        let partial = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }
+        #expect(Self.count("<circle ", in: partial?.content["data"]?["image/svg+xml"]?.stringValue ?? "") == 1512)
+    }
 }

@@ -7,9 +7,9 @@
 /// contiguous range `start ..< end` of `order` (the permuted point indices); `sortedX/sortedY`
 /// hold the coordinates in that order, so a leaf's points are adjacent in memory. Identical
 /// points stay together in one leaf at `maxDepth`.
-struct QuadTree {
+struct QuadTree: Sendable {
     /// One cell: centre of mass, squared side length, point count and its ranges.
-    struct Node {
+    struct Node: Sendable {
         var centerX: Double
         var centerY: Double
         var widthSquared: Double
@@ -35,6 +35,9 @@ struct QuadTree {
     /// y of `order[p]` at p.
     private(set) var sortedY: [Double] = []
     private var scratch: [Int32] = []
+
+    /// Bytes held by the nodes and the per-point arrays.
+    var bytes: Int { nodes.count * MemoryLayout<Node>.stride + 12 * order.count + 16 * sortedX.count }
 
     /// Rebuilds the tree over `count` points with coordinates `y[2i], y[2i+1]`.
     mutating func build(_ y: UnsafePointer<Double>, count n: Int) {

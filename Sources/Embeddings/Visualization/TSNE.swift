@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// t-distributed stochastic neighbour embedding into 2-d (van der Maaten & Hinton 2008;
-/// Barnes-Hut: van der Maaten 2014), as openTSNE's pipeline of stages:
+/// Barnes-Hut: van der Maaten 2014; interpolation/FFT: Linderman et al. 2019), as openTSNE's
+/// pipeline of stages:
 /// affinities (`TSNEAffinities`, exact kNN by GEMM blocks + perplexity calibration) →
 /// initialisation (`TSNEInitialization`) → gradient descent (`TSNEGradient`) with momentum,
 /// per-coordinate gains and early exaggeration.
@@ -13,8 +14,13 @@ import Glibc
 /// step ← momentum·step − η·gain·g; each point's step is clipped to norm 5; the embedding is
 /// re-centred after every iteration. The first `earlyExaggerationIterations` use P·α and
 /// momentum 0.5, the rest P and momentum 0.8; the step (not the gains) is reset between the
-/// phases. Single-threaded and free of unordered reductions: the same input and options give
-/// bit-identical coordinates.
+/// phases. `options.threads` workers split the kNN search, the calibration, the attraction
+/// and the repulsion into fixed ranges whose sums are added in range order: the same input and
+/// options (thread count included) give bit-identical coordinates.
+///
+/// Memory: O(N · k) for P and the neighbours, O(N) for the optimiser, and the repulsion's
+/// scratch (quadtree O(N); FFT grids O(m²), m = intervals · nodes) — no N × N matrix
+/// (`.exact` is O(N²) in time only).
 public struct TSNE: Sendable {
     /// The run's settings.
     public var options: TSNEOptions
@@ -38,7 +44,7 @@ public struct TSNE: Sendable {
         let learningRate = options.resolvedLearningRate(count: n)
         let iterations = options.iterations
         let affinityStart = MonotonicClock.seconds()
-        let p = TSNEAffinities(points: points, perplexity: options.perplexity)
+        let p = TSNEAffinities(points: points, perplexity: options.perplexity, threads: options.threads)
         let affinitySeconds = MonotonicClock.since(affinityStart)
         func report(_ step: Int, phase: String, kl: Double?) -> ProgressAction {
             progress(
@@ -47,7 +53,8 @@ public struct TSNE: Sendable {
                     elapsedSeconds: MonotonicClock.since(affinityStart)))
         }
         var y = options.initialization.positions(for: points, seed: options.seed)
-        var gradient = TSNEGradient(method: method, theta: options.theta)
+        var gradient = TSNEGradient(
+            method: method, theta: options.theta, interpolation: options.interpolation, threads: options.threads)
         var history: [TSNEKLSample] = []
         var completed = 0
         var stopped = report(0, phase: "affinities", kl: nil) == .stop
@@ -165,6 +172,20 @@ public struct TSNE: Sendable {
         guard options.theta >= 0, options.theta.isFinite else {
             throw .invalidOption(name: "theta", reason: "must be ≥ 0 (0 = exact; 0.5 is usual), got \(options.theta)")
         }
+        guard options.threads >= 1 else {
+            throw .invalidOption(name: "threads", reason: "must be ≥ 1, got \(options.threads)")
+        }
+        let grid = options.interpolation
+        guard (2...8).contains(grid.nodes) else {
+            throw .invalidOption(name: "interpolation.nodes", reason: "must be 2 … 8 (3 is usual), got \(grid.nodes)")
+        }
+        guard grid.minIntervals >= 1, grid.minIntervals <= 10_000 else {
+            throw .invalidOption(name: "interpolation.minIntervals", reason: "must be 1 … 10000 (50 is usual), got \(grid.minIntervals)")
+        }
+        guard grid.intervalWidth > 0, grid.intervalWidth.isFinite else {
+            throw .invalidOption(
+                name: "interpolation.intervalWidth", reason: "must be a positive number (1 is usual), got \(grid.intervalWidth)")
+        }
         guard options.klEvery >= 1 else {
             throw .invalidOption(name: "klEvery", reason: "must be ≥ 1, got \(options.klEvery)")
         }
@@ -177,6 +198,24 @@ public struct TSNE: Sendable {
                 throw .nonFinite(row: i)
             }
         }
+    }
+
+    /// The gradient g = ¼ ∂KL/∂y (2N Doubles, see `TSNEGradient`) of `coordinates` (N × 2) over
+    /// `affinities` by `method` (not `.automatic`), and the KL estimate of that method; for
+    /// differential tests against other implementations on the same P and Y.
+    public static func gradient(
+        _ affinities: TSNEAffinities, coordinates: [Double], method: TSNEMethod, theta: Double = 0.5,
+        interpolation: TSNEInterpolation = TSNEInterpolation(), exaggeration: Double = 1, threads: Int = 1
+    ) -> (gradient: [Double], kl: Double) {
+        var g = [Double](repeating: 0, count: coordinates.count)
+        var engine = TSNEGradient(
+            method: method == .automatic ? .exact : method, theta: theta, interpolation: interpolation, threads: threads)
+        let kl = coordinates.withUnsafeBufferPointer { py in
+            g.withUnsafeMutableBufferPointer { pg in
+                engine.evaluate(affinities, y: py.baseAddress!, exaggeration: exaggeration, into: pg.baseAddress!, evaluateKL: true)
+            }
+        }
+        return (g, kl ?? .nan)
     }
 
     /// KL(P‖Q) of `coordinates` (N × 2) over `affinities`, with the exact Z (O(N²)); the

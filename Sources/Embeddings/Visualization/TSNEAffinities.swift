@@ -21,17 +21,28 @@ public struct TSNEAffinities: Sendable {
     /// Σ p_ij log p_ij over the stored entries (the constant part of KL(P‖Q)).
     public var entropyTerm: Double
 
-    /// Computes P for `points` (N × d, finite, N > ⌊3·perplexity⌋ ≥ 1).
-    public init(points: Matrix, perplexity: Double) {
+    /// Computes P for `points` (N × d, finite, N > ⌊3·perplexity⌋ ≥ 1); the neighbour search
+    /// and the row calibrations run on `threads` workers (the result does not depend on it).
+    ///
+    /// Cost: the exact kNN is N² · d multiply-adds by GEMM blocks (`TSNENeighbors`), the
+    /// dominant term above ~20k points; memory O(N · k) (no N × N matrix).
+    public init(points: Matrix, perplexity: Double, threads: Int = 1) {
         let n = points.rows
         let k = Int((3 * perplexity).rounded(.down))
-        let neighbors = TSNENeighbors(points: points, k: k)
+        let neighbors = TSNENeighbors(points: points, k: k, threads: threads)
         var conditional = [Double](repeating: 0, count: n * k)
         let target = log(perplexity)
-        for i in 0..<n {
-            TSNEAffinities.calibrateRow(
-                squaredDistances: neighbors.squaredDistances, offset: i * k, count: k,
-                targetEntropy: target, into: &conditional)
+        neighbors.squaredDistances.withUnsafeBufferPointer { distances in
+            conditional.withUnsafeMutableBufferPointer { out in
+                let d = SharedBuffer(reading: distances.baseAddress!), o = SharedBuffer(out.baseAddress!)
+                _ = WorkerThreads.run(threads: max(1, threads), count: n, initial: 0) { _, range in
+                    for i in range {
+                        TSNEAffinities.calibrateRow(
+                            squaredDistances: d.base + i * k, count: k, targetEntropy: target, into: o.base + i * k)
+                    }
+                    return 0
+                }
+            }
         }
         // Symmetrise: each (i, j, p_{j|i}) goes to rows i and j, then duplicates are merged.
         var perRow = [Int](repeating: 0, count: n + 1)
@@ -85,27 +96,27 @@ public struct TSNEAffinities: Sendable {
         entropyTerm = values.reduce(0.0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
     }
 
-    /// Binary search for β of one row: fills `out[offset ..< offset + count]` with p_{j|i}
-    /// (summing to 1) whose entropy is `targetEntropy` (nats) within 1e-5, or the closest
-    /// reached in 200 halvings. Distances are shifted by their minimum for stability.
+    /// Binary search for β of one row: fills `out[0 ..< count]` with p_{j|i} (summing to 1)
+    /// whose entropy is `targetEntropy` (nats) within 1e-5, or the closest reached in 200
+    /// halvings. Distances are shifted by their minimum for stability.
     static func calibrateRow(
-        squaredDistances d: [Double], offset: Int, count k: Int,
-        targetEntropy: Double, into out: inout [Double]
+        squaredDistances d: UnsafePointer<Double>, count k: Int,
+        targetEntropy: Double, into out: UnsafeMutablePointer<Double>
     ) {
         var minimum = Double.infinity
-        for s in 0..<k { minimum = min(minimum, d[offset + s]) }
+        for s in 0..<k { minimum = min(minimum, d[s]) }
         var beta = 1.0, low = 0.0, high = Double.infinity
         for _ in 0..<200 {
             var sum = 0.0, weighted = 0.0
             for s in 0..<k {
-                let shifted = d[offset + s] - minimum
+                let shifted = d[s] - minimum
                 let w = exp(-beta * shifted)
-                out[offset + s] = w
+                out[s] = w
                 sum += w
                 weighted += w * shifted
             }
             let entropy = log(sum) + beta * weighted / sum
-            for s in 0..<k { out[offset + s] /= sum }
+            for s in 0..<k { out[s] /= sum }
             let gap = entropy - targetEntropy
             if abs(gap) < 1e-5 { break }
             if gap > 0 { // too flat: sharpen
@@ -116,6 +127,21 @@ public struct TSNEAffinities: Sendable {
                 beta = (beta + low) / 2
             }
         }
+    }
+
+    /// P given as CSR arrays (e.g. another tool's P, for differential tests): `rowStart`
+    /// (N + 1, from 0, non-decreasing), `columns` (in 0 ..< N) and `values` (≥ 0), as stored.
+    /// Returns nil when the arrays do not form such a matrix.
+    public init?(count: Int, rowStart: [Int], columns: [Int32], values: [Double]) {
+        guard rowStart.count == count + 1, rowStart.first == 0, rowStart.last == columns.count,
+            columns.count == values.count, zip(rowStart, rowStart.dropFirst()).allSatisfy({ $0 <= $1 }),
+            columns.allSatisfy({ $0 >= 0 && Int($0) < count }), values.allSatisfy({ $0 >= 0 && $0.isFinite })
+        else { return nil }
+        self.count = count
+        self.rowStart = rowStart
+        self.columns = columns
+        self.values = values
+        entropyTerm = values.reduce(0.0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
     }
 
     /// The stored p_ij of row i as (column, value) pairs (for tests and reference dumps).

@@ -7,10 +7,21 @@
 /// tree order (neighbouring points walk similar paths: cache friendly); the traversal uses a
 /// fixed-size stack, so the loop allocates nothing.
 enum TSNEBarnesHutRepulsion {
-    /// Writes r into `repulsion` (indexed by original point) and returns Z.
-    static func compute(_ tree: QuadTree, theta: Double, into repulsion: UnsafeMutablePointer<Double>) -> Double {
+    /// Writes r into `repulsion` (indexed by original point) and returns Z; the points (in tree
+    /// order) are split into `threads` contiguous ranges, Z summed per range then in order.
+    static func compute(_ tree: QuadTree, theta: Double, threads: Int = 1, into repulsion: UnsafeMutablePointer<Double>) -> Double {
         let n = tree.order.count
         guard n > 0 else { return 0 }
+        let workers = min(max(1, threads), max(1, n / 1024))
+        let r = SharedBuffer(repulsion)
+        let sums = WorkerThreads.run(threads: workers, count: n, initial: 0.0) { _, range in
+            compute(tree, theta: theta, points: range, into: r.base)
+        }
+        return sums.reduce(0, +)
+    }
+
+    /// The repulsion of the points at tree positions `points`; returns their part of Z.
+    static func compute(_ tree: QuadTree, theta: Double, points: Range<Int>, into repulsion: UnsafeMutablePointer<Double>) -> Double {
         let theta2 = theta * theta
         var z = 0.0
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * QuadTree.maxDepth + 8) { stack in
@@ -18,7 +29,7 @@ enum TSNEBarnesHutRepulsion {
                 tree.sortedX.withUnsafeBufferPointer { sx in
                     tree.sortedY.withUnsafeBufferPointer { sy in
                         tree.order.withUnsafeBufferPointer { order in
-                            for p in 0..<n {
+                            for p in points {
                                 let xi = sx[p], yi = sy[p]
                                 let p32 = Int32(p)
                                 var rx = 0.0, ry = 0.0, zi = 0.0

@@ -4,8 +4,9 @@
 ///
 /// Shapes: `indices` and `squaredDistances` are N × k row-major, row i's neighbours in
 /// increasing distance (ties: lower index first); i itself is never among them.
-/// The distances of the chosen pairs are recomputed in Double from the vectors, so they do not
-/// carry the cancellation error of the fp32 GEMM expansion.
+/// The distances of the chosen pairs are recomputed from the vectors (`squaredDistance`:
+/// differences in Float, squares summed in Double, ~1e-7 relative), so they do not carry the
+/// cancellation error of the fp32 GEMM expansion.
 struct TSNENeighbors: Sendable {
     /// Number of points (N).
     let count: Int
@@ -16,8 +17,11 @@ struct TSNENeighbors: Sendable {
     /// N·k squared Euclidean distances (Double).
     var squaredDistances: [Double]
 
-    /// Finds the k nearest neighbours of every row of `points` (N × d, k < N, finite).
-    init(points: Matrix, k: Int) {
+    /// Finds the k nearest neighbours of every row of `points` (N × d, k < N, finite), the
+    /// sweep's row blocks dealt to `threads` workers. Each row's candidates are screened in
+    /// column order whichever worker takes its block, so the result does not depend on the
+    /// thread count. Memory: N·(k + 1) heap slots + the sweep's per-thread tiles.
+    init(points: Matrix, k: Int, threads: Int = 1) {
         let n = points.rows, d = points.cols
         count = n
         self.k = k
@@ -31,36 +35,100 @@ struct TSNENeighbors: Sendable {
             }
             halfNorms[i] = s / 2
         }
-        let visitor = NeighborTileVisitor(count: n, width: width, halfNorms: halfNorms)
+        let heaps = NeighborHeaps(count: n, width: width, halfNorms: halfNorms)
+        let workers = max(1, threads)
+        let visitors = (0..<workers).map { _ in NeighborTileVisitor(heaps) }
         points.storage.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return }
-            TileSweep(rowBlock: 256, columnBlock: 2048, threads: 1)
-                .run(queries: base, queryCount: n, targets: base, targetCount: n, dimension: d, visitors: [visitor])
+            TileSweep(rowBlock: 256, columnBlock: 2048, threads: workers)
+                .run(queries: base, queryCount: n, targets: base, targetCount: n, dimension: d, visitors: visitors)
         }
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
-        var row = [(distance: Double, index: Int32)]()
-        row.reserveCapacity(width)
-        for i in 0..<n {
-            row.removeAll(keepingCapacity: true)
-            for slot in 0..<visitor.filled[i] {
-                let j = Int(visitor.indices[i * width + slot])
-                if j == i || j < 0 { continue }
-                var s = 0.0
-                for l in 0..<d {
-                    let diff = Double(points.storage[i * d + l]) - Double(points.storage[j * d + l])
-                    s += diff * diff
+        indices.withUnsafeMutableBufferPointer { ix in
+            distances.withUnsafeMutableBufferPointer { dx in
+                points.storage.withUnsafeBufferPointer { x in
+                    let outIndices = SharedBuffer(ix.baseAddress!), outDistances = SharedBuffer(dx.baseAddress!)
+                    let vectors = SharedBuffer(reading: x.baseAddress!)
+                    _ = WorkerThreads.run(threads: workers, count: n, initial: 0) { _, range in
+                        var row = [(distance: Double, index: Int32)]()
+                        row.reserveCapacity(width)
+                        for i in range {
+                            row.removeAll(keepingCapacity: true)
+                            for slot in 0..<heaps.filled[i] {
+                                let j = Int(heaps.indices[i * width + slot])
+                                if j == i || j < 0 { continue }
+                                row.append((TSNENeighbors.squaredDistance(vectors.base + i * d, vectors.base + j * d, d), Int32(j)))
+                            }
+                            row.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }
+                            for slot in 0..<k {
+                                outIndices[i * k + slot] = row[slot].index
+                                outDistances[i * k + slot] = row[slot].distance
+                            }
+                        }
+                        return 0
+                    }
                 }
-                row.append((s, Int32(j)))
-            }
-            row.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }
-            for slot in 0..<k {
-                indices[i * k + slot] = row[slot].index
-                distances[i * k + slot] = row[slot].distance
             }
         }
         self.indices = indices
         squaredDistances = distances
+    }
+}
+
+/// The per-row candidate heaps of a kNN sweep, in raw storage shared by the workers' visitors
+/// (each row belongs to one row block, so to one worker at a time).
+private final class NeighborHeaps: @unchecked Sendable {
+    let width: Int
+    let count: Int
+    let halfNorms: UnsafeMutablePointer<Float>
+    let values: UnsafeMutablePointer<Float>
+    let indices: UnsafeMutablePointer<Int32>
+    let filled: UnsafeMutablePointer<Int>
+
+    init(count: Int, width: Int, halfNorms: [Float]) {
+        self.width = width
+        self.count = count
+        self.halfNorms = .allocate(capacity: max(count, 1))
+        self.halfNorms.initialize(from: halfNorms, count: count)
+        values = .allocate(capacity: max(count * width, 1))
+        values.initialize(repeating: -.infinity, count: count * width)
+        indices = .allocate(capacity: max(count * width, 1))
+        indices.initialize(repeating: -1, count: count * width)
+        filled = .allocate(capacity: max(count, 1))
+        filled.initialize(repeating: 0, count: count)
+    }
+
+    deinit {
+        halfNorms.deallocate()
+        values.deallocate()
+        indices.deallocate()
+        filled.deallocate()
+    }
+}
+
+extension TSNENeighbors {
+    /// ‖a − b‖² of two d-vectors: differences in Float (exact to half an ulp of the difference,
+    /// no cancellation of the norms), squares summed in Double, 8 lanes at a time.
+    @inline(__always)
+    static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Double {
+        var sum = SIMD8<Double>.zero
+        var l = 0
+        while l + 8 <= d {
+            let diff =
+                UnsafeRawPointer(a + l).loadUnaligned(as: SIMD8<Float>.self)
+                - UnsafeRawPointer(b + l).loadUnaligned(as: SIMD8<Float>.self)
+            let wide = SIMD8<Double>(diff)
+            sum += wide * wide
+            l += 8
+        }
+        var s = sum.sum()
+        while l < d {
+            let diff = Double(a[l] - b[l])
+            s += diff * diff
+            l += 1
+        }
+        return s
     }
 }
 
@@ -70,19 +138,9 @@ struct TSNENeighbors: Sendable {
 /// by frequency see their threshold rise through the whole sweep (rarer words have smaller
 /// norms), and sorted insertion then costs O(k) per accepted candidate.
 private final class NeighborTileVisitor: TileVisitor {
-    let width: Int
-    let halfNorms: [Float]
-    var values: [Float]
-    var indices: [Int32]
-    var filled: [Int]
+    let heaps: NeighborHeaps
 
-    init(count: Int, width: Int, halfNorms: [Float]) {
-        self.width = width
-        self.halfNorms = halfNorms
-        values = [Float](repeating: -.infinity, count: count * width)
-        indices = [Int32](repeating: -1, count: count * width)
-        filled = [Int](repeating: 0, count: count)
-    }
+    init(_ heaps: NeighborHeaps) { self.heaps = heaps }
 
     func beginRowBlock(rowStart: Int, rowCount: Int) {}
     func endRowBlock(rowStart: Int, rowCount: Int) {}
@@ -91,47 +149,40 @@ private final class NeighborTileVisitor: TileVisitor {
         tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int,
         columnStart: Int, columnCount: Int
     ) {
-        let width = self.width
-        halfNorms.withUnsafeBufferPointer { half in
-            values.withUnsafeMutableBufferPointer { v in
-                indices.withUnsafeMutableBufferPointer { ix in
-                    filled.withUnsafeMutableBufferPointer { counts in
-                        for r in 0..<rowCount {
-                            let row = tile + r * columnCount
-                            let i = rowStart + r
-                            let heapValues = v.baseAddress! + i * width
-                            let heapIndices = ix.baseAddress! + i * width
-                            var size = counts[i]
-                            var threshold: Float = size < width ? -.infinity : heapValues[0]
-                            var j = 0
-                            while j < columnCount {
-                                let lanes = min(8, columnCount - j)
-                                var any = false
-                                if lanes == 8 {
-                                    let scores =
-                                        UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
-                                        - UnsafeRawPointer(half.baseAddress! + columnStart + j).loadUnaligned(as: SIMD8<Float>.self)
-                                    any = (scores .> SIMD8<Float>(repeating: threshold)) != SIMDMask(repeating: false)
-                                } else {
-                                    any = true
-                                }
-                                if any {
-                                    for l in 0..<lanes {
-                                        let score = row[j + l] - half[columnStart + j + l]
-                                        guard score > threshold else { continue }
-                                        NeighborTileVisitor.push(
-                                            score, Int32(columnStart + j + l), values: heapValues,
-                                            indices: heapIndices, size: &size, capacity: width)
-                                        threshold = size < width ? -.infinity : heapValues[0]
-                                    }
-                                }
-                                j += lanes
-                            }
-                            counts[i] = size
-                        }
+        let width = heaps.width
+        let half = heaps.halfNorms
+        for r in 0..<rowCount {
+            let row = tile + r * columnCount
+            let i = rowStart + r
+            let heapValues = heaps.values + i * width
+            let heapIndices = heaps.indices + i * width
+            var size = heaps.filled[i]
+            var threshold: Float = size < width ? -.infinity : heapValues[0]
+            var j = 0
+            while j < columnCount {
+                let lanes = min(8, columnCount - j)
+                var any = false
+                if lanes == 8 {
+                    let scores =
+                        UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+                        - UnsafeRawPointer(half + columnStart + j).loadUnaligned(as: SIMD8<Float>.self)
+                    any = (scores .> SIMD8<Float>(repeating: threshold)) != SIMDMask(repeating: false)
+                } else {
+                    any = true
+                }
+                if any {
+                    for l in 0..<lanes {
+                        let score = row[j + l] - half[columnStart + j + l]
+                        guard score > threshold else { continue }
+                        NeighborTileVisitor.push(
+                            score, Int32(columnStart + j + l), values: heapValues,
+                            indices: heapIndices, size: &size, capacity: width)
+                        threshold = size < width ? -.infinity : heapValues[0]
                     }
                 }
+                j += lanes
             }
+            heaps.filled[i] = size
         }
     }
 

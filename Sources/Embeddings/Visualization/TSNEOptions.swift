@@ -1,12 +1,17 @@
 /// How the repulsive part of the t-SNE gradient is computed.
 public enum TSNEMethod: String, Sendable, CaseIterable {
-    /// `.exact` up to `TSNEOptions.exactLimit` points, `.barnesHut` above.
+    /// `.exact` up to `TSNEOptions.exactLimit` points, `.barnesHut` up to
+    /// `TSNEOptions.barnesHutLimit`, `.fft` above.
     case automatic
     /// All N(N−1) pairs every iteration: O(N²) time, no approximation.
     case exact
     /// A quadtree over the 2-d embedding, cells summarised when width / distance < θ
     /// (van der Maaten 2014, Barnes-Hut-SNE): O(N log N) per iteration.
     case barnesHut
+    /// Polynomial interpolation on a regular grid with the kernel sums done as FFT
+    /// convolutions (Linderman et al. 2019, FIt-SNE; `TSNEInterpolation`): O(N) per iteration
+    /// plus FFTs whose size grows with the map's extent, not with N.
+    case fft
 }
 
 /// The settings of one t-SNE run. Defaults follow openTSNE 1.0 (van der Maaten 2014 for the
@@ -29,8 +34,14 @@ public struct TSNEOptions: Sendable, Equatable {
     public var learningRate: Double? = nil
     /// Barnes-Hut accuracy: a cell is summarised when its width / distance < θ (0 = exact).
     public var theta: Double = 0.5
-    /// Exact or Barnes-Hut repulsion.
+    /// Exact, Barnes-Hut or interpolation (FFT) repulsion.
     public var method: TSNEMethod = .automatic
+    /// The grid of the FFT repulsion.
+    public var interpolation = TSNEInterpolation()
+    /// Worker threads for the affinities and the gradient (≥ 1). The same seed and thread
+    /// count give bit-identical coordinates; different thread counts may differ in the last
+    /// bits (sums are split differently).
+    public var threads: Int = 1
     /// Starting positions.
     public var initialization: TSNEInitialization = .pca
     /// Seeds every random choice (only `.random` initialisation draws numbers).
@@ -40,6 +51,11 @@ public struct TSNEOptions: Sendable, Equatable {
 
     /// `.automatic` uses the exact gradient up to this many points (inclusive).
     public static let exactLimit = 500
+    /// `.automatic` uses Barnes-Hut up to this many points (inclusive), FFT above: the FFT
+    /// run took more CPU time than Barnes-Hut at 5,000 floret points (8.3 s vs 7.0 s, one
+    /// thread, `xling-bench tsne`) and less at 10,000 (12.8 s vs 15.0 s); see
+    /// Tests/bench/README.md.
+    public static let barnesHutLimit = 8_000
 
     /// The defaults above.
     public init() {}
@@ -47,8 +63,10 @@ public struct TSNEOptions: Sendable, Equatable {
     /// The method actually used for `count` points.
     public func resolvedMethod(count: Int) -> TSNEMethod {
         switch method {
-        case .automatic: return count <= TSNEOptions.exactLimit ? .exact : .barnesHut
-        case .exact, .barnesHut: return method
+        case .automatic:
+            if count <= TSNEOptions.exactLimit { return .exact }
+            return count <= TSNEOptions.barnesHutLimit ? .barnesHut : .fft
+        case .exact, .barnesHut, .fft: return method
         }
     }
 

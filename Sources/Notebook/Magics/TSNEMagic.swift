@@ -2,7 +2,8 @@ import Embeddings
 import Jupyter
 
 /// `%tsne [S] [words=… | top=N] [langs=…] [labels=N] [perplexity=30] [iters=1000] [seed=…] …`:
-/// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points) of words of a
+/// a t-SNE map (van der Maaten & Hinton 2008; Barnes-Hut above 500 points, FFT interpolation
+/// (Linderman et al. 2019) above 8,000) of words of a
 /// space, mapping or joint space, drawn as a scatter (Vega-Lite with tooltips and zoom, plus
 /// SVG) with one colour per language, like
 /// Figure 4 of Shi et al. (2015). The points are the words' unit vectors in the shared space.
@@ -14,6 +15,7 @@ struct TSNEMagic: Magic {
     enum Method: String, OptionChoice {
         case auto, exact
         case barnesHut = "barnes-hut"
+        case fft
     }
     /// `init=`: where the map starts.
     enum Start: String, OptionChoice { case pca, random }
@@ -43,7 +45,9 @@ struct TSNEMagic: Magic {
     static let method = Opt.choice(
         "method", default: Method.auto,
         help: """
-            exact gradient, Barnes-Hut (O(N log N)), or auto: exact up to 500 points
+            exact gradient, Barnes-Hut (O(N log N)), FFT-accelerated interpolation (FIt-SNE, O(N)), or auto: exact up to \
+            \(TSNEOptions.exactLimit) points, Barnes-Hut up to \(TSNEOptions.barnesHutLimit), FFT above (the sizes where each became \
+            the faster in xling-bench)
             """)
     static let theta = Opt.double("theta", min: 0, max: 1, default: TSNEOptions().theta, help: "Barnes-Hut accuracy θ (0 = exact)")
     static let start = Opt.choice(
@@ -70,16 +74,22 @@ struct TSNEMagic: Magic {
                     vectors, a mapping or a joint space (default: the latest mapping or joint space, else the latest vectors)
                     """)
         ],
-        keys: [words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed, name],
+        keys: [
+            words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed,
+            CommonOptions.threads, name,
+        ],
         discussion: """
             The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same \
-            words and options give the same picture. Hover a dot to see its word, language and frequency rank; drag to pan, scroll to \
-            zoom. Punctuation and special tokens (</s>, <unk>) get a dot but no label. Interrupt to stop early: the map of the \
-            last completed iteration is shown and the cell ends with KeyboardInterrupt.
+            words, options and thread count give the same picture. Large maps: the nearest neighbours are exact (N² × dimension \
+            multiply-adds by matrix blocks, memory N × 90 neighbours, no N × N matrix), and the repulsion is interpolated on a grid with \
+            FFT convolutions (method=fft, openTSNE's default settings: 3 nodes per interval, at least 50 intervals of at most one unit). \
+            threads= splits the neighbour search and every gradient over the cores. Hover a dot to see its word, language and \
+            frequency rank; drag to pan, scroll to zoom. Punctuation and special tokens (</s>, <unk>) get a dot but no label. \
+            Interrupt to stop early: the map of the last completed iteration is shown and the cell ends with KeyboardInterrupt.
             """,
         examples: [
             "%tsne en_fr top=200", "%tsne joint top=150 langs=en,de labels=40 perplexity=20",
-            "%tsne en_fr top=300 as=en_fr_map",
+            "%tsne en_fr top=300 as=en_fr_map", "%tsne fi top=20000 method=fft threads=2",
             "%tsne en_fr words=january,february,janvier,février,one,two,un,deux perplexity=2",
         ])
 
@@ -123,8 +133,10 @@ struct TSNEMagic: Magic {
             switch arguments[Self.method] {
             case .exact: .exact
             case .barnesHut: .barnesHut
+            case .fft: .fft
             case .auto: .automatic
             }
+        options.threads = arguments.threads(session)
         options.initialization = arguments[Self.start] == .random ? .random : .pca
         options.seed = arguments.seed(session)
         return options
@@ -193,7 +205,13 @@ struct TSNEMagic: Magic {
             groups: codes, points: points, labelled: selection.labelled)
         let rendering = plot.render()
         let perLanguage = zip(codes, selection.counts).map { "\($0) \($1)" }.joined(separator: ", ")
-        let method = result.method == .exact ? "exact gradient" : "Barnes-Hut θ=\(NumberText.short(options.theta))"
+        let method =
+            switch result.method {
+            case .exact, .automatic: "exact gradient"
+            case .barnesHut: "Barnes-Hut θ=\(NumberText.short(options.theta))"
+            case .fft: "FFT interpolation (\(options.interpolation.nodes) nodes per interval)"
+            }
+        let threads = options.threads == 1 ? "1 thread" : "\(options.threads) threads"
         let seconds = result.affinitySeconds + result.optimizationSeconds
         let text = """
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \
@@ -203,7 +221,8 @@ struct TSNEMagic: Magic {
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) \
             for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \
             \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
-            \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), optimisation \(Self.duration(result.optimizationSeconds)))
+            \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), \
+            optimisation \(Self.duration(result.optimizationSeconds))), \(threads)
             """ + (arguments[Self.name].map { "\nthe 2-d coordinates are stored as `\($0)` (see %who)" } ?? "")
         let chart = chartBundle(
             svg: rendering.svg, vegaLite: rendering.vegaLite, summary: plot.summary(shownLabels: rendering.labels.count))
