@@ -8,64 +8,46 @@
 /// the argmax), and D is VecMap's *stochastic dictionary induction*: every entry is replaced by
 /// 0 with probability 1 − p (numpy: `m * (rand >= 1 − p)`), then the first maximum is taken.
 ///
-/// No query × candidate matrix is formed. The caller's sweep records each query's top-M cosines
-/// (`CSLSCandidates`); the CSLS scores of those M are sorted, and a certificate as in
-/// `CSLSCandidates` (non-candidates score ≤ c_M − min r/2) gives the prefix of that order that is
-/// the exact top of the whole row. The dropout is then drawn lazily, which has exactly the law of
-/// the dense mask: walking down the exact order, each entry survives with probability p; the
-/// first survivor with a positive score is the argmax. If every positive entry is dropped the
-/// maximum is a dropped 0, so the answer is the lowest index that is dropped (entries already
-/// walked are known to be dropped; the others are drawn in index order). Rows whose walk leaves
-/// the certified prefix (probability ≈ (1 − p)^prefix) are finished exactly on a dense row
+/// No query × candidate matrix is formed. The caller's sweep gives each query's exact top-M
+/// entries by 2·s − r (`NeighborSearch` with a CSLS transform whose query offsets are 0: in fp32
+/// fl(2s − r) = 2·fl(s − r/2), so the order and signs are VecMap's). The dropout is drawn lazily,
+/// which has exactly the law of the dense mask: walking down that order, each entry survives
+/// with probability p; the first survivor with a positive score is the argmax. If every positive
+/// entry is dropped the maximum is a dropped 0, so the answer is the lowest index that is dropped
+/// (entries already walked are known to be dropped; the others are drawn in index order). Rows
+/// whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a dense row
 /// (one small GEMM for all such rows), with the entries already walked kept dropped.
 struct StochasticInduction {
-    /// The matches (a candidate row for every query) and each query's largest cosine.
+    /// The matches (a candidate row for every query).
     struct Result {
         var matches: [Int]
-        var bestSimilarity: [Float]
         /// Queries finished on a dense row (for diagnostics).
         var denseRows: Int
     }
 
-    /// Query rows (unit length, after the map), Q × d.
+    /// Query rows (after the map), Q × d.
     let queries: Matrix
     /// Candidate rows, C × d.
     let candidates: Matrix
-    /// r(j)/2 for every candidate row (fp32; the scores are fl(s − r/2) as in VecMap).
-    let halfPenalty: [Float]
-    /// The queries' top-M cosines from the sweep over `queries` × `candidates`.
-    let lists: CSLSCandidates
+    /// r(j) for every candidate row.
+    let penalty: [Float]
+    /// Each query's top-M entries by 2·s − r, best first (ties: lower index first).
+    let lists: NeighborSearch.Neighbors
 
     /// Induces the matches with keep probability `keep` (1 = deterministic argmax).
     func run(keep: Float, rng: inout SplitMix64) throws -> Result {
         let q = queries.rows, c = candidates.rows
         var matches = [Int](repeating: 0, count: q)
-        var best = [Float](repeating: -.infinity, count: q)
-        let minHalf = Double(halfPenalty.min() ?? 0)
         var pending: [(row: Int, walked: [Int])] = []
-        var scored: [(score: Float, index: Int)] = []
+        let m = lists.k
+        let complete = m >= c
         for i in 0..<q {
-            let slot = lists.slot(ofRow: i)
-            let filled = slot >= 0 ? Int(lists.filled[slot]) : 0
-            let base = slot * lists.capacity
-            scored.removeAll(keepingCapacity: true)
-            for l in 0..<filled {
-                let j = Int(lists.indices[base + l])
-                scored.append((lists.values[base + l] - halfPenalty[j], j))
-            }
-            if filled > 0 { best[i] = lists.values[base] }
-            scored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-            let complete = filled == c
-            var certified = scored.count
-            if !complete {
-                let bound = filled > 0 ? Double(lists.values[base + filled - 1]) - minHalf + CSLSCandidates.certificateMargin : .infinity
-                certified = scored.firstIndex { !(Double($0.score) > bound) } ?? scored.count
-            }
             var walked: [Int] = []
             var decided: Int? = nil
             var zeroRegime = false
-            for l in 0..<certified {
-                let (score, j) = scored[l]
+            for l in 0..<m {
+                let j = lists.indices[i * m + l], score = lists.scores[i * m + l]
+                if j < 0 { break }
                 if !(score > 0) {
                     zeroRegime = true
                     break
@@ -80,13 +62,14 @@ struct StochasticInduction {
             if let decided {
                 matches[i] = decided
             } else if zeroRegime {
-                matches[i] = Self.lowestDropped(count: c, walked: walked, keep: keep, rng: &rng) ?? scored.first?.index ?? 0
+                let top = lists.indices[i * m]
+                matches[i] = Self.lowestDropped(count: c, walked: walked, keep: keep, rng: &rng) ?? max(0, top)
             } else {
                 pending.append((i, walked))
             }
         }
-        if !pending.isEmpty { try finishDense(pending, keep: keep, rng: &rng, matches: &matches, best: &best) }
-        return Result(matches: matches, bestSimilarity: best, denseRows: pending.count)
+        if !pending.isEmpty { try finishDense(pending, keep: keep, rng: &rng, matches: &matches) }
+        return Result(matches: matches, denseRows: pending.count)
     }
 
     /// The lowest index among `0 ..< count` that the dropout zeroes, given that `walked` are
@@ -103,7 +86,7 @@ struct StochasticInduction {
     /// Exact masked argmax on dense rows for the queries whose walk left the certified prefix.
     private func finishDense(
         _ pending: [(row: Int, walked: [Int])], keep: Float, rng: inout SplitMix64,
-        matches: inout [Int], best: inout [Float]
+        matches: inout [Int]
     ) throws {
         let c = candidates.rows
         let chunk = 256
@@ -114,19 +97,17 @@ struct StochasticInduction {
             let sims = try Matrix.product(rows, candidates, transposeB: true)
             for (r, entry) in part.enumerated() {
                 let known = Set(entry.walked)
-                var top = -Float.infinity, arg = 0, rawBest = -Float.infinity
+                var top = -Float.infinity, arg = 0
                 for j in 0..<c {
                     let s = sims.storage[r * c + j]
-                    rawBest = max(rawBest, s)
                     let kept = !known.contains(j) && (keep >= 1 || rng.nextFloat() < keep)
-                    let v = kept ? s - halfPenalty[j] : 0
+                    let v = kept ? 2 * s - penalty[j] : 0
                     if v > top {
                         top = v
                         arg = j
                     }
                 }
                 matches[entry.row] = arg
-                best[entry.row] = rawBest
             }
             start += chunk
         }

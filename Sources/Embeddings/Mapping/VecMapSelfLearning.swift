@@ -12,9 +12,10 @@
 /// `WhitenedMapping` (whitening, orthogonal, re-weighting, de-whitening) or, with
 /// `whitenedFinal` false, one more orthogonal map.
 ///
-/// Each iteration makes two blocked sweeps over the cutoff × cutoff similarities (X·Zᵀ for both
-/// CSLS statistics and the forward candidates, Z·Xᵀ for the backward candidates; see
-/// `StochasticInduction`); memory O(cutoff × candidates), no cutoff × cutoff matrix. Random
+/// Each iteration makes three blocked sweeps over the cutoff × cutoff similarities (VecMap makes
+/// four): X·Zᵀ for both CSLS statistics and the best cosines, then X·Zᵀ and Z·Xᵀ for each side's
+/// exact top-M CSLS candidates (see `StochasticInduction`); memory O(cutoff × M), no cutoff ×
+/// cutoff matrix. Random
 /// choices come from one `SplitMix64` seeded with `seed`: same seed and inputs ⇒ same result
 /// (for any thread count: the sweeps are exact and the draws sequential).
 public enum VecMapSelfLearning {
@@ -38,8 +39,8 @@ public enum VecMapSelfLearning {
         public var reweight: Float = 0.5
         /// A cap on the iterations (nil: until convergence, as VecMap).
         public var maxIterations: Int? = nil
-        /// Top cosines recorded per query in each sweep (see `StochasticInduction`).
-        public var candidates = 96
+        /// CSLS candidates kept per query (M; see `StochasticInduction`).
+        public var candidates = 64
         /// The seed of the stochastic induction.
         public var seed: UInt64 = 0
         /// Blocking and threads of the sweeps.
@@ -131,32 +132,38 @@ public enum VecMapSelfLearning {
             let t0 = MonotonicClock.seconds()
             let w = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
             let xwCut = try Matrix.product(x.rows == sourceCut ? x : x.selectingRows(Array(0..<sourceCut)), w.weights)
-            // Sweep 1: X·Zᵀ gives both CSLS neighbourhoods and the forward candidates.
-            let forwardPass = SimilarityStatistics.run(
+            // Sweep 1: X·Zᵀ gives both CSLS neighbourhoods (r_f per source, r_b per target) and
+            // the best cosines of both directions (the objective).
+            let stats = SimilarityStatistics.run(
                 queries: xwCut, targets: zCut, rowK: options.cslsK, columnK: options.cslsK, beta: nil,
-                search: options.search, candidates: options.candidates)
+                search: options.search, candidates: 1)
+            guard let rowTops = stats.candidates else { throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)") }
             if poll(iteration) {
                 interrupted = true
                 break
             }
-            // Sweep 2: Z·Xᵀ gives the backward candidates.
-            let backwardPass = SimilarityStatistics.run(
-                queries: zCut, targets: xwCut, rowK: 0, columnK: 0, beta: nil,
-                search: options.search, candidates: options.candidates)
-            guard let forwardLists = forwardPass.candidates, let backwardLists = backwardPass.candidates else {
-                throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)")
+            // Sweeps 2 and 3: each side's exact top-M by 2·s − r of the other side.
+            let m = options.candidates
+            let forwardLists = options.search.run(
+                queries: xwCut, target: zCut, k: m,
+                transform: .csls(rT: [Float](repeating: 0, count: sourceCut), rS: stats.columnMeans))
+            if poll(iteration) {
+                interrupted = true
+                break
             }
+            let backwardLists = options.search.run(
+                queries: zCut, target: xwCut, k: m,
+                transform: .csls(rT: [Float](repeating: 0, count: targetCut), rS: stats.rowMeans))
             let p = Float(keep)
-            let forward = try StochasticInduction(
-                queries: xwCut, candidates: zCut, halfPenalty: forwardPass.columnMeans.map { $0 / 2 }, lists: forwardLists
-            ).run(keep: p, rng: &rng)
-            let backward = try StochasticInduction(
-                queries: zCut, candidates: xwCut, halfPenalty: forwardPass.rowMeans.map { $0 / 2 }, lists: backwardLists
-            ).run(keep: p, rng: &rng)
+            let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: stats.columnMeans, lists: forwardLists)
+                .run(keep: p, rng: &rng)
+            let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: stats.rowMeans, lists: backwardLists)
+                .run(keep: p, rng: &rng)
             denseRows += forward.denseRows + backward.denseRows
             dictionary = TrainingPairs(
                 sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))
-            let objective = (mean(forward.bestSimilarity) + mean(backward.bestSimilarity)) / 2
+            let forwardBest = (0..<sourceCut).map { rowTops.values[$0 * rowTops.capacity] }
+            let objective = (mean(forwardBest) + mean(stats.columnMaxima)) / 2
             if objective - best >= options.threshold {
                 lastImprovement = iteration
                 best = objective
