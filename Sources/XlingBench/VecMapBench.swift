@@ -165,3 +165,73 @@ func taskRCSLSDump(_ args: Arguments) {
         finish(&json)
     } catch { fail("\(error)") }
 }
+
+/// `bli-vec SRC.vec TGT.vec --test DICT`: BLI of two already mapped spaces (e.g. VecMap's output),
+/// with the same evaluation code as the other tasks.
+func taskBLIVec(_ args: Arguments) {
+    let (source, _) = loadSpace(args.arg(0, "SRC"))
+    let (target, _) = loadSpace(args.arg(1, "TGT"))
+    var json = common("bli-vec")
+    bliScores(
+        BilingualMapping(source: .identity(source.dimension)), source: source, target: target, test: args.options["test"] ?? "", json: &json
+    )
+    finish(&json)
+}
+
+/// `detector [--words 756] [--iters N] [--refinement 10] [--fi-fr 0|1]`: the failure detector on
+/// the rotated fastText en space (must succeed), on en against Gaussian noise after VecMap (must
+/// fail), and optionally on a short VecMap fi–fr run.
+func taskDetector(_ args: Arguments) {
+    let refinement = args.int("refinement", 10)
+    func report(_ name: String, _ j: FailureDetector.Judgement, _ seconds: Double) {
+        var json = common("detector")
+        json.set("case", name)
+        json.set("verdict", j.verdict.rawValue)
+        json.set("sentence", j.sentence)
+        json.set("seconds", seconds)
+        finish(&json)
+    }
+    func vecmap(_ x: Matrix, _ z: Matrix, vocab: Int) throws -> BilingualMapping {
+        var options = VecMapSelfLearning.Options()
+        options.interval = args.int("interval", 3)
+        options.maxIterations = args.options["iters"].flatMap { Int($0) }
+        let initial = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: vocab)
+        return try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options).mapping
+    }
+    func judge(_ m: BilingualMapping, _ x: Matrix, _ z: Matrix) throws -> FailureDetector.Judgement {
+        let xs = try m.source.apply(to: x), zs = try m.target.map { try $0.apply(to: z) } ?? z
+        return try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement)
+    }
+    do {
+        var (en, _) = loadSpace(args.options["en"] ?? "notebooks/data/fasttext-en-fr-756/en.vec.gz")
+        en.normalize([.unit, .center, .unit])
+        let x = en.vectors
+        var rng = SplitMix64(seed: 5)
+        let r = try FailureDetector.randomOrthogonal(x.cols, rng: &rng)
+        let z = try Matrix.product(x, r)
+        var t0 = MonotonicClock.seconds()
+        report("rotated", try judge(vecmap(x, z, vocab: 700), x, z), MonotonicClock.since(t0))
+        var noise = Matrix(rows: x.rows, cols: x.cols)
+        for i in 0..<noise.storage.count { noise.storage[i] = rng.nextFloat() - 0.5 }
+        noise.apply([.unit, .center, .unit])
+        t0 = MonotonicClock.seconds()
+        report("gaussian", try judge(vecmap(x, noise, vocab: 700), x, noise), MonotonicClock.since(t0))
+        if args.int("fi-fr", 0) == 1 {
+            var (fi, _) = loadSpace("/work/shared/data/vectors/spacy-fi-floret-300/fi.vec.gz")
+            var (fr, _) = loadSpace("/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
+            fi.normalize([.unit, .center, .unit])
+            fr.normalize([.unit, .center, .unit])
+            t0 = MonotonicClock.seconds()
+            let m = try vecmap(fi.vectors, fr.vectors, vocab: 4000)
+            let t1 = MonotonicClock.seconds()
+            report("fi-fr", try judge(m, fi.vectors, fr.vectors), MonotonicClock.since(t1))
+            _ = t0
+            var g = Matrix(rows: fr.count, cols: 300)
+            for i in 0..<g.storage.count { g.storage[i] = rng.nextFloat() - 0.5 }
+            g.apply([.unit, .center, .unit])
+            let mg = try vecmap(fi.vectors, g, vocab: 4000)
+            t0 = MonotonicClock.seconds()
+            report("fi-gaussian", try judge(mg, fi.vectors, g), MonotonicClock.since(t0))
+        }
+    } catch { fail("\(error)") }
+}

@@ -288,7 +288,7 @@ let usage = """
       vecmap-init SRC.vec TGT.vec OUT.tsv [--vocab 4000]
       vecmap SRC.vec TGT.vec --test DICT [--seed 0] [--interval 50] [--cutoff 20000] [--iters N] [--init unsupervised|identical]
       rcsls SRC.vec TGT.vec --dict TRAIN --test TEST [--iters 10] [--projection none|spectral|orthogonal]
-      rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1]
+      rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1];  bli-vec SRC.vec TGT.vec --test DICT
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -315,6 +315,8 @@ case "vecmap-init": taskVecMapInit(rest)
 case "vecmap": taskVecMap(rest)
 case "rcsls": taskRCSLS(rest)
 case "rcsls-dump": taskRCSLSDump(rest)
+case "bli-vec": taskBLIVec(rest)
+case "detector": taskDetector(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

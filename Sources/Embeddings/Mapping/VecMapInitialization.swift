@@ -140,7 +140,7 @@ public enum VecMapInitialization {
 extension Matrix {
     /// Applies a normalisation chain to the rows/columns of a plain matrix (see
     /// `EmbeddingSpace.normalize`).
-    mutating func apply(_ steps: [EmbeddingSpace.Normalization]) {
+    public mutating func apply(_ steps: [EmbeddingSpace.Normalization]) {
         for step in steps {
             switch step {
             case .unit: normalizeRows()

@@ -13,6 +13,7 @@ enum AlignMagic: MagicFamily {
         AlignSVDMagic.self,
         AlignIdenticalMagic.self,
         AlignVecMapMagic.self,
+        AlignRCSLSMagic.self,
     ]
     static let discussion = "The mapping keeps the (normalised) spaces it was fitted on; %eval bli, %neighbors and %hubness use them."
 }

@@ -45,7 +45,7 @@ struct AlignVecMapMagic: Magic {
         "final", default: VecMapFinal.whiten,
         help: "the last step: whiten (whitening, orthogonal, re-weighting s^0.5, de-whitening; VecMap) or orthogonal")
     static let null = Opt.int(
-        "null", min: 1, max: 50, default: 5, help: "random rotations behind the failure detector's null distribution")
+        "null", min: 1, max: 50, default: 3, help: "refined random rotations behind the failure detector's null distribution")
 
     static let spec = MagicSpec(
         name: "align vecmap",
@@ -86,7 +86,8 @@ struct AlignVecMapMagic: Magic {
         let (initial, initNote) = try initialDictionary(source: source, target: target, chain: chain, session: session)
         guard !initial.isEmpty else {
             throw Self.failure(
-                "the initial dictionary is empty (\(initNote)); use init=unsupervised, or init=dict with a dictionary whose words are in both spaces")
+                "the initial dictionary is empty (\(initNote)); use init=unsupervised, or init=dict with a dictionary whose words are in both spaces"
+            )
         }
         let initSeconds = MonotonicClock.since(started)
         var options = VecMapSelfLearning.Options()
@@ -117,14 +118,23 @@ struct AlignVecMapMagic: Magic {
         let object = MappingObject(
             mapping: result.mapping, method: "vecmap", sourceName: sourceName, targetName: targetName,
             source: source, target: target, pairsUsed: VecMapSelfLearning.distinctPairs(result.dictionary))
+        let command = "%align vecmap src=\(sourceName) tgt=\(targetName) init=\(arguments[Self.initKey].rawValue)"
+        if result.interrupted {
+            session.store(object, as: name, madeBy: command + " (interrupted)", cell: context.executionCount)
+            context.display(summary(result, judgement: nil, name: name, initNote: initNote, initSeconds: initSeconds, started: started))
+            context.stream(
+                """
+                Interrupted: `\(name)` keeps the orthogonal map of the last completed iteration (\(result.history.count) done; \
+                not checked by the failure detector). Run %align vecmap again for the full one.
+
+                """, name: "stderr")
+            throw Interrupted()
+        }
         let mapped = try object.mapped()
         let judgement = try FailureDetector.judgeMapping(
             mappedSource: mapped.source.vectors, mappedTarget: mapped.target.vectors, source: source.vectors,
             target: target.vectors, rotations: arguments[Self.null], seed: options.seed, search: search)
-        session.store(
-            object, as: name,
-            madeBy: "%align vecmap src=\(sourceName) tgt=\(targetName) init=\(arguments[Self.initKey].rawValue) (\(judgement.verdict.rawValue))",
-            cell: context.executionCount)
+        session.store(object, as: name, madeBy: command + " (\(judgement.verdict.rawValue))", cell: context.executionCount)
         if judgement.verdict != .succeeded { context.stream("%align vecmap: \(judgement.sentence)\n", name: "stderr") }
         return summary(result, judgement: judgement, name: name, initNote: initNote, initSeconds: initSeconds, started: started)
     }
@@ -166,7 +176,7 @@ struct AlignVecMapMagic: Magic {
     }
 
     private func summary(
-        _ result: VecMapSelfLearning.Result, judgement: FailureDetector.Judgement, name: String, initNote: String,
+        _ result: VecMapSelfLearning.Result, judgement: FailureDetector.Judgement?, name: String, initNote: String,
         initSeconds: Double, started: Double
     ) -> MimeBundle {
         let last = result.history.last
@@ -185,12 +195,15 @@ struct AlignVecMapMagic: Magic {
             [.text("final objective"), last.map { .double($0.objective) } ?? .text("—")],
             [.text("final dictionary"), .text("\(VecMapSelfLearning.distinctPairs(result.dictionary).formatted) distinct pairs")],
             [.text("final step"), .text(result.whitened ? "whitening, orthogonal, re-weighting s^0.5, de-whitening" : "orthogonal")],
-            [.text("time"), .text("\(NumberText.fixed(MonotonicClock.since(started), 1)) s (initial dictionary \(NumberText.fixed(initSeconds, 1)) s)")],
+            [
+                .text("time"),
+                .text("\(NumberText.fixed(MonotonicClock.since(started), 1)) s (initial dictionary \(NumberText.fixed(initSeconds, 1)) s)"),
+            ],
         ]
-        rows += UnsupervisedInput.verdictRows(judgement)
+        if let judgement { rows += UnsupervisedInput.verdictRows(judgement) }
         return Table(
             title: "mapping `\(name)`", columns: ["property", "value"], rows: rows,
-            footnote: "\(judgement.sentence). Stored as `\(name)`; try `%eval bli \(name) dict=…`."
+            footnote: (judgement.map { "\($0.sentence). " } ?? "") + "Stored as `\(name)`; try `%eval bli \(name) dict=…`."
         ).mimeBundle
     }
 }

@@ -67,16 +67,17 @@ enum UnsupervisedInput {
 
     /// The detector's verdict as summary rows.
     static func verdictRows(_ judgement: FailureDetector.Judgement) -> [[TableCell]] {
-        [
-            [.text("verdict"), .text(judgement.verdict.rawValue)],
-            [
-                .text("criterion vs no alignment"),
+        var rows: [[TableCell]] = [[.text("verdict (failure detector)"), .text(judgement.verdict.rawValue)]]
+        for j in [judgement] + judgement.secondary {
+            rows.append([
+                .text(j.criterion),
                 .text(
                     """
-                    \(NumberText.fixed(judgement.value, 3)) vs \(NumberText.fixed(judgement.nullMean, 3)) ± \
-                    \(NumberText.fixed(judgement.nullSpread, 3)) (\(judgement.null.count) random rotations)
+                    \(NumberText.fixed(j.value, 3)) (random rotations: \(NumberText.fixed(j.nullMean, 3)) ± \(NumberText.fixed(j.nullSpread, 3)), \
+                    max \(NumberText.fixed(j.nullMax, 3)))
                     """),
-            ],
-        ]
+            ])
+        }
+        return rows
     }
 }
