@@ -121,9 +121,12 @@ fileprivate enum RotatedEnglish {
         options.maxIterations = 4
         let a = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options)
         let b = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options)
+        // The draws and dictionaries are identical; the maps agree to BLAS rounding (other suites
+        // running concurrently switch OpenBLAS between 1 and 2 threads; the kernel test compares
+        // whole mappings exactly).
         #expect(a.dictionary == b.dictionary)
-        let same = a.mapping == b.mapping
-        #expect(same)
+        let difference = try a.mapping.source.weights.maxAbsoluteDifference(b.mapping.source.weights)
+        #expect(difference < 1e-4)
         #expect(!a.converged && a.history.count == 4)
         var seen = 0
         let stopped = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options) { progress in

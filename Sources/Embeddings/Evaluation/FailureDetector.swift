@@ -14,20 +14,18 @@
 /// - `succeeded` when c ≥ `succeedAbove`, c − μ₀ ≥ `strongLift`·|μ₀| and c > m₀ + 6σ₀;
 /// - `doubtful` in between.
 ///
-/// For mappings (`judgeMapping`) the criterion is the **held-out consistency of the induced
-/// dictionary**, which fitting cannot inflate: the mapped spaces induce a dictionary P (CSLS
-/// nearest target of each of the `top` most frequent source words); a Procrustes map fitted on
-/// the original spaces on the even-numbered pairs of P predicts the targets of the odd-numbered
-/// ones; c is the fraction predicted as in P. A real alignment is consistent (c ≈ its
-/// precision), a map fitted onto noise much less so. MUSE's model-selection criterion, the mean
-/// cosine of P, is judged beside it with its own null (`relative`); the verdict is the worse of
-/// the two. The null maps are random rotations refined by Procrustes on their own induced
-/// dictionaries, so they have the fitting capacity of a self-learning method.
+/// For mappings (`judgeMapping`) the criterion is MUSE's unsupervised model-selection criterion:
+/// the mean cosine between the `top` most frequent source words and their CSLS translations. The
+/// null maps are random rotations, each refined by Procrustes on its own induced dictionary, so
+/// they have the fitting capacity of a self-learning method (a plain random rotation would make
+/// any fitted map look good). Rule: `relative` (lift ≥ 10 % to pass, ≥ 25 % to succeed).
 ///
-/// Calibration (measured, 300-d): the fastText en space against a rotated copy: consistency
-/// 1.0, cosine 1.0 (nulls ≈ 0.09, 0.52) → succeeded; against Gaussian noise after VecMap:
-/// 0.21 and 0.63 (nulls 0.10 and 0.53) → failed. At a few hundred words a map can fit noise
-/// well, so only gross differences are visible there; at thousands of words the nulls drop.
+/// Calibration (measured with `xling-bench detector`, 300-d, VecMap maps): fastText en against a
+/// rotated copy 0.99 vs null 0.52 (lift 93 %) → succeeded; fi–fr after 12 VecMap iterations
+/// 0.64 vs 0.47 (37 %) → succeeded; fi against Gaussian noise 0.36 vs 0.37 (−2 %) and 756-word
+/// en against noise 0.55 vs 0.53 (4 %) → failed. A dictionary-consistency criterion (refit on
+/// half of the induced pairs, predict the other half) was tried and dropped: refined random maps
+/// collapse onto hubs and are perfectly "consistent" (0.59 against fi–fr's 0.41).
 public enum FailureDetector {
     /// The three verdicts.
     public enum Verdict: String, Sendable, Equatable {
@@ -59,9 +57,7 @@ public enum FailureDetector {
         /// For similarity-like criteria (MUSE's mean cosine, a language model's criterion): judged
         /// by the lift over the null (10 % to pass, 25 % to succeed).
         public static let relative = Thresholds(failBelow: -.infinity, succeedAbove: -.infinity, minimumLift: 0.10, strongLift: 0.25)
-        /// For the held-out consistency of an induced dictionary (a fraction): below 5 % or below
-        /// 3 × the best null fails, from 30 % (and 3 × the best null) succeeds.
-        public static let consistency = Thresholds(failBelow: 0.05, succeedAbove: 0.30, minimumLift: 0, strongLift: 0, nullMultiple: 3)
+
     }
 
     /// A criterion judged against its null distribution.
@@ -74,8 +70,6 @@ public enum FailureDetector {
         public var null: [Double]
         /// The verdict.
         public var verdict: Verdict
-        /// A second criterion reported beside the first (`judgeMapping`: MUSE's mean cosine).
-        public var secondary: [Judgement] = []
 
         /// μ₀.
         public var nullMean: Double { null.isEmpty ? 0 : null.reduce(0, +) / Double(null.count) }
@@ -92,12 +86,12 @@ public enum FailureDetector {
 
         /// The numbers in one phrase.
         public var numbers: String {
-            "\(criterion) \(fixed(value)) vs \(fixed(nullMean)) ± \(fixed(nullSpread)) (max \(fixed(nullMax))) for \(null.count) random rotations"
+            "\(criterion) \(fixed(value)) vs \(fixed(nullMean)) ± \(fixed(nullSpread)) (max \(fixed(nullMax))) for \(null.count) refined random rotations"
         }
 
         /// The verdict in words, with the numbers.
         public var sentence: String {
-            let all = ([self] + secondary).map(\.numbers).joined(separator: "; ")
+            let all = numbers
             switch verdict {
             case .succeeded: return "aligned: \(all)"
             case .doubtful: return "doubtful, barely above no alignment: \(all); check it with a small dictionary before using it"
@@ -160,29 +154,10 @@ public enum FailureDetector {
         return (Array(found.indices.prefix(s.rows)), sum / Double(s.rows))
     }
 
-    /// The held-out consistency of an induced dictionary (source row i ↦ `targets[i]`): Procrustes
-    /// on the even-numbered pairs of the original spaces, then the fraction of odd-numbered source
-    /// rows whose CSLS nearest target (among the first `targets.count` rows) is the induced one.
-    public static func heldOutConsistency(
-        targets: [Int], source: Matrix, target: Matrix, k: Int = 10, search: NeighborSearch = NeighborSearch()
-    ) throws -> Double {
-        let n = targets.count
-        guard n >= 4 else { return 0 }
-        let fitRows = Array(stride(from: 0, to: n, by: 2)), testRows = Array(stride(from: 1, to: n, by: 2))
-        let w = try Procrustes.fit(x: source.selectingRows(fitRows), y: target.selectingRows(fitRows.map { targets[$0] }))
-        let mapped = NeighborSearch.unitNormalized(try w.apply(to: source.selectingRows(Array(0..<n))))
-        let t = NeighborSearch.unitNormalized(try target.selectingRows(Array(0..<min(n, target.rows))))
-        let found = try search.search(source: mapped, target: t, queryRows: testRows, k: 1, method: .csls(k: min(k, t.rows)))
-        var agree = 0
-        for (q, row) in testRows.enumerated() where found.indices[q] == targets[row] { agree += 1 }
-        return Double(agree) / Double(testRows.count)
-    }
-
-    /// The judgement of a mapping: the held-out consistency of the dictionary the mapped spaces
-    /// induce (with MUSE's mean cosine as `secondary`), each against the same criterion for
-    /// `rotations` random orthogonal maps of the (unmapped, normalised) source, each refined by
-    /// `refinement` Procrustes steps on its own induced dictionary (the null has the method's
-    /// capacity to fit noise; 0 = plain random rotations).
+    /// The judgement of a mapping: MUSE's mean CSLS cosine of the mapped spaces against the same
+    /// criterion for `rotations` random orthogonal maps of the (unmapped, normalised) source, each
+    /// refined by `refinement` Procrustes steps on its own induced dictionary (0 = plain random
+    /// rotations).
     ///
     /// - Parameters:
     ///   - mappedSource, mappedTarget: the spaces as the mapping leaves them (rows are words).
@@ -194,32 +169,19 @@ public enum FailureDetector {
     ) throws -> Judgement {
         let size = min(top, source.rows, target.rows)
         let induced = try inducedDictionary(source: mappedSource, target: mappedTarget, top: size, search: search)
-        let consistency = try heldOutConsistency(targets: induced.targets, source: source, target: target, search: search)
         var rng = SplitMix64(seed: seed ^ 0x6E75_6C6C)
         let head = try source.selectingRows(Array(0..<size)), tail = try target.selectingRows(Array(0..<size))
-        var nullConsistency: [Double] = [], nullCosine: [Double] = []
+        var null: [Double] = []
         for _ in 0..<max(1, rotations) {
-            // A fitted map without information: a random rotation, refined like a self-learning
-            // method would (Procrustes on its own induced dictionary), so the null has the same
-            // capacity to fit noise as the method.
             var w = try randomOrthogonal(source.cols, rng: &rng)
             var random = try inducedDictionary(source: Matrix.product(head, w), target: tail, top: size, search: search)
             for _ in 0..<refinement {
                 w = try Procrustes.fit(x: head, y: tail.selectingRows(random.targets)).weights
                 random = try inducedDictionary(source: Matrix.product(head, w), target: tail, top: size, search: search)
             }
-            nullCosine.append(random.meanCosine)
-            nullConsistency.append(try heldOutConsistency(targets: random.targets, source: head, target: tail, search: search))
+            null.append(random.meanCosine)
         }
-        var judgement = judge(
-            criterion: "held-out consistency of the induced dictionary (top \(size) words)", value: consistency,
-            null: nullConsistency, rule: .consistency)
-        let cosine = judge(criterion: "mean CSLS cosine", value: induced.meanCosine, null: nullCosine)
-        judgement.secondary = [cosine]
-        // The worse of the two verdicts.
-        let order: [Verdict] = [.failed, .doubtful, .succeeded]
-        judgement.verdict = order[min(order.firstIndex(of: judgement.verdict) ?? 0, order.firstIndex(of: cosine.verdict) ?? 0)]
-        return judgement
+        return judge(criterion: "mean CSLS cosine of the top \(size) source words", value: induced.meanCosine, null: null)
     }
 }
 

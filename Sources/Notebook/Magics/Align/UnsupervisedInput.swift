@@ -68,12 +68,12 @@ enum UnsupervisedInput {
     /// The detector's verdict as summary rows.
     static func verdictRows(_ judgement: FailureDetector.Judgement) -> [[TableCell]] {
         var rows: [[TableCell]] = [[.text("verdict (failure detector)"), .text(judgement.verdict.rawValue)]]
-        for j in [judgement] + judgement.secondary {
+        for j in [judgement] {
             rows.append([
                 .text(j.criterion),
                 .text(
                     """
-                    \(NumberText.fixed(j.value, 3)) (random rotations: \(NumberText.fixed(j.nullMean, 3)) ± \(NumberText.fixed(j.nullSpread, 3)), \
+                    \(NumberText.fixed(j.value, 3)) (refined random rotations: \(NumberText.fixed(j.nullMean, 3)) ± \(NumberText.fixed(j.nullSpread, 3)), \
                     max \(NumberText.fixed(j.nullMax, 3)))
                     """),
             ])
