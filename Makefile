@@ -89,6 +89,7 @@ bench: kernelspec
 	$(PY) Tests/bench/factorization_bench.py
 	$(PY) Tests/bench/transfer_bench.py
 	$(PY) Tests/bench/tsne_bench.py
+	$(PY) Tests/bench/unsupervised_bench.py
 
 clean:
 	rm -rf .build $(VENV)
