@@ -287,6 +287,10 @@ let usage = """
       tsne-gradient Y.f32 P-PREFIX [--method fft|barnesHut|exact] [--threads 1] --out G.f64
       classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50|10] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
                  [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
+      vecmap-init SRC.vec TGT.vec OUT.tsv [--vocab 4000]
+      vecmap SRC.vec TGT.vec --test DICT [--seed 0] [--interval 50] [--cutoff 20000] [--iters N] [--init unsupervised|identical]
+      rcsls SRC.vec TGT.vec --dict TRAIN --test TEST [--iters 10] [--projection none|spectral|orthogonal]
+      rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1];  bli-vec SRC.vec TGT.vec --test DICT
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -310,6 +314,12 @@ case "llm-glove": taskLLMGloVe(rest)
 case "tsne": taskTSNE(rest)
 case "tsne-gradient": taskTSNEGradient(rest)
 case "classifier": taskClassifier(rest)
+case "vecmap-init": taskVecMapInit(rest)
+case "vecmap": taskVecMap(rest)
+case "rcsls": taskRCSLS(rest)
+case "rcsls-dump": taskRCSLSDump(rest)
+case "bli-vec": taskBLIVec(rest)
+case "detector": taskDetector(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

@@ -105,6 +105,8 @@ enum SimilarityStatistics {
     struct Result {
         var rowMeans: [Float]
         var columnMeans: [Float]
+        /// Each column's largest value (with `columnK > 0`; −∞ for an empty column).
+        var columnMaxima: [Float] = []
         var columnLogSumExp: [Float]
         var candidates: CSLSCandidates?
     }
@@ -174,13 +176,14 @@ enum SimilarityStatistics {
                 values: candValues, indices: candIndices, filled: candFilled,
                 fingerprint: MatrixPairFingerprint(queries, targets))
         }
-        if columnK > 0 { result.columnMeans = mergeColumnMeans(visitors, count: n, k: columnK) }
+        if columnK > 0 { (result.columnMeans, result.columnMaxima) = mergeColumnMeans(visitors, count: n, k: columnK) }
         if beta != nil { result.columnLogSumExp = mergeLogSumExp(visitors, count: n) }
         return result
     }
 
-    private static func mergeColumnMeans(_ visitors: [StatisticsVisitor], count n: Int, k: Int) -> [Float] {
+    private static func mergeColumnMeans(_ visitors: [StatisticsVisitor], count n: Int, k: Int) -> (means: [Float], maxima: [Float]) {
         var means = [Float](repeating: 0, count: n)
+        var maxima = [Float](repeating: -.infinity, count: n)
         var pool: [Float] = []
         pool.reserveCapacity(k * visitors.count)
         for c in 0..<n {
@@ -194,8 +197,9 @@ enum SimilarityStatistics {
             var sum = 0.0
             for i in 0..<used { sum += Double(pool[i]) }
             means[c] = used > 0 ? Float(sum / Double(used)) : 0
+            if let top = pool.first { maxima[c] = top }
         }
-        return means
+        return (means, maxima)
     }
 
     private static func mergeLogSumExp(_ visitors: [StatisticsVisitor], count n: Int) -> [Float] {

@@ -5,13 +5,15 @@ import Jupyter
 /// own magic (`Align…Magic`) conforming to `AlignMethod`, which holds the shared run.
 enum AlignMagic: MagicFamily {
     static let familyName = "align"
-    static let abstract = "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings)"
+    static let abstract = "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings, VecMap, RCSLS)"
     nonisolated(unsafe) static let methods: [any Magic.Type] = [
         AlignProcrustesMagic.self,
         AlignLstsqMagic.self,
         AlignCCAMagic.self,
         AlignSVDMagic.self,
         AlignIdenticalMagic.self,
+        AlignVecMapMagic.self,
+        AlignRCSLSMagic.self,
     ]
     static let discussion = "The mapping keeps the (normalised) spaces it was fitted on; %eval bli, %neighbors and %hubness use them."
 }

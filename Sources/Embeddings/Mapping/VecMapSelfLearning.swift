@@ -1,0 +1,231 @@
+/// VecMap's robust self-learning (Artetxe, Labaka & Agirre 2018, ACL, §3.3–3.4), as
+/// `map_embeddings.py` runs it in its `--unsupervised`, `--semi_supervised` and `--identical`
+/// modes, from an initial dictionary on normalised spaces X (nX × d) and Z (nZ × d):
+///
+/// repeat: (a) the orthogonal map W = Procrustes(dictionary), X W; (b) a new dictionary by CSLS
+/// over the `cutoff` most frequent rows of each side, forward (every source row → a target) ∪
+/// backward (every target row → a source), with stochastic dictionary induction (keep
+/// probability p); (c) the objective, the mean best forward cosine and the mean best backward
+/// cosine averaged. p starts at `keepInitial` and is multiplied by `multiplier` (capped at 1)
+/// whenever `interval` iterations pass without a gain ≥ `threshold` in the objective; once that
+/// happens with p = 1 the loop ends, and the final map is fitted on the last dictionary:
+/// `WhitenedMapping` (whitening, orthogonal, re-weighting, de-whitening) or, with
+/// `whitenedFinal` false, one more orthogonal map.
+///
+/// Each iteration makes three blocked sweeps over the cutoff × cutoff similarities (VecMap makes
+/// four): X·Zᵀ for both CSLS statistics and the best cosines, then X·Zᵀ and Z·Xᵀ for each side's
+/// exact top-M CSLS candidates (see `StochasticInduction`); memory O(cutoff × M), no cutoff ×
+/// cutoff matrix. Random
+/// choices come from one `SplitMix64` seeded with `seed`: same seed and inputs ⇒ same result
+/// (for any thread count: the sweeps are exact and the draws sequential).
+public enum VecMapSelfLearning {
+    /// The knobs, with VecMap's defaults.
+    public struct Options: Sendable {
+        /// Dictionary induction over the first `cutoff` rows of each side (`--vocabulary_cutoff`).
+        public var cutoff = 20_000
+        /// CSLS neighbourhood (`--csls`).
+        public var cslsK = 10
+        /// Initial keep probability (`--stochastic_initial`).
+        public var keepInitial = 0.1
+        /// Keep-probability multiplier (`--stochastic_multiplier`).
+        public var multiplier = 2.0
+        /// Iterations without improvement before p grows (`--stochastic_interval`).
+        public var interval = 50
+        /// Minimal objective gain that counts as an improvement (`--threshold`).
+        public var threshold = 1e-6
+        /// The final map: whitening chain (true, VecMap's recommended modes) or orthogonal.
+        public var whitenedFinal = true
+        /// Re-weighting exponent of the final step (`--src_reweight`/`--trg_reweight`).
+        public var reweight: Float = 0.5
+        /// A cap on the iterations (nil: until convergence, as VecMap).
+        public var maxIterations: Int? = nil
+        /// CSLS candidates kept per query (M; see `StochasticInduction`).
+        public var candidates = 64
+        /// The seed of the stochastic induction.
+        public var seed: UInt64 = 0
+        /// Blocking and threads of the sweeps.
+        public var search = NeighborSearch()
+
+        /// VecMap's defaults.
+        public init() {}
+    }
+
+    /// One self-learning iteration.
+    public struct Iteration: Sendable, Equatable {
+        /// 1-based.
+        public var iteration: Int
+        /// (mean best forward cosine + mean best backward cosine) / 2 of this iteration's map.
+        public var objective: Double
+        /// Distinct pairs of the induced dictionary.
+        public var pairs: Int
+        /// The keep probability p used for the induction.
+        public var keep: Double
+        /// Seconds the iteration took.
+        public var seconds: Double
+    }
+
+    /// What a run returns.
+    public struct Result: Sendable {
+        /// The map(s): after convergence the final step's; after a stop the orthogonal map of
+        /// the last completed iteration (target unchanged).
+        public var mapping: BilingualMapping
+        /// The last dictionary (with VecMap's duplicates).
+        public var dictionary: TrainingPairs
+        /// Every completed iteration.
+        public var history: [Iteration]
+        /// Whether the loop ended by convergence (false: stopped, or `maxIterations` reached; the
+        /// final step is fitted in both of those cases except a stop).
+        public var converged: Bool
+        /// Whether the progress handler stopped the run.
+        public var interrupted: Bool
+        /// Whether the final whitening chain was fitted.
+        public var whitened: Bool
+        /// Queries finished on dense rows over the whole run (see `StochasticInduction`).
+        public var denseRows: Int
+    }
+
+    /// Runs self-learning from `initial` on normalised spaces of equal dimension.
+    ///
+    /// `progress` hears phase `self-learning` once per iteration (step = iteration, total = the
+    /// projected number of iterations, extras `objective`, `pairs`, `keep`) and a poll between
+    /// the sweeps; `.stop` keeps the last completed iteration's orthogonal map.
+    /// - Throws: `ShapeError` for different dimensions or a bad dictionary row,
+    ///   `MappingError.emptyDictionary` for an empty initial dictionary, LAPACK errors.
+    public static func run(
+        source x: Matrix, target z: Matrix, initial: TrainingPairs, options: Options = Options(),
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws -> Result {
+        guard x.cols == z.cols else {
+            throw ShapeError("self-learning needs equal dimensions: source \(x.cols), target \(z.cols)")
+        }
+        guard !initial.isEmpty else { throw MappingError.emptyDictionary(method: "vecmap") }
+        let sourceCut = min(options.cutoff, x.rows), targetCut = min(options.cutoff, z.rows)
+        let zCut = try z.rows == targetCut ? z : z.selectingRows(Array(0..<targetCut))
+        var rng = SplitMix64(seed: options.seed)
+        var dictionary = initial
+        var history: [Iteration] = []
+        var best = -100.0, lastImprovement = 0, iteration = 1, keep = options.keepInitial
+        var end = false, capped = false, interrupted = false, denseRows = 0
+        var map = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
+        let started = MonotonicClock.seconds()
+        let projected = projectedIterations(options)
+        func poll(_ step: Int) -> Bool {
+            let report = Progress(
+                phase: "self-learning", step: min(step, projected), total: projected, unit: "iterations",
+                elapsedSeconds: MonotonicClock.since(started))
+            return progress(report.asPoll) == .stop
+        }
+        if progress(Progress(phase: "self-learning", step: 0, total: projected, unit: "iterations", elapsedSeconds: 0)) == .stop {
+            interrupted = true
+        }
+        while !interrupted {
+            if iteration - lastImprovement > options.interval {
+                if keep >= 1 { end = true }
+                keep = min(1, options.multiplier * keep)
+                lastImprovement = iteration
+            }
+            if let cap = options.maxIterations, iteration > cap {
+                end = true
+                capped = true
+            }
+            if end { break }
+            let t0 = MonotonicClock.seconds()
+            let w = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
+            let xwCut = try Matrix.product(x.rows == sourceCut ? x : x.selectingRows(Array(0..<sourceCut)), w.weights)
+            // Sweep 1: X·Zᵀ gives both CSLS neighbourhoods (r_f per source, r_b per target) and
+            // the best cosines of both directions (the objective).
+            let stats = SimilarityStatistics.run(
+                queries: xwCut, targets: zCut, rowK: options.cslsK, columnK: options.cslsK, beta: nil,
+                search: options.search, candidates: 1)
+            guard let rowTops = stats.candidates else { throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)") }
+            if poll(iteration) {
+                interrupted = true
+                break
+            }
+            // Sweeps 2 and 3: each side's exact top-M by 2·s − r of the other side.
+            let m = options.candidates
+            let forwardLists = options.search.run(
+                queries: xwCut, target: zCut, k: m,
+                transform: .csls(rT: [Float](repeating: 0, count: sourceCut), rS: stats.columnMeans))
+            if poll(iteration) {
+                interrupted = true
+                break
+            }
+            let backwardLists = options.search.run(
+                queries: zCut, target: xwCut, k: m,
+                transform: .csls(rT: [Float](repeating: 0, count: targetCut), rS: stats.rowMeans))
+            let p = Float(keep)
+            let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: stats.columnMeans, lists: forwardLists)
+                .run(keep: p, rng: &rng)
+            let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: stats.rowMeans, lists: backwardLists)
+                .run(keep: p, rng: &rng)
+            denseRows += forward.denseRows + backward.denseRows
+            dictionary = TrainingPairs(
+                sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))
+            let forwardBest = (0..<sourceCut).map { rowTops.values[$0 * rowTops.capacity] }
+            let objective = (mean(forwardBest) + mean(stats.columnMaxima)) / 2
+            if objective - best >= options.threshold {
+                lastImprovement = iteration
+                best = objective
+            }
+            map = w
+            let record = Iteration(
+                iteration: iteration, objective: objective, pairs: distinctPairs(dictionary), keep: keep,
+                seconds: MonotonicClock.since(t0))
+            history.append(record)
+            let report = Progress(
+                phase: "self-learning", step: min(iteration, projected), total: projected, unit: "iterations",
+                elapsedSeconds: MonotonicClock.since(started),
+                extras: [.init("objective", objective), .init("pairs", Double(record.pairs)), .init("keep", keep)])
+            if progress(report) == .stop { interrupted = true }
+            iteration += 1
+        }
+        if interrupted || !end {
+            var kept = map
+            kept.method = "vecmap"
+            kept.parameters["iterations"] = "\(history.count)"
+            return Result(
+                mapping: BilingualMapping(source: kept), dictionary: dictionary, history: history, converged: false,
+                interrupted: interrupted, whitened: false, denseRows: denseRows)
+        }
+        let xs = try x.selectingRows(dictionary.sourceRows), zs = try z.selectingRows(dictionary.targetRows)
+        var mapping: BilingualMapping
+        if options.whitenedFinal {
+            mapping = try WhitenedMapping.fit(x: xs, z: zs, reweight: options.reweight)
+            mapping.source.method = "vecmap"
+            mapping.target?.method = "vecmap"
+        } else {
+            mapping = try Procrustes.fitMapping(x: xs, y: zs)
+            mapping.source.method = "vecmap"
+        }
+        mapping.source.parameters["iterations"] = "\(history.count)"
+        return Result(
+            mapping: mapping, dictionary: dictionary, history: history, converged: !capped, interrupted: false,
+            whitened: options.whitenedFinal, denseRows: denseRows)
+    }
+
+    /// The fewest iterations the schedule can take: (interval + 1) per keep level.
+    public static func projectedIterations(_ options: Options) -> Int {
+        if let cap = options.maxIterations { return max(1, cap) }
+        var levels = 1, p = options.keepInitial
+        while p < 1 && options.multiplier > 1 && levels < 64 {
+            p = min(1, p * options.multiplier)
+            levels += 1
+        }
+        return max(1, levels * (options.interval + 1))
+    }
+
+    /// Number of distinct (source, target) pairs.
+    public static func distinctPairs(_ pairs: TrainingPairs) -> Int {
+        var seen = Set<Int>()
+        for (i, j) in zip(pairs.sourceRows, pairs.targetRows) { seen.insert(i &* 1_048_576 &+ j) }
+        return seen.count
+    }
+
+    static func mean(_ values: [Float]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        var sum = 0.0
+        for v in values { sum += Double(v) }
+        return sum / Double(values.count)
+    }
+}

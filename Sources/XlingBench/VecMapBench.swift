@@ -1,0 +1,237 @@
+// Tasks for the unsupervised / self-learning mappings (issue 16): VecMap's initial dictionary
+// and whole run, RCSLS (timing, and a dump for the numpy parity test).
+import Embeddings
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads a .vec[.gz] space, failing the process on error; returns the seconds it took.
+func loadSpace(_ path: String) -> (EmbeddingSpace, Double) {
+    let t0 = MonotonicClock.seconds()
+    do { return (try Word2VecText.load(path: path).0, MonotonicClock.since(t0)) } catch { fail("\(error)") }
+}
+
+func loadPairs(_ path: String) -> [(source: String, target: String)] {
+    do { return try BilingualDictionary.load(path: path).pairs.map { ($0.source, $0.target) } } catch { fail("\(error)") }
+}
+
+/// BLI P@1/5/10 (NN, CSLS; covered words) of a mapping on normalised spaces.
+func bliScores(_ mapping: BilingualMapping, source: EmbeddingSpace, target: EmbeddingSpace, test: String, json: inout JSON) {
+    do {
+        let (s, t) = try mapping.apply(source: source, target: target)
+        let result = try BLIEvaluation.evaluate(source: s, target: t, dictionary: loadPairs(test))
+        for method in result.methods {
+            let name = method.method == .nn ? "nn" : "csls"
+            for k in [1, 5, 10] {
+                json.set("p\(k)_\(name)", method.precision(at: k, .muse) ?? .nan)
+            }
+        }
+        json.set("test_covered", result.counts.coveredSourceWords)
+    } catch { fail("\(error)") }
+}
+
+/// `vecmap-init SRC TGT OUT.tsv [--vocab 4000]`: our unsupervised initial dictionary, written
+/// as `source_row<TAB>target_row` lines (compare with Tests/reference/vecmap_init_reference.py).
+func taskVecMapInit(_ args: Arguments) {
+    var (source, _) = loadSpace(args.arg(0, "SRC"))
+    var (target, _) = loadSpace(args.arg(1, "TGT"))
+    let out = args.arg(2, "OUT")
+    source.normalize([.unit, .center, .unit])
+    target.normalize([.unit, .center, .unit])
+    let t0 = MonotonicClock.seconds()
+    let pairs: TrainingPairs
+    do {
+        pairs = try VecMapInitialization.dictionary(
+            source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000))
+    } catch { fail("\(error)") }
+    let seconds = MonotonicClock.since(t0)
+    guard let file = fopen(out, "w") else { fail("cannot write \(out)") }
+    for (i, j) in zip(pairs.sourceRows, pairs.targetRows) { fputs("\(i)\t\(j)\n", file) }
+    fclose(file)
+    var json = common("vecmap-init")
+    json.set("pairs", pairs.count)
+    json.set("seconds", seconds)
+    finish(&json)
+}
+
+/// `vecmap SRC TGT --test DICT [--seed 0] [--interval 50] [--cutoff 20000] [--iters N]
+/// [--init unsupervised|identical] [--threads T]`: the whole run, with BLI on the test dictionary.
+func taskVecMap(_ args: Arguments) {
+    var (source, srcLoad) = loadSpace(args.arg(0, "SRC"))
+    var (target, tgtLoad) = loadSpace(args.arg(1, "TGT"))
+    source.normalize([.unit, .center, .unit])
+    target.normalize([.unit, .center, .unit])
+    var options = VecMapSelfLearning.Options()
+    options.seed = UInt64(args.int("seed", 0))
+    options.interval = args.int("interval", options.interval)
+    options.cutoff = args.int("cutoff", options.cutoff)
+    options.maxIterations = args.options["iters"].flatMap { Int($0) }
+    options.candidates = args.int("candidates", options.candidates)
+    options.search = NeighborSearch(threads: args.options["threads"].flatMap { Int($0) })
+    let t0 = MonotonicClock.seconds()
+    let initial: TrainingPairs
+    do {
+        if args.options["init"] == "identical" {
+            initial = IdenticalStrings.pairs(source: source, target: target)
+        } else {
+            initial = try VecMapInitialization.dictionary(source: source.vectors, target: target.vectors)
+        }
+    } catch { fail("\(error)") }
+    let initSeconds = MonotonicClock.since(t0)
+    let result: VecMapSelfLearning.Result
+    do { result = try VecMapSelfLearning.run(source: source.vectors, target: target.vectors, initial: initial, options: options) } catch {
+        fail("\(error)")
+    }
+    let total = MonotonicClock.since(t0)
+    var json = common("vecmap")
+    json.set("load_seconds", srcLoad + tgtLoad)
+    json.set("init_seconds", initSeconds)
+    json.set("total_seconds", total)
+    json.set("iterations", result.history.count)
+    json.set("iteration_seconds", result.history.map(\.seconds))
+    json.set("objective", result.history.map(\.objective))
+    json.set("dense_rows", result.denseRows)
+    json.set("converged", result.converged)
+    bliScores(result.mapping, source: source, target: target, test: args.options["test"] ?? "", json: &json)
+    finish(&json)
+}
+
+/// `rcsls SRC TGT --dict TRAIN --test TEST [--iters 10] [--projection none|spectral|orthogonal]`: time, peak
+/// memory and BLI of RCSLS on the whole vocabularies as negatives; also the time of one CSLS
+/// retrieval of every source word over the whole target vocabulary.
+func taskRCSLS(_ args: Arguments) {
+    var (source, _) = loadSpace(args.arg(0, "SRC"))
+    var (target, _) = loadSpace(args.arg(1, "TGT"))
+    source.normalize([.unit])
+    target.normalize([.unit])
+    let train = TrainingPairs.lookUp(loadPairs(args.options["dict"] ?? ""), source: source.vocabulary, target: target.vocabulary).pairs
+    var options = RCSLS.Options()
+    options.iterations = args.int("iters", options.iterations)
+    options.projection = RCSLS.Projection(rawValue: args.options["projection"] ?? "none") ?? .none
+    let hwm0 = procStatusKiB("VmHWM")
+    let t0 = MonotonicClock.seconds()
+    let fitted: (map: LinearMap, steps: [RCSLS.Step], interrupted: Bool)
+    do { fitted = try RCSLS.fit(source: source.vectors, target: target.vectors, pairs: train, options: options) } catch { fail("\(error)") }
+    let seconds = MonotonicClock.since(t0)
+    var json = common("rcsls")
+    json.set("pairs", train.count)
+    json.set("seconds", seconds)
+    json.set("loss", fitted.steps.map(\.loss))
+    json.set("vm_hwm_before_kib", hwm0)
+    let mapping = BilingualMapping(source: fitted.map)
+    bliScores(mapping, source: source, target: target, test: args.options["test"] ?? "", json: &json)
+    do {
+        let mapped = NeighborSearch.unitNormalized(try fitted.map.apply(to: source.vectors))
+        let t = NeighborSearch.unitNormalized(target.vectors)
+        let t1 = MonotonicClock.seconds()
+        _ = try NeighborSearch().search(source: mapped, target: t, k: 10, method: .csls(k: 10))
+        json.set("csls_all_seconds", MonotonicClock.since(t1))
+        json.set("csls_queries", mapped.rows)
+        json.set("csls_targets", t.rows)
+    } catch { fail("\(error)") }
+    finish(&json)
+}
+
+/// `rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1]`: a fixed W (Procrustes on the first n
+/// fi–fr xling-eval pairs, then perturbed), the pair matrices and negatives, and our loss and
+/// gradient, as XLF32MAT files in DIR (for Tests/reference/test_rcsls_parity.py).
+func taskRCSLSDump(_ args: Arguments) {
+    let dir = args.arg(0, "DIR")
+    let rows = args.int("negatives", 2000)
+    let n = args.int("n", 300)
+    var (source, _) = loadSpace(args.options["src"] ?? "/work/shared/data/vectors/spacy-fi-floret-300/fi.vec.gz")
+    var (target, _) = loadSpace(args.options["tgt"] ?? "/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
+    source.normalize([.unit])
+    target.normalize([.unit])
+    let dict = args.options["dict"] ?? "/work/shared/data/dictionaries/xling-eval/bli_datasets/fi-fr/yacle.train.freq.1k.fi-fr.tsv.gz"
+    var pairs = TrainingPairs.lookUp(loadPairs(dict), source: source.vocabulary, target: target.vocabulary).pairs
+    pairs = TrainingPairs(sourceRows: Array(pairs.sourceRows.prefix(n)), targetRows: Array(pairs.targetRows.prefix(n)))
+    do {
+        let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
+        let zs = try source.vectors.selectingRows(Array(0..<min(rows, source.count)))
+        let zt = try target.vectors.selectingRows(Array(0..<min(rows, target.count)))
+        var rng = SplitMix64(seed: UInt64(args.int("seed", 1)))
+        var w = try Procrustes.fit(x: x, y: y).weights
+        for i in 0..<w.storage.count { w.storage[i] += 0.02 * (rng.nextFloat() - 0.5) }
+        let eval = try RCSLS.evaluate(x: x, y: y, sourceNegatives: zs, targetNegatives: zt, w: w, k: 10)
+        for (name, m) in [("x", x), ("y", y), ("zs", zs), ("zt", zt), ("w", w), ("gradient", eval.gradient)] {
+            writeMatrix(m, to: "\(dir)/\(name).f32")
+        }
+        writeMatrix(try Matrix(rows: 1, cols: 1, values: [Float(eval.loss)]), to: "\(dir)/loss.f32")
+        var json = common("rcsls-dump")
+        json.set("loss", eval.loss)
+        json.set("pairs", x.rows)
+        finish(&json)
+    } catch { fail("\(error)") }
+}
+
+/// `bli-vec SRC.vec TGT.vec --test DICT`: BLI of two already mapped spaces (e.g. VecMap's output),
+/// with the same evaluation code as the other tasks.
+func taskBLIVec(_ args: Arguments) {
+    let (source, _) = loadSpace(args.arg(0, "SRC"))
+    let (target, _) = loadSpace(args.arg(1, "TGT"))
+    var json = common("bli-vec")
+    bliScores(
+        BilingualMapping(source: .identity(source.dimension)), source: source, target: target, test: args.options["test"] ?? "", json: &json
+    )
+    finish(&json)
+}
+
+/// `detector [--words 756] [--iters N] [--refinement 10] [--fi-fr 0|1]`: the failure detector on
+/// the rotated fastText en space (must succeed), on en against Gaussian noise after VecMap (must
+/// fail), and optionally on a short VecMap fi–fr run.
+func taskDetector(_ args: Arguments) {
+    let refinement = args.int("refinement", 10)
+    func report(_ name: String, _ j: FailureDetector.Judgement, _ seconds: Double) {
+        var json = common("detector")
+        json.set("case", name)
+        json.set("verdict", j.verdict.rawValue)
+        json.set("sentence", j.sentence)
+        json.set("seconds", seconds)
+        finish(&json)
+    }
+    func vecmap(_ x: Matrix, _ z: Matrix, vocab: Int) throws -> BilingualMapping {
+        var options = VecMapSelfLearning.Options()
+        options.interval = args.int("interval", 3)
+        options.maxIterations = args.options["iters"].flatMap { Int($0) }
+        let initial = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: vocab)
+        return try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options).mapping
+    }
+    func judge(_ m: BilingualMapping, _ x: Matrix, _ z: Matrix) throws -> FailureDetector.Judgement {
+        let xs = try m.source.apply(to: x), zs = try m.target.map { try $0.apply(to: z) } ?? z
+        return try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement)
+    }
+    do {
+        var (en, _) = loadSpace(args.options["en"] ?? "notebooks/data/fasttext-en-fr-756/en.vec.gz")
+        en.normalize([.unit, .center, .unit])
+        let x = en.vectors
+        var rng = SplitMix64(seed: 5)
+        let r = try FailureDetector.randomOrthogonal(x.cols, rng: &rng)
+        let z = try Matrix.product(x, r)
+        var t0 = MonotonicClock.seconds()
+        report("rotated", try judge(vecmap(x, z, vocab: 700), x, z), MonotonicClock.since(t0))
+        var noise = Matrix(rows: x.rows, cols: x.cols)
+        for i in 0..<noise.storage.count { noise.storage[i] = rng.nextFloat() - 0.5 }
+        noise.apply([.unit, .center, .unit])
+        t0 = MonotonicClock.seconds()
+        report("gaussian", try judge(vecmap(x, noise, vocab: 700), x, noise), MonotonicClock.since(t0))
+        if args.int("fi-fr", 0) == 1 {
+            var (fi, _) = loadSpace("/work/shared/data/vectors/spacy-fi-floret-300/fi.vec.gz")
+            var (fr, _) = loadSpace("/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
+            fi.normalize([.unit, .center, .unit])
+            fr.normalize([.unit, .center, .unit])
+            t0 = MonotonicClock.seconds()
+            let m = try vecmap(fi.vectors, fr.vectors, vocab: 4000)
+            let t1 = MonotonicClock.seconds()
+            report("fi-fr", try judge(m, fi.vectors, fr.vectors), MonotonicClock.since(t1))
+            _ = t0
+            var g = Matrix(rows: fr.count, cols: 300)
+            for i in 0..<g.storage.count { g.storage[i] = rng.nextFloat() - 0.5 }
+            g.apply([.unit, .center, .unit])
+            let mg = try vecmap(fi.vectors, g, vocab: 4000)
+            t0 = MonotonicClock.seconds()
+            report("fi-gaussian", try judge(mg, fi.vectors, g), MonotonicClock.since(t0))
+        }
+    } catch { fail("\(error)") }
+}

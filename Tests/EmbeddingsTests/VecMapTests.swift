@@ -1,0 +1,231 @@
+import Testing
+
+@testable import Embeddings
+
+/// The real fastText en vectors (756 × 300), normalised unit, center, unit, and a copy rotated
+/// by a seeded random orthogonal map (the easy case: an exact alignment exists).
+fileprivate enum RotatedEnglish {
+    static let path = "notebooks/data/fasttext-en-fr-756/en.vec.gz"
+
+    static func spaces(seed: UInt64 = 5) throws -> (x: Matrix, z: Matrix, rotation: Matrix) {
+        var space = try Word2VecText.load(path: path).0
+        space.normalize([.unit, .center, .unit])
+        var rng = SplitMix64(seed: seed)
+        let r = try FailureDetector.randomOrthogonal(space.dimension, rng: &rng)
+        return (space.vectors, try Matrix.product(space.vectors, r), r)
+    }
+}
+
+@Suite struct VecMapInitializationTests {
+    @Test func rotatedCopyGivesTheIdentityDictionary() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        let pairs = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: 500)
+        #expect(pairs.count == 1000)
+        #expect(Array(pairs.sourceRows.prefix(500)) == Array(0..<500))
+        #expect(Array(pairs.targetRows.suffix(500)) == Array(0..<500))
+        let correct = zip(pairs.sourceRows, pairs.targetRows).filter { $0 == $1 }.count
+        // Rotation leaves the similarity matrix unchanged, so (up to fp32 noise) every pair is right.
+        #expect(correct >= 990)
+    }
+
+    @Test func topKMeanAndArgmaxFollowNumpy() {
+        let m = try! Matrix(rows: 2, cols: 4, values: [1, 3, 3, 0, -1, -2, -1, -5])
+        #expect(VecMapInitialization.topKMeans(m, k: 2) == [3, -1])
+        let (rows, cols) = VecMapInitialization.argmaxRowsAndColumns(m)
+        #expect(rows == [1, 0]) // first maximum on ties, as numpy
+        #expect(cols == [0, 0, 0, 0])
+    }
+}
+
+@Suite struct StochasticInductionTests {
+    /// The exact law of VecMap's dense dropout argmax for one row, by enumerating the 2^c masks.
+    static func exactLaw(_ scores: [Float], keep: Double) -> [Double] {
+        let c = scores.count
+        var law = [Double](repeating: 0, count: c)
+        for mask in 0..<(1 << c) {
+            var p = 1.0, best = -Float.infinity, arg = 0
+            for j in 0..<c {
+                let kept = mask & (1 << j) != 0
+                p *= kept ? keep : 1 - keep
+                let v = kept ? scores[j] : 0
+                if v > best {
+                    best = v
+                    arg = j
+                }
+            }
+            law[arg] += p
+        }
+        return law
+    }
+
+    /// One query against six candidates whose scores 2·s − r are chosen directly (unit d = 6
+    /// basis rows): positives, a zero crossing and negatives, with short lists (M = 2, so the
+    /// dense path runs) and full lists.
+    @Test(arguments: [2, 6]) func lazyDrawsHaveTheDenseLaw(listSize: Int) throws {
+        let scores: [Float] = [0.3, -0.2, 0.5, 0.1, -0.4, 0.45]
+        let c = scores.count
+        var query = Matrix(rows: 1, cols: c)
+        for j in 0..<c { query.storage[j] = 1 }
+        let candidates = Matrix.identity(c)
+        // s = 1 for every candidate, so 2·s − r = scores ⇔ r = 2 − scores.
+        let penalty = scores.map { 2 - $0 }
+        let order = (0..<c).sorted { scores[$0] > scores[$1] }.prefix(listSize)
+        let lists = NeighborSearch.Neighbors(
+            queryCount: 1, k: listSize, indices: order.map { $0 }, scores: order.map { scores[$0] })
+        let induction = StochasticInduction(queries: query, candidates: candidates, penalty: penalty, lists: lists)
+        for keep in [0.1, 0.5] {
+            var rng = SplitMix64(seed: 11)
+            var counts = [Int](repeating: 0, count: c)
+            let draws = 20_000
+            for _ in 0..<draws { counts[try induction.run(keep: Float(keep), rng: &rng).matches[0]] += 1 }
+            let law = Self.exactLaw(scores, keep: keep)
+            for j in 0..<c {
+                #expect(abs(Double(counts[j]) / Double(draws) - law[j]) < 0.015, "keep \(keep), candidate \(j)")
+            }
+        }
+        var rng = SplitMix64(seed: 1)
+        #expect(try induction.run(keep: 1, rng: &rng).matches == [2])
+    }
+}
+
+@Suite struct VecMapSelfLearningTests {
+    static func options(seed: UInt64) -> VecMapSelfLearning.Options {
+        var options = VecMapSelfLearning.Options()
+        options.interval = 3
+        options.seed = seed
+        options.search = NeighborSearch(threads: 2)
+        return options
+    }
+
+    @Test func recoversARotationWithoutADictionary() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        let initial = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: 700)
+        let result = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: Self.options(seed: 3))
+        #expect(result.converged && result.whitened)
+        let objectives = result.history.map(\.objective)
+        #expect((objectives.last ?? 0) > 0.99)
+        let mapped = try result.mapping.apply(
+            source: EmbeddingSpace(vocabulary: Vocabulary((0..<x.rows).map { "w\($0)" }), vectors: x),
+            target: EmbeddingSpace(vocabulary: Vocabulary((0..<z.rows).map { "w\($0)" }), vectors: z))
+        let found = try NeighborSearch().search(
+            source: NeighborSearch.unitNormalized(mapped.source.vectors), target: NeighborSearch.unitNormalized(mapped.target.vectors),
+            k: 1, method: .nn)
+        let correct = (0..<x.rows).filter { found.indices[$0] == $0 }.count
+        #expect(correct >= x.rows - 5)
+    }
+
+    @Test func sameSeedSameResultAndStopKeepsTheMap() throws {
+        let (x, z, _) = try RotatedEnglish.spaces(seed: 9)
+        let initial = TrainingPairs(sourceRows: Array(0..<400), targetRows: Array(0..<400))
+        var options = Self.options(seed: 4)
+        options.maxIterations = 4
+        let a = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options)
+        let b = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options)
+        // The draws and dictionaries are identical; the maps agree to BLAS rounding (other suites
+        // running concurrently switch OpenBLAS between 1 and 2 threads; the kernel test compares
+        // whole mappings exactly).
+        #expect(a.dictionary == b.dictionary)
+        let difference = try a.mapping.source.weights.maxAbsoluteDifference(b.mapping.source.weights)
+        #expect(difference < 1e-4)
+        #expect(!a.converged && a.history.count == 4)
+        var seen = 0
+        let stopped = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options) { progress in
+            if !progress.isPoll && progress.step >= 1 { seen += 1 }
+            return seen >= 2 ? .stop : .continue
+        }
+        #expect(stopped.interrupted && !stopped.whitened)
+        #expect(stopped.history.count == 2)
+        #expect(stopped.mapping.source.isOrthogonal())
+        #expect(stopped.mapping.target == nil)
+    }
+
+    @Test func whitenedMappingAlignsAnExactRotation() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        let mapping = try WhitenedMapping.fit(x: x, z: z, reweight: 0.5)
+        let xs = try mapping.source.apply(to: x)
+        let zs = try mapping.target.map { try $0.apply(to: z) } ?? z
+        #expect(try xs.maxAbsoluteDifference(zs) < 1e-3)
+    }
+
+    @Test func whiteningNeedsASpanningDictionary() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        #expect(throws: MappingError.self) {
+            try WhitenedMapping.fit(x: x.selectingRows(Array(0..<50)), z: z.selectingRows(Array(0..<50)))
+        }
+    }
+}
+
+@Suite struct FailureDetectorTests {
+    @Test func rotatedSpaceSucceedsAndGaussianSpaceFails() throws {
+        let (x, z, r) = try RotatedEnglish.spaces()
+        // The right map (the rotation itself) against random rotations: succeeded.
+        let aligned = try FailureDetector.judgeMapping(
+            mappedSource: Matrix.product(x, r), mappedTarget: z, source: x, target: z, seed: 1)
+        #expect(aligned.verdict == .succeeded, "\(aligned.sentence)")
+        // A space against Gaussian noise of the same shape, after the best VecMap can do: failed.
+        var rng = SplitMix64(seed: 77)
+        var noise = Matrix(rows: x.rows, cols: x.cols)
+        for i in 0..<noise.storage.count { noise.storage[i] = rng.nextFloat() - 0.5 }
+        noise.apply([.unit, .center, .unit])
+        let initial = try VecMapInitialization.dictionary(source: x, target: noise, vocabulary: 700)
+        var options = VecMapSelfLearningTests.options(seed: 2)
+        options.interval = 1
+        let result = try VecMapSelfLearning.run(source: x, target: noise, initial: initial, options: options)
+        let mappedSource = try result.mapping.source.apply(to: x)
+        let mappedTarget = try result.mapping.target.map { try $0.apply(to: noise) } ?? noise
+        let failed = try FailureDetector.judgeMapping(
+            mappedSource: mappedSource, mappedTarget: mappedTarget, source: x, target: noise, seed: 1)
+        #expect(failed.verdict == .failed, "\(failed.sentence)")
+    }
+
+    @Test func judgeUsesBothSpreadAndLift() {
+        #expect(FailureDetector.judge(criterion: "c", value: 0.31, null: [0.30, 0.301, 0.299]).verdict == .failed)
+        #expect(FailureDetector.judge(criterion: "c", value: 0.60, null: [0.30, 0.301, 0.299]).verdict == .succeeded)
+        #expect(FailureDetector.judge(criterion: "c", value: 0.35, null: [0.30, 0.301, 0.299]).verdict == .doubtful)
+        #expect(FailureDetector.judge(criterion: "c", value: .nan, null: [0.30]).verdict == .failed)
+    }
+}
+
+@Suite struct RCSLSTests {
+    /// Central differences of L at a W away from neighbour-set ties agree with ∇L.
+    @Test func gradientMatchesFiniteDifferences() throws {
+        var rng = SplitMix64(seed: 3)
+        func random(_ m: Int, _ n: Int) -> Matrix {
+            var a = Matrix(rows: m, cols: n)
+            for i in 0..<a.storage.count { a.storage[i] = rng.nextFloat() - 0.5 }
+            return NeighborSearch.unitNormalized(a)
+        }
+        let d = 8
+        let x = random(30, d), y = random(30, d), zs = random(60, d), zt = random(50, d)
+        var w = Matrix.identity(d)
+        for i in 0..<w.storage.count { w.storage[i] += 0.1 * (rng.nextFloat() - 0.5) }
+        let eval = try RCSLS.evaluate(x: x, y: y, sourceNegatives: zs, targetNegatives: zt, w: w, k: 3)
+        let eps: Float = 1e-3
+        var checked = 0
+        for entry in [0, 9, 18, 27, 36, 45, 54, 63] {
+            var plus = w, minus = w
+            plus.storage[entry] += eps
+            minus.storage[entry] -= eps
+            let fp = try RCSLS.evaluate(x: x, y: y, sourceNegatives: zs, targetNegatives: zt, w: plus, k: 3).loss
+            let fm = try RCSLS.evaluate(x: x, y: y, sourceNegatives: zs, targetNegatives: zt, w: minus, k: 3).loss
+            let numeric = (fp - fm) / Double(2 * eps)
+            #expect(abs(numeric - Double(eval.gradient.storage[entry])) < 2e-3, "entry \(entry)")
+            checked += 1
+        }
+        #expect(checked == 8)
+    }
+
+    @Test func fitLowersTheLossAndKeepsShapes() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        let pairs = TrainingPairs(sourceRows: Array(0..<200), targetRows: Array(0..<200))
+        var options = RCSLS.Options()
+        options.iterations = 3
+        let fitted = try RCSLS.fit(source: x, target: z, pairs: pairs, options: options)
+        #expect(fitted.map.weights.rows == 300 && fitted.map.weights.cols == 300)
+        #expect(fitted.steps.count == 4)
+        #expect(fitted.steps.last!.loss <= fitted.steps.first!.loss + 1e-6)
+        var orthogonal = options
+        orthogonal.projection = .orthogonal
+        #expect(try RCSLS.fit(source: x, target: z, pairs: pairs, options: orthogonal).map.isOrthogonal(tolerance: 1e-3))
+    }
+}

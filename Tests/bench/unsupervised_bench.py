@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Unsupervised and self-learning mappings (issue 16): xling (`xling-bench`) against the unmodified
+VecMap (`../shared/anchors/vecmap/map_embeddings.py`, numpy on CPU), measured in the same run, on
+the real fi (spacy-fi-floret-300, 20,000 words) and fr (spacy-fr-300, 16,696 words) vectors.
+
+1. Loading the two .vec.gz files (xling-bench load-vec): seconds, words/s, MB/s of text.
+2. Initial dictionary (unsupervised, 4,000 words): xling vs vecmap (from its first SVD to the
+   dictionary; the dictionaries are compared too: identical expected).
+3. Seconds per self-learning iteration at VecMap's defaults (cut-off 20,000, CSLS 10, keep 0.1):
+   xling's first --iters iterations vs vecmap's first --iters iterations (its --log durations;
+   the process is stopped after that many: a whole vecmap run takes hundreds of iterations).
+4. A whole run at equal settings, shortened so that vecmap finishes (--interval, --cutoff; both
+   programs get the same), over --seeds: seconds and BLI P@1 (NN, CSLS; xling-eval fi-fr test,
+   covered words) of both; vecmap's output vectors are evaluated by the same xling code
+   (`xling-bench bli-vec`), so the P@1 difference is the mapping's.
+5. RCSLS (whole vocabularies as negatives, 10 steps) and CSLS retrieval of all 20,000 source
+   words over the 16,696 targets: seconds and peak RSS.
+
+    .venv/bin/python Tests/bench/unsupervised_bench.py [--iters 3] [--seeds 0,1] [--interval 5]
+        [--cutoff 10000] [--skip-whole] [--json bench-results/unsupervised.json]
+
+Exit status 0 even when a goal fails (a report); 2 when the binary is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "reference"))
+import vecmap_init_reference  # noqa: E402
+
+DATA = Path(os.environ.get("XLING_DATA", "/work/shared/data"))
+FI = DATA / "vectors/spacy-fi-floret-300/fi.vec.gz"
+FR = DATA / "vectors/spacy-fr-300/fr.vec.gz"
+DICTS = DATA / "dictionaries/xling-eval/bli_datasets/fi-fr"
+TEST = DICTS / "yacle.test.freq.2k.fi-fr.tsv.gz"
+TRAIN = DICTS / "yacle.train.freq.5k.fi-fr.tsv.gz"
+VECMAP = Path(vecmap_init_reference.ANCHOR)
+
+
+def xling(binary: Path, *args: str) -> dict:
+    out = subprocess.run([str(binary), *map(str, args)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def vecmap_iterations(src: str, tgt: str, iterations: int | None, seed: int, extra: list[str], out_dir: str) -> dict:
+    """Runs map_embeddings.py --unsupervised with --log; stops it after `iterations` logged
+    iterations (None = let it finish). Returns per-iteration seconds, wall time, exit state."""
+    log = os.path.join(out_dir, f"vecmap-{seed}.log")
+    outs = os.path.join(out_dir, f"src-{seed}.vec"), os.path.join(out_dir, f"tgt-{seed}.vec")
+    cmd = [sys.executable, str(VECMAP / "map_embeddings.py"), src, tgt, *outs, "--unsupervised",
+           "--seed", str(seed), "--log", log, *extra]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    while proc.poll() is None:
+        time.sleep(0.5)
+        if os.path.exists(log):
+            lines = [l for l in open(log).read().splitlines() if l.strip()]
+            if iterations is not None and len(lines) >= iterations:
+                proc.kill()
+                proc.wait()
+                break
+    wall = time.perf_counter() - started
+    if os.path.exists(log):
+        lines = [l for l in open(log).read().splitlines() if l.strip()]
+    seconds = [float(l.split("\t")[-1]) for l in lines]
+    objective = [float(l.split("\t")[1]) / 100 for l in lines]
+    finished = proc.returncode == 0
+    if iterations is None and not finished:
+        raise RuntimeError(f"vecmap failed: {proc.stderr.read() if proc.stderr else ''}")
+    return {"iteration_seconds": seconds, "objective": objective, "wall_seconds": wall, "finished": finished,
+            "outputs": outs}
+
+
+def median(values: list[float]) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if v else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bench-binary", default=str(REPO / ".build/release/xling-bench"))
+    ap.add_argument("--iters", type=int, default=3)
+    ap.add_argument("--seeds", default="0,1")
+    ap.add_argument("--interval", type=int, default=5)
+    ap.add_argument("--cutoff", type=int, default=10000)
+    ap.add_argument("--skip-whole", action="store_true")
+    ap.add_argument("--json", default=str(REPO / "bench-results/unsupervised.json"))
+    args = ap.parse_args()
+    binary = Path(args.bench_binary)
+    if not binary.exists():
+        print(f"missing {binary}: swift build -c release --product xling-bench", file=sys.stderr)
+        sys.exit(2)
+    report: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = vecmap_init_reference.plain_copy(str(FI), tmp)
+        tgt = vecmap_init_reference.plain_copy(str(FR), tmp)
+
+        # 1. Loading.
+        loads = [xling(binary, "load-vec", p) for p in (FI, FR)]
+        for name, p, r in zip(("fi", "fr"), (FI, FR), loads):
+            text_bytes = os.path.getsize(src if name == "fi" else tgt)
+            r["words_per_second"] = r["rows"] / r["seconds"]
+            r["text_mb_per_second"] = text_bytes / r["seconds"] / 1e6
+            r["gz_mb_per_second"] = os.path.getsize(p) / r["seconds"] / 1e6
+        report["load"] = loads
+        print(f"load: " + ", ".join(f"{r['rows']} words in {r['seconds']:.2f} s ({r['words_per_second']:,.0f} words/s, "
+                                    f"{r['text_mb_per_second']:.0f} MB/s of text, peak {r['vm_hwm_kib'] / 1024:.0f} MiB)"
+                                    for r in loads))
+
+        # 2. Initial dictionary.
+        ours_tsv = os.path.join(tmp, "ours-init.tsv")
+        ours = xling(binary, "vecmap-init", FI, FR, ours_tsv)
+        s, t, _, init_seconds = vecmap_init_reference.initial_dictionary(src, tgt, 4000, timed=True)
+        theirs = [f"{i}\t{j}" for i, j in zip(s.tolist(), t.tolist())]
+        identical = open(ours_tsv).read().splitlines() == theirs
+        report["init"] = {"xling_seconds": ours["seconds"], "vecmap_seconds": init_seconds,
+                          "speedup": init_seconds / ours["seconds"], "identical": identical, "pairs": len(theirs)}
+        print(f"init: xling {ours['seconds']:.2f} s, vecmap {init_seconds:.2f} s "
+              f"({init_seconds / ours['seconds']:.1f}x), dictionaries identical: {identical}")
+
+        # 3. Seconds per iteration at the defaults.
+        ours_it = xling(binary, "vecmap", FI, FR, "--test", TEST, "--iters", str(args.iters))
+        theirs_it = vecmap_iterations(src, tgt, args.iters, 0, [], tmp)
+        a, b = median(ours_it["iteration_seconds"]), median(theirs_it["iteration_seconds"])
+        report["iteration"] = {"xling_seconds": ours_it["iteration_seconds"], "vecmap_seconds": theirs_it["iteration_seconds"],
+                               "xling_median": a, "vecmap_median": b, "speedup": b / a,
+                               "xling_peak_kib": ours_it["vm_hwm_kib"], "xling_dense_rows": ours_it["dense_rows"]}
+        print(f"iteration (cut-off 20,000): xling {a:.2f} s, vecmap {b:.2f} s ({b / a:.1f}x; medians of the first "
+              f"{args.iters} iterations each), xling peak {ours_it['vm_hwm_kib'] / 1024:.0f} MiB")
+
+        # 4. Whole runs at equal, shortened settings.
+        if not args.skip_whole:
+            whole = []
+            for seed in [int(x) for x in args.seeds.split(",")]:
+                o = xling(binary, "vecmap", FI, FR, "--test", TEST, "--seed", seed, "--interval", args.interval,
+                          "--cutoff", args.cutoff)
+                v = vecmap_iterations(src, tgt, None, seed,
+                                      ["--stochastic_interval", str(args.interval), "--vocabulary_cutoff", str(args.cutoff)], tmp)
+                vb = xling(binary, "bli-vec", v["outputs"][0], v["outputs"][1], "--test", TEST)
+                row = {"seed": seed, "xling_seconds": o["total_seconds"], "vecmap_seconds": v["wall_seconds"],
+                       "xling_iterations": o["iterations"], "vecmap_iterations": len(v["iteration_seconds"]),
+                       "xling_p1_nn": o["p1_nn"], "xling_p1_csls": o["p1_csls"],
+                       "vecmap_p1_nn": vb["p1_nn"], "vecmap_p1_csls": vb["p1_csls"]}
+                whole.append(row)
+                print(f"whole run seed {seed} (interval {args.interval}, cut-off {args.cutoff}): "
+                      f"xling {row['xling_seconds']:.0f} s / {row['xling_iterations']} it, P@1 {100 * row['xling_p1_nn']:.1f} NN "
+                      f"{100 * row['xling_p1_csls']:.1f} CSLS; vecmap {row['vecmap_seconds']:.0f} s / {row['vecmap_iterations']} it "
+                      f"(incl. reading and writing), P@1 {100 * row['vecmap_p1_nn']:.1f} NN {100 * row['vecmap_p1_csls']:.1f} CSLS")
+            report["whole"] = whole
+            mean = lambda k: sum(r[k] for r in whole) / len(whole)  # noqa: E731
+            report["whole_summary"] = {
+                "speedup": mean("vecmap_seconds") / mean("xling_seconds"),
+                "p1_csls_difference_points": 100 * (mean("xling_p1_csls") - mean("vecmap_p1_csls")),
+                "p1_nn_difference_points": 100 * (mean("xling_p1_nn") - mean("vecmap_p1_nn")),
+            }
+            print(f"whole runs: {report['whole_summary']}")
+
+        # 5. RCSLS and CSLS retrieval at full size.
+        r = xling(binary, "rcsls", FI, FR, "--dict", TRAIN, "--test", TEST)
+        report["rcsls"] = r
+        print(f"rcsls: {r['pairs']} pairs, {r['seconds']:.1f} s, peak {r['vm_hwm_kib'] / 1024:.0f} MiB, "
+              f"P@1 {100 * r['p1_nn']:.1f} NN {100 * r['p1_csls']:.1f} CSLS; CSLS retrieval {r['csls_queries']} x "
+              f"{r['csls_targets']}: {r['csls_all_seconds']:.2f} s")
+
+    goals = {
+        "init >= 10x": report["init"]["speedup"] >= 10,
+        "init identical": report["init"]["identical"],
+        "iteration >= 10x": report["iteration"]["speedup"] >= 10,
+    }
+    if "whole_summary" in report:
+        goals["whole run >= 10x"] = report["whole_summary"]["speedup"] >= 10
+        goals["P@1 CSLS within 1.5 points"] = abs(report["whole_summary"]["p1_csls_difference_points"]) <= 1.5
+    report["goals"] = goals
+    for k, ok in goals.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {k}")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
