@@ -7,8 +7,12 @@ struct CofactorRecord: Sendable, Equatable {
         case first
         /// X^l2_jk: a = word j, b = context k of language 2.
         case second
-        /// X^bi_jk (CLC): a = l1 word j, b = l2 word k.
+        /// X^bi_jk (CLC, `.words`): a = l1 word j, b = l2 word k; w^l1_j · w^l2_k.
         case cross
+        /// X^bi_jk (CLC, `.wordsWithContexts`): a = l1 word j, b = l2 context k; w^l1_j · c^l2_k.
+        case crossFirstWord
+        /// X^bi_jk (CLC, `.wordsWithContexts`): a = l2 word k, b = l1 context j; w^l2_k · c^l1_j.
+        case crossSecondWord
         /// sim(j, k) (CLSim): a = l1 word j, b = l2 word k.
         case similarity
     }
@@ -70,7 +74,8 @@ enum AdaGradRule: CofactorRule {
 
 /// The update of one co-factorization element, shared by the trainer and the gradient tests.
 ///
-/// Factor terms (eq. 2; CLC reuses it with w^l1_j·w^l2_k and the cross bias lane):
+/// Factor terms (eq. 2; CLC reuses it with w^l1_j·w^l2_k, or w^l1_j·c^l2_k and w^l2_k·c^l1_j, and
+/// the cross bias lane of each row):
 ///     diff = x·y + b_x + b_y + b − M,  loss = weight·diff²,
 ///     ∂/∂x = 2·weight·diff·y,  ∂/∂y = 2·weight·diff·x,  ∂/∂b_x = ∂/∂b_y = ∂/∂b = 2·weight·diff.
 /// Similarity term (eq. 7): loss = weight·‖x − y‖²,  ∂/∂x = 2·weight·(x − y) = −∂/∂y.
@@ -99,6 +104,14 @@ struct CofactorStep<Rule: CofactorRule>: Sendable {
         case .cross:
             return factor(
                 r, first.row(a), second.row(b), lane: ParameterTable.crossBias, matrix: 2,
+                layout: first, biases: &biases)
+        case .crossFirstWord:
+            return factor(
+                r, first.row(a), second.row(n2 &+ b), lane: ParameterTable.crossBias, matrix: 2,
+                layout: first, biases: &biases)
+        case .crossSecondWord:
+            return factor(
+                r, second.row(a), first.row(n1 &+ b), lane: ParameterTable.crossBias, matrix: 2,
                 layout: first, biases: &biases)
         case .similarity:
             return attract(r, first.row(a), second.row(b), layout: first)

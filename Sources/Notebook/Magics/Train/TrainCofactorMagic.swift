@@ -9,6 +9,14 @@ enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
     var description: String { rawValue }
 }
 
+/// What the CLC term's bilingual counts multiply (`CofactorOptions.CrossFactors`).
+enum CofactorCLCFactors: String, OptionChoice, CustomStringConvertible {
+    case contexts, words
+    var description: String { rawValue }
+    /// The engine's choice.
+    var engine: CofactorOptions.CrossFactors { self == .words ? .words : .wordsWithContexts }
+}
+
 /// `%train cofactor mono=C1,C2 [parallel=P] objective=… …`: counts, the cross-lingual term,
 /// then the co-factorization; stores one joint space (a mapping object with the identity
 /// map, so %eval bli, %neighbors and %eval cldc take it).
@@ -55,13 +63,21 @@ struct TrainCofactorMagic: TrainMethod {
         "xmax_cross", min: 0, default: CofactorOptions().crossXMax,
         help: "x_max of the cross-lingual co-occurrence weighting")
     static let alpha = Opt.double("alpha", min: 0, default: CofactorOptions().alpha, help: "α of the weighting")
+    static let clcFactors = Opt.choice(
+        "clc_factors", default: CofactorCLCFactors.contexts,
+        help: """
+            clc-wa/clc+wa: fit a bilingual count by w_l1·c_l2 and w_l2·c_l1 (contexts) or by w_l1·w_l2 (words)
+            """)
+    static let balance = Opt.bool(
+        "balance", default: CofactorOptions().balanceCross,
+        help: "scale the cross-lingual term to the monolingual terms' mass, so wc=1 weighs it like one language")
     static let lr = Opt.double("lr", min: 0, default: CofactorOptions().learningRate, help: "constant SGD learning rate η")
 
     static let spec = MagicSpec(
         name: "train cofactor", abstract: "cross-lingual matrix co-factorization (Shi et al. 2015): one joint space of two languages",
         keys: [
             mono, objective, parallel, align, dict, includeParallel, w1, w2, wc, dim, CountingKeys.window, minCount,
-            CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
+            CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, clcFactors, balance, lr, CountingKeys.memory, CommonOptions.threads,
             CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE"),
         ],
         discussion: """
@@ -156,6 +172,8 @@ struct TrainCofactorMagic: TrainMethod {
         cofactor.secondWeight = arguments[Self.w2]
         cofactor.crossWeight = arguments[Self.wc]
         cofactor.learningRate = arguments[Self.lr]
+        cofactor.crossFactors = arguments[Self.clcFactors].engine
+        cofactor.balanceCross = arguments[Self.balance]
         cofactor.threads = threads
         cofactor.seed = seed
         let records = counts[0].count + counts[1].count + crossCount
@@ -203,6 +221,7 @@ struct TrainCofactorMagic: TrainMethod {
                     [cofactor.firstWeight, cofactor.secondWeight, cofactor.crossWeight].map { NumberText.short($0) }.joined(separator: ", ")
                 ),
             ],
+            [.text("cross-term balance"), .text(Self.balanceNote(model.balance, options: cofactor, crossCount: crossCount))],
             [
                 .text("dimensions / iterations"),
                 .text(
@@ -325,6 +344,15 @@ struct TrainCofactorMagic: TrainMethod {
         case .none:
             return (.none, "none (two monolingual factorizations; the spaces are not aligned)")
         }
+    }
+
+    /// The summary row of how the cross term was weighed.
+    static func balanceNote(_ b: CofactorBalance, options: CofactorOptions, crossCount: Int) -> String {
+        guard crossCount > 0 else { return "no cross-lingual term" }
+        let masses =
+            "Σf \(NumberText.short(b.firstMass)) / \(NumberText.short(b.secondMass)) / cross \(NumberText.short(b.crossMass))"
+        guard options.balanceCross else { return "off (\(masses))" }
+        return "cross weights × \(NumberText.short(b.scale)) (\(masses)), each cross element \(b.repeats)× per pass"
     }
 
     /// The alignment `align=` names, checked to belong to `parallel`.
