@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// `cofactor --dump DIR [--objective clc-wa|clc+wa|clsim|none] [--factors contexts|words]
-/// [--balance 1|0] [--lines 400] [--parallel-lines 300] [--min-count 3] [--window 5] [--dim 12]
+/// [--balance 1|0] [--lines 250] [--parallel-lines 200] [--min-count 3] [--window 5] [--dim 12]
 /// [--iterations 1] [--eta 0.025] [--wc 1] [--seed 1]`
 ///
 /// Writes a small real co-factorization problem for the numpy reference
@@ -22,7 +22,7 @@ import Glibc
 ///   cross-lane biases x1w, x1c, x2w, x2c, and `matrix` (b1, b2, b×), before and after the run;
 /// * `meta.json`: sizes, options, the balance, and the per-term losses of every iteration.
 func dumpCofactor(_ args: Arguments, to dir: String) {
-    let lines = args.int("lines", 400), minCount = args.int("min-count", 3), window = args.int("window", 5)
+    let lines = args.int("lines", 250), minCount = args.int("min-count", 3), window = args.int("window", 5)
     let first = BenchCooccurrence.load(
         path: "notebooks/data/europarl-en-de/en.txt.gz", language: "en", lines: lines, minCount: minCount, window: window)
     let second = BenchCooccurrence.load(
@@ -31,7 +31,7 @@ func dumpCofactor(_ args: Arguments, to dir: String) {
     do {
         parallel = try ParallelCorpus.read(
             sourcePath: "notebooks/data/wmt-en-de-10k/train.en.gz", targetPath: "notebooks/data/wmt-en-de-10k/train.de.gz",
-            sourceLanguage: "en", targetLanguage: "de", maxLines: args.int("parallel-lines", 300))
+            sourceLanguage: "en", targetLanguage: "de", maxLines: args.int("parallel-lines", 200))
     } catch { fail("\(error)") }
     let n1 = first.vocabularySize, n2 = second.vocabularySize
     let sourceMap = parallel.source.idMap(into: first.corpus.vocabulary, limit: n1)

@@ -1,7 +1,7 @@
 """xling's co-factorization (Shi et al. 2015) against the numpy reference of the joint objective.
 
-`xling-bench cofactor --dump DIR` writes a small real problem (the first 400 lines of Europarl
-en/de for the monolingual window counts, the first 300 WMT en–de pairs for the cross term),
+`xling-bench cofactor --dump DIR` writes a small real problem (the first 250 lines of Europarl
+en/de for the monolingual window counts, the first 200 WMT en–de pairs for the cross term),
 the elements in the order a one-thread run visits them, and the parameters before and after a
 run. For each objective (CLC-WA, CLC+WA with both factor forms, CLSim, none), balanced and not:
 
@@ -118,3 +118,35 @@ def test_gradient_and_loss_match_reference(tmp_path, objective, factors, balance
         assert np.linalg.norm((p64[name] - p0[name]) - ref) / scale < 5e-2, name
         engine = d["final"][name].astype(np.float64) - d["init"][name]
         assert np.linalg.norm(engine - (p64[name] - p0[name])) / scale < 5e-2, name
+
+
+@pytest.mark.parametrize("factors", ["words", "contexts"])
+def test_which_basis_changes_the_clc_term_leaves_the_two_languages_in(tmp_path, factors):
+    """The diagnosis of CLC-WA/CLC+WA landing below the majority class (issue 17): with the factors
+    w¹·w², eq. 1 does not change under W¹→W¹A, C¹→C¹A⁻ᵀ, W²→W²A⁻ᵀ, C²→C²A for any invertible
+    A, so nothing puts the two languages' word vectors in one basis (a classifier trained on W¹
+    is applied to W² in the dual basis). With w¹·c² and w²·c¹ the symmetries are W¹→W¹A,
+    W²→W²A, C¹→C¹A⁻ᵀ, C²→C²A⁻ᵀ: both languages move together."""
+    d = dump(tmp_path, "clc-wa", factors, "1", "1", "0.025", "basis")
+    el = {k: np.asarray(v, np.float64) if k in ("target", "weight") else np.asarray(v, np.int64)
+          for k, v in d["elements"].items()}
+    p = {k: v.astype(np.float64) for k, v in d["final"].items()}
+    rng = np.random.default_rng(3)
+    A = np.eye(p["W1"].shape[1]) + 0.3 * rng.standard_normal((p["W1"].shape[1],) * 2)
+    Ainv_t = np.linalg.inv(A).T
+    base = CR.objective(p, el)
+
+    def moved(w2, c1, c2):
+        q = dict(p, W1=p["W1"] @ A, C1=p["C1"] @ c1, W2=p["W2"] @ w2, C2=p["C2"] @ c2)
+        return CR.objective(q, el)
+
+    dual = moved(Ainv_t, Ainv_t, A)        # W² in the dual basis of W¹
+    shared = moved(A, Ainv_t, Ainv_t)      # W² in the same basis as W¹
+    np.testing.assert_allclose(base[:2], dual[:2], rtol=1e-9)
+    np.testing.assert_allclose(base[:2], shared[:2], rtol=1e-9)
+    if factors == "words":
+        np.testing.assert_allclose(dual[2], base[2], rtol=1e-9)
+        assert abs(shared[2] - base[2]) > 1e-5 * base[2]
+    else:
+        np.testing.assert_allclose(shared[2], base[2], rtol=1e-9)
+        assert abs(dual[2] - base[2]) > 1e-5 * base[2]

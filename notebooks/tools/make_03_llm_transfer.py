@@ -40,7 +40,7 @@ cells = [
 ]
 for l, _, name in LANGS:
     cells.append(code(f"%wordalign en{l} iters=5 as=en{l}_wa\n"
-                      f"%train cofactor mono=en,{l} parallel=en{l} objective=clsim align=en{l}_wa wc=10 as=g_{l}"))
+                      f"%train cofactor mono=en,{l} parallel=en{l} objective=clsim align=en{l}_wa as=g_{l}"))
 cells += [
     md("## The task: SIB-200 topics\n\nThe English training and dev sets train and tune the models; each target language "
        "contributes only its test set (and, for the monolingual upper bound, its own training set)."),
