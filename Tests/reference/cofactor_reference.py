@@ -14,8 +14,10 @@ s = mean(F1, F2)/Fc (F = Σ f of a term, Fc = Σ of the cross term's base weight
 element is visited `repeats` = min(16, max(1, ⌈ωc·s⌉)) times per pass with weight ωc·s·base/repeats.
 
 `elements()` builds the elements from the count matrices, `objective()` / `gradient()` evaluate eq. 1
-vectorised in float64, and `replay()` runs xling's sequential SGD pass (float32, the same element
-order) for comparison with `xling-bench cofactor --dump`.
+vectorised in float64, and `replay()` runs xling's sequential pass (float32, the same element
+order) for comparison with `xling-bench cofactor --dump`: per element the implicit SGD step, i.e.
+the gradient step divided by 1 + η·(curvature of the element's residual): 1 + 2ηw(‖x‖²+‖y‖²+3)
+for a factor element, 1 + 4ηw for a similarity element (equal to SGD to first order in η).
 """
 from __future__ import annotations
 
@@ -164,7 +166,8 @@ def replay(p0, el, eta, iterations=1, dtype=np.float32):
                 x, y = p["W1"][a], p["W2"][b]
                 delta = x - y
                 losses[2] += float(w) * float((delta.astype(np.float64) ** 2).sum())
-                step = dtype(2) * w * delta
+                # the implicit (proximal) step of the element: t = 2ηw / (1 + 4ηw)
+                step = (dtype(2) * w / (dtype(1) + dtype(4) * eta * w)) * delta
                 p["W1"][a] = x - eta * step
                 p["W2"][b] = y + eta * step
                 continue
@@ -173,6 +176,8 @@ def replay(p0, el, eta, iterations=1, dtype=np.float32):
             diff = dtype(np.dot(x, y)) + p[BX][a] + p[BY][b] + p["matrix"][lane] - tt[i]
             losses[min(2, kind)] += float(w) * float(diff) * float(diff)
             grad = dtype(2) * w * diff
+            # the implicit step of the linearised residual: ÷ (1 + 2ηw(‖x‖² + ‖y‖² + 3))
+            grad = grad / (dtype(1) + dtype(2) * eta * w * (dtype(np.dot(x, x) + np.dot(y, y)) + dtype(3)))
             p[X][a] = x - eta * (grad * y)
             p[Y][b] = y - eta * (grad * x)
             p[BX][a] -= eta * grad

@@ -44,8 +44,9 @@ public struct CofactorOptions: Sendable, Equatable {
     /// η. Default 0.025 for SGD. The paper gives no value. On Europarl en/de (7.4k/10.7k words,
     /// 3.6 M elements, CLSim, 2 threads) constant-rate SGD diverged at η = 0.1, converged at
     /// 0.05, 0.025, 0.01 and 0.002; after 15 iterations the loss per element was 0.032, 0.035,
-    /// 0.051 and 0.085. 0.025 stays within 10 % of the fastest rate with 4× margin to
-    /// divergence (eq. 2 has no ½, so one element moves its three biases by 6·η·f·diff).
+    /// 0.051 and 0.085. With one thread plain SGD at 0.025 still diverged after 17–29 iterations
+    /// on Europarl en–de/fr/es (issue 17), so SGD takes each element's implicit step
+    /// (`CofactorStep`), which equals SGD to first order and cannot overshoot.
     /// With `.adaGrad`, 0.05 (glove.c's η) reached 0.039.
     public var learningRate: Double
     /// Which factors the CLC term (`.cooccurrence`) multiplies.
