@@ -9,7 +9,10 @@ enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
     var description: String { rawValue }
     /// The per-objective defaults of `wc=`, as `%help` shows them.
     static var crossWeightNote: String {
-        [clcWA, clcPlusWA, clsim].map { "\($0) \(NumberText.short($0.defaultCrossWeight))" }.joined(separator: ", ")
+        [clcWA, clcPlusWA, clsim].map { objective in
+            let w = objective.defaultCrossWeight
+            return "\(objective) " + (w == w.rounded() ? "\(Int(w))" : "\(w)")
+        }.joined(separator: ", ")
     }
     /// ωc when `wc=` is not given: the best of the development sweep (Tests/bench/cofactor_sweep.md).
     var defaultCrossWeight: Double {
@@ -102,14 +105,15 @@ struct TrainCofactorMagic: TrainMethod {
             is one joint space holding both languages: use it with %neighbors, %eval bli, %eval cldc and as the \
             general space of %llm.
 
-            Where the defaults come from: dim, x_max (30 / 100), α and the window follow §5.1 of the paper. wc, iters \
-            and lr were chosen on development data (Tests/bench/cofactor_sweep.md): CLDC accuracy on the SIB-200 dev \
+            Where the defaults come from: dim, x_max (30 / 100), α and the window follow §5.1 of the paper. wc and iters \
+            were chosen on development data (Tests/bench/cofactor_sweep.md): CLDC accuracy on the SIB-200 dev \
             split (averaged perceptron, both directions) of en–de spaces (Europarl + WMT 10k) over wc 0.05–2 per \
             objective and 30 vs. 50 iterations, then checked on en–fr and en–es (Europarl + Gale–Church pairs); the \
             test splits were not used. clc_factors=contexts and balance=true are what make CLC-WA/CLC+WA and a \
             default wc work at all: with w_l1·w_l2 the two vocabularies end up in different bases (below the \
             majority class), and without balancing a CLSim term of ~20k pairs weighs ~50× less than 2.5M window \
-            counts. lr 0.025 with constant-rate SGD as in the paper; each element takes its implicit \
+            counts. lr 0.025 (not swept; 0.1 diverged, 0.05–0.002 converged on Europarl en–de) with constant-rate SGD as \
+            in the paper; each element takes its implicit \
             (proximal) step, equal to SGD to first order, because plain SGD diverged after 17–29 iterations on one \
             thread on Europarl en–de/fr/es.
             """,
