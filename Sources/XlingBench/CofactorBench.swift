@@ -16,6 +16,10 @@ import Glibc
 /// seconds, records, the per-term losses, and glove.c's time for the two monolingual halves
 /// alone at the rate (2 × 50 × 1.035 s).
 func taskCofactor(_ args: Arguments) {
+    if let dir = args.options["dump"] {
+        dumpCofactor(args, to: dir)
+        return
+    }
     let base = "notebooks/data/europarl-en-de/"
     let lines = args.options["lines"].flatMap { Int($0) }
     let minCount = args.int("min-count", 3), window = args.int("window", 10)

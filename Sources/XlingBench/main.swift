@@ -278,6 +278,7 @@ let usage = """
             [--dump DIR] [--crec PATH]
       cofactor [--lines N] [--min-count 3] [--window 10] [--pairs 20000] [--dim 40] [--iterations 50]
                [--threads 2] [--optimizer sgd|adaGrad] [--eta 0.025] [--seed 1]
+               | --dump DIR [--objective clc-wa|clc+wa|clsim|none] [--factors contexts|words] [--balance 1|0] [--wc 1]
       llm GEN_SRC SPEC_SRC GEN_TGT (.f32|.vec[.gz]) [--k 10] [--delta 1e-3] [--method llm|linear] [--ridge 0]
           [--threads T] [--repeats 3] [--self-out K] [--dump DIR];  llm-glove --corpora A,B --out F.f32 [--words F.txt]
       tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250] [--exaggeration 12]

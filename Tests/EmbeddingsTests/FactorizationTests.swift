@@ -129,9 +129,10 @@ fileprivate func checkGradient(
         #expect(abs(got - expected) <= 1e-6 * Swift.max(1, expected))
     }
 
-    @Test(arguments: [CofactorRecord.Kind.first, .second, .cross, .similarity])
+    @Test(arguments: [CofactorRecord.Kind.first, .second, .cross, .crossFirstWord, .crossSecondWord, .similarity])
     func cofactorStepIsTheGradient(kind: CofactorRecord.Kind) {
-        let eta: Float = 0.01
+        // SGD's implicit step is the gradient step ÷ (1 + O(η)): η small enough that the factor is < 0.5 %
+        let eta: Float = 0.001
         let n1 = 3, n2 = 4
         let first = randomTable(rows: 2 * n1, dimension: 5, seed: 11), second = randomTable(rows: 2 * n2, dimension: 5, seed: 12)
         let r = CofactorRecord(a: 2, b: 1, target: 0.7, weight: 0.6, kind: kind)
@@ -145,6 +146,12 @@ fileprivate func checkGradient(
             lanes = [1]
         case .cross:
             touched = [(0, 2), (1, 1)]
+            lanes = [2]
+        case .crossFirstWord: // w^l1_2 · c^l2_1
+            touched = [(0, 2), (1, n2 + 1)]
+            lanes = [2]
+        case .crossSecondWord: // w^l2_2 · c^l1_1
+            touched = [(1, 2), (0, n1 + 1)]
             lanes = [2]
         case .similarity:
             touched = [(0, 2), (1, 1)]
@@ -173,6 +180,16 @@ fileprivate func checkGradient(
         #expect(losses[9] < 0.8 * losses[0], "\(losses)")
         for i in 1..<losses.count { #expect(losses[i] < losses[i - 1], "\(losses)") }
         #expect(model.words.rows == v && model.vectors(.sum).cols == 40)
+    }
+
+    @Test func cofactorBalanceScalesTheCrossTermToOneLanguage() {
+        let b = CofactorBalance.make(first: 100, second: 300, cross: 4, crossWeight: 0.5, balanced: true)
+        #expect(b.scale == 50 && b.repeats == 16)
+        let c = CofactorBalance.make(first: 100, second: 300, cross: 400, crossWeight: 1, balanced: true)
+        #expect(c.scale == 0.5 && c.repeats == 1)
+        let off = CofactorBalance.make(first: 100, second: 300, cross: 4, crossWeight: 3, balanced: false)
+        #expect(off.scale == 1 && off.repeats == 1)
+        #expect(CofactorBalance.make(first: 100, second: 300, cross: 0, crossWeight: 1, balanced: true).scale == 1)
     }
 
     @Test(arguments: ["clsim", "clc"]) func cofactorLossDecreasesOnEuroparl(term: String) throws {

@@ -10,7 +10,8 @@
    to the numpy reference's per-record loop measured in the same run. Goals: <= 420 ns/record
    (1.5x glove.c's 630 ns on this machine) and 2 threads >= 1.85x one thread.
 3. A whole `%train cofactor objective=clsim` run as the notebook does it (Europarl en/de +
-   WMT 10k, alignments from `%wordalign`, 50 iterations, threads 2), through `xling run`.
+   WMT 10k, alignments from `%wordalign`, every key at its default but 50 iterations, threads 2),
+   through `xling run`; with XLING_BASE=path/to/other/xling the same script runs on that build too.
    Goal: less wall time than glove.c needs for the two monolingual halves alone
    (2 x 50 x 1.035 s = 103.5 s single-threaded, or 2 x 50 x 0.654 s = 65.4 s on 2 threads).
 
@@ -63,19 +64,19 @@ def glove():
     return json.loads(out[out.index("{"):])
 
 
-def cofactor():
+def cofactor(xling=XLING):
     script = (f"%set seed=1 threads=2\n"
               f"%load corpus en path={DATA}/europarl-en-de/en.txt.gz lang=en\n"
               f"%load corpus de path={DATA}/europarl-en-de/de.txt.gz lang=de\n"
               f"%load parallel ende src={DATA}/wmt-en-de-10k/train.en.gz tgt={DATA}/wmt-en-de-10k/train.de.gz src_lang=en tgt_lang=de\n"
               f"%wordalign ende as=a\n"
               f"# %%\n"
-              f"%train cofactor mono=en,de parallel=ende align=a objective=clsim wc=10 as=clsim\n")
+              f"%train cofactor mono=en,de parallel=ende align=a objective=clsim iters=50 as=clsim\n")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cofactor.xling"
         path.write_text(script)
         t0 = time.perf_counter()
-        out = subprocess.run([str(XLING), "run", str(path)], check=True, capture_output=True, text=True, cwd=tmp).stdout
+        out = subprocess.run([str(xling), "run", str(path)], check=True, capture_output=True, text=True, cwd=tmp).stdout
         total = time.perf_counter() - t0
     training = re.search(r"^time\s+([0-9.]+) s", out, re.M)
     return {"script_wall_seconds": total, "training_seconds": float(training.group(1)) if training else None,
@@ -91,6 +92,9 @@ def main():
     result["cooccur"] = cooccur()
     result["glove"] = glove()
     result["cofactor_clsim"] = cofactor()
+    base = os.environ.get("XLING_BASE")  # another build (e.g. the main branch's) measured in the same run
+    if base:
+        result["cofactor_clsim_base"] = cofactor(Path(base))
     out = REPO / "bench-results" / "factorization.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
@@ -104,6 +108,9 @@ def main():
     c = result["cofactor_clsim"]
     print(f"cofactor clsim, 50 iterations, 2 threads: training {c['training_seconds']} s "
           f"(glove.c's two monolingual halves: 103.5 s on 1 thread, 65.4 s on 2); whole script {c['script_wall_seconds']:.1f} s")
+    if "cofactor_clsim_base" in result:
+        b = result["cofactor_clsim_base"]
+        print(f"  the same script with XLING_BASE: training {b['training_seconds']} s, whole script {b['script_wall_seconds']:.1f} s")
     print(f"written {out}")
     return 0
 

@@ -25,10 +25,16 @@ public struct CofactorModel: Sendable {
     public let firstCrossBiases: [Float]
     /// The CLC term's l2 word biases, n2 entries.
     public let secondCrossBiases: [Float]
+    /// The CLC term's l1 context biases (`.wordsWithContexts`), n1 entries.
+    public let firstContextCrossBiases: [Float]
+    /// The CLC term's l2 context biases (`.wordsWithContexts`), n2 entries.
+    public let secondContextCrossBiases: [Float]
     /// The matrix biases b^l1, b^l2 and b^× (eq. 2).
     public let matrixBiases: (first: Float, second: Float, cross: Float)
     /// The options of the run.
     public let options: CofactorOptions
+    /// How the cross-lingual term was weighed against the monolingual ones.
+    public let balance: CofactorBalance
     /// The total loss (eq. 1 per record) of every iteration; `history.stopped` when the
     /// progress callback stopped the run.
     public let history: TrainingHistory

@@ -40,13 +40,11 @@ public struct CofactorTrainer: Sendable {
         let n1 = first.rowCount, n2 = second.rowCount
         var seeds = SplitMix64(seed: options.seed)
         var parameterGenerator = SplitMix64(seed: seeds.next())
-        var shuffleGenerator = SplitMix64(seed: seeds.next())
         let firstTable = ParameterTable(count: 2 * n1, dimension: options.dimension)
         let secondTable = ParameterTable(count: 2 * n2, dimension: options.dimension)
         firstTable.initializeUniform(using: &parameterGenerator)
         secondTable.initializeUniform(using: &parameterGenerator)
-        var records = makeRecords(first: first, second: second, cross: cross)
-        shuffleGenerator.shuffle(&records)
+        let (records, balance) = shuffledRecords(first: first, second: second, cross: cross, seeds: &seeds)
         let n = records.count
         let eta = Float(options.learningRate), optimizer = options.optimizer
         var biases = MatrixBiases()
@@ -99,8 +97,10 @@ public struct CofactorTrainer: Sendable {
             secondWordBiases: secondTable.biases(0..<n2), secondContextBiases: secondTable.biases(n2..<(2 * n2)),
             firstCrossBiases: firstTable.biases(0..<n1, lane: ParameterTable.crossBias),
             secondCrossBiases: secondTable.biases(0..<n2, lane: ParameterTable.crossBias),
+            firstContextCrossBiases: firstTable.biases(n1..<(2 * n1), lane: ParameterTable.crossBias),
+            secondContextCrossBiases: secondTable.biases(n2..<(2 * n2), lane: ParameterTable.crossBias),
             matrixBiases: (biases.values[0], biases.values[1], biases.values[2]),
-            options: options, history: history, terms: terms)
+            options: options, balance: balance, history: history, terms: terms)
     }
 
     /// One worker's pass over `range`; returns the summed loss of each term (lanes 0–2).
@@ -114,60 +114,9 @@ public struct CofactorTrainer: Sendable {
             for i in range {
                 let r = buffer[i]
                 let loss = step.apply(r, first: first, second: second, n1: n1, n2: n2, biases: &biases)
-                losses[r.kind == .similarity ? 2 : Int(r.kind.rawValue)] += loss
+                losses[Swift.min(2, Int(r.kind.rawValue))] += loss
             }
             return losses
-        }
-    }
-
-    /// The elements of all terms, in term order (monolingual 1, monolingual 2, cross).
-    func makeRecords(first: CooccurrenceMatrix, second: CooccurrenceMatrix, cross: CrossLingualObjective) -> [CofactorRecord] {
-        var records: [CofactorRecord] = []
-        records.reserveCapacity(first.count + second.count + cross.count)
-        Self.appendPMI(
-            first, kind: .first, xMax: options.monolingualXMax, alpha: options.alpha,
-            weight: options.firstWeight, to: &records)
-        Self.appendPMI(
-            second, kind: .second, xMax: options.monolingualXMax, alpha: options.alpha,
-            weight: options.secondWeight, to: &records)
-        switch cross {
-        case .cooccurrence(let matrix):
-            Self.appendPMI(
-                matrix, kind: .cross, xMax: options.crossXMax, alpha: options.alpha,
-                weight: options.crossWeight, to: &records)
-        case .similarity(let pairs):
-            for p in pairs {
-                records.append(
-                    CofactorRecord(
-                        a: p.source, b: p.target, target: 0,
-                        weight: Float(options.crossWeight * Double(p.similarity)), kind: .similarity))
-            }
-        case .none:
-            break
-        }
-        return records
-    }
-
-    /// Appends the elements of `matrix` with PMI targets M_jk = log X_jk + log ΣX − log X_j· −
-    /// log X_·k (computed in Double) and weights ω·f(X_jk), f of eq. 3.
-    static func appendPMI(
-        _ matrix: CooccurrenceMatrix, kind: CofactorRecord.Kind, xMax: Double, alpha: Double,
-        weight: Double, to records: inout [CofactorRecord]
-    ) {
-        var rowSums = [Double](repeating: 0, count: matrix.rowCount)
-        var columnSums = [Double](repeating: 0, count: matrix.columnCount)
-        var total = 0.0
-        for e in 0..<matrix.count {
-            rowSums[Int(matrix.rows[e])] += matrix.values[e]
-            columnSums[Int(matrix.columns[e])] += matrix.values[e]
-            total += matrix.values[e]
-        }
-        let logTotal = log(total)
-        for e in 0..<matrix.count {
-            let j = Int(matrix.rows[e]), k = Int(matrix.columns[e]), x = matrix.values[e]
-            let pmi = log(x) + logTotal - log(rowSums[j]) - log(columnSums[k])
-            let f = x < xMax ? pow(x / xMax, alpha) : 1
-            records.append(CofactorRecord(a: Int32(j), b: Int32(k), target: Float(pmi), weight: Float(weight * f), kind: kind))
         }
     }
 }

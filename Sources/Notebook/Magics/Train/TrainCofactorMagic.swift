@@ -7,6 +7,29 @@ enum CofactorObjective: String, OptionChoice, CustomStringConvertible {
     case clcPlusWA = "clc+wa"
     case clsim, none
     var description: String { rawValue }
+    /// The per-objective defaults of `wc=`, as `%help` shows them.
+    static var crossWeightNote: String {
+        [clcWA, clcPlusWA, clsim].map { objective in
+            let w = objective.defaultCrossWeight
+            return "\(objective) " + (w == w.rounded() ? "\(Int(w))" : "\(w)")
+        }.joined(separator: ", ")
+    }
+    /// ωc when `wc=` is not given: the best of the development sweep (Tests/bench/cofactor_sweep.md).
+    var defaultCrossWeight: Double {
+        switch self {
+        case .clcWA, .clcPlusWA: return 1
+        case .clsim: return 0.5
+        case .none: return 1
+        }
+    }
+}
+
+/// What the CLC term's bilingual counts multiply (`CofactorOptions.CrossFactors`).
+enum CofactorCLCFactors: String, OptionChoice, CustomStringConvertible {
+    case contexts, words
+    var description: String { rawValue }
+    /// The engine's choice.
+    var engine: CofactorOptions.CrossFactors { self == .words ? .words : .wordsWithContexts }
 }
 
 /// `%train cofactor mono=C1,C2 [parallel=P] objective=… …`: counts, the cross-lingual term,
@@ -44,10 +67,14 @@ struct TrainCofactorMagic: TrainMethod {
         help: "add each side of the parallel corpus to that language's monolingual text")
     static let w1 = Opt.double("w1", min: 0, default: CofactorOptions().firstWeight, help: "ω1, weight of language 1's monolingual loss")
     static let w2 = Opt.double("w2", min: 0, default: CofactorOptions().secondWeight, help: "ω2, weight of language 2's monolingual loss")
-    static let wc = Opt.double("wc", min: 0, default: CofactorOptions().crossWeight, help: "ωc, weight of the cross-lingual loss")
+    static let wc = Opt.double(
+        "wc", min: 0, note: CofactorObjective.crossWeightNote,
+        help: "ωc, weight of the cross-lingual loss (with balance=true relative to one language's monolingual loss)")
     static let dim = Opt.int("dim", min: 1, max: 4096, default: CofactorOptions().dimension, help: "dimensions")
     static let minCount = Opt.int("min_count", min: 1, default: 3, help: "keep words seen at least this often")
-    static let iters = Opt.int("iters", min: 1, max: 10_000, default: CofactorOptions().iterations, help: "passes over the records")
+    static let iters = Opt.int(
+        "iters", min: 1, max: 10_000, default: 30,
+        help: "passes over the records (30: as good as the paper's 50 on the development sweep, in 60 % of the time)")
     static let xmaxMono = Opt.double(
         "xmax_mono", min: 0, default: CofactorOptions().monolingualXMax,
         help: "x_max of the monolingual weighting")
@@ -55,13 +82,21 @@ struct TrainCofactorMagic: TrainMethod {
         "xmax_cross", min: 0, default: CofactorOptions().crossXMax,
         help: "x_max of the cross-lingual co-occurrence weighting")
     static let alpha = Opt.double("alpha", min: 0, default: CofactorOptions().alpha, help: "α of the weighting")
+    static let clcFactors = Opt.choice(
+        "clc_factors", default: CofactorCLCFactors.contexts,
+        help: """
+            clc-wa/clc+wa: fit a bilingual count by w_l1·c_l2 and w_l2·c_l1 (contexts) or by w_l1·w_l2 (words)
+            """)
+    static let balance = Opt.bool(
+        "balance", default: CofactorOptions().balanceCross,
+        help: "scale the cross-lingual term to the monolingual terms' mass, so wc=1 weighs it like one language")
     static let lr = Opt.double("lr", min: 0, default: CofactorOptions().learningRate, help: "constant SGD learning rate η")
 
     static let spec = MagicSpec(
         name: "train cofactor", abstract: "cross-lingual matrix co-factorization (Shi et al. 2015): one joint space of two languages",
         keys: [
             mono, objective, parallel, align, dict, includeParallel, w1, w2, wc, dim, CountingKeys.window, minCount,
-            CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, lr, CountingKeys.memory, CommonOptions.threads,
+            CountingKeys.maxVocab, iters, xmaxMono, xmaxCross, alpha, clcFactors, balance, lr, CountingKeys.memory, CommonOptions.threads,
             CommonOptions.seed, CommonOptions.name("cofactor_OBJECTIVE"),
         ],
         discussion: """
@@ -69,6 +104,18 @@ struct TrainCofactorMagic: TrainMethod {
             biases) plus the cross-lingual term, trained together by SGD over sampled non-zero cells. The result \
             is one joint space holding both languages: use it with %neighbors, %eval bli, %eval cldc and as the \
             general space of %llm.
+
+            Where the defaults come from: dim, x_max (30 / 100), α and the window follow §5.1 of the paper. wc and iters \
+            were chosen on development data (Tests/bench/cofactor_sweep.md): CLDC accuracy on the SIB-200 dev \
+            split (averaged perceptron, both directions) of en–de spaces (Europarl + WMT 10k) over wc 0.05–2 per \
+            objective and 30 vs. 50 iterations, then checked on en–fr and en–es (Europarl + Gale–Church pairs); the \
+            test splits were not used. clc_factors=contexts and balance=true are what make CLC-WA/CLC+WA and a \
+            default wc work at all: with w_l1·w_l2 the two vocabularies end up in different bases (below the \
+            majority class), and without balancing a CLSim term of ~20k pairs weighs ~50× less than 2.5M window \
+            counts. lr 0.025 (not swept; 0.1 diverged, 0.05–0.002 converged on Europarl en–de) with constant-rate SGD as \
+            in the paper; each element takes its implicit \
+            (proximal) step, equal to SGD to first order, because plain SGD diverged after 17–29 iterations on one \
+            thread on Europarl en–de/fr/es.
             """,
         examples: ["%wordalign ende as=a\n%train cofactor mono=en,de parallel=ende align=a objective=clsim as=joint"])
 
@@ -154,8 +201,10 @@ struct TrainCofactorMagic: TrainMethod {
         cofactor.alpha = arguments[Self.alpha]
         cofactor.firstWeight = arguments[Self.w1]
         cofactor.secondWeight = arguments[Self.w2]
-        cofactor.crossWeight = arguments[Self.wc]
+        cofactor.crossWeight = arguments[Self.wc] ?? objective.defaultCrossWeight
         cofactor.learningRate = arguments[Self.lr]
+        cofactor.crossFactors = arguments[Self.clcFactors].engine
+        cofactor.balanceCross = arguments[Self.balance]
         cofactor.threads = threads
         cofactor.seed = seed
         let records = counts[0].count + counts[1].count + crossCount
@@ -203,6 +252,7 @@ struct TrainCofactorMagic: TrainMethod {
                     [cofactor.firstWeight, cofactor.secondWeight, cofactor.crossWeight].map { NumberText.short($0) }.joined(separator: ", ")
                 ),
             ],
+            [.text("cross-term balance"), .text(Self.balanceNote(model.balance, options: cofactor, crossCount: crossCount))],
             [
                 .text("dimensions / iterations"),
                 .text(
@@ -325,6 +375,15 @@ struct TrainCofactorMagic: TrainMethod {
         case .none:
             return (.none, "none (two monolingual factorizations; the spaces are not aligned)")
         }
+    }
+
+    /// The summary row of how the cross term was weighed.
+    static func balanceNote(_ b: CofactorBalance, options: CofactorOptions, crossCount: Int) -> String {
+        guard crossCount > 0 else { return "no cross-lingual term" }
+        let masses =
+            "Σf \(NumberText.short(b.firstMass)) / \(NumberText.short(b.secondMass)) / cross \(NumberText.short(b.crossMass))"
+        guard options.balanceCross else { return "off (\(masses))" }
+        return "cross weights × \(NumberText.short(b.scale)) (\(masses)), each cross element \(b.repeats)× per pass"
     }
 
     /// The alignment `align=` names, checked to belong to `parallel`.
