@@ -209,7 +209,8 @@ func taskDetector(_ args: Arguments) {
         let t0 = MonotonicClock.seconds()
         let m = try vecmap(x, z, vocab: vocab)
         let xs = try m.source.apply(to: x), zs = try m.target.map { try $0.apply(to: z) } ?? z
-        report(name, try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement),
+        report(
+            name, try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement),
             MonotonicClock.since(t0))
     }
     func noise(_ rows: Int, _ cols: Int, _ rng: inout SplitMix64) -> Matrix {

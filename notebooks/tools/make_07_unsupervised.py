@@ -5,7 +5,7 @@ from nbformat.v4 import new_code_cell as code, new_markdown_cell as md, new_note
 
 SHARED = "../../shared/data"
 DICTS = f"{SHARED}/dictionaries/xling-eval/bli_datasets/fi-fr"
-WORDS = 8000
+WORDS = 5000
 
 cells = [
     md("# Mapping without a dictionary: VecMap, RCSLS and a failure detector\n\n"
@@ -17,7 +17,7 @@ cells = [
        "its criteria next to what refined *random* rotations score.\n\n"
        f"The data is read from the shared data folder (`{SHARED}`, see its README and SOURCE.txt files) rather than copied here: "
        f"the vector files are 16–19 MB. To keep the notebook to a few minutes, only the {WORDS:,} most frequent words of each "
-       "language are loaded and VecMap's stochastic schedule is shortened (`interval=5` instead of 50); at full size "
+       "language are loaded and VecMap's stochastic schedule is shortened (`interval=3` instead of 50); at full size "
        "(`cutoff=20000 interval=50`) a run takes hundreds of iterations."),
     code(f"%load vectors fi path={SHARED}/vectors/spacy-fi-floret-300/fi.vec.gz lang=fi max={WORDS}\n"
          f"%load vectors fr path={SHARED}/vectors/spacy-fr-300/fr.vec.gz lang=fr max={WORDS}"),
@@ -45,10 +45,10 @@ cells = [
        "frequent words of each language (sorted rows of √(XXᵀ), CSLS, forward ∪ backward); self-learning then alternates "
        "Procrustes and CSLS dictionary induction with stochastic dropout, and the final step whitens, maps, re-weights and "
        "de-whitens. The progress display shows the objective and the dictionary size; the table ends with the detector's verdict."),
-    code(f"%align vecmap src=fi tgt=fr cutoff={WORDS} interval=5 seed=1 as=vecmap\n%eval bli vecmap dict=test retrieval=nn,csls"),
+    code(f"%align vecmap src=fi tgt=fr cutoff={WORDS} interval=3 seed=1 as=vecmap\n%eval bli vecmap dict=test retrieval=nn,csls"),
     md("## Identical strings as the seed\n\nVecMap's `--identical` mode (self-learning from words spelt the same in both "
        "languages), and the plain identical-strings Procrustes with five MUSE refinement steps."),
-    code(f"%align vecmap src=fi tgt=fr init=identical cutoff={WORDS} interval=5 seed=1 as=vecmap_identical\n"
+    code(f"%align vecmap src=fi tgt=fr init=identical cutoff={WORDS} interval=3 seed=1 as=vecmap_identical\n"
          "%eval bli vecmap_identical dict=test retrieval=nn,csls"),
     code("%align identical src=fi tgt=fr normalize=unit,center,unit refine=5 as=identical\n"
          "%eval bli identical dict=test retrieval=nn,csls"),
