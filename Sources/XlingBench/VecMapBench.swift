@@ -178,18 +178,25 @@ func taskBLIVec(_ args: Arguments) {
     finish(&json)
 }
 
-/// `detector [--words 756] [--iters N] [--refinement 10] [--fi-fr 0|1]`: the failure detector on
-/// the rotated fastText en space (must succeed), on en against Gaussian noise after VecMap (must
-/// fail), and optionally on a short VecMap fi–fr run.
+/// `detector [--cases rotated,gaussian,fi-fr,fi-gaussian] [--words 5000] [--iters N] [--interval 3]
+/// [--refinement 8]`: the failure detector on VecMap maps: the fastText en space against a rotated
+/// copy (must succeed), en against Gaussian noise, fi–fr and fi against Gaussian noise of the same
+/// size (the first `--words` words; must fail).
 func taskDetector(_ args: Arguments) {
-    let refinement = args.int("refinement", 10)
+    let refinement = args.int("refinement", 8)
+    let cases = Set((args.options["cases"] ?? "rotated,gaussian").split(separator: ",").map(String.init))
+    let words = args.int("words", 5000)
     func report(_ name: String, _ j: FailureDetector.Judgement, _ seconds: Double) {
         var json = common("detector")
         json.set("case", name)
         json.set("verdict", j.verdict.rawValue)
+        json.set("value", j.value)
+        json.set("null_mean", j.nullMean)
+        json.set("lift", j.lift)
         json.set("sentence", j.sentence)
         json.set("seconds", seconds)
         finish(&json)
+        fflush(nil)
     }
     func vecmap(_ x: Matrix, _ z: Matrix, vocab: Int) throws -> BilingualMapping {
         var options = VecMapSelfLearning.Options()
@@ -198,40 +205,50 @@ func taskDetector(_ args: Arguments) {
         let initial = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: vocab)
         return try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options).mapping
     }
-    func judge(_ m: BilingualMapping, _ x: Matrix, _ z: Matrix) throws -> FailureDetector.Judgement {
+    func judge(_ name: String, _ x: Matrix, _ z: Matrix, vocab: Int) throws {
+        let t0 = MonotonicClock.seconds()
+        let m = try vecmap(x, z, vocab: vocab)
         let xs = try m.source.apply(to: x), zs = try m.target.map { try $0.apply(to: z) } ?? z
-        return try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement)
+        report(
+            name, try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement),
+            MonotonicClock.since(t0))
+    }
+    func noise(_ rows: Int, _ cols: Int, _ rng: inout SplitMix64) -> Matrix {
+        var g = Matrix(rows: rows, cols: cols)
+        for i in 0..<g.storage.count { g.storage[i] = rng.nextFloat() - 0.5 }
+        g.apply([.unit, .center, .unit])
+        return g
     }
     do {
+        var rng = SplitMix64(seed: 5)
         var (en, _) = loadSpace(args.options["en"] ?? "notebooks/data/fasttext-en-fr-756/en.vec.gz")
         en.normalize([.unit, .center, .unit])
-        let x = en.vectors
-        var rng = SplitMix64(seed: 5)
-        let r = try FailureDetector.randomOrthogonal(x.cols, rng: &rng)
-        let z = try Matrix.product(x, r)
-        var t0 = MonotonicClock.seconds()
-        report("rotated", try judge(vecmap(x, z, vocab: 700), x, z), MonotonicClock.since(t0))
-        var noise = Matrix(rows: x.rows, cols: x.cols)
-        for i in 0..<noise.storage.count { noise.storage[i] = rng.nextFloat() - 0.5 }
-        noise.apply([.unit, .center, .unit])
-        t0 = MonotonicClock.seconds()
-        report("gaussian", try judge(vecmap(x, noise, vocab: 700), x, noise), MonotonicClock.since(t0))
-        if args.int("fi-fr", 0) == 1 {
+        if cases.contains("rotated") {
+            let r = try FailureDetector.randomOrthogonal(en.dimension, rng: &rng)
+            try judge("rotated", en.vectors, Matrix.product(en.vectors, r), vocab: 700)
+        }
+        if cases.contains("gaussian") { try judge("gaussian", en.vectors, noise(en.count, en.dimension, &rng), vocab: 700) }
+        if cases.contains("fi-fr") || cases.contains("fi-gaussian") {
             var (fi, _) = loadSpace("/work/shared/data/vectors/spacy-fi-floret-300/fi.vec.gz")
-            var (fr, _) = loadSpace("/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
+            fi = EmbeddingSpace(prefixOf: fi, count: words)
             fi.normalize([.unit, .center, .unit])
-            fr.normalize([.unit, .center, .unit])
-            t0 = MonotonicClock.seconds()
-            let m = try vecmap(fi.vectors, fr.vectors, vocab: 4000)
-            let t1 = MonotonicClock.seconds()
-            report("fi-fr", try judge(m, fi.vectors, fr.vectors), MonotonicClock.since(t1))
-            _ = t0
-            var g = Matrix(rows: fr.count, cols: 300)
-            for i in 0..<g.storage.count { g.storage[i] = rng.nextFloat() - 0.5 }
-            g.apply([.unit, .center, .unit])
-            let mg = try vecmap(fi.vectors, g, vocab: 4000)
-            t0 = MonotonicClock.seconds()
-            report("fi-gaussian", try judge(mg, fi.vectors, g), MonotonicClock.since(t0))
+            let vocab = min(4000, words)
+            if cases.contains("fi-fr") {
+                var (fr, _) = loadSpace("/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
+                fr = EmbeddingSpace(prefixOf: fr, count: words)
+                fr.normalize([.unit, .center, .unit])
+                try judge("fi-fr", fi.vectors, fr.vectors, vocab: vocab)
+            }
+            if cases.contains("fi-gaussian") { try judge("fi-gaussian", fi.vectors, noise(fi.count, fi.dimension, &rng), vocab: vocab) }
         }
     } catch { fail("\(error)") }
+}
+
+extension EmbeddingSpace {
+    /// The first `count` words (all when fewer).
+    init(prefixOf space: EmbeddingSpace, count: Int) {
+        let n = min(count, space.count)
+        let vectors = (try? space.vectors.selectingRows(Array(0..<n))) ?? space.vectors
+        self = (try? EmbeddingSpace(vocabulary: Vocabulary(Array(space.vocabulary.words.prefix(n))), vectors: vectors)) ?? space
+    }
 }
