@@ -312,7 +312,13 @@ fileprivate func checkGradient(
         #expect(
             message { _ = try co.train(first: empty, second: m600, cross: .none) }.contains(
                 "first language's co-occurrence matrix is empty"))
-        let coDiverging = CofactorTrainer(options: CofactorOptions(dimension: 4, iterations: 3, learningRate: 1e20, threads: 1))
+        let coDiverging = CofactorTrainer(
+            options: CofactorOptions(dimension: 4, iterations: 3, optimizer: .adaGrad, learningRate: 1e20, threads: 1))
         #expect(message { _ = try coDiverging.train(first: good, second: good, cross: .none) }.contains("loss became"))
+        // SGD's implicit steps cannot overshoot: even η = 1e20 stays finite
+        let implicit = try CofactorTrainer(options: CofactorOptions(dimension: 4, iterations: 3, learningRate: 1e20, threads: 1))
+            .train(first: good, second: good, cross: .similarity([(0, 1, 1)]))
+        let finite = implicit.history.losses.allSatisfy { $0.isFinite }
+        #expect(finite && implicit.history.completedIterations == 3)
     }
 }
