@@ -47,13 +47,13 @@ cells = [
     code("%tsne en top=200 labels=40 perplexity=20"),
     md("## A joint space: co-factorized English and German\n\n"
        "As in notebook 02 (Shi et al. 2015): two GloVe-style factorizations of Europarl English and German, tied together "
-       "by the CLSim term on word alignments of 10,000 WMT sentence pairs. The result is one joint space, no mapping."),
+       "by the CLSim term on word alignments of 10,000 WMT sentence pairs, every weight at its default. The result is one joint space, no mapping."),
     code("%set threads=1\n"
          "%load corpus en_text path=data/europarl-en-de/en.txt.gz lang=en\n"
          "%load corpus de_text path=data/europarl-en-de/de.txt.gz lang=de\n"
          "%load parallel ende src=data/wmt-en-de-10k/train.en.gz tgt=data/wmt-en-de-10k/train.de.gz src_lang=en tgt_lang=de\n"
          "%wordalign ende as=ende_wa"),
-    code("%train cofactor mono=en_text,de_text parallel=ende objective=clsim align=ende_wa wc=10 iters=30 as=joint"),
+    code("%train cofactor mono=en_text,de_text parallel=ende objective=clsim align=ende_wa as=joint"),
     md("The 150 most frequent words of each language, like Wada & Iwata's Figure 4 (at a smaller scale): function words "
        "of both languages gather by role — articles, prepositions, pronouns — rather than by language."),
     code("%tsne joint top=150 labels=60 perplexity=20"),
