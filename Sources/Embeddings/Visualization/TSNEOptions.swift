@@ -28,8 +28,10 @@ public struct TSNEOptions: Sendable, Equatable {
     public var earlyExaggerationIterations: Int = 250
     /// The factor P is multiplied by during early exaggeration (≥ 1).
     public var earlyExaggeration: Double = 12
-    /// The gradient-descent step; nil = automatic, max(N / 12, 200) in both phases
-    /// (openTSNE 1.0's rule after Belkina et al. 2019). The step applies to ¼ of ∂KL/∂y
+    /// The gradient-descent step; nil = automatic, max(N / 12, 200) in both phases (Belkina et
+    /// al. 2019's N / exaggeration for the early phase, kept for the late one; openTSNE 1.0.4
+    /// uses N / exaggeration per phase, i.e. N late, which is why its late steps are longer on
+    /// large maps — see Tests/bench/README.md). The step applies to ¼ of ∂KL/∂y
     /// (openTSNE's gradient scaling), so scikit-learn's equivalent is `learningRate / 4`.
     public var learningRate: Double? = nil
     /// Barnes-Hut accuracy: a cell is summarised when its width / distance < θ (0 = exact).
