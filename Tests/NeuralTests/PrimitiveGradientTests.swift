@@ -64,6 +64,13 @@ import XlingCore
         Case(name: "GRU gates", inputs: [(3, 6), (3, 6), (3, 2)], scale: 1.5) { t, p, _ in
             t.gruGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), state: t.parameter(p[2]))
         },
+        Case(name: "LSTM gates (h and c)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in
+            let next = t.lstmGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), cell: t.parameter(p[2]))
+            return t.concatColumns([next.h, next.c])
+        },
+        Case(name: "LSTM gates (h only)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in
+            t.lstmGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), cell: t.parameter(p[2])).h
+        },
         Case(name: "select rows", inputs: [(4, 3), (4, 3)]) { t, p, _ in
             t.selectRows([true, false, false, true], t.parameter(p[0]), t.parameter(p[1]))
         },

@@ -35,12 +35,21 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BENCH = os.path.join(ROOT, ".build", "release", "xling-bench")
 
 
-def xling_epoch_seconds(model: str, threads: int, epochs: int) -> tuple[float, float]:
+def xling_run(model: str, threads: int, epochs: int, *, bench: str = BENCH, sib200: str | None = None,
+              repeats: int = 1, update_emb: int = 1) -> dict:
+    """One `xling-bench classifier` run: its JSON (seconds_per_epoch wall, cpu_seconds_per_epoch,
+    vm_hwm_kib the process's peak resident size, test_accuracy)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
-    out = subprocess.run(
-        [BENCH, "classifier", "--model", model, "--update-emb", "1", "--epochs", str(epochs), "--repeats", "1"],
-        check=True, capture_output=True, text=True, cwd=ROOT, env=env).stdout
-    result = json.loads(out)
+    command = [bench, "classifier", "--model", model, "--update-emb", str(update_emb), "--epochs", str(epochs),
+               "--repeats", str(repeats)]
+    if sib200:
+        command += ["--sib200", sib200]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT, env=env).stdout
+    return json.loads(out)
+
+
+def xling_epoch_seconds(model: str, threads: int, epochs: int) -> tuple[float, float]:
+    result = xling_run(model, threads, epochs)
     return result["seconds_per_epoch"], result["test_accuracy"]
 
 
@@ -55,13 +64,11 @@ def read_sequences(path: str):
     return vocabulary, dim, classes, labels, docs
 
 
-def torch_epoch_seconds(model: str, threads: int, epochs: int, data) -> float:
+def torch_model(model: str, vocabulary: int, dim: int, classes: int):
+    """The PyTorch twin of an xling model (paper sizes). To add a row (e.g. `han`, which needs
+    sentence splits in the sequence file too), add a class here and the name to MODELS."""
     import torch
     from torch import nn
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    vocabulary, dim, classes, labels, docs = data
 
     class CNN(nn.Module):
         def __init__(self):
@@ -103,7 +110,21 @@ def torch_epoch_seconds(model: str, threads: int, epochs: int, data) -> float:
             alpha = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=1)
             return self.out(self.dropout((alpha.unsqueeze(2) * h).sum(1)))
 
-    net = CNN() if model == "cnn" else BiGRUAtt()
+    return {"cnn": CNN, "bigru-att": BiGRUAtt}[model]()
+
+
+MODELS = ("cnn", "bigru-att")  # + "han" once the sequence file carries sentence splits
+
+
+def torch_epoch_seconds(model: str, threads: int, epochs: int, data, warmup: int = 1) -> tuple[float, float]:
+    """PyTorch's (wall, CPU) seconds per epoch: the mean of `epochs` epochs after `warmup` ones."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    vocabulary, dim, classes, labels, docs = data
+    net = torch_model(model, vocabulary, dim, classes)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     n = len(docs)
     minimum = 5 if model == "cnn" else 1
@@ -122,16 +143,88 @@ def torch_epoch_seconds(model: str, threads: int, epochs: int, data) -> float:
             loss.backward()
             optimizer.step()
 
-    epoch()  # warm-up
-    start = time.perf_counter()
+    for _ in range(warmup):
+        epoch()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(epochs):
         epoch()
-    return (time.perf_counter() - start) / epochs
+    return (time.perf_counter() - start) / epochs, (time.process_time() - cpu) / epochs
+
+
+def torch_child(model: str, threads: int, epochs: int, path: str, warmup: int) -> dict:
+    """PyTorch in a fresh process (`--torch-child`), so its peak resident size is its own."""
+    out = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), "--torch-child", model, str(threads), str(epochs), path, str(warmup)],
+        check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def write_sib200_tiled(directory: str, total: int) -> dict:
+    """A SIB-200-format training set of `total` real English documents for the memory run:
+    all 17,528 English sentences of XED (subtitle lines, Öhman et al. 2020; their labels are
+    emotions, so each gets SIB topic (line number mod 7): the labels only shape the output layer,
+    time and memory do not depend on them), then SIB-200 English train tiled (701 topic-labelled
+    sentences, repeated in order) up to `total`. test.tsv is SIB-200 English test."""
+    sib = os.path.join(ROOT, "notebooks", "data", "sib200", "eng_Latn")
+    xed = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "classification", "xed", "AnnotatedData", "en-annotated.tsv"))
+    with open(os.path.join(sib, "train.tsv"), encoding="utf-8") as f:
+        header, *train = f.read().splitlines()
+    topics = sorted({line.split("\t")[1] for line in train})
+    rows, from_xed = [], 0
+    if os.path.exists(xed):
+        with open(xed, encoding="utf-8") as f:
+            for k, line in enumerate(f):
+                text = line.split("\t")[0].strip()
+                if text and len(rows) < total:
+                    rows.append(f"x{k}\t{topics[k % len(topics)]}\t{text}")
+        from_xed = len(rows)
+    k = 0
+    while len(rows) < total:
+        rows.append(train[k % len(train)])
+        k += 1
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "train.tsv"), "w", encoding="utf-8") as f:
+        f.write("\n".join([header] + rows) + "\n")
+    with open(os.path.join(sib, "test.tsv"), encoding="utf-8") as src, open(os.path.join(directory, "test.tsv"), "w", encoding="utf-8") as f:
+        f.write(src.read())
+    return {"documents": len(rows), "from_xed_en": from_xed, "from_sib200_en_train_tiled": len(rows) - from_xed}
+
+
+def boe_rows(epochs: int, baseline: str | None) -> list[dict]:
+    """The bag-of-embeddings classifiers (fixed, trained embeddings; the MLP) at 1 thread, best of
+    3, against the pre-port figures of issue 14 and, with --baseline-bench, another binary in
+    this run."""
+    before_ms = {"boe fixed": 5.0, "boe trained": 8.8, "mlp": 25.6}  # issue 14, pre-port, its machine
+    rows = []
+    for name, model, update in (("boe fixed", "boe", 0), ("boe trained", "boe", 1), ("mlp", "mlp", 1)):
+        ours = xling_run(model, 1, epochs, repeats=3, update_emb=update)
+        row = {"model": name, "xling_ms": 1000 * ours["seconds_per_epoch"], "xling_cpu_ms": 1000 * ours["cpu_seconds_per_epoch"],
+               "issue_before_ms": before_ms[name], "test_accuracy": ours["test_accuracy"]}
+        if baseline:
+            theirs = xling_run(model, 1, epochs, bench=baseline, repeats=3, update_emb=update)
+            row["baseline_ms"] = 1000 * theirs["seconds_per_epoch"]
+            row["baseline_cpu_ms"] = 1000 * theirs.get("cpu_seconds_per_epoch", float("nan"))
+        rows.append(row)
+        extra = f", baseline binary {row['baseline_ms']:6.1f} ms" if baseline else ""
+        print(f"{name:11s} threads 1: xling {row['xling_ms']:6.1f} ms/epoch (CPU {row['xling_cpu_ms']:6.1f}){extra}; "
+              f"issue's pre-port figure {before_ms[name]} ms", flush=True)
+    return rows
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--torch-child":
+        model, threads, epochs, path, warmup = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+        import resource
+        wall, cpu = torch_epoch_seconds(model, threads, epochs, read_sequences(path), warmup=warmup)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        print(json.dumps({"seconds_per_epoch": wall, "cpu_seconds_per_epoch": cpu, "peak_rss_kib": peak}))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated, of " + ", ".join(MODELS))
+    parser.add_argument("--memory-documents", type=int, default=20000, help="documents of the peak-memory run (0: skip)")
+    parser.add_argument("--boe-epochs", type=int, default=50, help="epochs of the bag-of-embeddings timings (0: skip)")
+    parser.add_argument("--baseline-bench", help="another xling-bench binary (e.g. a pre-port build) timed on the BoE rows")
     args = parser.parse_args()
     if not os.path.exists(BENCH):
         print(f"{BENCH} is missing: run `make build`", file=sys.stderr)
@@ -141,22 +234,46 @@ def main() -> int:
     except ImportError:
         print("torch is not installed in this Python; run with TORCH_PYTHON (see the docstring)", file=sys.stderr)
         return 2
+    report = {"epochs": args.epochs, "torch": __import__("torch").__version__, "rows": []}
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "sequences.txt")
         subprocess.run([BENCH, "classifier", "--sequences", path], check=True, cwd=ROOT)
-        data = read_sequences(path)
-    rows = []
-    for model in ("cnn", "bigru-att"):
-        for threads in (1, 2):
-            ours, accuracy = xling_epoch_seconds(model, threads, args.epochs)
-            theirs = torch_epoch_seconds(model, threads, args.epochs, data)
-            rows.append({"model": model, "threads": threads, "xling_s": ours, "torch_s": theirs,
-                         "speedup": theirs / ours, "xling_test_accuracy": accuracy})
-            print(f"{model:10s} threads {threads}: xling {ours:7.3f} s/epoch, PyTorch {theirs:7.3f} s/epoch, "
-                  f"speedup {theirs / ours:5.2f}x (goal >= 1.5x: {'PASS' if theirs / ours >= 1.5 else 'FAIL'})", flush=True)
+        for model in args.models.split(","):
+            for threads in (1, 2):
+                ours = xling_run(model, threads, args.epochs)
+                theirs = torch_child(model, threads, args.epochs, path, warmup=1)
+                row = {"model": model, "threads": threads,
+                       "xling_s": ours["seconds_per_epoch"], "xling_cpu_s": ours["cpu_seconds_per_epoch"],
+                       "torch_s": theirs["seconds_per_epoch"], "torch_cpu_s": theirs["cpu_seconds_per_epoch"],
+                       "speedup": theirs["seconds_per_epoch"] / ours["seconds_per_epoch"],
+                       "cpu_speedup": theirs["cpu_seconds_per_epoch"] / ours["cpu_seconds_per_epoch"],
+                       "xling_test_accuracy": ours["test_accuracy"]}
+                report["rows"].append(row)
+                print(f"{model:10s} threads {threads}: xling {row['xling_s']:7.3f} s/epoch (CPU {row['xling_cpu_s']:6.3f}), "
+                      f"PyTorch {row['torch_s']:7.3f} s/epoch (CPU {row['torch_cpu_s']:6.3f}); speedup wall {row['speedup']:5.2f}x, "
+                      f"CPU {row['cpu_speedup']:5.2f}x (goal >= 1.5x)", flush=True)
+        if args.memory_documents > 0:
+            directory = os.path.join(tmp, "tiled")
+            made = write_sib200_tiled(directory, args.memory_documents)
+            tiled = os.path.join(tmp, "tiled-sequences.txt")
+            subprocess.run([BENCH, "classifier", "--sequences", tiled, "--sib200", directory], check=True, cwd=ROOT)
+            ours = xling_run("bigru-att", 2, 1, sib200=directory)
+            theirs = torch_child("bigru-att", 2, 1, tiled, warmup=0)
+            report["memory"] = {**made, "model": "bigru-att", "threads": 2, "epochs": 1,
+                                "xling_peak_rss_mib": ours["vm_hwm_kib"] / 1024, "xling_s": ours["seconds_per_epoch"],
+                                "xling_cpu_s": ours["cpu_seconds_per_epoch"],
+                                "torch_peak_rss_mib": theirs["peak_rss_kib"] / 1024, "torch_s": theirs["seconds_per_epoch"],
+                                "torch_cpu_s": theirs["cpu_seconds_per_epoch"]}
+            m = report["memory"]
+            print(f"bigru-att on {made['documents']} documents ({made['from_xed_en']} XED en + {made['from_sib200_en_train_tiled']} "
+                  f"SIB-200 en train tiled), 1 epoch, 2 threads: peak RSS xling {m['xling_peak_rss_mib']:.0f} MiB "
+                  f"({m['xling_s']:.1f} s, CPU {m['xling_cpu_s']:.1f} s), PyTorch {m['torch_peak_rss_mib']:.0f} MiB "
+                  f"({m['torch_s']:.1f} s, CPU {m['torch_cpu_s']:.1f} s)", flush=True)
+    if args.boe_epochs > 0:
+        report["bag_of_embeddings"] = boe_rows(args.boe_epochs, args.baseline_bench)
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench-results", "neural.json"), "w", encoding="utf-8") as f:
-        json.dump({"epochs": args.epochs, "torch": __import__("torch").__version__, "rows": rows}, f, indent=2)
+        json.dump(report, f, indent=2)
     return 0
 
 

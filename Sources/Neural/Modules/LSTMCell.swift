@@ -26,13 +26,9 @@ public struct LSTMCell: RecurrentCell {
     }
 
     public func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var] {
-        let h = hiddenSize
-        let gates = tape.add(projected, tape.linear(state[0], tape.parameter(wHH), bias: tape.parameter(bHH)))
-        let i = tape.sigmoid(tape.columns(gates, 0..<h))
-        let f = tape.sigmoid(tape.columns(gates, h..<2 * h))
-        let g = tape.tanh(tape.columns(gates, 2 * h..<3 * h))
-        let o = tape.sigmoid(tape.columns(gates, 3 * h..<4 * h))
-        let c = tape.add(tape.hadamard(f, state[1]), tape.hadamard(i, g))
-        return [tape.hadamard(o, tape.tanh(c)), c]
+        // The gate block as one fused primitive (same arithmetic as the composed form; see `Tape.lstmGates`).
+        let gh = tape.linear(state[0], tape.parameter(wHH), bias: tape.parameter(bHH))
+        let next = tape.lstmGates(input: projected, hidden: gh, cell: state[1])
+        return [next.h, next.c]
     }
 }

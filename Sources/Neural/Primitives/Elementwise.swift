@@ -1,12 +1,20 @@
 import XlingCore
 
 extension Tape {
-    /// An element-wise map y = f(x) whose derivative is a function of the output and input:
-    /// ∂L/∂x += G ⊙ f′, f′ given by `derivative(y, x)`. The shared body of the activations.
-    mutating func elementwise(_ x: Var, _ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Var {
+    /// An element-wise map Y = f(X): `forward` overwrites a copy of X with f(X) in place, and the
+    /// pullback's `backward(g, y, x, acc)` adds G ⊙ f′ into ∂L/∂X. Both take whole buffers (count
+    /// elements each), so their loops vectorise. The shared body of the activations.
+    mutating func elementwise(
+        _ x: Var, forward: (_ values: UnsafeMutablePointer<Float>, _ count: Int) -> Void,
+        backward:
+            @escaping (
+                _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
+                _ count: Int
+            ) -> Void
+    ) -> Var {
         let xv = self[x]
         var y = xv
-        y.storage.withUnsafeMutableBufferPointer { out in for k in out.indices { out[k] = f(out[k]) } }
+        y.storage.withUnsafeMutableBufferPointer { forward($0.baseAddress!, $0.count) }
         let yv = y
         return record(y, needs: anyNeedsGradient([x])) { g, grads in
             grads.add(to: x, rows: xv.rows, cols: xv.cols) { acc in
@@ -14,7 +22,7 @@ extension Tape {
                     g.storage.withUnsafeBufferPointer { gg in
                         yv.storage.withUnsafeBufferPointer { yy in
                             xv.storage.withUnsafeBufferPointer { xx in
-                                for k in out.indices { out[k] += gg[k] * derivative(yy[k], xx[k]) }
+                                backward(gg.baseAddress!, yy.baseAddress!, xx.baseAddress!, out.baseAddress!, out.count)
                             }
                         }
                     }

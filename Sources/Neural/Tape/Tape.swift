@@ -33,6 +33,7 @@ public struct Tape {
     /// A tape over the current values of `store` (shared, not copied: do not step an optimizer on
     /// the store while the tape still holds them; `backward` releases them).
     public init(_ store: ParameterStore, training: Bool = true) {
+        _ = HeapTuning.applied
         isTraining = training
         parameterValues = store.values
         trainable = store.parameters.map { store.isTrainable($0) }
