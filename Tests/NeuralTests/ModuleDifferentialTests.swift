@@ -20,11 +20,23 @@ import XlingCore
         return (0..<tape[stacked].rows / b).map { t in tape.rows(stacked, t * b..<(t + 1) * b) }
     }
 
-    enum Kind: String, CaseIterable { case lstm, gru, gruResetBefore }
+    /// `gruStepped`: the PyTorch-form GRU driven step by step (`gruGates`) instead of its fused
+    /// `gruSequence`, against the same fixture.
+    enum Kind: String, CaseIterable { case lstm, gru, gruStepped, gruResetBefore }
+
+    /// A cell that hides its fused `sequence`, so `BiRNN` steps it.
+    struct Stepped<Cell: RecurrentCell>: RecurrentCell {
+        let cell: Cell
+        var inputSize: Int { cell.inputSize }
+        var hiddenSize: Int { cell.hiddenSize }
+        var stateCount: Int { cell.stateCount }
+        func projectInputs(_ x: Var, on tape: inout Tape) -> Var { cell.projectInputs(x, on: &tape) }
+        func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var] { cell.step(projected, state, on: &tape) }
+    }
 
     @Test(arguments: Kind.allCases)
     func biRNNMatchesPyTorchWithPadding(_ kind: Kind) throws {
-        let fixture = try Fixture(kind == .gruResetBefore ? "gru_reset_before" : kind.rawValue)
+        let fixture = try Fixture(kind == .gruResetBefore ? "gru_reset_before" : kind == .gruStepped ? "gru" : kind.rawValue)
         let x = fixture.matrix("x"), lengths = fixture.lengths, b = lengths.count
         var store = ParameterStore()
         var g = SplitMix64(seed: 1)
@@ -37,6 +49,13 @@ import XlingCore
             let rnn = BiRNN(
                 forward: LSTMCell(&store, name: "rnn.fw", inputSize: x.cols, hiddenSize: h, generator: &g),
                 backward: LSTMCell(&store, name: "rnn.bw", inputSize: x.cols, hiddenSize: h, generator: &g))
+            load(fixture, into: &store)
+            tape = Tape(store)
+            out = rnn(steps(input, batch: b, on: &tape), lengths: lengths, on: &tape)
+        case .gruStepped:
+            let rnn = BiRNN(
+                forward: Stepped(cell: GRUCell(&store, name: "rnn.fw", inputSize: x.cols, hiddenSize: h, generator: &g)),
+                backward: Stepped(cell: GRUCell(&store, name: "rnn.bw", inputSize: x.cols, hiddenSize: h, generator: &g)))
             load(fixture, into: &store)
             tape = Tape(store)
             out = rnn(steps(input, batch: b, on: &tape), lengths: lengths, on: &tape)

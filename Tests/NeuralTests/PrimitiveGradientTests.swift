@@ -64,6 +64,12 @@ import XlingCore
         Case(name: "GRU gates", inputs: [(3, 6), (3, 6), (3, 2)], scale: 1.5) { t, p, _ in
             t.gruGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), state: t.parameter(p[2]))
         },
+        Case(name: "GRU sequence", inputs: [(12, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
+            t.gruSequence(input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), lengths: [3, 1, 0, 2], reversed: false)
+        },
+        Case(name: "GRU sequence reversed", inputs: [(12, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
+            t.gruSequence(input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), lengths: [3, 1, 0, 2], reversed: true)
+        },
         Case(name: "LSTM gates (h and c)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in
             let next = t.lstmGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), cell: t.parameter(p[2]))
             return t.concatColumns([next.h, next.c])

@@ -19,7 +19,11 @@ public struct Attention: Sendable {
 
     /// s (B × in) and α ((T·B) × 1, row t·B + b) for T steps of B × in.
     public func callAsFunction(_ steps: [Var], lengths: [Int], on tape: inout Tape) -> (output: Var, weights: Var) {
-        let stacked = tape.concatRows(steps)
+        callAsFunction(stacked: tape.concatRows(steps), lengths: lengths, on: &tape)
+    }
+
+    /// The same over a stacked time-major H ((T·B) × in, row t·B + b), e.g. `BiRNN.stacked`.
+    public func callAsFunction(stacked: Var, lengths: [Int], on tape: inout Tape) -> (output: Var, weights: Var) {
         let u = tape.tanh(projection(stacked, on: &tape))
         let alpha = tape.maskedSoftmaxOverSteps(tape.linear(u, tape.parameter(context)), lengths: lengths)
         return (tape.attentionSum(alpha, stacked, batch: lengths.count), alpha)

@@ -23,16 +23,26 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
 
     /// The outputs of `steps` (T steps of B × in) with `lengths` (B values in 0…T): T steps of B × 2h.
     public func callAsFunction(_ steps: [Var], lengths: [Int], on tape: inout Tape) -> [Var] {
-        let fw = Self.run(forward, steps, lengths: lengths, reversed: false, on: &tape)
-        let bw = Self.run(backward, steps, lengths: lengths, reversed: true, on: &tape)
-        return zip(fw, bw).map { tape.concatColumns([$0, $1]) }
+        let y = stacked(tape.concatRows(steps), lengths: lengths, on: &tape), b = lengths.count
+        return (0..<steps.count).map { tape.rows(y, $0 * b..<($0 + 1) * b) }
     }
 
-    /// One direction: the output h of every step (zero at padding), in time order.
-    static func run(_ cell: Cell, _ steps: [Var], lengths: [Int], reversed: Bool, on tape: inout Tape) -> [Var] {
-        let b = lengths.count, h = cell.hiddenSize, t = steps.count
+    /// The outputs of a stacked time-major input X ((T·B) × in, row t·B + b) with `lengths`:
+    /// (T·B) × 2h, row t·B + b = [→h_t ; ←h_t] of example b, zero past its length.
+    public func stacked(_ x: Var, lengths: [Int], on tape: inout Tape) -> Var {
+        let fw = Self.run(forward, x, lengths: lengths, reversed: false, on: &tape)
+        let bw = Self.run(backward, x, lengths: lengths, reversed: true, on: &tape)
+        return tape.concatColumns([fw, bw])
+    }
+
+    /// One direction over the stacked input: every step's output h ((T·B) × h, zero at padding).
+    static func run(_ cell: Cell, _ x: Var, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var {
+        let b = lengths.count, h = cell.hiddenSize
+        precondition(b > 0 && tape[x].rows % b == 0, "BiRNN: \(tape[x].rows) input rows are not steps × \(b)")
+        let t = tape[x].rows / b
         precondition(t >= 1 && lengths.allSatisfy { $0 >= 0 && $0 <= t }, "BiRNN: lengths must be in 0...\(t)")
-        let projected = cell.projectInputs(tape.concatRows(steps), on: &tape)
+        let projected = cell.projectInputs(x, on: &tape)
+        if let fused = cell.sequence(projected, lengths: lengths, reversed: reversed, on: &tape) { return fused }
         let zero = tape.constant(Matrix(rows: b, cols: h))
         var state = [Var](repeating: zero, count: cell.stateCount)
         var outputs = [Var](repeating: zero, count: t)
@@ -43,6 +53,6 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
             state = zip(next, state).map { tape.selectRows(real, $0, $1) }
             outputs[s] = tape.selectRows(real, state[0], zero)
         }
-        return outputs
+        return tape.concatRows(outputs)
     }
 }

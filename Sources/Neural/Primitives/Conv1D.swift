@@ -28,13 +28,24 @@ extension Tape {
             }
         }
         var y = Matrix(rows: positions * b, cols: f)
-        for r in 0..<y.rows { for c in 0..<f { y.storage[r * f + c] = bv.storage[c] } }
+        y.storage.withUnsafeMutableBufferPointer { out in
+            bv.storage.withUnsafeBufferPointer { bias in
+                for r in 0..<positions * b { (out.baseAddress! + r * f).update(from: bias.baseAddress!, count: f) }
+            }
+        }
         Matrix.accumulateProduct(columns, wv, into: &y, beta: 1)
         let cv = columns
         return record(y, needs: anyNeedsGradient(steps + [w, bias])) { g, grads in
             grads.add(to: w, rows: kd, cols: f) { Matrix.accumulateProduct(cv, g, into: &$0, transposeA: true) }
             grads.add(to: bias, rows: 1, cols: f) { acc in
-                for r in 0..<g.rows { for c in 0..<f { acc.storage[c] += g.storage[r * f + c] } }
+                acc.storage.withUnsafeMutableBufferPointer { out in
+                    g.storage.withUnsafeBufferPointer { src in
+                        for r in 0..<g.rows {
+                            let row = src.baseAddress! + r * f
+                            for c in 0..<f { out[c] += row[c] }
+                        }
+                    }
+                }
             }
             guard steps.contains(where: { grads.needs($0) }) else { return }
             var dc = Matrix(rows: positions * b, cols: kd)
@@ -42,9 +53,13 @@ extension Tape {
             for p in 0..<positions {
                 for j in 0..<k {
                     grads.add(to: steps[p + j], rows: b, cols: d) { acc in
-                        for i in 0..<b {
-                            let src = (p * b + i) * kd + j * d
-                            for c in 0..<d { acc.storage[i * d + c] += dc.storage[src + c] }
+                        acc.storage.withUnsafeMutableBufferPointer { out in
+                            dc.storage.withUnsafeBufferPointer { src in
+                                for i in 0..<b {
+                                    let from = src.baseAddress! + (p * b + i) * kd + j * d, to = out.baseAddress! + i * d
+                                    for c in 0..<d { to[c] += from[c] }
+                                }
+                            }
                         }
                     }
                 }
