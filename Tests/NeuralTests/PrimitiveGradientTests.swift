@@ -64,11 +64,15 @@ import XlingCore
         Case(name: "GRU gates", inputs: [(3, 6), (3, 6), (3, 2)], scale: 1.5) { t, p, _ in
             t.gruGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), state: t.parameter(p[2]))
         },
-        Case(name: "GRU sequence", inputs: [(12, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
-            t.gruSequence(input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), lengths: [3, 1, 0, 2], reversed: false)
+        Case(name: "GRU sequence", inputs: [(6, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
+            t.gruSequence(
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                reversed: false)
         },
-        Case(name: "GRU sequence reversed", inputs: [(12, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
-            t.gruSequence(input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), lengths: [3, 1, 0, 2], reversed: true)
+        Case(name: "GRU sequence reversed", inputs: [(6, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
+            t.gruSequence(
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                reversed: true)
         },
         Case(name: "LSTM gates (h and c)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in
             let next = t.lstmGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), cell: t.parameter(p[2]))
@@ -77,6 +81,8 @@ import XlingCore
         Case(name: "LSTM gates (h only)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in
             t.lstmGates(input: t.parameter(p[0]), hidden: t.parameter(p[1]), cell: t.parameter(p[2])).h
         },
+        Case(name: "rows at indices", inputs: [(5, 3)]) { t, p, _ in t.rows(t.parameter(p[0]), at: [4, 0, 4, 2]) },
+        Case(name: "scatter rows", inputs: [(3, 2)]) { t, p, _ in t.scatterRows(t.parameter(p[0]), to: [5, 0, 2], count: 6) },
         Case(name: "select rows", inputs: [(4, 3), (4, 3)]) { t, p, _ in
             t.selectRows([true, false, false, true], t.parameter(p[0]), t.parameter(p[1]))
         },

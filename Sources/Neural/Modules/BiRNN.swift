@@ -28,21 +28,27 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
     }
 
     /// The outputs of a stacked time-major input X ((T·B) × in, row t·B + b) with `lengths`:
-    /// (T·B) × 2h, row t·B + b = [→h_t ; ←h_t] of example b, zero past its length.
+    /// (T·B) × 2h, row t·B + b = [→h_t ; ←h_t] of example b, zero past its length. The input
+    /// projections and the recurrences run over the packed real steps only (`PackedSteps`).
     public func stacked(_ x: Var, lengths: [Int], on tape: inout Tape) -> Var {
-        let fw = Self.run(forward, x, lengths: lengths, reversed: false, on: &tape)
-        let bw = Self.run(backward, x, lengths: lengths, reversed: true, on: &tape)
-        return tape.concatColumns([fw, bw])
-    }
-
-    /// One direction over the stacked input: every step's output h ((T·B) × h, zero at padding).
-    static func run(_ cell: Cell, _ x: Var, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var {
-        let b = lengths.count, h = cell.hiddenSize
+        let b = lengths.count
         precondition(b > 0 && tape[x].rows % b == 0, "BiRNN: \(tape[x].rows) input rows are not steps × \(b)")
         let t = tape[x].rows / b
         precondition(t >= 1 && lengths.allSatisfy { $0 >= 0 && $0 <= t }, "BiRNN: lengths must be in 0...\(t)")
-        let projected = cell.projectInputs(x, on: &tape)
-        if let fused = cell.sequence(projected, lengths: lengths, reversed: reversed, on: &tape) { return fused }
+        let packing = PackedSteps(lengths: lengths, steps: t)
+        let packed = tape.rows(x, at: packing.rows)
+        let fw = Self.run(forward, packed, packing: packing, lengths: lengths, reversed: false, on: &tape)
+        let bw = Self.run(backward, packed, packing: packing, lengths: lengths, reversed: true, on: &tape)
+        return tape.scatterRows(tape.concatColumns([fw, bw]), to: packing.rows, count: t * b)
+    }
+
+    /// One direction over the packed input: the packed outputs h (N × h). A cell without a fused
+    /// `sequence` steps over the padded stack (its state held where an example has no step).
+    static func run(_ cell: Cell, _ packed: Var, packing: PackedSteps, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var {
+        let b = packing.batch, h = cell.hiddenSize, t = packing.steps
+        let projectedPacked = cell.projectInputs(packed, on: &tape)
+        if let fused = cell.sequence(projectedPacked, packing: packing, reversed: reversed, on: &tape) { return fused }
+        let projected = tape.scatterRows(projectedPacked, to: packing.rows, count: t * b)
         let zero = tape.constant(Matrix(rows: b, cols: h))
         var state = [Var](repeating: zero, count: cell.stateCount)
         var outputs = [Var](repeating: zero, count: t)
@@ -53,6 +59,6 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
             state = zip(next, state).map { tape.selectRows(real, $0, $1) }
             outputs[s] = tape.selectRows(real, state[0], zero)
         }
-        return tape.concatRows(outputs)
+        return tape.rows(tape.concatRows(outputs), at: packing.rows)
     }
 }

@@ -45,9 +45,9 @@ public struct GRUCell: RecurrentCell {
 
     /// The PyTorch form with σ gates runs as one `gruSequence` (its backward batches the
     /// recurrent weight's gradient over all steps); the other forms step.
-    public func sequence(_ projected: Var, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var? {
+    public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? {
         guard form == .resetAfterProduct && gateActivation == .sigmoid else { return nil }
-        return tape.gruSequence(input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), lengths: lengths, reversed: reversed)
+        return tape.gruSequence(input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), packing: packing, reversed: reversed)
     }
 
     private func gate(_ x: Var, _ tape: inout Tape) -> Var {

@@ -13,15 +13,15 @@ public protocol RecurrentCell: Sendable {
     func projectInputs(_ x: Var, on tape: inout Tape) -> Var
     /// The next state from one step's projected input (B × gates·h) and the state (each B × h).
     func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var]
-    /// The whole direction as one fused primitive, when the cell has one: the outputs h_t
-    /// ((T·B) × h, zero at padding) of the projected inputs ((T·B) × gates·h, row t·B + b), as
-    /// `step` would give them; nil: drive `step` one step at a time.
-    func sequence(_ projected: Var, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var?
+    /// The whole direction as one fused primitive, when the cell has one: the outputs h_t of the
+    /// packed real steps (N × h) from their projected inputs (N × gates·h, `packing`'s rows), as
+    /// `step` would give them; nil: `BiRNN` drives `step` one step at a time.
+    func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var?
 }
 
 extension RecurrentCell {
     /// No fused sequence: `BiRNN` steps the cell.
-    public func sequence(_ projected: Var, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var? { nil }
+    public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? { nil }
 }
 
 /// Uniform initialisation U(−a, a), PyTorch's default for recurrent and convolutional layers

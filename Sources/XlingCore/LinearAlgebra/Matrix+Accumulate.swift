@@ -35,3 +35,22 @@ extension Matrix {
         }
     }
 }
+
+extension Matrix {
+    /// C ← α·op(A)·op(B) + β·C on row-major buffers inside larger matrices (a block of rows, a
+    /// packed time step): op(A) m×k, op(B) k×n, C m×n, each row `lda`/`ldb`/`ldc` floats apart.
+    /// The caller guarantees the buffers hold those extents.
+    public static func accumulateProduct(
+        m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false, _ b: UnsafePointer<Float>, ldb: Int,
+        transposeB: Bool = false, into c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 1
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
