@@ -20,9 +20,9 @@ import XlingCore
         return (0..<tape[stacked].rows / b).map { t in tape.rows(stacked, t * b..<(t + 1) * b) }
     }
 
-    /// `gruStepped`: the PyTorch-form GRU driven step by step (`gruGates`) instead of its fused
-    /// `gruSequence`, against the same fixture.
-    enum Kind: String, CaseIterable { case lstm, gru, gruStepped, gruResetBefore }
+    /// `gruStepped`, `lstmStepped`: the cell driven step by step (`gruGates`, `lstmGates`) instead
+    /// of its fused `gruSequence`/`lstmSequence`, against the same fixture.
+    enum Kind: String, CaseIterable { case lstm, lstmStepped, gru, gruStepped, gruResetBefore }
 
     /// A cell that hides its fused `sequence`, so `BiRNN` steps it.
     struct Stepped<Cell: RecurrentCell>: RecurrentCell {
@@ -36,7 +36,8 @@ import XlingCore
 
     @Test(arguments: Kind.allCases)
     func biRNNMatchesPyTorchWithPadding(_ kind: Kind) throws {
-        let fixture = try Fixture(kind == .gruResetBefore ? "gru_reset_before" : kind == .gruStepped ? "gru" : kind.rawValue)
+        let fixture = try Fixture(
+            kind == .gruResetBefore ? "gru_reset_before" : kind == .gruStepped ? "gru" : kind == .lstmStepped ? "lstm" : kind.rawValue)
         let x = fixture.matrix("x"), lengths = fixture.lengths, b = lengths.count
         var store = ParameterStore()
         var g = SplitMix64(seed: 1)
@@ -49,6 +50,13 @@ import XlingCore
             let rnn = BiRNN(
                 forward: LSTMCell(&store, name: "rnn.fw", inputSize: x.cols, hiddenSize: h, generator: &g),
                 backward: LSTMCell(&store, name: "rnn.bw", inputSize: x.cols, hiddenSize: h, generator: &g))
+            load(fixture, into: &store)
+            tape = Tape(store)
+            out = rnn(steps(input, batch: b, on: &tape), lengths: lengths, on: &tape)
+        case .lstmStepped:
+            let rnn = BiRNN(
+                forward: Stepped(cell: LSTMCell(&store, name: "rnn.fw", inputSize: x.cols, hiddenSize: h, generator: &g)),
+                backward: Stepped(cell: LSTMCell(&store, name: "rnn.bw", inputSize: x.cols, hiddenSize: h, generator: &g)))
             load(fixture, into: &store)
             tape = Tape(store)
             out = rnn(steps(input, batch: b, on: &tape), lengths: lengths, on: &tape)

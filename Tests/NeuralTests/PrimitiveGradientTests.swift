@@ -66,12 +66,26 @@ import XlingCore
         },
         Case(name: "GRU sequence", inputs: [(6, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
             t.gruSequence(
-                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]),
+                packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
                 reversed: false)
         },
         Case(name: "GRU sequence reversed", inputs: [(6, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
             t.gruSequence(
-                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]), packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]),
+                packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                reversed: true)
+        },
+        Case(name: "LSTM sequence", inputs: [(6, 8), (2, 8), (1, 8)], scale: 1.5) { t, p, _ in
+            t.lstmSequence(
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]),
+                packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
+                reversed: false)
+        },
+        Case(name: "LSTM sequence reversed", inputs: [(6, 8), (2, 8), (1, 8)], scale: 1.5) { t, p, _ in
+            t.lstmSequence(
+                input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]),
+                packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
                 reversed: true)
         },
         Case(name: "LSTM gates (h and c)", inputs: [(3, 8), (3, 8), (3, 2)], scale: 1.5) { t, p, _ in

@@ -28,11 +28,8 @@ public struct GRUCell: RecurrentCell {
         _ store: inout ParameterStore, name: String, inputSize: Int, hiddenSize h: Int, form: Form = .resetAfterProduct,
         gateActivation: GateActivation = .sigmoid, generator: inout SplitMix64
     ) {
-        let a = 1 / Float(h).squareRoot()
-        wIH = store.add(name + ".wIH", uniformMatrix(inputSize, 3 * h, bound: a, &generator))
-        wHH = store.add(name + ".wHH", uniformMatrix(h, 3 * h, bound: a, &generator))
-        bIH = store.add(name + ".bIH", uniformMatrix(1, 3 * h, bound: a, &generator))
-        bHH = store.add(name + ".bHH", uniformMatrix(1, 3 * h, bound: a, &generator))
+        let p = GatedCellParameters(&store, name: name, inputSize: inputSize, hiddenSize: h, gates: 3, generator: &generator)
+        (wIH, wHH, bIH, bHH) = (p.wIH, p.wHH, p.bIH, p.bHH)
         self.inputSize = inputSize
         hiddenSize = h
         self.form = form
@@ -47,7 +44,8 @@ public struct GRUCell: RecurrentCell {
     /// recurrent weight's gradient over all steps); the other forms step.
     public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? {
         guard form == .resetAfterProduct && gateActivation == .sigmoid else { return nil }
-        return tape.gruSequence(input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), packing: packing, reversed: reversed)
+        return tape.gruSequence(
+            input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), packing: packing, reversed: reversed)
     }
 
     private func gate(_ x: Var, _ tape: inout Tape) -> Var {

@@ -12,17 +12,20 @@ public struct LSTMCell: RecurrentCell {
 
     /// A cell with PyTorch's initialisation U(−1/√h, 1/√h) for every parameter.
     public init(_ store: inout ParameterStore, name: String, inputSize: Int, hiddenSize h: Int, generator: inout SplitMix64) {
-        let a = 1 / Float(h).squareRoot()
-        wIH = store.add(name + ".wIH", uniformMatrix(inputSize, 4 * h, bound: a, &generator))
-        wHH = store.add(name + ".wHH", uniformMatrix(h, 4 * h, bound: a, &generator))
-        bIH = store.add(name + ".bIH", uniformMatrix(1, 4 * h, bound: a, &generator))
-        bHH = store.add(name + ".bHH", uniformMatrix(1, 4 * h, bound: a, &generator))
+        let p = GatedCellParameters(&store, name: name, inputSize: inputSize, hiddenSize: h, gates: 4, generator: &generator)
+        (wIH, wHH, bIH, bHH) = (p.wIH, p.wHH, p.bIH, p.bHH)
         self.inputSize = inputSize
         hiddenSize = h
     }
 
     public func projectInputs(_ x: Var, on tape: inout Tape) -> Var {
         tape.linear(x, tape.parameter(wIH), bias: tape.parameter(bIH))
+    }
+
+    /// The whole direction as one `lstmSequence` (packed steps, the recurrent weight's gradient as
+    /// one GEMM).
+    public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? {
+        tape.lstmSequence(input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), packing: packing, reversed: reversed)
     }
 
     public func step(_ projected: Var, _ state: [Var], on tape: inout Tape) -> [Var] {

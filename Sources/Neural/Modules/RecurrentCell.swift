@@ -24,6 +24,21 @@ extension RecurrentCell {
     public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? { nil }
 }
 
+/// The four parameters every gated cell has, `<name>.wIH` (in × gates·h), `<name>.wHH`
+/// (h × gates·h), `<name>.bIH`, `<name>.bHH` (1 × gates·h), in PyTorch's initialisation
+/// U(−1/√h, 1/√h) and draw order: the one set-up of `GRUCell` (3 gates) and `LSTMCell` (4).
+struct GatedCellParameters {
+    let wIH: Parameter, wHH: Parameter, bIH: Parameter, bHH: Parameter
+
+    init(_ store: inout ParameterStore, name: String, inputSize: Int, hiddenSize h: Int, gates: Int, generator: inout SplitMix64) {
+        let a = 1 / Float(h).squareRoot()
+        wIH = store.add(name + ".wIH", uniformMatrix(inputSize, gates * h, bound: a, &generator))
+        wHH = store.add(name + ".wHH", uniformMatrix(h, gates * h, bound: a, &generator))
+        bIH = store.add(name + ".bIH", uniformMatrix(1, gates * h, bound: a, &generator))
+        bHH = store.add(name + ".bHH", uniformMatrix(1, gates * h, bound: a, &generator))
+    }
+}
+
 /// Uniform initialisation U(−a, a), PyTorch's default for recurrent and convolutional layers
 /// (a = 1/√fan), drawn row-major from `generator`.
 func uniformMatrix(_ rows: Int, _ cols: Int, bound a: Float, _ generator: inout SplitMix64) -> Matrix {

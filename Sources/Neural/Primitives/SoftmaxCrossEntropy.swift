@@ -7,7 +7,7 @@ import Glibc
 extension Tape {
     /// L = Σᵢ w[yᵢ]·ℓᵢ / Σᵢ w[yᵢ] with ℓᵢ = −ln softmax(zᵢ)[yᵢ]: the (optionally class-weighted)
     /// mean cross-entropy, PyTorch's `CrossEntropyLoss(weight=…)` convention (w ≡ 1: the plain
-    /// mean). Softmax is max-shifted and summed in Double.
+    /// mean). Softmax is `ClassWeights.forEachSoftmaxRow` (max-shifted, summed in Double).
     ///
     /// Shapes: Z n×K logits, `labels` n ids in 0..<K, `classWeights` K values ≥ 0 (nil: 1),
     /// L 1×1. Derivative: ∂L/∂zᵢ += G·w[yᵢ]·(pᵢ − e_{yᵢ}) / Σⱼ w[yⱼ] (zero when Σ w = 0).
@@ -19,16 +19,8 @@ extension Tape {
         precondition(classWeights.map { $0.count == k } ?? true, "softmaxCrossEntropy: \(k) class weights needed")
         var total = 0.0, weightSum = 0.0
         var delta = Matrix(rows: n, cols: k)
-        var e = [Double](repeating: 0, count: k)
-        for (i, y) in labels.enumerated() {
-            let base = i * k
-            var top = -Double.infinity
-            for j in 0..<k { top = max(top, Double(z.storage[base + j])) }
-            var sum = 0.0
-            for j in 0..<k {
-                e[j] = exp(Double(z.storage[base + j]) - top)
-                sum += e[j]
-            }
+        ClassWeights.forEachSoftmaxRow(z) { i, top, e, sum in
+            let y = labels[i], base = i * k
             let w = Double(classWeights?[y] ?? 1)
             total += w * (log(sum) - (Double(z.storage[base + y]) - top))
             weightSum += w

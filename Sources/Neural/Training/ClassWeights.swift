@@ -29,6 +29,16 @@ public enum ClassWeights {
     /// Row-wise softmax of `logits` (n×K), each row summing to 1 (max-shifted, in Double).
     public static func probabilities(_ logits: Matrix) -> Matrix {
         var p = logits
+        forEachSoftmaxRow(logits) { i, _, e, sum in
+            for j in e.indices { p.storage[i * logits.cols + j] = Float(e[j] / sum) }
+        }
+        return p
+    }
+
+    /// The engine's one softmax (`probabilities`, `Tape.softmaxCrossEntropy`): for each row i of
+    /// `logits` (n×K), `body(i, top, e, sum)` with top = maxⱼ z_ij, e_j = exp(z_ij − top) in
+    /// Double and sum = Σⱼ e_j (so softmax = e/sum and log Σ exp z = top + ln sum).
+    static func forEachSoftmaxRow(_ logits: Matrix, _ body: (_ row: Int, _ top: Double, _ e: [Double], _ sum: Double) -> Void) {
         let k = logits.cols
         var e = [Double](repeating: 0, count: k)
         for i in 0..<logits.rows {
@@ -40,9 +50,8 @@ public enum ClassWeights {
                 e[j] = exp(Double(logits.storage[base + j]) - top)
                 sum += e[j]
             }
-            for j in 0..<k { p.storage[base + j] = Float(e[j] / sum) }
+            body(i, top, e, sum)
         }
-        return p
     }
 
     /// The index of the highest logit of each row (the lowest index among ties).

@@ -287,18 +287,7 @@ extension Matrix {
                 """)
         }
         var c = Matrix(rows: m, cols: n)
-        guard m > 0, n > 0, innerA > 0 else { return c }
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(
-                        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(innerA), alpha,
-                        pa.baseAddress, Int32(Swift.max(1, a.cols)), pb.baseAddress, Int32(Swift.max(1, b.cols)),
-                        0, pc.baseAddress, Int32(n))
-                }
-            }
-        }
+        accumulateProduct(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: 0)
         return c
     }
 
