@@ -56,6 +56,10 @@ import XlingCore
         Case(name: "conv1d", inputs: [(2, 3), (2, 3), (2, 3), (2, 3), (6, 4), (1, 4)]) { t, p, _ in
             t.conv1d(p[0..<4].map { t.parameter($0) }, weight: t.parameter(p[4]), bias: t.parameter(p[5]), width: 2)
         },
+        Case(name: "conv max over time", inputs: [(3, 2), (3, 2), (3, 2), (3, 2), (4, 5), (1, 5)], h: 1e-3) { t, p, _ in
+            t.convMaxOverTime(
+                p[0..<4].map { t.parameter($0) }, weight: t.parameter(p[4]), bias: t.parameter(p[5]), width: 2, valid: [3, 1, 2])
+        },
         Case(name: "softmax cross-entropy", inputs: [(5, 4)], scale: 3) { t, p, _ in
             t.softmaxCrossEntropy(t.parameter(p[0]), labels: [0, 3, 3, 1, 2], classWeights: [0.5, 2, 1, 1.5])
         },

@@ -257,16 +257,16 @@ def main() -> int:
             made = write_sib200_tiled(directory, args.memory_documents)
             tiled = os.path.join(tmp, "tiled-sequences.txt")
             subprocess.run([BENCH, "classifier", "--sequences", tiled, "--sib200", directory], check=True, cwd=ROOT)
-            ours = xling_run("bigru-att", 2, 1, sib200=directory)
-            theirs = torch_child("bigru-att", 2, 1, tiled, warmup=0)
-            report["memory"] = {**made, "model": "bigru-att", "threads": 2, "epochs": 1,
+            ours = xling_run("bigru-att", 1, 1, sib200=directory)
+            theirs = torch_child("bigru-att", 1, 1, tiled, warmup=0)
+            report["memory"] = {**made, "model": "bigru-att", "threads": 1, "epochs": 1,
                                 "xling_peak_rss_mib": ours["vm_hwm_kib"] / 1024, "xling_s": ours["seconds_per_epoch"],
                                 "xling_cpu_s": ours["cpu_seconds_per_epoch"],
                                 "torch_peak_rss_mib": theirs["peak_rss_kib"] / 1024, "torch_s": theirs["seconds_per_epoch"],
                                 "torch_cpu_s": theirs["cpu_seconds_per_epoch"]}
             m = report["memory"]
             print(f"bigru-att on {made['documents']} documents ({made['from_xed_en']} XED en + {made['from_sib200_en_train_tiled']} "
-                  f"SIB-200 en train tiled), 1 epoch, 2 threads: peak RSS xling {m['xling_peak_rss_mib']:.0f} MiB "
+                  f"SIB-200 en train tiled), 1 epoch, 1 thread: peak RSS xling {m['xling_peak_rss_mib']:.0f} MiB "
                   f"({m['xling_s']:.1f} s, CPU {m['xling_cpu_s']:.1f} s), PyTorch {m['torch_peak_rss_mib']:.0f} MiB "
                   f"({m['torch_s']:.1f} s, CPU {m['torch_cpu_s']:.1f} s)", flush=True)
     if args.boe_epochs > 0:

@@ -35,8 +35,10 @@ public struct TextCNN: Sendable {
     public func callAsFunction(_ steps: [Var], lengths: [Int], on tape: inout Tape) -> Var {
         let pooled = zip(widths, kernels).map { k, kernel in
             let positions = steps.count - k + 1
-            let maps = tape.relu(tape.conv1d(steps, weight: tape.parameter(kernel.weight), bias: tape.parameter(kernel.bias), width: k))
-            return tape.maxOverTime(maps, batch: lengths.count, valid: lengths.map { min(positions, max(1, $0 - k + 1)) })
+            // relu → maxOverTime of conv1d, fused over the windows within each example (`convMaxOverTime`).
+            return tape.convMaxOverTime(
+                steps, weight: tape.parameter(kernel.weight), bias: tape.parameter(kernel.bias), width: k,
+                valid: lengths.map { min(positions, max(1, $0 - k + 1)) })
         }
         return pooled.count == 1 ? pooled[0] : tape.concatColumns(pooled)
     }
