@@ -22,7 +22,8 @@ extension Tape {
         let b = packing.batch, h = wv.rows, total = packing.count
         precondition(
             av.rows == total && wv.cols == 3 * h && av.cols == 3 * h && bv.rows == 1 && bv.cols == 3 * h,
-            "gruSequence: input \(av.shapeDescription) for \(total) packed rows, weight \(wv.shapeDescription), bias \(bv.shapeDescription)")
+            "gruSequence: input \(av.shapeDescription) for \(total) packed rows, weight \(wv.shapeDescription), bias \(bv.shapeDescription)"
+        )
         let order = reversed ? Array((0..<packing.steps).reversed()) : Array(0..<packing.steps)
         var state = Matrix(rows: b, cols: h), c = Matrix(rows: b, cols: 3 * h)
         // Kept for the pullback, per packed row: the state entering the step, the gates r, z, n, c_n.
@@ -41,11 +42,13 @@ extension Tape {
                                                 let active = packing.active[s], start = packing.offsets[s]
                                                 if active.isEmpty { continue }
                                                 for (k, i) in active.enumerated() {
-                                                    (pPrev.baseAddress! + (start + k) * h).update(from: pState.baseAddress! + i * h, count: h)
+                                                    (pPrev.baseAddress! + (start + k) * h).update(
+                                                        from: pState.baseAddress! + i * h, count: h)
                                                     (pc.baseAddress! + k * 3 * h).update(from: pb.baseAddress!, count: 3 * h)
                                                 }
                                                 Matrix.accumulateProduct(
-                                                    m: active.count, n: 3 * h, k: h, pPrev.baseAddress! + start * h, lda: h, pw.baseAddress!, ldb: 3 * h,
+                                                    m: active.count, n: 3 * h, k: h, pPrev.baseAddress! + start * h, lda: h,
+                                                    pw.baseAddress!, ldb: 3 * h,
                                                     into: pc.baseAddress!, ldc: 3 * h)
                                                 for (k, i) in active.enumerated() {
                                                     let row = start + k
