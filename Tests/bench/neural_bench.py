@@ -14,10 +14,19 @@ excluded). PyTorch: torch.set_num_threads(t), the mean of E epochs after one war
 Differences that favour PyTorch: its embedding table gets dense Adam updates (xling's are lazy
 rows, less work), and it skips xling's setup (row normalisation, bag building) per epoch.
 
+Both sides report wall and CPU (user + system, all threads) seconds per epoch: on a shared
+machine the CPU ratio is the steadier one. PyTorch runs in a child process per row.
+
+Also: the peak resident size of bigru-att training (1 epoch, 1 thread) on 20,000 real English
+documents (XED English + SIB-200 English train tiled; see `write_sib200_tiled`), xling against
+PyTorch; and the bag-of-embeddings classifiers' ms per epoch (boe fixed/trained, mlp), optionally
+against another xling-bench binary (--baseline-bench).
+
 Goal (issue 14): xling >= 1.5x faster than PyTorch at both thread counts. Writes
 bench-results/neural.json. Run with a Python that has torch (make bench uses TORCH_PYTHON):
 
-    /work/venvs/torch/bin/python Tests/bench/neural_bench.py [--epochs 3]
+    /work/venvs/torch/bin/python Tests/bench/neural_bench.py [--epochs 3] [--models cnn,bigru-att]
+        [--memory-documents 20000] [--boe-epochs 50] [--baseline-bench PATH]
 """
 
 from __future__ import annotations
