@@ -266,3 +266,28 @@ fileprivate enum RotatedEnglish {
         }
     }
 }
+
+@Suite struct FloatRadixSortTests {
+    /// Random floats over many magnitudes of both signs, ±0, ±∞ and subnormals sort exactly as a
+    /// comparison sort does (±0 compared by value).
+    @Test(arguments: [0, 1, 2, 17, 4_000]) func matchesAComparisonSort(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) + 1)
+        var values: [Float] = (0..<count).map { _ in
+            let magnitude = Float(rng.nextFloat()) * powf(10, Float(Int(rng.next() % 12)) - 6)
+            return rng.next() % 2 == 0 ? magnitude : -magnitude
+        }
+        let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1, -1]
+        for (i, v) in specials.enumerated() where i < count { values[(i * 7) % count] = v }
+        let expected = values.sorted()
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, count))
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        defer {
+            scratch.deallocate()
+            counts.deallocate()
+        }
+        values.withUnsafeMutableBufferPointer { p in
+            if let base = p.baseAddress { FloatRadixSort.sort(base, count: count, scratch: scratch, counts: counts) }
+        }
+        #expect(values == expected)
+    }
+}
