@@ -43,7 +43,8 @@ func taskVecMapInit(_ args: Arguments) {
     let pairs: TrainingPairs
     do {
         pairs = try VecMapInitialization.dictionary(
-            source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000))
+            source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000),
+            threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads)
     } catch { fail("\(error)") }
     let seconds = MonotonicClock.since(t0)
     guard let file = fopen(out, "w") else { fail("cannot write \(out)") }

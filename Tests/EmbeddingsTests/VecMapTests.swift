@@ -232,3 +232,63 @@ fileprivate enum RotatedEnglish {
         #expect(try RCSLS.fit(source: x, target: z, pairs: pairs, options: orthogonal).map.isOrthogonal(tolerance: 1e-3))
     }
 }
+
+@Suite struct BidirectionalCandidatesTests {
+    /// Small-integer vectors and quarter-step penalties make every score exact in float32 (and
+    /// full of ties), so the fused sweep must equal a stable sort of the dense scores, for both
+    /// directions, any blocking and any thread count.
+    @Test(arguments: [1, 2]) func equalsTheDenseStableSortBothWays(threads: Int) throws {
+        var rng = SplitMix64(seed: 21)
+        let m = 203, n = 157, d = 12, k = 9
+        func integers(_ rows: Int) throws -> Matrix {
+            try Matrix(rows: rows, cols: d, values: (0..<(rows * d)).map { _ in Float(Int(rng.next() % 5) - 2) })
+        }
+        let q = try integers(m), t = try integers(n)
+        let rowPenalty = (0..<m).map { _ in Float(Int(rng.next() % 9)) / 4 }
+        let columnPenalty = (0..<n).map { _ in Float(Int(rng.next() % 9)) / 4 }
+        let s = try Matrix.product(q, t, transposeB: true)
+        func top(_ count: Int, _ score: (Int) -> Float) -> [Int] {
+            Array((0..<count).sorted { score($0) > score($1) || (score($0) == score($1) && $0 < $1) }.prefix(k))
+        }
+        let search = NeighborSearch(blockRows: 40, blockColumns: 37, threads: threads)
+        let (forward, backward) = BidirectionalCandidates.run(
+            queries: q, targets: t, candidates: k, rowPenalty: rowPenalty, columnPenalty: columnPenalty, search: search)
+        #expect(forward.k == k && backward.k == k && backward.queryCount == n)
+        for i in 0..<m {
+            let want = top(n) { 2 * s[i, $0] - columnPenalty[$0] }
+            #expect(Array(forward.targets(ofQuery: i)) == want, "forward row \(i)")
+            #expect(forward.scores[i * k] == 2 * s[i, want[0]] - columnPenalty[want[0]])
+        }
+        for j in 0..<n {
+            let want = top(m) { 2 * s[$0, j] - rowPenalty[$0] }
+            #expect(Array(backward.targets(ofQuery: j)) == want, "backward column \(j)")
+            #expect(backward.scores[j * k + k - 1] == 2 * s[want[k - 1], j] - rowPenalty[want[k - 1]])
+        }
+    }
+}
+
+@Suite struct FloatRadixSortTests {
+    /// Random floats over many magnitudes of both signs, ±0, ±∞ and subnormals sort exactly as a
+    /// comparison sort does (±0 compared by value).
+    @Test(arguments: [0, 1, 2, 17, 4_000]) func matchesAComparisonSort(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) + 1)
+        let scales: [Float] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100, 1e3, 1e4, 1e5]
+        var values: [Float] = (0..<count).map { _ in
+            let magnitude = Float(rng.nextFloat()) * scales[Int(rng.next() % 12)]
+            return rng.next() % 2 == 0 ? magnitude : -magnitude
+        }
+        let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1, -1]
+        for (i, v) in specials.enumerated() where i < count { values[(i * 7) % count] = v }
+        let expected = values.sorted()
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, count))
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        defer {
+            scratch.deallocate()
+            counts.deallocate()
+        }
+        values.withUnsafeMutableBufferPointer { p in
+            if let base = p.baseAddress { FloatRadixSort.sort(base, count: count, scratch: scratch, counts: counts) }
+        }
+        #expect(values == expected)
+    }
+}

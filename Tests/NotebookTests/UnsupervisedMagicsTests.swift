@@ -120,7 +120,14 @@ import Glibc
         _ = result("%align vecmap src=en tgt=frr init_vocab=600 iters=3 seed=5 null=1 as=b")
         let a = harness.interpreter.session.objects["a"]?.object as? MappingObject
         let b = harness.interpreter.session.objects["b"]?.object as? MappingObject
-        #expect(a != nil && a?.mapping == b?.mapping)
+        // Exact in a kernel (Tests/python/test_determinism.py compares the saved maps byte for
+        // byte); here other suites run concurrently and switch OpenBLAS's process-wide thread
+        // count (`withSingleThreadedBLAS`), which can change the last bits of an SVD.
+        if let a, let b {
+            #expect((try? a.mapping.source.weights.maxAbsoluteDifference(b.mapping.source.weights)) ?? 1 < 1e-4)
+        } else {
+            Issue.record("the maps were not stored")
+        }
     }
 
     @Test func interruptKeepsTheCurrentMap() {

@@ -30,33 +30,43 @@ public enum VecMapInitialization {
     ///   - cslsK: CSLS neighbourhood (0 = plain nearest neighbours).
     ///   - normalization: the chain applied to the sorted similarity rows (VecMap reuses the
     ///     spaces' chain).
+    ///   - threads: worker threads for the row passes (sorting, top-k means, CSLS, argmax);
+    ///     the result does not depend on it (every pass is exact).
     /// - Throws: `LinearAlgebraError` from the SVD (non-finite input).
     public static func dictionary(
         source: Matrix, target: Matrix, vocabulary: Int = defaultVocabulary, cslsK: Int = 10,
-        normalization: [EmbeddingSpace.Normalization] = [.unit, .center, .unit]
+        normalization: [EmbeddingSpace.Normalization] = [.unit, .center, .unit],
+        threads: Int = WorkerThreads.defaultThreads
     ) throws -> TrainingPairs {
         let n = min(vocabulary, source.rows, target.rows)
         guard n > 0 else { return TrainingPairs(sourceRows: [], targetRows: []) }
-        var xs = try sortedSimilarityRoot(source.selectingRows(Array(0..<n)))
+        var xs = try sortedSimilarityRoot(source.selectingRows(Array(0..<n)), threads: threads)
         xs.apply(normalization)
-        var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)))
+        var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)), threads: threads)
         zs.apply(normalization)
         var sim = try Matrix.product(xs, zs, transposeB: true)
-        if cslsK > 0 { subtractCSLSPenalty(&sim, k: cslsK) }
-        let (forward, backward) = argmaxRowsAndColumns(sim)
+        if cslsK > 0 { subtractCSLSPenalty(&sim, k: cslsK, threads: threads) }
+        let (forward, backward) = argmaxRowsAndColumns(sim, threads: threads)
         return TrainingPairs(sourceRows: Array(0..<n) + backward, targetRows: forward + Array(0..<n))
     }
 
     /// U·S·Uᵀ for X = U·S·Vᵀ (n×n, n = x.rows), each row then sorted ascending.
-    static func sortedSimilarityRoot(_ x: Matrix) throws -> Matrix {
+    static func sortedSimilarityRoot(_ x: Matrix, threads: Int = 1) throws -> Matrix {
         let svd = try SVD(x)
         let us = try svd.u.scalingColumns(by: svd.singularValues)
         var root = try Matrix.product(us, svd.u, transposeB: true)
         let n = root.cols
         root.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<root.rows {
-                var row = UnsafeMutableBufferPointer(rebasing: p[(i * n)..<((i + 1) * n)])
-                row.sort()
+            let shared = SharedBuffer(p.baseAddress!)
+            _ = WorkerThreads.run(threads: threads, count: root.rows, initial: 0) { _, rows in
+                let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+                let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+                defer {
+                    scratch.deallocate()
+                    counts.deallocate()
+                }
+                for i in rows { FloatRadixSort.sort(shared.base + i * n, count: n, scratch: scratch, counts: counts) }
+                return 0
             }
         }
         return root
@@ -64,73 +74,100 @@ public enum VecMapInitialization {
 
     /// M[i, j] −= r_f[i]/2 + r_b[j]/2 (fp32, the operation order of VecMap's init), where r_f[i] is
     /// the mean of row i's `k` largest entries and r_b[j] that of column j's (k clamped).
-    static func subtractCSLSPenalty(_ m: inout Matrix, k: Int) {
-        let rowMeans = topKMeans(m, k: k)
-        let columnMeans = topKMeans(m.transposed(), k: k)
+    static func subtractCSLSPenalty(_ m: inout Matrix, k: Int, threads: Int = 1) {
+        let rowMeans = topKMeans(m, k: k, threads: threads)
+        let columnMeans = topKMeans(m.transposed(), k: k, threads: threads)
         let cols = m.cols
         m.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<m.rows {
-                let half = rowMeans[i] / 2
-                for j in 0..<cols { p[i * cols + j] -= half + columnMeans[j] / 2 }
+            let shared = SharedBuffer(p.baseAddress!)
+            _ = WorkerThreads.run(threads: threads, count: m.rows, initial: 0) { _, rows in
+                for i in rows {
+                    let half = rowMeans[i] / 2
+                    for j in 0..<cols { shared[i * cols + j] -= half + columnMeans[j] / 2 }
+                }
+                return 0
             }
         }
     }
 
     /// The mean of each row's `k` largest entries (fp32 sum in descending order, as VecMap's
-    /// `topk_mean` accumulates them one by one).
-    static func topKMeans(_ m: Matrix, k: Int) -> [Float] {
+    /// `topk_mean` accumulates them one by one). Rows are split over `threads`.
+    static func topKMeans(_ m: Matrix, k: Int, threads: Int = 1) -> [Float] {
         let k = min(k, m.cols)
         guard k > 0 else { return [Float](repeating: 0, count: m.rows) }
         var out = [Float](repeating: 0, count: m.rows)
-        var top = [Float](repeating: -.infinity, count: k)
+        let cols = m.cols
         m.storage.withUnsafeBufferPointer { p in
-            for i in 0..<m.rows {
-                for l in 0..<k { top[l] = -.infinity }
-                var filled = 0
-                top.withUnsafeMutableBufferPointer { t in
-                    guard let tp = t.baseAddress, let rp = p.baseAddress else { return }
-                    for j in 0..<m.cols {
-                        let v = rp[i * m.cols + j]
-                        if filled < k || v > tp[k - 1] {
-                            var q = filled < k ? filled : k - 1
-                            while q > 0 && tp[q - 1] < v {
-                                tp[q] = tp[q - 1]
-                                q -= 1
+            out.withUnsafeMutableBufferPointer { o in
+                let rows = SharedBuffer(reading: p.baseAddress!), means = SharedBuffer(o.baseAddress!)
+                _ = WorkerThreads.run(threads: threads, count: m.rows, initial: 0) { _, range in
+                    let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                    defer { top.deallocate() }
+                    for i in range {
+                        var filled = 0
+                        for j in 0..<cols {
+                            let v = rows[i * cols + j]
+                            if filled < k || v > top[k - 1] {
+                                var q = filled < k ? filled : k - 1
+                                while q > 0 && top[q - 1] < v {
+                                    top[q] = top[q - 1]
+                                    q -= 1
+                                }
+                                top[q] = v
+                                if filled < k { filled += 1 }
                             }
-                            tp[q] = v
-                            if filled < k { filled += 1 }
                         }
+                        var sum: Float = 0
+                        for l in 0..<k { sum += top[l] }
+                        means[i] = sum / Float(k)
                     }
+                    return 0
                 }
-                var sum: Float = 0
-                for l in 0..<k { sum += top[l] }
-                out[i] = sum / Float(k)
             }
         }
         return out
     }
 
-    /// Index of each row's maximum and of each column's maximum (first index on ties).
-    static func argmaxRowsAndColumns(_ m: Matrix) -> (rows: [Int], columns: [Int]) {
+    /// Index of each row's maximum and of each column's maximum (first index on ties). Rows are
+    /// split into contiguous chunks over `threads`; the chunks' column maxima are merged in row
+    /// order with a strict `>`, so the result is the sequential one.
+    static func argmaxRowsAndColumns(_ m: Matrix, threads: Int = 1) -> (rows: [Int], columns: [Int]) {
+        struct Columns: Sendable {
+            var max: [Float] = []
+            var arg: [Int] = []
+        }
         var rowArg = [Int](repeating: 0, count: m.rows)
-        var colArg = [Int](repeating: 0, count: m.cols)
-        var colMax = [Float](repeating: -.infinity, count: m.cols)
         let cols = m.cols
-        m.storage.withUnsafeBufferPointer { p in
-            for i in 0..<m.rows {
-                var best = -Float.infinity, arg = 0
-                for j in 0..<cols {
-                    let v = p[i * cols + j]
-                    if v > best {
-                        best = v
-                        arg = j
+        let parts = m.storage.withUnsafeBufferPointer { p in
+            rowArg.withUnsafeMutableBufferPointer { r in
+                let values = SharedBuffer(reading: p.baseAddress!), rowOut = SharedBuffer(r.baseAddress!)
+                return WorkerThreads.run(threads: threads, count: m.rows, initial: Columns()) { _, range in
+                    var columns = Columns(max: [Float](repeating: -.infinity, count: cols), arg: [Int](repeating: 0, count: cols))
+                    for i in range {
+                        var best = -Float.infinity, arg = 0
+                        for j in 0..<cols {
+                            let v = values[i * cols + j]
+                            if v > best {
+                                best = v
+                                arg = j
+                            }
+                            if v > columns.max[j] {
+                                columns.max[j] = v
+                                columns.arg[j] = i
+                            }
+                        }
+                        rowOut[i] = arg
                     }
-                    if v > colMax[j] {
-                        colMax[j] = v
-                        colArg[j] = i
-                    }
+                    return columns
                 }
-                rowArg[i] = arg
+            }
+        }
+        var colMax = [Float](repeating: -.infinity, count: cols)
+        var colArg = [Int](repeating: 0, count: cols)
+        for part in parts where !part.max.isEmpty {
+            for j in 0..<cols where part.max[j] > colMax[j] {
+                colMax[j] = part.max[j]
+                colArg[j] = part.arg[j]
             }
         }
         return (rowArg, colArg)

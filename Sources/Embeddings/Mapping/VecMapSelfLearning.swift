@@ -12,10 +12,10 @@
 /// `WhitenedMapping` (whitening, orthogonal, re-weighting, de-whitening) or, with
 /// `whitenedFinal` false, one more orthogonal map.
 ///
-/// Each iteration makes three blocked sweeps over the cutoff × cutoff similarities (VecMap makes
-/// four): X·Zᵀ for both CSLS statistics and the best cosines, then X·Zᵀ and Z·Xᵀ for each side's
-/// exact top-M CSLS candidates (see `StochasticInduction`); memory O(cutoff × M), no cutoff ×
-/// cutoff matrix. Random
+/// Each iteration makes two blocked sweeps over the cutoff × cutoff similarities X·Zᵀ (VecMap
+/// makes four GEMMs): one for both CSLS statistics and the best cosines, one for both sides'
+/// exact top-M CSLS candidates (`BidirectionalCandidates`, see `StochasticInduction`); memory
+/// O(threads × cutoff × M), no cutoff × cutoff matrix. Random
 /// choices come from one `SplitMix64` seeded with `seed`: same seed and inputs ⇒ same result
 /// (for any thread count: the sweeps are exact and the draws sequential).
 public enum VecMapSelfLearning {
@@ -142,18 +142,10 @@ public enum VecMapSelfLearning {
                 interrupted = true
                 break
             }
-            // Sweeps 2 and 3: each side's exact top-M by 2·s − r of the other side.
-            let m = options.candidates
-            let forwardLists = options.search.run(
-                queries: xwCut, target: zCut, k: m,
-                transform: .csls(rT: [Float](repeating: 0, count: sourceCut), rS: stats.columnMeans))
-            if poll(iteration) {
-                interrupted = true
-                break
-            }
-            let backwardLists = options.search.run(
-                queries: zCut, target: xwCut, k: m,
-                transform: .csls(rT: [Float](repeating: 0, count: targetCut), rS: stats.rowMeans))
+            // Sweep 2: both sides' exact top-M by 2·s − r of the other side, from one X·Zᵀ pass.
+            let (forwardLists, backwardLists) = BidirectionalCandidates.run(
+                queries: xwCut, targets: zCut, candidates: options.candidates, rowPenalty: stats.rowMeans,
+                columnPenalty: stats.columnMeans, search: options.search)
             let p = Float(keep)
             let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: stats.columnMeans, lists: forwardLists)
                 .run(keep: p, rng: &rng)

@@ -154,7 +154,8 @@ struct AlignVecMapMagic: Magic {
                     """)
             }
             let pairs = try VecMapInitialization.dictionary(
-                source: source.vectors, target: target.vectors, vocabulary: n, cslsK: arguments[Self.csls], normalization: chain)
+                source: source.vectors, target: target.vectors, vocabulary: n, cslsK: arguments[Self.csls], normalization: chain,
+                threads: arguments.threads(session))
             return (pairs, "unsupervised: \(pairs.count.formatted) pairs (forward ∪ backward CSLS over the top \(n.formatted))")
         case .identical:
             let pairs = IdenticalStrings.pairs(source: source, target: target)
