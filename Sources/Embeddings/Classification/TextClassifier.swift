@@ -1,5 +1,5 @@
 /// A trained text classifier of one language: an embedding layer over a vocabulary plus the
-/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN or a bi-GRU-Att). The
+/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN, a bi-GRU-Att or a HAN). The
 /// embedding layer can be swapped for another language's (`replacingEmbeddings`), which is
 /// how a task model is transferred across languages (Sakuma & Yoshinaga 2019).
 ///
@@ -14,6 +14,8 @@ public struct TextClassifier: Sendable {
         case perceptron(PerceptronClassifier)
         /// `.cnn` and `.bigruAtt`: the network holds the table in its embedding layer.
         case sequence(SequenceClassifierNetwork)
+        /// `.han`: the network holds the table in its embedding layer.
+        case hierarchical(HierarchicalClassifierNetwork)
     }
 
     /// Which model it is.
@@ -75,6 +77,7 @@ public struct TextClassifier: Sendable {
         case .network(let network): network.table
         case .perceptron(let perceptron): perceptron.embeddings
         case .sequence(let network): network.table
+        case .hierarchical(let network): network.table
         }
     }
 
@@ -83,15 +86,34 @@ public struct TextClassifier: Sendable {
 
     /// The documents as bags of embedding rows, in token order (tokens not in the vocabulary
     /// dropped; the sequence models read them in this order), and the share of tokens kept.
+    /// A token not in the vocabulary is looked up again without its edge punctuation (documents
+    /// loaded with `punct=keep` for `han` read the same words).
     public func bags(_ documents: [[String]]) -> (bags: [[Int]], coverage: Double) {
         var tokens = 0, covered = 0
         let bags = documents.map { document in
             tokens += document.count
-            let ids = document.compactMap { lexicon.id($0) }
+            let ids = document.compactMap(row)
             covered += ids.count
             return ids
         }
         return (bags, tokens == 0 ? 0 : Double(covered) / Double(tokens))
+    }
+
+    /// The documents as sentences (`SentenceSplitter`) of embedding rows, for `han`; sentences
+    /// with no word in the vocabulary are dropped.
+    public func sentenceBags(_ documents: [[String]]) -> [[[Int]]] {
+        documents.map { document in
+            SentenceSplitter.sentences(document).map { range in document[range].compactMap(row) }.filter { !$0.isEmpty }
+        }
+    }
+
+    private static let edgeStripper = Tokenizer(lowercase: false, stripPunctuation: true)
+
+    /// The row of `token`, or of `token` without its edge punctuation.
+    private func row(_ token: String) -> Int? {
+        if let id = lexicon.id(token) { return id }
+        guard let stripped = Self.edgeStripper.tokens(token).first, stripped != token else { return nil }
+        return lexicon.id(stripped)
     }
 
     /// The share of the documents' tokens that are in the vocabulary, in [0, 1].
@@ -109,6 +131,8 @@ public struct TextClassifier: Sendable {
                 return try perceptron.predict(documents.documents)
             case .sequence(let network):
                 return network.predict(bags(documents.documents).bags)
+            case .hierarchical(let network):
+                return network.predict(sentenceBags(documents.documents))
             }
         } catch {
             preconditionFailure("a trained classifier rejected its own documents: \(error)")
@@ -176,6 +200,9 @@ public struct TextClassifier: Sendable {
         case .sequence(var network):
             network.replaceTable(embeddings)
             newHead = .sequence(network)
+        case .hierarchical(var network):
+            network.replaceTable(embeddings)
+            newHead = .hierarchical(network)
         }
         return try TextClassifier(
             model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,

@@ -87,13 +87,25 @@ extension TextClassifier {
         }
         let dropout = options.resolvedDropout
         guard dropout >= 0, dropout < 1 else { throw ClassificationError("dropout rate must be in [0, 1), got \(dropout)") }
+        if options.model == .han {
+            guard SentenceSplitter.hasMarks(data.documents) else {
+                throw ClassificationError(
+                    """
+                    han reads documents as sentences, but no token of the training documents ends a sentence or clause \
+                    (. ! ? ; : ,): their punctuation was stripped when they were loaded; load them with punct=keep
+                    """)
+            }
+        }
         do {
             var generator = SplitMix64(seed: options.seed)
             let head: Head
             var store: ParameterStore
-            let loss: (inout Tape, [[Int]], [Int], inout SplitMix64) -> Var
-            let predict: (ParameterStore, [[Int]]) -> [Int]
-            if options.model.isSequence {
+            // loss(tape, training-document indices, generator); predict(store, dev)
+            let loss: (inout Tape, [Int], inout SplitMix64) -> Var
+            let predict: (ParameterStore) -> [Int]
+            let labels = data.labels
+            switch options.model {
+            case .cnn, .bigruAtt:
                 var network =
                     options.model == .cnn
                     ? SequenceClassifierNetwork(
@@ -105,14 +117,35 @@ extension TextClassifier {
                 store = network.store
                 network.store = ParameterStore()
                 let shape = network
-                loss = { tape, documents, labels, generator in shape.loss(documents, labels: labels, on: &tape, generator: &generator) }
-                predict = { store, documents in
+                let devBags = dev.map { shell.bags($0.documents).bags } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
                     var trained = shape
                     trained.store = store
-                    return trained.predict(documents)
+                    return trained.predict(devBags)
                 }
                 head = .sequence(shape)
-            } else {
+            case .han:
+                var network = HierarchicalClassifierNetwork(
+                    over: space.vectors, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden, classes: classes,
+                    dropout: dropout, classWeights: weights, generator: &generator)
+                store = network.store
+                network.store = ParameterStore()
+                let shape = network
+                let documents = shell.sentenceBags(data.documents)
+                let devDocuments = dev.map { shell.sentenceBags($0.documents) } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
+                    var trained = shape
+                    trained.store = store
+                    return trained.predict(devDocuments)
+                }
+                head = .hierarchical(shape)
+            case .boe, .mlp, .perceptron:
                 var network = BagOfEmbeddingsNetwork(
                     table: space.vectors, trainableEmbeddings: options.updateEmbeddings,
                     hiddenSizes: options.model == .mlp ? [options.resolvedHidden, options.resolvedHidden] : [options.resolvedHidden],
@@ -121,26 +154,27 @@ extension TextClassifier {
                 store = network.store
                 network.store = ParameterStore()
                 let shape = network
-                loss = { tape, bags, labels, generator in shape.loss(bags, labels: labels, on: &tape, generator: &generator) }
-                predict = { store, bags in
+                let devBags = dev.map { shell.bags($0.documents).bags } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
                     var trained = shape
                     trained.store = store
-                    return trained.predict(bags)
+                    return trained.predict(devBags)
                 }
                 head = .network(shape)
             }
             let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
-            let devBags = dev.map { shell.bags($0.documents).bags } ?? []
             let devGold = dev?.labels ?? []
-            let labels = data.labels
             func devAccuracy(_ store: ParameterStore) -> Double {
-                let predicted = predict(store, devBags)
+                let predicted = predict(store)
                 return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
             }
             let task = TrainingTask(
                 name: "classification", examples: data.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]
             ) { (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
-                loss(&tape, batch.map { bags[$0] }, batch.map { labels[$0] }, &generator)
+                loss(&tape, batch, &generator)
             }
             var trainer = try Trainer(options: .init(epochs: epochs, patience: dev == nil ? nil : options.resolvedPatience), tasks: [task])
             let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
@@ -152,6 +186,9 @@ extension TextClassifier {
             case .sequence(var network):
                 network.store = store
                 trainedHead = .sequence(network)
+            case .hierarchical(var network):
+                network.store = store
+                trainedHead = .hierarchical(network)
             case .perceptron: preconditionFailure("the perceptron trains elsewhere")
             }
             let training = TextClassifierTraining(

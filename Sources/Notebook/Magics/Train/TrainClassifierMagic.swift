@@ -21,7 +21,9 @@ struct TrainClassifierMagic: TrainMethod {
         help: """
             boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
             (averaged, over idf-weighted means), mlp (two ReLU layers with dropout), cnn (MF-CNN: kernel widths × \
-            filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019)
+            filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019), \
+            han (hierarchical: word bi-GRU + attention per sentence, sentence bi-GRU + attention; M'hamdi et al. 2019 §3.2; \
+            needs documents loaded with punct=keep)
             """)
     static let updateEmb = Opt.bool(
         "update_emb", default: TextClassifierOptions().updateEmbeddings,
@@ -30,27 +32,27 @@ struct TrainClassifierMagic: TrainMethod {
             """)
     static let dev = Opt.text("dev", .object, help: "labelled documents for early stopping (the best dev-accuracy epoch is kept)")
     static let hidden = Opt.int(
-        "hidden", min: 1, max: 8192, note: "boe/mlp 300 (Sakuma & Yoshinaga), bigru-att 150 (M'hamdi et al.)",
-        help: "units per hidden layer (boe, mlp) or GRU units per direction (bigru-att)")
+        "hidden", min: 1, max: 8192, note: "boe/mlp 300 (Sakuma & Yoshinaga), bigru-att 150, han 50 (M'hamdi et al.)",
+        help: "units per hidden layer (boe, mlp) or GRU units per direction (bigru-att, han)")
     static let filters = Opt.int(
         "filters", min: 1, max: 4096, default: TextClassifierOptions().filters, help: "cnn: filters per kernel width (paper: 200)")
     static let widths = Opt.list(
         "widths", default: TextClassifierOptions().widths.map(String.init), help: "cnn: kernel widths in tokens (paper: 3,4,5)")
     static let epochs = Opt.int(
-        "epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10, cnn/bigru-att 20", help: "maximum epochs")
+        "epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10, cnn/bigru-att/han 20", help: "maximum epochs")
     static let batch = Opt.int(
-        "batch", min: 1, max: 1_000_000, note: "boe/mlp 32, cnn/bigru-att 64 (paper)", help: "documents per optimizer step")
+        "batch", min: 1, max: 1_000_000, note: "boe/mlp 32, cnn/bigru-att 64, han 15 (paper)", help: "documents per optimizer step")
     static let lr = Opt.double(
-        "lr", min: 0, note: "adam 0.003 (boe/mlp) or 0.001 (cnn/bigru-att, paper), adagrad 0.05, sgd 0.1", help: "the learning rate")
+        "lr", min: 0, note: "adam 0.003 (boe/mlp) or 0.001 (cnn/bigru-att/han, paper), adagrad 0.05, sgd 0.1", help: "the learning rate")
     static let dropout = Opt.double(
-        "dropout", min: 0, max: 0.95, note: "boe 0, mlp/cnn/bigru-att 0.3",
+        "dropout", min: 0, max: 0.95, note: "boe 0, mlp/cnn/bigru-att 0.3, han 0.5",
         help: "dropout after each hidden layer (cnn, bigru-att: on the encoder's features)")
     static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (papers: Adam)")
     static let classWeights = Opt.choice(
         "class_weights", default: ClassWeighting.none,
         help: "weight the loss per class: n / (K·n_k) (balanced), ln(n / n_k) + 1 (log, M'hamdi et al. Eq. 5), or not")
     static let patience = Opt.int(
-        "patience", min: 1, max: 10_000, note: "10, cnn/bigru-att 20 (paper)",
+        "patience", min: 1, max: 10_000, note: "10, cnn/bigru-att/han 20 (paper)",
         help: "with dev=, stop after this many epochs without a better dev accuracy")
     static let normalize = Opt.list(
         "normalize", default: ["unit"],
@@ -238,6 +240,10 @@ struct TrainClassifierMagic: TrainMethod {
             layers =
                 "embeddings in order → bi-GRU \(options.resolvedHidden) per direction → attention over steps → "
                 + "\(data.labelNames.count) softmax"
+        case .han:
+            layers =
+                "sentences (split after . ! ? ; : ,) → word bi-GRU \(options.resolvedHidden) per direction + attention → "
+                + "sentence bi-GRU \(options.resolvedHidden) + attention → \(data.labelNames.count) softmax"
         case .perceptron: layers = "idf-weighted mean of embeddings → averaged perceptron (\(data.labelNames.count) classes)"
         }
         let seenRows = classifier.seenInTraining.filter { $0 }.count
