@@ -141,6 +141,35 @@ import Testing
         #expect(error("%train classifier data=en_train space=g model=rnn").contains("rnn"))
     }
 
+    @Test func hierarchicalAttentionNetworkOnClauses() {
+        loadEnglish()
+        // han splits after . ! ? ; : , so it needs the punctuation: without it, a clear error.
+        #expect(
+            error("%train classifier data=en_train space=g model=han epochs=1").contains(
+                "no token of the training documents ends a sentence or clause (. ! ? ; : ,): their punctuation was stripped"))
+        _ = result(
+            """
+            %load labeled en_train_p path=\(Self.data)/sib200/eng_Latn/train.tsv lang=en punct=keep
+            %load labeled en_dev_p path=\(Self.data)/sib200/eng_Latn/dev.tsv lang=en punct=keep
+            %load labeled en_test_p path=\(Self.data)/sib200/eng_Latn/test.tsv lang=en punct=keep
+            """)
+        let han = result(
+            "%train classifier data=en_train_p space=g model=han hidden=8 epochs=3 update_emb=true lr=0.01 dev=en_dev_p as=h")
+        #expect(
+            value(han, "model")
+                == "sentences (split after . ! ? ; : ,) → word bi-GRU 8 per direction + attention → sentence bi-GRU 8 + attention → 7 softmax")
+        #expect(value(han, "training") == "adam η=0.010, batch 15, dropout 0.500, class weights none")
+        // Tokens keep their punctuation but are looked up without it (measured 88.8 %; punctuation-only tokens such as
+        // "-" count as uncovered).
+        #expect(value(han, "token coverage").hasPrefix("88.8%"), "\(value(han, "token coverage"))")
+        #expect(Double(value(han, "dev accuracy").prefix { $0 != "%" }) ?? 0 > 0, "\(han)")
+        let test = result("%eval classifier h data=en_test_p").first ?? .null
+        // Measured 51.0 % after 3 epochs (seed 0); majority class 25 %.
+        #expect((test["accuracy"]?.doubleValue ?? 0) > 30, "\(test)")
+        // The other models read punct=keep documents too (tokens looked up without edge punctuation).
+        #expect(result("%eval classifier h data=en_test").count == 1)
+    }
+
     @Test func badInputGivesClearErrors() {
         loadEnglish()
         _ = result("%load labeled fr_test path=\(Self.data)/sib200/fra_Latn/test.tsv lang=fr")
