@@ -84,7 +84,7 @@ public struct HierarchicalClassifierNetwork: Sendable {
     /// The B × 2·units document vectors of B documents (each a list of sentences), before dropout.
     public func documentVectors(_ documents: [[[Int]]], on tape: inout Tape) -> Var {
         var sentences: [[Int]] = []
-        var rowsOf: [[Int]] = []  // rowsOf[b][s]: the row of document b's s-th non-empty sentence
+        var rowsOf: [[Int]] = [] // rowsOf[b][s]: the row of document b's s-th non-empty sentence
         for document in documents {
             var rows: [Int] = []
             for sentence in document where !sentence.isEmpty {

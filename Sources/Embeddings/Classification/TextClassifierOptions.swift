@@ -59,6 +59,9 @@ public struct TextClassifierOptions: Sendable, Equatable {
     /// nil: 0 for boe (the paper names none), 0.3 for mlp, cnn and bigru-att, 0.5 for han (on the
     /// document vector) (paper).
     public var dropout: Float? = nil
+    /// Sent-Ali's Adam learning rate (with an alignment corpus; M'hamdi et al. Table 5d: 10⁻³ for the
+    /// alignment task).
+    public var alignLearningRate: Float = 0.001
     /// The optimizer (papers: Adam).
     public var optimizer: Optimizer.Kind = .adam
     /// The class weights of the loss.
