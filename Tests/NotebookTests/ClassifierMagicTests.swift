@@ -199,6 +199,19 @@ import Testing
         // Per language, above the majority class (25 %): measured en 43.1 %, fr 42.6 % (seed 0, 5 epochs, 756-word vectors, 58 % token coverage).
         for row in rows { #expect((row["accuracy"]?.doubleValue ?? 0) > 35, "\(row)") }
         #expect(error("%eval classifier m data=de_test").contains("the documents are in de but the classifier reads en, fr"))
+        // The gain of multi over mono per model and language (M'hamdi et al.'s gain rows), with its chart.
+        _ = result("%train classifier data=fr_train space=ft_fr model=mlp update_emb=true epochs=5 dev=fr_dev as=mono_fr")
+        let (gainReply, gainOutputs) = run("%eval classifier m data=en_test,fr_test baseline=mono_fr")
+        #expect(gainReply["status"] == "ok", "\(gainReply["evalue"]?.stringValue ?? "")")
+        #expect(gainOutputs.contains { $0.content["data"]?["image/svg+xml"] != nil })
+        let gain =
+            gainOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?
+            .arrayValue ?? []
+        // Only French has a baseline: one row, gain = paper F1 − baseline paper F1.
+        #expect(gain.count == 1 && gain.first?["language"]?.stringValue == "fr" && gain.first?["model"]?.stringValue == "mlp")
+        let f1 = gain.first?["paper F1"]?.doubleValue ?? 0, base = gain.first?["baseline paper F1"]?.doubleValue ?? 0
+        #expect(abs((gain.first?["gain F1"]?.doubleValue ?? 99) - (f1 - base)) < 1e-9)
+        #expect(error("%eval classifier m data=de_test baseline=mono_fr").contains("no set of data= is in those languages"))
         // Sent-Ali: bigru-att with the Europarl en–fr pairs, its own optimizer; the alignment loss is reported (measured 0.001
         // after 2 epochs: a pure cosine pull lets a tiny encoder map every sentence alike).
         let ali = result(

@@ -12,6 +12,12 @@ struct EvalClassifierMagic: Magic {
             labelled documents to test on, one or more sets L1,L2,… in the classifier's language (a classifier trained on \
             pooled languages: one set per language, one row each)
             """)
+    static let baseline = Opt.list(
+        "baseline",
+        help: """
+            baseline classifiers B1,B2,…: report the gain of the classifiers over them per model and language (mean paper F1 \
+            over the classifiers that read each set, minus the baselines' mean; M'hamdi et al.'s multi − mono), with a chart
+            """)
     static let confusion = Opt.bool(
         "confusion", default: false,
         help: "show the confusion matrix and per-class scores of every set (always shown for a single set)")
@@ -19,7 +25,7 @@ struct EvalClassifierMagic: Magic {
     static let spec = MagicSpec(
         name: "eval classifier", abstract: "a classifier's accuracy, macro P/R/F1, majority class and coverage",
         positionals: [.init("classifier", .object, help: "the classifier (%train classifier, %llm); several as K1,K2")],
-        keys: [data, confusion],
+        keys: [data, baseline, confusion],
         examples: ["%eval classifier boe_en data=en_test", "%eval classifier boe_en,boe_de data=en_test,de_test"])
 
     let arguments: MagicArguments
@@ -28,6 +34,7 @@ struct EvalClassifierMagic: Magic {
 
     /// Evaluates the classifier on each set.
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        if let baseline = arguments[Self.baseline] { return try runGain(session, context, baseline: baseline) }
         if arguments.words[0].contains(",") { return try runClassifierComparison(session, context) }
         let name = arguments.words[0]
         let stored = try session.classifier(name, for: "eval")
