@@ -8,8 +8,8 @@ SIB = {"en": "eng_Latn", "de": "deu_Latn", "fr": "fra_Latn", "it": "ita_Latn"}
 SEEDS = {"mlp": [0, 1, 2], "cnn": [0, 1], "bigru-att": [0, 1]}
 SETTINGS = {
     "mlp": "model=mlp epochs=30",
-    "cnn": "model=cnn filters=64 epochs=10",
-    "bigru-att": "model=bigru-att hidden=32 epochs=10",
+    "cnn": "model=cnn filters=64 epochs=10 lr=0.01",
+    "bigru-att": "model=bigru-att hidden=32 epochs=10 lr=0.01",
 }
 ALIGNED = "m_de,m_fr,m_it"
 UNALIGNED = "v_en,v_de,v_fr,v_it"
@@ -66,7 +66,7 @@ cells = [
          "%load corpus de_text path=data/europarl-en-de/de.txt.gz lang=de\n"
          "%load corpus fr_text path=data/europarl-fr-es/fr.txt.gz lang=fr\n"
          "%load corpus it_text path=data/europarl-it/it.txt.gz lang=it"),
-    code("\n".join(f"%train glove corpus={l}_text dim=100 as=v_{l}" for l in LANGS)),
+    code("\n".join(f"%train glove corpus={l}_text dim=100 iters=15 as=v_{l}" for l in LANGS)),
     code("\n".join(f"%align identical src=v_{l} tgt=v_en refine=3 as=m_{l}" for l in ["de", "fr", "it"])),
     md("## Data\n\nThe RCV-like training subsets, and SIB-200's dev and test sets in each language."),
     code("\n".join(

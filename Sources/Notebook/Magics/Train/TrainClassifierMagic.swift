@@ -90,7 +90,7 @@ struct TrainClassifierMagic: TrainMethod {
             Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults: boe/mlp unit rows \
             and Adam 0.003 (chosen on the SIB-200 English data); cnn, bigru-att and han (M'hamdi et al. 2019) read the \
             tokens in order, padded per batch and masked by length, with the paper's Table 5 settings (han: 50 units, \
-            dropout 0.5, batch 15; Adam 0.001 as the other sequence models, checked on SIB-200 English and German dev). \
+            dropout 0.5, batch 15; Adam 0.001 as the other sequence models: the paper's 10⁻² was not tuned here). \
             han splits each document after . ! ? ; : , — SIB-200 documents are single sentences, so their \
             "sentences" are clauses. data=L1,L2,… pools languages (the paper's "multi"): each language's words are \
             rows of its own side of space=, the classifier reads every one of them, and %eval classifier reports each \
