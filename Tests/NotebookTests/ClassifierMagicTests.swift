@@ -141,12 +141,120 @@ import Testing
         #expect(error("%train classifier data=en_train space=g model=rnn").contains("rnn"))
     }
 
+    @Test func hierarchicalAttentionNetworkOnClauses() {
+        loadEnglish()
+        // han splits after . ! ? ; : , so it needs the punctuation: without it, a clear error.
+        #expect(
+            error("%train classifier data=en_train space=g model=han epochs=1").contains(
+                "no token of the training documents ends a sentence or clause (. ! ? ; : ,): their punctuation was stripped"))
+        _ = result(
+            """
+            %load labeled en_train_p path=\(Self.data)/sib200/eng_Latn/train.tsv lang=en punct=keep
+            %load labeled en_dev_p path=\(Self.data)/sib200/eng_Latn/dev.tsv lang=en punct=keep
+            %load labeled en_test_p path=\(Self.data)/sib200/eng_Latn/test.tsv lang=en punct=keep
+            """)
+        let han = result(
+            "%train classifier data=en_train_p space=g model=han hidden=8 epochs=3 update_emb=true lr=0.01 dev=en_dev_p as=h")
+        #expect(
+            value(han, "model")
+                == "sentences (split after . ! ? ; : ,) → word bi-GRU 8 per direction + attention → sentence bi-GRU 8 + attention → 7 softmax"
+        )
+        #expect(value(han, "training") == "adam η=0.010, batch 15, dropout 0.500, class weights none")
+        // Tokens keep their punctuation but are looked up without it (measured 88.8 %; punctuation-only tokens such as
+        // "-" count as uncovered).
+        #expect(value(han, "token coverage").hasPrefix("88.8%"), "\(value(han, "token coverage"))")
+        #expect(Double(value(han, "dev accuracy").prefix { $0 != "%" }) ?? 0 > 0, "\(han)")
+        let test = result("%eval classifier h data=en_test_p").first ?? .null
+        // Measured 51.0 % after 3 epochs (seed 0); majority class 25 %.
+        #expect((test["accuracy"]?.doubleValue ?? 0) > 30, "\(test)")
+        // The other models read punct=keep documents too (tokens looked up without edge punctuation).
+        #expect(result("%eval classifier h data=en_test").count == 1)
+    }
+
+    @Test func multilingualJointTrainingAndSentAli() {
+        // SIB-200 English and French through the aligned fastText en/fr vectors (Smith et al. 2017's shared space).
+        _ = result(
+            """
+            %load vectors ft_en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
+            %load vectors ft_fr path=\(Self.data)/fasttext-en-fr-756/fr.vec.gz lang=fr
+            %load labeled en_train path=\(Self.data)/sib200/eng_Latn/train.tsv lang=en
+            %load labeled fr_train path=\(Self.data)/sib200/fra_Latn/train.tsv lang=fr
+            %load labeled fr_dev path=\(Self.data)/sib200/fra_Latn/dev.tsv lang=fr
+            %load labeled en_test path=\(Self.data)/sib200/eng_Latn/test.tsv lang=en
+            %load labeled fr_test path=\(Self.data)/sib200/fra_Latn/test.tsv lang=fr
+            %load labeled de_test path=\(Self.data)/sib200/deu_Latn/test.tsv lang=de
+            %load parallel enfr path=\(Self.data)/europarl-aligned/en-fr.tsv.gz src_lang=en tgt_lang=fr max_lines=300
+            """)
+        let multi = result(
+            "%train classifier data=en_train,fr_train space=ft_en,ft_fr model=mlp update_emb=true epochs=5 dev=fr_dev as=m")
+        #expect(value(multi, "data") == "`en_train,fr_train` pooled (en 701, fr 701): 1,402 documents, 7 labels", "\(multi)")
+        #expect(value(multi, "embedding layer").hasPrefix("`ft_en,ft_fr` (en, fr sides, normalised: unit): 1,513 words × 300"))
+        let (reply, outputs) = run("%eval classifier m data=en_test,fr_test confusion=true")
+        #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
+        #expect(outputs.filter { $0.msgType == "display_data" }.count == 2)
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
+        #expect(rows.map { $0["data"]?.stringValue ?? "" } == ["en_test (en)", "fr_test (fr)"])
+        // Per language, above the majority class (25 %): measured en 43.1 %, fr 42.6 % (seed 0, 5 epochs, 756-word vectors, 58 % token coverage).
+        for row in rows { #expect((row["accuracy"]?.doubleValue ?? 0) > 35, "\(row)") }
+        #expect(error("%eval classifier m data=de_test").contains("the documents are in de but the classifier reads en, fr"))
+        // The gain of multi over mono per model and language (M'hamdi et al.'s gain rows), with its chart.
+        _ = result("%train classifier data=fr_train space=ft_fr model=mlp update_emb=true epochs=5 dev=fr_dev as=mono_fr")
+        let (gainReply, gainOutputs) = run("%eval classifier m data=en_test,fr_test baseline=mono_fr")
+        #expect(gainReply["status"] == "ok", "\(gainReply["evalue"]?.stringValue ?? "")")
+        #expect(gainOutputs.contains { $0.content["data"]?["image/svg+xml"] != nil })
+        let gain =
+            gainOutputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?
+            .arrayValue ?? []
+        // Only French has a baseline: one row, gain = paper F1 − baseline paper F1.
+        #expect(gain.count == 1 && gain.first?["language"]?.stringValue == "fr" && gain.first?["model"]?.stringValue == "mlp")
+        let f1 = gain.first?["paper F1"]?.doubleValue ?? 0, base = gain.first?["baseline paper F1"]?.doubleValue ?? 0
+        #expect(abs((gain.first?["gain F1"]?.doubleValue ?? 99) - (f1 - base)) < 1e-9)
+        #expect(error("%eval classifier m data=de_test baseline=mono_fr").contains("no set of data= is in those languages"))
+        // Sent-Ali: bigru-att with the Europarl en–fr pairs, its own optimizer; the alignment loss is reported (measured 0.001
+        // after 2 epochs: a pure cosine pull lets a tiny encoder map every sentence alike).
+        let ali = result(
+            "%train classifier data=en_train,fr_train space=ft_en,ft_fr model=bigru-att hidden=8 epochs=2 align=enfr align_lr=0.01 as=a")
+        #expect(value(ali, "Sent-Ali").hasPrefix("`enfr` (en–fr), adam η=0.010, alignment loss (last epoch) "), "\(ali)")
+        let aliRows = result("%eval classifier a data=en_test,fr_test")
+        #expect(aliRows.count == 2)
+        // Bad input: a corpus language without a side, align= for a bag model, labels that differ, an empty document.
+        _ = result(
+            """
+            %load parallel enfr_only_en path=\(Self.data)/europarl-aligned/en-de.tsv.gz src_lang=en tgt_lang=de max_lines=50
+            """)
+        #expect(
+            error("%train classifier data=en_train space=ft_en model=bigru-att align=enfr_only_en epochs=1").contains(
+                "the parallel corpus (align=) is in de, but the space has no de side (it has en)"))
+        #expect(
+            error("%train classifier data=en_train space=ft_en,ft_fr model=mlp align=enfr epochs=1").contains("align= (Sent-Ali) needs"))
+        _ = result(
+            """
+            %%labeled fr_two lang=fr
+            sports\tLe match a été gagné par l'équipe locale.
+            health\tLe médecin a soigné le patient.
+            """)
+        #expect(error("%train classifier data=en_train,fr_two space=ft_en,ft_fr epochs=1").contains("the labels differ between languages"))
+        _ = result(
+            """
+            %%labeled fr_empty lang=fr
+            sports\tLe match a été gagné.
+            health\t!!!
+            """)
+        #expect(
+            error("%train classifier data=fr_empty space=ft_fr model=cnn epochs=1").contains("document 2 of the fr training set is empty"))
+        #expect(
+            error("%train classifier data=en_train,fr_train space=ft_en epochs=1").contains(
+                "`en_train,fr_train` has fr documents, but no object of space=ft_en has a fr side"))
+    }
+
     @Test func badInputGivesClearErrors() {
         loadEnglish()
         _ = result("%load labeled fr_test path=\(Self.data)/sib200/fra_Latn/test.tsv lang=fr")
         _ = result("%train classifier data=en_train space=g epochs=2 hidden=8 as=k")
-        #expect(error("%train classifier space=g").contains("missing data=name"))
-        #expect(error("%train classifier data=en_train").contains("missing space=name"))
+        #expect(error("%train classifier space=g").contains("missing data=a,b,…"))
+        #expect(error("%train classifier data=en_train").contains("missing space=a,b,…"))
         #expect(error("%train classifier data=en_train space=g dim=40").hasPrefix("%train classifier: unknown key `dim`"))
         #expect(error("%train glove corpus=x update_emb=true").hasPrefix("%train glove: unknown key `update_emb`"))
         #expect(error("%train classifier data=en_train space=g normalize=unit,cube").contains("unknown normalization 'cube'"))

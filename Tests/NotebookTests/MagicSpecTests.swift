@@ -84,7 +84,7 @@ import Testing
     @Test func aKeyOfAnotherMethodNamesTheMethodAndItsKeys() {
         let message = KernelHarness().error("%train classifier data=d space=s xmax=10")
         #expect(message.hasPrefix("%train classifier: unknown key `xmax`"))
-        #expect(message.contains("usage: %train classifier data=name space=name"))
+        #expect(message.contains("usage: %train classifier data=a,b,… space=a,b,…"))
         #expect(!message.contains("mono"))
     }
 

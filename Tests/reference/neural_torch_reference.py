@@ -248,6 +248,206 @@ def adam_fixture(gen):
     fx.write()
 
 
+# --- whole classifiers (Sources/Embeddings/Classification): forward loss and every gradient ---
+
+V, K = 12, 3
+CLASS_WEIGHTS = [0.5, 2.0, 1.25]
+CLS_LABELS = [0, 2, 1, 2]
+DOCS = [[3, 1, 4, 1, 5, 9, 2], [6, 5], [3, 5, 8, 9, 7], [0, 11, 10]]
+
+
+def table_input(gen):
+    return f32(V, D, scale=0.8, gen=gen).requires_grad_(True)
+
+
+def padded(table, docs, min_steps=1):
+    """Time-major (T, B, d) rows of `docs`, zero rows at padding, and the lengths."""
+    steps = max(min_steps, max(len(d) for d in docs))
+    rows = []
+    for t in range(steps):
+        rows.append(torch.stack([table[d[t]] if t < len(d) else torch.zeros(D, dtype=torch.float64) for d in docs]))
+    return torch.stack(rows), [len(d) for d in docs]
+
+
+def put_docs(fx, name, docs):
+    width = max(len(d) for d in docs)
+    fx.put(name, [d + [-1] * (width - len(d)) for d in docs])
+
+
+def linear_params(fx, prefix, layer, grads=False):
+    w, b = layer.weight, layer.bias
+    if grads:
+        fx.put("grad." + prefix + ".weight", w.grad.t())
+        fx.put("grad." + prefix + ".bias", b.grad.reshape(1, -1))
+    else:
+        fx.put(prefix + ".weight", w.t())
+        fx.put(prefix + ".bias", b.reshape(1, -1))
+
+
+def make_linear(n_in, n_out, gen, scale=0.6):
+    layer = nn.Linear(n_in, n_out).double()
+    with torch.no_grad():
+        layer.weight.copy_(f32(n_out, n_in, scale=scale, gen=gen))
+        layer.bias.copy_(f32(n_out, scale=scale, gen=gen))
+    return layer
+
+
+def make_gru(n_in, h, gen):
+    gru = nn.GRU(n_in, h, bidirectional=True).double()
+    with torch.no_grad():
+        for p in gru.parameters():
+            p.copy_(f32(*p.shape, scale=0.6, gen=gen))
+    return gru
+
+
+def gru_params(fx, prefix, gru, grads=False):
+    for direction, suffix in (("fw", ""), ("bw", "_reverse")):
+        for ours, theirs in (("wIH", "weight_ih_l0"), ("wHH", "weight_hh_l0"), ("bIH", "bias_ih_l0"), ("bHH", "bias_hh_l0")):
+            p = getattr(gru, theirs + suffix)
+            value = p.grad if grads else p
+            value = value.t() if ours.startswith("w") else value.reshape(1, -1)
+            fx.put(("grad." if grads else "") + f"{prefix}.{direction}.{ours}", value)
+
+
+class Att:
+    """Additive attention with masking: (T, B, n) states -> (B, n)."""
+
+    def __init__(self, n, gen):
+        self.projection = make_linear(n, n, gen, scale=0.5)
+        self.context = f32(n, 1, scale=0.8, gen=gen).requires_grad_(True)
+
+    def __call__(self, hs, lengths):
+        steps = hs.shape[0]
+        scores = (torch.tanh(self.projection(hs)) @ self.context).squeeze(2)
+        mask = torch.arange(steps).unsqueeze(1) >= torch.tensor(lengths).unsqueeze(0)
+        alpha = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=0)
+        return (alpha.unsqueeze(2) * hs).sum(0)
+
+    def put(self, fx, prefix, grads=False):
+        linear_params(fx, prefix + ".projection", self.projection, grads)
+        fx.put(("grad." if grads else "") + prefix + ".context", self.context.grad if grads else self.context)
+
+
+def bigru_states(gru, x, lengths):
+    packed = nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), enforce_sorted=False)
+    out, _ = gru(packed)
+    out, _ = nn.utils.rnn.pad_packed_sequence(out, total_length=x.shape[0])
+    return out
+
+
+def finish_classifier(fx, logits, table, params):
+    labels = torch.tensor(CLS_LABELS)
+    weights = torch.tensor(CLASS_WEIGHTS, dtype=torch.float64)
+    loss = nn.functional.cross_entropy(logits, labels, weight=weights)
+    loss.backward()
+    fx.put("labels", labels.double())
+    fx.put("classWeights", weights)
+    fx.put("logits", logits)
+    fx.put("loss", loss.reshape(1, 1))
+    fx.put("embedding", table)
+    fx.put("grad.embedding", table.grad)
+    params(True)
+    fx.write()
+
+
+def classifier_cnn_fixture(gen):
+    """MF-CNN as SequenceClassifierNetwork(cnnOver:): trainable table, widths 2,3 x 4 filters,
+    ReLU, max over each document's windows, Linear, class-weighted cross-entropy (no dropout)."""
+    widths, filters = [2, 3], 4
+    table = table_input(gen)
+    convs = []
+    for k in widths:
+        conv = nn.Conv1d(D, filters, k).double()
+        with torch.no_grad():
+            conv.weight.copy_(f32(filters, D, k, scale=0.5, gen=gen))
+            conv.bias.copy_(f32(filters, scale=0.5, gen=gen))
+        convs.append((k, conv))
+    out_layer = make_linear(filters * len(widths), K, gen)
+    x, lengths = padded(table, DOCS, min_steps=max(widths))
+    steps = x.shape[0]
+    feats = []
+    for k, conv in convs:
+        y = torch.relu(conv(x.permute(1, 2, 0)))
+        p = steps - k + 1
+        valid = torch.tensor([min(p, max(1, n - k + 1)) for n in lengths])
+        mask = torch.arange(p).unsqueeze(0) >= valid.unsqueeze(1)
+        feats.append(torch.max(y.masked_fill(mask.unsqueeze(1), float("-inf")), dim=2).values)
+    logits = out_layer(torch.cat(feats, dim=1))
+    fx = Fixture("classifier_cnn")
+    put_docs(fx, "docs", DOCS)
+
+    def params(grads=False):
+        for k, conv in convs:
+            w = conv.weight.grad if grads else conv.weight
+            b = conv.bias.grad if grads else conv.bias
+            g = "grad." if grads else ""
+            fx.put(f"{g}encoder.k{k}.weight", w.permute(2, 1, 0).reshape(k * D, filters))
+            fx.put(f"{g}encoder.k{k}.bias", b.reshape(1, -1))
+        linear_params(fx, "output", out_layer, grads)
+
+    params(False)
+    finish_classifier(fx, logits, table, params)
+
+
+def classifier_bigru_fixture(gen):
+    """bi-GRU-Att as SequenceClassifierNetwork(biGRUOver:): trainable table, nn.GRU over packed
+    sequences (H per direction), masked additive attention (size 2H), Linear, weighted CE."""
+    table = table_input(gen)
+    gru = make_gru(D, H, gen)
+    att = Att(2 * H, gen)
+    out_layer = make_linear(2 * H, K, gen)
+    x, lengths = padded(table, DOCS)
+    logits = out_layer(att(bigru_states(gru, x, lengths), lengths))
+    fx = Fixture("classifier_bigru_att")
+    put_docs(fx, "docs", DOCS)
+
+    def params(grads=False):
+        gru_params(fx, "encoder.rnn", gru, grads)
+        att.put(fx, "encoder.attention", grads)
+        linear_params(fx, "output", out_layer, grads)
+
+    params(False)
+    finish_classifier(fx, logits, table, params)
+
+
+HAN_DOCS = [[[3, 1, 4], [1, 5, 9, 2]], [[6, 5]], [[3], [5, 8, 9, 7], [2, 2]], [[0, 11], [10]]]
+
+
+def classifier_han_fixture(gen):
+    """HAN as HierarchicalClassifierNetwork: word level nn.GRU (packed) + masked attention over
+    every sentence of the batch -> sentence vectors, regrouped per document (zeros past its
+    sentence count) -> sentence level nn.GRU (packed) + masked attention -> Linear, weighted CE."""
+    table = table_input(gen)
+    word_gru = make_gru(D, H, gen)
+    word_att = Att(2 * H, gen)
+    sentence_gru = make_gru(2 * H, H, gen)
+    sentence_att = Att(2 * H, gen)
+    out_layer = make_linear(2 * H, K, gen)
+    sentences = [s for doc in HAN_DOCS for s in doc]
+    x, lengths = padded(table, sentences)
+    vectors = word_att(bigru_states(word_gru, x, lengths), lengths)  # (n, 2H)
+    counts = [len(doc) for doc in HAN_DOCS]
+    starts = [sum(counts[:b]) for b in range(len(HAN_DOCS))]
+    zero = torch.zeros(2 * H, dtype=torch.float64)
+    seq = torch.stack(
+        [torch.stack([vectors[starts[b] + s] if s < counts[b] else zero for b in range(len(HAN_DOCS))]) for s in range(max(counts))]
+    )
+    logits = out_layer(sentence_att(bigru_states(sentence_gru, seq, counts), counts))
+    fx = Fixture("classifier_han")
+    put_docs(fx, "sentences", sentences)
+    fx.put("sentenceCounts", counts)
+
+    def params(grads=False):
+        gru_params(fx, "encoder.word.rnn", word_gru, grads)
+        word_att.put(fx, "encoder.word.attention", grads)
+        gru_params(fx, "encoder.sentence.rnn", sentence_gru, grads)
+        sentence_att.put(fx, "encoder.sentence.attention", grads)
+        linear_params(fx, "output", out_layer, grads)
+
+    params(False)
+    finish_classifier(fx, logits, table, params)
+
+
 def main() -> int:
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
@@ -258,6 +458,9 @@ def main() -> int:
     attention_fixture(gen)
     textcnn_fixture(gen)
     adam_fixture(gen)
+    classifier_cnn_fixture(gen)
+    classifier_bigru_fixture(gen)
+    classifier_han_fixture(gen)
     return 0
 
 

@@ -82,18 +82,22 @@ public struct SequenceClassifierNetwork: Sendable {
         }
     }
 
-    /// The n×K logits of n documents (row-id sequences), recorded on `tape`.
-    public func logits(_ documents: [[Int]], on tape: inout Tape, generator: inout SplitMix64) -> Var {
+    /// The n × features encodings of n documents (row-id sequences) before dropout: the sentence
+    /// encoder that the Sent-Ali task shares.
+    public func features(_ documents: [[Int]], on tape: inout Tape) -> Var {
         let batch = PaddedBatch(documents, minimumSteps: minimumSteps)
         let steps = embedding.steps(batch, on: &tape)
-        let features: Var
         switch encoder {
         case .cnn(let cnn):
-            features = cnn(steps, lengths: batch.lengths, on: &tape)
+            return cnn(steps, lengths: batch.lengths, on: &tape)
         case .biGRUAttention(let rnn, let attention):
-            features = attention(rnn(steps, lengths: batch.lengths, on: &tape), lengths: batch.lengths, on: &tape).output
+            return attention(rnn(steps, lengths: batch.lengths, on: &tape), lengths: batch.lengths, on: &tape).output
         }
-        return output(tape.dropout(features, rate: dropout, generator: &generator), on: &tape)
+    }
+
+    /// The n×K logits of n documents (row-id sequences), recorded on `tape`.
+    public func logits(_ documents: [[Int]], on tape: inout Tape, generator: inout SplitMix64) -> Var {
+        output(tape.dropout(features(documents, on: &tape), rate: dropout, generator: &generator), on: &tape)
     }
 
     /// The batch's weighted mean cross-entropy (1×1) on `tape`.

@@ -1,5 +1,5 @@
 /// A trained text classifier of one language: an embedding layer over a vocabulary plus the
-/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN or a bi-GRU-Att). The
+/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN, a bi-GRU-Att or a HAN). The
 /// embedding layer can be swapped for another language's (`replacingEmbeddings`), which is
 /// how a task model is transferred across languages (Sakuma & Yoshinaga 2019).
 ///
@@ -14,12 +14,18 @@ public struct TextClassifier: Sendable {
         case perceptron(PerceptronClassifier)
         /// `.cnn` and `.bigruAtt`: the network holds the table in its embedding layer.
         case sequence(SequenceClassifierNetwork)
+        /// `.han`: the network holds the table in its embedding layer.
+        case hierarchical(HierarchicalClassifierNetwork)
     }
 
     /// Which model it is.
     public var model: TextClassifierModel
-    /// The language of its embedding layer (and so of the documents it classifies).
+    /// The language of its embedding layer (and so of the documents it classifies); for a
+    /// multilingual classifier the first of `languages`.
     public var language: String
+    /// Every language the embedding layer has rows for: `[language]`, or several for a classifier
+    /// trained on pooled languages (`data=L1,L2,…`), whose rows are keyed `multilingualKey(word, language)`.
+    public var languages: [String] = []
     /// The class names, in label-id order (sorted, as `LabeledDocuments` numbers them).
     public var labelNames: [String]
     /// The model itself.
@@ -49,6 +55,7 @@ public struct TextClassifier: Sendable {
         self.initialEmbeddings = initialEmbeddings
         self.seenInTraining = seenInTraining ?? Array(repeating: false, count: lexicon.count)
         self.training = training
+        self.languages = [language]
         let table = embeddings
         guard table.rows == lexicon.count else {
             throw ClassificationError("the embedding table has \(table.rows) rows but the vocabulary \(lexicon.count) words")
@@ -75,6 +82,7 @@ public struct TextClassifier: Sendable {
         case .network(let network): network.table
         case .perceptron(let perceptron): perceptron.embeddings
         case .sequence(let network): network.table
+        case .hierarchical(let network): network.table
         }
     }
 
@@ -83,19 +91,50 @@ public struct TextClassifier: Sendable {
 
     /// The documents as bags of embedding rows, in token order (tokens not in the vocabulary
     /// dropped; the sequence models read them in this order), and the share of tokens kept.
-    public func bags(_ documents: [[String]]) -> (bags: [[Int]], coverage: Double) {
+    /// A token not in the vocabulary is looked up again without its edge punctuation (documents
+    /// loaded with `punct=keep` for `han` read the same words).
+    /// `language` picks the side of a multilingual classifier (nil: `language`).
+    public func bags(_ documents: [[String]], language side: String? = nil) -> (bags: [[Int]], coverage: Double) {
         var tokens = 0, covered = 0
+        let prefix = prefix(side)
         let bags = documents.map { document in
             tokens += document.count
-            let ids = document.compactMap { lexicon.id($0) }
+            let ids = document.compactMap { row($0, prefix: prefix) }
             covered += ids.count
             return ids
         }
         return (bags, tokens == 0 ? 0 : Double(covered) / Double(tokens))
     }
 
+    /// The documents as sentences (`SentenceSplitter`) of embedding rows, for `han`; sentences
+    /// with no word in the vocabulary are dropped.
+    public func sentenceBags(_ documents: [[String]], language side: String? = nil) -> [[[Int]]] {
+        let prefix = prefix(side)
+        return documents.map { document in
+            SentenceSplitter.sentences(document).map { range in document[range].compactMap { row($0, prefix: prefix) } }
+                .filter { !$0.isEmpty }
+        }
+    }
+
+    /// The row key of `word` in `language`'s side of a multilingual embedding layer.
+    public static func multilingualKey(_ word: String, language: String) -> String { language + "\u{1F}" + word }
+
+    /// The key prefix of `side` ("" for a monolingual classifier).
+    private func prefix(_ side: String?) -> String {
+        languages.count > 1 ? Self.multilingualKey("", language: side ?? language) : ""
+    }
+
+    private static let edgeStripper = Tokenizer(lowercase: false, stripPunctuation: true)
+
+    /// The row of `token` (keyed with `prefix`), or of `token` without its edge punctuation.
+    private func row(_ token: String, prefix: String) -> Int? {
+        if let id = lexicon.id(prefix.isEmpty ? token : prefix + token) { return id }
+        guard let stripped = Self.edgeStripper.tokens(token).first, stripped != token else { return nil }
+        return lexicon.id(prefix.isEmpty ? stripped : prefix + stripped)
+    }
+
     /// The share of the documents' tokens that are in the vocabulary, in [0, 1].
-    public func coverage(_ documents: LabeledDocuments) -> Double { bags(documents.documents).coverage }
+    public func coverage(_ documents: LabeledDocuments) -> Double { bags(documents.documents, language: documents.language).coverage }
 
     /// The predicted label id (into `labelNames`) of each document.
     public func predict(_ documents: LabeledDocuments) -> [Int] {
@@ -104,11 +143,13 @@ public struct TextClassifier: Sendable {
         do {
             switch head {
             case .network(let network):
-                return network.predict(bags(documents.documents).bags)
+                return network.predict(bags(documents.documents, language: documents.language).bags)
             case .perceptron(let perceptron):
                 return try perceptron.predict(documents.documents)
             case .sequence(let network):
-                return network.predict(bags(documents.documents).bags)
+                return network.predict(bags(documents.documents, language: documents.language).bags)
+            case .hierarchical(let network):
+                return network.predict(sentenceBags(documents.documents, language: documents.language))
             }
         } catch {
             preconditionFailure("a trained classifier rejected its own documents: \(error)")
@@ -124,10 +165,10 @@ public struct TextClassifier: Sendable {
 
     /// Throws unless `documents` are in the classifier's language with the same label names.
     public func checkCompatible(_ documents: LabeledDocuments) throws(ClassificationError) {
-        guard documents.language == language else {
+        guard languages.contains(documents.language) else {
             throw ClassificationError(
                 """
-                the documents are in \(documents.language) but the classifier reads \(language); transfer it to \(documents.language) \
+                the documents are in \(documents.language) but the classifier reads \(languages.joined(separator: ", ")); transfer it to \(documents.language) \
                 first (e.g. %llm … target=\(documents.language))
                 """)
         }
@@ -176,6 +217,9 @@ public struct TextClassifier: Sendable {
         case .sequence(var network):
             network.replaceTable(embeddings)
             newHead = .sequence(network)
+        case .hierarchical(var network):
+            network.replaceTable(embeddings)
+            newHead = .hierarchical(network)
         }
         return try TextClassifier(
             model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,

@@ -38,9 +38,90 @@ extension TextClassifier {
         dev: LabeledDocuments? = nil,
         progress: ProgressHandler = ProgressAction.ignore
     ) throws(ClassificationError) -> TextClassifier {
-        let space = general.normalized(options.normalization)
-        guard space.count > 0, space.dimension > 0 else {
-            throw ClassificationError("the space has \(space.count) words of dimension \(space.dimension): train or load vectors first")
+        try train(pooled: [data], spaces: [data.language: general], options: options, dev: dev, progress: progress)
+    }
+
+    /// Trains one classifier on the pooled labelled sets of several languages (M'hamdi et al.'s
+    /// "multi" regime; one set is the single-language `train`), each language's words looked up in
+    /// its own side of `spaces` (language → space, the sides of one shared space, all of the same
+    /// dimension): the embedding layer holds every side's rows, keyed by language. With
+    /// `alignment` (bigru-att, han), Sent-Ali: batches of its sentence pairs, both sides encoded by
+    /// the shared sentence encoder (bigru-att: the whole encoder; han: the word level), pull the
+    /// encodings together by cosine distance, 1 − mean cos(S_i, T_i), alternating at random with
+    /// the classification batches (a coin per step, as the paper's code), with its own Adam
+    /// (`options.alignLearningRate`) over the embeddings and the encoder; the pair languages need
+    /// sides in `spaces` too. `dev` is one set in one of the languages.
+    ///
+    /// Throws when the sets' labels differ, a language has no side, a training document is empty,
+    /// the sides' dimensions differ, or a setting is out of range.
+    public static func train(
+        pooled sets: [LabeledDocuments], spaces general: [String: EmbeddingSpace], options: TextClassifierOptions,
+        dev: LabeledDocuments? = nil, alignment: ParallelCorpus? = nil,
+        progress: ProgressHandler = ProgressAction.ignore
+    ) throws(ClassificationError) -> TextClassifier {
+        guard let data = sets.first else { throw ClassificationError("no labelled documents to train on") }
+        for set in sets.dropFirst() where set.labelNames != data.labelNames {
+            throw ClassificationError(
+                """
+                the labels differ between languages: \(data.language) has \(data.labelNames.joined(separator: ", ")) but \(set.language) \
+                has \(set.labelNames.joined(separator: ", "))
+                """, fix: "pool sets with the same labels (drop or relabel the classes that differ)")
+        }
+        var languages: [String] = []
+        for language in sets.map(\.language) + (alignment.map { [$0.source.language, $0.target.language] } ?? [])
+        where !languages.contains(language) { languages.append(language) }
+        guard Set(sets.map(\.language)).count == sets.count else {
+            throw ClassificationError("two labelled sets are in the same language", fix: "give one set per language")
+        }
+        var sides: [(language: String, space: EmbeddingSpace)] = []
+        for language in languages {
+            guard let side = general[language] else {
+                let known = general.keys.sorted().joined(separator: ", ")
+                let what = sets.contains { $0.language == language } ? "the labelled set" : "the parallel corpus (align=)"
+                throw ClassificationError(
+                    "\(what) is in \(language), but the space has no \(language) side (it has \(known))",
+                    fix: "give a space (or a mapping) with a \(language) side")
+            }
+            let space = side.normalized(options.normalization)
+            guard space.count > 0, space.dimension > 0 else {
+                throw ClassificationError(
+                    "the \(language) side has \(space.count) words of dimension \(space.dimension): train or load vectors first")
+            }
+            sides.append((language, space))
+        }
+        guard Set(sides.map(\.space.dimension)).count == 1 else {
+            throw ClassificationError(
+                "the sides have different dimensions (\(sides.map { "\($0.language) \($0.space.dimension)" }.joined(separator: ", ")))",
+                fix: "give sides of one shared space")
+        }
+        let multilingual = languages.count > 1
+        if multilingual, options.model == .perceptron {
+            throw ClassificationError(
+                "the perceptron trains on one language", fix: "use model=mlp, cnn, bigru-att or han for pooled languages")
+        }
+        if alignment != nil, options.model != .bigruAtt, options.model != .han {
+            throw ClassificationError(
+                "align= (Sent-Ali) needs a sentence encoder", fix: "use model=bigru-att or model=han with align=, or drop align=")
+        }
+        let lexicon: Vocabulary
+        let table: Matrix
+        if multilingual {
+            lexicon = Vocabulary(
+                sides.flatMap { side in side.space.vocabulary.words.map { TextClassifier.multilingualKey($0, language: side.language) } })
+            guard lexicon.count == sides.reduce(0, { $0 + $1.space.count }) else {
+                throw ClassificationError("a side of the space repeats a word")
+            }
+            var stacked = Matrix(rows: lexicon.count, cols: sides[0].space.dimension)
+            var offset = 0
+            for side in sides {
+                let v = side.space.vectors
+                for k in v.storage.indices { stacked.storage[offset + k] = v.storage[k] }
+                offset += v.storage.count
+            }
+            table = stacked
+        } else {
+            lexicon = sides[0].space.vocabulary
+            table = sides[0].space.vectors
         }
         if let dev, dev.labelNames != data.labelNames {
             throw ClassificationError(
@@ -49,20 +130,49 @@ extension TextClassifier {
                 (\(data.labelNames.joined(separator: ", ")))
                 """)
         }
+        if let dev, !languages.contains(dev.language) {
+            throw ClassificationError(
+                "the dev set is in \(dev.language) but the classifier reads \(languages.joined(separator: ", "))",
+                fix: "give a dev set in one of the training languages")
+        }
+        if options.model != .perceptron {
+            for set in sets {
+                if let empty = set.documents.firstIndex(where: \.isEmpty) {
+                    throw ClassificationError(
+                        "document \(empty + 1) of the \(set.language) training set is empty (no tokens)",
+                        fix: "drop empty documents from the training set")
+                }
+            }
+        }
         let classes = data.labelNames.count
         let epochs = options.resolvedEpochs
         guard epochs >= 1 else { throw ClassificationError("epochs must be at least 1, got \(epochs)") }
-        let shell = try TextClassifier(
+        var shell = try TextClassifier(
             model: options.model, language: data.language, labelNames: data.labelNames,
-            lexicon: space.vocabulary,
+            lexicon: lexicon,
             head: .perceptron(
                 PerceptronClassifier(
-                    vocabulary: space.vocabulary, embeddings: space.vectors,
-                    perceptron: AveragedPerceptron(classes: classes, dimension: space.dimension))))
-        let (bags, coverage) = shell.bags(data.documents)
-        var seen = [Bool](repeating: false, count: space.count)
+                    vocabulary: lexicon, embeddings: table,
+                    perceptron: AveragedPerceptron(classes: classes, dimension: table.cols))))
+        shell.languages = languages
+        var bags: [[Int]] = []
+        var tokens = 0.0, covered = 0.0
+        for set in sets {
+            let (setBags, setCoverage) = shell.bags(set.documents, language: set.language)
+            bags += setBags
+            let n = Double(set.tokenCount)
+            tokens += n
+            covered += n * setCoverage
+        }
+        let coverage = tokens == 0 ? 0 : covered / tokens
+        let labels = sets.flatMap(\.labels)
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels { counts[label] += 1 }
+        var majorityLabel = 0
+        for k in counts.indices where counts[k] > counts[majorityLabel] { majorityLabel = k }
+        var seen = [Bool](repeating: false, count: lexicon.count)
         for bag in bags { for id in bag { seen[id] = true } }
-        let devCoverage = dev.map { shell.bags($0.documents).coverage }
+        let devCoverage = dev.map { shell.bags($0.documents, language: $0.language).coverage }
         if options.model == .perceptron {
             return try trainPerceptron(
                 data, shell: shell, options: options, dev: dev, seen: seen, coverage: coverage,
@@ -82,67 +192,124 @@ extension TextClassifier {
         let weights: [Float]?
         switch options.classWeighting {
         case .none: weights = nil
-        case .balanced: weights = ClassWeights.balanced(labels: data.labels, classes: classes)
-        case .log: weights = ClassWeights.logarithmic(labels: data.labels, classes: classes)
+        case .balanced: weights = ClassWeights.balanced(labels: labels, classes: classes)
+        case .log: weights = ClassWeights.logarithmic(labels: labels, classes: classes)
         }
         let dropout = options.resolvedDropout
         guard dropout >= 0, dropout < 1 else { throw ClassificationError("dropout rate must be in [0, 1), got \(dropout)") }
+        if options.model == .han {
+            guard sets.contains(where: { SentenceSplitter.hasMarks($0.documents) }) else {
+                throw ClassificationError(
+                    """
+                    han reads documents as sentences, but no token of the training documents ends a sentence or clause \
+                    (. ! ? ; : ,): their punctuation was stripped when they were loaded; load them with punct=keep
+                    """)
+            }
+        }
         do {
             var generator = SplitMix64(seed: options.seed)
             let head: Head
             var store: ParameterStore
-            let loss: (inout Tape, [[Int]], [Int], inout SplitMix64) -> Var
-            let predict: (ParameterStore, [[Int]]) -> [Int]
-            if options.model.isSequence {
+            // loss(tape, training-document indices, generator); predict(store, dev)
+            let loss: (inout Tape, [Int], inout SplitMix64) -> Var
+            let predict: (ParameterStore) -> [Int]
+            // The shared sentence encoder (bigru-att, han), for Sent-Ali.
+            var encode: ((inout Tape, [[Int]]) -> Var)? = nil
+            switch options.model {
+            case .cnn, .bigruAtt:
                 var network =
                     options.model == .cnn
                     ? SequenceClassifierNetwork(
-                        cnnOver: space.vectors, trainableEmbeddings: options.updateEmbeddings, widths: options.widths,
+                        cnnOver: table, trainableEmbeddings: options.updateEmbeddings, widths: options.widths,
                         filters: options.filters, classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
                     : SequenceClassifierNetwork(
-                        biGRUOver: space.vectors, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden,
+                        biGRUOver: table, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden,
                         classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
                 store = network.store
                 network.store = ParameterStore()
                 let shape = network
-                loss = { tape, documents, labels, generator in shape.loss(documents, labels: labels, on: &tape, generator: &generator) }
-                predict = { store, documents in
+                let devBags = dev.map { shell.bags($0.documents, language: $0.language).bags } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
                     var trained = shape
                     trained.store = store
-                    return trained.predict(documents)
+                    return trained.predict(devBags)
                 }
                 head = .sequence(shape)
-            } else {
+                encode = { tape, sentences in shape.features(sentences, on: &tape) }
+            case .han:
+                var network = HierarchicalClassifierNetwork(
+                    over: table, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden, classes: classes,
+                    dropout: dropout, classWeights: weights, generator: &generator)
+                store = network.store
+                network.store = ParameterStore()
+                let shape = network
+                let documents = sets.flatMap { shell.sentenceBags($0.documents, language: $0.language) }
+                let devDocuments = dev.map { shell.sentenceBags($0.documents, language: $0.language) } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
+                    var trained = shape
+                    trained.store = store
+                    return trained.predict(devDocuments)
+                }
+                head = .hierarchical(shape)
+                encode = { tape, sentences in shape.sentenceVectors(sentences, on: &tape) }
+            case .boe, .mlp, .perceptron:
                 var network = BagOfEmbeddingsNetwork(
-                    table: space.vectors, trainableEmbeddings: options.updateEmbeddings,
+                    table: table, trainableEmbeddings: options.updateEmbeddings,
                     hiddenSizes: options.model == .mlp ? [options.resolvedHidden, options.resolvedHidden] : [options.resolvedHidden],
                     classes: classes, activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights,
                     generator: &generator)
                 store = network.store
                 network.store = ParameterStore()
                 let shape = network
-                loss = { tape, bags, labels, generator in shape.loss(bags, labels: labels, on: &tape, generator: &generator) }
-                predict = { store, bags in
+                let devBags = dev.map { shell.bags($0.documents, language: $0.language).bags } ?? []
+                loss = { tape, batch, generator in
+                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+                }
+                predict = { store in
                     var trained = shape
                     trained.store = store
-                    return trained.predict(bags)
+                    return trained.predict(devBags)
                 }
                 head = .network(shape)
             }
             let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
-            let devBags = dev.map { shell.bags($0.documents).bags } ?? []
             let devGold = dev?.labels ?? []
-            let labels = data.labels
             func devAccuracy(_ store: ParameterStore) -> Double {
-                let predicted = predict(store, devBags)
+                let predicted = predict(store)
                 return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
             }
             let task = TrainingTask(
-                name: "classification", examples: data.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]
+                name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]
             ) { (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
-                loss(&tape, batch.map { bags[$0] }, batch.map { labels[$0] }, &generator)
+                loss(&tape, batch, &generator)
             }
-            var trainer = try Trainer(options: .init(epochs: epochs, patience: dev == nil ? nil : options.resolvedPatience), tasks: [task])
+            var tasks = [task]
+            if let alignment, let encode {
+                let pairs = alignmentPairs(alignment, shell: shell)
+                guard !pairs.isEmpty else {
+                    throw ClassificationError(
+                        "no pair of the parallel corpus has words in the space on both sides", fix: "give a corpus in the space's languages"
+                    )
+                }
+                let one = Matrix(rows: 1, cols: 1, repeating: 1)
+                let shared = store.parameters.filter { !store.name($0).hasPrefix("output.") }
+                let aligner = try Optimizer(.adam, learningRate: options.alignLearningRate, parameters: shared)
+                tasks.append(
+                    TrainingTask(name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner]) {
+                        (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
+                        let source = encode(&tape, batch.map { pairs[$0].source })
+                        let target = encode(&tape, batch.map { pairs[$0].target })
+                        return tape.add(tape.constant(one), tape.mean(tape.cosineSimilarity(source, target)), beta: -1)
+                    })
+            }
+            var trainer = try Trainer(
+                options: .init(epochs: epochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random), tasks: tasks)
             let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
             let trainedHead: Head
             switch head {
@@ -152,17 +319,22 @@ extension TextClassifier {
             case .sequence(var network):
                 network.store = store
                 trainedHead = .sequence(network)
+            case .hierarchical(var network):
+                network.store = store
+                trainedHead = .hierarchical(network)
             case .perceptron: preconditionFailure("the perceptron trains elsewhere")
             }
             let training = TextClassifierTraining(
-                options: options, documents: data.count, majorityLabel: data.majorityLabel,
+                options: options, documents: labels.count, majorityLabel: majorityLabel,
                 coverage: coverage, devCoverage: devCoverage, history: result.history,
                 keptEpoch: result.keptEpoch, stoppedEarly: result.stoppedEarly,
                 interrupted: result.interrupted, classWeights: weights)
-            return try TextClassifier(
-                model: options.model, language: data.language, labelNames: data.labelNames, lexicon: space.vocabulary,
-                head: trainedHead, initialEmbeddings: options.updateEmbeddings ? space.vectors : nil,
+            var classifier = try TextClassifier(
+                model: options.model, language: data.language, labelNames: data.labelNames, lexicon: lexicon,
+                head: trainedHead, initialEmbeddings: options.updateEmbeddings ? table : nil,
                 seenInTraining: seen, training: training)
+            classifier.languages = languages
+            return classifier
         } catch let error as NeuralError {
             throw ClassificationError(error.description)
         } catch let error as ClassificationError {
@@ -170,6 +342,16 @@ extension TextClassifier {
         } catch {
             throw ClassificationError("\(error)")
         }
+    }
+
+    /// The pairs of `corpus` as embedding-row sequences of `shell`'s sides (a pair with no known
+    /// word on either side is dropped).
+    private static func alignmentPairs(_ corpus: ParallelCorpus, shell: TextClassifier) -> [(source: [Int], target: [Int])] {
+        func side(_ c: Corpus) -> [[Int]] {
+            let sentences = (0..<c.sentenceCount).map { s in c.sentence(s).map { c.vocabulary[Int($0)] } }
+            return shell.bags(sentences, language: c.language).bags
+        }
+        return zip(side(corpus.source), side(corpus.target)).filter { !$0.0.isEmpty && !$0.1.isEmpty }.map { ($0.0, $0.1) }
     }
 
     /// The perceptron: `AveragedPerceptron` for `resolvedEpochs` epochs over idf-weighted means;

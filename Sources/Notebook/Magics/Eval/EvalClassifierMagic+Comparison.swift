@@ -13,7 +13,7 @@ extension EvalClassifierMagic {
         for name in names {
             let stored = try session.classifier(name, for: "eval")
             let classifier = stored.classifier
-            let own = sets.filter { $0.1.language == classifier.language }
+            let own = sets.filter { classifier.languages.contains($0.1.language) }
             guard !own.isEmpty else {
                 let languages = Set(sets.map(\.1.language)).sorted().joined(separator: ", ")
                 throw Self.failure(

@@ -9,13 +9,23 @@ struct EvalClassifierMagic: Magic {
     static let data = Key<[String]>(
         required: "data", .list,
         help: """
-            labelled documents to test on, one or more sets L1,L2,… in the classifier's language
+            labelled documents to test on, one or more sets L1,L2,… in the classifier's language (a classifier trained on \
+            pooled languages: one set per language, one row each)
             """)
+    static let baseline = Opt.list(
+        "baseline",
+        help: """
+            baseline classifiers B1,B2,…: report the gain of the classifiers over them per model and language (mean paper F1 \
+            over the classifiers that read each set, minus the baselines' mean; M'hamdi et al.'s multi − mono), with a chart
+            """)
+    static let confusion = Opt.bool(
+        "confusion", default: false,
+        help: "show the confusion matrix and per-class scores of every set (always shown for a single set)")
 
     static let spec = MagicSpec(
         name: "eval classifier", abstract: "a classifier's accuracy, macro P/R/F1, majority class and coverage",
         positionals: [.init("classifier", .object, help: "the classifier (%train classifier, %llm); several as K1,K2")],
-        keys: [data],
+        keys: [data, baseline, confusion],
         examples: ["%eval classifier boe_en data=en_test", "%eval classifier boe_en,boe_de data=en_test,de_test"])
 
     let arguments: MagicArguments
@@ -24,6 +34,7 @@ struct EvalClassifierMagic: Magic {
 
     /// Evaluates the classifier on each set.
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
+        if let baseline = arguments[Self.baseline] { return try runGain(session, context, baseline: baseline) }
         if arguments.words[0].contains(",") { return try runClassifierComparison(session, context) }
         let name = arguments.words[0]
         let stored = try session.classifier(name, for: "eval")
@@ -43,8 +54,12 @@ struct EvalClassifierMagic: Magic {
             let majority = try ClassificationReport(
                 gold: documents.labels, predicted: Array(repeating: majorityLabel, count: documents.count),
                 labelNames: classifier.labelNames)
+            if arguments[Self.confusion], setNames.count > 1 {
+                context.display(Self.confusionTable(report, model: classifier.model.rawValue, setName: setName).mimeBundle)
+            }
             rows.append([
-                .text(setName), .int(documents.count), .percent(report.accuracy * 100), .percent(report.macroPrecision * 100),
+                .text(classifier.languages.count > 1 ? "\(setName) (\(documents.language))" : setName), .int(documents.count),
+                .percent(report.accuracy * 100), .percent(report.macroPrecision * 100),
                 .percent(report.macroRecall * 100), .percent(report.macroF1 * 100), .percent(report.paperF1 * 100),
                 .percent(majority.accuracy * 100),
                 .percent(majority.macroF1 * 100), .percent(classifier.coverage(documents) * 100),
@@ -62,7 +77,7 @@ struct EvalClassifierMagic: Magic {
             }
             ?? "majority: the set's own most frequent label (the classifier has no training record)"
         return Table(
-            title: "classifier `\(name)` (\(classifier.model.rawValue), \(classifier.language)) — in %",
+            title: "classifier `\(name)` (\(classifier.model.rawValue), \(classifier.languages.joined(separator: "+"))) — in %",
             columns: [
                 "data", "documents", "accuracy", "macro P", "macro R", "macro F1", "paper F1", "majority accuracy", "majority macro F1",
                 "token coverage",

@@ -9,19 +9,37 @@ extension ClassWeighting: OptionChoice {}
 /// a text classifier on one language's labelled documents (`TextClassifier.train`), its
 /// embedding layer initialised from that language's side of S.
 struct TrainClassifierMagic: TrainMethod {
-    static let data = Opt.required("data", .object, help: "the labelled training documents (%load labeled)")
-    static let space = Opt.required(
-        "space", .object,
+    static let data = Key<[String]>(
+        required: "data", .list,
+        help: """
+            the labelled training documents (%load labeled); several sets L1,L2,… of different languages are pooled \
+            (M'hamdi et al.'s multilingual joint training), each language read through its own side of space=
+            """)
+    static let space = Key<[String]>(
+        required: "space", .list,
         help: """
             the embeddings the embedding layer starts from — vectors, or a mapping/joint space (the side in \
-            data's language); every word of that side is a row
+            data's language); every word of that side is a row. Several objects S1,S2,… (e.g. de→en, fr→en, it→en \
+            mappings): each language takes its side from the first that has one
             """)
+    static let align = Opt.text(
+        "align", .object,
+        help: """
+            bigru-att, han: a parallel corpus (%load parallel) for Sent-Ali — batches of its sentence pairs, both sides \
+            through the shared sentence encoder, pulled together by cosine distance, alternating at random with the \
+            classification batches (M'hamdi et al. 2019 §3.2); its languages need sides in space=
+            """)
+    static let alignLR = Opt.double(
+        "align_lr", min: 0, default: Double(TextClassifierOptions().alignLearningRate),
+        help: "Sent-Ali's Adam learning rate (paper Table 5d: 10⁻³ for the alignment task)")
     static let model = Opt.choice(
         "model", default: TextClassifierModel.boe,
         help: """
             boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
             (averaged, over idf-weighted means), mlp (two ReLU layers with dropout), cnn (MF-CNN: kernel widths × \
-            filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019)
+            filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019), \
+            han (hierarchical: word bi-GRU + attention per sentence, sentence bi-GRU + attention; M'hamdi et al. 2019 §3.2; \
+            needs documents loaded with punct=keep)
             """)
     static let updateEmb = Opt.bool(
         "update_emb", default: TextClassifierOptions().updateEmbeddings,
@@ -30,27 +48,27 @@ struct TrainClassifierMagic: TrainMethod {
             """)
     static let dev = Opt.text("dev", .object, help: "labelled documents for early stopping (the best dev-accuracy epoch is kept)")
     static let hidden = Opt.int(
-        "hidden", min: 1, max: 8192, note: "boe/mlp 300 (Sakuma & Yoshinaga), bigru-att 150 (M'hamdi et al.)",
-        help: "units per hidden layer (boe, mlp) or GRU units per direction (bigru-att)")
+        "hidden", min: 1, max: 8192, note: "boe/mlp 300 (Sakuma & Yoshinaga), bigru-att 150, han 50 (M'hamdi et al.)",
+        help: "units per hidden layer (boe, mlp) or GRU units per direction (bigru-att, han)")
     static let filters = Opt.int(
         "filters", min: 1, max: 4096, default: TextClassifierOptions().filters, help: "cnn: filters per kernel width (paper: 200)")
     static let widths = Opt.list(
         "widths", default: TextClassifierOptions().widths.map(String.init), help: "cnn: kernel widths in tokens (paper: 3,4,5)")
     static let epochs = Opt.int(
-        "epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10, cnn/bigru-att 20", help: "maximum epochs")
+        "epochs", min: 1, max: 10_000, note: "boe/mlp 50, perceptron 10, cnn/bigru-att/han 20", help: "maximum epochs")
     static let batch = Opt.int(
-        "batch", min: 1, max: 1_000_000, note: "boe/mlp 32, cnn/bigru-att 64 (paper)", help: "documents per optimizer step")
+        "batch", min: 1, max: 1_000_000, note: "boe/mlp 32, cnn/bigru-att 64, han 15 (paper)", help: "documents per optimizer step")
     static let lr = Opt.double(
-        "lr", min: 0, note: "adam 0.003 (boe/mlp) or 0.001 (cnn/bigru-att, paper), adagrad 0.05, sgd 0.1", help: "the learning rate")
+        "lr", min: 0, note: "adam 0.003 (boe/mlp) or 0.001 (cnn/bigru-att/han, paper), adagrad 0.05, sgd 0.1", help: "the learning rate")
     static let dropout = Opt.double(
-        "dropout", min: 0, max: 0.95, note: "boe 0, mlp/cnn/bigru-att 0.3",
+        "dropout", min: 0, max: 0.95, note: "boe 0, mlp/cnn/bigru-att 0.3, han 0.5",
         help: "dropout after each hidden layer (cnn, bigru-att: on the encoder's features)")
     static let optimizer = Opt.choice("optimizer", default: TextClassifierOptions().optimizer, help: "the optimizer (papers: Adam)")
     static let classWeights = Opt.choice(
         "class_weights", default: ClassWeighting.none,
         help: "weight the loss per class: n / (K·n_k) (balanced), ln(n / n_k) + 1 (log, M'hamdi et al. Eq. 5), or not")
     static let patience = Opt.int(
-        "patience", min: 1, max: 10_000, note: "10, cnn/bigru-att 20 (paper)",
+        "patience", min: 1, max: 10_000, note: "10, cnn/bigru-att/han 20 (paper)",
         help: "with dev=, stop after this many epochs without a better dev accuracy")
     static let normalize = Opt.list(
         "normalize", default: ["unit"],
@@ -62,17 +80,26 @@ struct TrainClassifierMagic: TrainMethod {
     static let spec = MagicSpec(
         name: "train classifier", abstract: "a text classifier (bag of embeddings, Sakuma & Yoshinaga 2019) on labelled documents",
         keys: [
-            data, space, model, updateEmb, dev, hidden, filters, widths, epochs, batch, lr, dropout, optimizer, classWeights, patience,
+            data, space, model, updateEmb, dev, align, alignLR, hidden, filters, widths, epochs, batch, lr, dropout, optimizer,
+            classWeights, patience,
             normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA"),
         ],
         discussion: """
             A classifier (Sakuma & Yoshinaga 2019 §4) takes every word of the space's side in the data's language \
             as a row of its embedding layer (unit rows by default), drops tokens the space lacks, and trains with \
             Adam; update_emb=true trains that layer too; evaluate it with %eval classifier. Defaults: boe/mlp unit rows \
-            and Adam 0.003 (chosen on the SIB-200 English data); cnn and bigru-att (M'hamdi et al. 2019) read the \
-            tokens in order, padded per batch and masked by length, with the paper's Table 5 settings.
+            and Adam 0.003 (chosen on the SIB-200 English data); cnn, bigru-att and han (M'hamdi et al. 2019) read the \
+            tokens in order, padded per batch and masked by length, with the paper's Table 5 settings (han: 50 units, \
+            dropout 0.5, batch 15; Adam 0.001 as the other sequence models: the paper's 10⁻² was not tuned here). \
+            han splits each document after . ! ? ; : , — SIB-200 documents are single sentences, so their \
+            "sentences" are clauses. data=L1,L2,… pools languages (the paper's "multi"): each language's words are \
+            rows of its own side of space=, the classifier reads every one of them, and %eval classifier reports each \
+            language's set; align=P adds the paper's Sent-Ali task.
             """,
-        examples: ["%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en"])
+        examples: [
+            "%train classifier data=en_train space=glove_en update_emb=true dev=en_dev as=boe_en",
+            "%train classifier data=en_train,de_train space=m_de model=bigru-att align=ende as=multi",
+        ])
 
     let arguments: MagicArguments
 
@@ -119,6 +146,7 @@ struct TrainClassifierMagic: TrainMethod {
         options.patience = arguments[Self.patience]
         options.seed = arguments.seed(session)
         options.normalization = try normalization()
+        options.alignLearningRate = Float(arguments[Self.alignLR])
         return options
     }
 
@@ -152,20 +180,60 @@ struct TrainClassifierMagic: TrainMethod {
             """)
     }
 
+    /// The side of each of `languages` from the objects `names` (the first that has it); a language
+    /// no object covers is left out (the engine names it), except a data language with one object,
+    /// which gets that object's own error.
+    static func classifierSides(
+        _ names: [String], languages: [String], dataLanguages: Set<String>, dataName: String, in session: Session
+    ) throws -> [String: EmbeddingSpace] {
+        var sides: [String: EmbeddingSpace] = [:]
+        for language in languages {
+            for name in names {
+                let object = try session.object(name, for: "train")
+                let covers =
+                    (object as? SpaceObject).map { $0.space.language == nil || $0.space.language == language }
+                    ?? (object as? MappingObject).map { $0.languages.contains(language) } ?? true
+                if covers {
+                    sides[language] = try classifierSpace(name, language: language, dataName: dataName, in: session)
+                    break
+                }
+            }
+            if sides[language] == nil, dataLanguages.contains(language) {
+                if names.count == 1, dataLanguages.count == 1 {
+                    _ = try classifierSpace(names[0], language: language, dataName: dataName, in: session)
+                }
+                throw Self.failure(
+                    "`\(dataName)` has \(language) documents, but no object of space=\(names.joined(separator: ",")) has a \(language) side; add one"
+                )
+            }
+        }
+        return sides
+    }
+
     /// Trains, stores and summarises the classifier.
     func run(in session: Session, context: ExecutionContext) throws -> MimeBundle? {
-        let dataName = arguments[Self.data], spaceName = arguments[Self.space]
-        let data = try session.labeled(dataName, for: "train").documents
+        let dataNames = arguments[Self.data], spaceNames = arguments[Self.space]
+        let dataName = dataNames.joined(separator: ","), spaceName = spaceNames.joined(separator: ",")
+        let sets = try dataNames.map { try session.labeled($0, for: "train").documents }
+        let data = sets[0]
         let devName = arguments[Self.dev]
         let dev = try devName.map { try session.labeled($0, for: "train").documents }
-        if let dev, dev.language != data.language {
+        let trainLanguages = sets.map(\.language)
+        if let dev, !trainLanguages.contains(dev.language) {
             throw Self.failure(
                 """
-                the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(data.language); give a dev set in \
-                \(data.language)
+                the dev set `\(devName ?? "")` is in \(dev.language) but `\(dataName)` is in \(trainLanguages.joined(separator: ", ")); \
+                give a dev set in \(trainLanguages.count == 1 ? data.language : "one of them")
                 """)
         }
-        let space = try Self.classifierSpace(spaceName, language: data.language, dataName: dataName, in: session)
+        let alignName = arguments[Self.align]
+        let alignment = try alignName.map { try session.parallel($0, for: "train").parallel }
+        var languages = trainLanguages
+        for language in [alignment?.source.language, alignment?.target.language].compactMap({ $0 }) where !languages.contains(language) {
+            languages.append(language)
+        }
+        let spaces = try Self.classifierSides(
+            spaceNames, languages: languages, dataLanguages: Set(trainLanguages), dataName: dataName, in: session)
         let options = try classifierOptions(session)
         let epochs = options.resolvedEpochs
         let reporter = ProgressReporter(
@@ -175,7 +243,9 @@ struct TrainClassifierMagic: TrainMethod {
             let devText = report.extra("dev score").map { ", dev accuracy \(NumberText.fixed($0 * 100, 1))%" } ?? ""
             return "training \(options.model.rawValue)\(devText)"
         }
-        let classifier = try reporter.run { try TextClassifier.train(data, space: space, options: options, dev: dev, progress: $0) }
+        let classifier = try reporter.run {
+            try TextClassifier.train(pooled: sets, spaces: spaces, options: options, dev: dev, alignment: alignment, progress: $0)
+        }
         let training = classifier.training
         let interrupted = training?.interrupted ?? false
         reporter.finish(stopped: interrupted)
@@ -205,7 +275,12 @@ struct TrainClassifierMagic: TrainMethod {
                     ).mimeBundle)
             }
         }
-        let table = classifierSummary(classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName)
+        var table = classifierSummary(classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName)
+        if sets.count > 1 || alignment != nil {
+            table = classifierSummary(
+                classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName, pooled: sets,
+                alignment: alignName.map { name in (name, alignment.map { "\($0.source.language)–\($0.target.language)" } ?? "") })
+        }
         guard interrupted else { return table }
         context.display(table)
         context.stream(
@@ -218,7 +293,7 @@ struct TrainClassifierMagic: TrainMethod {
     /// The summary table of a trained classifier.
     func classifierSummary(
         _ classifier: TextClassifier, name: String, dataName: String, data: LabeledDocuments,
-        spaceName: String, devName: String?
+        spaceName: String, devName: String?, pooled: [LabeledDocuments] = [], alignment: (name: String, languages: String)? = nil
     ) -> MimeBundle {
         let training = classifier.training
         let options = training?.options ?? TextClassifierOptions()
@@ -238,16 +313,28 @@ struct TrainClassifierMagic: TrainMethod {
             layers =
                 "embeddings in order → bi-GRU \(options.resolvedHidden) per direction → attention over steps → "
                 + "\(data.labelNames.count) softmax"
+        case .han:
+            layers =
+                "sentences (split after . ! ? ; : ,) → word bi-GRU \(options.resolvedHidden) per direction + attention → "
+                + "sentence bi-GRU \(options.resolvedHidden) + attention → \(data.labelNames.count) softmax"
         case .perceptron: layers = "idf-weighted mean of embeddings → averaged perceptron (\(data.labelNames.count) classes)"
         }
         let seenRows = classifier.seenInTraining.filter { $0 }.count
         let normalized = options.normalization.isEmpty ? "none" : options.normalization.map(\.rawValue).joined(separator: ",")
+        let dataText =
+            pooled.count > 1
+            ? """
+            `\(dataName)` pooled (\(pooled.map { "\($0.language) \($0.count.formatted)" }.joined(separator: ", "))): \
+            \(pooled.reduce(0) { $0 + $1.count }.formatted) documents, \(data.labelNames.count) labels
+            """
+            : "`\(dataName)` (\(data.language)): \(data.count.formatted) documents, \(data.labelNames.count) labels"
         var rows: [[TableCell]] = [
-            [.text("data"), .text("`\(dataName)` (\(data.language)): \(data.count.formatted) documents, \(data.labelNames.count) labels")],
+            [.text("data"), .text(dataText)],
             [
                 .text("embedding layer"),
                 .text(
-                    "`\(spaceName)` (\(data.language) side, normalised: \(normalized)): "
+                    "`\(spaceName)` (\(classifier.languages.joined(separator: ", ")) side\(classifier.languages.count > 1 ? "s" : ""), "
+                        + "normalised: \(normalized)): "
                         + "\(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
                         + (options.model == .perceptron
                             ? "fixed"
@@ -271,6 +358,15 @@ struct TrainClassifierMagic: TrainMethod {
                     dropout \(NumberText.short(Double(options.resolvedDropout))), class weights \
                     \(options.classWeighting.rawValue)
                     """),
+            ])
+        }
+        if let alignment {
+            let loss = history.last?.taskLosses.first { $0.name == "alignment loss" }?.value
+            rows.append([
+                .text("Sent-Ali"),
+                .text(
+                    "`\(alignment.name)` (\(alignment.languages)), adam η=\(NumberText.short(Double(options.alignLearningRate)))"
+                        + (loss.map { ", alignment loss (last epoch) \(NumberText.fixed($0, 3))" } ?? "")),
             ])
         }
         rows.append([
