@@ -22,8 +22,9 @@ the real fi (spacy-fi-floret-300, 20,000 words) and fr (spacy-fr-300, 16,696 wor
    renorm,center,renorm), batches from all 16,696 words (MUSE asserts --dis_most_frequent <= the
    smaller vocabulary): wall seconds of each process (loading included) and P@1 (NN, CSLS) of the
    kept map on the lower-cased xling-eval test split (MUSE refuses upper-case lines). MUSE 2018
-   calls `inspect.getargspec` (gone in Python 3.11): it is run through a launcher that aliases it
-   to `getfullargspec`, nothing else changed.
+   calls `inspect.getargspec` (gone in Python 3.11) and reloads its best map with `torch.load`
+   (PyTorch 2.6 refuses that file by default): it is run through a launcher that aliases the first
+   to `getfullargspec` and passes `weights_only=False` to the second; nothing else changed.
 
     .venv/bin/python Tests/bench/unsupervised_bench.py [--iters 3] [--seeds 0,1] [--interval 5]
         [--cutoff 10000] [--skip-whole] [--muse-epochs 1] [--muse-epoch-size 3200] [--only-muse]
@@ -56,7 +57,10 @@ VECMAP = Path(vecmap_init_reference.ANCHOR)
 MUSE_ANCHOR = VECMAP.parent / "MUSE"
 TORCH_PYTHON = os.environ.get("TORCH_PYTHON", "/work/venvs/torch/bin/python")
 MUSE_LAUNCHER = """import inspect, os, runpy, sys
+import functools
+import torch
 inspect.getargspec = inspect.getfullargspec  # removed in Python 3.11; MUSE 2018 calls it
+torch.load = functools.partial(torch.load, weights_only=False)  # PyTorch 2.6's default refuses MUSE's own best-map file
 os.chdir(sys.argv[1]); sys.path.insert(0, sys.argv[1])
 sys.argv = ["unsupervised.py"] + sys.argv[2:]
 runpy.run_path("unsupervised.py", run_name="__main__")
