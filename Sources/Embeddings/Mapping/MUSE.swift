@@ -124,8 +124,10 @@ public enum MUSE {
         source: Matrix, target: Matrix, weights: Matrix, words: Int = 10_000, k: Int = 10, search: NeighborSearch = NeighborSearch()
     ) throws -> Double {
         let head = try source.selectingRows(Array(0..<min(words, source.rows)))
-        return try FailureDetector.inducedDictionary(source: Matrix.product(head, weights), target: target, top: words, k: k, search: search)
-            .meanCosine
+        return try FailureDetector.inducedDictionary(
+            source: Matrix.product(head, weights), target: target, top: words, k: k, search: search
+        )
+        .meanCosine
     }
 
     /// Runs MUSE on `source` (nS × d) and `target` (nT × d), rows most frequent first.
@@ -136,7 +138,9 @@ public enum MUSE {
     public static func run(
         source: Matrix, target: Matrix, options: Options = Options(), progress: ProgressHandler = ProgressAction.ignore
     ) throws -> Result {
-        guard source.cols == target.cols else { throw ShapeError("MUSE needs equal dimensions: source \(source.cols), target \(target.cols)") }
+        guard source.cols == target.cols else {
+            throw ShapeError("MUSE needs equal dimensions: source \(source.cols), target \(target.cols)")
+        }
         let d = source.cols
         let started = MonotonicClock.seconds()
         var generator = SplitMix64(seed: options.seed)
@@ -198,26 +202,28 @@ public enum MUSE {
             var stepsSeen = 0
             var stopped = false
             let before = (epoch - 1) * options.iterationsPerEpoch
-            let result = try trainer.train(&store, generator: &generator, progress: { report in
-                guard report.isPoll else { return .continue }
-                stepsSeen += 1
-                let iteration = before + stepsSeen / (options.discriminatorSteps + 1)
-                if stepsSeen % ((options.discriminatorSteps + 1) * every) == 0 {
+            let result = try trainer.train(
+                &store, generator: &generator,
+                progress: { report in
+                    guard report.isPoll else { return .continue }
+                    stepsSeen += 1
+                    let iteration = before + stepsSeen / (options.discriminatorSteps + 1)
+                    if stepsSeen % ((options.discriminatorSteps + 1) * every) == 0 {
+                        let action = progress(
+                            Progress(
+                                phase: "adversarial", step: iteration, total: total, unit: "iterations",
+                                elapsedSeconds: MonotonicClock.since(started),
+                                extras: pendingCount > 0 ? [.init("discriminator loss", pendingLoss / Double(pendingCount))] : []))
+                        if action == .stop { stopped = true }
+                        return action
+                    }
                     let action = progress(
                         Progress(
                             phase: "adversarial", step: iteration, total: total, unit: "iterations",
-                            elapsedSeconds: MonotonicClock.since(started),
-                            extras: pendingCount > 0 ? [.init("discriminator loss", pendingLoss / Double(pendingCount))] : []))
+                            elapsedSeconds: MonotonicClock.since(started), isPoll: true))
                     if action == .stop { stopped = true }
                     return action
-                }
-                let action = progress(
-                    Progress(
-                        phase: "adversarial", step: iteration, total: total, unit: "iterations",
-                        elapsedSeconds: MonotonicClock.since(started), isPoll: true))
-                if action == .stop { stopped = true }
-                return action
-            })
+                })
             if stopped || result.interrupted {
                 return Result(weights: store[mapping], history: history, kept: best?.record, interrupted: true)
             }
@@ -227,7 +233,8 @@ public enum MUSE {
             pendingCount = 1
             let mapLoss = epochRecord.taskLosses.last?.value
             let value = try criterion(
-                source: source, target: target, weights: store[mapping], words: options.selectionWords, k: options.cslsK, search: options.search)
+                source: source, target: target, weights: store[mapping], words: options.selectionWords, k: options.cslsK,
+                search: options.search)
             let record = Record(
                 phase: "adversarial", step: epoch, criterion: value, discriminatorLoss: disLoss, mappingLoss: mapLoss,
                 learningRate: Double(lr))
@@ -252,7 +259,8 @@ public enum MUSE {
         var weights = best?.weights ?? store[mapping]
         guard options.refinementSteps > 0 else { return Result(weights: weights, history: history, kept: best?.record, interrupted: false) }
         if progress(
-            Progress(phase: "refinement", step: 0, total: options.refinementSteps, unit: "steps", elapsedSeconds: MonotonicClock.since(started)))
+            Progress(
+                phase: "refinement", step: 0, total: options.refinementSteps, unit: "steps", elapsedSeconds: MonotonicClock.since(started)))
             == .stop
         {
             return Result(weights: weights, history: history, kept: best?.record, interrupted: true)

@@ -20,7 +20,8 @@ public enum MUSERefinement {
         mapped: Matrix, target: Matrix, maxRank: Int, cslsK: Int = 10, build: Build = .s2t, search: NeighborSearch = NeighborSearch()
     ) throws(ShapeError) -> TrainingPairs {
         if build == .mutual {
-            return try ProcrustesRefinement.mutualNeighbors(mappedSource: mapped, target: target, maxRank: maxRank, cslsK: cslsK, search: search)
+            return try ProcrustesRefinement.mutualNeighbors(
+                mappedSource: mapped, target: target, maxRank: maxRank, cslsK: cslsK, search: search)
         }
         let s = NeighborSearch.unitNormalized(try mapped.selectingRows(Array(0..<min(maxRank, mapped.rows))))
         let t = NeighborSearch.unitNormalized(try target.selectingRows(Array(0..<min(maxRank, target.rows))))
