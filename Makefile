@@ -69,11 +69,8 @@ swift-test: deps
 python-test: kernelspec browser-deps
 	cd Tests && $(PY) -m pytest -q -p no:cacheprovider conformance python reference
 
-# Notebook 07 reads the large shared vectors from ../shared/data (not shipped): run it where they are.
 notebooks: kernelspec
-	$(PY) Tests/python/execute_notebooks.py $(filter-out notebooks/07-unsupervised.ipynb,$(wildcard notebooks/*.ipynb))
-	@if [ -d "$(CURDIR)/../shared/data/vectors" ]; then $(PY) Tests/python/execute_notebooks.py notebooks/07-unsupervised.ipynb; \
-	else echo "notebooks/07-unsupervised.ipynb skipped: ../shared/data is not next to this checkout"; fi
+	$(PY) Tests/python/execute_notebooks.py notebooks/*.ipynb
 
 # Re-execute the notebooks and store their outputs (commit the result).
 notebooks-write: kernelspec

@@ -290,6 +290,7 @@ let usage = """
                  [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
       vecmap-init SRC.vec TGT.vec OUT.tsv [--vocab 4000]
       vecmap SRC.vec TGT.vec --test DICT [--seed 0] [--interval 50] [--cutoff 20000] [--iters N] [--init unsupervised|identical]
+      muse SRC.vec TGT.vec --test DICT [--seed 0] [--epochs 5] [--epoch-size 32000] [--hidden 2048] [--refine 5]
       rcsls SRC.vec TGT.vec --dict TRAIN --test TEST [--iters 10] [--projection none|spectral|orthogonal]
       rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1];  bli-vec SRC.vec TGT.vec --test DICT
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
@@ -317,6 +318,7 @@ case "tsne-gradient": taskTSNEGradient(rest)
 case "classifier": taskClassifier(rest)
 case "vecmap-init": taskVecMapInit(rest)
 case "vecmap": taskVecMap(rest)
+case "muse": taskMUSE(rest)
 case "rcsls": taskRCSLS(rest)
 case "rcsls-dump": taskRCSLSDump(rest)
 case "bli-vec": taskBLIVec(rest)

@@ -32,6 +32,10 @@ import XlingCore
         Case(name: "sigmoid", inputs: [(3, 4)], scale: 3) { t, p, _ in t.sigmoid(t.parameter(p[0])) },
         Case(name: "tanh", inputs: [(3, 4)], scale: 2) { t, p, _ in t.tanh(t.parameter(p[0])) },
         Case(name: "relu", inputs: [(3, 4)], h: 1e-3, awayFromKinks: true) { t, p, _ in t.relu(t.parameter(p[0])) },
+        Case(name: "leaky relu", inputs: [(3, 4)], h: 1e-3, awayFromKinks: true) { t, p, _ in t.leakyReLU(t.parameter(p[0]), slope: 0.2) },
+        Case(name: "sigmoid binary cross-entropy", inputs: [(6, 1)], scale: 3) { t, p, _ in
+            t.sigmoidBinaryCrossEntropy(t.parameter(p[0]), targets: [0.9, 0.9, 0.1, 0.1, 1, 0])
+        },
         Case(name: "hard sigmoid", inputs: [(3, 4)], scale: 4, h: 1e-3, awayFromKinks: true) { t, p, _ in
             t.hardSigmoid(t.parameter(p[0]))
         },

@@ -15,9 +15,20 @@ the real fi (spacy-fi-floret-300, 20,000 words) and fr (spacy-fr-300, 16,696 wor
    (`xling-bench bli-vec`), so the P@1 difference is the mapping's.
 5. RCSLS (whole vocabularies as negatives, 10 steps) and CSLS retrieval of all 20,000 source
    words over the 16,696 targets: seconds and peak RSS.
+6. MUSE: `%align muse`'s engine (`xling-bench muse`) against the unmodified MUSE `unsupervised.py`
+   on CPU (PyTorch, $TORCH_PYTHON, default /work/venvs/torch; no faiss: its own exact search),
+   same epochs and epoch size (--muse-epochs, --muse-epoch-size: MUSE's 5 x 1,000,000 take hours
+   on 2 CPU cores), 5 refinement steps, both sides normalised unit/center/unit (MUSE
+   renorm,center,renorm), batches from all 16,696 words (MUSE asserts --dis_most_frequent <= the
+   smaller vocabulary): wall seconds of each process (loading included) and P@1 (NN, CSLS) of the
+   kept map on the lower-cased xling-eval test split (MUSE refuses upper-case lines). MUSE 2018
+   calls `inspect.getargspec` (gone in Python 3.11) and reloads its best map with `torch.load`
+   (PyTorch 2.6 refuses that file by default): it is run through a launcher that aliases the first
+   to `getfullargspec` and passes `weights_only=False` to the second; nothing else changed.
 
     .venv/bin/python Tests/bench/unsupervised_bench.py [--iters 3] [--seeds 0,1] [--interval 5]
-        [--cutoff 10000] [--skip-whole] [--json bench-results/unsupervised.json]
+        [--cutoff 10000] [--skip-whole] [--muse-epochs 1] [--muse-epoch-size 3200] [--only-muse]
+        [--skip-muse] [--json bench-results/unsupervised.json]
 
 Exit status 0 even when a goal fails (a report); 2 when the binary is missing.
 """
@@ -43,6 +54,17 @@ DICTS = DATA / "dictionaries/xling-eval/bli_datasets/fi-fr"
 TEST = DICTS / "yacle.test.freq.2k.fi-fr.tsv.gz"
 TRAIN = DICTS / "yacle.train.freq.5k.fi-fr.tsv.gz"
 VECMAP = Path(vecmap_init_reference.ANCHOR)
+MUSE_ANCHOR = VECMAP.parent / "MUSE"
+TORCH_PYTHON = os.environ.get("TORCH_PYTHON", "/work/venvs/torch/bin/python")
+MUSE_LAUNCHER = """import inspect, os, runpy, sys
+import functools
+import torch
+inspect.getargspec = inspect.getfullargspec  # removed in Python 3.11; MUSE 2018 calls it
+torch.load = functools.partial(torch.load, weights_only=False)  # PyTorch 2.6's default refuses MUSE's own best-map file
+os.chdir(sys.argv[1]); sys.path.insert(0, sys.argv[1])
+sys.argv = ["unsupervised.py"] + sys.argv[2:]
+runpy.run_path("unsupervised.py", run_name="__main__")
+"""
 
 
 def xling(binary: Path, *args: str) -> dict:
@@ -80,6 +102,44 @@ def vecmap_iterations(src: str, tgt: str, iterations: int | None, seed: int, ext
             "outputs": outs}
 
 
+def muse_comparison(binary: Path, src: str, tgt: str, epochs: int, epoch_size: int, seed: int, tmp: str) -> dict:
+    """Section 6: one run of each MUSE at the same settings; wall seconds and P@1 of the kept map."""
+    import gzip
+    test = os.path.join(tmp, "test.lower.txt")
+    with gzip.open(TEST, "rt", encoding="utf-8") as f, open(test, "w", encoding="utf-8") as g:
+        g.write(f.read().lower())
+    mf = 16696
+    started = time.perf_counter()
+    ours = xling(binary, "muse", FI, FR, "--test", test, "--epochs", epochs, "--epoch-size", epoch_size, "--seed", seed,
+                 "--most-frequent", mf)
+    ours_wall = time.perf_counter() - started
+    launcher = os.path.join(tmp, "run_muse.py")
+    Path(launcher).write_text(MUSE_LAUNCHER)
+    cmd = [TORCH_PYTHON, launcher, str(MUSE_ANCHOR), "--src_lang", "fi", "--tgt_lang", "fr", "--src_emb", src, "--tgt_emb", tgt,
+           "--cuda", "False", "--n_epochs", str(epochs), "--epoch_size", str(epoch_size), "--n_refinement", "5",
+           "--dis_most_frequent", str(mf), "--dico_eval", test, "--exp_path", os.path.join(tmp, "muse-exp"), "--export", "",
+           "--normalize_embeddings", "renorm,center,renorm", "--seed", str(seed)]
+    started = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    theirs_wall = time.perf_counter() - started
+    log = out.stdout + out.stderr
+    last: dict = {}
+    best: dict = {}
+    for line in log.splitlines():
+        for method, key in (("nn", "p1_nn"), ("csls_knn_10", "p1_csls")):
+            marker = f"{method} - Precision at k = 1: "
+            if marker in line:
+                last[key] = float(line.split(marker)[1].split()[0]) / 100
+        if "* Best value for" in line:
+            best = dict(last)
+    return {"epochs": epochs, "epoch_size": epoch_size, "seed": seed, "xling_wall_seconds": ours_wall,
+            "xling_adversarial_seconds": ours["adversarial_seconds"], "xling_p1_nn": ours["p1_nn"],
+            "xling_p1_csls": ours["p1_csls"], "xling_criterion": ours["criterion"], "xling_kept": ours["kept"],
+            "muse_wall_seconds": theirs_wall, "muse_exit": out.returncode, "muse_p1_nn": best.get("p1_nn", float("nan")),
+            "muse_p1_csls": best.get("p1_csls", float("nan")), "muse_log_tail": log.splitlines()[-5:] if out.returncode else [],
+            "speedup": theirs_wall / ours_wall}
+
+
 def median(values: list[float]) -> float:
     v = sorted(values)
     return v[len(v) // 2] if v else float("nan")
@@ -93,6 +153,10 @@ def main() -> None:
     ap.add_argument("--interval", type=int, default=5)
     ap.add_argument("--cutoff", type=int, default=10000)
     ap.add_argument("--skip-whole", action="store_true")
+    ap.add_argument("--muse-epochs", type=int, default=1)
+    ap.add_argument("--muse-epoch-size", type=int, default=3200)
+    ap.add_argument("--skip-muse", action="store_true")
+    ap.add_argument("--only-muse", action="store_true")
     ap.add_argument("--json", default=str(REPO / "bench-results/unsupervised.json"))
     args = ap.parse_args()
     binary = Path(args.bench_binary)
@@ -103,6 +167,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = vecmap_init_reference.plain_copy(str(FI), tmp)
         tgt = vecmap_init_reference.plain_copy(str(FR), tmp)
+
+        if not args.skip_muse:
+            m = muse_comparison(binary, src, tgt, args.muse_epochs, args.muse_epoch_size, 0, tmp)
+            report["muse"] = m
+            print(f"muse ({m['epochs']} x {m['epoch_size']:,} rows, 5 refinement steps): xling {m['xling_wall_seconds']:.0f} s, "
+                  f"P@1 {100 * m['xling_p1_nn']:.1f} NN {100 * m['xling_p1_csls']:.1f} CSLS; MUSE {m['muse_wall_seconds']:.0f} s "
+                  f"(exit {m['muse_exit']}), P@1 {100 * m['muse_p1_nn']:.1f} NN {100 * m['muse_p1_csls']:.1f} CSLS "
+                  f"({m['speedup']:.1f}x)")
+        if args.only_muse:
+            goals = {"muse >= 3x": report["muse"]["speedup"] >= 3}
+            for k, ok in goals.items():
+                print(f"{'PASS' if ok else 'FAIL'}  {k}")
+            report["goals"] = goals
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+            return
 
         # 1. Loading.
         loads = [xling(binary, "load-vec", p) for p in (FI, FR)]
@@ -179,6 +259,8 @@ def main() -> None:
     if "whole_summary" in report:
         goals["whole run >= 10x"] = report["whole_summary"]["speedup"] >= 10
         goals["P@1 CSLS within 1.5 points"] = abs(report["whole_summary"]["p1_csls_difference_points"]) <= 1.5
+    if "muse" in report:
+        goals["muse >= 3x"] = report["muse"]["speedup"] >= 3
     report["goals"] = goals
     for k, ok in goals.items():
         print(f"{'PASS' if ok else 'FAIL'}  {k}")

@@ -5,7 +5,8 @@ import Jupyter
 /// own magic (`Align…Magic`) conforming to `AlignMethod`, which holds the shared run.
 enum AlignMagic: MagicFamily {
     static let familyName = "align"
-    static let abstract = "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings, VecMap, RCSLS)"
+    static let abstract =
+        "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings, VecMap, RCSLS, MUSE)"
     nonisolated(unsafe) static let methods: [any Magic.Type] = [
         AlignProcrustesMagic.self,
         AlignLstsqMagic.self,
@@ -14,6 +15,7 @@ enum AlignMagic: MagicFamily {
         AlignIdenticalMagic.self,
         AlignVecMapMagic.self,
         AlignRCSLSMagic.self,
+        AlignMUSEMagic.self,
     ]
     static let discussion = "The mapping keeps the (normalised) spaces it was fitted on; %eval bli, %neighbors and %hubness use them."
 }
