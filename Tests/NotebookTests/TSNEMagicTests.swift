@@ -202,7 +202,7 @@ import Glibc
                 $0.msgType == "display_data"
                     && $0.content["data"]?["text/plain"]?.stringValue?.contains("of 100000 iterations (interrupted)") == true
             })
-        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("Interrupted: the map after") == true })
+        #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("Interrupted the map after") == true })
     }
 
     /// method=fft through the kernel on both cores: live progress, the same map for the same
