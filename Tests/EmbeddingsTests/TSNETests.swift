@@ -19,6 +19,9 @@ enum TSNEData {
         options.perplexity = perplexity
         options.iterations = iterations
         options.method = .exact
+        // A fixed step: the automatic N / 12 of 80 points would leave the tiny PCA start where
+        // it is after 40 iterations, with derivatives too small to difference.
+        options.learningRate = 200
         let result = try TSNE(options: options).embed(points)
         return result.coordinates.storage.map(Double.init)
     }
@@ -199,7 +202,9 @@ struct TSNEOptimizationTests {
             return .stopping(if: report.step >= 20)
         }
         #expect(result.stopped && result.completedIterations == 20)
-        #expect(seen.first?.phase == "affinities" && seen.first?.step == 0)
+        // The exact search's one chunk of 200 rows, then the affinities, then the iterations.
+        #expect(seen.first?.phase == "nearest neighbours (exact)" && seen.first?.step == 1 && seen.first?.total == 1)
+        #expect(seen.dropFirst().first?.phase == "affinities" && seen.dropFirst().first?.step == 0)
         #expect(seen.last?.phase == "early exaggeration")
         #expect(seen.compactMap(\.loss).count == 4)
         #expect(result.klHistory.map(\.iteration) == [5, 10, 15, 20])

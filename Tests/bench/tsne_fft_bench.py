@@ -117,7 +117,7 @@ def main():
     work = OUT / "tsne-fft-work"
     work.mkdir(parents=True, exist_ok=True)
     results = {"data": "floret 300-d (Tests/bench/floret_vectors.py)", "runs": []}
-    target = OUT / "tsne_fft.json"
+    target = OUT / os.environ.get("TSNE_FFT_JSON", "tsne_fft.json")
     for n, threads in RUNS:
         path = floret_vectors.build(n)
         a = ours(path, n, threads, work)

@@ -200,9 +200,9 @@ struct TSNEMagic: Magic {
         let kept = arguments[Self.name].map { " and kept as `\($0)`" } ?? ""
         let when =
             result.completedIterations == 0 && result.finalKL.isNaN
-            ? "during the nearest-neighbour search: the starting map is shown\(kept)"
-            : "the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept)"
-        context.stream("Interrupted \(when). Run %tsne again for the full one.\n", name: "stderr")
+            ? " during the nearest-neighbour search: the starting map is shown\(kept)"
+            : ": the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept)"
+        context.stream("Interrupted\(when). Run %tsne again for the full one.\n", name: "stderr")
         throw Interrupted()
     }
 
@@ -234,10 +234,11 @@ struct TSNEMagic: Magic {
             }
         let threads = options.threads == 1 ? "1 thread" : "\(options.threads) threads"
         let seconds = result.affinitySeconds + result.optimizationSeconds
+        let kl = result.finalKL.isNaN ? "no KL (stopped before the affinities)" : "KL \(NumberText.fixed(result.finalKL, 4))"
         let text = """
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \
             \(rendering.labels.count) of \(selection.labelled.count) labels shown
-            KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) \
+            \(kl) after \(result.completedIterations) of \(options.iterations) \
             iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) \
             for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.earlyLearningRate)) then \
