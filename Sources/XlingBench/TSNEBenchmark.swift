@@ -33,6 +33,11 @@ func taskTSNE(_ args: Arguments) {
         options.learningRate = value
     }
     options.theta = args.double("theta", options.theta)
+    if let knn = args.options["knn"] {
+        guard let value = TSNENeighborSearch(rawValue: knn) else { fail("--knn takes automatic, exact or approximate, got \(knn)") }
+        options.neighbors = value
+    }
+    options.forest = forestOptions(args)
     if let method = args.options["method"] {
         guard let value = TSNEMethod(rawValue: method) else { fail("--method takes automatic, exact, barnesHut or fft, got \(method)") }
         options.method = value
@@ -72,6 +77,8 @@ func taskTSNE(_ args: Arguments) {
     json.set("early_iterations", options.earlyExaggerationIterations)
     json.set("exaggeration", options.earlyExaggeration)
     json.set("learning_rate", result.learningRate)
+    json.set("early_learning_rate", result.earlyLearningRate)
+    json.set("neighbor_search", result.neighborSearch.rawValue)
     json.set("theta", options.theta)
     json.set("method", result.method.rawValue)
     json.set("seed", Int(options.seed))
@@ -91,6 +98,52 @@ func taskTSNE(_ args: Arguments) {
     if let dump = args.options["dump"] {
         writeMatrix(result.coordinates, to: dump)
         json.set("dump", dump)
+    }
+    finish(&json)
+}
+
+/// The approximate kNN settings: `[--trees 1] [--cell-size 1024] [--probes 12] [--rounds 0] [--fanout 12] [--knn-seed 1]`.
+func forestOptions(_ args: Arguments) -> TSNENeighborForest {
+    var forest = TSNENeighborForest()
+    forest.trees = max(1, args.int("trees", forest.trees))
+    forest.cellSize = max(2, args.int("cell-size", forest.cellSize))
+    forest.probes = max(1, args.int("probes", forest.probes))
+    forest.lloydIterations = max(0, args.int("lloyd", forest.lloydIterations))
+    forest.refinementRounds = max(0, args.int("rounds", forest.refinementRounds))
+    forest.refinementFanout = max(1, args.int("fanout", forest.refinementFanout))
+    forest.seed = UInt64(args.int("knn-seed", 1))
+    return forest
+}
+
+/// `tsne-knn X.f32 [--rows N] [--k 90] [--threads 1] [--exact 1]` + the forest options: the
+/// approximate kNN's time and, with `--exact 1`, the exact sweep's time and the recall
+/// (mean and worst row) of the approximate lists against the exact ones.
+func taskTSNEKnn(_ args: Arguments) {
+    let path = args.arg(0, "matrix file")
+    let points = readMatrix(path, maxRows: args.options["rows"].flatMap { Int($0) })
+    let k = args.int("k", 90), threads = max(1, args.int("threads", 1))
+    let forest = forestOptions(args)
+    let t0 = MonotonicClock.seconds()
+    let approximate = forest.approximateIndices(points, k: k, threads: threads)
+    let approximateSeconds = MonotonicClock.since(t0)
+    var json = common("tsne-knn")
+    json.set("n", points.rows)
+    json.set("k", k)
+    json.set("threads", threads)
+    json.set("trees", forest.trees)
+    json.set("cell_size", forest.cellSize)
+    json.set("probes", forest.probes)
+    json.set("lloyd", forest.lloydIterations)
+    json.set("rounds", forest.refinementRounds)
+    json.set("fanout", forest.refinementFanout)
+    json.set("approximate_seconds", approximateSeconds)
+    if args.int("exact", 1) != 0 {
+        let t1 = MonotonicClock.seconds()
+        let exact = TSNENeighborForest.exactIndices(points, k: k, threads: threads)
+        json.set("exact_seconds", MonotonicClock.since(t1))
+        let recall = TSNENeighborForest.recall(approximate: approximate, exact: exact, k: k)
+        json.set("recall", recall.mean)
+        json.set("worst_row_recall", recall.worst)
     }
     finish(&json)
 }

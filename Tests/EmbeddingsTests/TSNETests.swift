@@ -19,6 +19,9 @@ enum TSNEData {
         options.perplexity = perplexity
         options.iterations = iterations
         options.method = .exact
+        // A fixed step: the automatic N / 12 of 80 points would leave the tiny PCA start where
+        // it is after 40 iterations, with derivatives too small to difference.
+        options.learningRate = 200
         let result = try TSNE(options: options).embed(points)
         return result.coordinates.storage.map(Double.init)
     }
@@ -43,7 +46,7 @@ struct TSNEAffinitiesTests {
     @Test("kNN by GEMM blocks equals brute force on real vectors")
     func neighborsMatchBruteForce() throws {
         let x = try TSNEData.english(rows: 300)
-        let knn = TSNENeighbors(points: x, k: 15)
+        let knn = try #require(TSNENeighbors(points: x, k: 15))
         for i in stride(from: 0, to: 300, by: 7) {
             var all: [(Double, Int)] = []
             for j in 0..<300 where j != i {
@@ -76,7 +79,7 @@ struct TSNEAffinitiesTests {
             }
         }
         // The conditional rows: entropy log(10) within the search tolerance.
-        let knn = TSNENeighbors(points: x, k: 30)
+        let knn = try #require(TSNENeighbors(points: x, k: 30))
         var conditional = [Double](repeating: 0, count: 30)
         for i in [0, 57, 399] {
             let d = Array(knn.squaredDistances[(i * 30)..<(i * 30 + 30)])
@@ -199,7 +202,9 @@ struct TSNEOptimizationTests {
             return .stopping(if: report.step >= 20)
         }
         #expect(result.stopped && result.completedIterations == 20)
-        #expect(seen.first?.phase == "affinities" && seen.first?.step == 0)
+        // The exact search's one chunk of 200 rows, then the affinities, then the iterations.
+        #expect(seen.first?.phase == "nearest neighbours (exact)" && seen.first?.step == 1 && seen.first?.total == 1)
+        #expect(seen.dropFirst().first?.phase == "affinities" && seen.dropFirst().first?.step == 0)
         #expect(seen.last?.phase == "early exaggeration")
         #expect(seen.compactMap(\.loss).count == 4)
         #expect(result.klHistory.map(\.iteration) == [5, 10, 15, 20])

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Large t-SNE maps: xling's `method=auto` (FFT interpolation above 10,000 points) against
+"""Large t-SNE maps: xling's `method=auto` (FFT interpolation above 8,000 points) against
 openTSNE 1.0.4 (`negative_gradient_method="auto"`, FFT above 10,000 points), one run.
 
 Data: real 300-d floret vectors from the Finnish table behind `spacy-fi-floret-300`
@@ -7,14 +7,18 @@ Data: real 300-d floret vectors from the Finnish table behind `spacy-fi-floret-3
 plus foreign words through the same table).
 
 Each size and thread count runs in its own process (peak RSS = the tool's):
-- ours: `xling-bench tsne X --threads T` (defaults: perplexity 30, exact kNN by GEMM blocks,
-  PCA start, 250 + 500 iterations), OPENBLAS_NUM_THREADS=T;
+- ours: `xling-bench tsne X --threads T` (defaults: perplexity 30, neighbours exact by GEMM
+  blocks up to 20,000 points and approximate above (`TSNENeighborForest`), PCA start, 250 + 500
+  iterations, learning rate N/12 then N), OPENBLAS_NUM_THREADS=T;
 - openTSNE: `TSNE(n_jobs=T, random_state=1)` with its defaults, run as `fit` runs it but timed
   apart: `prepare_initial` (Annoy approximate kNN + calibration + PCA start), then the two
   `optimize` phases (250 iterations exaggeration 12 momentum 0.5, 500 momentum 0.8);
   OPENBLAS/NUMBA threads = T.
 Fit time = affinities + initialisation + optimisation for both (like for like: each tool's own
-kNN, ours exact, openTSNE's approximate); the phases are reported apart too.
+kNN, ours exact to 20k then approximate, openTSNE's Annoy); the phases are reported apart too.
+Recall of our approximate kNN against our exact one (k = 90, as t-SNE uses at perplexity 30):
+`xling-bench tsne-knn X --threads 2` at the sizes in TSNE_FFT_RECALL (default 49586,100000),
+with both searches' times.
 KL: one exact formula (exact Z, O(N²)) over openTSNE's P for both maps, computed by
 `xling-bench tsne-gradient --method exact` (the same formula as `tsne_reference.exact_kl`,
 checked equal in `Tests/reference/test_tsne_fft_opentsne.py`).
@@ -40,6 +44,7 @@ sys.path.insert(0, str(REPO / "Tests" / "reference"))
 sys.path.insert(0, str(REPO / "Tests" / "bench"))
 BENCH = REPO / ".build" / "release" / "xling-bench"
 OUT = REPO / "bench-results"
+RECALL = [int(v) for v in os.environ.get("TSNE_FFT_RECALL", "49586,100000").split(",") if v]
 RUNS = [tuple(int(v) for v in r.split(":"))
         for r in os.environ.get("TSNE_FFT_RUNS", "20000:1,49586:1,100000:1,49586:2,100000:2").split(",")]
 
@@ -94,7 +99,8 @@ def ours(path: Path, n: int, threads: int, work: Path) -> dict:
     r = json.loads(run.stdout.strip().splitlines()[-1])
     return {"cpu_seconds": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, "fit_seconds": r["fit_seconds"], "affinity_seconds": r["affinity_seconds"],
             "optimization_seconds": r["optimization_seconds"], "kl_reported": r["final_kl"], "method": r["method"],
-            "knn": "exact (GEMM blocks)", "peak_rss_mib": r["vm_hwm_kib"] / 1024, "dump": str(dump)}
+            "knn": r.get("neighbor_search", "exact"), "learning_rate": [r.get("early_learning_rate"), r.get("learning_rate")],
+            "peak_rss_mib": r["vm_hwm_kib"] / 1024, "dump": str(dump)}
 
 
 def exact_kl(y: Path, prefix: str) -> float:
@@ -111,7 +117,7 @@ def main():
     work = OUT / "tsne-fft-work"
     work.mkdir(parents=True, exist_ok=True)
     results = {"data": "floret 300-d (Tests/bench/floret_vectors.py)", "runs": []}
-    target = OUT / "tsne_fft.json"
+    target = OUT / os.environ.get("TSNE_FFT_JSON", "tsne_fft.json")
     for n, threads in RUNS:
         path = floret_vectors.build(n)
         a = ours(path, n, threads, work)
@@ -130,6 +136,16 @@ def main():
               f"openTSNE {b['fit_seconds']:.1f} s (kNN+P {b['affinity_seconds']:.1f} s, optimisation {b['optimization_seconds']:.1f} s, "
               f"KL {b['exact_kl']:.4f}, peak {b['peak_rss_mib']:.0f} MiB); speed-up {row['speedup']:.2f}x "
               f"(optimisation alone {row['speedup_optimization']:.2f}x; CPU time {a['cpu_seconds']:.1f} vs {b['cpu_seconds']:.1f} s, {row['speedup_cpu']:.2f}x), KL ratio {row['kl_ratio']:.4f}", flush=True)
+        target.write_text(json.dumps(results, indent=2) + "\n")
+    results["recall"] = []
+    for n in RECALL:
+        path = floret_vectors.build(n)
+        run = subprocess.run([str(BENCH), "tsne-knn", str(path), "--rows", str(n), "--threads", "2"],
+                             check=True, capture_output=True, text=True, env=env(2))
+        r = json.loads(run.stdout.strip().splitlines()[-1])
+        results["recall"].append(r)
+        print(f"kNN N={n} k={r['k']} (2 threads): approximate {r['approximate_seconds']:.1f} s, exact {r['exact_seconds']:.1f} s, "
+              f"recall {r['recall']:.4f} (worst row {r['worst_row_recall']:.3f}), peak {r['vm_hwm_kib'] / 1024:.0f} MiB", flush=True)
         target.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

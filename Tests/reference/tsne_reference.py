@@ -4,8 +4,8 @@
   ("XLF32MAT", uint64 rows, uint64 cols little-endian, float32 row-major).
 - `load_vec`: the first rows of a word2vec text file (gzip allowed) as float32.
 - `opentsne_fit`: openTSNE 1.0.4 with its default pipeline (perplexity affinities, PCA
-  initialisation, 250 early-exaggeration iterations then the rest, learning rate
-  max(N/12, 200)), one thread, Barnes-Hut, and optionally exact neighbours.
+  initialisation, 250 early-exaggeration iterations then the rest, learning rate "auto" =
+  N / exaggeration per phase), one thread, Barnes-Hut, and optionally exact neighbours.
 - `exact_kl`: KL(P || Q) of an embedding over a sparse joint P with the exact normaliser
   Z = sum_{i != j} 1/(1 + |y_i - y_j|^2), in float64, blockwise (O(N^2) time, O(block * N)
   memory). Both sides of every comparison are scored by this one formula on the same P.

@@ -5,7 +5,8 @@ import Glibc
 /// t-distributed stochastic neighbour embedding into 2-d (van der Maaten & Hinton 2008;
 /// Barnes-Hut: van der Maaten 2014; interpolation/FFT: Linderman et al. 2019), as openTSNE's
 /// pipeline of stages:
-/// affinities (`TSNEAffinities`, exact kNN by GEMM blocks + perplexity calibration) →
+/// affinities (`TSNEAffinities`: exact kNN by GEMM blocks up to `TSNEOptions.exactNeighborLimit` points, a
+/// random-projection forest with neighbour-of-neighbour refinement above; perplexity calibration) →
 /// initialisation (`TSNEInitialization`) → gradient descent (`TSNEGradient`) with momentum,
 /// per-coordinate gains and early exaggeration.
 ///
@@ -30,11 +31,14 @@ public struct TSNE: Sendable {
 
     /// Embeds the rows of `points` (N × d) into 2-d.
     ///
-    /// `progress` hears once after the affinities (step 0, phase `affinities`) and after every
+    /// `progress` hears after every block of the neighbour search (phase `nearest neighbours
+    /// (exact)`, unit `blocks` of query rows, or `nearest neighbours (approximate)`, unit
+    /// `passes`: trees then refinement rounds), once after the affinities (step 0, phase `affinities`) and after every
     /// iteration (phase `early exaggeration` or `optimization`, unit `iterations`; `loss` is
     /// KL(P‖Q) of the current embedding, the un-exaggerated objective, every `klEvery`
     /// iterations and at the last, nil otherwise); `.stop` ends the run and returns the
-    /// coordinates reached (`stopped == true`).
+    /// coordinates reached (`stopped == true`; stopped during the neighbour search, the starting
+    /// positions with `finalKL` NaN and no KL history).
     /// - Throws: `TSNEError` when N ≤ ⌊3·perplexity⌋, a row is not finite, d = 0 or an option is
     ///   out of range.
     public func embed(_ points: Matrix, progress: ProgressHandler = ProgressAction.ignore) throws(TSNEError) -> TSNEResult {
@@ -42,10 +46,30 @@ public struct TSNE: Sendable {
         let n = points.rows
         let method = options.resolvedMethod(count: n)
         let learningRate = options.resolvedLearningRate(count: n)
+        let earlyLearningRate = options.resolvedLearningRate(count: n, exaggeration: options.earlyExaggeration)
         let iterations = options.iterations
+        let search = options.resolvedNeighborSearch(count: n)
         let affinityStart = MonotonicClock.seconds()
-        let p = TSNEAffinities(points: points, perplexity: options.perplexity, threads: options.threads)
+        let phase = search == .exact ? "nearest neighbours (exact)" : "nearest neighbours (approximate)"
+        let found = TSNEAffinities(
+            points: points, perplexity: options.perplexity, threads: options.threads, search: search, forest: options.forest
+        ) { done, total in
+            progress(
+                Progress(
+                    phase: phase, step: done, total: total, unit: search == .exact ? "blocks" : "passes",
+                    elapsedSeconds: MonotonicClock.since(affinityStart))) == .stop
+        }
         let affinitySeconds = MonotonicClock.since(affinityStart)
+        guard let p = found else {
+            // Stopped during the neighbour search: the map is the start, no KL without P.
+            let start = options.initialization.positions(for: points, seed: options.seed)
+            var coordinates = Matrix(rows: n, cols: 2)
+            for e in 0..<(2 * n) { coordinates.storage[e] = Float(start[e]) }
+            return TSNEResult(
+                coordinates: coordinates, klHistory: [], finalKL: .nan, completedIterations: 0, stopped: true,
+                method: method, neighborSearch: search, learningRate: learningRate, earlyLearningRate: earlyLearningRate,
+                affinitySeconds: affinitySeconds, optimizationSeconds: 0)
+        }
         func report(_ step: Int, phase: String, kl: Double?) -> ProgressAction {
             progress(
                 Progress(
@@ -78,7 +102,7 @@ public struct TSNE: Sendable {
                 }
                 TSNE.descend(
                     y: &y, gradient: g, step: &step, gains: &gains,
-                    momentum: early ? 0.5 : 0.8, learningRate: learningRate)
+                    momentum: early ? 0.5 : 0.8, learningRate: early ? earlyLearningRate : learningRate)
                 completed = t + 1
                 if let kl { history.append(TSNEKLSample(iteration: completed, kl: kl)) }
                 let phase = early ? "early exaggeration" : "optimization"
@@ -102,8 +126,8 @@ public struct TSNE: Sendable {
         for e in 0..<(2 * n) { coordinates.storage[e] = Float(y[e]) }
         return TSNEResult(
             coordinates: coordinates, klHistory: history, finalKL: finalKL,
-            completedIterations: completed, stopped: stopped, method: method,
-            learningRate: learningRate, affinitySeconds: affinitySeconds,
+            completedIterations: completed, stopped: stopped, method: method, neighborSearch: search,
+            learningRate: learningRate, earlyLearningRate: earlyLearningRate, affinitySeconds: affinitySeconds,
             optimizationSeconds: optimizationSeconds)
     }
 
@@ -185,6 +209,14 @@ public struct TSNE: Sendable {
         guard grid.intervalWidth > 0, grid.intervalWidth.isFinite else {
             throw .invalidOption(
                 name: "interpolation.intervalWidth", reason: "must be a positive number (1 is usual), got \(grid.intervalWidth)")
+        }
+        let forest = options.forest
+        guard forest.trees >= 1, forest.cellSize >= 2, forest.probes >= 1, forest.lloydIterations >= 0,
+            forest.refinementRounds >= 0, forest.refinementFanout >= 1
+        else {
+            throw .invalidOption(
+                name: "forest",
+                reason: "needs trees ≥ 1, cellSize ≥ 2, probes ≥ 1, lloydIterations ≥ 0, refinementRounds ≥ 0, refinementFanout ≥ 1")
         }
         guard options.klEvery >= 1 else {
             throw .invalidOption(name: "klEvery", reason: "must be ≥ 1, got \(options.klEvery)")

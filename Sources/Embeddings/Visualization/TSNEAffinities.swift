@@ -21,15 +21,39 @@ public struct TSNEAffinities: Sendable {
     /// Σ p_ij log p_ij over the stored entries (the constant part of KL(P‖Q)).
     public var entropyTerm: Double
 
-    /// Computes P for `points` (N × d, finite, N > ⌊3·perplexity⌋ ≥ 1); the neighbour search
-    /// and the row calibrations run on `threads` workers (the result does not depend on it).
+    /// Computes P for `points` (N × d, finite, N > ⌊3·perplexity⌋ ≥ 1) with the exact
+    /// neighbours; the neighbour search and the row calibrations run on `threads` workers (the
+    /// result does not depend on it).
     ///
     /// Cost: the exact kNN is N² · d multiply-adds by GEMM blocks (`TSNENeighbors`), the
     /// dominant term above ~20k points; memory O(N · k) (no N × N matrix).
     public init(points: Matrix, perplexity: Double, threads: Int = 1) {
-        let n = points.rows
         let k = Int((3 * perplexity).rounded(.down))
-        let neighbors = TSNENeighbors(points: points, k: k, threads: threads)
+        // Never nil: nothing asks it to stop.
+        let neighbors = TSNENeighbors(points: points, k: k, threads: threads)!
+        self.init(neighbors: neighbors, perplexity: perplexity, threads: threads)
+    }
+
+    /// Computes P for `points` with the neighbour search `search` (`.exact` or `.approximate`,
+    /// the latter by `forest`), or nil when `shouldStop(done, total)`, asked between blocks of
+    /// the search on the calling thread, answers true.
+    init?(
+        points: Matrix, perplexity: Double, threads: Int, search: TSNENeighborSearch, forest: TSNENeighborForest,
+        shouldStop: (_ done: Int, _ total: Int) -> Bool
+    ) {
+        let k = Int((3 * perplexity).rounded(.down))
+        let found: TSNENeighbors? =
+            search == .approximate
+            ? forest.neighbors(points: points, k: k, threads: threads, shouldStop: shouldStop)
+            : TSNENeighbors(points: points, k: k, threads: threads, shouldStop: shouldStop)
+        guard let found else { return nil }
+        self.init(neighbors: found, perplexity: perplexity, threads: threads)
+    }
+
+    /// Calibrates and symmetrises P over given neighbour lists (k = `neighbors.k`, which is
+    /// ⌊3·perplexity⌋ in the initialisers above).
+    init(neighbors: TSNENeighbors, perplexity: Double, threads: Int) {
+        let n = neighbors.count, k = neighbors.k
         var conditional = [Double](repeating: 0, count: n * k)
         let target = log(perplexity)
         neighbors.squaredDistances.withUnsafeBufferPointer { distances in

@@ -176,6 +176,17 @@ final class TSNEInterpolationRepulsion {
                 w[k] = value
             }
         }
+
+        /// The boxes of point (x, v) and its Lagrange weights along each axis (`nodes` each,
+        /// into `wx` and `wy`): the stencil both `spread` and `gather` walk.
+        @inline(__always)
+        func stencil(_ x: Double, _ v: Double, wx: UnsafeMutablePointer<Double>, wy: UnsafeMutablePointer<Double>) -> (bx: Int, by: Int) {
+            let (bx, tx) = locate(x, from: minX)
+            let (by, ty) = locate(v, from: minY)
+            weights(tx, into: wx)
+            weights(ty, into: wy)
+            return (bx, by)
+        }
     }
 
     /// Adds the charges (1, x − cx, y − cy) of points `range` to three m × m Double grids at
@@ -187,10 +198,7 @@ final class TSNEInterpolationRepulsion {
             let wx = w.baseAddress!, wy = w.baseAddress! + p
             for i in range {
                 let x = y[2 * i], v = y[2 * i + 1]
-                let (bx, tx) = g.locate(x, from: g.minX)
-                let (by, ty) = g.locate(v, from: g.minY)
-                g.weights(tx, into: wx)
-                g.weights(ty, into: wy)
+                let (bx, by) = g.stencil(x, v, wx: wx, wy: wy)
                 let cx = x - g.centerX, cy = v - g.centerY
                 for k in 0..<p {
                     let row = (bx * p + k) * m + by * p
@@ -217,10 +225,7 @@ final class TSNEInterpolationRepulsion {
             let wx = w.baseAddress!, wy = w.baseAddress! + p
             for i in range {
                 let x = y[2 * i], v = y[2 * i + 1]
-                let (bx, tx) = g.locate(x, from: g.minX)
-                let (by, ty) = g.locate(v, from: g.minY)
-                g.weights(tx, into: wx)
-                g.weights(ty, into: wy)
+                let (bx, by) = g.stencil(x, v, wx: wx, wy: wy)
                 var one = 0.0, px = 0.0, py = 0.0, psi = 0.0
                 for k in 0..<p {
                     let row = (bx * p + k) * m + by * p

@@ -17,11 +17,24 @@ struct TSNENeighbors: Sendable {
     /// N·k squared Euclidean distances (Double).
     var squaredDistances: [Double]
 
+    /// N × k zeros, to be filled (`TSNENeighborForest`).
+    init(count: Int, k: Int) {
+        self.count = count
+        self.k = k
+        indices = [Int32](repeating: 0, count: count * k)
+        squaredDistances = [Double](repeating: 0, count: count * k)
+    }
+
     /// Finds the k nearest neighbours of every row of `points` (N × d, k < N, finite), the
     /// sweep's row blocks dealt to `threads` workers. Each row's candidates are screened in
     /// column order whichever worker takes its block, so the result does not depend on the
-    /// thread count. Memory: N·(k + 1) heap slots + the sweep's per-thread tiles.
-    init(points: Matrix, k: Int, threads: Int = 1) {
+    /// thread count. The query rows are swept in chunks of `chunkRows`; between chunks
+    /// `shouldStop(done, total)` is asked on the calling thread (chunks done, planned) and a
+    /// true answer gives nil. Memory: N·(k + 1) heap slots + the sweep's per-thread tiles.
+    init?(
+        points: Matrix, k: Int, threads: Int = 1, chunkRows: Int = 4096,
+        shouldStop: (_ done: Int, _ total: Int) -> Bool = { _, _ in false }
+    ) {
         let n = points.rows, d = points.cols
         count = n
         self.k = k
@@ -38,11 +51,19 @@ struct TSNENeighbors: Sendable {
         let heaps = NeighborHeaps(count: n, width: width, halfNorms: halfNorms)
         let workers = max(1, threads)
         let visitors = (0..<workers).map { _ in NeighborTileVisitor(heaps) }
-        points.storage.withUnsafeBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            TileSweep(rowBlock: 256, columnBlock: 2048, threads: workers)
-                .run(queries: base, queryCount: n, targets: base, targetCount: n, dimension: d, visitors: visitors)
+        let chunk = max(1, chunkRows), chunks = (n + chunk - 1) / chunk
+        let finished = points.storage.withUnsafeBufferPointer { p -> Bool in
+            guard let base = p.baseAddress else { return true }
+            for c in 0..<chunks {
+                let first = c * chunk, rows = min(chunk, n - first)
+                for visitor in visitors { visitor.rowOffset = first }
+                TileSweep(rowBlock: 256, columnBlock: 2048, threads: workers)
+                    .run(queries: base + first * d, queryCount: rows, targets: base, targetCount: n, dimension: d, visitors: visitors)
+                if shouldStop(c + 1, chunks) { return false }
+            }
+            return true
         }
+        guard finished else { return nil }
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
         indices.withUnsafeMutableBufferPointer { ix in
@@ -139,6 +160,8 @@ extension TSNENeighbors {
 /// norms), and sorted insertion then costs O(k) per accepted candidate.
 private final class NeighborTileVisitor: TileVisitor {
     let heaps: NeighborHeaps
+    /// The first query row of the chunk being swept (tile rows are relative to it).
+    var rowOffset = 0
 
     init(_ heaps: NeighborHeaps) { self.heaps = heaps }
 
@@ -153,7 +176,7 @@ private final class NeighborTileVisitor: TileVisitor {
         let half = heaps.halfNorms
         for r in 0..<rowCount {
             let row = tile + r * columnCount
-            let i = rowStart + r
+            let i = rowOffset + rowStart + r
             let heapValues = heaps.values + i * width
             let heapIndices = heaps.indices + i * width
             var size = heaps.filled[i]

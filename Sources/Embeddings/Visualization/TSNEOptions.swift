@@ -14,6 +14,17 @@ public enum TSNEMethod: String, Sendable, CaseIterable {
     case fft
 }
 
+/// How the k nearest neighbours behind P are found.
+public enum TSNENeighborSearch: String, Sendable, CaseIterable {
+    /// `.exact` up to `TSNEOptions.exactNeighborLimit` points, `.approximate` above.
+    case automatic
+    /// All pairs by GEMM blocks (`TSNENeighbors`): N² · d multiply-adds, no approximation.
+    case exact
+    /// Random-projection forest + neighbour-of-neighbour refinement (`TSNENeighborForest`);
+    /// recall against the exact lists is measured in the tests and the benchmark.
+    case approximate
+}
+
 /// The settings of one t-SNE run. Defaults follow openTSNE 1.0 (van der Maaten 2014 for the
 /// optimiser): perplexity 30, 250 iterations with early exaggeration 12 and momentum 0.5, then
 /// 500 with exaggeration 1 and momentum 0.8, gains (+0.2 / ×0.8 + 0.01), steps clipped to
@@ -28,11 +39,11 @@ public struct TSNEOptions: Sendable, Equatable {
     public var earlyExaggerationIterations: Int = 250
     /// The factor P is multiplied by during early exaggeration (≥ 1).
     public var earlyExaggeration: Double = 12
-    /// The gradient-descent step; nil = automatic, max(N / 12, 200) in both phases (Belkina et
-    /// al. 2019's N / exaggeration for the early phase, kept for the late one; openTSNE 1.0.4
-    /// uses N / exaggeration per phase, i.e. N late, which is why its late steps are longer on
-    /// large maps — see Tests/bench/README.md). The step applies to ¼ of ∂KL/∂y
-    /// (openTSNE's gradient scaling), so scikit-learn's equivalent is `learningRate / 4`.
+    /// The gradient-descent step; nil = automatic, openTSNE 1.0.4's `learning_rate="auto"`:
+    /// N / exaggeration in each phase (Belkina et al. 2019), i.e. N / 12 during early
+    /// exaggeration and N afterwards (`resolvedLearningRate(count:exaggeration:)`). A set value
+    /// is used in both phases. The step applies to ¼ of ∂KL/∂y (openTSNE's gradient scaling), so
+    /// scikit-learn's equivalent is `learningRate / 4`.
     public var learningRate: Double? = nil
     /// Barnes-Hut accuracy: a cell is summarised when its width / distance < θ (0 = exact).
     public var theta: Double = 0.5
@@ -40,6 +51,11 @@ public struct TSNEOptions: Sendable, Equatable {
     public var method: TSNEMethod = .automatic
     /// The grid of the FFT repulsion.
     public var interpolation = TSNEInterpolation()
+    /// Exact or approximate nearest neighbours for P.
+    public var neighbors: TSNENeighborSearch = .automatic
+    /// The approximate search's settings (`neighbors == .approximate`, or automatic above
+    /// `exactNeighborLimit`).
+    public var forest = TSNENeighborForest()
     /// Worker threads for the affinities and the gradient (≥ 1). The same seed and thread
     /// count give bit-identical coordinates; different thread counts may differ in the last
     /// bits (sums are split differently).
@@ -59,8 +75,20 @@ public struct TSNEOptions: Sendable, Equatable {
     /// Tests/bench/README.md.
     public static let barnesHutLimit = 8_000
 
+    /// `.automatic` finds the exact neighbours up to this many points (inclusive), approximate
+    /// ones above; see Tests/bench/README.md for the measured times and recall.
+    public static let exactNeighborLimit = 20_000
+
     /// The defaults above.
     public init() {}
+
+    /// The neighbour search actually used for `count` points.
+    public func resolvedNeighborSearch(count: Int) -> TSNENeighborSearch {
+        switch neighbors {
+        case .automatic: count <= TSNEOptions.exactNeighborLimit ? .exact : .approximate
+        case .exact, .approximate: neighbors
+        }
+    }
 
     /// The method actually used for `count` points.
     public func resolvedMethod(count: Int) -> TSNEMethod {
@@ -72,9 +100,11 @@ public struct TSNEOptions: Sendable, Equatable {
         }
     }
 
-    /// The learning rate actually used for `count` points.
-    public func resolvedLearningRate(count: Int) -> Double {
-        learningRate ?? max(Double(count) / 12, 200)
+    /// The learning rate actually used for `count` points in a phase whose P is multiplied by
+    /// `exaggeration`: the set `learningRate`, else N / exaggeration (openTSNE 1.0.4's rule,
+    /// no floor).
+    public func resolvedLearningRate(count: Int, exaggeration: Double = 1) -> Double {
+        learningRate ?? Double(count) / exaggeration
     }
 
     /// The number of nearest neighbours each point's affinities are spread over: ⌊3·perplexity⌋.

@@ -21,8 +21,13 @@ public struct TSNEResult: Sendable {
     public var stopped: Bool
     /// The method that computed the gradient.
     public var method: TSNEMethod
-    /// The learning rate that was used.
+    /// How the neighbours behind P were found.
+    public var neighborSearch: TSNENeighborSearch
+    /// The learning rate of the iterations after early exaggeration (N for the automatic rule).
     public var learningRate: Double
+    /// The learning rate of the early-exaggeration iterations (N / exaggeration for the
+    /// automatic rule; `learningRate` when set by hand).
+    public var earlyLearningRate: Double
     /// Seconds spent on the nearest neighbours and perplexity calibration.
     public var affinitySeconds: Double
     /// Seconds spent on gradient descent.

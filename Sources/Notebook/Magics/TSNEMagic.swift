@@ -17,6 +17,8 @@ struct TSNEMagic: Magic {
         case barnesHut = "barnes-hut"
         case fft
     }
+    /// `knn=`: how the neighbours behind the affinities are found.
+    enum Neighbors: String, OptionChoice { case auto, exact, approximate }
     /// `init=`: where the map starts.
     enum Start: String, OptionChoice { case pca, random }
 
@@ -41,7 +43,17 @@ struct TSNEMagic: Magic {
     static let exaggeration = Opt.double(
         "exaggeration", min: 1, max: 1000, default: TSNEOptions().earlyExaggeration,
         help: "the early-exaggeration factor")
-    static let lr = Opt.double("lr", min: 0.001, note: "max(N/12, 200), openTSNE's rule", help: "learning rate")
+    static let lr = Opt.double(
+        "lr", min: 0.001, note: "N/exaggeration per phase (N/12 early, N after), openTSNE 1.0.4's rule",
+        help: "learning rate, the same in both phases when given")
+    static let knn = Opt.choice(
+        "knn", default: Neighbors.auto,
+        help: """
+            nearest neighbours for the affinities: exact (N² × dimension by matrix blocks), approximate (cells of a random \
+            partition moved by k-means, each point compared by matrix blocks with the points of the \(TSNENeighborForest().probes) \
+            cells nearest to it; recall against exact in Tests/bench/README.md), or auto: exact up to \(TSNEOptions.exactNeighborLimit) \
+            points
+            """)
     static let method = Opt.choice(
         "method", default: Method.auto,
         help: """
@@ -75,13 +87,14 @@ struct TSNEMagic: Magic {
                     """)
         ],
         keys: [
-            words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, start, CommonOptions.seed,
+            words, top, langs, labels, perplexity, iters, exaggeration, lr, method, theta, knn, start, CommonOptions.seed,
             CommonOptions.threads, name,
         ],
         discussion: """
             The map starts from the first two principal components (or, with init=random, from points drawn from the seed), so the same \
-            words, options and thread count give the same picture. Large maps: the nearest neighbours are exact (N² × dimension \
-            multiply-adds by matrix blocks, memory N × 90 neighbours, no N × N matrix), and the repulsion is interpolated on a grid with \
+            words, options and thread count give the same picture. Large maps: the nearest neighbours are exact up to \
+            \(TSNEOptions.exactNeighborLimit) points (N² × dimension multiply-adds by matrix blocks), approximate above (knn=; memory \
+            N × 90 neighbours either way, no N × N matrix), and the repulsion is interpolated on a grid with \
             FFT convolutions (method=fft, openTSNE's default settings: 3 nodes per interval, at least 50 intervals of at most one unit). \
             threads= splits the neighbour search and every gradient over the cores. Hover a dot to see its word, language and \
             frequency rank; drag to pan, scroll to zoom. Punctuation and special tokens (</s>, <unk>) get a dot but no label. \
@@ -136,6 +149,12 @@ struct TSNEMagic: Magic {
             case .fft: .fft
             case .auto: .automatic
             }
+        options.neighbors =
+            switch arguments[Self.knn] {
+            case .exact: .exact
+            case .approximate: .approximate
+            case .auto: .automatic
+            }
         options.threads = arguments.threads(session)
         options.initialization = arguments[Self.start] == .random ? .random : .pca
         options.seed = arguments.seed(session)
@@ -179,9 +198,11 @@ struct TSNEMagic: Magic {
         guard result.stopped else { return summary }
         context.display(summary)
         let kept = arguments[Self.name].map { " and kept as `\($0)`" } ?? ""
-        context.stream(
-            "Interrupted: the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept). Run %tsne again for the full one.\n",
-            name: "stderr")
+        let when =
+            result.completedIterations == 0 && result.finalKL.isNaN
+            ? " during the nearest-neighbour search: the starting map is shown\(kept)"
+            : ": the map after \(result.completedIterations) of \(options.iterations) iterations is shown\(kept)"
+        context.stream("Interrupted\(when). Run %tsne again for the full one.\n", name: "stderr")
         throw Interrupted()
     }
 
@@ -213,13 +234,15 @@ struct TSNEMagic: Magic {
             }
         let threads = options.threads == 1 ? "1 thread" : "\(options.threads) threads"
         let seconds = result.affinitySeconds + result.optimizationSeconds
+        let kl = result.finalKL.isNaN ? "no KL (stopped before the affinities)" : "KL \(NumberText.fixed(result.finalKL, 4))"
         let text = """
             t-SNE of `\(name)`: \(selection.points.count) points (\(perLanguage)), \
             \(rendering.labels.count) of \(selection.labelled.count) labels shown
-            KL \(NumberText.fixed(result.finalKL, 4)) after \(result.completedIterations) of \(options.iterations) \
+            \(kl) after \(result.completedIterations) of \(options.iterations) \
             iterations\(result.stopped ? " (interrupted)" : "")
             \(method), perplexity \(Self.number(options.perplexity)), exaggeration \(Self.number(options.earlyExaggeration)) \
-            for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.learningRate)), \
+            for \(options.earlyExaggerationIterations) iterations, learning rate \(NumberText.short(result.earlyLearningRate)) then \
+            \(NumberText.short(result.learningRate)), \(result.neighborSearch == .exact ? "exact" : "approximate") neighbours, \
             \(options.initialization == .pca ? "PCA start" : "random start, seed \(options.seed)")
             \(Self.duration(seconds)) (affinities \(Self.duration(result.affinitySeconds)), \
             optimisation \(Self.duration(result.optimizationSeconds))), \(threads)
