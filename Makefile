@@ -12,7 +12,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures
 
 all: build
 
@@ -102,6 +102,10 @@ bench: kernelspec
 # (CPU) in TORCH_PYTHON's environment. make test reads only the committed fixtures.
 neural-fixtures:
 	$(TORCH_PYTHON) Tests/reference/neural_torch_reference.py
+
+# The multilingual LM's PyTorch fixtures (Tests/EmbeddingsTests/Fixtures/mlm; commit the result).
+mlm-fixtures:
+	$(TORCH_PYTHON) Tests/reference/mlm_torch_reference.py
 
 clean:
 	rm -rf .build $(VENV)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import XlingCore
 
@@ -36,7 +37,10 @@ struct OutputSoftmaxNLLTests {
         var loss = 0.0
         var dH = [Double](repeating: 0, count: 21), dC = [Double](repeating: 0, count: 18)
         for (i, y) in Self.targets.enumerated() where y >= 0 {
-            let z = (0..<6).map { j in (0..<3).reduce(0.0) { $0 + Double(hv.storage[i * 3 + $1]) * Double(c.storage[j * 3 + $1]) } }
+            var z = [Double](repeating: 0, count: 6)
+            for j in 0..<6 {
+                for k in 0..<3 { z[j] += Double(hv.storage[i * 3 + k]) * Double(c.storage[j * 3 + k]) }
+            }
             let top = z.max()!
             let sum = z.reduce(0.0) { $0 + exp($1 - top) }
             loss += 0.25 * (log(sum) + top - z[y])

@@ -1,0 +1,90 @@
+import Testing
+import XlingCore
+
+@testable import Embeddings
+
+/// `MLMTrainer` on a small slice of real Europarl text (en, de): the loss per token falls, the
+/// criterion is computed each epoch and its best epoch is kept, a stop request keeps the last
+/// update, and the same seed gives identical numbers.
+struct MLMTrainerTests {
+    static func corpora() throws -> [LMCorpus] {
+        try ["en", "de"].map { l in
+            let c = try Corpus.read(path: "notebooks/data/europarl-en-de/\(l).txt.gz", language: l, maxLines: 240)
+            return try LMCorpus(c, minCount: 3, maxLength: 30)
+        }
+    }
+
+    static func options(epochs: Int) -> MLMTrainer.Options {
+        var o = MLMTrainer.Options()
+        o.epochs = epochs
+        o.batchSize = 32
+        o.seed = 4
+        return o
+    }
+
+    static func model(_ corpora: [LMCorpus]) throws -> MultilingualLM {
+        try MultilingualLM(.init(vocabularySizes: corpora.map(\.words.count), embedding: 12, hidden: 12, layers: 1, dropout: 0.1), seed: 4)
+    }
+
+    @Test func lossFallsAndBestEpochIsKept() throws {
+        let corpora = try Self.corpora()
+        var lm = try Self.model(corpora)
+        var updates = 0
+        let result = try MLMTrainer.train(&lm, corpora: corpora, options: Self.options(epochs: 3)) { p in
+            updates += 1
+            #expect(p.tokensPerSecond > 0)
+        }
+        #expect(result.epochs.count == 3 && result.stoppedAt == nil)
+        let buckets = try LMBuckets(corpora.map(\.sentences), batchSize: 32, seed: 4).bucketCount
+        #expect(updates == 3 * buckets * 2 * 2, "one progress report per update")
+        let first = result.epochs[0].lossPerToken, last = result.epochs[2].lossPerToken
+        for l in 0..<2 { for d in 0..<2 { #expect(last[l][d] < first[l][d] - 0.1, "language \(l) direction \(d): \(first[l][d]) → \(last[l][d])") } }
+        let scores = result.epochs.map { $0.criterion! }
+        #expect(scores.allSatisfy { $0.isFinite })
+        let kept = try #require(result.keptEpoch)
+        #expect(scores[kept] == scores.max())
+        // The model holds the kept epoch: recomputing the criterion gives its score.
+        let again = try MLMSelection.meanCSLS(
+            source: MLMTrainer.withoutUnknown(lm.embeddings(language: 0)), target: MLMTrainer.withoutUnknown(lm.embeddings(language: 1)))
+        #expect(abs(again - scores[kept]) < 1e-9)
+
+        var twin = try Self.model(corpora)
+        _ = try MLMTrainer.train(&twin, corpora: corpora, options: Self.options(epochs: 3))
+        #expect(twin.embeddings(language: 1) == lm.embeddings(language: 1), "same seed, same numbers")
+    }
+
+    @Test func stopKeepsLastUpdate() throws {
+        let corpora = try Self.corpora()
+        var lm = try Self.model(corpora)
+        var calls = 0
+        let result = try MLMTrainer.train(&lm, corpora: corpora, options: Self.options(epochs: 2), shouldStop: {
+            calls += 1
+            return calls > 5
+        })
+        #expect(result.stoppedAt?.epoch == 0 && result.stoppedAt?.step == 5 && result.keptEpoch == nil)
+        #expect(result.epochs.isEmpty)
+    }
+
+    /// The criterion on known geometry: identical spaces translate every word to itself.
+    @Test func criterionClosedForm() throws {
+        var g = SplitMix64(seed: 8)
+        var m = Matrix(rows: 50, cols: 6)
+        for i in m.storage.indices { m.storage[i] = 2 * g.nextFloat() - 1 }
+        // y* = x, cos = 1, r_S(x) = mean of x's 10 best cosines (itself included).
+        let u = NeighborSearch.unitNormalized(m)
+        let rS = try CSLSStatistics.meanTopKSimilarity(queries: u, targets: u, k: 10)
+        let score = try MLMSelection.meanCSLS(source: m, target: m, sourceWords: 50)
+        var expected = 0.0
+        for x in 0..<50 {
+            var best = -Double.infinity
+            for y in 0..<50 {
+                var c = 0.0
+                for j in 0..<6 { c += Double(u.storage[x * 6 + j]) * Double(u.storage[y * 6 + j]) }
+                best = max(best, 2 * c - Double(rS[y]))
+            }
+            expected += best
+        }
+        #expect(abs(score - expected / 50) < 1e-5)
+        #expect(score > 0.5)
+    }
+}
