@@ -30,15 +30,22 @@ struct MLMTrainerTests {
         let corpora = try Self.corpora()
         var lm = try Self.model(corpora)
         var updates = 0
-        let result = try MLMTrainer.train(&lm, corpora: corpora, options: Self.options(epochs: 3)) { p in
-            updates += 1
-            #expect(p.tokensPerSecond > 0)
-        }
+        let result = try MLMTrainer.train(
+            &lm, corpora: corpora, options: Self.options(epochs: 3),
+            progress: { p in
+                updates += 1
+                #expect(p.tokensPerSecond > 0)
+            })
         #expect(result.epochs.count == 3 && result.stoppedAt == nil)
         let buckets = try LMBuckets(corpora.map(\.sentences), batchSize: 32, seed: 4).bucketCount
         #expect(updates == 3 * buckets * 2 * 2, "one progress report per update")
         let first = result.epochs[0].lossPerToken, last = result.epochs[2].lossPerToken
-        for l in 0..<2 { for d in 0..<2 { #expect(last[l][d] < first[l][d] - 0.1, "language \(l) direction \(d): \(first[l][d]) → \(last[l][d])") } }
+        for l in 0..<2 {
+            for d in 0..<2 {
+                let before: Double = first[l][d], after: Double = last[l][d]
+                #expect(after < before - 0.1, "language \(l) direction \(d): \(before) → \(after)")
+            }
+        }
         let scores = result.epochs.map { $0.criterion! }
         #expect(scores.allSatisfy { $0.isFinite })
         let kept = try #require(result.keptEpoch)
@@ -57,10 +64,12 @@ struct MLMTrainerTests {
         let corpora = try Self.corpora()
         var lm = try Self.model(corpora)
         var calls = 0
-        let result = try MLMTrainer.train(&lm, corpora: corpora, options: Self.options(epochs: 2), shouldStop: {
-            calls += 1
-            return calls > 5
-        })
+        let result = try MLMTrainer.train(
+            &lm, corpora: corpora, options: Self.options(epochs: 2),
+            shouldStop: {
+                calls += 1
+                return calls > 5
+            })
         #expect(result.stoppedAt?.epoch == 0 && result.stoppedAt?.step == 5 && result.keptEpoch == nil)
         #expect(result.epochs.isEmpty)
     }

@@ -61,7 +61,9 @@ struct MultilingualLMDifferentialTests {
         return lm
     }
 
-    static let cases: [(Int, MultilingualLM.Direction, String)] = [(0, .forward, "l0fw"), (0, .backward, "l0bw"), (1, .forward, "l1fw"), (1, .backward, "l1bw")]
+    static let cases: [(Int, MultilingualLM.Direction, String)] = [
+        (0, .forward, "l0fw"), (0, .backward, "l0bw"), (1, .forward, "l1fw"), (1, .backward, "l1bw"),
+    ]
 
     @Test(arguments: ["mlm_l1.txt", "mlm_l2.txt"])
     func lossAndGradients(_ file: String) throws {
@@ -96,7 +98,8 @@ struct MultilingualLMDifferentialTests {
         var schedule = try Self.model(golden)
         var losses: [Double] = []
         for (l, d, _) in Self.cases {
-            losses.append(schedule.step(language: l, direction: d, sentences: golden.sentences(l), learningRate: 1, clip: 5, generator: &g).loss)
+            losses.append(
+                schedule.step(language: l, direction: d, sentences: golden.sentences(l), learningRate: 1, clip: 5, generator: &g).loss)
         }
         let ref = golden.tensors["schedule.losses"]!.values
         for (a, b) in zip(losses, ref) { #expect(abs(a - b) <= 1e-5 * abs(b), "schedule loss \(a) vs \(b)") }

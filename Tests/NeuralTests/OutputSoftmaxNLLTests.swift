@@ -24,7 +24,8 @@ struct OutputSoftmaxNLLTests {
         for chunk in [2, 256] {
             GradientCheck.check(s) { t, _ in
                 t.outputSoftmaxNLL(
-                    t.parameter(p[0]), eos: t.parameter(p[1]), words: t.parameter(p[2]), targets: Self.targets, scale: 0.25, chunkRows: chunk)
+                    t.parameter(p[0]), eos: t.parameter(p[1]), words: t.parameter(p[2]), targets: Self.targets, scale: 0.25,
+                    chunkRows: chunk)
             }
         }
     }
@@ -56,7 +57,8 @@ struct OutputSoftmaxNLLTests {
             var a = s
             var tape = Tape(a)
             let out = tape.outputSoftmaxNLL(
-                tape.parameter(p[0]), eos: tape.parameter(p[1]), words: tape.parameter(p[2]), targets: Self.targets, scale: 0.25, chunkRows: chunk)
+                tape.parameter(p[0]), eos: tape.parameter(p[1]), words: tape.parameter(p[2]), targets: Self.targets, scale: 0.25,
+                chunkRows: chunk)
             #expect(abs(Double(tape[out].storage[0]) - loss) <= 1e-5 * abs(loss))
             tape.backward(from: out, into: &a)
             let got = a.gradient(p[0]).storage + a.gradient(p[1]).storage + a.gradient(p[2]).storage

@@ -23,7 +23,9 @@ public struct LMCorpus: Sendable {
     /// non-empty lines of at most `maxLength` tokens (a labelled deviation: the paper states no
     /// cap; Europarl lines reach 862 tokens). Throws when no word or no sentence is left.
     public init(_ corpus: Corpus, minCount: Int, maxWords: Int? = nil, maxLength: Int = 100) throws(LanguageModelError) {
-        guard minCount >= 1 else { throw LanguageModelError(problem: "min_count must be at least 1, got \(minCount)", fix: "e.g. min_count=3") }
+        guard minCount >= 1 else {
+            throw LanguageModelError(problem: "min_count must be at least 1, got \(minCount)", fix: "e.g. min_count=3")
+        }
         guard maxLength >= 1 else { throw LanguageModelError(problem: "the length cap must be at least 1", fix: "e.g. 100 tokens") }
         let kept = corpus.vocabularySize(minCount: minCount, maxSize: maxWords)
         guard kept > 0 else {

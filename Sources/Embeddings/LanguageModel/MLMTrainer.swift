@@ -54,7 +54,8 @@ public enum MLMTrainer {
         shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in }
     ) throws(LanguageModelError) -> Result {
         guard corpora.map(\.words.count) == model.configuration.vocabularySizes else {
-            throw LanguageModelError(problem: "the corpora's vocabularies do not fit the model's", fix: "build the model from these corpora")
+            throw LanguageModelError(
+                problem: "the corpora's vocabularies do not fit the model's", fix: "build the model from these corpora")
         }
         guard options.epochs >= 1 else { throw LanguageModelError(problem: "epochs must be at least 1", fix: "e.g. epochs=10") }
         guard options.learningRate > 0, options.clip > 0 else {
@@ -89,8 +90,10 @@ public enum MLMTrainer {
                 let source = withoutUnknown(model.embeddings(language: 0))
                 var sum = 0.0
                 for l in 1..<languages {
-                    sum += (try? MLMSelection.meanCSLS(
-                        source: source, target: withoutUnknown(model.embeddings(language: l)), sourceWords: options.selectionWords)) ?? .nan
+                    sum +=
+                        (try? MLMSelection.meanCSLS(
+                            source: source, target: withoutUnknown(model.embeddings(language: l)), sourceWords: options.selectionWords))
+                        ?? .nan
                 }
                 criterion = sum / Double(languages - 1)
             }

@@ -71,7 +71,9 @@ public struct MultilingualLM: Sendable {
         guard c.embedding >= 1, c.hidden >= 1, c.layers >= 1 else {
             throw LanguageModelError(problem: "dim, hidden and layers must be at least 1", fix: "e.g. dim=128 hidden=128 layers=1")
         }
-        guard c.dropout >= 0, c.dropout < 1 else { throw LanguageModelError(problem: "dropout \(c.dropout) is outside [0, 1)", fix: "e.g. dropout=0.3") }
+        guard c.dropout >= 0, c.dropout < 1 else {
+            throw LanguageModelError(problem: "dropout \(c.dropout) is outside [0, 1)", fix: "e.g. dropout=0.3")
+        }
         self.configuration = c
         var generator = SplitMix64(seed: seed)
         var store = ParameterStore()
