@@ -1,3 +1,4 @@
+import Neural
 import Testing
 import XlingCore
 
@@ -72,6 +73,43 @@ struct MLMTrainerTests {
             })
         #expect(result.stoppedAt?.epoch == 0 && result.stoppedAt?.step == 5 && result.keptEpoch == nil)
         #expect(result.epochs.isEmpty)
+    }
+
+    @Test func errorsAndSpaces() throws {
+        let corpora = try Self.corpora()
+        var lm = try Self.model(corpora)
+        let twice = [corpora[0], corpora[0]]
+        var same = try Self.model(twice)
+        #expect(throws: LanguageModelError.self) { try MLMTrainer.train(&same, corpora: twice, options: Self.options(epochs: 1)) }
+        var one = try MultilingualLM(.init(vocabularySizes: [corpora[0].words.count], embedding: 4, hidden: 4), seed: 1)
+        #expect(throws: LanguageModelError.self) { try MLMTrainer.train(&one, corpora: [corpora[0]], options: Self.options(epochs: 1)) }
+        #expect(throws: LanguageModelError.self) {
+            try MLMTrainer.train(&lm, corpora: corpora.reversed(), options: Self.options(epochs: 1))
+        }
+        var zeroEpochs = Self.options(epochs: 1)
+        zeroEpochs.epochs = 0
+        #expect(throws: LanguageModelError.self) { try MLMTrainer.train(&lm, corpora: corpora, options: zeroEpochs) }
+        let de = try lm.space(language: 1, corpus: corpora[1])
+        #expect(de.count == corpora[1].words.count - 1 && de.dimension == 12 && de.language == "de")
+        #expect(Array(de.vector(corpora[1].words[1])!) == Array(lm.embeddings(language: 1).storage[12..<24]))
+        #expect(throws: LanguageModelError.self) { try lm.space(language: 1, corpus: corpora[0]) }
+    }
+
+    /// Dropout acts only on a training tape: an inference tape gives the same loss twice, a
+    /// training tape with different generators gives different losses.
+    @Test func dropoutOnlyWhenTraining() throws {
+        let corpora = try Self.corpora()
+        let lm = try Self.model(corpora)
+        let batch = Array(corpora[0].sentences.prefix(8))
+        func loss(training: Bool, seed: UInt64) -> Float {
+            var tape = Tape(lm.store, training: training)
+            var g = SplitMix64(seed: seed)
+            let (v, _) = lm.loss(language: 0, direction: .forward, sentences: batch, on: &tape, generator: &g)
+            return tape[v].storage[0]
+        }
+        #expect(loss(training: false, seed: 1) == loss(training: false, seed: 2))
+        #expect(loss(training: true, seed: 1) != loss(training: true, seed: 2))
+        #expect(loss(training: true, seed: 1) == loss(training: true, seed: 1))
     }
 
     /// The criterion on known geometry: identical spaces translate every word to itself.

@@ -57,6 +57,14 @@ public enum MLMTrainer {
             throw LanguageModelError(
                 problem: "the corpora's vocabularies do not fit the model's", fix: "build the model from these corpora")
         }
+        let codes = corpora.map(\.language)
+        guard Set(codes).count == codes.count else {
+            throw LanguageModelError(
+                problem: "two corpora have the same language (\(codes.joined(separator: ", ")))", fix: "give one corpus per language")
+        }
+        guard corpora.count >= 2 else {
+            throw LanguageModelError(problem: "one corpus only: the model aligns several languages", fix: "give two to four corpora")
+        }
         guard options.epochs >= 1 else { throw LanguageModelError(problem: "epochs must be at least 1", fix: "e.g. epochs=10") }
         guard options.learningRate > 0, options.clip > 0 else {
             throw LanguageModelError(problem: "lr and clip must be positive", fix: "the paper's lr=1 clip=5")

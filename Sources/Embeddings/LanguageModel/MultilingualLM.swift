@@ -133,7 +133,8 @@ public struct MultilingualLM: Sendable {
                 })
         }
         let zeros = tape.constant(Matrix(rows: b, cols: configuration.hidden))
-        for cell in cells[direction.rawValue] {
+        for (k, cell) in cells[direction.rawValue].enumerated() {
+            if k > 0 { x = x.map { tape.dropout($0, rate: configuration.dropout, generator: &generator) } }
             var state = [zeros, zeros]
             var out: [Var] = []
             for t in 0..<steps {
