@@ -12,7 +12,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures
 
 all: build
 
@@ -94,11 +94,16 @@ bench: kernelspec
 	$(PY) Tests/bench/tsne_fft_bench.py
 	$(PY) Tests/bench/unsupervised_bench.py
 	@if [ -x "$(TORCH_PYTHON)" ]; then $(TORCH_PYTHON) Tests/bench/neural_bench.py; else echo "neural_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
+	@if [ -x "$(TORCH_PYTHON)" ]; then $(TORCH_PYTHON) Tests/bench/mlm_bench.py; else echo "mlm_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
 
 # Regenerate the PyTorch golden fixtures of Tests/NeuralTests (commit the result); needs torch
 # (CPU) in TORCH_PYTHON's environment. make test reads only the committed fixtures.
 neural-fixtures:
 	$(TORCH_PYTHON) Tests/reference/neural_torch_reference.py
+
+# The multilingual LM's PyTorch fixtures (Tests/EmbeddingsTests/Fixtures/mlm; commit the result).
+mlm-fixtures:
+	$(TORCH_PYTHON) Tests/reference/mlm_torch_reference.py
 
 clean:
 	rm -rf .build $(VENV)

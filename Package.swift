@@ -37,7 +37,7 @@ let package = Package(
             ], exclude: ["README.md"]),
         .executableTarget(name: "XlingBench", dependencies: ["Embeddings"], exclude: ["README.md"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], exclude: ["Fixtures"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], exclude: ["Fixtures"]),
         .testTarget(name: "JupyterTests", dependencies: ["Jupyter"]),
         .testTarget(
             name: "NotebookTests", dependencies: ["Notebook", "Jupyter"],

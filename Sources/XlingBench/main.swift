@@ -294,6 +294,8 @@ let usage = """
       muse SRC.vec TGT.vec --test DICT [--seed 0] [--epochs 5] [--epoch-size 32000] [--hidden 2048] [--refine 5]
       rcsls SRC.vec TGT.vec --dict TRAIN --test TEST [--iters 10] [--projection none|spectral|orthogonal]
       rcsls-dump DIR [--n 300] [--negatives 2000] [--seed 1];  bli-vec SRC.vec TGT.vec --test DICT
+      mlm [--lines 4000] [--min-count 3] [--vocab 5000] [--dim 128] [--hidden 128] [--layers 1] [--batch 64] [--warmup 1]
+          [--buckets 5] [--dump PATH]
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
@@ -325,6 +327,7 @@ case "rcsls": taskRCSLS(rest)
 case "rcsls-dump": taskRCSLSDump(rest)
 case "bli-vec": taskBLIVec(rest)
 case "detector": taskDetector(rest)
+case "mlm": taskMLM(rest)
 case "help", "-h", "--help": print(usage)
 default: fail("unknown task \(argv[1])\n\(usage)")
 }

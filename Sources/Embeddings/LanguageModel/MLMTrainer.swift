@@ -1,0 +1,129 @@
+import Neural
+import XlingCore
+
+/// The training loop of `MultilingualLM` (Wada & Iwata 2018 with the authors' schedule): per
+/// epoch, the seeded bucket order of `LMBuckets`; at each bucket index every language takes a
+/// forward then a backward SGD update (global-norm clipping each). After every epoch the
+/// selection criterion (`MLMSelection.meanCSLS`, language 0 as the source, averaged over the
+/// other languages) is computed and the best epoch's parameters are kept; a stop request is
+/// honoured before each update and keeps the parameters of the last finished update.
+public enum MLMTrainer {
+    /// Schedule and optimisation settings (the paper's defaults).
+    public struct Options: Sendable, Equatable {
+        public var epochs = 10
+        public var batchSize = 64
+        public var learningRate: Float = 1
+        public var clip = 5.0
+        public var seed: UInt64 = 1
+        /// Source words the criterion translates (the paper's 3,000).
+        public var selectionWords = 3000
+        public init() {}
+    }
+
+    /// The running figures, reported after every update.
+    public struct Progress: Sendable {
+        public var epoch: Int, step: Int, stepsPerEpoch: Int
+        /// Σ NLL / predicted tokens so far this epoch, by language and direction (NaN before any).
+        public var lossPerToken: [[Double]]
+        /// Direction-tokens per second this epoch.
+        public var tokensPerSecond: Double
+    }
+
+    /// One finished epoch.
+    public struct EpochReport: Sendable {
+        public var epoch: Int
+        public var lossPerToken: [[Double]]
+        public var tokens: Int
+        public var seconds: Double
+        /// The selection criterion at the epoch's end (nil with one language).
+        public var criterion: Double?
+    }
+
+    /// The outcome.
+    public struct Result: Sendable {
+        public var epochs: [EpochReport]
+        /// The epoch (0-based) whose parameters the model holds; nil after a stop (then the last update's).
+        public var keptEpoch: Int?
+        /// Set when a stop request ended training: (epoch, updates finished in it).
+        public var stoppedAt: (epoch: Int, step: Int)?
+    }
+
+    /// Trains `model` on `corpora` (one per language, in the model's order).
+    public static func train(
+        _ model: inout MultilingualLM, corpora: [LMCorpus], options: Options,
+        shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in }
+    ) throws(LanguageModelError) -> Result {
+        guard corpora.map(\.words.count) == model.configuration.vocabularySizes else {
+            throw LanguageModelError(
+                problem: "the corpora's vocabularies do not fit the model's", fix: "build the model from these corpora")
+        }
+        let codes = corpora.map(\.language)
+        guard Set(codes).count == codes.count else {
+            throw LanguageModelError(
+                problem: "two corpora have the same language (\(codes.joined(separator: ", ")))", fix: "give one corpus per language")
+        }
+        guard corpora.count >= 2 else {
+            throw LanguageModelError(problem: "one corpus only: the model aligns several languages", fix: "give two to four corpora")
+        }
+        guard options.epochs >= 1 else { throw LanguageModelError(problem: "epochs must be at least 1", fix: "e.g. epochs=10") }
+        guard options.learningRate > 0, options.clip > 0 else {
+            throw LanguageModelError(problem: "lr and clip must be positive", fix: "the paper's lr=1 clip=5")
+        }
+        let buckets = try LMBuckets(corpora.map(\.sentences), batchSize: options.batchSize, seed: options.seed)
+        let languages = corpora.count
+        var dropout = SplitMix64(seed: options.seed ^ 0x6472_6f70)
+        var reports: [EpochReport] = []
+        var best: (epoch: Int, score: Double, snapshot: ParameterSnapshot)?
+        for epoch in 0..<options.epochs {
+            let steps = buckets.steps(epoch: epoch, seed: options.seed)
+            var nll = [[Double]](repeating: [0, 0], count: languages)
+            var counts = [[Int]](repeating: [0, 0], count: languages)
+            let start = MonotonicClock.seconds()
+            for (i, s) in steps.enumerated() {
+                if shouldStop() { return Result(epochs: reports, keptEpoch: nil, stoppedAt: (epoch, i)) }
+                let sentences = buckets.buckets[s.language][s.bucket]
+                let r = model.step(
+                    language: s.language, direction: s.direction, sentences: sentences, learningRate: options.learningRate,
+                    clip: options.clip, generator: &dropout)
+                nll[s.language][s.direction.rawValue] += r.loss * Double(sentences.count)
+                counts[s.language][s.direction.rawValue] += r.tokens
+                let elapsed = max(MonotonicClock.since(start), 1e-9)
+                progress(
+                    Progress(
+                        epoch: epoch, step: i + 1, stepsPerEpoch: steps.count, lossPerToken: perToken(nll, counts),
+                        tokensPerSecond: Double(counts.joined().reduce(0, +)) / elapsed))
+            }
+            var criterion: Double?
+            if languages > 1 {
+                let source = withoutUnknown(model.embeddings(language: 0))
+                var sum = 0.0
+                for l in 1..<languages {
+                    sum +=
+                        (try? MLMSelection.meanCSLS(
+                            source: source, target: withoutUnknown(model.embeddings(language: l)), sourceWords: options.selectionWords))
+                        ?? .nan
+                }
+                criterion = sum / Double(languages - 1)
+            }
+            reports.append(
+                EpochReport(
+                    epoch: epoch, lossPerToken: perToken(nll, counts), tokens: counts.joined().reduce(0, +),
+                    seconds: MonotonicClock.since(start), criterion: criterion))
+            let score = criterion ?? -Double(epoch)
+            if best == nil || score > best!.score || (criterion == nil) {
+                best = (epoch, score, model.store.snapshot())
+            }
+        }
+        if let best { model.store.restore(best.snapshot) }
+        return Result(epochs: reports, keptEpoch: best?.epoch, stoppedAt: nil)
+    }
+
+    private static func perToken(_ nll: [[Double]], _ counts: [[Int]]) -> [[Double]] {
+        zip(nll, counts).map { n, c in zip(n, c).map { $1 > 0 ? $0 / Double($1) : .nan } }
+    }
+
+    /// E^ℓ without its UNK row 0.
+    static func withoutUnknown(_ e: Matrix) -> Matrix {
+        (try? Matrix(rows: e.rows - 1, cols: e.cols, values: Array(e.storage[e.cols...]))) ?? e
+    }
+}

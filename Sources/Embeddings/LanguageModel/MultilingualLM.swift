@@ -1,0 +1,190 @@
+import Neural
+import XlingCore
+
+/// The multilingual neural language model of Wada & Iwata (2018): per language ℓ an input table
+/// E^ℓ and an untied output matrix W^ℓ (no bias); shared by every language a forward and a backward
+/// LSTM stack, one `<BOS>` input row and one `<EOS>` output row. The forward LM reads
+/// `<BOS> w₁ … w_N` and predicts `w₁ … w_N <EOS>`; the backward LM does the same on the reversed
+/// sentence, with the same E^ℓ, W^ℓ, `<BOS>` and `<EOS>` (the paper's single shared `<BOS>`; the
+/// authors' 2019 code keeps one per direction).
+///
+/// Parameters (names in the store; shapes):
+/// - `E.<ℓ>` V^ℓ × e, sparse rows; row 0 is the language's UNK, rows 1… its words;
+/// - `W.<ℓ>` V^ℓ × h (PyTorch's `Linear(h, V, bias=False).weight`); output class 1 + r is word r,
+///   class 0 is `<EOS>`;
+/// - `bos` 1 × e, `eos` 1 × h;
+/// - `fw.l<k>`, `bw.l<k>`: `LSTMCell`s (PyTorch layout transposed, gates i, f, g, o, the two bias
+///   vectors b_ih and b_hh kept apart as in `nn.LSTM`, so clipping norms and updates match it).
+///
+/// Every parameter starts U(−bound, bound) (the paper's 0.1), in the order above. Dropout (rate
+/// `dropout`) acts on each layer's output (between layers and on the top hidden state, one mask
+/// for the `<EOS>` and word logits); the loss of a batch is the summed token NLL divided by the
+/// sentences in the batch (the authors' normalisation, which matters at SGD lr 1.0).
+public struct MultilingualLM: Sendable {
+    /// The reading direction of a language model.
+    public enum Direction: Int, Sendable, CaseIterable {
+        case forward, backward
+    }
+
+    /// Model sizes and regularisation.
+    public struct Configuration: Sendable, Equatable {
+        /// V^ℓ per language (UNK included).
+        public var vocabularySizes: [Int]
+        /// e, the input embedding width.
+        public var embedding: Int
+        /// h, the LSTM state width.
+        public var hidden: Int
+        /// LSTM layers per direction (≥ 1).
+        public var layers: Int
+        /// Dropout rate on layer outputs, in [0, 1).
+        public var dropout: Float
+        /// The initialisation bound (U(−bound, bound)).
+        public var initBound: Float
+
+        public init(vocabularySizes: [Int], embedding: Int, hidden: Int, layers: Int = 1, dropout: Float = 0.3, initBound: Float = 0.1) {
+            self.vocabularySizes = vocabularySizes
+            self.embedding = embedding
+            self.hidden = hidden
+            self.layers = layers
+            self.dropout = dropout
+            self.initBound = initBound
+        }
+    }
+
+    /// The sizes.
+    public let configuration: Configuration
+    /// All parameters.
+    public var store = ParameterStore()
+    /// E^ℓ, W^ℓ by language.
+    public let inputs: [Parameter], outputs: [Parameter]
+    /// The shared `<BOS>` input and `<EOS>` output rows.
+    public let bos: Parameter, eos: Parameter
+    /// The LSTM layers by direction (index `Direction.rawValue`), bottom first.
+    public let cells: [[LSTMCell]]
+
+    /// A model initialised from `seed` (U(−bound, bound) for every parameter).
+    public init(_ configuration: Configuration, seed: UInt64) throws(LanguageModelError) {
+        let c = configuration
+        guard c.vocabularySizes.count >= 1, c.vocabularySizes.allSatisfy({ $0 >= 1 }) else {
+            throw LanguageModelError(problem: "a language has an empty vocabulary", fix: "lower min_count or give each corpus some text")
+        }
+        guard c.embedding >= 1, c.hidden >= 1, c.layers >= 1 else {
+            throw LanguageModelError(problem: "dim, hidden and layers must be at least 1", fix: "e.g. dim=128 hidden=128 layers=1")
+        }
+        guard c.dropout >= 0, c.dropout < 1 else {
+            throw LanguageModelError(problem: "dropout \(c.dropout) is outside [0, 1)", fix: "e.g. dropout=0.3")
+        }
+        self.configuration = c
+        var generator = SplitMix64(seed: seed)
+        var store = ParameterStore()
+        let a = c.initBound
+        func uniform(_ r: Int, _ k: Int) -> Matrix {
+            var m = Matrix(rows: r, cols: k)
+            for i in m.storage.indices { m.storage[i] = (2 * generator.nextFloat() - 1) * a }
+            return m
+        }
+        inputs = c.vocabularySizes.enumerated().map { l, v in
+            store.add("E.\(l)", uniform(v, c.embedding), flags: ParameterFlags(sparseRows: true))
+        }
+        outputs = c.vocabularySizes.enumerated().map { l, v in store.add("W.\(l)", uniform(v, c.hidden)) }
+        bos = store.add("bos", uniform(1, c.embedding))
+        eos = store.add("eos", uniform(1, c.hidden))
+        var cells: [[LSTMCell]] = []
+        for d in ["fw", "bw"] {
+            var stack: [LSTMCell] = []
+            for k in 0..<c.layers {
+                let cell = LSTMCell(
+                    &store, name: "\(d).l\(k)", inputSize: k == 0 ? c.embedding : c.hidden, hiddenSize: c.hidden, generator: &generator)
+                for p in [cell.wIH, cell.wHH, cell.bIH, cell.bHH] { store.replace(p, with: uniform(store[p].rows, store[p].cols)) }
+                stack.append(cell)
+            }
+            cells.append(stack)
+        }
+        self.cells = cells
+        self.store = store
+    }
+
+    /// The parameters one (language, direction) step touches: E^ℓ, W^ℓ, `<BOS>`, `<EOS>` and the
+    /// direction's LSTM stack.
+    public func parameters(language l: Int, direction: Direction) -> [Parameter] {
+        [inputs[l], outputs[l], bos, eos] + cells[direction.rawValue].flatMap { [$0.wIH, $0.wHH, $0.bIH, $0.bHH] }
+    }
+
+    /// The loss of one batch of `sentences` (word ids 0..<V^ℓ, 0 = UNK; lengths ≥ 0, any order)
+    /// of language `l` read in `direction`: Σ token NLL (words and `<EOS>`) / B. Returns the loss
+    /// and the predicted tokens Σ(len + 1). Sentences are padded to the longest; pads feed zero
+    /// inputs after a sentence's end and are never scored, so they cannot change its loss.
+    public func loss(
+        language l: Int, direction: Direction, sentences: [[Int]], on tape: inout Tape, generator: inout SplitMix64
+    ) -> (loss: Var, tokens: Int) {
+        let b = sentences.count
+        precondition(b > 0, "a batch needs a sentence")
+        let v = configuration.vocabularySizes[l]
+        let read = direction == .forward ? sentences : sentences.map { Array($0.reversed()) }
+        let steps = (read.map(\.count).max() ?? 0) + 1
+        var x: [Var] = (0..<steps).map { t in
+            if t == 0 { return tape.gather(bos, ids: [Int](repeating: 0, count: b)) }
+            return tape.gather(
+                inputs[l],
+                ids: read.map { s in
+                    guard t - 1 < s.count else { return -1 }
+                    precondition(s[t - 1] >= 0 && s[t - 1] < v, "word id \(s[t - 1]) outside language \(l)'s \(v) words")
+                    return s[t - 1]
+                })
+        }
+        let zeros = tape.constant(Matrix(rows: b, cols: configuration.hidden))
+        for (k, cell) in cells[direction.rawValue].enumerated() {
+            if k > 0 { x = x.map { tape.dropout($0, rate: configuration.dropout, generator: &generator) } }
+            var state = [zeros, zeros]
+            var out: [Var] = []
+            for t in 0..<steps {
+                state = cell.step(cell.projectInputs(x[t], on: &tape), state, on: &tape)
+                out.append(state[0])
+            }
+            x = out
+        }
+        var top = tape.concatRows(x)
+        top = tape.dropout(top, rate: configuration.dropout, generator: &generator)
+        var targets: [Int] = []
+        targets.reserveCapacity(steps * b)
+        for t in 0..<steps {
+            for s in read { targets.append(t < s.count ? s[t] + 1 : (t == s.count ? 0 : -1)) }
+        }
+        let loss = tape.outputSoftmaxNLL(
+            top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b))
+        return (loss, read.reduce(0) { $0 + $1.count + 1 })
+    }
+
+    /// The result of one update.
+    public struct StepResult: Sendable {
+        /// The batch loss (Σ NLL / B) before the update.
+        public var loss: Double
+        /// Predicted tokens Σ(len + 1).
+        public var tokens: Int
+        /// The global gradient norm before clipping.
+        public var gradientNorm: Double
+    }
+
+    /// One SGD update on one batch (the authors' schedule: one update per language and
+    /// direction): zero the gradients, loss, backward, global-norm clip to `clip` over the step's
+    /// parameters, θ −= lr·g (only the touched rows of E^ℓ change).
+    @discardableResult
+    public mutating func step(
+        language l: Int, direction: Direction, sentences: [[Int]], learningRate: Float, clip: Double, generator: inout SplitMix64
+    ) -> StepResult {
+        store.zeroGrad()
+        var tape = Tape(store)
+        let (loss, tokens) = self.loss(language: l, direction: direction, sentences: sentences, on: &tape, generator: &generator)
+        let value = Double(tape[loss].storage[0])
+        tape.backward(from: loss, into: &store)
+        let subset = parameters(language: l, direction: direction)
+        let norm = store.clipGlobalNorm(clip, subset)
+        // Plain SGD without state: a fresh optimizer over the step's parameters costs nothing.
+        var sgd = try! Optimizer(.sgd, learningRate: learningRate, parameters: subset)
+        sgd.step(&store)
+        return StepResult(loss: value, tokens: tokens, gradientNorm: norm)
+    }
+
+    /// The input embeddings E^ℓ (V^ℓ × e; row 0 UNK): the word vectors the paper evaluates.
+    public func embeddings(language l: Int) -> Matrix { store[inputs[l]] }
+}
