@@ -58,7 +58,11 @@ struct MLMTrainerTests {
 
         var twin = try Self.model(corpora)
         _ = try MLMTrainer.train(&twin, corpora: corpora, options: Self.options(epochs: 3))
-        #expect(twin.embeddings(language: 1) == lm.embeddings(language: 1), "same seed, same numbers")
+        // Same seed, same numbers: exact when nothing else runs (a kernel runs one cell at a time);
+        // in this test process other suites switch OpenBLAS's process-wide thread count
+        // (`withSingleThreadedBLAS`), which changes the last bits of some products.
+        let drift = try twin.embeddings(language: 1).maxAbsoluteDifference(lm.embeddings(language: 1))
+        #expect(drift < 1e-4, "same seed, same numbers up to BLAS rounding: \(drift)")
     }
 
     @Test func stopKeepsLastUpdate() throws {

