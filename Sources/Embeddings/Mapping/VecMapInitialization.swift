@@ -107,15 +107,7 @@ public enum VecMapInitialization {
                         var filled = 0
                         for j in 0..<cols {
                             let v = rows[i * cols + j]
-                            if filled < k || v > top[k - 1] {
-                                var q = filled < k ? filled : k - 1
-                                while q > 0 && top[q - 1] < v {
-                                    top[q] = top[q - 1]
-                                    q -= 1
-                                }
-                                top[q] = v
-                                if filled < k { filled += 1 }
-                            }
+                            if filled < k || v > top[k - 1] { TopKSelection.insert(v, values: top, filled: &filled, k: k) }
                         }
                         var sum: Float = 0
                         for l in 0..<k { sum += top[l] }
