@@ -91,7 +91,8 @@ public enum MLMTrainer {
                 guard r.loss.isFinite, r.gradientNorm.isFinite else {
                     let code = corpora[s.language].language
                     throw LanguageModelError(
-                        problem: "the loss became \(r.loss) at epoch \(epoch + 1), update \(i + 1) (\(code), \(s.direction))",
+                        problem:
+                            "the loss became \(r.loss.isNaN ? "NaN" : "\(r.loss)") at epoch \(epoch + 1), update \(i + 1) (\(code), \(s.direction))",
                         fix: "lower lr= (the paper's 1.0) or clip= (5.0), or use fewer layers")
                 }
                 nll[s.language][s.direction.rawValue] += r.loss * Double(sentences.count)

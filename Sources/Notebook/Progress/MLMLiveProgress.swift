@@ -41,6 +41,7 @@ final class MLMLiveProgress {
         if let c = report.criterion { parts.append("criterion \(NumberText.fixed(c, 4))") }
         if let p = precisionAtOne { parts.append("P@1 \(NumberText.fixed(p * 100, 1))%") }
         lastEpoch = parts.isEmpty ? "" : "; epoch \(report.epoch + 1): " + parts.joined(separator: ", ")
-        display.advance(to: (report.epoch + 1) * updatesPerEpoch, phase: "training (epoch \(report.epoch + 1)/\(epochs) done" + lastEpoch + ")")
+        display.advance(
+            to: (report.epoch + 1) * updatesPerEpoch, phase: "training (epoch \(report.epoch + 1)/\(epochs) done" + lastEpoch + ")")
     }
 }

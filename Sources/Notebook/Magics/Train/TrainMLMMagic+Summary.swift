@@ -59,20 +59,24 @@ extension TrainMLMMagic {
             var text = "loss/token fw/bw \(losses)"
             if let criterion = epoch.criterion { text += "; criterion \(NumberText.fixed(criterion, 4))" }
             if i < precision.count, let p = precision[i] { text += "; P@1 \(NumberText.fixed(p * 100, 1))%" }
-            text += "; \(NumberText.fixed(epoch.seconds, 1)) s, \(NumberText.short(Double(epoch.tokens) / max(epoch.seconds, 1e-9))) tokens/s"
+            text +=
+                "; \(NumberText.fixed(epoch.seconds, 1)) s, \(NumberText.short(Double(epoch.tokens) / max(epoch.seconds, 1e-9))) tokens/s"
             rows.append([.text("epoch \(epoch.epoch + 1)" + (result.keptEpoch == epoch.epoch ? " (kept)" : "")), .text(text)])
         }
         let kept: String
         if let stop = result.stoppedAt {
             kept = "interrupted: the parameters after update \(stop.step) of epoch \(stop.epoch + 1)"
         } else if let epoch = result.keptEpoch {
-            kept = "epoch \(epoch + 1), the best mean CSLS of the \(options.selectionWords.formatted) most frequent \(corpora[0].language) words"
+            kept =
+                "epoch \(epoch + 1), the best mean CSLS of the \(options.selectionWords.formatted) most frequent \(corpora[0].language) words"
         } else {
             kept = "the last epoch"
         }
         rows.append([.text("model kept"), .text(kept)])
         if let evaluation {
-            rows.append([.text("P@1 dictionary"), .text("`\(evaluation)` (\(corpora[0].language)→\(corpora[1].language), CSLS; not used to choose)")])
+            rows.append([
+                .text("P@1 dictionary"), .text("`\(evaluation)` (\(corpora[0].language)→\(corpora[1].language), CSLS; not used to choose)"),
+            ])
         }
         rows.append([.text("threads, seed"), .text("\(threads), \(options.seed)")])
         return Table(

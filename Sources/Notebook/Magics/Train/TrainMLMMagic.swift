@@ -13,7 +13,8 @@ struct TrainMLMMagic: TrainMethod {
     static let layers = Opt.int(
         "layers", min: 1, max: 4, default: 2, help: "LSTM layers per direction (the paper is silent; the authors' 2019 code: 2)")
     static let dropout = Opt.double(
-        "dropout", min: 0, max: 0.95, default: 0.3, help: "dropout on each LSTM layer's output (between layers and before the output layer)")
+        "dropout", min: 0, max: 0.95, default: 0.3, help: "dropout on each LSTM layer's output (between layers and before the output layer)"
+    )
     static let minCount = Opt.int(
         "min_count", min: 1, default: 3, help: "keep words seen at least this often per language; the rest map to that language's UNK")
     static let vocab = Opt.int(
@@ -74,7 +75,8 @@ struct TrainMLMMagic: TrainMethod {
         let names = arguments[Self.corpora]
         guard names.count >= 2 else {
             throw Self.failure(
-                "one corpus only (`\(names.joined())`): the model aligns the languages of several corpora; give two to four, e.g. corpora=en,de")
+                "one corpus only (`\(names.joined())`): the model aligns the languages of several corpora; give two to four, e.g. corpora=en,de"
+            )
         }
         guard names.count <= 4 else { throw Self.failure("\(names.count) corpora: give two to four (the paper's largest model has four)") }
         let objects = try names.map { try session.corpus($0, for: "train").corpus }
@@ -82,7 +84,8 @@ struct TrainMLMMagic: TrainMethod {
         for (name, corpus) in zip(names, objects) {
             if let other = seen[corpus.language] {
                 throw Self.failure(
-                    "`\(other)` and `\(name)` are both \(corpus.language): give one corpus per language (concatenate the text of one language)")
+                    "`\(other)` and `\(name)` are both \(corpus.language): give one corpus per language (concatenate the text of one language)"
+                )
             }
             seen[corpus.language] = name
             guard corpus.tokenCount > 0 else { throw Self.failure("`\(name)` is empty (0 tokens): load a corpus with text in it") }
