@@ -74,6 +74,36 @@ import Testing
         #expect(tsneOutputs.contains { $0.content["data"]?["image/svg+xml"] != nil })
     }
 
+    @Test func goldCandidatesProtocol() {
+        // On the real, already aligned fastText en/fr vectors: far above chance (1/M).
+        _ = result(
+            """
+            %load vectors en path=\(Self.data)/fasttext-en-fr-756/en.vec.gz lang=en
+            %load vectors fr path=\(Self.data)/fasttext-en-fr-756/fr.vec.gz lang=fr
+            %load dict enfr path=\(Self.data)/muse-en-fr-756/test.at.txt format=at
+            """)
+        let (reply, outputs) = run("%eval bli src=en tgt=fr dict=enfr candidates=gold pairs=100 k=1,5 seed=3")
+        #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
+        #expect(rows.map { $0["retrieval"]?.stringValue ?? "" } == ["nn", "csls", "chance"])
+        let m = rows.first?["pairs"]?.intValue ?? 0
+        #expect(m >= 50 && m <= 100 && rows.allSatisfy { $0["pairs"]?.intValue == m }, "\(rows)")
+        #expect(abs((rows.last?["P@1"]?.doubleValue ?? 0) - 100 / Double(m)) < 1e-9)
+        for row in rows.prefix(2) { #expect((row["P@1"]?.doubleValue ?? 0) > 50, "\(row)") }
+        let text = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
+        #expect(text.contains("gold candidates") && text.contains("chance is k/\(m)"))
+        // The same seed draws the same pairs; the MLM space takes the protocol too.
+        let again = result("%eval bli src=en tgt=fr dict=enfr candidates=gold pairs=100 k=1,5 seed=3")
+        #expect(again == rows)
+        _ = result(Self.load)
+        _ = result("\(Self.small) epochs=1 seed=2 as=m")
+        let mlm = result("%eval bli m dict=test candidates=gold k=1,5")
+        #expect(mlm.count == 3 && (mlm.first?["pairs"]?.intValue ?? 0) >= 10, "\(mlm)")
+        #expect(error("%eval bli src=en tgt=fr dict=enfr candidates=some").contains("candidates"))
+    }
+
     @Test func sameSeedSameSpaceOtherSeedOtherSpace() throws {
         _ = result(Self.load)
         _ = result("\(Self.small) epochs=1 seed=5 as=a")
