@@ -61,7 +61,6 @@ import Testing
         #expect(texts.contains { $0.hasPrefix("[running] training (epoch 1/2") && $0.contains("tokens/s") && $0.contains("de fw") })
         #expect(texts.contains { $0.hasPrefix("[done]") && $0.contains("criterion") && $0.contains("P@1") })
         #expect(texts.contains { $0.hasPrefix("<LineChart: loss per token of `m`, 4 series, 8 points>") })
-        // Loss per token falls from epoch 1 to 2 (measured 6.59 → 5.68 en fw).
         let joint = try #require(stored("m"))
         #expect(kinds()["m"] == "joint space" && joint.languages == ["en", "de"] && joint.source.dimension == 16)
         #expect(joint.source.count > 500 && joint.target.count > 500 && joint.source.vocabulary.id("<unk>") == nil)
@@ -102,6 +101,21 @@ import Testing
         let mlm = result("%eval bli m dict=test candidates=gold k=1,5")
         #expect(mlm.count == 3 && (mlm.first?["pairs"]?.intValue ?? 0) >= 10, "\(mlm)")
         #expect(error("%eval bli src=en tgt=fr dict=enfr candidates=some").contains("candidates"))
+    }
+
+    @Test func threeLanguagesStoreOneJointSpacePerLanguageWithTheFirst() throws {
+        _ = result(Self.load)
+        _ = result("%load corpus fr path=\(Self.data)/europarl-fr-es/fr.txt.gz lang=fr max_lines=300")
+        let (reply, outputs) = run("%train mlm corpora=en,de,fr dim=8 hidden=8 layers=1 batch=32 min_count=3 max_length=30 epochs=1 as=q")
+        #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
+        let kinds = kinds()
+        #expect(kinds["q_de"] == "joint space" && kinds["q_fr"] == "joint space" && kinds["q"] == nil)
+        let de = try #require(stored("q_de")), fr = try #require(stored("q_fr"))
+        #expect(de.languages == ["en", "de"] && fr.languages == ["en", "fr"])
+        // One model: both objects hold the same English embeddings.
+        #expect(de.source.vectors == fr.source.vectors)
+        let texts = outputs.compactMap { $0.content["data"]?["text/plain"]?.stringValue }
+        #expect(texts.contains { $0.contains("fr fw") } && texts.contains { $0.contains("<LineChart: loss per token of `q`, 6 series") })
     }
 
     @Test func sameSeedSameSpaceOtherSeedOtherSpace() throws {
