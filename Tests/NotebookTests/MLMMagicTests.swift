@@ -4,6 +4,10 @@ import Testing
 
 @testable import Notebook
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `%train mlm` (Wada & Iwata 2018) through the kernel core and the in-memory transport, on a
 /// few hundred real Europarl lines per language with tiny sizes (16-d, one layer): it trains,
 /// its joint space works with `%eval bli`, `%neighbors` and `%tsne`, an interrupt keeps the last
@@ -68,6 +72,12 @@ import Testing
         #expect(bli.count >= 2 && bli.allSatisfy { $0["P@5"]?.doubleValue != nil }, "\(bli)")
         let neighbors = result("%neighbors parliament in=m k=3")
         #expect(neighbors.count == 3 && neighbors.allSatisfy { $0["de"] != nil && $0["de"] != .null }, "\(neighbors)")
+        // %save writes either language's side as word2vec text.
+        let path = "/tmp/xling-mlm-\(getpid()).vec"
+        defer { unlink(path) }
+        #expect(run("%save m path=\(path) side=target").reply["status"] == "ok")
+        let header = String(decoding: (FileBytes.read(path) ?? []).prefix(while: { $0 != 10 }), as: UTF8.self)
+        #expect(header == "\(joint.target.count) 16", "\(header)")
         let (tsne, tsneOutputs) = run("%tsne m top=40 perplexity=5 iters=250")
         #expect(tsne["status"] == "ok", "\(tsne["evalue"]?.stringValue ?? "")")
         #expect(tsneOutputs.contains { $0.content["data"]?["image/svg+xml"] != nil })
