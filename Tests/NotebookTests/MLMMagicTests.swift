@@ -116,7 +116,8 @@ import Glibc
     @Test func threeLanguagesStoreOneJointSpacePerLanguageWithTheFirst() throws {
         _ = result(Self.load)
         _ = result("%load corpus fr path=\(Self.data)/europarl-fr-es/fr.txt.gz lang=fr max_lines=300")
-        let (reply, outputs) = run("%train mlm corpora=en,de,fr dim=8 hidden=8 layers=1 batch=32 min_count=3 max_length=30 epochs=1 as=q")
+        let (reply, outputs) = run(
+            "%train mlm corpora=en,de,fr dim=8 hidden=8 layers=1 batch=32 min_count=3 max_length=30 epochs=1 threads=1 as=q")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
         let kinds = kinds()
         #expect(kinds["q_de"] == "joint space" && kinds["q_fr"] == "joint space" && kinds["q"] == nil)
