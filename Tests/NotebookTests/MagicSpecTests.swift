@@ -65,7 +65,7 @@ import Testing
 
     @Test func familiesOfferTheirMethodsFirst() {
         let completer = MagicCompleter(session: Session())
-        #expect(completer.complete("%train ", cursor: 7).matches == ["glove", "cofactor", "classifier"])
+        #expect(completer.complete("%train ", cursor: 7).matches == ["glove", "cofactor", "classifier", "mlm"])
         #expect(completer.complete("%align pro", cursor: 10).matches == ["procrustes"])
         #expect(completer.complete("%load ", cursor: 6).matches.contains("labeled"))
     }
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func goldenHelpOfOneMethodPerFamily() throws {
-        for (family, method) in [("train", "cofactor"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel")] {
+        for (family, method) in [("train", "cofactor"), ("train", "mlm"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel")] {
             let spec = try #require(MagicRegistry.spec(named: family, words: [method])).spec
             assertRenderingSnapshot(MagicHelp.plainText(spec), named: "help_\(family)_\(method).txt")
         }

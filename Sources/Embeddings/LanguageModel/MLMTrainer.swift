@@ -48,10 +48,13 @@ public enum MLMTrainer {
         public var stoppedAt: (epoch: Int, step: Int)?
     }
 
-    /// Trains `model` on `corpora` (one per language, in the model's order).
+    /// Trains `model` on `corpora` (one per language, in the model's order); `epochEnd` sees each
+    /// finished epoch's report and the model as it stands then (before the best epoch is restored).
+    /// Throws when a batch loss is not finite (the run diverged; nothing is kept).
     public static func train(
         _ model: inout MultilingualLM, corpora: [LMCorpus], options: Options,
-        shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in }
+        shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in },
+        epochEnd: (EpochReport, MultilingualLM) -> Void = { _, _ in }
     ) throws(LanguageModelError) -> Result {
         guard corpora.map(\.words.count) == model.configuration.vocabularySizes else {
             throw LanguageModelError(
@@ -85,6 +88,13 @@ public enum MLMTrainer {
                 let r = model.step(
                     language: s.language, direction: s.direction, sentences: sentences, learningRate: options.learningRate,
                     clip: options.clip, generator: &dropout)
+                guard r.loss.isFinite, r.gradientNorm.isFinite else {
+                    let code = corpora[s.language].language
+                    throw LanguageModelError(
+                        problem:
+                            "the loss became \(r.loss.isNaN ? "NaN" : "\(r.loss)") at epoch \(epoch + 1), update \(i + 1) (\(code), \(s.direction))",
+                        fix: "lower lr= (the paper's 1.0) or clip= (5.0), or use fewer layers")
+                }
                 nll[s.language][s.direction.rawValue] += r.loss * Double(sentences.count)
                 counts[s.language][s.direction.rawValue] += r.tokens
                 let elapsed = max(MonotonicClock.since(start), 1e-9)
@@ -105,10 +115,11 @@ public enum MLMTrainer {
                 }
                 criterion = sum / Double(languages - 1)
             }
-            reports.append(
-                EpochReport(
-                    epoch: epoch, lossPerToken: perToken(nll, counts), tokens: counts.joined().reduce(0, +),
-                    seconds: MonotonicClock.since(start), criterion: criterion))
+            let report = EpochReport(
+                epoch: epoch, lossPerToken: perToken(nll, counts), tokens: counts.joined().reduce(0, +),
+                seconds: MonotonicClock.since(start), criterion: criterion)
+            reports.append(report)
+            epochEnd(report, model)
             let score = criterion ?? -Double(epoch)
             if best == nil || score > best!.score || (criterion == nil) {
                 best = (epoch, score, model.store.snapshot())

@@ -112,8 +112,8 @@ public struct MultilingualLM: Sendable {
 
     /// The loss of one batch of `sentences` (word ids 0..<V^ℓ, 0 = UNK; lengths ≥ 0, any order)
     /// of language `l` read in `direction`: Σ token NLL (words and `<EOS>`) / B. Returns the loss
-    /// and the predicted tokens Σ(len + 1). Sentences are padded to the longest; pads feed zero
-    /// inputs after a sentence's end and are never scored, so they cannot change its loss.
+    /// and the predicted tokens Σ(len + 1). Only each sentence's real steps are computed (packed
+    /// rows, one fused `lstmSequence` per layer), so the batch's other lengths cannot change its loss.
     public func loss(
         language l: Int, direction: Direction, sentences: [[Int]], on tape: inout Tape, generator: inout SplitMix64
     ) -> (loss: Var, tokens: Int) {
@@ -121,35 +121,34 @@ public struct MultilingualLM: Sendable {
         precondition(b > 0, "a batch needs a sentence")
         let v = configuration.vocabularySizes[l]
         let read = direction == .forward ? sentences : sentences.map { Array($0.reversed()) }
+        // Sentence b reads len_b + 1 inputs (<BOS>, then its words) and predicts len_b + 1 targets
+        // (its words, then <EOS>). Only these real steps are computed: packed time-major rows
+        // (`PackedSteps`), so pads cost nothing in the LSTMs or the softmax.
         let steps = (read.map(\.count).max() ?? 0) + 1
-        var x: [Var] = (0..<steps).map { t in
-            if t == 0 { return tape.gather(bos, ids: [Int](repeating: 0, count: b)) }
-            return tape.gather(
-                inputs[l],
-                ids: read.map { s in
-                    guard t - 1 < s.count else { return -1 }
-                    precondition(s[t - 1] >= 0 && s[t - 1] < v, "word id \(s[t - 1]) outside language \(l)'s \(v) words")
-                    return s[t - 1]
-                })
-        }
-        let zeros = tape.constant(Matrix(rows: b, cols: configuration.hidden))
-        for (k, cell) in cells[direction.rawValue].enumerated() {
-            if k > 0 { x = x.map { tape.dropout($0, rate: configuration.dropout, generator: &generator) } }
-            var state = [zeros, zeros]
-            var out: [Var] = []
-            for t in 0..<steps {
-                state = cell.step(cell.projectInputs(x[t], on: &tape), state, on: &tape)
-                out.append(state[0])
-            }
-            x = out
-        }
-        var top = tape.concatRows(x)
-        top = tape.dropout(top, rate: configuration.dropout, generator: &generator)
-        var targets: [Int] = []
-        targets.reserveCapacity(steps * b)
+        let packing = PackedSteps(lengths: read.map { $0.count + 1 }, steps: steps)
+        var words: [Int] = [], targets: [Int] = []
+        words.reserveCapacity(packing.count - b)
+        targets.reserveCapacity(packing.count)
         for t in 0..<steps {
-            for s in read { targets.append(t < s.count ? s[t] + 1 : (t == s.count ? 0 : -1)) }
+            for i in packing.active[t] {
+                let s = read[i]
+                if t > 0 {
+                    precondition(s[t - 1] >= 0 && s[t - 1] < v, "word id \(s[t - 1]) outside language \(l)'s \(v) words")
+                    words.append(s[t - 1])
+                }
+                targets.append(t < s.count ? s[t] + 1 : 0)
+            }
         }
+        // Every sentence is active at t = 0 (its <BOS>), so the packed rows of step 0 are the B <BOS> rows.
+        var x = tape.gather(bos, ids: [Int](repeating: 0, count: b))
+        if !words.isEmpty { x = tape.concatRows([x, tape.gather(inputs[l], ids: words)]) }
+        for (k, cell) in cells[direction.rawValue].enumerated() {
+            if k > 0 { x = tape.dropout(x, rate: configuration.dropout, generator: &generator) }
+            x = tape.lstmSequence(
+                input: cell.projectInputs(x, on: &tape), weight: tape.parameter(cell.wHH), bias: tape.parameter(cell.bHH), packing: packing,
+                reversed: false)
+        }
+        let top = tape.dropout(x, rate: configuration.dropout, generator: &generator)
         let loss = tape.outputSoftmaxNLL(
             top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b))
         return (loss, read.reduce(0) { $0 + $1.count + 1 })

@@ -22,6 +22,14 @@ struct EvalBLIMagic: Magic {
     static let cslsK = Opt.int("csls_k", min: 1, max: 1000, default: 10, help: "CSLS neighbourhood size")
     static let name = CommonOptions.name("bli_MAPPING (bli_SRC_TGT)")
     static let beta = Opt.double("beta", min: 0.001, max: 1000, default: 30, help: "inverted softmax inverse temperature β")
+    static let candidates = Opt.choice(
+        "candidates", default: BLICandidates.all,
+        help: """
+            all: every target word is a candidate (MUSE/VecMap BLI); gold: Wada & Iwata's word alignment — pairs= one-to-one \
+            gold pairs, each source word ranked among the gold targets only, CSLS inside that set
+            """)
+    static let pairs = Opt.int(
+        "pairs", min: 2, max: 1_000_000, default: 1000, help: "candidates=gold: the gold pairs M, drawn reproducibly (paper: 1,000)")
 
     static let spec = MagicSpec(
         name: "eval bli", abstract: "bilingual lexicon induction: P@k per retrieval method, coverage, OOV conventions",
@@ -30,15 +38,22 @@ struct EvalBLIMagic: Magic {
                 "mapping", .object, optional: true,
                 help: "a mapping from %align (or give src= and tgt= spaces already in one space)")
         ],
-        keys: [dict, src, tgt, retrieval, k, cslsK, beta, name],
+        keys: [dict, src, tgt, retrieval, k, cslsK, beta, candidates, pairs, CommonOptions.seed, name],
         discussion: """
             A source word is correct at k if any of its gold translations is among its k nearest targets. Both \
             spaces are unit-normalised for retrieval; CSLS and the inverted softmax use the whole vocabularies. \
             MUSE and VecMap drop pairs with an out-of-vocabulary word (VecMap also reports coverage); fastText \
             counts such source words as wrong — all three are shown, conventions with the same numbers (muse and vecmap; all \
-            three with full coverage) in one row; precision in % with one decimal.
+            three with full coverage) in one row; precision in % with one decimal. candidates=gold is the protocol of \
+            Wada & Iwata (2018): pairs= one-to-one pairs of the dictionary with both words in the vocabularies, drawn \
+            with seed=; each source word is ranked against those pairs' target words only, CSLS neighbourhoods (csls_k, \
+            paper 10) and the inverted softmax are computed inside that M × M matrix, and chance is k/M (0.1 % P@1 at \
+            M = 1,000). Not comparable with the full-vocabulary numbers.
             """,
-        examples: ["%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test"])
+        examples: [
+            "%eval bli en_fr dict=test retrieval=nn,csls,isf", "%eval bli src=en tgt=fr dict=test",
+            "%eval bli mlm_ende dict=muse_ende candidates=gold k=1,5",
+        ])
 
     let arguments: MagicArguments
     /// `src=` and `tgt=` when no mapping is named.
@@ -100,6 +115,11 @@ struct EvalBLIMagic: Magic {
         }
         let dictName = arguments[Self.dict]
         let dictionary = try session.dictionary(dictName, for: "eval")
+        if arguments[Self.candidates] == .gold {
+            return try gold(
+                source: source, target: target, dictionary: dictionary.wordPairs, dictName: dictName, label: label,
+                trainingPairs: trainingPairs, session: session, context: context)
+        }
         let result: BLIEvaluation.Result
         do {
             result = try BLIEvaluation.evaluate(

@@ -5,11 +5,12 @@ import Jupyter
 /// own magic with its own spec (`TrainGloVeMagic`, `TrainCofactorMagic`, `TrainClassifierMagic`).
 enum TrainMagic: MagicFamily {
     static let familyName = "train"
-    static let abstract = "train embeddings (GloVe, cross-lingual co-factorization) or a text classifier"
+    static let abstract = "train embeddings (GloVe, cross-lingual co-factorization, multilingual LM) or a text classifier"
     nonisolated(unsafe) static let methods: [any Magic.Type] = [
         TrainGloVeMagic.self,
         TrainCofactorMagic.self,
         TrainClassifierMagic.self,
+        TrainMLMMagic.self,
     ]
     static let discussion = """
         Training shows a live progress display (phase, iteration, loss, rate, ETA) and keeps the partial \
