@@ -4,7 +4,8 @@ public enum TextClassifierModel: String, Sendable, CaseIterable {
     case boe
     /// Averaged perceptron over idf-weighted mean vectors (the CLDC classifier of Klementiev et al. 2012).
     case perceptron
-    /// Mean of embeddings → two ReLU hidden layers with dropout → softmax.
+    /// FT-MLP (M'hamdi et al. 2019 §3.1, App. D Table 5a): mean of the (trained) embeddings → one
+    /// 512-unit ReLU layer → dropout 0.7 → softmax; Adam 10⁻², batch 64.
     case mlp
     /// MF-CNN (M'hamdi et al. 2019 §3.1.2, Kim 2014): kernel widths × filters, ReLU, max over time, dropout, softmax.
     case cnn
@@ -37,8 +38,9 @@ public enum ClassWeighting: String, Sendable, CaseIterable {
 public struct TextClassifierOptions: Sendable, Equatable {
     /// Which model.
     public var model: TextClassifierModel = .boe
-    /// Whether training updates the embedding layer ("CLWE opt"); ignored by the perceptron.
-    public var updateEmbeddings = false
+    /// Whether training updates the embedding layer ("CLWE opt"); ignored by the perceptron; nil:
+    /// true for mlp (the paper's *fine-tuned* MLP), false for the others.
+    public var updateEmbeddings: Bool? = nil
     /// Width of each hidden layer (boe/mlp, paper 300) or GRU units per direction (bigru-att,
     /// paper 150; han, paper 50 at both levels); nil: those defaults.
     public var hidden: Int? = nil
@@ -62,6 +64,10 @@ public struct TextClassifierOptions: Sendable, Equatable {
     /// Sent-Ali's Adam learning rate (with an alignment corpus; M'hamdi et al. Table 5d: 10⁻³ for the
     /// alignment task).
     public var alignLearningRate: Float = 0.001
+    /// Sent-Ali's loss adds an in-batch negative, + mean cos(S_i, T_{i+1}) (this project's
+    /// safeguard against the encoder collapsing to one vector, which the paper's loss rewards);
+    /// false: the paper's 1 − mean cos(S_i, T_i) alone.
+    public var alignNegatives = true
     /// The optimizer (papers: Adam).
     public var optimizer: Optimizer.Kind = .adam
     /// The class weights of the loss.
@@ -82,23 +88,33 @@ public struct TextClassifierOptions: Sendable, Equatable {
     /// Defaults (see each property).
     public init() {}
 
-    /// The epochs actually run.
-    public var resolvedEpochs: Int { epochs ?? (model == .perceptron ? 10 : model.isSequence ? 20 : 50) }
+    /// Whether the embedding layer trains.
+    public var resolvedUpdateEmbeddings: Bool { updateEmbeddings ?? (model == .mlp) }
 
-    /// The hidden width (GRU units per direction for bigru-att) actually used.
-    public var resolvedHidden: Int { hidden ?? (model == .bigruAtt ? 150 : model == .han ? 50 : 300) }
+    /// The epochs actually run.
+    public var resolvedEpochs: Int {
+        epochs ?? (model == .perceptron ? 10 : model == .boe ? 50 : 20)
+    }
+
+    /// The hidden width (GRU units per direction for bigru-att, han) actually used.
+    public var resolvedHidden: Int {
+        hidden ?? (model == .bigruAtt ? 150 : model == .han ? 50 : model == .mlp ? 512 : 300)
+    }
 
     /// The batch size actually used.
-    public var resolvedBatchSize: Int { batchSize ?? (model == .han ? 15 : model.isSequence ? 64 : 32) }
+    public var resolvedBatchSize: Int { batchSize ?? (model == .han ? 15 : model == .boe ? 32 : 64) }
 
     /// The patience actually used.
-    public var resolvedPatience: Int { patience ?? (model.isSequence ? 20 : 10) }
+    public var resolvedPatience: Int { patience ?? (model == .boe ? 10 : 20) }
 
     /// The dropout actually used.
-    public var resolvedDropout: Float { dropout ?? (model == .boe ? 0 : model == .han ? 0.5 : 0.3) }
+    public var resolvedDropout: Float {
+        dropout ?? (model == .boe ? 0 : model == .mlp ? 0.7 : model == .han ? 0.5 : 0.3)
+    }
 
     /// The learning rate actually used.
     public var resolvedLearningRate: Float {
-        learningRate ?? (optimizer == .adam ? (model.isSequence ? 0.001 : 0.003) : Optimizer.defaultLearningRate(optimizer))
+        guard optimizer == .adam else { return learningRate ?? Optimizer.defaultLearningRate(optimizer) }
+        return learningRate ?? (model == .boe ? 0.003 : model == .mlp ? 0.01 : 0.001)
     }
 }

@@ -6,7 +6,9 @@ import XlingCore
 /// an example's state never sees its padding).
 ///
 /// Each direction projects all steps' inputs in one GEMM (`projectInputs` over the stacked
-/// steps), then steps; an example past its length keeps its state (`selectRows`).
+/// steps), then steps; an example past its length keeps its state (`selectRows`). Cells with a
+/// fused pair (`bidirectionalSequence`: the PyTorch-form GRU) run the two directions at once on two
+/// threads when BLAS is set to two or more (`%set threads=2`); the numbers do not depend on it.
 public struct BiRNN<Cell: RecurrentCell>: Sendable {
     /// The two directions (`<name>.fw`, `<name>.bw`).
     public let forward: Cell, backward: Cell
@@ -37,16 +39,22 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
         precondition(t >= 1 && lengths.allSatisfy { $0 >= 0 && $0 <= t }, "BiRNN: lengths must be in 0...\(t)")
         let packing = PackedSteps(lengths: lengths, steps: t)
         let packed = tape.rows(x, at: packing.rows)
-        let fw = Self.run(forward, packed, packing: packing, lengths: lengths, reversed: false, on: &tape)
-        let bw = Self.run(backward, packed, packing: packing, lengths: lengths, reversed: true, on: &tape)
-        return tape.scatterRows(tape.concatColumns([fw, bw]), to: packing.rows, count: t * b)
+        let fwIn = forward.projectInputs(packed, on: &tape), bwIn = backward.projectInputs(packed, on: &tape)
+        let both =
+            forward.bidirectionalSequence(fwIn, backward: backward, bwIn, packing: packing, threads: BLAS.threads, on: &tape)
+            ?? tape.concatColumns([
+                Self.run(forward, fwIn, packing: packing, lengths: lengths, reversed: false, on: &tape),
+                Self.run(backward, bwIn, packing: packing, lengths: lengths, reversed: true, on: &tape),
+            ])
+        return tape.scatterRows(both, to: packing.rows, count: t * b)
     }
 
-    /// One direction over the packed input: the packed outputs h (N × h). A cell without a fused
-    /// `sequence` steps over the padded stack (its state held where an example has no step).
-    static func run(_ cell: Cell, _ packed: Var, packing: PackedSteps, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var {
+    /// One direction over its projected packed input: the packed outputs h (N × h). A cell without
+    /// a fused `sequence` steps over the padded stack (its state held where an example has no step).
+    static func run(
+        _ cell: Cell, _ projectedPacked: Var, packing: PackedSteps, lengths: [Int], reversed: Bool, on tape: inout Tape
+    ) -> Var {
         let b = packing.batch, h = cell.hiddenSize, t = packing.steps
-        let projectedPacked = cell.projectInputs(packed, on: &tape)
         if let fused = cell.sequence(projectedPacked, packing: packing, reversed: reversed, on: &tape) { return fused }
         let projected = tape.scatterRows(projectedPacked, to: packing.rows, count: t * b)
         let zero = tape.constant(Matrix(rows: b, cols: h))

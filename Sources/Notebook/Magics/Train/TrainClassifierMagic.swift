@@ -32,17 +32,25 @@ struct TrainClassifierMagic: TrainMethod {
     static let alignLR = Opt.double(
         "align_lr", min: 0, default: Double(TextClassifierOptions().alignLearningRate),
         help: "Sent-Ali's Adam learning rate (paper Table 5d: 10⁻³ for the alignment task)")
+    static let alignNegatives = Opt.bool(
+        "align_negatives", default: TextClassifierOptions().alignNegatives,
+        help: """
+            Sent-Ali: add mean cos(S_i, T_{i+1}) to the loss, each source against another pair's target (this project's \
+            safeguard: the paper's 1 − mean cos alone is minimised by mapping every sentence to one vector, and collapses \
+            so on SIB-200); false: the paper's loss
+            """)
     static let model = Opt.choice(
         "model", default: TextClassifierModel.boe,
         help: """
             boe (mean of embeddings → one tanh hidden layer → softmax, Sakuma & Yoshinaga 2019), perceptron \
-            (averaged, over idf-weighted means), mlp (two ReLU layers with dropout), cnn (MF-CNN: kernel widths × \
+            (averaged, over idf-weighted means), mlp (FT-MLP of M'hamdi et al. 2019: mean of trained embeddings → 512 ReLU → \
+            dropout 0.7 → softmax), cnn (MF-CNN: kernel widths × \
             filters, ReLU, max over time; M'hamdi et al. 2019), bigru-att (bi-GRU with additive attention; M'hamdi et al. 2019), \
             han (hierarchical: word bi-GRU + attention per sentence, sentence bi-GRU + attention; M'hamdi et al. 2019 §3.2; \
             needs documents loaded with punct=keep)
             """)
-    static let updateEmb = Opt.bool(
-        "update_emb", default: TextClassifierOptions().updateEmbeddings,
+    static let updateEmb = OptionalKey<Bool>(
+        "update_emb", .bool, note: "true for mlp (the paper's fine-tuned FT-MLP), false for the others",
         help: """
             train the embedding layer too (the paper's 'CLWE opt'); false keeps it fixed ('CLWE fixed')
             """)
@@ -80,7 +88,8 @@ struct TrainClassifierMagic: TrainMethod {
     static let spec = MagicSpec(
         name: "train classifier", abstract: "a text classifier (bag of embeddings, Sakuma & Yoshinaga 2019) on labelled documents",
         keys: [
-            data, space, model, updateEmb, dev, align, alignLR, hidden, filters, widths, epochs, batch, lr, dropout, optimizer,
+            data, space, model, updateEmb, dev, align, alignLR, alignNegatives, hidden, filters, widths, epochs, batch, lr, dropout,
+            optimizer,
             classWeights, patience,
             normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA"),
         ],
@@ -147,6 +156,7 @@ struct TrainClassifierMagic: TrainMethod {
         options.seed = arguments.seed(session)
         options.normalization = try normalization()
         options.alignLearningRate = Float(arguments[Self.alignLR])
+        options.alignNegatives = arguments[Self.alignNegatives]
         return options
     }
 
@@ -252,11 +262,11 @@ struct TrainClassifierMagic: TrainMethod {
         let name = arguments.resultName("\(options.model.rawValue)_\(dataName)")
         let how =
             "\(options.model.rawValue) on `\(dataName)`, embeddings from `\(spaceName)`"
-            + (options.model == .perceptron ? "" : (options.updateEmbeddings ? " (trained)" : " (fixed)"))
+            + (options.model == .perceptron ? "" : (options.resolvedUpdateEmbeddings ? " (trained)" : " (fixed)"))
         session.store(
             ClassifierObject(classifier, origin: how), as: name,
             madeBy: "%train classifier data=\(dataName) space=\(spaceName) model=\(options.model.rawValue)"
-                + (options.model == .perceptron ? "" : " update_emb=\(options.updateEmbeddings)"),
+                + (options.model == .perceptron ? "" : " update_emb=\(options.resolvedUpdateEmbeddings)"),
             cell: context.executionCount)
         let history = training?.history ?? []
         if options.model != .perceptron, !history.isEmpty {
@@ -279,7 +289,8 @@ struct TrainClassifierMagic: TrainMethod {
         if sets.count > 1 || alignment != nil {
             table = classifierSummary(
                 classifier, name: name, dataName: dataName, data: data, spaceName: spaceName, devName: devName, pooled: sets,
-                alignment: alignName.map { name in (name, alignment.map { "\($0.source.language)–\($0.target.language)" } ?? "") })
+                alignment: alignName.map { name in (name, alignment.map { "\($0.source.language)–\($0.target.language)" } ?? "") },
+                spread: alignment.flatMap { classifier.sentenceEncoderSpread($0) })
         }
         guard interrupted else { return table }
         context.display(table)
@@ -293,7 +304,8 @@ struct TrainClassifierMagic: TrainMethod {
     /// The summary table of a trained classifier.
     func classifierSummary(
         _ classifier: TextClassifier, name: String, dataName: String, data: LabeledDocuments,
-        spaceName: String, devName: String?, pooled: [LabeledDocuments] = [], alignment: (name: String, languages: String)? = nil
+        spaceName: String, devName: String?, pooled: [LabeledDocuments] = [], alignment: (name: String, languages: String)? = nil,
+        spread: SentenceEncoderSpread? = nil
     ) -> MimeBundle {
         let training = classifier.training
         let options = training?.options ?? TextClassifierOptions()
@@ -303,8 +315,7 @@ struct TrainClassifierMagic: TrainMethod {
         switch options.model {
         case .boe: layers = "mean of embeddings → \(options.resolvedHidden) tanh → \(data.labelNames.count) softmax"
         case .mlp:
-            layers =
-                "mean of embeddings → \(options.resolvedHidden) ReLU → \(options.resolvedHidden) ReLU → \(data.labelNames.count) softmax"
+            layers = "mean of embeddings → \(options.resolvedHidden) ReLU → dropout → \(data.labelNames.count) softmax (FT-MLP)"
         case .cnn:
             layers =
                 "embeddings in order → widths \(options.widths.map(String.init).joined(separator: ",")) × \(options.filters) filters, "
@@ -338,7 +349,7 @@ struct TrainClassifierMagic: TrainMethod {
                         + "\(classifier.vocabulary.count.formatted) words × \(classifier.dimension), "
                         + (options.model == .perceptron
                             ? "fixed"
-                            : (options.updateEmbeddings
+                            : (options.resolvedUpdateEmbeddings
                                 ? """
                                 trained (\(seenRows.formatted) rows seen in training)
                                 """ : "fixed"))),
@@ -366,7 +377,20 @@ struct TrainClassifierMagic: TrainMethod {
                 .text("Sent-Ali"),
                 .text(
                     "`\(alignment.name)` (\(alignment.languages)), adam η=\(NumberText.short(Double(options.alignLearningRate)))"
+                        + (options.alignNegatives ? ", with in-batch negatives" : ", the paper's loss alone")
                         + (loss.map { ", alignment loss (last epoch) \(NumberText.fixed($0, 3))" } ?? "")),
+            ])
+        }
+        if let spread {
+            // The collapse check: a constant encoder gives translations and other pairs the same cosine, near 1.
+            rows.append([
+                .text("sentence encoder"),
+                .text(
+                    """
+                    mean cosine on \(spread.pairs.formatted) pairs: translations \(NumberText.fixed(spread.matched, 3)), \
+                    other pairs \(NumberText.fixed(spread.other, 3)), source sentences \(NumberText.fixed(spread.sourceSpread, 3))\
+                    \(spread.sourceSpread > 0.95 && spread.matched - spread.other < 0.05 ? " — collapsed (every sentence encoded alike)" : "")
+                    """),
             ])
         }
         rows.append([
