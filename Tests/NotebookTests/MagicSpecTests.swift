@@ -119,7 +119,9 @@ import Testing
     }
 
     @Test func goldenHelpOfOneMethodPerFamily() throws {
-        for (family, method) in [("train", "cofactor"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel")] {
+        for (family, method) in [
+            ("train", "cofactor"), ("train", "classifier"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel"),
+        ] {
             let spec = try #require(MagicRegistry.spec(named: family, words: [method])).spec
             assertRenderingSnapshot(MagicHelp.plainText(spec), named: "help_\(family)_\(method).txt")
         }

@@ -12,6 +12,7 @@ import argparse, itertools, json, os, re, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NB = os.path.join(ROOT, "notebooks")
+TAG = str(os.getpid())  # several sweeps may run at once
 SIB = {"en": "eng_Latn", "de": "deu_Latn", "fr": "fra_Latn", "it": "ita_Latn"}
 TEXT = {"en": "europarl-en-de/en.txt.gz", "de": "europarl-en-de/de.txt.gz", "fr": "europarl-fr-es/fr.txt.gz",
         "it": "europarl-it/it.txt.gz"}
@@ -48,7 +49,8 @@ def run(script, name):
         out = subprocess.run([os.path.join(ROOT, ".build/release/xling"), "run", os.path.basename(path)], cwd=NB,
                              capture_output=True, text=True, env=env).stdout
     finally:
-        os.remove(path)
+        if os.path.exists(path):
+            os.remove(path)
         for f in os.listdir(NB):
             if f.startswith(f"_sweep_{name}-") and f.endswith(".svg"):
                 os.remove(os.path.join(NB, f))
@@ -80,7 +82,7 @@ def sweep(models, langs, epochs, seed):
                 lines.append(f"%train classifier data={train} space=v model={model} dev={dev} epochs={epochs} lr={lr} "
                              f"dropout={dr} update_emb={up} as={name}")
             t = time.time()
-            res = parse(run("\n".join(lines), f"{model}_{lang}"))
+            res = parse(run("\n".join(lines), f"{model}_{lang}_{TAG}"))
             for name, (lr, dr, up) in names.items():
                 acc, kept, ran = res.get(name, (float("nan"), 0, 0))
                 rows.append({"model": model, "lang": lang, "lr": lr, "dropout": dr, "update_emb": up, "dev": acc, "kept": kept,
@@ -91,13 +93,16 @@ def sweep(models, langs, epochs, seed):
     return rows
 
 
+EXTRA = ""  # --check-extra: options added to every check run (e.g. to replay a default on an older binary)
+
+
 def check(models, lang, seed):
     lines = [header(lang, seed)]
     for m in models:
         train, dev, test = sets(m)
-        lines.append(f"%train classifier data={train} space=v model={m} dev={dev} as={m.replace('-', '')}")
+        lines.append(f"%train classifier data={train} space=v model={m} dev={dev} {EXTRA} as={m.replace('-', '')}")
         lines.append(f"%eval classifier {m.replace('-', '')} data={test}")
-    out = run("\n".join(lines), f"check_{lang}")
+    out = run("\n".join(lines), f"check_{lang}_{TAG}")
     return out
 
 
@@ -108,13 +113,19 @@ if __name__ == "__main__":
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--update-emb", default=None, help="override the grid's update_emb values, e.g. true or true,false")
+    ap.add_argument("--lr", default=None, help="override the grid's learning rates, e.g. 0.001,0.01")
     ap.add_argument("--out", default="classifier_sweep.json")
+    ap.add_argument("--check-extra", default="")
     ap.add_argument("--check", default=None, help="an untuned language: train with the defaults, report dev and test")
     a = ap.parse_args()
     models = a.models.split(",")
     if a.update_emb:
         for m in models:
             GRID[m]["update_emb"] = a.update_emb.split(",")
+    if a.lr:
+        for m in models:
+            GRID[m]["lr"] = [float(x) for x in a.lr.split(",")]
+    EXTRA = a.check_extra
     if a.check:
         print(check(models, a.check, a.seed))
         sys.exit(0)
