@@ -1,5 +1,9 @@
 import XlingCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A bidirectional recurrent layer over a padded, length-masked, time-major batch: the forward
 /// cell reads steps 0…len−1, the backward cell len−1…0, both from a zero state; output step t is
 /// [→h_t ; ←h_t] (B × 2h), zero past each example's length (PyTorch's packed-sequence semantics:
@@ -7,8 +11,10 @@ import XlingCore
 ///
 /// Each direction projects all steps' inputs in one GEMM (`projectInputs` over the stacked
 /// steps), then steps; an example past its length keeps its state (`selectRows`). Cells with a
-/// fused pair (`bidirectionalSequence`: the PyTorch-form GRU) run the two directions at once on two
-/// threads when BLAS is set to two or more (`%set threads=2`); the numbers do not depend on it.
+/// fused pair (`bidirectionalSequence`: the PyTorch-form GRU) run both directions as one primitive;
+/// on two threads only when the environment sets `XLING_BIRNN_THREADS=2` (measured on the shared
+/// 2-core machine, the second thread cost more than it saved: OpenBLAS's pool threads spin for the
+/// core; `Tests/bench/README.md`). The numbers do not depend on it.
 public struct BiRNN<Cell: RecurrentCell>: Sendable {
     /// The two directions (`<name>.fw`, `<name>.bw`).
     public let forward: Cell, backward: Cell
@@ -41,7 +47,7 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
         let packed = tape.rows(x, at: packing.rows)
         let fwIn = forward.projectInputs(packed, on: &tape), bwIn = backward.projectInputs(packed, on: &tape)
         let both =
-            forward.bidirectionalSequence(fwIn, backward: backward, bwIn, packing: packing, threads: BLAS.threads, on: &tape)
+            forward.bidirectionalSequence(fwIn, backward: backward, bwIn, packing: packing, threads: birnnDirectionThreads, on: &tape)
             ?? tape.concatColumns([
                 Self.run(forward, fwIn, packing: packing, lengths: lengths, reversed: false, on: &tape),
                 Self.run(backward, bwIn, packing: packing, lengths: lengths, reversed: true, on: &tape),
@@ -70,3 +76,6 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
         return tape.rows(tape.concatRows(outputs), at: packing.rows)
     }
 }
+
+/// Threads for the two directions of a fused pair: `XLING_BIRNN_THREADS` (1 or 2), else 1.
+let birnnDirectionThreads: Int = getenv("XLING_BIRNN_THREADS").flatMap { Int(String(cString: $0)) }.map { min(2, max(1, $0)) } ?? 1
