@@ -12,14 +12,16 @@ func taskClassifier(_ args: Arguments) {
     if let path = args.options["sequences"] { return dumpSequences(args, path: path) }
     let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
     let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
+    var options = TextClassifierOptions()
+    options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
+    // han reads sentences: its documents keep their punctuation (as `%load labeled … punct=keep`).
+    let tokenizer = Tokenizer(stripPunctuation: options.model != .han)
     let space: EmbeddingSpace, train: LabeledDocuments, test: LabeledDocuments
     do {
         space = try Word2VecText.load(path: vectors, language: "en").0
-        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200)
-        test = try LabeledDocuments.read(path: sib + "/test.tsv", language: "en", format: .sib200)
+        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200, tokenizer: tokenizer)
+        test = try LabeledDocuments.read(path: sib + "/test.tsv", language: "en", format: .sib200, tokenizer: tokenizer)
     } catch { fail("\(error)") }
-    var options = TextClassifierOptions()
-    options.model = TextClassifierModel(rawValue: args.options["model"] ?? "boe") ?? .boe
     options.updateEmbeddings = args.int("update-emb", 1) != 0
     options.epochs = args.options["epochs"].flatMap { Int($0) } // nil: the model's default (50, perceptron 10)
     options.hidden = args.options["hidden"].flatMap { Int($0) } // nil: the model's default
@@ -37,7 +39,7 @@ func taskClassifier(_ args: Arguments) {
     let epochs = options.resolvedEpochs
     var json = common("classifier")
     json.set("model", options.model.rawValue)
-    json.set("update_emb", options.updateEmbeddings)
+    json.set("update_emb", options.resolvedUpdateEmbeddings)
     json.set("vocabulary", space.count)
     json.set("dim", space.dimension)
     json.set("hidden", options.resolvedHidden)
@@ -128,18 +130,30 @@ func dumpClassifierSteps(_ args: Arguments, dir: String) {
 /// `classifier --sequences FILE`: the training documents of SIB-200 English as row-id sequences
 /// of the committed GloVe vocabulary (tokens in order, unknown ones dropped, as the classifiers
 /// read them), one line per document: label, then ids; the first line holds the vocabulary size
-/// and dimension. For the PyTorch anchor of `Tests/bench/neural_bench.py`.
+/// and dimension. For the PyTorch anchor of `Tests/bench/neural_bench.py`. With `--sentences 1`
+/// (the han row) the documents keep their punctuation and are split as `han` splits them
+/// (`SentenceSplitter`; a token is looked up as is, else without its edge punctuation; sentences
+/// with no known word dropped), the sentences of a line separated by `|`.
 func dumpSequences(_ args: Arguments, path: String) {
     let vectors = args.options["vectors"] ?? "notebooks/data/glove-en-sib200/en.vec.gz"
     let sib = args.options["sib200"] ?? "notebooks/data/sib200/eng_Latn"
+    let sentences = args.int("sentences", 0) != 0
     let space: EmbeddingSpace, train: LabeledDocuments
     do {
         space = try Word2VecText.load(path: vectors, language: "en").0
-        train = try LabeledDocuments.read(path: sib + "/train.tsv", language: "en", format: .sib200)
+        train = try LabeledDocuments.read(
+            path: sib + "/train.tsv", language: "en", format: .sib200, tokenizer: Tokenizer(stripPunctuation: !sentences))
     } catch { fail("\(error)") }
+    let stripper = Tokenizer(lowercase: false, stripPunctuation: true)
+    func row(_ token: String) -> Int? { space.vocabulary.id(token) ?? stripper.tokens(token).first.flatMap { space.vocabulary.id($0) } }
     var text = "\(space.count) \(space.dimension) \(train.labelNames.count)\n"
     for (tokens, label) in zip(train.documents, train.labels) {
-        text += ([label] + tokens.compactMap { space.vocabulary.id($0) }).map(String.init).joined(separator: " ") + "\n"
+        guard sentences else {
+            text += ([label] + tokens.compactMap { space.vocabulary.id($0) }).map(String.init).joined(separator: " ") + "\n"
+            continue
+        }
+        let parts = SentenceSplitter.sentences(tokens).map { tokens[$0].compactMap(row) }.filter { !$0.isEmpty }
+        text += "\(label) " + parts.map { $0.map(String.init).joined(separator: " ") }.joined(separator: " | ") + "\n"
     }
     let file = BinaryFile(path)
     file.write(Array(text.utf8))

@@ -45,6 +45,56 @@ import Testing
         #expect(classifier.sentenceBags([["le", "match,", "le", "but."]], language: "fr")[0].count == 2)
     }
 
+    /// Sent-Ali's loss, 1 − mean cos(S_i, T_i), is also minimised by an encoder that maps every
+    /// sentence to one vector. After align= training on word-by-word translations, the encoder
+    /// must still tell translations from other sentences (held-out pairs), and keep sentences apart.
+    @Test func sentAliKeepsSentenceVectorsApart() throws {
+        let n = 16
+        let enWords = (0..<n).map { "e\($0)" }, frWords = (0..<n).map { "f\($0)" }
+        let spaces = [
+            "en": try Self.space(enWords, language: "en", seed: 11), "fr": try Self.space(frWords, language: "fr", seed: 12),
+        ]
+        var g = SplitMix64(seed: 5)
+        func sentences(_ count: Int) -> [[Int]] {
+            (0..<count).map { _ in (0..<(3 + Int(g.next() % 3))).map { _ in Int(g.next() % UInt64(n)) } }
+        }
+        func corpus(_ ids: [[Int]]) throws -> ParallelCorpus {
+            try ParallelCorpus(
+                source: Corpus(language: "en", sentences: ids.map { $0.map { enWords[$0] } }),
+                target: Corpus(language: "fr", sentences: ids.map { $0.map { frWords[$0] } }))
+        }
+        let train = try corpus(sentences(120)), held = try corpus(sentences(60))
+        // Two topics: words 0–7 and 8–15, in both languages.
+        func documents(_ words: [String], language: String) -> LabeledDocuments {
+            LabeledDocuments(
+                language: language,
+                examples: (0..<24).map { k in
+                    let topic = k % 2
+                    return (topic == 0 ? "a" : "b", (0..<4).map { _ in words[topic * n / 2 + Int(g.next() % UInt64(n / 2))] })
+                })!
+        }
+        var options = TextClassifierOptions()
+        options.model = .bigruAtt
+        options.hidden = 8
+        options.epochs = 15
+        options.batchSize = 8
+        options.alignLearningRate = 0.01
+        let pooled = [documents(enWords, language: "en"), documents(frWords, language: "fr")]
+        let classifier = try TextClassifier.train(pooled: pooled, spaces: spaces, options: options, alignment: train)
+        let spread = try #require(classifier.sentenceEncoderSpread(held))
+        let alignment = try #require(classifier.training?.history.last?.taskLosses.first { $0.name == "alignment loss" }?.value)
+        // With the in-batch negative a constant encoder scores 1; the loss is 1 − matched + other.
+        #expect(alignment < 0.8, "the alignment task did not train: loss \(alignment)")
+        #expect(spread.matched > spread.other + 0.2, "\(spread)")
+        #expect(spread.sourceSpread < 0.9, "\(spread)")
+        // The paper's loss alone collapses here: every sentence gets about the same vector, and the
+        // check says so (measured: matched 0.998, other 0.996, source spread 0.997).
+        options.alignNegatives = false
+        let paper = try TextClassifier.train(pooled: pooled, spaces: spaces, options: options, alignment: train)
+        let collapsed = try #require(paper.sentenceEncoderSpread(held))
+        #expect(collapsed.sourceSpread > 0.95 && collapsed.matched - collapsed.other < 0.05, "\(collapsed)")
+    }
+
     @Test func badInputThrows() throws {
         let spaces = ["en": try Self.space(["the", "a", "goal", "match"], language: "en", seed: 1)]
         var options = TextClassifierOptions()

@@ -91,6 +91,26 @@ import Testing
         #expect(try mlp.evaluate(test).accuracy > majority + 0.20)
     }
 
+    /// `model=mlp` is M'hamdi et al.'s FT-MLP (App. D, Table 5a): mean of the trained embeddings →
+    /// one 512-unit ReLU layer → dropout 0.7 → softmax; Adam 10⁻², batch 64, patience 20.
+    @Test func mlpIsThePapersFineTunedMLP() throws {
+        let (space, train, dev, _) = try Self.load()
+        var options = TextClassifierOptions()
+        options.model = .mlp
+        #expect(options.resolvedHidden == 512 && options.resolvedDropout == 0.7 && options.resolvedBatchSize == 64)
+        #expect(options.resolvedLearningRate == 0.01 && options.resolvedPatience == 20 && options.resolvedUpdateEmbeddings)
+        options.epochs = 2
+        let mlp = try TextClassifier.train(train, space: space, options: options, dev: dev)
+        guard case .network(let any) = mlp.head, let network = any as? BagOfEmbeddingsNetwork else {
+            Issue.record("mlp is not a bag-of-embeddings network")
+            return
+        }
+        #expect(network.name == "mlp" && network.hidden.count == 1 && network.activation == .relu && network.dropout == 0.7)
+        #expect(network.store[network.hidden[0].weight].cols == 512 && network.store[network.hidden[0].weight].rows == space.dimension)
+        #expect(mlp.initialEmbeddings != nil && mlp.embeddings != mlp.initialEmbeddings) // fine-tuned
+        #expect(mlp.training?.history.count == 2)
+    }
+
     @Test func replacingEmbeddingsKeepsTheOtherLayers() throws {
         let (space, train, _, test) = try Self.load()
         var options = TextClassifierOptions()

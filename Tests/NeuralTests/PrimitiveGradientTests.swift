@@ -84,6 +84,12 @@ import XlingCore
                 packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3),
                 reversed: true)
         },
+        Case(name: "GRU bidirectional, 2 threads", inputs: [(6, 6), (2, 6), (1, 6), (6, 6), (2, 6), (1, 6)], scale: 1.5) { t, p, _ in
+            t.gruBidirectional(
+                forward: (t.parameter(p[0]), t.parameter(p[1]), t.parameter(p[2])),
+                backward: (t.parameter(p[3]), t.parameter(p[4]), t.parameter(p[5])),
+                packing: PackedSteps(lengths: [3, 1, 0, 2], steps: 3), threads: 2)
+        },
         Case(name: "LSTM sequence", inputs: [(6, 8), (2, 8), (1, 8)], scale: 1.5) { t, p, _ in
             t.lstmSequence(
                 input: t.parameter(p[0]), weight: t.parameter(p[1]), bias: t.parameter(p[2]),
@@ -109,6 +115,43 @@ import XlingCore
             t.selectRows([true, false, false, true], t.parameter(p[0]), t.parameter(p[1]))
         },
     ]
+
+    /// The two directions on two threads give the very numbers of one thread, and of two
+    /// `gruSequence`s side by side: values and every gradient, bit for bit.
+    @Test func bidirectionalGRUIsTheSameAtAnyThreadCount() {
+        var g = SplitMix64(seed: 7)
+        var store = ParameterStore()
+        let shapes = [(9, 12), (4, 12), (1, 12), (9, 12), (4, 12), (1, 12)]
+        let p = shapes.enumerated().map { store.add("x\($0.offset)", GradientCheck.random($0.element.0, $0.element.1, &g, scale: 1.5)) }
+        let packing = PackedSteps(lengths: [4, 1, 0, 3, 1], steps: 4)
+        let mix = GradientCheck.random(9, 8, &g, scale: 1)
+        func run(_ threads: Int?) -> (Matrix, [Matrix]) {
+            var s = store
+            s.zeroGrad()
+            var tape = Tape(s)
+            let y: Var
+            if let threads {
+                y = tape.gruBidirectional(
+                    forward: (tape.parameter(p[0]), tape.parameter(p[1]), tape.parameter(p[2])),
+                    backward: (tape.parameter(p[3]), tape.parameter(p[4]), tape.parameter(p[5])), packing: packing, threads: threads)
+            } else {
+                let fw = tape.gruSequence(
+                    input: tape.parameter(p[0]), weight: tape.parameter(p[1]), bias: tape.parameter(p[2]), packing: packing, reversed: false
+                )
+                let bw = tape.gruSequence(
+                    input: tape.parameter(p[3]), weight: tape.parameter(p[4]), bias: tape.parameter(p[5]), packing: packing, reversed: true)
+                y = tape.concatColumns([fw, bw])
+            }
+            let loss = tape.mean(tape.hadamard(y, tape.constant(mix)))
+            let value = tape[y]
+            tape.backward(from: loss, into: &s)
+            return (value, p.map { s.gradient($0) })
+        }
+        let serial = run(nil), one = run(1), two = run(2)
+        #expect(one.0 == serial.0 && two.0 == serial.0)
+        #expect(one.1 == serial.1 && two.1 == serial.1)
+        #expect(serial.1.allSatisfy { $0.storage.contains { $0 != 0 } })
+    }
 
     @Test(arguments: cases)
     func pullbackMatchesFiniteDifferences(_ c: Case) {

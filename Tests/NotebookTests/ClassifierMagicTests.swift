@@ -212,11 +212,18 @@ import Testing
         let f1 = gain.first?["paper F1"]?.doubleValue ?? 0, base = gain.first?["baseline paper F1"]?.doubleValue ?? 0
         #expect(abs((gain.first?["gain F1"]?.doubleValue ?? 99) - (f1 - base)) < 1e-9)
         #expect(error("%eval classifier m data=de_test baseline=mono_fr").contains("no set of data= is in those languages"))
-        // Sent-Ali: bigru-att with the Europarl en–fr pairs, its own optimizer; the alignment loss is reported (measured 0.001
-        // after 2 epochs: a pure cosine pull lets a tiny encoder map every sentence alike).
+        // Sent-Ali: bigru-att with the Europarl en–fr pairs, its own optimizer; the alignment loss and the collapse check are
+        // reported. The paper's loss alone lets a tiny encoder map every sentence alike (measured: loss 0.001 after 2 epochs).
         let ali = result(
             "%train classifier data=en_train,fr_train space=ft_en,ft_fr model=bigru-att hidden=8 epochs=2 align=enfr align_lr=0.01 as=a")
-        #expect(value(ali, "Sent-Ali").hasPrefix("`enfr` (en–fr), adam η=0.010, alignment loss (last epoch) "), "\(ali)")
+        #expect(value(ali, "Sent-Ali").hasPrefix("`enfr` (en–fr), adam η=0.010, with in-batch negatives, alignment loss (last epoch) "))
+        #expect(value(ali, "sentence encoder").contains("translations") && !value(ali, "sentence encoder").contains("collapsed"), "\(ali)")
+        let paper = result(
+            """
+            %train classifier data=en_train,fr_train space=ft_en,ft_fr model=bigru-att hidden=8 epochs=2 align=enfr align_lr=0.01 \
+            align_negatives=false as=a0
+            """)
+        #expect(value(paper, "sentence encoder").contains("collapsed"), "\(paper)")
         let aliRows = result("%eval classifier a data=en_test,fr_test")
         #expect(aliRows.count == 2)
         // Bad input: a corpus language without a side, align= for a bag model, labels that differ, an empty document.

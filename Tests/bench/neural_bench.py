@@ -8,6 +8,10 @@ padding with length masks on both sides):
   cnn        widths 3,4,5 x 200 filters, ReLU, max over each document's windows, softmax
   bigru-att  bi-GRU 150 per direction (packed sequences in PyTorch), additive attention
              (size 300) over real steps, softmax
+  han        documents split into sentences as xling's han splits them (punctuation kept;
+             `--sequences FILE --sentences 1`): word-level bi-GRU 50 per direction + attention
+             (size 100) per sentence, sentence-level bi-GRU 50 + attention, dropout 0.5, softmax;
+             batch 15 (paper Table 5d)
 xling: `xling-bench classifier --model M --update-emb 1 --epochs E --repeats 1` with
 OPENBLAS_NUM_THREADS=t (seconds per epoch of the whole `TextClassifier.train`, evaluation
 excluded). PyTorch: torch.set_num_threads(t), the mean of E epochs after one warm-up epoch.
@@ -63,14 +67,22 @@ def xling_epoch_seconds(model: str, threads: int, epochs: int) -> tuple[float, f
 
 
 def read_sequences(path: str):
+    """(vocabulary, dim, classes, labels, docs): a doc is a list of ids, or with sentence splits
+    (`|` in the file) a list of sentences, each a list of ids."""
     with open(path, encoding="utf-8") as f:
         vocabulary, dim, classes = (int(x) for x in f.readline().split())
         labels, docs = [], []
         for line in f:
-            values = [int(x) for x in line.split()]
-            labels.append(values[0])
-            docs.append(values[1:])
+            label, _, rest = line.strip().partition(" ")
+            labels.append(int(label))
+            if "|" in rest or SENTENCES in path:
+                docs.append([[int(x) for x in part.split()] for part in rest.split("|") if part.strip()])
+            else:
+                docs.append([int(x) for x in rest.split()])
     return vocabulary, dim, classes, labels, docs
+
+
+SENTENCES = "sentences-han"  # the sequence file of the han row has this in its name
 
 
 def torch_model(model: str, vocabulary: int, dim: int, classes: int):
@@ -119,10 +131,41 @@ def torch_model(model: str, vocabulary: int, dim: int, classes: int):
             alpha = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=1)
             return self.out(self.dropout((alpha.unsqueeze(2) * h).sum(1)))
 
-    return {"cnn": CNN, "bigru-att": BiGRUAtt}[model]()
+    def packed_gru(gru, x, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.clamp(min=1), batch_first=True, enforce_sorted=False)
+        h, _ = gru(packed)
+        return nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])[0]
+
+    def attend(h, lengths, projection, context):
+        scores = context(torch.tanh(projection(h))).squeeze(2)
+        mask = torch.arange(h.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1)
+        alpha = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=1)
+        return (alpha.unsqueeze(2) * h).sum(1)
+
+    class HAN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary + 1, dim, padding_idx=vocabulary)
+            self.word_gru = nn.GRU(dim, 50, batch_first=True, bidirectional=True)
+            self.word_projection, self.word_context = nn.Linear(100, 100), nn.Linear(100, 1, bias=False)
+            self.sentence_gru = nn.GRU(100, 50, batch_first=True, bidirectional=True)
+            self.sentence_projection, self.sentence_context = nn.Linear(100, 100), nn.Linear(100, 1, bias=False)
+            self.dropout = nn.Dropout(0.5)
+            self.out = nn.Linear(100, classes)
+
+        def forward(self, ids, word_lengths, where, sentence_lengths):
+            # ids: (all sentences of the batch, W); where: (document, position) of each sentence
+            h = packed_gru(self.word_gru, self.embedding(ids), word_lengths)
+            vectors = attend(h, word_lengths, self.word_projection, self.word_context)
+            grid = vectors.new_zeros(len(sentence_lengths), int(sentence_lengths.max()), 100)
+            grid = grid.index_put((where[:, 0], where[:, 1]), vectors)
+            hs = packed_gru(self.sentence_gru, grid, sentence_lengths)
+            return self.out(self.dropout(attend(hs, sentence_lengths, self.sentence_projection, self.sentence_context)))
+
+    return {"cnn": CNN, "bigru-att": BiGRUAtt, "han": HAN}[model]()
 
 
-MODELS = ("cnn", "bigru-att")  # + "han" once the sequence file carries sentence splits
+MODELS = ("cnn", "bigru-att", "han")
 
 
 def torch_epoch_seconds(model: str, threads: int, epochs: int, data, warmup: int = 1) -> tuple[float, float]:
@@ -137,18 +180,29 @@ def torch_epoch_seconds(model: str, threads: int, epochs: int, data, warmup: int
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     n = len(docs)
     minimum = 5 if model == "cnn" else 1
+    size = 15 if model == "han" else 64
+
+    def padded(sequences):
+        lengths = torch.tensor([len(q) for q in sequences])
+        ids = torch.full((len(sequences), max(minimum, int(lengths.max()))), vocabulary, dtype=torch.long)
+        for r, q in enumerate(sequences):
+            ids[r, :len(q)] = torch.tensor(q, dtype=torch.long)
+        return ids, lengths
+
+    def inputs(batch):
+        if model != "han":
+            return padded([docs[i] for i in batch])
+        sentences = [q for i in batch for q in docs[i]]
+        where = torch.tensor([(r, k) for r, i in enumerate(batch) for k in range(len(docs[i]))], dtype=torch.long)
+        ids, lengths = padded(sentences)
+        return ids, lengths, where, torch.tensor([len(docs[i]) for i in batch])
 
     def epoch():
         order = torch.randperm(n).tolist()
-        for start in range(0, n, 64):
-            batch = order[start:start + 64]
-            lengths = torch.tensor([len(docs[i]) for i in batch])
-            steps = max(minimum, int(lengths.max()))
-            ids = torch.full((len(batch), steps), vocabulary, dtype=torch.long)
-            for r, i in enumerate(batch):
-                ids[r, :len(docs[i])] = torch.tensor(docs[i], dtype=torch.long)
+        for start in range(0, n, size):
+            batch = order[start:start + size]
             optimizer.zero_grad()
-            loss = nn.functional.cross_entropy(net(ids, lengths), torch.tensor([labels[i] for i in batch]))
+            loss = nn.functional.cross_entropy(net(*inputs(batch)), torch.tensor([labels[i] for i in batch]))
             loss.backward()
             optimizer.step()
 
@@ -247,10 +301,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "sequences.txt")
         subprocess.run([BENCH, "classifier", "--sequences", path], check=True, cwd=ROOT)
+        han_path = os.path.join(tmp, SENTENCES + ".txt")
+        subprocess.run([BENCH, "classifier", "--sequences", han_path, "--sentences", "1"], check=True, cwd=ROOT)
         for model in args.models.split(","):
             for threads in (1, 2):
                 ours = xling_run(model, threads, args.epochs)
-                theirs = torch_child(model, threads, args.epochs, path, warmup=1)
+                theirs = torch_child(model, threads, args.epochs, han_path if model == "han" else path, warmup=1)
                 row = {"model": model, "threads": threads,
                        "xling_s": ours["seconds_per_epoch"], "xling_cpu_s": ours["cpu_seconds_per_epoch"],
                        "torch_s": theirs["seconds_per_epoch"], "torch_cpu_s": theirs["cpu_seconds_per_epoch"],

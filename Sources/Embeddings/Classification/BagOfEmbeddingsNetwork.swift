@@ -4,11 +4,14 @@
 /// Layers (module path → parameters): `embedding` (|V|×d, sparse rows; frozen for "CLWE
 /// fixed") → for each hidden layer l: `hidden<l>` (`Dense`) → `activation` → dropout → `output`
 /// (`Dense`, → K logits) → weighted softmax cross-entropy. The paper's model has one tanh hidden
-/// layer; `TextClassifierModel.mlp` is the same network with two ReLU layers. Only the forward
+/// layer; `TextClassifierModel.mlp` is M'hamdi et al.'s FT-MLP, the same network with one 512-unit
+/// ReLU layer, dropout 0.7 and trained embeddings (`TextClassifierOptions`). Only the forward
 /// pass is written here: the tape derives the backward pass, the store holds every parameter.
 ///
 /// Invariant: the modules' parameters live in `store`; consecutive layers fit.
-public struct BagOfEmbeddingsNetwork: Sendable {
+public struct BagOfEmbeddingsNetwork: ClassifierNetwork {
+    /// `boe` or `mlp`.
+    public let name: String
     /// Every parameter (`embedding`, `hidden0.weight`, …, `output.bias`).
     public var store: ParameterStore
     /// The embedding table.
@@ -27,9 +30,10 @@ public struct BagOfEmbeddingsNetwork: Sendable {
     /// A network over `table` (|V|×d) with hidden widths `hiddenSizes` and `classes` outputs,
     /// weights drawn from `generator` (Glorot uniform, zero biases), layer by layer.
     public init(
-        table: Matrix, trainableEmbeddings: Bool, hiddenSizes: [Int], classes: Int, activation: Activation,
+        name: String = "boe", table: Matrix, trainableEmbeddings: Bool, hiddenSizes: [Int], classes: Int, activation: Activation,
         dropout: Float, classWeights: [Float]?, generator: inout SplitMix64
     ) {
+        self.name = name
         var store = ParameterStore()
         embedding = Embedding(&store, name: "embedding", values: table, trainable: trainableEmbeddings)
         var width = table.cols
@@ -49,12 +53,6 @@ public struct BagOfEmbeddingsNetwork: Sendable {
     /// K, the number of classes.
     public var classes: Int { output.outputs }
 
-    /// The embedding layer's current table.
-    public var table: Matrix { store[embedding.table] }
-
-    /// Replaces the table (another language's embeddings, same width).
-    public mutating func replaceTable(_ table: Matrix) { store.replace(embedding.table, with: table) }
-
     /// The n×K logits of n bags, recorded on `tape` (dropout only when the tape trains).
     public func logits(_ bags: [[Int]], on tape: inout Tape, generator: inout SplitMix64) -> Var {
         var x = embedding.mean(bags, on: &tape)
@@ -64,22 +62,11 @@ public struct BagOfEmbeddingsNetwork: Sendable {
         return output(x, on: &tape)
     }
 
-    /// The batch's weighted mean cross-entropy (1×1) on `tape`.
-    public func loss(_ bags: [[Int]], labels: [Int], on tape: inout Tape, generator: inout SplitMix64) -> Var {
-        tape.softmaxCrossEntropy(logits(bags, on: &tape, generator: &generator), labels: labels, classWeights: classWeights)
-    }
+    /// Bags are read in batches of 256 when predicting.
+    public var predictionBatchSize: Int { 256 }
 
-    /// The predicted class of each bag (highest logit, lowest id among ties), in batches of 256.
-    public func predict(_ bags: [[Int]]) -> [Int] {
-        var predictions: [Int] = []
-        predictions.reserveCapacity(bags.count)
-        var unused = SplitMix64(seed: 0)
-        for range in MiniBatches.sequential(count: bags.count, size: 256) {
-            var tape = Tape(store, training: false)
-            let out = logits(Array(bags[range]), on: &tape, generator: &unused)
-            let z = tape[out]
-            predictions.append(contentsOf: ClassWeights.argmax(z))
-        }
-        return predictions
+    /// The documents as bags of embedding rows (`TextClassifier.bags`).
+    public static func documents(_ texts: [[String]], language: String?, in classifier: TextClassifier) -> [[Int]] {
+        classifier.bags(texts, language: language).bags
     }
 }

@@ -17,7 +17,7 @@ import XlingCore
 /// document vector. Batches are padded per level and masked by length, so padding never changes a
 /// document's logits. The word level (`sentenceVectors`) is the sentence encoder that the
 /// Sent-Ali task shares.
-public struct HierarchicalClassifierNetwork: Sendable {
+public struct HierarchicalClassifierNetwork: ClassifierNetwork {
     /// Every parameter.
     public var store: ParameterStore
     /// The embedding table.
@@ -67,14 +67,11 @@ public struct HierarchicalClassifierNetwork: Sendable {
     /// The width of a sentence or document vector, 2·units.
     public var featureSize: Int { wordRNN.outputSize }
 
-    /// The embedding layer's current table.
-    public var table: Matrix { store[embedding.table] }
-
-    /// Replaces the table (another language's embeddings, same width).
-    public mutating func replaceTable(_ table: Matrix) { store.replace(embedding.table, with: table) }
-
     /// The n × 2·units vectors of n non-empty sentences (row-id sequences): the word level.
-    public func sentenceVectors(_ sentences: [[Int]], on tape: inout Tape) -> Var {
+    public func sentenceVectors(_ sentences: [[Int]], on tape: inout Tape) -> Var? { wordLevel(sentences, on: &tape) }
+
+    /// The word level: n × 2·units for n non-empty sentences.
+    func wordLevel(_ sentences: [[Int]], on tape: inout Tape) -> Var {
         precondition(!sentences.isEmpty && sentences.allSatisfy { !$0.isEmpty }, "sentenceVectors: empty sentence")
         let batch = PaddedBatch(sentences)
         let states = wordRNN(embedding.steps(batch, on: &tape), lengths: batch.lengths, on: &tape)
@@ -96,7 +93,7 @@ public struct HierarchicalClassifierNetwork: Sendable {
         let lengths = rowsOf.map(\.count)
         let steps = max(1, lengths.max() ?? 0)
         guard !sentences.isEmpty else { return tape.constant(Matrix(rows: documents.count, cols: featureSize)) }
-        let vectors = sentenceVectors(sentences, on: &tape)
+        let vectors = wordLevel(sentences, on: &tape)
         let sequence = (0..<steps).map { s in tape.pickRows(vectors, ids: rowsOf.map { s < $0.count ? $0[s] : -1 }) }
         let states = sentenceRNN(sequence, lengths: lengths, on: &tape)
         return sentenceAttention(states, lengths: lengths, on: &tape).output
@@ -107,21 +104,11 @@ public struct HierarchicalClassifierNetwork: Sendable {
         output(tape.dropout(documentVectors(documents, on: &tape), rate: dropout, generator: &generator), on: &tape)
     }
 
-    /// The batch's weighted mean cross-entropy (1×1) on `tape`.
-    public func loss(_ documents: [[[Int]]], labels: [Int], on tape: inout Tape, generator: inout SplitMix64) -> Var {
-        tape.softmaxCrossEntropy(logits(documents, on: &tape, generator: &generator), labels: labels, classWeights: classWeights)
-    }
+    /// `han`.
+    public var name: String { TextClassifierModel.han.rawValue }
 
-    /// The predicted class of each document (highest logit, lowest id among ties), in batches of 64.
-    public func predict(_ documents: [[[Int]]]) -> [Int] {
-        var predictions: [Int] = []
-        predictions.reserveCapacity(documents.count)
-        var unused = SplitMix64(seed: 0)
-        for range in MiniBatches.sequential(count: documents.count, size: 64) {
-            var tape = Tape(store, training: false)
-            let out = logits(Array(documents[range]), on: &tape, generator: &unused)
-            predictions.append(contentsOf: ClassWeights.argmax(tape[out]))
-        }
-        return predictions
+    /// The documents as sentences of embedding rows (`TextClassifier.sentenceBags`).
+    public static func documents(_ texts: [[String]], language: String?, in classifier: TextClassifier) -> [[[Int]]] {
+        classifier.sentenceBags(texts, language: language)
     }
 }

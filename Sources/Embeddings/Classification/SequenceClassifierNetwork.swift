@@ -11,7 +11,7 @@
 /// (`encoder.k3.weight`, `encoder.rnn.fw.wIH`, `encoder.attention.context`, …), `output`. Documents
 /// are padded per batch (`PaddedBatch`, at least the widest kernel for the CNN) and masked by
 /// their lengths; padding never changes a document's logits.
-public struct SequenceClassifierNetwork: Sendable {
+public struct SequenceClassifierNetwork: ClassifierNetwork {
     /// The encoder between the embeddings and the output layer.
     public enum Encoder: Sendable {
         case cnn(TextCNN)
@@ -68,12 +68,6 @@ public struct SequenceClassifierNetwork: Sendable {
     /// K, the number of classes.
     public var classes: Int { output.outputs }
 
-    /// The embedding layer's current table.
-    public var table: Matrix { store[embedding.table] }
-
-    /// Replaces the table (another language's embeddings, same width).
-    public mutating func replaceTable(_ table: Matrix) { store.replace(embedding.table, with: table) }
-
     /// The fewest steps a batch is padded to.
     var minimumSteps: Int {
         switch encoder {
@@ -100,21 +94,22 @@ public struct SequenceClassifierNetwork: Sendable {
         output(tape.dropout(features(documents, on: &tape), rate: dropout, generator: &generator), on: &tape)
     }
 
-    /// The batch's weighted mean cross-entropy (1×1) on `tape`.
-    public func loss(_ documents: [[Int]], labels: [Int], on tape: inout Tape, generator: inout SplitMix64) -> Var {
-        tape.softmaxCrossEntropy(logits(documents, on: &tape, generator: &generator), labels: labels, classWeights: classWeights)
+    /// `cnn` or `bigru-att`.
+    public var name: String {
+        switch encoder {
+        case .cnn: TextClassifierModel.cnn.rawValue
+        case .biGRUAttention: TextClassifierModel.bigruAtt.rawValue
+        }
     }
 
-    /// The predicted class of each document (highest logit, lowest id among ties), in batches of 64.
-    public func predict(_ documents: [[Int]]) -> [Int] {
-        var predictions: [Int] = []
-        predictions.reserveCapacity(documents.count)
-        var unused = SplitMix64(seed: 0)
-        for range in MiniBatches.sequential(count: documents.count, size: 64) {
-            var tape = Tape(store, training: false)
-            let out = logits(Array(documents[range]), on: &tape, generator: &unused)
-            predictions.append(contentsOf: ClassWeights.argmax(tape[out]))
-        }
-        return predictions
+    /// The bi-GRU-Att's encoder (the whole of it) for Sent-Ali; nil for the CNN.
+    public func sentenceVectors(_ sentences: [[Int]], on tape: inout Tape) -> Var? {
+        if case .cnn = encoder { return nil }
+        return features(sentences, on: &tape)
+    }
+
+    /// The documents as row-id sequences in token order (`TextClassifier.bags`).
+    public static func documents(_ texts: [[String]], language: String?, in classifier: TextClassifier) -> [[Int]] {
+        classifier.bags(texts, language: language).bags
     }
 }

@@ -1,5 +1,6 @@
 /// A trained text classifier of one language: an embedding layer over a vocabulary plus the
-/// layers above it (a bag-of-embeddings network, an MLP, an averaged perceptron, an MF-CNN, a bi-GRU-Att or a HAN). The
+/// layers above it (an averaged perceptron, or a `ClassifierNetwork`: a bag-of-embeddings network, the FT-MLP, an
+/// MF-CNN, a bi-GRU-Att or a HAN). The
 /// embedding layer can be swapped for another language's (`replacingEmbeddings`), which is
 /// how a task model is transferred across languages (Sakuma & Yoshinaga 2019).
 ///
@@ -8,14 +9,10 @@
 public struct TextClassifier: Sendable {
     /// The layers above the embedding table.
     public enum Head: Sendable {
-        /// `.boe` and `.mlp`: the network holds the table in its embedding layer.
-        case network(BagOfEmbeddingsNetwork)
+        /// Every model but the perceptron (`ClassifierNetwork`): the network holds the table in its embedding layer.
+        case network(any ClassifierNetwork)
         /// `.perceptron`.
         case perceptron(PerceptronClassifier)
-        /// `.cnn` and `.bigruAtt`: the network holds the table in its embedding layer.
-        case sequence(SequenceClassifierNetwork)
-        /// `.han`: the network holds the table in its embedding layer.
-        case hierarchical(HierarchicalClassifierNetwork)
     }
 
     /// Which model it is.
@@ -81,8 +78,6 @@ public struct TextClassifier: Sendable {
         switch head {
         case .network(let network): network.table
         case .perceptron(let perceptron): perceptron.embeddings
-        case .sequence(let network): network.table
-        case .hierarchical(let network): network.table
         }
     }
 
@@ -143,13 +138,9 @@ public struct TextClassifier: Sendable {
         do {
             switch head {
             case .network(let network):
-                return network.predict(bags(documents.documents, language: documents.language).bags)
+                return network.predict(documents.documents, language: documents.language, in: self)
             case .perceptron(let perceptron):
                 return try perceptron.predict(documents.documents)
-            case .sequence(let network):
-                return network.predict(bags(documents.documents, language: documents.language).bags)
-            case .hierarchical(let network):
-                return network.predict(sentenceBags(documents.documents, language: documents.language))
             }
         } catch {
             preconditionFailure("a trained classifier rejected its own documents: \(error)")
@@ -214,12 +205,6 @@ public struct TextClassifier: Sendable {
             perceptron.vocabulary = lexicon
             perceptron.embeddings = embeddings
             newHead = .perceptron(perceptron)
-        case .sequence(var network):
-            network.replaceTable(embeddings)
-            newHead = .sequence(network)
-        case .hierarchical(var network):
-            network.replaceTable(embeddings)
-            newHead = .hierarchical(network)
         }
         return try TextClassifier(
             model: model, language: language, labelNames: labelNames, lexicon: lexicon, head: newHead,

@@ -99,7 +99,7 @@ extension TextClassifier {
             throw ClassificationError(
                 "the perceptron trains on one language", fix: "use model=mlp, cnn, bigru-att or han for pooled languages")
         }
-        if alignment != nil, options.model != .bigruAtt, options.model != .han {
+        if alignment != nil, options.model != .bigruAtt, options.model != .han { // the networks with `sentenceVectors`
             throw ClassificationError(
                 "align= (Sent-Ali) needs a sentence encoder", fix: "use model=bigru-att or model=han with align=, or drop align=")
         }
@@ -208,122 +208,29 @@ extension TextClassifier {
         }
         do {
             var generator = SplitMix64(seed: options.seed)
-            let head: Head
-            var store: ParameterStore
-            // loss(tape, training-document indices, generator); predict(store, dev)
-            let loss: (inout Tape, [Int], inout SplitMix64) -> Var
-            let predict: (ParameterStore) -> [Int]
-            // The shared sentence encoder (bigru-att, han), for Sent-Ali.
-            var encode: ((inout Tape, [[Int]]) -> Var)? = nil
+            let trainable = options.resolvedUpdateEmbeddings, units = options.resolvedHidden
+            let network: any ClassifierNetwork
             switch options.model {
-            case .cnn, .bigruAtt:
-                var network =
-                    options.model == .cnn
-                    ? SequenceClassifierNetwork(
-                        cnnOver: table, trainableEmbeddings: options.updateEmbeddings, widths: options.widths,
-                        filters: options.filters, classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
-                    : SequenceClassifierNetwork(
-                        biGRUOver: table, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden,
-                        classes: classes, dropout: dropout, classWeights: weights, generator: &generator)
-                store = network.store
-                network.store = ParameterStore()
-                let shape = network
-                let devBags = dev.map { shell.bags($0.documents, language: $0.language).bags } ?? []
-                loss = { tape, batch, generator in
-                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
-                }
-                predict = { store in
-                    var trained = shape
-                    trained.store = store
-                    return trained.predict(devBags)
-                }
-                head = .sequence(shape)
-                encode = { tape, sentences in shape.features(sentences, on: &tape) }
-            case .han:
-                var network = HierarchicalClassifierNetwork(
-                    over: table, trainableEmbeddings: options.updateEmbeddings, units: options.resolvedHidden, classes: classes,
+            case .cnn:
+                network = SequenceClassifierNetwork(
+                    cnnOver: table, trainableEmbeddings: trainable, widths: options.widths, filters: options.filters, classes: classes,
                     dropout: dropout, classWeights: weights, generator: &generator)
-                store = network.store
-                network.store = ParameterStore()
-                let shape = network
-                let documents = sets.flatMap { shell.sentenceBags($0.documents, language: $0.language) }
-                let devDocuments = dev.map { shell.sentenceBags($0.documents, language: $0.language) } ?? []
-                loss = { tape, batch, generator in
-                    shape.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
-                }
-                predict = { store in
-                    var trained = shape
-                    trained.store = store
-                    return trained.predict(devDocuments)
-                }
-                head = .hierarchical(shape)
-                encode = { tape, sentences in shape.sentenceVectors(sentences, on: &tape) }
+            case .bigruAtt:
+                network = SequenceClassifierNetwork(
+                    biGRUOver: table, trainableEmbeddings: trainable, units: units, classes: classes, dropout: dropout,
+                    classWeights: weights, generator: &generator)
+            case .han:
+                network = HierarchicalClassifierNetwork(
+                    over: table, trainableEmbeddings: trainable, units: units, classes: classes, dropout: dropout,
+                    classWeights: weights, generator: &generator)
             case .boe, .mlp, .perceptron:
-                var network = BagOfEmbeddingsNetwork(
-                    table: table, trainableEmbeddings: options.updateEmbeddings,
-                    hiddenSizes: options.model == .mlp ? [options.resolvedHidden, options.resolvedHidden] : [options.resolvedHidden],
-                    classes: classes, activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights,
-                    generator: &generator)
-                store = network.store
-                network.store = ParameterStore()
-                let shape = network
-                let devBags = dev.map { shell.bags($0.documents, language: $0.language).bags } ?? []
-                loss = { tape, batch, generator in
-                    shape.loss(batch.map { bags[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
-                }
-                predict = { store in
-                    var trained = shape
-                    trained.store = store
-                    return trained.predict(devBags)
-                }
-                head = .network(shape)
+                network = BagOfEmbeddingsNetwork(
+                    name: options.model.rawValue, table: table, trainableEmbeddings: trainable, hiddenSizes: [units], classes: classes,
+                    activation: options.model == .mlp ? .relu : .tanh, dropout: dropout, classWeights: weights, generator: &generator)
             }
-            let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
-            let devGold = dev?.labels ?? []
-            func devAccuracy(_ store: ParameterStore) -> Double {
-                let predicted = predict(store)
-                return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
-            }
-            let task = TrainingTask(
-                name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]
-            ) { (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
-                loss(&tape, batch, &generator)
-            }
-            var tasks = [task]
-            if let alignment, let encode {
-                let pairs = alignmentPairs(alignment, shell: shell)
-                guard !pairs.isEmpty else {
-                    throw ClassificationError(
-                        "no pair of the parallel corpus has words in the space on both sides", fix: "give a corpus in the space's languages"
-                    )
-                }
-                let one = Matrix(rows: 1, cols: 1, repeating: 1)
-                let shared = store.parameters.filter { !store.name($0).hasPrefix("output.") }
-                let aligner = try Optimizer(.adam, learningRate: options.alignLearningRate, parameters: shared)
-                tasks.append(
-                    TrainingTask(name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner]) {
-                        (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
-                        let source = encode(&tape, batch.map { pairs[$0].source })
-                        let target = encode(&tape, batch.map { pairs[$0].target })
-                        return tape.add(tape.constant(one), tape.mean(tape.cosineSimilarity(source, target)), beta: -1)
-                    })
-            }
-            var trainer = try Trainer(
-                options: .init(epochs: epochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random), tasks: tasks)
-            let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
-            let trainedHead: Head
-            switch head {
-            case .network(var network):
-                network.store = store
-                trainedHead = .network(network)
-            case .sequence(var network):
-                network.store = store
-                trainedHead = .sequence(network)
-            case .hierarchical(var network):
-                network.store = store
-                trainedHead = .hierarchical(network)
-            case .perceptron: preconditionFailure("the perceptron trains elsewhere")
-            }
+            let (trained, result) = try fit(
+                network, sets: sets, labels: labels, dev: dev, alignment: alignment, shell: shell, options: options,
+                generator: &generator, progress: progress)
             let training = TextClassifierTraining(
                 options: options, documents: labels.count, majorityLabel: majorityLabel,
                 coverage: coverage, devCoverage: devCoverage, history: result.history,
@@ -331,7 +238,7 @@ extension TextClassifier {
                 interrupted: result.interrupted, classWeights: weights)
             var classifier = try TextClassifier(
                 model: options.model, language: data.language, labelNames: data.labelNames, lexicon: lexicon,
-                head: trainedHead, initialEmbeddings: options.updateEmbeddings ? table : nil,
+                head: .network(trained), initialEmbeddings: trainable ? table : nil,
                 seenInTraining: seen, training: training)
             classifier.languages = languages
             return classifier
@@ -344,9 +251,79 @@ extension TextClassifier {
         }
     }
 
+    /// The one training path of every network: its documents through `shell`'s rows, the
+    /// classification task (Adam or `options.optimizer` over every trainable parameter), with
+    /// `alignment` the Sent-Ali task over the network's sentence encoder, dev accuracy for early
+    /// stopping; returns the network holding the kept parameters.
+    private static func fit<Network: ClassifierNetwork>(
+        _ network: Network, sets: [LabeledDocuments], labels: [Int], dev: LabeledDocuments?, alignment: ParallelCorpus?,
+        shell: TextClassifier, options: TextClassifierOptions, generator: inout SplitMix64, progress: ProgressHandler
+    ) throws -> (Network, Trainer.Result) {
+        var shape = network
+        var store = shape.store
+        shape.store = ParameterStore() // the trainer owns the parameters; the tasks read them from the tape
+        let documents = sets.flatMap { Network.documents($0.documents, language: $0.language, in: shell) }
+        let devDocuments = dev.map { Network.documents($0.documents, language: $0.language, in: shell) } ?? []
+        let devGold = dev?.labels ?? []
+        let model = shape
+        func devAccuracy(_ store: ParameterStore) -> Double {
+            var trained = model
+            trained.store = store
+            let predicted = trained.predict(devDocuments)
+            return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
+        }
+        let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
+        var tasks = [
+            TrainingTask(name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]) {
+                (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
+                model.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
+            }
+        ]
+        if let alignment {
+            tasks.append(try alignmentTask(alignment, encoder: model, store: store, shell: shell, options: options))
+        }
+        var trainer = try Trainer(
+            options: .init(epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random),
+            tasks: tasks)
+        let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
+        shape.store = store
+        return (shape, result)
+    }
+
+    /// Sent-Ali (M'hamdi et al. 2019 §3.2): batches of `corpus`'s pairs, both sides through the
+    /// network's sentence encoder, loss 1 − mean cos(S_i, T_i), with its own Adam
+    /// (`options.alignLearningRate`) over every shared (non-`output.`) parameter. With
+    /// `options.alignNegatives` (default) the loss adds mean cos(S_i, T_{i+1}), each source against
+    /// the next pair's target in the batch (an in-batch negative): the paper's loss alone is
+    /// minimised by an encoder that maps every sentence to one vector, and on SIB-200 and on small
+    /// tests it does collapse (`SentenceEncoderSpread`); with the negative a constant encoder scores
+    /// 1, not 0.
+    private static func alignmentTask<Network: ClassifierNetwork>(
+        _ corpus: ParallelCorpus, encoder model: Network, store: ParameterStore, shell: TextClassifier, options: TextClassifierOptions
+    ) throws -> TrainingTask {
+        let pairs = alignmentPairs(corpus, shell: shell)
+        guard !pairs.isEmpty else {
+            throw ClassificationError(
+                "no pair of the parallel corpus has words in the space on both sides", fix: "give a corpus in the space's languages")
+        }
+        let one = Matrix(rows: 1, cols: 1, repeating: 1)
+        let shared = store.parameters.filter { !store.name($0).hasPrefix("output.") }
+        let aligner = try Optimizer(.adam, learningRate: options.alignLearningRate, parameters: shared)
+        return TrainingTask(name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner]) {
+            (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
+            guard let source = model.sentenceVectors(batch.map { pairs[$0].source }, on: &tape),
+                let target = model.sentenceVectors(batch.map { pairs[$0].target }, on: &tape)
+            else { preconditionFailure("align= was checked to need a sentence encoder") }
+            let loss = tape.add(tape.constant(one), tape.mean(tape.cosineSimilarity(source, target)), beta: -1)
+            guard options.alignNegatives, batch.count >= 2 else { return loss }
+            let next = tape.pickRows(target, ids: batch.indices.map { ($0 + 1) % batch.count })
+            return tape.add(loss, tape.mean(tape.cosineSimilarity(source, next)))
+        }
+    }
+
     /// The pairs of `corpus` as embedding-row sequences of `shell`'s sides (a pair with no known
     /// word on either side is dropped).
-    private static func alignmentPairs(_ corpus: ParallelCorpus, shell: TextClassifier) -> [(source: [Int], target: [Int])] {
+    static func alignmentPairs(_ corpus: ParallelCorpus, shell: TextClassifier) -> [(source: [Int], target: [Int])] {
         func side(_ c: Corpus) -> [[Int]] {
             let sentences = (0..<c.sentenceCount).map { s in c.sentence(s).map { c.vocabulary[Int($0)] } }
             return shell.bags(sentences, language: c.language).bags

@@ -1,12 +1,20 @@
 import XlingCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A bidirectional recurrent layer over a padded, length-masked, time-major batch: the forward
 /// cell reads steps 0…len−1, the backward cell len−1…0, both from a zero state; output step t is
 /// [→h_t ; ←h_t] (B × 2h), zero past each example's length (PyTorch's packed-sequence semantics:
 /// an example's state never sees its padding).
 ///
 /// Each direction projects all steps' inputs in one GEMM (`projectInputs` over the stacked
-/// steps), then steps; an example past its length keeps its state (`selectRows`).
+/// steps), then steps; an example past its length keeps its state (`selectRows`). Cells with a
+/// fused pair (`bidirectionalSequence`: the PyTorch-form GRU) run both directions as one primitive;
+/// on two threads only when the environment sets `XLING_BIRNN_THREADS=2` (measured on the shared
+/// 2-core machine, the second thread cost more than it saved: OpenBLAS's pool threads spin for the
+/// core; `Tests/bench/README.md`). The numbers do not depend on it.
 public struct BiRNN<Cell: RecurrentCell>: Sendable {
     /// The two directions (`<name>.fw`, `<name>.bw`).
     public let forward: Cell, backward: Cell
@@ -37,16 +45,22 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
         precondition(t >= 1 && lengths.allSatisfy { $0 >= 0 && $0 <= t }, "BiRNN: lengths must be in 0...\(t)")
         let packing = PackedSteps(lengths: lengths, steps: t)
         let packed = tape.rows(x, at: packing.rows)
-        let fw = Self.run(forward, packed, packing: packing, lengths: lengths, reversed: false, on: &tape)
-        let bw = Self.run(backward, packed, packing: packing, lengths: lengths, reversed: true, on: &tape)
-        return tape.scatterRows(tape.concatColumns([fw, bw]), to: packing.rows, count: t * b)
+        let fwIn = forward.projectInputs(packed, on: &tape), bwIn = backward.projectInputs(packed, on: &tape)
+        let both =
+            forward.bidirectionalSequence(fwIn, backward: backward, bwIn, packing: packing, threads: birnnDirectionThreads, on: &tape)
+            ?? tape.concatColumns([
+                Self.run(forward, fwIn, packing: packing, lengths: lengths, reversed: false, on: &tape),
+                Self.run(backward, bwIn, packing: packing, lengths: lengths, reversed: true, on: &tape),
+            ])
+        return tape.scatterRows(both, to: packing.rows, count: t * b)
     }
 
-    /// One direction over the packed input: the packed outputs h (N × h). A cell without a fused
-    /// `sequence` steps over the padded stack (its state held where an example has no step).
-    static func run(_ cell: Cell, _ packed: Var, packing: PackedSteps, lengths: [Int], reversed: Bool, on tape: inout Tape) -> Var {
+    /// One direction over its projected packed input: the packed outputs h (N × h). A cell without
+    /// a fused `sequence` steps over the padded stack (its state held where an example has no step).
+    static func run(
+        _ cell: Cell, _ projectedPacked: Var, packing: PackedSteps, lengths: [Int], reversed: Bool, on tape: inout Tape
+    ) -> Var {
         let b = packing.batch, h = cell.hiddenSize, t = packing.steps
-        let projectedPacked = cell.projectInputs(packed, on: &tape)
         if let fused = cell.sequence(projectedPacked, packing: packing, reversed: reversed, on: &tape) { return fused }
         let projected = tape.scatterRows(projectedPacked, to: packing.rows, count: t * b)
         let zero = tape.constant(Matrix(rows: b, cols: h))
@@ -62,3 +76,6 @@ public struct BiRNN<Cell: RecurrentCell>: Sendable {
         return tape.rows(tape.concatRows(outputs), at: packing.rows)
     }
 }
+
+/// Threads for the two directions of a fused pair: `XLING_BIRNN_THREADS` (1 or 2), else 1.
+let birnnDirectionThreads: Int = getenv("XLING_BIRNN_THREADS").flatMap { Int(String(cString: $0)) }.map { min(2, max(1, $0)) } ?? 1

@@ -48,6 +48,18 @@ public struct GRUCell: RecurrentCell {
             input: projected, weight: tape.parameter(wHH), bias: tape.parameter(bHH), packing: packing, reversed: reversed)
     }
 
+    /// The PyTorch form with σ gates runs both directions as one `gruBidirectional` (on two threads
+    /// when `threads` ≥ 2).
+    public func bidirectionalSequence(
+        _ projected: Var, backward: GRUCell, _ backwardProjected: Var, packing: PackedSteps, threads: Int, on tape: inout Tape
+    ) -> Var? {
+        guard form == .resetAfterProduct && gateActivation == .sigmoid, backward.form == form, backward.gateActivation == gateActivation
+        else { return nil }
+        return tape.gruBidirectional(
+            forward: (projected, tape.parameter(wHH), tape.parameter(bHH)),
+            backward: (backwardProjected, tape.parameter(backward.wHH), tape.parameter(backward.bHH)), packing: packing, threads: threads)
+    }
+
     private func gate(_ x: Var, _ tape: inout Tape) -> Var {
         gateActivation == .sigmoid ? tape.sigmoid(x) : tape.hardSigmoid(x)
     }

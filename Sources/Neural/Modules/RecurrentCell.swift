@@ -17,11 +17,23 @@ public protocol RecurrentCell: Sendable {
     /// packed real steps (N × h) from their projected inputs (N × gates·h, `packing`'s rows), as
     /// `step` would give them; nil: `BiRNN` drives `step` one step at a time.
     func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var?
+    /// Both directions as one fused primitive, when the cell has one: `self` forward over
+    /// `projected`, `backward` reversed over `backwardProjected`, on up to `threads` threads; the
+    /// packed outputs [→h ; ←h] (N × 2h) as two `sequence` calls side by side would give them; nil:
+    /// `BiRNN` runs the directions one after the other.
+    func bidirectionalSequence(
+        _ projected: Var, backward: Self, _ backwardProjected: Var, packing: PackedSteps, threads: Int, on tape: inout Tape
+    ) -> Var?
 }
 
 extension RecurrentCell {
     /// No fused sequence: `BiRNN` steps the cell.
     public func sequence(_ projected: Var, packing: PackedSteps, reversed: Bool, on tape: inout Tape) -> Var? { nil }
+
+    /// No fused pair: `BiRNN` runs the directions one after the other.
+    public func bidirectionalSequence(
+        _ projected: Var, backward: Self, _ backwardProjected: Var, packing: PackedSteps, threads: Int, on tape: inout Tape
+    ) -> Var? { nil }
 }
 
 /// The four parameters every gated cell has, `<name>.wIH` (in × gates·h), `<name>.wHH`
