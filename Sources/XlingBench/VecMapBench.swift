@@ -179,26 +179,16 @@ func taskBLIVec(_ args: Arguments) {
     finish(&json)
 }
 
-/// `detector [--cases rotated,gaussian,fi-fr,fi-gaussian] [--words 5000] [--iters N] [--interval 3]
-/// [--refinement 8]`: the failure detector on VecMap maps: the fastText en space against a rotated
-/// copy (must succeed), en against Gaussian noise, fi–fr and fi against Gaussian noise of the same
-/// size (the first `--words` words; must fail).
+/// `detector [--cases rotated,gaussian,en-fr,fi-fr,fi-gaussian] [--words 5000] [--iters N] [--interval 3]
+/// [--refinement 8]`: the failure detector on unsupervised VecMap maps, each with its BLI P@1 where a
+/// test dictionary exists: the fastText en space against a rotated copy (must succeed), en against
+/// Gaussian noise (must fail), en against the rotated fr copy of notebook 07 (756 words; the MUSE
+/// test pairs), fi–fr (the first `--words` words; the xling-eval test pairs) and fi against
+/// Gaussian noise of the same size (must fail).
 func taskDetector(_ args: Arguments) {
     let refinement = args.int("refinement", 8)
     let cases = Set((args.options["cases"] ?? "rotated,gaussian").split(separator: ",").map(String.init))
     let words = args.int("words", 5000)
-    func report(_ name: String, _ j: FailureDetector.Judgement, _ seconds: Double) {
-        var json = common("detector")
-        json.set("case", name)
-        json.set("verdict", j.verdict.rawValue)
-        json.set("value", j.value)
-        json.set("null_mean", j.nullMean)
-        json.set("lift", j.lift)
-        json.set("sentence", j.sentence)
-        json.set("seconds", seconds)
-        finish(&json)
-        fflush(nil)
-    }
     func vecmap(_ x: Matrix, _ z: Matrix, vocab: Int) throws -> BilingualMapping {
         var options = VecMapSelfLearning.Options()
         options.interval = args.int("interval", 3)
@@ -206,19 +196,31 @@ func taskDetector(_ args: Arguments) {
         let initial = try VecMapInitialization.dictionary(source: x, target: z, vocabulary: vocab)
         return try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options).mapping
     }
-    func judge(_ name: String, _ x: Matrix, _ z: Matrix, vocab: Int) throws {
+    /// VecMap from `x` to `z`, judged; BLI on `test` when given (spaces needed for the words).
+    func judge(_ name: String, _ x: EmbeddingSpace, _ z: EmbeddingSpace, vocab: Int, test: String? = nil) throws {
         let t0 = MonotonicClock.seconds()
-        let m = try vecmap(x, z, vocab: vocab)
-        let xs = try m.source.apply(to: x), zs = try m.target.map { try $0.apply(to: z) } ?? z
-        report(
-            name, try FailureDetector.judgeMapping(mappedSource: xs, mappedTarget: zs, source: x, target: z, refinement: refinement),
-            MonotonicClock.since(t0))
+        let m = try vecmap(x.vectors, z.vectors, vocab: vocab)
+        let xs = try m.source.apply(to: x.vectors), zs = try m.target.map { try $0.apply(to: z.vectors) } ?? z.vectors
+        let j = try FailureDetector.judgeMapping(
+            mappedSource: xs, mappedTarget: zs, source: x.vectors, target: z.vectors, refinement: refinement)
+        var json = common("detector")
+        json.set("case", name)
+        json.set("verdict", j.verdict.rawValue)
+        json.set("value", j.value)
+        json.set("null_mean", j.nullMean)
+        json.set("null_max", j.nullMax)
+        json.set("lift", j.lift)
+        json.set("sentence", j.sentence)
+        json.set("seconds", MonotonicClock.since(t0))
+        if let test { bliScores(m, source: x, target: z, test: test, json: &json) }
+        finish(&json)
+        fflush(nil)
     }
-    func noise(_ rows: Int, _ cols: Int, _ rng: inout SplitMix64) -> Matrix {
-        var g = Matrix(rows: rows, cols: cols)
+    func noise(like space: EmbeddingSpace, _ rng: inout SplitMix64) throws -> EmbeddingSpace {
+        var g = Matrix(rows: space.count, cols: space.dimension)
         for i in 0..<g.storage.count { g.storage[i] = rng.nextFloat() - 0.5 }
         g.apply([.unit, .center, .unit])
-        return g
+        return try EmbeddingSpace(vocabulary: space.vocabulary, vectors: g)
     }
     do {
         var rng = SplitMix64(seed: 5)
@@ -226,9 +228,14 @@ func taskDetector(_ args: Arguments) {
         en.normalize([.unit, .center, .unit])
         if cases.contains("rotated") {
             let r = try FailureDetector.randomOrthogonal(en.dimension, rng: &rng)
-            try judge("rotated", en.vectors, Matrix.product(en.vectors, r), vocab: 700)
+            try judge("rotated", en, EmbeddingSpace(vocabulary: en.vocabulary, vectors: Matrix.product(en.vectors, r)), vocab: 700)
         }
-        if cases.contains("gaussian") { try judge("gaussian", en.vectors, noise(en.count, en.dimension, &rng), vocab: 700) }
+        if cases.contains("gaussian") { try judge("gaussian", en, noise(like: en, &rng), vocab: 700) }
+        if cases.contains("en-fr") {
+            var (fr, _) = loadSpace("notebooks/data/fasttext-en-fr-756/fr.rotated.vec.gz")
+            fr.normalize([.unit, .center, .unit])
+            try judge("en-fr", en, fr, vocab: 700, test: "notebooks/data/muse-en-fr-756/test.at.txt")
+        }
         if cases.contains("fi-fr") || cases.contains("fi-gaussian") {
             // Up to 5,000 words the notebook's shipped copy serves (notebooks/data/spacy-fi-fr-5k, run from the checkout).
             let shipped = words <= 5000
@@ -242,9 +249,9 @@ func taskDetector(_ args: Arguments) {
                     shipped ? "notebooks/data/spacy-fi-fr-5k/fr.vec.gz" : "/work/shared/data/vectors/spacy-fr-300/fr.vec.gz")
                 fr = EmbeddingSpace(prefixOf: fr, count: words)
                 fr.normalize([.unit, .center, .unit])
-                try judge("fi-fr", fi.vectors, fr.vectors, vocab: vocab)
+                try judge("fi-fr", fi, fr, vocab: vocab, test: "notebooks/data/xling-eval-fi-fr/yacle.test.freq.2k.fi-fr.tsv.gz")
             }
-            if cases.contains("fi-gaussian") { try judge("fi-gaussian", fi.vectors, noise(fi.count, fi.dimension, &rng), vocab: vocab) }
+            if cases.contains("fi-gaussian") { try judge("fi-gaussian", fi, noise(like: fi, &rng), vocab: vocab) }
         }
     } catch { fail("\(error)") }
 }

@@ -126,4 +126,58 @@ import Testing
         #expect(r.kept == nil)
         #expect(r.weights != Matrix.identity(300))
     }
+
+    struct AdversarialFixture: Decodable {
+        struct Layer: Decodable {
+            let weight: [Double]
+            let bias: [Double]
+        }
+        struct Batch: Decodable {
+            let source: [Double]
+            let target: [Double]
+        }
+        let d: Int, hidden: Int, batch: Int, disSteps: Int, iterations: Int
+        let lr: Double, smoothing: Double, beta: Double
+        let initialW: [Double], initialLayers: [Layer], batches: [Batch], losses: [Double], w: [Double], layers: [Layer]
+    }
+
+    /// Two adversarial iterations (2 discriminator steps and 1 mapping step each, dropout 0)
+    /// through `MUSEAdversary` against the numpy replay (`muse_adversarial_reference.py`): the
+    /// losses, the discriminator after its SGD steps, and W after the flipped-label step and the
+    /// orthogonalisation. A sign error in either player's labels or update fails this.
+    @Test func adversarialIterationsMatchNumpy() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "Tests/reference/fixtures/muse_adversarial.json"))
+        let f = try JSONDecoder().decode(AdversarialFixture.self, from: data)
+        func matrix(_ v: [Double], cols: Int) throws -> Matrix { try Matrix(rows: v.count / cols, cols: cols, values: v.map { Float($0) }) }
+        var options = MUSE.Options()
+        options.batchSize = f.batch
+        options.discriminatorSteps = f.disSteps
+        options.learningRate = Float(f.lr)
+        options.smoothing = Float(f.smoothing)
+        options.beta = Float(f.beta)
+        let batches = try f.batches.map { (try matrix($0.source, cols: f.d), try matrix($0.target, cols: f.d)) }
+        final class Queue: @unchecked Sendable { var next = 0 }
+        let queue = Queue()
+        let layers = try f.initialLayers.map {
+            (weight: try matrix($0.weight, cols: $0.bias.count), bias: try matrix($0.bias, cols: $0.bias.count))
+        }
+        var adversary = try MUSEAdversary(
+            mapping: matrix(f.initialW, cols: f.d), options: options, iterations: f.iterations,
+            batches: { _ in
+                defer { queue.next += 1 }
+                return batches[queue.next]
+            }
+        ) { MUSEDiscriminator(&$0, layers: layers, inputDropout: 0, slope: 0.2) }
+        var generator = SplitMix64(seed: 0)
+        let result = try adversary.epoch(generator: &generator)
+        // The first task's mean loss is the mean of the first discriminator step of each iteration.
+        let firstSteps = stride(from: 0, to: f.losses.count, by: f.disSteps + 1).map { f.losses[$0] }
+        #expect(abs(result.history[0].trainLoss - firstSteps.reduce(0, +) / Double(firstSteps.count)) < 1e-5)
+        #expect(queue.next == batches.count)
+        #expect(Self.maxDifference(adversary.weights, f.w) < 1e-5)
+        for (layer, expected) in zip(adversary.discriminator.layers, f.layers) {
+            #expect(Self.maxDifference(adversary.store[layer.weight], expected.weight) < 1e-5)
+            #expect(Self.maxDifference(adversary.store[layer.bias], expected.bias) < 1e-5)
+        }
+    }
 }

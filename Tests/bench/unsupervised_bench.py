@@ -140,6 +140,43 @@ def muse_comparison(binary: Path, src: str, tgt: str, epochs: int, epoch_size: i
             "speedup": theirs_wall / ours_wall}
 
 
+def whole_runs(binary: Path, src: str, tgt: str, args, tmp: str) -> tuple[list, dict]:
+    """Section 4: both programs' whole runs at --interval / --cutoff over --seeds, P@1 of each."""
+    whole = []
+    for seed in [int(x) for x in args.seeds.split(",")]:
+        o = xling(binary, "vecmap", FI, FR, "--test", TEST, "--seed", seed, "--interval", args.interval,
+                  "--cutoff", args.cutoff)
+        if args.reuse_vecmap:
+            d = Path(args.reuse_vecmap)
+            log = [l for l in (d / f"vecmap-{seed}.log").read_text().splitlines() if l.strip()]
+            walls = {int(l.split()[1]): float(l.split()[-1]) for l in (d / "walls.txt").read_text().splitlines()
+                     if l.startswith("seed") and " rc 0 " in l}
+            v = {"iteration_seconds": [float(l.split("\t")[-1]) for l in log], "wall_seconds": walls[seed],
+                 "outputs": (str(d / f"src-{seed}.vec"), str(d / f"tgt-{seed}.vec"))}
+        else:
+            v = vecmap_iterations(src, tgt, None, seed,
+                                  ["--stochastic_interval", str(args.interval), "--vocabulary_cutoff", str(args.cutoff)], tmp)
+        vb = xling(binary, "bli-vec", v["outputs"][0], v["outputs"][1], "--test", TEST)
+        row = {"seed": seed, "xling_seconds": o["total_seconds"], "vecmap_seconds": v["wall_seconds"],
+               "xling_iterations": o["iterations"], "vecmap_iterations": len(v["iteration_seconds"]),
+               "xling_p1_nn": o["p1_nn"], "xling_p1_csls": o["p1_csls"],
+               "vecmap_p1_nn": vb["p1_nn"], "vecmap_p1_csls": vb["p1_csls"]}
+        whole.append(row)
+        print(f"whole run seed {seed} (interval {args.interval}, cut-off {args.cutoff}): "
+              f"xling {row['xling_seconds']:.0f} s / {row['xling_iterations']} it, P@1 {100 * row['xling_p1_nn']:.1f} NN "
+              f"{100 * row['xling_p1_csls']:.1f} CSLS; vecmap {row['vecmap_seconds']:.0f} s / {row['vecmap_iterations']} it "
+              f"(incl. reading and writing), P@1 {100 * row['vecmap_p1_nn']:.1f} NN {100 * row['vecmap_p1_csls']:.1f} CSLS",
+              flush=True)
+    mean = lambda k: sum(r[k] for r in whole) / len(whole)  # noqa: E731
+    summary = {
+        "speedup": mean("vecmap_seconds") / mean("xling_seconds"),
+        "p1_csls_difference_points": 100 * (mean("xling_p1_csls") - mean("vecmap_p1_csls")),
+        "p1_nn_difference_points": 100 * (mean("xling_p1_nn") - mean("vecmap_p1_nn")),
+    }
+    print(f"whole runs: {summary}")
+    return whole, summary
+
+
 def median(values: list[float]) -> float:
     v = sorted(values)
     return v[len(v) // 2] if v else float("nan")
@@ -157,6 +194,10 @@ def main() -> None:
     ap.add_argument("--muse-epoch-size", type=int, default=3200)
     ap.add_argument("--skip-muse", action="store_true")
     ap.add_argument("--only-muse", action="store_true")
+    ap.add_argument("--only-whole", action="store_true", help="only section 4 (whole runs over --seeds)")
+    ap.add_argument("--reuse-vecmap", default="", help="directory of finished vecmap runs made with section 4's command "
+                    "(src-SEED.vec, tgt-SEED.vec, vecmap-SEED.log, walls.txt with 'seed S rc 0 wall SECONDS' lines): "
+                    "evaluated instead of re-running vecmap")
     ap.add_argument("--json", default=str(REPO / "bench-results/unsupervised.json"))
     args = ap.parse_args()
     binary = Path(args.bench_binary)
@@ -168,7 +209,7 @@ def main() -> None:
         src = vecmap_init_reference.plain_copy(str(FI), tmp)
         tgt = vecmap_init_reference.plain_copy(str(FR), tmp)
 
-        if not args.skip_muse:
+        if not args.skip_muse and not args.only_whole:
             m = muse_comparison(binary, src, tgt, args.muse_epochs, args.muse_epoch_size, 0, tmp)
             report["muse"] = m
             print(f"muse ({m['epochs']} x {m['epoch_size']:,} rows, 5 refinement steps): xling {m['xling_wall_seconds']:.0f} s, "
@@ -177,6 +218,17 @@ def main() -> None:
                   f"({m['speedup']:.1f}x)")
         if args.only_muse:
             goals = {"muse >= 3x": report["muse"]["speedup"] >= 3}
+            for k, ok in goals.items():
+                print(f"{'PASS' if ok else 'FAIL'}  {k}")
+            report["goals"] = goals
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+            return
+
+        if args.only_whole:
+            report["whole"], report["whole_summary"] = whole_runs(binary, src, tgt, args, tmp)
+            goals = {"whole run >= 10x": report["whole_summary"]["speedup"] >= 10,
+                     "P@1 CSLS within 1.5 points": abs(report["whole_summary"]["p1_csls_difference_points"]) <= 1.5}
             for k, ok in goals.items():
                 print(f"{'PASS' if ok else 'FAIL'}  {k}")
             report["goals"] = goals
@@ -219,30 +271,7 @@ def main() -> None:
 
         # 4. Whole runs at equal, shortened settings.
         if not args.skip_whole:
-            whole = []
-            for seed in [int(x) for x in args.seeds.split(",")]:
-                o = xling(binary, "vecmap", FI, FR, "--test", TEST, "--seed", seed, "--interval", args.interval,
-                          "--cutoff", args.cutoff)
-                v = vecmap_iterations(src, tgt, None, seed,
-                                      ["--stochastic_interval", str(args.interval), "--vocabulary_cutoff", str(args.cutoff)], tmp)
-                vb = xling(binary, "bli-vec", v["outputs"][0], v["outputs"][1], "--test", TEST)
-                row = {"seed": seed, "xling_seconds": o["total_seconds"], "vecmap_seconds": v["wall_seconds"],
-                       "xling_iterations": o["iterations"], "vecmap_iterations": len(v["iteration_seconds"]),
-                       "xling_p1_nn": o["p1_nn"], "xling_p1_csls": o["p1_csls"],
-                       "vecmap_p1_nn": vb["p1_nn"], "vecmap_p1_csls": vb["p1_csls"]}
-                whole.append(row)
-                print(f"whole run seed {seed} (interval {args.interval}, cut-off {args.cutoff}): "
-                      f"xling {row['xling_seconds']:.0f} s / {row['xling_iterations']} it, P@1 {100 * row['xling_p1_nn']:.1f} NN "
-                      f"{100 * row['xling_p1_csls']:.1f} CSLS; vecmap {row['vecmap_seconds']:.0f} s / {row['vecmap_iterations']} it "
-                      f"(incl. reading and writing), P@1 {100 * row['vecmap_p1_nn']:.1f} NN {100 * row['vecmap_p1_csls']:.1f} CSLS")
-            report["whole"] = whole
-            mean = lambda k: sum(r[k] for r in whole) / len(whole)  # noqa: E731
-            report["whole_summary"] = {
-                "speedup": mean("vecmap_seconds") / mean("xling_seconds"),
-                "p1_csls_difference_points": 100 * (mean("xling_p1_csls") - mean("vecmap_p1_csls")),
-                "p1_nn_difference_points": 100 * (mean("xling_p1_nn") - mean("vecmap_p1_nn")),
-            }
-            print(f"whole runs: {report['whole_summary']}")
+            report["whole"], report["whole_summary"] = whole_runs(binary, src, tgt, args, tmp)
 
         # 5. RCSLS and CSLS retrieval at full size.
         r = xling(binary, "rcsls", FI, FR, "--dict", TRAIN, "--test", TEST)

@@ -144,16 +144,9 @@ public enum MUSE {
         let d = source.cols
         let started = MonotonicClock.seconds()
         var generator = SplitMix64(seed: options.seed)
-        var store = ParameterStore()
-        let mapping = store.add("mapping.weight", Matrix.identity(d))
-        let discriminator = MUSEDiscriminator(
-            &store, inputs: d, hidden: options.hidden, layers: options.hiddenLayers, inputDropout: options.inputDropout,
-            slope: options.slope, generator: &generator)
         let nS = min(options.mostFrequent, source.rows), nT = min(options.mostFrequent, target.rows)
-        let b = options.batchSize, s = options.smoothing
-        let sourceFirst = [Float](repeating: 1 - s, count: b) + [Float](repeating: s, count: b)
-        let flipped = sourceFirst.map { 1 - $0 }
-        func draw(_ g: inout SplitMix64) -> (Matrix, Matrix) {
+        let b = options.batchSize
+        let draw: MUSEAdversary.Batches = { g in
             var xs = Matrix(rows: b, cols: d), xt = Matrix(rows: b, cols: d)
             for r in 0..<b {
                 let i = Int(g.next() % UInt64(nS)), j = Int(g.next() % UInt64(nT))
@@ -164,31 +157,12 @@ public enum MUSE {
             }
             return (xs, xt)
         }
-        let discriminatorTask = TrainingTask(
-            name: "discriminator", examples: options.iterationsPerEpoch * (options.discriminatorSteps + 1) * b, batchSize: b,
-            optimizers: [try Optimizer(.sgd, learningRate: options.learningRate, parameters: discriminator.parameters)]
-        ) { tape, _, g throws(NeuralError) in
-            let (xs, xt) = draw(&g)
-            let mapped = tape.linear(tape.constant(xs), tape.constant(tape.parameterValue(mapping)))
-            let x = tape.concatRows([mapped, tape.constant(xt)])
-            return tape.sigmoidBinaryCrossEntropy(discriminator(x, on: &tape, dropout: true, generator: &g), targets: sourceFirst)
-        }
-        let mappingTask = TrainingTask(
-            name: "mapping", examples: b, batchSize: b,
-            optimizers: [try Optimizer(.sgd, learningRate: options.learningRate, parameters: [mapping])]
-        ) { tape, _, g throws(NeuralError) in
-            let (xs, xt) = draw(&g)
-            let x = tape.concatRows([tape.linear(tape.constant(xs), tape.parameter(mapping)), tape.constant(xt)])
-            return tape.sigmoidBinaryCrossEntropy(discriminator(x, on: &tape, dropout: false, generator: &g), targets: flipped)
-        }
-        let mappingIndex = options.discriminatorSteps
-        var trainer = try Trainer(
-            options: Trainer.Options(epochs: 1, alternation: .inTurn),
-            tasks: [TrainingTask](repeating: discriminatorTask, count: options.discriminatorSteps) + [mappingTask]
-        ) { store, k in
-            guard k == mappingIndex else { return }
-            // The shapes are d × d by construction.
-            store[mapping] = (try? orthogonalize(store[mapping], beta: options.beta)) ?? store[mapping]
+        var adversary = try MUSEAdversary(
+            mapping: Matrix.identity(d), options: options, iterations: options.iterationsPerEpoch, batches: draw
+        ) {
+            MUSEDiscriminator(
+                &$0, inputs: d, hidden: options.hidden, layers: options.hiddenLayers, inputDropout: options.inputDropout,
+                slope: options.slope, generator: &generator)
         }
 
         var history: [Record] = []
@@ -198,12 +172,12 @@ public enum MUSE {
         let every = max(1, total / 100)
         var pendingLoss = 0.0, pendingCount = 0
         for epoch in 1...max(1, options.epochs) where options.epochs > 0 {
-            trainer.tasks[mappingIndex].optimizers[0].learningRate = lr
+            adversary.setMappingLearningRate(lr)
             var stepsSeen = 0
             var stopped = false
             let before = (epoch - 1) * options.iterationsPerEpoch
-            let result = try trainer.train(
-                &store, generator: &generator,
+            let result = try adversary.epoch(
+                generator: &generator,
                 progress: { report in
                     guard report.isPoll else { return .continue }
                     stepsSeen += 1
@@ -225,7 +199,7 @@ public enum MUSE {
                     return action
                 })
             if stopped || result.interrupted {
-                return Result(weights: store[mapping], history: history, kept: best?.record, interrupted: true)
+                return Result(weights: adversary.weights, history: history, kept: best?.record, interrupted: true)
             }
             let epochRecord = result.history[0]
             let disLoss = epochRecord.trainLoss
@@ -233,7 +207,7 @@ public enum MUSE {
             pendingCount = 1
             let mapLoss = epochRecord.taskLosses.last?.value
             let value = try criterion(
-                source: source, target: target, weights: store[mapping], words: options.selectionWords, k: options.cslsK,
+                source: source, target: target, weights: adversary.weights, words: options.selectionWords, k: options.cslsK,
                 search: options.search)
             let record = Record(
                 phase: "adversarial", step: epoch, criterion: value, discriminatorLoss: disLoss, mappingLoss: mapLoss,
@@ -245,7 +219,7 @@ public enum MUSE {
                     elapsedSeconds: MonotonicClock.since(started),
                     extras: [.init("discriminator loss", disLoss), .init("criterion", value)])) == .stop
             {
-                return Result(weights: store[mapping], history: history, kept: best?.record, interrupted: true)
+                return Result(weights: adversary.weights, history: history, kept: best?.record, interrupted: true)
             }
             // MUSE's update_lr: decay, then shrink from the second fall below the best.
             let previousBest = best?.record.criterion ?? -.infinity
@@ -254,9 +228,9 @@ public enum MUSE {
                 if shrinkNext { lr *= options.shrink }
                 shrinkNext = true
             }
-            if value > previousBest { best = (store[mapping], record) }
+            if value > previousBest { best = (adversary.weights, record) }
         }
-        var weights = best?.weights ?? store[mapping]
+        var weights = best?.weights ?? adversary.weights
         guard options.refinementSteps > 0 else { return Result(weights: weights, history: history, kept: best?.record, interrupted: false) }
         if progress(
             Progress(

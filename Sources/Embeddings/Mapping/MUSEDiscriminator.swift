@@ -32,6 +32,14 @@ public struct MUSEDiscriminator: Sendable {
         self.slope = slope
     }
 
+    /// A discriminator over given layers (weight inputs × outputs, bias 1 × outputs, input →
+    /// hidden… → 1), e.g. a numpy replay's.
+    public init(_ store: inout ParameterStore, layers values: [(weight: Matrix, bias: Matrix)], inputDropout: Float, slope: Float) {
+        layers = values.enumerated().map { i, v in Dense(store: &store, name: "discriminator.\(i)", weight: v.weight, bias: v.bias) }
+        self.inputDropout = inputDropout
+        self.slope = slope
+    }
+
     /// Every parameter (for the discriminator's own optimizer).
     public var parameters: [Parameter] { layers.flatMap { [$0.weight, $0.bias] } }
 

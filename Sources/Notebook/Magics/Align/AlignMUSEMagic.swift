@@ -5,6 +5,11 @@ import Jupyter
 /// 2018): adversarial training of an orthogonalised map against a discriminator, unsupervised
 /// model selection by the mean CSLS cosine, Procrustes refinement, and the failure detector's
 /// verdict.
+///
+/// **Not registered** in `AlignMagic.methods` (issue 16): at budgets that finish in minutes on 2
+/// CPU cores the adversarial step does not align even a rotated copy of one space, and neither
+/// does MUSE's own `unsupervised.py` at the same budget (`Tests/bench/README.md`, MUSE section).
+/// Registering it again is one line once a budget that works is found.
 struct AlignMUSEMagic: Magic {
     static let normalize = Opt.list(
         "normalize", default: ["unit", "center", "unit"],
@@ -49,7 +54,8 @@ struct AlignMUSEMagic: Magic {
     static let mutual = Opt.bool(
         "mutual", default: false, help: "refine on mutual CSLS nearest neighbours only (MUSE --dico_build S2T&T2S) instead of S2T")
     static let null = Opt.int(
-        "null", min: 1, max: 50, default: 3, help: "refined random rotations behind the failure detector's null distribution")
+        "null", min: 1, max: 50, default: 3,
+        help: "random rotations behind the failure detector's null distribution (refined like the result)")
 
     static let spec = MagicSpec(
         name: "align muse",
@@ -70,7 +76,7 @@ struct AlignMUSEMagic: Magic {
             (mean cosine of the 10,000 most frequent source words and their CSLS-10 translations) picks the kept map; then \
             5 Procrustes refinement steps on CSLS-10 dictionaries among the 15,000 most frequent words (S2T, or mutual=true), \
             each judged by the same criterion; the best map of the run is stored. An interrupt keeps the current map. \
-            The same seed gives the same map. The failure detector compares the result with refined random rotations.
+            The same seed gives the same map. The failure detector refines the result's dictionary and random rotations alike and compares them.
             """,
         examples: ["%align muse src=fi tgt=fr as=fi_fr_muse", "%align muse src=en tgt=fr epochs=2 epoch_size=16000 mutual=true seed=3"])
 

@@ -45,7 +45,8 @@ struct AlignVecMapMagic: Magic {
         "final", default: VecMapFinal.whiten,
         help: "the last step: whiten (whitening, orthogonal, re-weighting s^0.5, de-whitening; VecMap) or orthogonal")
     static let null = Opt.int(
-        "null", min: 1, max: 50, default: 3, help: "refined random rotations behind the failure detector's null distribution")
+        "null", min: 1, max: 50, default: 3,
+        help: "random rotations behind the failure detector's null distribution (refined like the result)")
 
     static let spec = MagicSpec(
         name: "align vecmap",

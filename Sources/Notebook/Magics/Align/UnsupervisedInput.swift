@@ -73,8 +73,8 @@ enum UnsupervisedInput {
                 .text(j.criterion),
                 .text(
                     """
-                    \(NumberText.fixed(j.value, 3)) (refined random rotations: \(NumberText.fixed(j.nullMean, 3)) ± \(NumberText.fixed(j.nullSpread, 3)), \
-                    max \(NumberText.fixed(j.nullMax, 3)))
+                    \(NumberText.fixed(j.value, 3)) (random rotations, refined alike: \(NumberText.fixed(j.nullMean, 3)) \
+                    ± \(NumberText.fixed(j.nullSpread, 3)), max \(NumberText.fixed(j.nullMax, 3)))
                     """),
             ])
         }
