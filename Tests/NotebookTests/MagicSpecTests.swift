@@ -119,13 +119,10 @@ import Testing
     }
 
     @Test func goldenHelpOfOneMethodPerFamily() throws {
-<<<<<<< HEAD
-        for (family, method) in [("train", "cofactor"), ("train", "mlm"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel")] {
-=======
         for (family, method) in [
-            ("train", "cofactor"), ("train", "classifier"), ("align", "procrustes"), ("eval", "bli"), ("load", "parallel"),
+            ("train", "cofactor"), ("train", "classifier"), ("train", "mlm"), ("align", "procrustes"), ("eval", "bli"),
+            ("load", "parallel"),
         ] {
->>>>>>> s22-14
             let spec = try #require(MagicRegistry.spec(named: family, words: [method])).spec
             assertRenderingSnapshot(MagicHelp.plainText(spec), named: "help_\(family)_\(method).txt")
         }
