@@ -227,10 +227,12 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     for row in results["runs"]:
         a, b = row["ours"], row["opentsne"]
+        found = "exact" if a["knn"] != "approximate" else f"{recall[row['n']]:.3f}" if row["n"] in recall else "not measured"
         print(f"| {row['n']:,} | {row['threads']} | {a['fit_seconds']:.1f} ({a['cpu_seconds']:.1f}) | {b['fit_seconds']:.1f} ({b['cpu_seconds']:.1f}) | "
               f"{row['speedup']:.2f}x / {row['speedup_cpu']:.2f}x | {a['exact_kl']:.4f} / {b['exact_kl']:.4f} ({100 * (row['kl_ratio'] - 1):+.1f} %) | "
               f"{a['exact_kl_opentsne_p']:.4f} / {b['exact_kl_opentsne_p']:.4f} ({100 * (row['kl_ratio_opentsne_p'] - 1):+.1f} %) | "
-              f"{recall.get(row['n'], 1.0) if a['knn'] == 'approximate' else 'exact'} | {a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} |")
+              f"{found} | "
+              f"{a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} |")
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
