@@ -102,12 +102,13 @@ func taskTSNE(_ args: Arguments) {
     finish(&json)
 }
 
-/// The approximate kNN settings: `[--trees 1] [--cell-size 1024] [--probes 12] [--rounds 0] [--fanout 12] [--knn-seed 1]`.
+/// The approximate kNN settings: `[--trees 1] [--cell-size 1024] [--probes 12] [--probe-share 0.25] [--rounds 1] [--fanout 12] [--knn-seed 1]`.
 func forestOptions(_ args: Arguments) -> TSNENeighborForest {
     var forest = TSNENeighborForest()
     forest.trees = max(1, args.int("trees", forest.trees))
     forest.cellSize = max(2, args.int("cell-size", forest.cellSize))
     forest.probes = max(1, args.int("probes", forest.probes))
+    forest.probeShare = min(1, max(0, args.double("probe-share", forest.probeShare)))
     forest.lloydIterations = max(0, args.int("lloyd", forest.lloydIterations))
     forest.refinementRounds = max(0, args.int("rounds", forest.refinementRounds))
     forest.refinementFanout = max(1, args.int("fanout", forest.refinementFanout))
@@ -115,9 +116,10 @@ func forestOptions(_ args: Arguments) -> TSNENeighborForest {
     return forest
 }
 
-/// `tsne-knn X.f32 [--rows N] [--k 90] [--threads 1] [--exact 1]` + the forest options: the
-/// approximate kNN's time and, with `--exact 1`, the exact sweep's time and the recall
-/// (mean and worst row) of the approximate lists against the exact ones.
+/// `tsne-knn X.f32 [--rows N] [--k 90] [--threads 1] [--exact 1] [--sample Q]` + the forest options:
+/// the approximate kNN's time and, with `--exact 1`, the exact sweep's time and the recall
+/// (mean and worst row) of the approximate lists against the exact ones; `--sample Q` instead
+/// measures the recall on Q evenly spaced query rows, their exact lists by direct distances.
 func taskTSNEKnn(_ args: Arguments) {
     let path = args.arg(0, "matrix file")
     let points = readMatrix(path, maxRows: args.options["rows"].flatMap { Int($0) })
@@ -133,11 +135,25 @@ func taskTSNEKnn(_ args: Arguments) {
     json.set("trees", forest.trees)
     json.set("cell_size", forest.cellSize)
     json.set("probes", forest.probes)
+    json.set("probe_share", forest.probeShare)
     json.set("lloyd", forest.lloydIterations)
     json.set("rounds", forest.refinementRounds)
     json.set("fanout", forest.refinementFanout)
     json.set("approximate_seconds", approximateSeconds)
-    if args.int("exact", 1) != 0 {
+    let sample = args.int("sample", 0)
+    if sample > 0 {
+        // Recall over `sample` evenly spaced query rows, their exact lists by direct distances.
+        let n = points.rows, q = min(sample, n)
+        let rows = (0..<q).map { $0 * n / q }
+        let t1 = MonotonicClock.seconds()
+        let exact = TSNENeighborForest.exactIndices(of: rows, in: points, k: k, threads: threads)
+        json.set("sample_exact_seconds", MonotonicClock.since(t1))
+        let picked = rows.flatMap { approximate[($0 * k)..<(($0 + 1) * k)] }
+        let recall = TSNENeighborForest.recall(approximate: Array(picked), exact: exact, k: k)
+        json.set("sample", q)
+        json.set("recall", recall.mean)
+        json.set("worst_row_recall", recall.worst)
+    } else if args.int("exact", 1) != 0 {
         let t1 = MonotonicClock.seconds()
         let exact = TSNENeighborForest.exactIndices(points, k: k, threads: threads)
         json.set("exact_seconds", MonotonicClock.since(t1))
@@ -178,6 +194,27 @@ func taskTSNEGradient(_ args: Arguments) {
     json.set("kl", kl)
     json.set("seconds", seconds)
     json.set("out", out)
+    finish(&json)
+}
+
+/// `tsne-p X.f32 [--rows N] [--perplexity 30] [--threads 1] --out PREFIX`: the exact-kNN P of the
+/// first N rows written as CSR arrays `PREFIX.indptr` (int64), `PREFIX.indices` (int32) and
+/// `PREFIX.data` (float64), the format `tsne-gradient` reads: the neutral P over which the
+/// benchmark scores both tools' maps.
+func taskTSNEP(_ args: Arguments) {
+    let points = readMatrix(args.arg(0, "matrix file"), maxRows: args.options["rows"].flatMap { Int($0) })
+    guard let prefix = args.options["out"] else { fail("tsne-p needs --out PREFIX") }
+    let start = MonotonicClock.seconds()
+    let p = TSNEAffinities(points: points, perplexity: args.double("perplexity", 30), threads: max(1, args.int("threads", 1)))
+    let seconds = MonotonicClock.since(start)
+    writeRaw(p.rowStart.map { Int64($0) }, to: prefix + ".indptr")
+    writeRaw(p.columns, to: prefix + ".indices")
+    writeRaw(p.values, to: prefix + ".data")
+    var json = common("tsne-p")
+    json.set("n", points.rows)
+    json.set("entries", p.values.count)
+    json.set("seconds", seconds)
+    json.set("out", prefix)
     finish(&json)
 }
 

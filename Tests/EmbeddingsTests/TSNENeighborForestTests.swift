@@ -33,6 +33,29 @@ struct TSNENeighborForestTests {
         }
     }
 
+    @Test("probes grow with the number of cells: max(probes, ⌈share · cells⌉)")
+    func probesGrowWithCells() {
+        let forest = TSNENeighborForest()
+        #expect(forest.probesUsed(cells: 32) == 12 && forest.probesUsed(cells: 64) == 16 && forest.probesUsed(cells: 128) == 32)
+        var fixed = forest
+        fixed.probeShare = 0
+        #expect(fixed.probesUsed(cells: 128) == 12)
+    }
+
+    @Test("the sampled exact lists are the full exact search's rows")
+    func sampledExactMatchesFull() throws {
+        let x = try TSNEFFTData.finnish(rows: 800)
+        let full = TSNENeighborForest.exactIndices(x, k: 10)
+        let rows = [0, 7, 399, 799]
+        let sampled = TSNENeighborForest.exactIndices(of: rows, in: x, k: 10, threads: 2)
+        var hits = 0
+        for (r, i) in rows.enumerated() {
+            hits += Set(sampled[(r * 10)..<(r * 10 + 10)]).intersection(full[(i * 10)..<(i * 10 + 10)]).count
+        }
+        // fp32 direct distances against the GEMM sweep's: a tie at the k-th place may differ.
+        #expect(hits >= 39, "\(hits) of 40")
+    }
+
     @Test("same seed: the same lists on one and two threads; another seed: other cells")
     func deterministic() throws {
         let x = try TSNEFFTData.finnish(rows: 1500)

@@ -211,6 +211,17 @@ import Glibc
             })
     }
 
+    /// knn=approximate through the kernel (the search `auto` picks above 20,000 points) on both
+    /// cores: live progress, the same map for the same seed, the summary naming the search.
+    @Test func approximateNeighboursOnTwoThreadsRepeat() {
+        let code = "%tsne m top=756 iters=200 knn=approximate threads=2 seed=4"
+        let first = picture(code)
+        #expect(first.text.contains("approximate neighbours"), "\(first.text)")
+        #expect(Self.count("<circle ", in: first.svg) == 1512)
+        #expect(first.outputs.contains { $0.msgType == "update_display_data" })
+        #expect(picture(code).svg == first.svg)
+    }
+
     /// method=fft through the kernel on both cores: live progress, the same map for the same
     /// seed and threads, the method named in the summary; an interrupt keeps the partial map.
     @Test func fftOnTwoThreadsRepeatsAndKeepsThePartialMapOnInterrupt() {

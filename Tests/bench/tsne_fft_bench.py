@@ -6,9 +6,13 @@ Data: real 300-d floret vectors from the Finnish table behind `spacy-fi-floret-3
 (`floret_vectors.py`): 20,000 and 49,586 Finnish words, and 100,000 words (the Finnish ones
 plus foreign words through the same table).
 
-Each size and thread count runs in its own process (peak RSS = the tool's):
+Each size and thread count runs in its own process (peak RSS = the tool's); ours and openTSNE of
+a row start at the same moment, so both see the same load (the one that ends first leaves the
+machine to the other, which favours the slower), and TSNE_FFT_CONCURRENT rows (default 1) run at
+a time. `uptime` is printed at the start, after the runs and at the end.
 - ours: `xling-bench tsne X --threads T` (defaults: perplexity 30, neighbours exact by GEMM
-  blocks up to 20,000 points and approximate above (`TSNENeighborForest`), PCA start, 250 + 500
+  blocks up to 20,000 points and approximate above (`TSNENeighborForest`: max(12, ¼ of the cells)
+  probes, one neighbour-of-neighbour round), PCA start, 250 + 500
   iterations, learning rate N/12 then N), OPENBLAS_NUM_THREADS=T;
 - openTSNE: `TSNE(n_jobs=T, random_state=1)` with its defaults, run as `fit` runs it but timed
   apart: `prepare_initial` (Annoy approximate kNN + calibration + PCA start), then the two
@@ -16,10 +20,13 @@ Each size and thread count runs in its own process (peak RSS = the tool's):
   OPENBLAS/NUMBA threads = T.
 Fit time = affinities + initialisation + optimisation for both (like for like: each tool's own
 kNN, ours exact to 20k then approximate, openTSNE's Annoy); the phases are reported apart too.
-Recall of our approximate kNN against our exact one (k = 90, as t-SNE uses at perplexity 30):
-`xling-bench tsne-knn X --threads 2` at the sizes in TSNE_FFT_RECALL (default 49586,100000),
-with both searches' times.
-KL: one exact formula (exact Z, O(N²)) over openTSNE's P for both maps, computed by
+Recall of our approximate kNN (default settings) against the exact lists (k = 90, as t-SNE uses
+at perplexity 30): `xling-bench tsne-knn X --threads 2 --sample 2000` at the sizes in
+TSNE_FFT_RECALL (default 49586,100000): the exact lists of 2,000 evenly spaced query rows by
+direct distances (TSNE_FFT_RECALL_SAMPLE), against their approximate lists.
+KL: one exact formula (exact Z, O(N²)) over the same P for both maps: the exact-kNN P
+(`xling-bench tsne-p`, perplexity 30, neither tool's approximate neighbours; the goal's figure)
+and openTSNE's own P (which favours openTSNE's map, optimised on it), computed by
 `xling-bench tsne-gradient --method exact` (the same formula as `tsne_reference.exact_kl`,
 checked equal in `Tests/reference/test_tsne_fft_opentsne.py`).
 CPU seconds (user + system of the whole process, all its threads) are reported beside wall time:
@@ -37,6 +44,7 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,6 +53,8 @@ sys.path.insert(0, str(REPO / "Tests" / "bench"))
 BENCH = REPO / ".build" / "release" / "xling-bench"
 OUT = REPO / "bench-results"
 RECALL = [int(v) for v in os.environ.get("TSNE_FFT_RECALL", "49586,100000").split(",") if v]
+RECALL_SAMPLE = int(os.environ.get("TSNE_FFT_RECALL_SAMPLE", "2000"))
+CONCURRENT = int(os.environ.get("TSNE_FFT_CONCURRENT", "1"))
 RUNS = [tuple(int(v) for v in r.split(":"))
         for r in os.environ.get("TSNE_FFT_RUNS", "20000:1,49586:1,100000:1,49586:2,100000:2").split(",")]
 
@@ -92,12 +102,16 @@ def opentsne(path: Path, n: int, threads: int, work: Path) -> dict:
 
 def ours(path: Path, n: int, threads: int, work: Path) -> dict:
     dump = work / f"ours-{n}-{threads}.f32"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = subprocess.run([str(BENCH), "tsne", str(path), "--rows", str(n), "--threads", str(threads), "--dump", str(dump)],
-                         check=True, capture_output=True, text=True, env=env(threads))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = json.loads(run.stdout.strip().splitlines()[-1])
-    return {"cpu_seconds": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, "fit_seconds": r["fit_seconds"], "affinity_seconds": r["affinity_seconds"],
+    log = work / f"ours-{n}-{threads}.log"
+    with open(log, "w") as out:
+        child = subprocess.Popen([str(BENCH), "tsne", str(path), "--rows", str(n), "--threads", str(threads), "--dump", str(dump)],
+                                 stdout=out, env=env(threads))
+        # This child's own CPU time (other children may run at the same time).
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode == 0, f"xling-bench tsne failed ({child.returncode}), see {log}"
+    r = json.loads(log.read_text().strip().splitlines()[-1])
+    return {"cpu_seconds": usage.ru_utime + usage.ru_stime, "fit_seconds": r["fit_seconds"], "affinity_seconds": r["affinity_seconds"],
             "optimization_seconds": r["optimization_seconds"], "kl_reported": r["final_kl"], "method": r["method"],
             "knn": r.get("neighbor_search", "exact"), "learning_rate": [r.get("early_learning_rate"), r.get("learning_rate")],
             "peak_rss_mib": r["vm_hwm_kib"] / 1024, "dump": str(dump)}
@@ -105,9 +119,68 @@ def ours(path: Path, n: int, threads: int, work: Path) -> dict:
 
 def exact_kl(y: Path, prefix: str) -> float:
     out = str(y) + ".g.f64"
-    run = subprocess.run([str(BENCH), "tsne-gradient", str(y), prefix + ".p", "--method", "exact", "--out", out],
-                         check=True, capture_output=True, text=True, env=env(1))
+    run = subprocess.run([str(BENCH), "tsne-gradient", str(y), prefix + ".p", "--method", "exact", "--threads", "2", "--out", out],
+                         check=True, capture_output=True, text=True, env=env(2))
     return json.loads(run.stdout.strip().splitlines()[-1])["kl"]
+
+
+def exact_p(path: Path, n: int, work: Path) -> str:
+    """The exact-kNN P of the first n rows (perplexity 30), written once as CSR arrays."""
+    prefix = str(work / f"exact-{n}")
+    if not Path(prefix + ".p.data").exists():
+        subprocess.run([str(BENCH), "tsne-p", str(path), "--rows", str(n), "--threads", "2", "--out", prefix + ".p"],
+                       check=True, capture_output=True, text=True, env=env(2))
+    return prefix
+
+
+def knn_recall(path: Path, n: int) -> dict:
+    """Our approximate kNN (default settings, 2 threads) and its recall on a sample of rows."""
+    run = subprocess.run([str(BENCH), "tsne-knn", str(path), "--rows", str(n), "--threads", "2", "--sample", str(RECALL_SAMPLE)],
+                         check=True, capture_output=True, text=True, env=env(2))
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min) and the time, as `uptime` prints them."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def pair(path: Path, n: int, threads: int, work: Path) -> tuple[dict, dict]:
+    """Ours and openTSNE on the same input started at the same moment, so both see the same load
+    (the one that ends first leaves the machine to the other, which favours the slower)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        a = pool.submit(ours, path, n, threads, work)
+        b = pool.submit(opentsne, path, n, threads, work)
+        return a.result(), b.result()
+
+
+def score(n: int, threads: int, a: dict, b: dict, exact_prefix: str) -> dict:
+    """Both maps' exact KL over the exact-kNN P (neither tool's approximate neighbours) and over
+    openTSNE's P (the four evaluations side by side)."""
+    jobs = {"ours": (Path(a["dump"]), exact_prefix), "opentsne": (Path(b["prefix"] + ".y.f32"), exact_prefix),
+            "ours_otp": (Path(a["dump"]), b["prefix"]), "opentsne_otp": (Path(b["prefix"] + ".y.f32"), b["prefix"])}
+    with ThreadPoolExecutor(max_workers=4 if CONCURRENT > 1 else 1) as pool:
+        kl = {name: pool.submit(exact_kl, y, prefix) for name, (y, prefix) in jobs.items()}
+        kl = {name: f.result() for name, f in kl.items()}
+    a["exact_kl"], b["exact_kl"] = kl["ours"], kl["opentsne"]
+    a["exact_kl_opentsne_p"], b["exact_kl_opentsne_p"] = kl["ours_otp"], kl["opentsne_otp"]
+    row = {"n": n, "threads": threads, "ours": a, "opentsne": b,
+           "speedup": b["fit_seconds"] / a["fit_seconds"],
+           "speedup_optimization": b["optimization_seconds"] / a["optimization_seconds"],
+           "speedup_cpu": b["cpu_seconds"] / a["cpu_seconds"],
+           "kl_ratio": a["exact_kl"] / b["exact_kl"],
+           "kl_ratio_opentsne_p": a["exact_kl_opentsne_p"] / b["exact_kl_opentsne_p"],
+           "load_scored": load()}
+    row["goals_met"] = {"2x": row["speedup"] >= 2, "kl_within_5pct": abs(row["kl_ratio"] - 1) <= 0.05}
+    print(f"N={n} threads={threads}: ours {a['fit_seconds']:.1f} s (kNN+P {a['affinity_seconds']:.1f} s, "
+          f"optimisation {a['optimization_seconds']:.1f} s, KL {a['exact_kl']:.4f}, peak {a['peak_rss_mib']:.0f} MiB); "
+          f"openTSNE {b['fit_seconds']:.1f} s (kNN+P {b['affinity_seconds']:.1f} s, optimisation {b['optimization_seconds']:.1f} s, "
+          f"KL {b['exact_kl']:.4f}, peak {b['peak_rss_mib']:.0f} MiB); speed-up {row['speedup']:.2f}x "
+          f"(optimisation alone {row['speedup_optimization']:.2f}x; CPU time {a['cpu_seconds']:.1f} vs {b['cpu_seconds']:.1f} s, "
+          f"{row['speedup_cpu']:.2f}x), KL ratio {row['kl_ratio']:.4f} over the exact P ({row['kl_ratio_opentsne_p']:.4f} over openTSNE's P: "
+          f"{a['exact_kl_opentsne_p']:.4f} / {b['exact_kl_opentsne_p']:.4f}); own estimates over each tool's own P: "
+          f"ours {a['kl_reported']:.4f}, openTSNE {b['kl_reported']:.4f}; load {row['load_scored']}", flush=True)
+    return row
 
 
 def main():
@@ -116,37 +189,51 @@ def main():
     assert BENCH.exists(), f"{BENCH} is missing: run `make build`"
     work = OUT / "tsne-fft-work"
     work.mkdir(parents=True, exist_ok=True)
-    results = {"data": "floret 300-d (Tests/bench/floret_vectors.py)", "runs": []}
+    results = {"data": "floret 300-d (Tests/bench/floret_vectors.py)", "runs": [], "load_start": load(),
+               "concurrent_rows": CONCURRENT}
+    print(f"load at start: {results['load_start']}", flush=True)
     target = OUT / os.environ.get("TSNE_FFT_JSON", "tsne_fft.json")
-    for n, threads in RUNS:
-        path = floret_vectors.build(n)
-        a = ours(path, n, threads, work)
-        b = opentsne(path, n, threads, work)
-        a["exact_kl"] = exact_kl(Path(a["dump"]), b["prefix"])
-        b["exact_kl"] = exact_kl(Path(b["prefix"] + ".y.f32"), b["prefix"])
-        row = {"n": n, "threads": threads, "ours": a, "opentsne": b,
-               "speedup": b["fit_seconds"] / a["fit_seconds"],
-               "speedup_optimization": b["optimization_seconds"] / a["optimization_seconds"],
-               "speedup_cpu": b["cpu_seconds"] / a["cpu_seconds"],
-               "kl_ratio": a["exact_kl"] / b["exact_kl"]}
-        row["goals_met"] = {"2x": row["speedup"] >= 2, "kl_within_5pct": abs(row["kl_ratio"] - 1) <= 0.05}
-        results["runs"].append(row)
-        print(f"N={n} threads={threads}: ours {a['fit_seconds']:.1f} s (kNN+P {a['affinity_seconds']:.1f} s, "
-              f"optimisation {a['optimization_seconds']:.1f} s, KL {a['exact_kl']:.4f}, peak {a['peak_rss_mib']:.0f} MiB); "
-              f"openTSNE {b['fit_seconds']:.1f} s (kNN+P {b['affinity_seconds']:.1f} s, optimisation {b['optimization_seconds']:.1f} s, "
-              f"KL {b['exact_kl']:.4f}, peak {b['peak_rss_mib']:.0f} MiB); speed-up {row['speedup']:.2f}x "
-              f"(optimisation alone {row['speedup_optimization']:.2f}x; CPU time {a['cpu_seconds']:.1f} vs {b['cpu_seconds']:.1f} s, {row['speedup_cpu']:.2f}x), KL ratio {row['kl_ratio']:.4f}", flush=True)
-        target.write_text(json.dumps(results, indent=2) + "\n")
+    paths = {n: floret_vectors.build(n) for n, _ in RUNS}
+    # The exact P of every size (scoring, not timed) is computed beside the runs; each row is
+    # scored and written as soon as its pair ends. TSNE_FFT_CONCURRENT rows run at a time.
+    with ThreadPoolExecutor(max_workers=3) as scoring, ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+        exact = {n: scoring.submit(exact_p, paths[n], n, work) for n in sorted({n for n, _ in RUNS})}
+        recalls = {n: scoring.submit(knn_recall, floret_vectors.build(n), n) for n in RECALL}
+
+        def row(n: int, threads: int) -> dict:
+            a, b = pair(paths[n], n, threads, work)
+            return score(n, threads, a, b, exact[n].result())
+
+        rows = {pool.submit(row, n, threads): (n, threads) for n, threads in RUNS}
+        for future in as_completed(rows):
+            results["runs"].append(future.result())
+            target.write_text(json.dumps(results, indent=2) + "\n")
+    results["runs"].sort(key=lambda r: RUNS.index((r["n"], r["threads"])))
+    results["load_after_runs"] = load()
+    print(f"load after the runs: {results['load_after_runs']}", flush=True)
     results["recall"] = []
     for n in RECALL:
-        path = floret_vectors.build(n)
-        run = subprocess.run([str(BENCH), "tsne-knn", str(path), "--rows", str(n), "--threads", "2"],
-                             check=True, capture_output=True, text=True, env=env(2))
-        r = json.loads(run.stdout.strip().splitlines()[-1])
+        r = recalls[n].result()
         results["recall"].append(r)
-        print(f"kNN N={n} k={r['k']} (2 threads): approximate {r['approximate_seconds']:.1f} s, exact {r['exact_seconds']:.1f} s, "
-              f"recall {r['recall']:.4f} (worst row {r['worst_row_recall']:.3f}), peak {r['vm_hwm_kib'] / 1024:.0f} MiB", flush=True)
+        print(f"kNN N={n} k={r['k']} (2 threads, default settings): approximate {r['approximate_seconds']:.1f} s, "
+              f"recall {r['recall']:.4f} over {r['sample']} evenly spaced query rows (worst row {r['worst_row_recall']:.3f}; "
+              f"their exact lists by direct distances in {r['sample_exact_seconds']:.1f} s), peak {r['vm_hwm_kib'] / 1024:.0f} MiB", flush=True)
         target.write_text(json.dumps(results, indent=2) + "\n")
+    results["load_end"] = load()
+    print(f"load at the end: {results['load_end']}", flush=True)
+    recall = {r["n"]: r["recall"] for r in results["recall"]}
+    print("\n| points | threads | ours s (CPU s) | openTSNE s (CPU s) | ratio wall / CPU | KL over exact P ours / openTSNE "
+          "| KL over openTSNE's P | kNN recall | peak MiB ours / openTSNE |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in results["runs"]:
+        a, b = row["ours"], row["opentsne"]
+        found = "exact" if a["knn"] != "approximate" else f"{recall[row['n']]:.3f}" if row["n"] in recall else "not measured"
+        print(f"| {row['n']:,} | {row['threads']} | {a['fit_seconds']:.1f} ({a['cpu_seconds']:.1f}) | {b['fit_seconds']:.1f} ({b['cpu_seconds']:.1f}) | "
+              f"{row['speedup']:.2f}x / {row['speedup_cpu']:.2f}x | {a['exact_kl']:.4f} / {b['exact_kl']:.4f} ({100 * (row['kl_ratio'] - 1):+.1f} %) | "
+              f"{a['exact_kl_opentsne_p']:.4f} / {b['exact_kl_opentsne_p']:.4f} ({100 * (row['kl_ratio_opentsne_p'] - 1):+.1f} %) | "
+              f"{found} | "
+              f"{a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} |")
+    target.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
 

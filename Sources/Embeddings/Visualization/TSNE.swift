@@ -211,12 +211,16 @@ public struct TSNE: Sendable {
                 name: "interpolation.intervalWidth", reason: "must be a positive number (1 is usual), got \(grid.intervalWidth)")
         }
         let forest = options.forest
-        guard forest.trees >= 1, forest.cellSize >= 2, forest.probes >= 1, forest.lloydIterations >= 0,
+        guard forest.trees >= 1, forest.cellSize >= 2, forest.probes >= 1, forest.probeShare >= 0, forest.probeShare <= 1,
+            forest.lloydIterations >= 0,
             forest.refinementRounds >= 0, forest.refinementFanout >= 1
         else {
             throw .invalidOption(
                 name: "forest",
-                reason: "needs trees ≥ 1, cellSize ≥ 2, probes ≥ 1, lloydIterations ≥ 0, refinementRounds ≥ 0, refinementFanout ≥ 1")
+                reason: """
+                    needs trees ≥ 1, cellSize ≥ 2, probes ≥ 1, probeShare in 0 … 1, lloydIterations ≥ 0, refinementRounds ≥ 0, \
+                    refinementFanout ≥ 1
+                    """)
         }
         guard options.klEvery >= 1 else {
             throw .invalidOption(name: "klEvery", reason: "must be ≥ 1, got \(options.klEvery)")

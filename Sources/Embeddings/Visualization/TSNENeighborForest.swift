@@ -5,8 +5,8 @@
 /// `cellSize` points in two halves along the direction between two of its points drawn at
 /// random (a − b), at the median projection, so the cells (leaves) hold cellSize/2 … cellSize
 /// points. Each cell's points are then compared by one blocked GEMM sweep (`TileSweep`, the
-/// exact search's kernel) with every point of the `probes` cells whose centroids are nearest
-/// to its own centroid (its own included), and offered to per-point heaps. `trees` partitions
+/// exact search's kernel) with every point of the `probesUsed(cells:)` cells whose centroids are
+/// nearest to it (its own included), and offered to per-point heaps. `trees` partitions
 /// (each drawn from its own generator: seed, tree) add their candidates to the same heaps;
 /// optional rounds of neighbour-of-neighbour refinement (NN-descent, Dong et al. 2011) then try
 /// the near neighbours of each near neighbour and of each reverse neighbour.
@@ -26,10 +26,16 @@ public struct TSNENeighborForest: Sendable, Equatable {
     public var trees: Int = 1
     /// A cell (leaf) holds at most this many points (≥ 2).
     public var cellSize: Int = 1024
-    /// Cells each cell is compared with, its own included (≥ 1).
+    /// Cells each point is compared with at least, its own included (≥ 1).
     public var probes: Int = 12
-    /// Neighbour-of-neighbour rounds after the sweeps (≥ 0).
-    public var refinementRounds: Int = 0
+    /// The share of the cells each point is compared with when that is more than `probes`
+    /// (0 … 1): with a fixed number of probes the share of the points searched — and the
+    /// recall — falls as N grows (measured on floret vectors at 100,000 points: 12 of 128 cells
+    /// 0.68, 24 cells 0.82; Tests/bench/README.md).
+    public var probeShare: Double = 0.25
+    /// Neighbour-of-neighbour rounds after the sweeps (≥ 0). One round lifted the recall at
+    /// 100,000 floret points from 0.68 to 0.77 at 12 probes (Tests/bench/README.md).
+    public var refinementRounds: Int = 1
     /// How many of the nearest neighbours (and reverse neighbours) of a point are expanded in a
     /// refinement round, and how many of each one's neighbours are tried (≥ 1).
     public var refinementFanout: Int = 12
@@ -79,6 +85,40 @@ public struct TSNENeighborForest: Sendable, Equatable {
     /// The N × k exact neighbour indices (`TSNENeighbors`), the yardstick of the recall.
     public static func exactIndices(_ points: Matrix, k: Int, threads: Int = 1) -> [Int32] {
         TSNENeighbors(points: points, k: k, threads: threads)?.indices ?? []
+    }
+
+    /// The exact k nearest neighbours (squared Euclidean, ties by index) of the listed rows among
+    /// all rows of `points`, by direct distances: rows.count × k indices, row by row. The
+    /// yardstick of a sampled recall when the full exact search is too slow to repeat.
+    public static func exactIndices(of rows: [Int], in points: Matrix, k: Int, threads: Int = 1) -> [Int32] {
+        let n = points.rows, d = points.cols, q = rows.count
+        guard k < n else { return [] }
+        var out = [Int32](repeating: -1, count: q * k)
+        points.storage.withUnsafeBufferPointer { storage in
+            out.withUnsafeMutableBufferPointer { o in
+                let x = SharedBuffer(reading: storage.baseAddress!), target = SharedBuffer(o.baseAddress!)
+                _ = WorkerThreads.run(threads: max(1, threads), count: q, initial: 0) { _, range in
+                    // The k best so far, sorted ascending; j ascends, so a tie keeps the lower index.
+                    var best: [(Float, Int32)] = []
+                    best.reserveCapacity(k + 1)
+                    for r in range {
+                        let i = rows[r]
+                        best.removeAll(keepingCapacity: true)
+                        for j in 0..<n where j != i {
+                            let distance = TSNENeighborForest.squaredDistance(x.base + i * d, x.base + j * d, d)
+                            if best.count == k, !(distance < best[k - 1].0) { continue }
+                            var at = best.count
+                            while at > 0 && best[at - 1].0 > distance { at -= 1 }
+                            best.insert((distance, Int32(j)), at: at)
+                            if best.count > k { best.removeLast() }
+                        }
+                        for s in 0..<k { target[r * k + s] = best[s].1 }
+                    }
+                    return 0
+                }
+            }
+        }
+        return out
     }
 
     /// Recall of `approximate` against `exact` (both N × k): the fraction of the exact
@@ -151,7 +191,7 @@ public struct TSNENeighborForest: Sendable, Equatable {
         return ranges
     }
 
-    /// Every point against the points of the `probes` cells whose centroids are nearest to it:
+    /// Every point against the points of the `probesUsed(cells:)` cells whose centroids are nearest to it:
     /// for every cell in order, one GEMM sweep of the points probing it (gathered, in index
     /// order) against its points; each distance offered to the query point's heap.
     private func sweepCells(
@@ -168,6 +208,7 @@ public struct TSNENeighborForest: Sendable, Equatable {
             let scale = 1 / Float(max(leaf.count, 1))
             for l in 0..<d { centroids[c * d + l] *= scale }
         }
+        let probes = probesUsed(cells: cells)
         // Up to 4 × probes nearest cells are kept per point: enough to reach k + 1 candidates
         // when the nearest cells are small.
         let probeCount = min(max(1, 4 * probes), cells)
@@ -243,6 +284,12 @@ public struct TSNENeighborForest: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// The cells each point is compared with (its own included) in a partition of `cells` cells:
+    /// `probes`, or ⌈probeShare · cells⌉ when that is more.
+    public func probesUsed(cells: Int) -> Int {
+        max(probes, Int((probeShare * Double(cells)).rounded(.up)))
     }
 
     /// One neighbour-of-neighbour round: point i tries the first `refinementFanout` neighbours
