@@ -6,20 +6,9 @@ import Testing
 /// `%load labeled`, `%%labeled` and `%eval cldc` on real data: SIB-200 English and French with
 /// the fastText en/fr vectors of the notebooks, through the kernel core and the in-memory
 /// transport.
-@Suite(.serialized) struct CLDCMagicTests {
+@Suite(.serialized) struct CLDCMagicTests: MagicSuite {
     let harness = KernelHarness()
     static let sib200 = "/work/shared/data/classification/sib200"
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     /// The fastText vectors, a Procrustes map between them (they already share a space, so
     /// it stays close to the identity) and SIB-200 train/test in English and French.

@@ -6,20 +6,9 @@ import Testing
 /// `%train classifier` and `%eval classifier` on real data: SIB-200 (English, French, German)
 /// with the notebooks' 50-d English GloVe (`glove-en-sib200`) and the fastText en/fr vectors,
 /// through the kernel core and the in-memory transport.
-@Suite(.serialized) struct ClassifierMagicTests {
+@Suite(.serialized) struct ClassifierMagicTests: MagicSuite {
     let harness = KernelHarness()
     static let data = MappingMagicsTests.data
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     func value(_ rows: [JSON], _ property: String) -> String {
         rows.first { $0["property"]?.stringValue == property }?["value"]?.stringValue ?? ""

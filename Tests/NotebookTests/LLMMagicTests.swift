@@ -5,16 +5,8 @@ import Testing
 
 /// `%llm` through the kernel core on real data: a bag-of-embeddings classifier trained on
 /// SIB-200 English in the fastText en/fr space (Procrustes-mapped), transferred to French.
-@Suite(.serialized) struct LLMMagicTests {
+@Suite(.serialized) struct LLMMagicTests: MagicSuite {
     let harness = KernelHarness()
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     /// The value column of a property/value summary row.
     func value(_ rows: [JSON], _ property: String) -> String {

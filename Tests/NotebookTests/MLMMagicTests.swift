@@ -13,7 +13,7 @@ import Glibc
 /// its joint space works with `%eval bli`, `%neighbors` and `%tsne`, an interrupt keeps the last
 /// update, the same seed gives the same space, and bad input fails clearly without touching the
 /// session.
-@Suite(.serialized) struct MLMMagicTests {
+@Suite(.serialized) struct MLMMagicTests: MagicSuite {
     let harness = KernelHarness()
     static let data = MappingMagicsTests.data
     static let load = """
@@ -23,21 +23,6 @@ import Glibc
         """
     static let tiny = "%train mlm corpora=en,de dim=16 hidden=16 layers=1 batch=32 threads=1"
     static let small = tiny + " min_count=2 max_length=40"
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
-
-    func kinds() -> [String: String] {
-        Dictionary(uniqueKeysWithValues: result("%who").map { ($0["name"]?.stringValue ?? "", $0["kind"]?.stringValue ?? "") })
-    }
 
     func value(_ rows: [JSON], _ property: String) -> String {
         rows.first { $0["property"]?.stringValue == property }?["value"]?.stringValue ?? ""

@@ -9,24 +9,13 @@ import Glibc
 
 /// %load, %%dict, %align, %eval bli, %neighbors, %hubness and %save on the real fastText
 /// en/fr vectors of the notebooks, through the kernel core and the in-memory transport.
-@Suite(.serialized) struct MappingMagicsTests {
+@Suite(.serialized) struct MappingMagicsTests: MagicSuite {
     let harness = KernelHarness()
     static let data: String = {
         let file = "\(#filePath)"
         let root = file.split(separator: "/").dropLast(3).joined(separator: "/")
         return "/" + root + "/notebooks/data"
     }()
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     func loadAll() {
         _ = result(

@@ -11,7 +11,7 @@ import Glibc
 /// `%load corpus`, `%load parallel`, `%%corpus`, `%train glove` and `%train cofactor` on real
 /// slices of the notebooks' data (Europarl en/de, WMT en–de, the OMW en–de dictionary), through
 /// the kernel core and the in-memory transport.
-@Suite(.serialized) struct TrainMagicTests {
+@Suite(.serialized) struct TrainMagicTests: MagicSuite {
     let harness = KernelHarness()
     static let data = MappingMagicsTests.data
     static let loadEn = "%load corpus en path=\(data)/europarl-en-de/en.txt.gz lang=en max_lines=2000"
@@ -25,22 +25,6 @@ import Glibc
     /// Small GloVe runs: 10 dimensions, a narrow window, frequent words only.
     static let glove = "%train glove corpus=en dim=10 iters=5 window=3 min_count=10 threads=1"
     static let loadDicts = "%load dict train path=\(data)/omw-en-de/train.tsv\n%load dict test path=\(data)/omw-en-de/test.tsv"
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
-
-    /// `%who` as name → kind.
-    func kinds() -> [String: String] {
-        Dictionary(uniqueKeysWithValues: result("%who").map { ($0["name"]?.stringValue ?? "", $0["kind"]?.stringValue ?? "") })
-    }
 
     /// The value of a summary table's `property` row.
     func value(_ rows: [JSON], _ property: String) -> JSON {

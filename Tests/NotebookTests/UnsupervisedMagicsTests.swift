@@ -10,17 +10,9 @@ import Glibc
 
 /// %align vecmap and %align rcsls through the kernel core: the rotated fastText case, errors,
 /// interrupt, seeds.
-@Suite(.serialized) struct UnsupervisedMagicsTests {
+@Suite(.serialized) struct UnsupervisedMagicsTests: MagicSuite {
     let harness = KernelHarness()
     static let data = MappingMagicsTests.data
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     func load() {
         _ = result(

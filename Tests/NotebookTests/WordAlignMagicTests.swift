@@ -9,21 +9,10 @@ import Glibc
 
 /// `%wordalign` and `%save` of an alignment on the real WPT 2003 en–fr test set, through the
 /// kernel core and the in-memory transport.
-@Suite(.serialized) struct WordAlignMagicTests {
+@Suite(.serialized) struct WordAlignMagicTests: MagicSuite {
     let harness = KernelHarness()
     static let wpt = "/work/shared/data/alignment/wpt03"
     static let load = "%load parallel h path=\(wpt)/enfr.src-tgt format=pipes src_lang=en tgt_lang=fr punct=keep"
-
-    @discardableResult
-    func run(_ code: String) -> (reply: JSON, outputs: [Message]) { harness.run(code, allowStdin: false) }
-
-    func result(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> [JSON] {
-        harness.result(code, sourceLocation: sourceLocation)
-    }
-
-    func error(_ code: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        harness.error(code, sourceLocation: sourceLocation)
-    }
 
     func row(_ rows: [JSON], _ prefix: String) -> JSON {
         rows.first { $0["alignment"]?.stringValue?.hasPrefix(prefix) == true } ?? .null
