@@ -157,6 +157,7 @@ import Glibc
         #expect(error("%train mlm corpora=en dim=16").contains("one corpus only (`en`)"))
         let same = error("%train mlm corpora=en,de,de2")
         #expect(same.contains("`de` and `de2` are both de") && same.contains("one corpus per language"), "\(same)")
+        #expect(error("%train mlm corpora=en,de,de").contains("`de` is given twice"))
         #expect(error("%train mlm corpora=en,de,fr,de2,x").contains("give two to four"))
         let none = error("\(Self.tiny) min_count=100000")
         #expect(none.contains("no word of the en corpus occurs 100000 times") && none.contains("lower min_count"), "\(none)")

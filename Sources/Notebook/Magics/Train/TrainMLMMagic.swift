@@ -83,6 +83,9 @@ struct TrainMLMMagic: TrainMethod {
         var seen: [String: String] = [:]
         for (name, corpus) in zip(names, objects) {
             if let other = seen[corpus.language] {
+                if other == name {
+                    throw Self.failure("`\(name)` is given twice: name each corpus once, one per language (e.g. corpora=en,de)")
+                }
                 throw Self.failure(
                     "`\(other)` and `\(name)` are both \(corpus.language): give one corpus per language (concatenate the text of one language)"
                 )
