@@ -31,7 +31,8 @@ func taskClassifier(_ args: Arguments) {
     var accuracy = 0.0
     for _ in 0..<max(1, args.int("repeats", 3)) {
         let t0 = MonotonicClock.seconds(), c0 = processCPUSeconds()
-        guard let classifier = try? TextClassifier.train(train, space: space, options: options) else { fail("training failed") }
+        let classifier: TextClassifier
+        do { classifier = try TextClassifier.train(train, space: space, options: options) } catch { fail("training failed: \(error)") }
         best = min(best, MonotonicClock.seconds() - t0)
         bestCPU = min(bestCPU, processCPUSeconds() - c0)
         accuracy = (try? classifier.evaluate(test).accuracy) ?? .nan
