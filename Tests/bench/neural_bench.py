@@ -304,7 +304,7 @@ def main() -> int:
         subprocess.run([BENCH, "classifier", "--sequences", path], check=True, cwd=ROOT)
         han_path = os.path.join(tmp, SENTENCES + ".txt")
         subprocess.run([BENCH, "classifier", "--sequences", han_path, "--sentences", "1"], check=True, cwd=ROOT)
-        for model in args.models.split(","):
+        for model in [m for m in args.models.split(",") if m]:  # --models "": only the other parts
             for threads in (1, 2):
                 ours = xling_run(model, threads, args.epochs)
                 theirs = torch_child(model, threads, args.epochs, han_path if model == "han" else path, warmup=1)
