@@ -68,12 +68,13 @@ def line_chart(title, series, x_label, y_label="accuracy on SIB-200 dev (%)", lo
     return "\n".join(out)
 
 
-def by_objective(sweep, x_of):
-    """[(objective direction, [(x, accuracy)])] for both directions, and the majority class."""
+def by_objective(sweep, x_of, keys=("en_x", "x_en"), majority_key="majority"):
+    """[(objective direction, [(x, accuracy)])] for both directions, and the majority class. `keys` name the
+    en→de and de→en accuracies of a row (dev: en_x / x_en; the 701-sentence proxy: proxy_en_x / proxy_x_en)."""
     data = rows(sweep)
     series = {}
     for r in data:
-        for key, direction in (("en_x", "en→de"), ("x_en", "de→en")):
+        for key, direction in zip(keys, ("en→de", "de→en")):
             series.setdefault(f"{r['objective']} {direction}", []).append((x_of(r), r[key]))
-    majority = data[0]["majority"] if data else 0
+    majority = data[0][majority_key] if data else 0
     return sorted(series.items()), majority
