@@ -29,6 +29,7 @@ func taskMLM(_ args: Arguments) {
         var model = try? MultilingualLM(
             .init(vocabularySizes: corpora.map(\.words.count), embedding: dim, hidden: hidden, layers: layers, dropout: 0.3), seed: 1)
     else { fail("cannot build the model") }
+    model.threads = min(BLAS.threads, 2)
     if let epochs = args.options["epochs"].flatMap({ Int($0) }) { return trainMLM(&model, corpora: corpora, epochs: epochs, batch: batch) }
     let order = Array(buckets.order(epoch: 0, seed: 1).prefix(warmup + timed))
     if let path = args.options["dump"] {
@@ -42,11 +43,12 @@ func taskMLM(_ args: Arguments) {
     }
     var generator = SplitMix64(seed: 2)
     var tokens = 0
-    var start = 0.0
+    var start = 0.0, cpuStart = 0.0
     for (i, k) in order.enumerated() {
         if i == warmup {
             tokens = 0
             start = MonotonicClock.seconds()
+            cpuStart = processCPUSeconds()
         }
         for l in 0..<2 {
             for d in MultilingualLM.Direction.allCases {
@@ -56,7 +58,7 @@ func taskMLM(_ args: Arguments) {
             }
         }
     }
-    let seconds = MonotonicClock.since(start)
+    let seconds = MonotonicClock.since(start), cpu = processCPUSeconds() - cpuStart
     var json = JSON()
     json.set("task", "mlm")
     json.set("vocab", corpora.map(\.words.count).map(String.init).joined(separator: ","))
@@ -66,6 +68,7 @@ func taskMLM(_ args: Arguments) {
     json.set("tokens", tokens)
     json.set("seconds", seconds)
     json.set("tokens_per_second", Double(tokens) / seconds)
+    json.set("cpu_seconds", cpu)
     print(json.text)
 }
 

@@ -134,6 +134,7 @@ struct TrainMLMMagic: TrainMethod {
         }
 
         let threads = arguments.threads(session), previousThreads = BLAS.threads
+        model.threads = min(threads, 2)
         BLAS.setThreads(threads)
         defer { BLAS.setThreads(previousThreads) }
         let perEpoch = try LMBuckets(prepared.map(\.sentences), batchSize: options.batchSize, seed: options.seed).bucketCount
