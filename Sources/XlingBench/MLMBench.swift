@@ -12,7 +12,7 @@ import Glibc
 /// per sentence, warm-up first) so `Tests/bench/mlm_bench.py` runs PyTorch on the same batches.
 /// `--epochs E` instead trains E epochs with `MLMTrainer` and prints, per epoch, the loss per
 /// token, the selection criterion and BLI P@1 (CSLS, covered pairs) on the xling-eval en–de 2k
-/// test pairs.
+/// test pairs, lowercased.
 func taskMLM(_ args: Arguments) {
     let lines = args.int("lines", 4000), minCount = args.int("min-count", 3)
     let vocab = args.int("vocab", 5000), dim = args.int("dim", 128), hidden = args.int("hidden", 128)
@@ -81,7 +81,8 @@ func trainMLM(_ model: inout MultilingualLM, corpora: [LMCorpus], epochs: Int, b
     let words = dict.vocabulary.words
     let pairs = (0..<dict.sentenceCount).compactMap { s -> (source: String, target: String)? in
         let t = dict.sentence(s).map { words[Int($0)] }
-        return t.count == 2 ? (t[0], t[1]) : nil
+        // Lowercased like the corpora (the file keeps German nouns capitalised).
+        return t.count == 2 ? (t[0].lowercased(), t[1].lowercased()) : nil
     }
     for epoch in 0..<epochs {
         var options = MLMTrainer.Options()
