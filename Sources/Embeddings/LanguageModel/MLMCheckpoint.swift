@@ -51,6 +51,21 @@ public struct MLMCheckpoint: Sendable {
         self.best = best
     }
 
+    private init(
+        model: MultilingualLM, languages: [String], words: [[String]], epochsDone: Int, seed: UInt64, batchSize: Int,
+        selectionWords: Int, lastCriterion: Double?, best: MLMTrainer.Best?
+    ) {
+        self.model = model
+        self.languages = languages
+        self.words = words
+        self.epochsDone = epochsDone
+        self.seed = seed
+        self.batchSize = batchSize
+        self.selectionWords = selectionWords
+        self.lastCriterion = lastCriterion
+        self.best = best
+    }
+
     /// The bytes of the format above.
     public func encoded() -> [UInt8] {
         var bytes = Self.magic
@@ -144,15 +159,9 @@ public struct MLMCheckpoint: Sendable {
                 }
                 best = MLMTrainer.Best(epoch: bestEpoch, score: bestScore, snapshot: snapshot)
             }
-            var checkpoint = MLMCheckpoint(
-                model: model, corpora: [], epochsDone: epochsDone, options: MLMTrainer.Options(), lastCriterion: last.isNaN ? nil : last,
-                best: best)
-            checkpoint.languages = languages
-            checkpoint.words = words
-            checkpoint.seed = seed
-            checkpoint.batchSize = batch
-            checkpoint.selectionWords = selection
-            return checkpoint
+            return MLMCheckpoint(
+                model: model, languages: languages, words: words, epochsDone: epochsDone, seed: seed, batchSize: batch,
+                selectionWords: selection, lastCriterion: last.isNaN ? nil : last, best: best)
         } catch {
             throw LanguageModelError(
                 problem: "\(source): \(error.problem)", fix: error.fix ?? "give a file written by %train mlm checkpoint=")
