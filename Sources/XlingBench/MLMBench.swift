@@ -12,7 +12,7 @@ import Glibc
 /// per sentence, warm-up first) so `Tests/bench/mlm_bench.py` runs PyTorch on the same batches.
 /// `--epochs E` instead trains E epochs with `MLMTrainer` and prints, per epoch, the loss per
 /// token, the selection criterion and BLI P@1 (CSLS, covered pairs) on the xling-eval en–de 2k
-/// test pairs.
+/// test pairs, lowercased.
 func taskMLM(_ args: Arguments) {
     let lines = args.int("lines", 4000), minCount = args.int("min-count", 3)
     let vocab = args.int("vocab", 5000), dim = args.int("dim", 128), hidden = args.int("hidden", 128)
@@ -29,6 +29,7 @@ func taskMLM(_ args: Arguments) {
         var model = try? MultilingualLM(
             .init(vocabularySizes: corpora.map(\.words.count), embedding: dim, hidden: hidden, layers: layers, dropout: 0.3), seed: 1)
     else { fail("cannot build the model") }
+    model.threads = min(BLAS.threads, 2)
     if let epochs = args.options["epochs"].flatMap({ Int($0) }) { return trainMLM(&model, corpora: corpora, epochs: epochs, batch: batch) }
     let order = Array(buckets.order(epoch: 0, seed: 1).prefix(warmup + timed))
     if let path = args.options["dump"] {
@@ -42,11 +43,12 @@ func taskMLM(_ args: Arguments) {
     }
     var generator = SplitMix64(seed: 2)
     var tokens = 0
-    var start = 0.0
+    var start = 0.0, cpuStart = 0.0
     for (i, k) in order.enumerated() {
         if i == warmup {
             tokens = 0
             start = MonotonicClock.seconds()
+            cpuStart = processCPUSeconds()
         }
         for l in 0..<2 {
             for d in MultilingualLM.Direction.allCases {
@@ -56,7 +58,7 @@ func taskMLM(_ args: Arguments) {
             }
         }
     }
-    let seconds = MonotonicClock.since(start)
+    let seconds = MonotonicClock.since(start), cpu = processCPUSeconds() - cpuStart
     var json = JSON()
     json.set("task", "mlm")
     json.set("vocab", corpora.map(\.words.count).map(String.init).joined(separator: ","))
@@ -66,6 +68,7 @@ func taskMLM(_ args: Arguments) {
     json.set("tokens", tokens)
     json.set("seconds", seconds)
     json.set("tokens_per_second", Double(tokens) / seconds)
+    json.set("cpu_seconds", cpu)
     print(json.text)
 }
 
@@ -78,7 +81,8 @@ func trainMLM(_ model: inout MultilingualLM, corpora: [LMCorpus], epochs: Int, b
     let words = dict.vocabulary.words
     let pairs = (0..<dict.sentenceCount).compactMap { s -> (source: String, target: String)? in
         let t = dict.sentence(s).map { words[Int($0)] }
-        return t.count == 2 ? (t[0], t[1]) : nil
+        // Lowercased like the corpora (the file keeps German nouns capitalised).
+        return t.count == 2 ? (t[0].lowercased(), t[1].lowercased()) : nil
     }
     for epoch in 0..<epochs {
         var options = MLMTrainer.Options()

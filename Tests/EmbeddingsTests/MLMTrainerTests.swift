@@ -138,4 +138,55 @@ struct MLMTrainerTests {
         #expect(abs(score - expected / 50) < 1e-5)
         #expect(score > 0.5)
     }
+
+    /// A checkpoint after epoch 1 of 3, encoded, decoded and resumed, gives the uninterrupted
+    /// run's epochs 2 and 3 (losses, criteria, kept epoch, parameters), also when the best epoch
+    /// so far is not the last one (its parameters travel in the file).
+    @Test func checkpointRoundTripResumesTheSameRun() throws {
+        let corpora = try Self.corpora()
+        var whole = try Self.model(corpora)
+        let full = try MLMTrainer.train(&whole, corpora: corpora, options: Self.options(epochs: 3))
+        var part = try Self.model(corpora)
+        var saved: [UInt8] = []
+        _ = try MLMTrainer.train(
+            &part, corpora: corpora, options: Self.options(epochs: 1),
+            epochEnd: { report, model, best in
+                // Pretend an earlier epoch was best, so the best parameters are written too.
+                let fake = MLMTrainer.Best(epoch: 0, score: best?.score ?? 0, snapshot: model.store.snapshot())
+                saved = MLMCheckpoint(
+                    model: model, corpora: corpora, epochsDone: report.epoch + 1, options: Self.options(epochs: 1),
+                    lastCriterion: report.criterion, best: fake
+                ).encoded()
+            })
+        let checkpoint = try MLMCheckpoint.decode(saved, source: "memory")
+        #expect(checkpoint.languages == ["en", "de"] && checkpoint.words == corpora.map(\.words) && checkpoint.epochsDone == 1)
+        #expect(checkpoint.seed == 4 && checkpoint.batchSize == 32 && checkpoint.model.configuration == part.configuration)
+        #expect(checkpoint.model.store.snapshot() == part.store.snapshot() && checkpoint.best?.snapshot == part.store.snapshot())
+        var resumed = checkpoint.model
+        let rest = try MLMTrainer.train(&resumed, corpora: corpora, options: Self.options(epochs: 3), resume: checkpoint.resume)
+        #expect(rest.epochs.map(\.epoch) == [1, 2])
+        for (a, b) in zip(full.epochs.dropFirst(), rest.epochs) {
+            for l in 0..<2 {
+                for d in 0..<2 { #expect(abs(a.lossPerToken[l][d] - b.lossPerToken[l][d]) < 1e-5, "epoch \(a.epoch) \(l) \(d)") }
+            }
+            #expect(abs((a.criterion ?? 0) - (b.criterion ?? 1)) < 1e-5)
+        }
+        #expect(rest.keptEpoch == full.keptEpoch)
+        #expect(try resumed.embeddings(language: 1).maxAbsoluteDifference(whole.embeddings(language: 1)) < 1e-4)
+        // Nothing left to train; a broken or foreign file is named.
+        var again = checkpoint.model
+        #expect(throws: LanguageModelError.self) {
+            try MLMTrainer.train(&again, corpora: corpora, options: Self.options(epochs: 1), resume: checkpoint.resume)
+        }
+        #expect(throws: LanguageModelError.self) { try MLMCheckpoint.decode(Array(saved.prefix(saved.count / 2)), source: "half") }
+        var other = saved
+        other[8] = 9
+        #expect(
+            throws: LanguageModelError(
+                problem: "v9 is an MLM checkpoint of format version 9; this xling reads version 1",
+                fix: "resume it with the xling that wrote it, or train again"
+            )
+        ) { try MLMCheckpoint.decode(other, source: "v9") }
+        #expect(throws: LanguageModelError.self) { try MLMCheckpoint.decode(Array("hello world".utf8), source: "text") }
+    }
 }

@@ -41,14 +41,18 @@ import Glibc
         #expect(value(rows, "training").hasSuffix("2 of 2 epochs"))
         let epochs = rows.filter { $0["property"]?.stringValue?.hasPrefix("epoch ") == true }
         #expect(epochs.count == 2 && epochs.filter { $0["property"]?.stringValue?.hasSuffix("(kept)") == true }.count == 1)
+        // P@1 both ways: the dictionary as given (en→de) and reversed (de→en).
         #expect(
-            epochs.allSatisfy { ($0["value"]?.stringValue ?? "").contains("criterion") && ($0["value"]?.stringValue ?? "").contains("P@1") }
-        )
+            epochs.allSatisfy {
+                let text = $0["value"]?.stringValue ?? ""
+                return text.contains("criterion") && text.contains("P@1 en→de ") && text.contains(", de→en ")
+            }, "\(epochs)")
+        #expect(value(rows, "P@1 dictionaries").hasPrefix("`test` (en↔de): CSLS, both directions"))
         #expect(value(rows, "model kept").contains("best mean CSLS of the 3,000 most frequent en words"))
         // The live display showed tokens/s, losses per language and direction, the criterion and P@1.
         let texts = outputs.compactMap { $0.content["data"]?["text/plain"]?.stringValue }
         #expect(texts.contains { $0.hasPrefix("[running] training (epoch 1/2") && $0.contains("tokens/s") && $0.contains("de fw") })
-        #expect(texts.contains { $0.hasPrefix("[done]") && $0.contains("criterion") && $0.contains("P@1") })
+        #expect(texts.contains { $0.hasPrefix("[done]") && $0.contains("criterion") && $0.contains("P@1 en→de") && $0.contains("de→en") })
         #expect(texts.contains { $0.hasPrefix("<LineChart: loss per token of `m`, 4 series, 8 points>") })
         let joint = try #require(stored("m"))
         #expect(kinds()["m"] == "joint space" && joint.languages == ["en", "de"] && joint.source.dimension == 16)
@@ -101,8 +105,10 @@ import Glibc
     @Test func threeLanguagesStoreOneJointSpacePerLanguageWithTheFirst() throws {
         _ = result(Self.load)
         _ = result("%load corpus fr path=\(Self.data)/europarl-fr-es/fr.txt.gz lang=fr max_lines=300")
-        let (reply, outputs) = run(
-            "%train mlm corpora=en,de,fr dim=8 hidden=8 layers=1 batch=32 min_count=3 max_length=30 epochs=1 threads=1 as=q")
+        _ = result("%load dict enfr path=\(Self.data)/omw-europarl/en-fr.tsv")
+        let three = "%train mlm corpora=en,de,fr dim=8 hidden=8 layers=1 batch=32 min_count=3 max_length=30 epochs=1 threads=1"
+        #expect(error("\(three) eval=test,enfr,test").contains("eval= names 3 dictionaries for 2 language pairs"))
+        let (reply, outputs) = run("\(three) eval=test,enfr as=q")
         #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
         let kinds = kinds()
         #expect(kinds["q_de"] == "joint space" && kinds["q_fr"] == "joint space" && kinds["q"] == nil)
@@ -112,6 +118,10 @@ import Glibc
         #expect(de.source.vectors == fr.source.vectors)
         let texts = outputs.compactMap { $0.content["data"]?["text/plain"]?.stringValue }
         #expect(texts.contains { $0.contains("fr fw") } && texts.contains { $0.contains("<LineChart: loss per token of `q`, 6 series") })
+        // Every pair with the first language, both ways, live and in the table.
+        #expect(texts.contains { $0.hasPrefix("[done]") && ["en→de", "de→en", "en→fr", "fr→en"].allSatisfy($0.contains) }, "\(texts)")
+        let table = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
+        #expect(table.contains("P@1 en→de") && table.contains("fr→en") && table.contains("`enfr` (en↔fr)"), "\(table)")
     }
 
     @Test func sameSeedSameSpaceOtherSeedOtherSpace() throws {
@@ -148,6 +158,50 @@ import Glibc
             })
         #expect(kinds()["p"] == "joint space")
         #expect(result("%neighbors parliament in=p k=3").count == 3)
+    }
+
+    /// checkpoint= after epoch 1, then resume= to epoch 2: the same space as two epochs in one run;
+    /// a different hidden= (or a file that is no checkpoint) fails clearly and leaves the session alone.
+    @Test func checkpointResumesTheSameRunAndRefusesAnotherShape() throws {
+        _ = result(Self.load)
+        let path = "/tmp/xling-mlm-\(getpid()).xlmlm"
+        defer { unlink(path) }
+        _ = result("\(Self.small) epochs=2 seed=3 as=whole")
+        let (first, _) = run("\(Self.small) epochs=1 seed=3 checkpoint=\(path) as=part")
+        #expect(first["status"] == "ok", "\(first["evalue"]?.stringValue ?? "")")
+        let (reply, outputs) = run("\(Self.small) epochs=2 resume=\(path) as=resumed")
+        #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
+        #expect(value(rows, "training").hasSuffix("1 of 2 epochs, resumed after epoch 1 from \(path)"), "\(rows)")
+        #expect(rows.contains { $0["property"]?.stringValue?.hasPrefix("epoch 2") == true })
+        let whole = try #require(stored("whole")), resumed = try #require(stored("resumed"))
+        #expect(try whole.target.vectors.maxAbsoluteDifference(resumed.target.vectors) < 1e-4)
+        #expect(try whole.source.vectors.maxAbsoluteDifference(resumed.source.vectors) < 1e-4)
+        let before = kinds()
+        let base = "%train mlm corpora=en,de threads=1 max_length=40"
+        let shape = error("\(base) min_count=2 hidden=32 epochs=3 resume=\(path)")
+        #expect(
+            shape.contains("`hidden=32` ≠ what the loaded checkpoint \(path) has (hidden=16)") && shape.contains("drop hidden="), "\(shape)"
+        )
+        #expect(error("\(Self.small) epochs=1 resume=\(path)").contains("has finished 1 epochs already"))
+        #expect(error("\(base) min_count=3 epochs=3 resume=\(path)").contains("vocabulary here"))
+        #expect(error("\(Self.small) epochs=3 resume=\(Self.data)/omw-en-de/test.tsv").contains("is not an xling MLM checkpoint"))
+        #expect(error("\(Self.small) epochs=3 resume=/nonexistent/x.xlmlm").contains("cannot read the checkpoint"))
+        #expect(kinds() == before)
+        #expect(result("%neighbors parliament in=resumed k=3").count == 3)
+    }
+
+    /// `%load dict … lower=true` on the real xling-eval en–de pairs (German nouns capitalised).
+    @Test func lowercasedDictionary() {
+        let file = "\(Self.data)/xling-eval-en-de/yacle.test.freq.2k.en-de.tsv.gz"
+        let (reply, outputs) = run("%load dict low path=\(file) lower=true")
+        #expect(reply["status"] == "ok")
+        let text = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
+        #expect(text.contains("lowercased: 2,000 pairs in the file, 0 merged as duplicates"), "\(text)")
+        let dictionary = (harness.interpreter.session.objects["low"]?.object as? DictionaryObject)?.dictionary
+        #expect(dictionary?.pairs.allSatisfy { $0.target == $0.target.lowercased() } == true)
     }
 
     @Test func badInputFailsClearlyAndKeepsTheSession() {

@@ -14,7 +14,11 @@ Goal (issue 15): xling >= 1.5x PyTorch at (dim, hidden, vocab) = (128, 128, 5k) 
 lines: V = 3,047 en, 3,423 de; the whole 20k-line files reach ~7.5k en).
 Writes bench-results/mlm.json. Run with a Python that has torch:
 
-    /work/venvs/torch/bin/python Tests/bench/mlm_bench.py [--buckets 5] [--sizes 128,128,5000]
+    /work/venvs/torch/bin/python Tests/bench/mlm_bench.py [--buckets 5] [--lines 20000] [--sizes 128,128,5000] [--threads 1,2]
+
+The issue's sizes need the whole 20k-line files (`--lines 20000`): (128, 128, 5000) at min count 3
+(V = 5,000 each), (300, 300, 10000) at min count 1 (V = 10,000 each; the default `--sizes`).
+Each row records the 1-minute load average before and after it and both tools' CPU seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -31,12 +36,17 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BENCH = os.path.join(ROOT, ".build", "release", "xling-bench")
 
 
-def xling(threads, dim, hidden, vocab, buckets, lines, dump):
+def xling(threads, dim, hidden, vocab, buckets, lines, dump, min_count):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     cmd = [BENCH, "mlm", "--dim", str(dim), "--hidden", str(hidden), "--vocab", str(vocab), "--buckets", str(buckets)]
-    cmd += ["--lines", str(lines), "--dump", dump]
+    cmd += ["--lines", str(lines), "--min-count", str(min_count), "--dump", dump]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    row = json.loads(out.strip().splitlines()[-1])
+    # CPU seconds of the whole xling-bench process (reading, warm-up and timed updates).
+    row["process_cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return row
 
 
 def torch_rate(threads, dim, hidden, vocab_sizes, dump, warmup=1):
@@ -87,34 +97,45 @@ def torch_rate(threads, dim, hidden, vocab_sizes, dump, warmup=1):
                 p -= 1.0 * p.grad
         return sum(len(s) + 1 for s in read)
 
-    tokens, start = 0, 0.0
+    tokens, start, cpu = 0, 0.0, 0.0
     for i, (lang, _, sents) in enumerate(batches):
         if i == 2 * warmup:
-            tokens, start = 0, time.perf_counter()
+            tokens, start, cpu = 0, time.perf_counter(), time.process_time()
         for direction in (0, 1):
             tokens += update(lang, direction, sents)
-    return tokens / (time.perf_counter() - start), tokens
+    wall = time.perf_counter() - start
+    return tokens / wall, tokens, wall, time.process_time() - cpu
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--buckets", type=int, default=5)
     ap.add_argument("--lines", type=int, default=4000, help="Europarl lines per language (min-count 3 then sets V)")
-    ap.add_argument("--sizes", default="128,128,5000;300,300,10000")
+    ap.add_argument("--min-count", type=int, default=3, help="min count unless a size gives its own fourth field")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--sizes", default="128,128,5000;300,300,10000,1", help="dim,hidden,vocab[,min_count];...")
     args = ap.parse_args()
     results = []
+    print(json.dumps({"load_at_start": os.getloadavg()}), flush=True)
     for size in args.sizes.split(";"):
-        dim, hidden, vocab = (int(x) for x in size.split(","))
-        for threads in (1, 2):
+        fields = [int(x) for x in size.split(",")]
+        dim, hidden, vocab = fields[:3]
+        min_count = fields[3] if len(fields) > 3 else args.min_count
+        for threads in (int(t) for t in args.threads.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
                 dump = os.path.join(tmp, "buckets.txt")
-                ours = xling(threads, dim, hidden, vocab, args.buckets, args.lines, dump)
+                load = os.getloadavg()[0]
+                ours = xling(threads, dim, hidden, vocab, args.buckets, args.lines, dump, min_count)
                 sizes = [int(x) for x in ours["vocab"].split(",")]
-                rate, tokens = torch_rate(threads, dim, hidden, sizes, dump)
+                rate, tokens, wall, cpu = torch_rate(threads, dim, hidden, sizes, dump)
             row = {
-                "dim": dim, "hidden": hidden, "vocab": ours["vocab"], "threads": threads, "tokens": ours["tokens"],
-                "xling_tokens_per_s": round(ours["tokens_per_second"], 1), "torch_tokens_per_s": round(rate, 1),
-                "torch_tokens": tokens, "ratio": round(ours["tokens_per_second"] / rate, 3),
+                "dim": dim, "hidden": hidden, "vocab": ours["vocab"], "min_count": min_count, "threads": threads,
+                "tokens": ours["tokens"], "xling_tokens_per_s": round(ours["tokens_per_second"], 1),
+                "xling_seconds": round(ours["seconds"], 2), "xling_cpu_seconds": round(ours.get("cpu_seconds", float("nan")), 2),
+                "xling_process_cpu_seconds": round(ours["process_cpu_seconds"], 2),
+                "torch_tokens_per_s": round(rate, 1), "torch_tokens": tokens, "torch_seconds": round(wall, 2),
+                "torch_cpu_seconds": round(cpu, 2), "ratio": round(ours["tokens_per_second"] / rate, 3),
+                "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
             }
             print(json.dumps(row), flush=True)
             results.append(row)

@@ -119,3 +119,13 @@ public struct BilingualDictionary: Sendable, Equatable {
             targetOnlyMissing: targetOnly, bothMissing: both, rows: rows)
     }
 }
+
+extension BilingualDictionary {
+    /// The dictionary with both words of every pair lowercased (Unicode `lowercased()`, what
+    /// `Tokenizer(lowercase: true)` does to corpus tokens), pairs that become equal merged into
+    /// the first. For dictionaries that keep case (German nouns in the xling-eval files) against
+    /// lowercased corpora. Invariant: `count` ≤ the original's; `sources` in first-seen order.
+    public func lowercased() -> BilingualDictionary {
+        BilingualDictionary(pairs.lazy.map { Pair(source: $0.source.lowercased(), target: $0.target.lowercased()) })
+    }
+}

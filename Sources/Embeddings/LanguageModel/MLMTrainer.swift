@@ -39,6 +39,31 @@ public enum MLMTrainer {
         public var criterion: Double?
     }
 
+    /// The best epoch so far: its index (0-based), its criterion (or −epoch with one language),
+    /// and its parameters (nil when they are the model's current ones, i.e. the last epoch's).
+    public struct Best: Sendable {
+        public var epoch: Int, score: Double
+        public var snapshot: ParameterSnapshot?
+        public init(epoch: Int, score: Double, snapshot: ParameterSnapshot?) {
+            self.epoch = epoch
+            self.score = score
+            self.snapshot = snapshot
+        }
+    }
+
+    /// Where a resumed run starts (`MLMCheckpoint.resume`): epochs `epochsDone..<options.epochs`
+    /// run, and the checkpoint's best epoch competes in the selection.
+    public struct Resume: Sendable {
+        public var epochsDone: Int
+        public var lastCriterion: Double?
+        public var best: Best?
+        public init(epochsDone: Int, lastCriterion: Double?, best: Best?) {
+            self.epochsDone = epochsDone
+            self.lastCriterion = lastCriterion
+            self.best = best
+        }
+    }
+
     /// The outcome.
     public struct Result: Sendable {
         public var epochs: [EpochReport]
@@ -49,12 +74,16 @@ public enum MLMTrainer {
     }
 
     /// Trains `model` on `corpora` (one per language, in the model's order); `epochEnd` sees each
-    /// finished epoch's report and the model as it stands then (before the best epoch is restored).
-    /// Throws when a batch loss is not finite (the run diverged; nothing is kept).
+    /// finished epoch's report, the model as it stands then (before the best epoch is restored) and
+    /// the best epoch so far (what `MLMCheckpoint` saves). With `resume`, epochs
+    /// `resume.epochsDone..<options.epochs` run on the model as given (the checkpoint's): the bucket
+    /// order and dropout masks of epoch k depend only on the seed and k, so a resumed run takes the
+    /// same updates as an uninterrupted one. Throws when a batch loss is not finite (the run
+    /// diverged; nothing is kept) or when `resume` has done all `options.epochs` already.
     public static func train(
-        _ model: inout MultilingualLM, corpora: [LMCorpus], options: Options,
+        _ model: inout MultilingualLM, corpora: [LMCorpus], options: Options, resume: Resume? = nil,
         shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in },
-        epochEnd: (EpochReport, MultilingualLM) -> Void = { _, _ in }
+        epochEnd: (EpochReport, MultilingualLM, Best?) -> Void = { _, _, _ in }
     ) throws(LanguageModelError) -> Result {
         guard corpora.map(\.words.count) == model.configuration.vocabularySizes else {
             throw LanguageModelError(
@@ -72,13 +101,21 @@ public enum MLMTrainer {
         guard options.learningRate > 0, options.clip > 0 else {
             throw LanguageModelError(problem: "lr and clip must be positive", fix: "the paper's lr=1 clip=5")
         }
+        let first = resume?.epochsDone ?? 0
+        guard first < options.epochs else {
+            throw LanguageModelError(
+                problem: "the checkpoint has finished \(first) epochs already, and epochs=\(options.epochs)",
+                fix: "give epochs= more than \(first) to train on (epochs= counts the checkpoint's epochs too)")
+        }
         let buckets = try LMBuckets(corpora.map(\.sentences), batchSize: options.batchSize, seed: options.seed)
         let languages = corpora.count
-        var dropout = SplitMix64(seed: options.seed ^ 0x6472_6f70)
         var reports: [EpochReport] = []
         var best: (epoch: Int, score: Double, snapshot: ParameterSnapshot)?
-        for epoch in 0..<options.epochs {
+        if let b = resume?.best { best = (b.epoch, b.score, b.snapshot ?? model.store.snapshot()) }
+        for epoch in first..<options.epochs {
             let steps = buckets.steps(epoch: epoch, seed: options.seed)
+            // Each epoch's dropout stream is a function of (seed, epoch), so a resumed run draws the same masks.
+            var dropout = SplitMix64(seed: (options.seed ^ 0x6472_6f70) &+ 0x9e37_79b9_7f4a_7c15 &* UInt64(epoch))
             var nll = [[Double]](repeating: [0, 0], count: languages)
             var counts = [[Int]](repeating: [0, 0], count: languages)
             let start = MonotonicClock.seconds()
@@ -119,11 +156,11 @@ public enum MLMTrainer {
                 epoch: epoch, lossPerToken: perToken(nll, counts), tokens: counts.joined().reduce(0, +),
                 seconds: MonotonicClock.since(start), criterion: criterion)
             reports.append(report)
-            epochEnd(report, model)
             let score = criterion ?? -Double(epoch)
             if best == nil || score > best!.score || (criterion == nil) {
                 best = (epoch, score, model.store.snapshot())
             }
+            epochEnd(report, model, best.map { Best(epoch: $0.epoch, score: $0.score, snapshot: $0.epoch == epoch ? nil : $0.snapshot) })
         }
         if let best { model.store.restore(best.snapshot) }
         return Result(epochs: reports, keptEpoch: best?.epoch, stoppedAt: nil)

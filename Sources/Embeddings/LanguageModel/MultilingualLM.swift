@@ -61,6 +61,10 @@ public struct MultilingualLM: Sendable {
     public let bos: Parameter, eos: Parameter
     /// The LSTM layers by direction (index `Direction.rawValue`), bottom first.
     public let cells: [[LSTMCell]]
+    /// Threads of the output softmax (`Tape.outputSoftmaxNLL`): 2 splits each batch's rows over
+    /// two threads. A run setting, not a parameter (checkpoints do not keep it); the numbers are
+    /// deterministic for a given value.
+    public var threads = 1
 
     /// A model initialised from `seed` (U(−bound, bound) for every parameter).
     public init(_ configuration: Configuration, seed: UInt64) throws(LanguageModelError) {
@@ -150,7 +154,8 @@ public struct MultilingualLM: Sendable {
         }
         let top = tape.dropout(x, rate: configuration.dropout, generator: &generator)
         let loss = tape.outputSoftmaxNLL(
-            top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b))
+            top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b),
+            threads: threads)
         return (loss, read.reduce(0) { $0 + $1.count + 1 })
     }
 

@@ -12,9 +12,10 @@ import Glibc
 extension ParameterStore {
     static let fileMagic = Array("XLNPARM1".utf8)
 
-    /// Writes the values to `path`; throws when the file cannot be written.
-    public func save(to path: String) throws(NeuralError) {
+    /// The values in the file format below (what `save` writes; embed it in a larger file).
+    public func encoded() -> [UInt8] {
         var bytes: [UInt8] = Self.fileMagic
+        bytes.reserveCapacity(12 + values.reduce(0) { $0 + 16 + 4 * $1.storage.count })
         func put(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
         put(UInt32(count))
         for (name, value) in zip(names, values) {
@@ -25,6 +26,12 @@ extension ParameterStore {
             put(UInt32(value.cols))
             for x in value.storage { put(x.bitPattern) }
         }
+        return bytes
+    }
+
+    /// Writes the values to `path`; throws when the file cannot be written.
+    public func save(to path: String) throws(NeuralError) {
+        let bytes = encoded()
         guard let file = fopen(path, "wb") else {
             throw NeuralError("cannot write parameters to \(path)", fix: "check that the directory exists and is writable")
         }
@@ -46,8 +53,15 @@ extension ParameterStore {
         }
         fclose(file)
         var offset = 0
+        try decode(bytes, at: &offset, source: path)
+    }
+
+    /// Reads values in the `encoded()` format from `bytes` starting at `offset` (advanced past
+    /// them) into this store, with the checks of `load`; `source` names the file in errors. The
+    /// store is unchanged when it throws.
+    public mutating func decode(_ bytes: [UInt8], at offset: inout Int, source path: String) throws(NeuralError) {
         func take(_ n: Int) throws(NeuralError) -> ArraySlice<UInt8> {
-            guard offset + n <= bytes.count else { throw NeuralError("\(path) is truncated", fix: "save the parameters again") }
+            guard n >= 0, offset + n <= bytes.count else { throw NeuralError("\(path) is truncated", fix: "save the parameters again") }
             defer { offset += n }
             return bytes[offset..<offset + n]
         }
@@ -70,7 +84,13 @@ extension ParameterStore {
             guard loaded[p.index].rows == rows, loaded[p.index].cols == cols else {
                 throw NeuralError("parameter \(name) is \(rows)×\(cols) in \(path) but \(values[p.index].shapeDescription) here")
             }
-            for k in 0..<rows * cols { loaded[p.index].storage[k] = Float(bitPattern: try word()) }
+            let raw = try take(4 * rows * cols)
+            raw.withUnsafeBytes { source in
+                for k in 0..<rows * cols {
+                    loaded[p.index].storage[k] = Float(
+                        bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+                }
+            }
             seen.insert(name)
         }
         if let missing = names.first(where: { !seen.contains($0) }) {

@@ -31,11 +31,12 @@ struct DictCellMagic: Magic {
     /// Stores a dictionary and returns its summary table.
     static func store(
         _ dictionary: BilingualDictionary, name: String, origin: String, session: Session,
-        context: ExecutionContext
+        context: ExecutionContext, note: String? = nil
     ) -> MimeBundle {
         session.store(
             DictionaryObject(dictionary, origin: origin), as: name,
-            madeBy: origin == "cell" ? "%%dict \(name)" : "%load dict \(name) path=\(origin)", cell: context.executionCount)
+            madeBy: origin == "cell" ? "%%dict \(name)" : "%load dict \(name) path=\(origin)" + (note == nil ? "" : " lower=true"),
+            cell: context.executionCount)
         let examples = dictionary.pairs.prefix(3).map { "\($0.source) → \($0.target)" }.joined(separator: ", ")
         return Table(
             title: "dictionary `\(name)`", columns: ["name", "pairs", "source words", "translations per source word"],
@@ -45,7 +46,7 @@ struct DictCellMagic: Magic {
                     .double(Double(dictionary.count) / Double(max(1, dictionary.sources.count))),
                 ]
             ],
-            footnote: "e.g. \(examples)"
+            footnote: (note.map { $0 + "; " } ?? "") + "e.g. \(examples)"
         ).mimeBundle
     }
 }

@@ -18,8 +18,9 @@ extension TrainMLMMagic {
 
     /// The summary table of a run.
     func summary(
-        _ result: MLMTrainer.Result, corpora: [LMCorpus], names: [String], stored: [String], precision: [Double?],
-        evaluation: String?, options: MLMTrainer.Options, threads: Int
+        _ result: MLMTrainer.Result, corpora: [LMCorpus], names: [String], stored: [String], precision: [[MLMEpochPrecision]],
+        evaluation: [String], options: MLMTrainer.Options, threads: Int, model m: MultilingualLM.Configuration,
+        resumedFrom: (path: String, epochs: Int)?
     ) -> MimeBundle {
         let c = arguments
         var rows: [[TableCell]] = zip(names, corpora).map { name, corpus in
@@ -39,8 +40,8 @@ extension TrainMLMMagic {
                 .text("model"),
                 .text(
                     """
-                    e \(c[Self.dim]), h \(c[Self.hidden]), \(c[Self.layers]) LSTM layer\(c[Self.layers] == 1 ? "" : "s") per direction, \
-                    dropout \(NumberText.short(c[Self.dropout]))
+                    e \(m.embedding), h \(m.hidden), \(m.layers) LSTM layer\(m.layers == 1 ? "" : "s") per direction, \
+                    dropout \(NumberText.short(Double(m.dropout)))
                     """),
             ],
             [
@@ -49,7 +50,8 @@ extension TrainMLMMagic {
                     """
                     SGD lr \(NumberText.short(Double(options.learningRate))), clip \(NumberText.short(options.clip)), \
                     batch \(options.batchSize), \(result.epochs.count) of \(options.epochs) epochs
-                    """),
+                    """ + (resumedFrom.map { ", resumed after epoch \($0.epochs) from \($0.path)" } ?? "")
+                        + (c[Self.checkpoint].map { "; checkpoint after every epoch in \($0)" } ?? "")),
             ],
         ]
         for (i, epoch) in result.epochs.enumerated() {
@@ -58,7 +60,7 @@ extension TrainMLMMagic {
             }.joined(separator: ", ")
             var text = "loss/token fw/bw \(losses)"
             if let criterion = epoch.criterion { text += "; criterion \(NumberText.fixed(criterion, 4))" }
-            if i < precision.count, let p = precision[i] { text += "; P@1 \(NumberText.fixed(p * 100, 1))%" }
+            if i < precision.count, !precision[i].isEmpty { text += "; " + MLMEpochPrecision.line(precision[i]) }
             text +=
                 "; \(NumberText.fixed(epoch.seconds, 1)) s, \(NumberText.short(Double(epoch.tokens) / max(epoch.seconds, 1e-9))) tokens/s"
             rows.append([.text("epoch \(epoch.epoch + 1)" + (result.keptEpoch == epoch.epoch ? " (kept)" : "")), .text(text)])
@@ -73,9 +75,11 @@ extension TrainMLMMagic {
             kept = "the last epoch"
         }
         rows.append([.text("model kept"), .text(kept)])
-        if let evaluation {
+        if !evaluation.isEmpty {
+            let pairs = evaluation.enumerated().map { i, name in "`\(name)` (\(corpora[0].language)↔\(corpora[i + 1].language))" }
             rows.append([
-                .text("P@1 dictionary"), .text("`\(evaluation)` (\(corpora[0].language)→\(corpora[1].language), CSLS; not used to choose)"),
+                .text("P@1 dictionaries"),
+                .text(pairs.joined(separator: ", ") + ": CSLS, both directions (each dictionary also read reversed); not used to choose"),
             ])
         }
         rows.append([.text("threads, seed"), .text("\(threads), \(options.seed)")])

@@ -28,15 +28,19 @@ struct TrainMLMMagic: TrainMethod {
     static let selectionWords = Opt.int(
         "selection_words", min: 1, max: 100_000, default: 3000,
         help: "most frequent source words the model-selection criterion translates (paper: 3,000)")
-    static let eval = Opt.text(
-        "eval", .object,
-        help: "a dictionary (first language → second) whose BLI P@1 (CSLS) is shown after every epoch; it does not choose the epoch")
+    static let eval = Opt.list(
+        "eval",
+        help: """
+            dictionaries (first language → second[, → third, → fourth]) whose BLI P@1 (CSLS) is shown after every epoch in both \
+            directions (each dictionary also read reversed); they do not choose the epoch
+            """)
 
     static let spec = MagicSpec(
         name: "train mlm",
         abstract: "multilingual neural language model (Wada & Iwata 2018): one joint space from monolingual text alone",
         keys: [
-            corpora, dim, hidden, layers, dropout, minCount, vocab, maxLength, epochs, batch, lr, clip, selectionWords, eval,
+            corpora, dim, hidden, layers, dropout, minCount, vocab, maxLength, epochs, batch, lr, clip, selectionWords, eval, checkpoint,
+            resume,
             CommonOptions.threads, CommonOptions.seed, CommonOptions.name("mlm_L1_L2"),
         ],
         discussion: """
@@ -47,9 +51,10 @@ struct TrainMLMMagic: TrainMethod {
             and at each bucket every language takes a forward and a backward SGD update with clipping. After every \
             epoch the paper's criterion — the mean CSLS (r_T omitted) of the selection_words most frequent first-language \
             words to their induced translations, averaged over the other languages — is computed, and the best epoch \
-            is kept. The stored object is the input embeddings: with two corpora one joint space (as= names it), with \
-            more one joint space per other language, `NAME_xx`, each with the first language. An interrupt keeps the \
-            model of the last finished update.
+            is kept. checkpoint=F writes the training state after every epoch (atomically) and resume=F continues it with \
+            the same batches and dropout masks an uninterrupted run would take. The stored object is the input \
+            embeddings: with two corpora one joint space (as= names it), with more one joint space per other language, \
+            `NAME_xx`, each with the first language. An interrupt keeps the model of the last finished update.
 
             Where the defaults come from: dim, hidden, epochs, batch, dropout (0.3 on the hidden state), lr (SGD 1.0), \
             clip (5.0), the U(−0.1, 0.1) initialisation, the loss (token NLL summed over both directions) and \
@@ -64,6 +69,8 @@ struct TrainMLMMagic: TrainMethod {
         examples: [
             "%train mlm corpora=en,de as=mlm_ende",
             "%train mlm corpora=en,de dim=64 hidden=64 layers=1 vocab=3000 epochs=3 eval=test_ende as=quick",
+            "%train mlm corpora=en,de dim=128 hidden=128 layers=1 vocab=5000 epochs=2 checkpoint=ende.xlmlm as=m",
+            "%train mlm corpora=en,de vocab=5000 epochs=10 resume=ende.xlmlm as=m",
         ])
 
     let arguments: MagicArguments
@@ -93,33 +100,61 @@ struct TrainMLMMagic: TrainMethod {
             seen[corpus.language] = name
             guard corpus.tokenCount > 0 else { throw Self.failure("`\(name)` is empty (0 tokens): load a corpus with text in it") }
         }
-        let options = try trainerOptions(session)
+        let resumed = try readCheckpoint()
+        var options = try trainerOptions(session)
+        if let (checkpoint, _) = resumed {
+            options.seed = checkpoint.seed
+            options.batchSize = checkpoint.batchSize
+        }
         let prepared = try objects.map {
             try LMCorpus($0, minCount: arguments[Self.minCount], maxWords: arguments[Self.vocab], maxLength: arguments[Self.maxLength])
         }
         let languages = prepared.map(\.language)
-        let evaluation = try arguments[Self.eval].map { try session.dictionary($0, for: "train") }
-        let configuration = MultilingualLM.Configuration(
-            vocabularySizes: prepared.map(\.words.count), embedding: arguments[Self.dim], hidden: arguments[Self.hidden],
-            layers: arguments[Self.layers], dropout: Float(arguments[Self.dropout]))
-        var model = try MultilingualLM(configuration, seed: options.seed)
+        let evalNames = arguments[Self.eval] ?? []
+        guard evalNames.count < names.count else {
+            throw Self.failure(
+                "eval= names \(evalNames.count) dictionaries for \(names.count - 1) language pair\(names.count == 2 ? "" : "s"): "
+                    + "give one per language after the first, in corpora= order (first language → that language)")
+        }
+        let evaluation = try evalNames.map { try session.dictionary($0, for: "train").wordPairs }
+        var model: MultilingualLM
+        if let (checkpoint, path) = resumed {
+            try Self.check(prepared, against: checkpoint, path: path)
+            guard checkpoint.epochsDone < options.epochs else {
+                throw Self.failure(
+                    "the checkpoint \(path) has finished \(checkpoint.epochsDone) epochs already and epochs=\(options.epochs): "
+                        + "give epochs= more than \(checkpoint.epochsDone) (it counts the checkpoint's epochs too)")
+            }
+            model = checkpoint.model
+        } else {
+            let configuration = MultilingualLM.Configuration(
+                vocabularySizes: prepared.map(\.words.count), embedding: arguments[Self.dim], hidden: arguments[Self.hidden],
+                layers: arguments[Self.layers], dropout: Float(arguments[Self.dropout]))
+            model = try MultilingualLM(configuration, seed: options.seed)
+        }
 
         let threads = arguments.threads(session), previousThreads = BLAS.threads
+        model.threads = min(threads, 2)
         BLAS.setThreads(threads)
         defer { BLAS.setThreads(previousThreads) }
         let perEpoch = try LMBuckets(prepared.map(\.sentences), batchSize: options.batchSize, seed: options.seed).bucketCount
         let live = MLMLiveProgress(
-            context: context, languages: languages, epochs: options.epochs, updatesPerEpoch: perEpoch * languages.count * 2)
-        var precision: [Double?] = []
+            context: context, languages: languages, epochs: options.epochs, updatesPerEpoch: perEpoch * languages.count * 2,
+            firstEpoch: resumed?.checkpoint.epochsDone ?? 0)
+        var precision: [[MLMEpochPrecision]] = []
         let result: MLMTrainer.Result
         do {
             result = try MLMTrainer.train(
-                &model, corpora: prepared, options: options, shouldStop: { context.cancellation.isCancelled },
-                progress: { live.update($0) },
-                epochEnd: { report, model in
-                    let p1 = evaluation.flatMap { try? Self.precisionAtOne(model, prepared, $0.wordPairs) }
+                &model, corpora: prepared, options: options, resume: resumed?.checkpoint.resume,
+                shouldStop: { context.cancellation.isCancelled }, progress: { live.update($0) },
+                epochEnd: { report, model, best in
+                    let p1 = MLMEpochPrecision.all(model, prepared, dictionaries: evaluation)
                     precision.append(p1)
-                    live.finishEpoch(report, precisionAtOne: p1)
+                    live.finishEpoch(report, precision: p1)
+                    let state = MLMCheckpoint(
+                        model: model, corpora: prepared, epochsDone: report.epoch + 1, options: options, lastCriterion: report.criterion,
+                        best: best)
+                    do { try write(state) } catch { context.stream("\(error)\n", name: "stderr") }
                 })
         } catch {
             live.display.finish(.failed)
@@ -131,8 +166,9 @@ struct TrainMLMMagic: TrainMethod {
         let stored = try store(model, prepared, name: name, session: session, context: context, result: result)
         if !result.epochs.isEmpty { context.display(Self.chart(result, languages: languages, name: name).mimeBundle) }
         let table = summary(
-            result, corpora: prepared, names: names, stored: stored, precision: precision, evaluation: arguments[Self.eval],
-            options: options, threads: threads)
+            result, corpora: prepared, names: names, stored: stored, precision: precision, evaluation: evalNames,
+            options: options, threads: threads, model: model.configuration, resumedFrom: resumed.map { ($0.path, $0.checkpoint.epochsDone) }
+        )
         guard let stop = result.stoppedAt else { return table }
         context.display(table)
         context.stream(
@@ -173,15 +209,5 @@ struct TrainMLMMagic: TrainMethod {
             stored.append(key)
         }
         return stored
-    }
-
-    /// BLI P@1 (CSLS, k = 10) from language 0 to language 1 on `pairs`, nil when no pair is covered.
-    static func precisionAtOne(_ model: MultilingualLM, _ corpora: [LMCorpus], _ pairs: [(source: String, target: String)]) throws
-        -> Double?
-    {
-        let source = try model.space(language: 0, corpus: corpora[0]), target = try model.space(language: 1, corpus: corpora[1])
-        let result = try BLIEvaluation.evaluate(source: source, target: target, dictionary: pairs, methods: [.csls(k: 10)], ks: [1])
-        guard result.counts.coveredSourceWords > 0 else { return nil }
-        return result.methods.first?.precision(at: 1, .muse)
     }
 }
