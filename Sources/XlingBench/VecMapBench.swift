@@ -69,6 +69,8 @@ func taskVecMap(_ args: Arguments) {
     options.cutoff = args.int("cutoff", options.cutoff)
     options.maxIterations = args.options["iters"].flatMap { Int($0) }
     options.candidates = args.int("candidates", options.candidates)
+    options.singleSweep = args.int("sweeps", 1) == 1
+    options.keptCandidates = args.int("kept", options.keptCandidates)
     options.search = NeighborSearch(threads: args.options["threads"].flatMap { Int($0) })
     let t0 = MonotonicClock.seconds()
     let initial: TrainingPairs
