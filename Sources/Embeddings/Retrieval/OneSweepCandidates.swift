@@ -277,8 +277,11 @@ enum OneSweepCandidates {
                 t = max(t, v.backThreshold[c])
             }
             if pool.count > w {
-                pool.sort(by: OneSweepVisitor.Entry.before)
-                t = max(t, pool[w - 1].bound)
+                let lowest = pool.withUnsafeMutableBufferPointer { p -> Float in
+                    var count = p.count
+                    return OneSweepVisitor.cut(p.baseAddress!, count: &count, k: w)
+                }
+                t = max(t, lowest)
             }
             let kept = min(w, pool.count)
             for l in 0..<kept { entries[c * w + l] = pool[l] }
@@ -372,13 +375,37 @@ final class OneSweepVisitor: TileVisitor {
         }
     }
 
-    /// Cuts a full buffer (2k entries) to its best k; returns the new threshold (the k-th bound).
-    @inline(__always)
-    static func cut(_ buffer: UnsafeMutablePointer<Entry>, count: inout Int, k: Int) -> Float {
-        var all = UnsafeMutableBufferPointer(start: buffer, count: count)
-        all.sort(by: Entry.before)
+    /// Cuts a buffer of `count` > k entries to its best k (by `Entry.before`, a strict total order:
+    /// indices in a buffer are distinct), unordered, by quickselect; returns the new threshold (the
+    /// k-th best bound, the lowest kept).
+    static func cut(_ a: UnsafeMutablePointer<Entry>, count: inout Int, k: Int) -> Float {
+        var lo = 0, hi = count - 1
+        while lo < hi {
+            let pivot = a[lo + (hi - lo) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while Entry.before(a[i], pivot) { i += 1 }
+                while Entry.before(pivot, a[j]) { j -= 1 }
+                if i <= j {
+                    let t = a[i]
+                    a[i] = a[j]
+                    a[j] = t
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k - 1 <= j {
+                hi = j
+            } else if k - 1 >= i {
+                lo = i
+            } else {
+                break
+            }
+        }
         count = k
-        return buffer[k - 1].bound
+        var lowest = Float.infinity
+        for l in 0..<k { lowest = min(lowest, a[l].bound) }
+        return lowest
     }
 
     func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int, columnStart: Int, columnCount: Int) {
