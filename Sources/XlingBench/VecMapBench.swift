@@ -41,10 +41,12 @@ func taskVecMapInit(_ args: Arguments) {
     target.normalize([.unit, .center, .unit])
     let t0 = MonotonicClock.seconds()
     let pairs: TrainingPairs
+    var stages: [String: Double] = [:]
     do {
         pairs = try VecMapInitialization.dictionary(
             source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000),
-            threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads)
+            threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads
+        ) { name, seconds in stages[name, default: 0] += seconds }
     } catch { fail("\(error)") }
     let seconds = MonotonicClock.since(t0)
     guard let file = fopen(out, "w") else { fail("cannot write \(out)") }
@@ -53,6 +55,7 @@ func taskVecMapInit(_ args: Arguments) {
     var json = common("vecmap-init")
     json.set("pairs", pairs.count)
     json.set("seconds", seconds)
+    for (name, value) in stages.sorted(by: { $0.key < $1.key }) { json.set("stage \(name)", value) }
     finish(&json)
 }
 
@@ -69,6 +72,8 @@ func taskVecMap(_ args: Arguments) {
     options.cutoff = args.int("cutoff", options.cutoff)
     options.maxIterations = args.options["iters"].flatMap { Int($0) }
     options.candidates = args.int("candidates", options.candidates)
+    options.singleSweep = args.int("sweeps", 1) == 1
+    options.keptCandidates = args.int("kept", options.keptCandidates)
     options.search = NeighborSearch(threads: args.options["threads"].flatMap { Int($0) })
     let t0 = MonotonicClock.seconds()
     let initial: TrainingPairs

@@ -305,3 +305,82 @@ fileprivate enum RotatedEnglish {
         #expect(values == expected)
     }
 }
+
+@Suite struct OneSweepCandidatesTests {
+    /// The two-sweep reference: statistics, then both sides' exact top-M lists.
+    static func exact(_ q: Matrix, _ t: Matrix, m: Int, search: NeighborSearch)
+        -> (SimilarityStatistics.Result, NeighborSearch.Neighbors, NeighborSearch.Neighbors)
+    {
+        let stats = SimilarityStatistics.run(queries: q, targets: t, rowK: 10, columnK: 10, beta: nil, search: search, candidates: 1)
+        let (f, b) = BidirectionalCandidates.run(
+            queries: q, targets: t, candidates: m, rowPenalty: stats.rowMeans, columnPenalty: stats.columnMeans, search: search)
+        return (stats, f, b)
+    }
+
+    /// Real 300-d vectors (en against its rotated copy, the queries mapped by a map a little off
+    /// the rotation, as mid-way through self-learning): the one sweep's statistics equal the
+    /// two-sweep path's bit for bit, and every certified prefix is the start of the exact list with
+    /// the same scores, for priors from the previous map (tight: most prefixes full) and for
+    /// random priors (loose: short prefixes, still exact), any thread count and blocking.
+    @Test(arguments: [1, 2]) func certifiedPrefixesStartTheExactLists(threads: Int) throws {
+        let (x, z, r) = try RotatedEnglish.spaces(seed: 13)
+        var rng = SplitMix64(seed: 2)
+        let noise = try FailureDetector.randomOrthogonal(x.cols, rng: &rng)
+        // Maps between r and a random rotation: previous (farther) and current (nearer).
+        func blend(_ a: Float) throws -> Matrix {
+            var m = r
+            for i in 0..<m.storage.count { m.storage[i] = (1 - a) * r.storage[i] + a * noise.storage[i] }
+            return try Procrustes.fit(x: Matrix.identity(x.cols), y: m).weights
+        }
+        let previous = NeighborSearch.unitNormalized(try Matrix.product(x, blend(0.75)))
+        let current = NeighborSearch.unitNormalized(try Matrix.product(x, blend(0.7)))
+        let search = NeighborSearch(blockRows: 100, blockColumns: 77, threads: threads)
+        let width = 24
+        let (stats, forward, backward) = Self.exact(current, z, m: width, search: search)
+        let (_, priorForward, priorBackward) = Self.exact(previous, z, m: width, search: search)
+        var garbage = SplitMix64(seed: 8)
+        let randomLists = (0..<(x.rows * width)).map { _ in Int32(garbage.next() % UInt64(x.rows)) }
+        let randomScores = (0..<(x.rows * width)).map { Float(-$0 % width) }
+        let tight = (
+            priorForward.indices.map { Int32($0) }, priorForward.scores, priorBackward.indices.map { Int32($0) }, priorBackward.scores
+        )
+        for (name, lists) in [("previous map", tight), ("random", (randomLists, randomScores, randomLists, randomScores))] {
+            let priors = OneSweepCandidates.priors(
+                queries: current, targets: z, forwardLists: lists.0, forwardScores: lists.1, forwardWidth: width,
+                backwardLists: lists.2, backwardScores: lists.3, backwardWidth: width, k: 10, candidates: width, threads: threads)
+            let one = OneSweepCandidates.run(
+                queries: current, targets: z, k: 10, candidates: width, kept: 36, priors: priors, search: search)
+            #expect(one.rowMeans == stats.rowMeans && one.columnMeans == stats.columnMeans, "\(name)")
+            #expect(one.columnMaxima == stats.columnMaxima, "\(name)")
+            var full = 0
+            for (got, want) in [(one.forward, forward), (one.backward, backward)] {
+                for i in 0..<want.queryCount {
+                    let prefix = got[query: i]
+                    #expect(prefix.map(\.index) == Array(want.targets(ofQuery: i).prefix(prefix.count)), "\(name) list \(i)")
+                    #expect(prefix.map(\.score) == Array(want.scores[(i * width)..<(i * width + prefix.count)]), "\(name) list \(i)")
+                    if prefix.count == width { full += 1 }
+                }
+            }
+            if name == "previous map" { #expect(full >= (x.rows * 2) * 9 / 10, "\(full) full prefixes") }
+        }
+    }
+
+    /// With p = 1 (deterministic argmax) one sweep per iteration gives the two-sweep run's
+    /// dictionaries and objectives exactly.
+    @Test func selfLearningWithOneSweepEqualsTwoSweeps() throws {
+        let (x, z, _) = try RotatedEnglish.spaces(seed: 9)
+        let initial = TrainingPairs(sourceRows: Array(0..<60), targetRows: Array(0..<60))
+        var options = VecMapSelfLearningTests.options(seed: 4)
+        options.keepInitial = 1
+        options.maxIterations = 4
+        options.candidates = 16
+        options.keptCandidates = 24
+        var two = options
+        two.singleSweep = false
+        let a = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options)
+        let b = try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: two)
+        #expect(a.dictionary == b.dictionary)
+        #expect(a.history.map(\.objective) == b.history.map(\.objective))
+        #expect(a.history.map(\.pairs) == b.history.map(\.pairs))
+    }
+}

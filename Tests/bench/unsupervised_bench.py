@@ -177,6 +177,60 @@ def whole_runs(binary: Path, src: str, tgt: str, args, tmp: str) -> tuple[list, 
     return whole, summary
 
 
+def numpy_init_stages(src: str, tgt: str, vocab: int = 4000) -> dict:
+    """Seconds of each step of VecMap's unsupervised initialisation done with plain numpy calls on
+    the same normalised 4,000-word heads (a breakdown of where vecmap's time goes; the anchor itself
+    is timed as a whole by `vecmap_init_reference`)."""
+    import numpy as np
+
+    def head(path: str) -> np.ndarray:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            f.readline()
+            rows = [np.asarray(line.rstrip("\n").split(" ")[1:], dtype=np.float32) for _, line in zip(range(vocab), f)]
+        m = np.stack(rows)
+        for step in ("unit", "center", "unit"):
+            if step == "unit":
+                m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+            else:
+                m -= m.mean(axis=0)
+        return m
+
+    stages: dict = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - t0
+        return now
+
+    sims = []
+    for m in (head(src), head(tgt)):
+        t = time.perf_counter()
+        u, s, _ = np.linalg.svd(m, full_matrices=False)
+        t = lap("SVD", t)
+        root = (u * s).dot(u.T)
+        t = lap("U·S·Uᵀ", t)
+        root.sort(axis=1)
+        t = lap("row sort", t)
+        for step in ("unit", "center", "unit"):
+            if step == "unit":
+                root /= np.maximum(np.linalg.norm(root, axis=1, keepdims=True), 1e-12)
+            else:
+                root -= root.mean(axis=0)
+        lap("normalise", t)
+        sims.append(root)
+    t = time.perf_counter()
+    sim = sims[0].dot(sims[1].T)
+    t = lap("n × n × n product", t)
+    k = 10
+    rf = -np.partition(-sim, k - 1, axis=1)[:, :k].mean(axis=1)
+    rb = -np.partition(-sim.T, k - 1, axis=1)[:, :k].mean(axis=1)
+    sim -= rf[:, None] / 2 + rb / 2
+    t = lap("CSLS", t)
+    sim.argmax(axis=1), sim.argmax(axis=0)
+    lap("argmax", t)
+    return stages
+
+
 def median(values: list[float]) -> float:
     v = sorted(values)
     return v[len(v) // 2] if v else float("nan")
@@ -254,10 +308,15 @@ def main() -> None:
         s, t, _, init_seconds = vecmap_init_reference.initial_dictionary(src, tgt, 4000, timed=True)
         theirs = [f"{i}\t{j}" for i, j in zip(s.tolist(), t.tolist())]
         identical = open(ours_tsv).read().splitlines() == theirs
+        numpy_stages = numpy_init_stages(src, tgt)
+        ours_stages = {k[len("stage "):]: v for k, v in ours.items() if k.startswith("stage ")}
         report["init"] = {"xling_seconds": ours["seconds"], "vecmap_seconds": init_seconds,
-                          "speedup": init_seconds / ours["seconds"], "identical": identical, "pairs": len(theirs)}
+                          "speedup": init_seconds / ours["seconds"], "identical": identical, "pairs": len(theirs),
+                          "xling_stages": ours_stages, "numpy_stages": numpy_stages}
         print(f"init: xling {ours['seconds']:.2f} s, vecmap {init_seconds:.2f} s "
               f"({init_seconds / ours['seconds']:.1f}x), dictionaries identical: {identical}")
+        for name in numpy_stages:
+            print(f"  {name}: xling {ours_stages.get(name, float('nan')):.3f} s, numpy {numpy_stages[name]:.3f} s")
 
         # 3. Seconds per iteration at the defaults.
         ours_it = xling(binary, "vecmap", FI, FR, "--test", TEST, "--iters", str(args.iters))
@@ -268,6 +327,9 @@ def main() -> None:
                                "xling_peak_kib": ours_it["vm_hwm_kib"], "xling_dense_rows": ours_it["dense_rows"]}
         print(f"iteration (cut-off 20,000): xling {a:.2f} s, vecmap {b:.2f} s ({b / a:.1f}x; medians of the first "
               f"{args.iters} iterations each), xling peak {ours_it['vm_hwm_kib'] / 1024:.0f} MiB")
+        print(f"  per iteration: xling {', '.join(f'{v:.2f}' for v in ours_it['iteration_seconds'])} s (the first makes two "
+              f"sweeps, the others one); vecmap {', '.join(f'{v:.2f}' for v in theirs_it['iteration_seconds'])} s; "
+              f"load average {os.getloadavg()[0]:.1f}")
 
         # 4. Whole runs at equal, shortened settings.
         if not args.skip_whole:

@@ -16,7 +16,9 @@
 /// entry is dropped the maximum is a dropped 0, so the answer is the lowest index that is dropped
 /// (entries already walked are known to be dropped; the others are drawn in index order). Rows
 /// whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a dense row
-/// (one small GEMM for all such rows), with the entries already walked kept dropped.
+/// (one small GEMM for all such rows), with the entries already walked kept dropped. A list may
+/// be shorter than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches
+/// its end is finished on a dense row the same way.
 struct StochasticInduction {
     /// The matches (a candidate row for every query).
     struct Result {
@@ -44,10 +46,13 @@ struct StochasticInduction {
         for i in 0..<q {
             var walked: [Int] = []
             var decided: Int? = nil
-            var zeroRegime = false
+            var zeroRegime = false, truncated = false
             for l in 0..<m {
                 let j = lists.indices[i * m + l], score = lists.scores[i * m + l]
-                if j < 0 { break }
+                if j < 0 {
+                    truncated = true
+                    break
+                }
                 if !(score > 0) {
                     zeroRegime = true
                     break
@@ -58,7 +63,7 @@ struct StochasticInduction {
                 }
                 walked.append(j)
             }
-            if decided == nil && !zeroRegime && complete { zeroRegime = true }
+            if decided == nil && !zeroRegime && complete && !truncated { zeroRegime = true }
             if let decided {
                 matches[i] = decided
             } else if zeroRegime {
@@ -90,17 +95,19 @@ struct StochasticInduction {
     ) throws {
         let c = candidates.rows
         let chunk = 256
+        var known = [Bool](repeating: false, count: c)
         var start = 0
         while start < pending.count {
             let part = pending[start..<min(pending.count, start + chunk)]
             let rows = try queries.selectingRows(part.map(\.row))
             let sims = try Matrix.product(rows, candidates, transposeB: true)
             for (r, entry) in part.enumerated() {
-                let known = Set(entry.walked)
+                for j in entry.walked { known[j] = true }
+                defer { for j in entry.walked { known[j] = false } }
                 var top = -Float.infinity, arg = 0
                 for j in 0..<c {
                     let s = sims.storage[r * c + j]
-                    let kept = !known.contains(j) && (keep >= 1 || rng.nextFloat() < keep)
+                    let kept = !known[j] && (keep >= 1 || rng.nextFloat() < keep)
                     let v = kept ? 2 * s - penalty[j] : 0
                     if v > top {
                         top = v

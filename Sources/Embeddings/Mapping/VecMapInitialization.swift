@@ -36,25 +36,39 @@ public enum VecMapInitialization {
     public static func dictionary(
         source: Matrix, target: Matrix, vocabulary: Int = defaultVocabulary, cslsK: Int = 10,
         normalization: [EmbeddingSpace.Normalization] = [.unit, .center, .unit],
-        threads: Int = WorkerThreads.defaultThreads
+        threads: Int = WorkerThreads.defaultThreads, stages: ((String, Double) -> Void)? = nil
     ) throws -> TrainingPairs {
         let n = min(vocabulary, source.rows, target.rows)
         guard n > 0 else { return TrainingPairs(sourceRows: [], targetRows: []) }
-        var xs = try sortedSimilarityRoot(source.selectingRows(Array(0..<n)), threads: threads)
+        var clock = MonotonicClock.seconds()
+        func lap(_ name: String) {
+            guard let stages else { return }
+            let now = MonotonicClock.seconds()
+            stages(name, now - clock)
+            clock = now
+        }
+        var xs = try sortedSimilarityRoot(source.selectingRows(Array(0..<n)), threads: threads, stages: stages == nil ? nil : lap)
         xs.apply(normalization)
-        var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)), threads: threads)
+        lap("normalise")
+        var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)), threads: threads, stages: stages == nil ? nil : lap)
         zs.apply(normalization)
+        lap("normalise")
         var sim = try Matrix.product(xs, zs, transposeB: true)
+        lap("n × n × n product")
         if cslsK > 0 { subtractCSLSPenalty(&sim, k: cslsK, threads: threads) }
+        lap("CSLS")
         let (forward, backward) = argmaxRowsAndColumns(sim, threads: threads)
+        lap("argmax")
         return TrainingPairs(sourceRows: Array(0..<n) + backward, targetRows: forward + Array(0..<n))
     }
 
     /// U·S·Uᵀ for X = U·S·Vᵀ (n×n, n = x.rows), each row then sorted ascending.
-    static func sortedSimilarityRoot(_ x: Matrix, threads: Int = 1) throws -> Matrix {
+    static func sortedSimilarityRoot(_ x: Matrix, threads: Int = 1, stages: ((String) -> Void)? = nil) throws -> Matrix {
         let svd = try SVD(x)
+        stages?("SVD")
         let us = try svd.u.scalingColumns(by: svd.singularValues)
         var root = try Matrix.product(us, svd.u, transposeB: true)
+        stages?("U·S·Uᵀ")
         let n = root.cols
         root.storage.withUnsafeMutableBufferPointer { p in
             let shared = SharedBuffer(p.baseAddress!)
@@ -69,6 +83,7 @@ public enum VecMapInitialization {
                 return 0
             }
         }
+        stages?("row sort")
         return root
     }
 

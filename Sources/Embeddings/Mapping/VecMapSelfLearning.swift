@@ -12,12 +12,15 @@
 /// `WhitenedMapping` (whitening, orthogonal, re-weighting, de-whitening) or, with
 /// `whitenedFinal` false, one more orthogonal map.
 ///
-/// Each iteration makes two blocked sweeps over the cutoff × cutoff similarities X·Zᵀ (VecMap
-/// makes four GEMMs): one for both CSLS statistics and the best cosines, one for both sides'
-/// exact top-M CSLS candidates (`BidirectionalCandidates`, see `StochasticInduction`); memory
-/// O(threads × cutoff × M), no cutoff × cutoff matrix. Random
+/// The first iteration makes two blocked sweeps over the cutoff × cutoff similarities X·Zᵀ (VecMap
+/// makes four GEMMs per iteration): one for both CSLS statistics and the best cosines, one for
+/// both sides' exact top-M CSLS candidates (`BidirectionalCandidates`, see `StochasticInduction`);
+/// later iterations make one (`OneSweepCandidates`: the statistics and certified candidate
+/// lists at once, bounded by the previous iteration's lists); memory O(threads × cutoff × M),
+/// no cutoff × cutoff matrix. Random
 /// choices come from one `SplitMix64` seeded with `seed`: same seed and inputs ⇒ same result
-/// (for any thread count: the sweeps are exact and the draws sequential).
+/// (for any thread count: the sweeps are exact and the draws sequential; `singleSweep` changes
+/// the draw order of rare rows, not the law).
 public enum VecMapSelfLearning {
     /// The knobs, with VecMap's defaults.
     public struct Options: Sendable {
@@ -43,6 +46,14 @@ public enum VecMapSelfLearning {
         public var candidates = 64
         /// The seed of the stochastic induction.
         public var seed: UInt64 = 0
+        /// From the second iteration on, one similarity sweep per iteration bounded by the last
+        /// iteration's lists (`OneSweepCandidates`) instead of two; false: always two sweeps.
+        /// Both are exact; they differ only in rows whose stochastic walk passes the one-sweep
+        /// list's certified prefix but not M entries (finished on a dense row: another draw order).
+        public var singleSweep = true
+        /// Entries kept per list by the single sweep (K ≥ M; the certified prefix, cut to M, is
+        /// longer the larger K is).
+        public var keptCandidates = 96
         /// Blocking and threads of the sweeps.
         public var search = NeighborSearch()
 
@@ -106,6 +117,7 @@ public enum VecMapSelfLearning {
         var history: [Iteration] = []
         var best = -100.0, lastImprovement = 0, iteration = 1, keep = options.keepInitial
         var end = false, capped = false, interrupted = false, denseRows = 0
+        var priorLists: PriorLists? = nil
         var map = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
         let started = MonotonicClock.seconds()
         let projected = projectedIterations(options)
@@ -132,30 +144,61 @@ public enum VecMapSelfLearning {
             let t0 = MonotonicClock.seconds()
             let w = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
             let xwCut = try Matrix.product(x.rows == sourceCut ? x : x.selectingRows(Array(0..<sourceCut)), w.weights)
-            // Sweep 1: X·Zᵀ gives both CSLS neighbourhoods (r_f per source, r_b per target) and
-            // the best cosines of both directions (the objective).
-            let stats = SimilarityStatistics.run(
-                queries: xwCut, targets: zCut, rowK: options.cslsK, columnK: options.cslsK, beta: nil,
-                search: options.search, candidates: 1)
-            guard let rowTops = stats.candidates else { throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)") }
-            if poll(iteration) {
-                interrupted = true
-                break
+            let sweep: InductionSweep
+            if options.singleSweep, let prior = priorLists {
+                // One sweep, bounded by the last iteration's lists (see `OneSweepCandidates`).
+                let priors = OneSweepCandidates.priors(
+                    queries: xwCut, targets: zCut, forwardLists: prior.forward, forwardScores: prior.forwardScores,
+                    forwardWidth: prior.forwardWidth, backwardLists: prior.backward, backwardScores: prior.backwardScores,
+                    backwardWidth: prior.backwardWidth, k: options.cslsK,
+                    candidates: options.candidates, threads: options.search.threads)
+                let one = OneSweepCandidates.run(
+                    queries: xwCut, targets: zCut, k: options.cslsK, candidates: options.candidates,
+                    kept: options.keptCandidates, priors: priors,
+                    search: options.search)
+                sweep = InductionSweep(
+                    rowMeans: one.rowMeans, columnMeans: one.columnMeans, forwardBest: one.rowMaxima,
+                    columnMaxima: one.columnMaxima, forward: one.forward, backward: one.backward)
+                priorLists = PriorLists(
+                    forward: one.forwardKept, forwardScores: one.forwardKeptScores, forwardWidth: one.forward.k,
+                    backward: one.backwardKept, backwardScores: one.backwardKeptScores, backwardWidth: one.backward.k)
+                if poll(iteration) {
+                    interrupted = true
+                    break
+                }
+            } else {
+                // Sweep 1: X·Zᵀ gives both CSLS neighbourhoods (r_f per source, r_b per target) and
+                // the best cosines of both directions (the objective).
+                let stats = SimilarityStatistics.run(
+                    queries: xwCut, targets: zCut, rowK: options.cslsK, columnK: options.cslsK, beta: nil,
+                    search: options.search, candidates: 1)
+                guard let rowTops = stats.candidates else { throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)") }
+                if poll(iteration) {
+                    interrupted = true
+                    break
+                }
+                // Sweep 2: both sides' exact top-M by 2·s − r of the other side, from one X·Zᵀ pass.
+                let (forwardLists, backwardLists) = BidirectionalCandidates.run(
+                    queries: xwCut, targets: zCut, candidates: options.candidates, rowPenalty: stats.rowMeans,
+                    columnPenalty: stats.columnMeans, search: options.search)
+                sweep = InductionSweep(
+                    rowMeans: stats.rowMeans, columnMeans: stats.columnMeans,
+                    forwardBest: (0..<sourceCut).map { rowTops.values[$0 * rowTops.capacity] }, columnMaxima: stats.columnMaxima,
+                    forward: forwardLists, backward: backwardLists)
+                priorLists = PriorLists(
+                    forward: forwardLists.indices.map { Int32(truncatingIfNeeded: $0) }, forwardScores: forwardLists.scores,
+                    forwardWidth: forwardLists.k, backward: backwardLists.indices.map { Int32(truncatingIfNeeded: $0) },
+                    backwardScores: backwardLists.scores, backwardWidth: backwardLists.k)
             }
-            // Sweep 2: both sides' exact top-M by 2·s − r of the other side, from one X·Zᵀ pass.
-            let (forwardLists, backwardLists) = BidirectionalCandidates.run(
-                queries: xwCut, targets: zCut, candidates: options.candidates, rowPenalty: stats.rowMeans,
-                columnPenalty: stats.columnMeans, search: options.search)
             let p = Float(keep)
-            let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: stats.columnMeans, lists: forwardLists)
+            let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: sweep.columnMeans, lists: sweep.forward)
                 .run(keep: p, rng: &rng)
-            let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: stats.rowMeans, lists: backwardLists)
+            let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: sweep.rowMeans, lists: sweep.backward)
                 .run(keep: p, rng: &rng)
             denseRows += forward.denseRows + backward.denseRows
             dictionary = TrainingPairs(
                 sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))
-            let forwardBest = (0..<sourceCut).map { rowTops.values[$0 * rowTops.capacity] }
-            let objective = (mean(forwardBest) + mean(stats.columnMaxima)) / 2
+            let objective = (mean(sweep.forwardBest) + mean(sweep.columnMaxima)) / 2
             if objective - best >= options.threshold {
                 lastImprovement = iteration
                 best = objective
@@ -194,6 +237,18 @@ public enum VecMapSelfLearning {
         return Result(
             mapping: mapping, dictionary: dictionary, history: history, converged: !capped, interrupted: false,
             whitened: options.whitenedFinal, denseRows: denseRows)
+    }
+
+    /// What an iteration's similarity sweep(s) give the induction.
+    struct InductionSweep {
+        var rowMeans: [Float], columnMeans: [Float], forwardBest: [Float], columnMaxima: [Float]
+        var forward: NeighborSearch.Neighbors, backward: NeighborSearch.Neighbors
+    }
+
+    /// The last iteration's candidate lists (−1 padded), the next sweep's priors.
+    struct PriorLists {
+        var forward: [Int32], forwardScores: [Float], forwardWidth: Int
+        var backward: [Int32], backwardScores: [Float], backwardWidth: Int
     }
 
     /// The fewest iterations the schedule can take: (interval + 1) per keep level.

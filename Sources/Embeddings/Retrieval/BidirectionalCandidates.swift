@@ -181,8 +181,13 @@ final class BidirectionalVisitor: TileVisitor {
                     let c = UnsafeRawPointer(cp + j).loadUnaligned(as: Lanes.self)
                     let t = UnsafeRawPointer(ct + j).loadUnaligned(as: Lanes.self)
                     let f = two * s - c, b = two * s - shift
-                    if any((f .> Lanes(repeating: thr)) .| (b .> t)) {
-                        for l in 0..<w { offer(j + l, row[j + l]) }
+                    // Only the winning lanes, in increasing order; `offer` re-tests the row
+                    // threshold (it rises within the group) and computes the same fp32 scores.
+                    var hits = TopKSelection.bits((f .> Lanes(repeating: thr)) .| (b .> t))
+                    while hits != 0 {
+                        let l = hits.trailingZeroBitCount
+                        offer(j + l, row[j + l])
+                        hits &= hits &- 1
                     }
                     j += w
                 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Per-thread consumer of similarity tiles produced by `TileSweep`.
@@ -6,7 +5,7 @@ import Synchronization
 /// A visitor sees the row blocks assigned to its thread one after another; within a row
 /// block it sees the column tiles in increasing column order (so a strict `>` comparison
 /// against a running top-k threshold keeps the lower index on ties).
-protocol TileVisitor: AnyObject {
+protocol TileVisitor: AnyObject, SendableMetatype {
     /// A new block of query rows `rowStart ..< rowStart + rowCount` starts.
     func beginRowBlock(rowStart: Int, rowCount: Int)
     /// One tile: `tile[i * columnCount + j]` = similarity of query `rowStart + i` and target
@@ -22,7 +21,7 @@ protocol TileVisitor: AnyObject {
 /// `columnBlock` columns; each tile (`rowBlock × columnBlock` floats per thread, a few MB at
 /// most) is produced by one single-threaded `cblas_sgemm` and handed to the thread's visitor
 /// while it is still in cache. Row blocks are dealt dynamically to `threads` workers
-/// (`DispatchQueue.concurrentPerform`). Memory: O(threads × rowBlock × columnBlock); the
+/// (`WorkerThreads`: POSIX threads, all running at once even on a busy machine). Memory: O(threads × rowBlock × columnBlock); the
 /// m × n similarity matrix never exists.
 struct TileSweep: Sendable {
     /// Query rows per block (≥ 1).
@@ -59,7 +58,10 @@ struct TileSweep: Sendable {
             job.work(0)
         } else {
             BlockedGEMM.withSingleThreadedBLAS {
-                DispatchQueue.concurrentPerform(iterations: workers) { job.work($0) }
+                _ = WorkerThreads.run(threads: workers, count: workers, initial: 0) { worker, _ in
+                    job.work(worker)
+                    return 0
+                }
             }
         }
     }

@@ -13,6 +13,16 @@ enum TopKSelection {
     typealias Lanes = SIMD16<Float>
     static let width = 16
 
+    /// Lane l's weight 2^l, for `bits`.
+    static let laneWeights = SIMD16<Int32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+
+    /// The lanes of a comparison as a bit set (bit l = lane l), so that a screened group visits
+    /// only its winners (iterate with `trailingZeroBitCount`, in increasing lane order).
+    @inline(__always)
+    static func bits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt32 {
+        UInt32(truncatingIfNeeded: (SIMD16<Int32>(repeating: 0).replacing(with: laneWeights, where: mask)).wrappedSum())
+    }
+
     /// Inserts (`value`, `index`) into the descending list (`values`, `indices`) of capacity
     /// `k` holding `filled` entries; the caller has checked it beats the threshold.
     @inline(__always)
@@ -157,8 +167,13 @@ enum TopKSelection {
         while j + width <= count {
             let v = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
             let t = UnsafeRawPointer(ct + j).loadUnaligned(as: Lanes.self)
-            if any((v .> Lanes(repeating: thr)) .| (v .> t)) {
-                for l in 0..<width { offer(j + l, row[j + l]) }
+            // Only the lanes above either threshold are offered, in increasing order (the row
+            // threshold can only rise within the group, so `offer` re-tests it).
+            var hits = bits((v .> Lanes(repeating: thr)) .| (v .> t))
+            while hits != 0 {
+                let l = hits.trailingZeroBitCount
+                offer(j + l, row[j + l])
+                hits &= hits &- 1
             }
             j += width
         }

@@ -1,0 +1,499 @@
+/// Everything one iteration of VecMap's self-learning needs from S = Q·Tᵀ (Q: the mapped source
+/// rows, m × d; T: the target rows, n × d; unit rows) in **one** blocked sweep instead of two,
+/// once the previous iteration's candidate lists are known:
+///
+/// - the CSLS neighbourhood means r_row (mean of each row's k largest s) and r_col (each column's),
+///   and each row's and column's largest s, exactly as `SimilarityStatistics` computes them;
+/// - forward lists: each row's best entries by f = 2·s − r_col(j), best first (ties: lower index);
+/// - backward lists: each column's best rows by g = 2·s − r_row(i).
+///
+/// The penalties r are only known after the sweep, so the lists are kept by **upper bounds**:
+/// u = 2·s − Lc(j) and v = 2·s − Lr(i), where Lc ≤ r_col and Lr ≤ r_row are lower bounds computed
+/// before the sweep (`Priors`: the mean cosine of 10 rows the previous iteration ranked near the
+/// top of a column, less a rounding margin; the mean of any k entries is at most the mean of the k
+/// largest). Since rounding is monotone, f ≤ u entry by entry. A row's list keeps its top-M by u
+/// above a seed threshold (a lower bound on its M-th best u, from the M entries of its previous
+/// list); every entry it does not keep has u, hence f, at most θ = its final threshold. So the kept
+/// entries with f > θ, sorted by (f ↓, index ↑), are **exactly** the first entries of the row's
+/// true ranking (the *certified prefix*, at most M long; `StochasticInduction` finishes any row
+/// whose walk passes it on a dense row). Columns the same, with per-worker lists merged (θ = the
+/// largest worker threshold, or the last merged entry when the merge dropped some).
+///
+/// The s of every entry is the tile's fp32 value (the same blocked GEMM as the two-sweep path), so
+/// the certified prefixes equal the prefixes of `BidirectionalCandidates`' lists; scores are the
+/// same fp32 expressions. Memory: O(threads × n × M + m × M), 12 bytes per entry.
+enum OneSweepCandidates {
+    /// The bounds and seed thresholds of one sweep (see the type).
+    struct Priors {
+        /// Lr(i) ≤ r_row(i), count m.
+        var rowBound: [Float]
+        /// Lc(j) ≤ r_col(j), count n.
+        var columnBound: [Float]
+        /// A lower bound on row i's M-th best u (−∞: none), count m.
+        var rowSeed: [Float]
+        /// A lower bound on column j's M-th best v (−∞: none), count n.
+        var columnSeed: [Float]
+    }
+
+    /// What a sweep returns.
+    struct Result {
+        /// r_row (count m) and r_col (count n).
+        var rowMeans: [Float], columnMeans: [Float]
+        /// The largest s of every row and column.
+        var rowMaxima: [Float], columnMaxima: [Float]
+        /// Certified prefixes (padded with index −1, score −∞): forward m × M by f, backward n × M by g.
+        var forward: NeighborSearch.Neighbors, backward: NeighborSearch.Neighbors
+        /// The best M kept entries by score, certified or not (−1 padded), and their scores: the
+        /// next iteration's prior lists.
+        var forwardKept: [Int32], forwardKeptScores: [Float], backwardKept: [Int32], backwardKeptScores: [Float]
+    }
+
+    /// Slack for the difference between a dot product computed here and the GEMM's (|Δs| ≤ 300 ·
+    /// 2⁻²⁴ for unit rows of 300 dimensions; scores are 2·s).
+    static let margin: Float = 5e-4
+    /// How far below the previous lists' M-th score (re-scored) a list's threshold starts.
+    static let seedSlack: Float = 0.02
+
+    /// The priors for Q, T from the previous iteration's lists (`forwardLists`: m × `forwardWidth`
+    /// target indices best first, `backwardLists`: n × `backwardWidth` source indices, −1 padded,
+    /// with the scores they had then). Only the first `probe` (≥ k) entries of each list are
+    /// re-scored with today's Q: the bounds use their k largest cosines (any k actual entries give a
+    /// valid bound; good ones a tight one), the seed is the probe-th re-scored score less the
+    /// previous list's drop from rank `probe` to rank M, less `seedSlack`.
+    static func priors(
+        queries q: Matrix, targets t: Matrix, forwardLists: [Int32], forwardScores: [Float], forwardWidth fw: Int,
+        backwardLists: [Int32], backwardScores: [Float], backwardWidth bw: Int, k: Int, candidates: Int, probe: Int = 32,
+        threads: Int
+    ) -> Priors {
+        let m = q.rows, n = t.rows, d = q.cols
+        let rowK = min(k, n), columnK = min(k, m), forwardM = min(candidates, n, fw), backwardM = min(candidates, m, bw)
+        let fp = min(max(probe, rowK), fw), bp = min(max(probe, columnK), bw)
+        var rowDots = [Float](repeating: 0, count: m * fp), columnDots = [Float](repeating: 0, count: n * bp)
+        q.storage.withUnsafeBufferPointer { qp in
+            t.storage.withUnsafeBufferPointer { tp in
+                rowDots.withUnsafeMutableBufferPointer { rd in
+                    columnDots.withUnsafeMutableBufferPointer { cd in
+                        let qb = SharedConstBuffer(qp.baseAddress!), tb = SharedConstBuffer(tp.baseAddress!)
+                        let rdb = SharedBuffer(rd.baseAddress!), cdb = SharedBuffer(cd.baseAddress!)
+                        let fl = forwardLists, bl = backwardLists
+                        _ = WorkerThreads.run(threads: threads, count: m + n, initial: 0) { _, range in
+                            for r in range {
+                                if r < m {
+                                    for l in 0..<fp where fl[r * fw + l] >= 0 {
+                                        rdb.base[r * fp + l] = dot(qb.base + r * d, tb.base + Int(fl[r * fw + l]) * d, d)
+                                    }
+                                } else {
+                                    let c = r - m
+                                    for l in 0..<bp where bl[c * bw + l] >= 0 {
+                                        cdb.base[c * bp + l] = dot(qb.base + Int(bl[c * bw + l]) * d, tb.base + c * d, d)
+                                    }
+                                }
+                            }
+                            return 0
+                        }
+                    }
+                }
+            }
+        }
+        var values: [Float] = []
+        values.reserveCapacity(max(fp, bp))
+        /// The mean of the `count` largest valid probe dots, less the margin (−2 < any mean of cosines).
+        func bound(_ lists: [Int32], _ width: Int, _ dots: [Float], _ probeWidth: Int, _ r: Int, _ count: Int) -> Float {
+            values.removeAll(keepingCapacity: true)
+            for l in 0..<probeWidth where lists[r * width + l] >= 0 { values.append(dots[r * probeWidth + l]) }
+            guard count > 0, values.count >= count else { return -2 }
+            values.sort(by: >)
+            var sum = 0.0
+            for l in 0..<count { sum += Double(values[l]) }
+            return Float(sum / Double(count)) - margin
+        }
+        let rowBound = (0..<m).map { bound(forwardLists, fw, rowDots, fp, $0, rowK) }
+        let columnBound = (0..<n).map { bound(backwardLists, bw, columnDots, bp, $0, columnK) }
+        /// A guess of the list's M-th best score today (any value is correct, see the type).
+        func seed(
+            _ lists: [Int32], _ scores: [Float], _ width: Int, _ dots: [Float], _ probeWidth: Int, _ penalty: [Float],
+            _ r: Int, _ count: Int
+        ) -> Float {
+            guard count > 0, lists[r * width + count - 1] >= 0, lists[r * width + probeWidth - 1] >= 0 else { return -.infinity }
+            var lowest = Float.infinity
+            for l in 0..<probeWidth { lowest = min(lowest, 2 * dots[r * probeWidth + l] - penalty[Int(lists[r * width + l])]) }
+            let drop = scores[r * width + probeWidth - 1] - scores[r * width + count - 1]
+            return drop.isFinite ? lowest - max(0, drop) - seedSlack : -.infinity
+        }
+        let rowSeed = (0..<m).map { seed(forwardLists, forwardScores, fw, rowDots, fp, columnBound, $0, forwardM) }
+        let columnSeed = (0..<n).map { seed(backwardLists, backwardScores, bw, columnDots, bp, rowBound, $0, backwardM) }
+        return Priors(rowBound: rowBound, columnBound: columnBound, rowSeed: rowSeed, columnSeed: columnSeed)
+    }
+
+    /// Σ a[i]·b[i] in fp32 (SIMD partial sums).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= d {
+            acc +=
+                UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var s = acc.sum()
+        while i < d {
+            s += a[i] * b[i]
+            i += 1
+        }
+        return s
+    }
+
+    /// Runs the sweep (m, n ≥ 1; k, candidates ≥ 1). Lists keep their best `kept` (K ≥ M) entries
+    /// by upper bound (appended to a 2K buffer, cut back to K when it fills); the certified
+    /// prefixes are cut to `candidates` (M).
+    static func run(
+        queries: Matrix, targets: Matrix, k: Int, candidates: Int, kept: Int, priors: Priors, search: NeighborSearch
+    ) -> Result {
+        let m = queries.rows, n = targets.rows
+        let shape = OneSweepVisitor.Shape(
+            rowK: min(k, n), columnK: min(k, m), forwardK: max(1, min(max(kept, candidates), n)),
+            backwardK: max(1, min(max(kept, candidates), m)), columnCount: n, rowBlock: search.sweep.rowBlock)
+        var rowMeans = [Float](repeating: 0, count: m), rowMaxima = [Float](repeating: -.infinity, count: m)
+        var keptEntries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: m * shape.forwardK)
+        var keptFilled = [Int32](repeating: 0, count: m), rowTheta = [Float](repeating: -.infinity, count: m)
+        var visitors: [OneSweepVisitor] = []
+        let sweep = search.sweep
+        priors.rowBound.withUnsafeBufferPointer { rb in
+            priors.columnBound.withUnsafeBufferPointer { cb in
+                priors.rowSeed.withUnsafeBufferPointer { rs in
+                    priors.columnSeed.withUnsafeBufferPointer { cs in
+                        rowMeans.withUnsafeMutableBufferPointer { rmo in
+                            rowMaxima.withUnsafeMutableBufferPointer { rxo in
+                                keptEntries.withUnsafeMutableBufferPointer { keo in
+                                    keptFilled.withUnsafeMutableBufferPointer { kfo in
+                                        rowTheta.withUnsafeMutableBufferPointer { rto in
+                                            let inputs = OneSweepVisitor.Inputs(
+                                                rowBound: rb.baseAddress!, columnBound: cb.baseAddress!,
+                                                rowSeed: rs.baseAddress!, columnSeed: cs.baseAddress!)
+                                            let outputs = OneSweepVisitor.Outputs(
+                                                rowMeans: rmo.baseAddress!, rowMaxima: rxo.baseAddress!,
+                                                entries: keo.baseAddress!, filled: kfo.baseAddress!, theta: rto.baseAddress!)
+                                            for _ in 0..<max(1, sweep.threads) {
+                                                visitors.append(OneSweepVisitor(shape: shape, inputs: inputs, outputs: outputs))
+                                            }
+                                            queries.storage.withUnsafeBufferPointer { qp in
+                                                targets.storage.withUnsafeBufferPointer { tp in
+                                                    sweep.run(
+                                                        queries: qp.baseAddress!, queryCount: m, targets: tp.baseAddress!,
+                                                        targetCount: n, dimension: queries.cols, visitors: visitors)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (columnMeans, columnMaxima) = mergeColumnStatistics(visitors, shape: shape)
+        let (forward, forwardPrior, forwardPriorScores) = certify(
+            count: m, width: shape.forwardK, output: min(candidates, n), entries: keptEntries, filled: keptFilled,
+            theta: rowTheta, penalty: columnMeans)
+        let (backEntries, backFilled, backTheta) = mergeBackward(visitors, shape: shape)
+        let (backward, backwardPrior, backwardPriorScores) = certify(
+            count: n, width: shape.backwardK, output: min(candidates, m), entries: backEntries, filled: backFilled,
+            theta: backTheta, penalty: rowMeans)
+        return Result(
+            rowMeans: rowMeans, columnMeans: columnMeans, rowMaxima: rowMaxima, columnMaxima: columnMaxima,
+            forward: forward, backward: backward, forwardKept: forwardPrior, forwardKeptScores: forwardPriorScores,
+            backwardKept: backwardPrior, backwardKeptScores: backwardPriorScores)
+    }
+
+    /// The certified prefix of every list (entries with 2·s − penalty > θ, by (score ↓, index ↑),
+    /// cut to `output`) and the best `output` kept entries by that score whether certified or not
+    /// (the next iteration's prior lists), both −1 padded.
+    private static func certify(
+        count: Int, width: Int, output: Int, entries: [OneSweepVisitor.Entry], filled: [Int32], theta: [Float],
+        penalty: [Float]
+    ) -> (NeighborSearch.Neighbors, [Int32], [Float]) {
+        var outIndices = [Int](repeating: -1, count: count * output)
+        var outScores = [Float](repeating: -.infinity, count: count * output)
+        var prior = [Int32](repeating: -1, count: count * output)
+        var priorScores = [Float](repeating: -.infinity, count: count * output)
+        var scored: [(score: Float, index: Int32)] = []
+        scored.reserveCapacity(width)
+        for r in 0..<count {
+            scored.removeAll(keepingCapacity: true)
+            for l in 0..<Int(filled[r]) {
+                let e = entries[r * width + l]
+                scored.append((2 * e.sim - penalty[Int(e.index)], e.index))
+            }
+            scored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+            for (l, e) in scored.prefix(output).enumerated() {
+                prior[r * output + l] = e.index
+                priorScores[r * output + l] = e.score
+                // Sorted: the first uncertified entry ends the prefix.
+                guard e.score > theta[r] else { continue }
+                outIndices[r * output + l] = Int(e.index)
+                outScores[r * output + l] = e.score
+            }
+        }
+        return (NeighborSearch.Neighbors(queryCount: count, k: output, indices: outIndices, scores: outScores), prior, priorScores)
+    }
+
+    /// r_col and the column maxima from the workers' top-k lists (as `SimilarityStatistics`).
+    private static func mergeColumnStatistics(_ visitors: [OneSweepVisitor], shape: OneSweepVisitor.Shape) -> ([Float], [Float]) {
+        let n = shape.columnCount, k = shape.columnK
+        var means = [Float](repeating: 0, count: n), maxima = [Float](repeating: -.infinity, count: n)
+        var pool: [Float] = []
+        for c in 0..<n {
+            pool.removeAll(keepingCapacity: true)
+            for v in visitors {
+                for i in 0..<Int(v.columnTopFilled[c]) { pool.append(v.columnTop[c * k + i]) }
+            }
+            pool.sort(by: >)
+            let used = min(k, pool.count)
+            var sum = 0.0
+            for i in 0..<used { sum += Double(pool[i]) }
+            means[c] = used > 0 ? Float(sum / Double(used)) : 0
+            if let top = pool.first { maxima[c] = top }
+        }
+        return (means, maxima)
+    }
+
+    /// Each column's best K entries by upper bound over all workers, with θ = the largest worker
+    /// threshold, raised to the K-th bound when the merge drops entries.
+    private static func mergeBackward(
+        _ visitors: [OneSweepVisitor], shape: OneSweepVisitor.Shape
+    ) -> ([OneSweepVisitor.Entry], [Int32], [Float]) {
+        let n = shape.columnCount, w = shape.backwardK, capacity = 2 * w
+        var entries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: n * w)
+        var filled = [Int32](repeating: 0, count: n), theta = [Float](repeating: -.infinity, count: n)
+        var pool: [OneSweepVisitor.Entry] = []
+        for c in 0..<n {
+            pool.removeAll(keepingCapacity: true)
+            var t = -Float.infinity
+            for v in visitors {
+                let count = Int(v.backFilled[c])
+                for l in 0..<count { pool.append(v.back[c * capacity + l]) }
+                t = max(t, v.backThreshold[c])
+            }
+            if pool.count > w {
+                let lowest = pool.withUnsafeMutableBufferPointer { p -> Float in
+                    var count = p.count
+                    return OneSweepVisitor.cut(p.baseAddress!, count: &count, k: w)
+                }
+                t = max(t, lowest)
+            }
+            let kept = min(w, pool.count)
+            for l in 0..<kept { entries[c * w + l] = pool[l] }
+            filled[c] = Int32(kept)
+            theta[c] = t
+        }
+        return (entries, filled, theta)
+    }
+}
+
+/// An immutable pointer shared by worker threads.
+struct SharedConstBuffer<Element>: @unchecked Sendable {
+    let base: UnsafePointer<Element>
+    init(_ base: UnsafePointer<Element>) { self.base = base }
+}
+
+/// Per-thread state of `OneSweepCandidates`: the current row block's top-k s values and forward
+/// buffers, and for every column its top-k s values and backward buffer. A buffer holds up to 2K
+/// entries above its threshold, unordered; when it fills it is cut to its best K (by bound, then
+/// index) and the threshold becomes the K-th bound, so every entry it drops or refuses has a
+/// bound ≤ its final threshold.
+final class OneSweepVisitor: TileVisitor {
+    /// A kept entry: the upper bound it was ranked by, the other side's index, the tile's s.
+    struct Entry {
+        var bound: Float, index: Int32, sim: Float
+
+        /// Order of a cut: bound ↓, index ↑.
+        static func before(_ a: Entry, _ b: Entry) -> Bool { a.bound > b.bound || (a.bound == b.bound && a.index < b.index) }
+    }
+    struct Shape {
+        var rowK: Int, columnK: Int, forwardK: Int, backwardK: Int, columnCount: Int, rowBlock: Int
+    }
+    struct Inputs {
+        var rowBound: UnsafePointer<Float>, columnBound: UnsafePointer<Float>
+        var rowSeed: UnsafePointer<Float>, columnSeed: UnsafePointer<Float>
+    }
+    struct Outputs {
+        var rowMeans: UnsafeMutablePointer<Float>, rowMaxima: UnsafeMutablePointer<Float>
+        var entries: UnsafeMutablePointer<Entry>, filled: UnsafeMutablePointer<Int32>, theta: UnsafeMutablePointer<Float>
+    }
+
+    let shape: Shape, inputs: Inputs, outputs: Outputs
+    let rowTop: UnsafeMutablePointer<Float>
+    var rowTopFilled: [Int]
+    let rows: UnsafeMutablePointer<Entry>
+    var rowFilled: [Int]
+    var rowThreshold: [Float]
+    let columnTop: UnsafeMutablePointer<Float>, columnTopThreshold: UnsafeMutablePointer<Float>
+    let columnTopFilled: UnsafeMutablePointer<Int32>
+    let back: UnsafeMutablePointer<Entry>
+    let backThreshold: UnsafeMutablePointer<Float>, backFilled: UnsafeMutablePointer<Int32>
+
+    init(shape: Shape, inputs: Inputs, outputs: Outputs) {
+        self.shape = shape
+        self.inputs = inputs
+        self.outputs = outputs
+        let rowCount = max(1, shape.rowBlock), n = max(1, shape.columnCount)
+        rowTop = .allocate(capacity: rowCount * max(1, shape.rowK))
+        rowTopFilled = [Int](repeating: 0, count: rowCount)
+        rows = .allocate(capacity: rowCount * 2 * shape.forwardK)
+        rowFilled = [Int](repeating: 0, count: rowCount)
+        rowThreshold = [Float](repeating: -.infinity, count: rowCount)
+        columnTop = .allocate(capacity: n * max(1, shape.columnK))
+        columnTopThreshold = .allocate(capacity: n)
+        columnTopThreshold.initialize(repeating: -.infinity, count: n)
+        columnTopFilled = .allocate(capacity: n)
+        columnTopFilled.initialize(repeating: 0, count: n)
+        back = .allocate(capacity: n * 2 * shape.backwardK)
+        backThreshold = .allocate(capacity: n)
+        backThreshold.initialize(from: inputs.columnSeed, count: shape.columnCount)
+        backFilled = .allocate(capacity: n)
+        backFilled.initialize(repeating: 0, count: n)
+    }
+
+    deinit {
+        rowTop.deallocate()
+        rows.deallocate()
+        columnTop.deallocate()
+        columnTopThreshold.deallocate()
+        columnTopFilled.deallocate()
+        back.deallocate()
+        backThreshold.deallocate()
+        backFilled.deallocate()
+    }
+
+    func beginRowBlock(rowStart: Int, rowCount: Int) {
+        for i in 0..<rowCount {
+            rowTopFilled[i] = 0
+            rowFilled[i] = 0
+            rowThreshold[i] = inputs.rowSeed[rowStart + i]
+        }
+    }
+
+    /// Cuts a buffer of `count` > k entries to its best k (by `Entry.before`, a strict total order:
+    /// indices in a buffer are distinct), unordered, by quickselect; returns the new threshold (the
+    /// k-th best bound, the lowest kept).
+    static func cut(_ a: UnsafeMutablePointer<Entry>, count: inout Int, k: Int) -> Float {
+        var lo = 0, hi = count - 1
+        while lo < hi {
+            let pivot = a[lo + (hi - lo) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while Entry.before(a[i], pivot) { i += 1 }
+                while Entry.before(pivot, a[j]) { j -= 1 }
+                if i <= j {
+                    let t = a[i]
+                    a[i] = a[j]
+                    a[j] = t
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k - 1 <= j {
+                hi = j
+            } else if k - 1 >= i {
+                lo = i
+            } else {
+                break
+            }
+        }
+        count = k
+        var lowest = Float.infinity
+        for l in 0..<k { lowest = min(lowest, a[l].bound) }
+        return lowest
+    }
+
+    func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int, columnStart: Int, columnCount: Int) {
+        typealias Lanes = TopKSelection.Lanes
+        let width = TopKSelection.width
+        let rowK = shape.rowK, columnK = shape.columnK, fk = shape.forwardK, bk = shape.backwardK
+        let two = Lanes(repeating: 2)
+        let lc = inputs.columnBound + columnStart
+        let cts = columnTopThreshold + columnStart, ctv = backThreshold + columnStart
+        for i in 0..<rowCount {
+            let row = tile + i * columnCount
+            let query = rowStart + i
+            let lr = inputs.rowBound[query]
+            let top = rowTop + i * rowK
+            let buffer = rows + i * 2 * fk
+            var topFilled = rowTopFilled[i], filled = rowFilled[i]
+            var thrS = TopKSelection.threshold(top, filled: topFilled, k: rowK)
+            var thrU = rowThreshold[i]
+            @inline(__always) func offer(_ j: Int) {
+                let s = row[j], c = columnStart + j
+                if s > thrS {
+                    TopKSelection.insert(s, values: top, filled: &topFilled, k: rowK)
+                    thrS = TopKSelection.threshold(top, filled: topFilled, k: rowK)
+                }
+                if s > cts[j] {
+                    var count = Int(columnTopFilled[c])
+                    let list = columnTop + c * columnK
+                    TopKSelection.insert(s, values: list, filled: &count, k: columnK)
+                    columnTopFilled[c] = Int32(count)
+                    cts[j] = TopKSelection.threshold(list, filled: count, k: columnK)
+                }
+                let u = 2 * s - lc[j]
+                if u > thrU {
+                    buffer[filled] = Entry(bound: u, index: Int32(truncatingIfNeeded: c), sim: s)
+                    filled += 1
+                    if filled == 2 * fk { thrU = max(thrU, Self.cut(buffer, count: &filled, k: fk)) }
+                }
+                let v = 2 * s - lr
+                if v > ctv[j] {
+                    var count = Int(backFilled[c])
+                    let list = back + c * 2 * bk
+                    list[count] = Entry(bound: v, index: Int32(truncatingIfNeeded: query), sim: s)
+                    count += 1
+                    if count == 2 * bk { ctv[j] = max(ctv[j], Self.cut(list, count: &count, k: bk)) }
+                    backFilled[c] = Int32(count)
+                }
+            }
+            let shift = Lanes(repeating: lr)
+            var j = 0
+            while j + width <= columnCount {
+                let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+                let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
+                let v = two * s - shift
+                let hit =
+                    (s .> Lanes(repeating: thrS)) .| (s .> UnsafeRawPointer(cts + j).loadUnaligned(as: Lanes.self))
+                    .| (u .> Lanes(repeating: thrU)) .| (v .> UnsafeRawPointer(ctv + j).loadUnaligned(as: Lanes.self))
+                var hits = TopKSelection.bits(hit)
+                while hits != 0 {
+                    offer(j + hits.trailingZeroBitCount)
+                    hits &= hits &- 1
+                }
+                j += width
+            }
+            while j < columnCount {
+                offer(j)
+                j += 1
+            }
+            rowTopFilled[i] = topFilled
+            rowFilled[i] = filled
+            rowThreshold[i] = thrU
+        }
+    }
+
+    func endRowBlock(rowStart: Int, rowCount: Int) {
+        let rowK = shape.rowK, fk = shape.forwardK
+        for i in 0..<rowCount {
+            let q = rowStart + i
+            let count = min(rowTopFilled[i], rowK)
+            var sum = 0.0
+            for l in 0..<count { sum += Double(rowTop[i * rowK + l]) }
+            outputs.rowMeans[q] = count > 0 ? Float(sum / Double(count)) : 0
+            outputs.rowMaxima[q] = count > 0 ? rowTop[i * rowK] : -.infinity
+            var filled = rowFilled[i], theta = rowThreshold[i]
+            let buffer = rows + i * 2 * fk
+            if filled > fk { theta = max(theta, Self.cut(buffer, count: &filled, k: fk)) }
+            (outputs.entries + q * fk).update(from: buffer, count: filled)
+            outputs.filled[q] = Int32(filled)
+            outputs.theta[q] = theta
+        }
+    }
+}
