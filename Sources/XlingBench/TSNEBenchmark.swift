@@ -49,6 +49,9 @@ func taskTSNE(_ args: Arguments) {
     options.seed = UInt64(args.int("seed", 1))
     options.klEvery = args.int("kl-every", options.klEvery)
     options.threads = max(1, args.int("threads", 1))
+    options.earlyMomentum = args.double("early-momentum", options.earlyMomentum)
+    options.finalMomentum = args.double("momentum", options.finalMomentum)
+    options.resetsStepAfterExaggeration = args.int("reset-step", options.resetsStepAfterExaggeration ? 1 : 0) != 0
     options.interpolation.nodes = args.int("nodes", options.interpolation.nodes)
     options.interpolation.minIntervals = args.int("min-intervals", options.interpolation.minIntervals)
     options.interpolation.intervalWidth = args.double("interval-width", options.interpolation.intervalWidth)
