@@ -61,8 +61,9 @@ public enum WorkerThreads {
     }
 
     /// The run for a caller that found the pool held by another thread: one POSIX thread per
-    /// worker 1…, joined at the end (worker 0 is the caller).
-    private static func spawnPerRun(workers: Int, _ task: @escaping @Sendable (Int) -> Void) {
+    /// worker 1…, joined at the end (worker 0 is the caller); what every run did before the pool
+    /// (`xling-bench worker-threads` compares the two).
+    package static func spawnPerRun(workers: Int, _ task: @escaping @Sendable (Int) -> Void) {
         var spawned: [pthread_t] = []
         for t in 1..<workers {
             let job = Unmanaged.passRetained(WorkerJob { task(t) })
