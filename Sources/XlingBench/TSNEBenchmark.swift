@@ -7,7 +7,8 @@ import Glibc
 /// `tsne X.f32 [--rows N] [--perplexity 30] [--iterations 750] [--early-iterations 250]
 /// [--exaggeration 12] [--learning-rate auto|η] [--theta 0.5] [--method automatic|exact|barnesHut]
 /// [--init pca|random] [--seed 1] [--kl-every 50] [--repeats 1] [--exact-kl 0|1] [--dump OUT.f32]
-/// [--threads 1] [--nodes 3] [--min-intervals 50] [--interval-width 1]`: our t-SNE on the first N
+/// [--threads 1] [--nodes 3] [--min-intervals 50] [--interval-width 1] [--early-momentum 0.5] [--momentum 0.8]
+/// [--reset-step 1]`: our t-SNE on the first N
 /// rows of a matrix file on `--threads` workers (method `fft` = interpolation). Reports the best fit time of the
 /// repeats (affinities + optimisation, the span openTSNE's and scikit-learn's `fit` cover), the
 /// final KL (our estimate; with `--exact-kl 1` also the exact-Z KL over our P) and the KL
@@ -49,6 +50,9 @@ func taskTSNE(_ args: Arguments) {
     options.seed = UInt64(args.int("seed", 1))
     options.klEvery = args.int("kl-every", options.klEvery)
     options.threads = max(1, args.int("threads", 1))
+    options.earlyMomentum = args.double("early-momentum", options.earlyMomentum)
+    options.finalMomentum = args.double("momentum", options.finalMomentum)
+    options.resetsStepAfterExaggeration = args.int("reset-step", options.resetsStepAfterExaggeration ? 1 : 0) != 0
     options.interpolation.nodes = args.int("nodes", options.interpolation.nodes)
     options.interpolation.minIntervals = args.int("min-intervals", options.interpolation.minIntervals)
     options.interpolation.intervalWidth = args.double("interval-width", options.interpolation.intervalWidth)

@@ -287,6 +287,7 @@ let usage = """
            [--nodes 3] [--min-intervals 50] [--interval-width 1] [--knn automatic|exact|approximate] + tsne-knn forest options
       tsne-gradient Y.f32 P-PREFIX [--method fft|barnesHut|exact] [--threads 1] --out G.f64
       tsne-p X.f32 [--rows N] [--perplexity 30] [--threads 1] --out PREFIX
+      worker-threads [--threads 2] [--runs 20000] [--work 2000]: µs per parallel step, persistent pool vs a thread per step
       tsne-knn X.f32 [--rows N] [--k 90] [--threads 1] [--exact 1] [--trees 1] [--cell-size 1024] [--probes 12] [--probe-share 0.25] [--rounds 1] [--sample Q]
       classifier [--model boe|mlp|perceptron] [--update-emb 1] [--epochs 50|10] [--hidden 300] [--batch 32] [--seed 0] [--repeats 3]
                  [--dump DIR [--steps 3] [--hidden 16] [--balanced 1] [--eta 0.003]]
@@ -321,6 +322,7 @@ case "tsne": taskTSNE(rest)
 case "tsne-gradient": taskTSNEGradient(rest)
 case "tsne-knn": taskTSNEKnn(rest)
 case "tsne-p": taskTSNEP(rest)
+case "worker-threads": taskWorkerThreads(rest)
 case "classifier": taskClassifier(rest)
 case "vecmap-init": taskVecMapInit(rest)
 case "vecmap": taskVecMap(rest)

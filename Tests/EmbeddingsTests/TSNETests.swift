@@ -190,6 +190,26 @@ struct TSNEOptimizationTests {
         #expect(c.coordinates != a.coordinates)
     }
 
+    @Test("the momentum schedule: the defaults are 0.5 / 0.8 with the step reset; openTSNE 1.0.4's differs")
+    func momentumSchedule() throws {
+        let x = try TSNEData.english(rows: 200)
+        var options = TSNEOptions()
+        options.perplexity = 10
+        options.iterations = 60
+        options.earlyExaggerationIterations = 30
+        let defaults = try TSNE(options: options).embed(x)
+        options.earlyMomentum = 0.5
+        options.finalMomentum = 0.8
+        options.resetsStepAfterExaggeration = true
+        #expect(try TSNE(options: options).embed(x).coordinates == defaults.coordinates)
+        options.resetsStepAfterExaggeration = false
+        let kept = try TSNE(options: options).embed(x)
+        #expect(kept.coordinates != defaults.coordinates)
+        options.earlyMomentum = 0.8
+        let openTSNE = try TSNE(options: options).embed(x)
+        #expect(openTSNE.coordinates != kept.coordinates && openTSNE.coordinates.isFinite)
+    }
+
     @Test("the progress callback sees phases and KL, and can stop with the partial result")
     func progressStops() throws {
         let x = try TSNEData.english(rows: 200)
@@ -244,6 +264,14 @@ struct TSNEErrorTests {
             #expect(error.description.contains("learningRate"))
         }
         options.learningRate = nil
+        options.earlyMomentum = 1
+        do {
+            _ = try TSNE(options: options).embed(x)
+            Issue.record("earlyMomentum 1 was accepted")
+        } catch {
+            #expect(error.description.contains("earlyMomentum"))
+        }
+        options.earlyMomentum = 0.5
         #expect(throws: TSNEError.noDimensions) { try TSNE(options: options).embed(Matrix(rows: 100, cols: 0)) }
     }
 }

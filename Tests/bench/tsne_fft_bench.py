@@ -6,17 +6,22 @@ Data: real 300-d floret vectors from the Finnish table behind `spacy-fi-floret-3
 (`floret_vectors.py`): 20,000 and 49,586 Finnish words, and 100,000 words (the Finnish ones
 plus foreign words through the same table).
 
-Each size and thread count runs in its own process (peak RSS = the tool's); ours and openTSNE of
-a row start at the same moment, so both see the same load (the one that ends first leaves the
-machine to the other, which favours the slower), and TSNE_FFT_CONCURRENT rows (default 1) run at
-a time. `uptime` is printed at the start, after the runs and at the end.
+Each size and thread count runs in its own process (peak RSS = the tool's). By default every
+process runs alone: the exact P used for scoring is computed first, then for each row ours, then
+openTSNE, one after the other, then the scoring and the recall runs. TSNE_FFT_SIDE_BY_SIDE=1 is the
+old mode (ours and openTSNE of a row started at the same moment, the exact P and recall runs beside
+the first rows, TSNE_FFT_CONCURRENT rows at a time): both tools then share the two cores with each
+other and with the scoring, which is what made the 20k one-thread processes wait for a core half of
+their wall time. `uptime` is printed at the start, before each tool's run, after the runs and at
+the end; each process's voluntary / involuntary context switches (wait4) and its threads' CPU
+seconds (sampled from /proc/PID/task every 0.25 s) are recorded.
 - ours: `xling-bench tsne X --threads T` (defaults: perplexity 30, neighbours exact by GEMM
   blocks up to 20,000 points and approximate above (`TSNENeighborForest`: max(12, ¼ of the cells)
   probes, one neighbour-of-neighbour round), PCA start, 250 + 500
   iterations, learning rate N/12 then N), OPENBLAS_NUM_THREADS=T;
 - openTSNE: `TSNE(n_jobs=T, random_state=1)` with its defaults, run as `fit` runs it but timed
   apart: `prepare_initial` (Annoy approximate kNN + calibration + PCA start), then the two
-  `optimize` phases (250 iterations exaggeration 12 momentum 0.5, 500 momentum 0.8);
+  `optimize` phases (250 iterations exaggeration 12, 500 without; momentum 0.8 in both, its default);
   OPENBLAS/NUMBA threads = T.
 Fit time = affinities + initialisation + optimisation for both (like for like: each tool's own
 kNN, ours exact to 20k then approximate, openTSNE's Annoy); the phases are reported apart too.
@@ -43,6 +48,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -54,7 +60,8 @@ BENCH = REPO / ".build" / "release" / "xling-bench"
 OUT = REPO / "bench-results"
 RECALL = [int(v) for v in os.environ.get("TSNE_FFT_RECALL", "49586,100000").split(",") if v]
 RECALL_SAMPLE = int(os.environ.get("TSNE_FFT_RECALL_SAMPLE", "2000"))
-CONCURRENT = int(os.environ.get("TSNE_FFT_CONCURRENT", "1"))
+SIDE_BY_SIDE = os.environ.get("TSNE_FFT_SIDE_BY_SIDE", "0") == "1"
+CONCURRENT = int(os.environ.get("TSNE_FFT_CONCURRENT", "1")) if SIDE_BY_SIDE else 1
 RUNS = [tuple(int(v) for v in r.split(":"))
         for r in os.environ.get("TSNE_FFT_RUNS", "20000:1,49586:1,100000:1,49586:2,100000:2").split(",")]
 
@@ -93,25 +100,67 @@ def opentsne_child(path: str, n: int, threads: int, out: str) -> None:
     Path(out + ".json").write_text(json.dumps(report))
 
 
+class ThreadSampler:
+    """Samples a process's threads (/proc/PID/task/TID/stat: name, utime + stime) every 0.25 s until
+    stopped; keeps each thread's last CPU seconds (a thread's final 0.25 s may be missed)."""
+
+    def __init__(self, pid: int):
+        self.pid, self.seen, self.done = pid, {}, threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self) -> None:
+        while not self.done.wait(0.25):
+            try:
+                tids = os.listdir(f"/proc/{self.pid}/task")
+            except OSError:
+                return
+            for tid in tids:
+                try:
+                    stat = Path(f"/proc/{self.pid}/task/{tid}/stat").read_text()
+                except OSError:
+                    continue
+                name = stat[stat.index("(") + 1:stat.rindex(")")]
+                fields = stat[stat.rindex(")") + 2:].split()
+                self.seen[tid] = (name, (int(fields[11]) + int(fields[12])) / self.tick)
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.thread.join()
+        busiest = sorted(self.seen.values(), key=lambda v: -v[1])
+        return {"threads_seen": len(self.seen), "thread_cpu_seconds": [[name, round(cpu, 2)] for name, cpu in busiest[:8]]}
+
+
+def run_child(command: list, threads: int, stdout=None) -> dict:
+    """Runs one benchmark process; its own CPU time and context switches (wait4) and its threads."""
+    before = load()
+    print(f"  start {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command[:3]))}…: {before}", flush=True)
+    child = subprocess.Popen(command, stdout=stdout, env=env(threads))
+    sampler = ThreadSampler(child.pid)
+    _, status, usage = os.wait4(child.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    threads_seen = sampler.stop()
+    assert code == 0, f"{command[:3]} failed ({code})"
+    return {"cpu_seconds": usage.ru_utime + usage.ru_stime, "voluntary_switches": usage.ru_nvcsw,
+            "involuntary_switches": usage.ru_nivcsw, "load_before": before} | threads_seen
+
+
 def opentsne(path: Path, n: int, threads: int, work: Path) -> dict:
     out = str(work / f"opentsne-{n}-{threads}")
-    subprocess.run([sys.executable, __file__, "--opentsne-child", str(path), str(n), str(threads), out],
-                   check=True, env=env(threads))
-    return json.loads(Path(out + ".json").read_text()) | {"prefix": out}
+    process = run_child([sys.executable, __file__, "--opentsne-child", str(path), str(n), str(threads), out], threads)
+    # CPU seconds: the child's own getrusage (the same process); the switches and threads from wait4.
+    return json.loads(Path(out + ".json").read_text()) | {"prefix": out} | {k: v for k, v in process.items() if k != "cpu_seconds"}
 
 
 def ours(path: Path, n: int, threads: int, work: Path) -> dict:
     dump = work / f"ours-{n}-{threads}.f32"
     log = work / f"ours-{n}-{threads}.log"
     with open(log, "w") as out:
-        child = subprocess.Popen([str(BENCH), "tsne", str(path), "--rows", str(n), "--threads", str(threads), "--dump", str(dump)],
-                                 stdout=out, env=env(threads))
-        # This child's own CPU time (other children may run at the same time).
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    assert child.returncode == 0, f"xling-bench tsne failed ({child.returncode}), see {log}"
+        process = run_child([str(BENCH), "tsne", str(path), "--rows", str(n), "--threads", str(threads), "--dump", str(dump)],
+                            threads, stdout=out)
     r = json.loads(log.read_text().strip().splitlines()[-1])
-    return {"cpu_seconds": usage.ru_utime + usage.ru_stime, "fit_seconds": r["fit_seconds"], "affinity_seconds": r["affinity_seconds"],
+    return process | {"fit_seconds": r["fit_seconds"], "affinity_seconds": r["affinity_seconds"],
             "optimization_seconds": r["optimization_seconds"], "kl_reported": r["final_kl"], "method": r["method"],
             "knn": r.get("neighbor_search", "exact"), "learning_rate": [r.get("early_learning_rate"), r.get("learning_rate")],
             "peak_rss_mib": r["vm_hwm_kib"] / 1024, "dump": str(dump)}
@@ -146,8 +195,10 @@ def load() -> str:
 
 
 def pair(path: Path, n: int, threads: int, work: Path) -> tuple[dict, dict]:
-    """Ours and openTSNE on the same input started at the same moment, so both see the same load
-    (the one that ends first leaves the machine to the other, which favours the slower)."""
+    """Ours, then openTSNE, each alone; side by side (TSNE_FFT_SIDE_BY_SIDE=1) both start at the same
+    moment (the one that ends first leaves the machine to the other, which favours the slower)."""
+    if not SIDE_BY_SIDE:
+        return ours(path, n, threads, work), opentsne(path, n, threads, work)
     with ThreadPoolExecutor(max_workers=2) as pool:
         a = pool.submit(ours, path, n, threads, work)
         b = pool.submit(opentsne, path, n, threads, work)
@@ -180,6 +231,9 @@ def score(n: int, threads: int, a: dict, b: dict, exact_prefix: str) -> dict:
           f"{row['speedup_cpu']:.2f}x), KL ratio {row['kl_ratio']:.4f} over the exact P ({row['kl_ratio_opentsne_p']:.4f} over openTSNE's P: "
           f"{a['exact_kl_opentsne_p']:.4f} / {b['exact_kl_opentsne_p']:.4f}); own estimates over each tool's own P: "
           f"ours {a['kl_reported']:.4f}, openTSNE {b['kl_reported']:.4f}; load {row['load_scored']}", flush=True)
+    for name, r in (("ours", a), ("openTSNE", b)):
+        print(f"  {name}: context switches {r['voluntary_switches']} voluntary / {r['involuntary_switches']} involuntary; "
+              f"{r['threads_seen']} threads, busiest (CPU s) {r['thread_cpu_seconds'][:4]}; load before: {r['load_before']}", flush=True)
     return row
 
 
@@ -190,15 +244,20 @@ def main():
     work = OUT / "tsne-fft-work"
     work.mkdir(parents=True, exist_ok=True)
     results = {"data": "floret 300-d (Tests/bench/floret_vectors.py)", "runs": [], "load_start": load(),
-               "concurrent_rows": CONCURRENT}
+               "side_by_side": SIDE_BY_SIDE, "concurrent_rows": CONCURRENT}
     print(f"load at start: {results['load_start']}", flush=True)
     target = OUT / os.environ.get("TSNE_FFT_JSON", "tsne_fft.json")
     paths = {n: floret_vectors.build(n) for n, _ in RUNS}
-    # The exact P of every size (scoring, not timed) is computed beside the runs; each row is
-    # scored and written as soon as its pair ends. TSNE_FFT_CONCURRENT rows run at a time.
-    with ThreadPoolExecutor(max_workers=3) as scoring, ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+    # The exact P of every size (scoring, not timed): first, alone (side by side: beside the runs).
+    # Each row is scored and written as soon as its pair ends; the recall runs come after the rows
+    # (side by side: beside them, and TSNE_FFT_CONCURRENT rows at a time).
+    with ThreadPoolExecutor(max_workers=3 if SIDE_BY_SIDE else 1) as scoring, ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
         exact = {n: scoring.submit(exact_p, paths[n], n, work) for n in sorted({n for n, _ in RUNS})}
-        recalls = {n: scoring.submit(knn_recall, floret_vectors.build(n), n) for n in RECALL}
+        if not SIDE_BY_SIDE:
+            for f in exact.values():
+                f.result()
+            print(f"exact P ready: {load()}", flush=True)
+        recalls = {n: scoring.submit(knn_recall, floret_vectors.build(n), n) for n in RECALL} if SIDE_BY_SIDE else {}
 
         def row(n: int, threads: int) -> dict:
             a, b = pair(paths[n], n, threads, work)
@@ -213,7 +272,7 @@ def main():
     print(f"load after the runs: {results['load_after_runs']}", flush=True)
     results["recall"] = []
     for n in RECALL:
-        r = recalls[n].result()
+        r = recalls[n].result() if n in recalls else knn_recall(floret_vectors.build(n), n)
         results["recall"].append(r)
         print(f"kNN N={n} k={r['k']} (2 threads, default settings): approximate {r['approximate_seconds']:.1f} s, "
               f"recall {r['recall']:.4f} over {r['sample']} evenly spaced query rows (worst row {r['worst_row_recall']:.3f}; "

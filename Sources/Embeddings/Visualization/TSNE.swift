@@ -14,8 +14,8 @@ import Glibc
 /// when the step's sign differs from the gradient's and becomes 0.8·gain + 0.01 otherwise;
 /// step ← momentum·step − η·gain·g; each point's step is clipped to norm 5; the embedding is
 /// re-centred after every iteration. The first `earlyExaggerationIterations` use P·α and
-/// momentum 0.5, the rest P and momentum 0.8; the step (not the gains) is reset between the
-/// phases. `options.threads` workers split the kNN search, the calibration, the attraction
+/// `earlyMomentum` (0.5), the rest P and `finalMomentum` (0.8); the step (not the gains) is reset
+/// between the phases (`resetsStepAfterExaggeration`). `options.threads` workers split the kNN search, the calibration, the attraction
 /// and the repulsion into fixed ranges whose sums are added in range order: the same input and
 /// options (thread count included) give bit-identical coordinates.
 ///
@@ -89,7 +89,7 @@ public struct TSNE: Sendable {
             var gains = [Double](repeating: 1, count: 2 * n)
             for t in 0..<iterations {
                 let early = t < options.earlyExaggerationIterations
-                if t == options.earlyExaggerationIterations && t > 0 {
+                if t == options.earlyExaggerationIterations && t > 0 && options.resetsStepAfterExaggeration {
                     for e in 0..<(2 * n) { step[e] = 0 }
                 }
                 let evaluate = (t + 1) % options.klEvery == 0
@@ -102,7 +102,7 @@ public struct TSNE: Sendable {
                 }
                 TSNE.descend(
                     y: &y, gradient: g, step: &step, gains: &gains,
-                    momentum: early ? 0.5 : 0.8, learningRate: early ? earlyLearningRate : learningRate)
+                    momentum: early ? options.earlyMomentum : options.finalMomentum, learningRate: early ? earlyLearningRate : learningRate)
                 completed = t + 1
                 if let kl { history.append(TSNEKLSample(iteration: completed, kl: kl)) }
                 let phase = early ? "early exaggeration" : "optimization"
@@ -192,6 +192,10 @@ public struct TSNE: Sendable {
         }
         if let rate = options.learningRate, !(rate > 0 && rate.isFinite) {
             throw .invalidOption(name: "learningRate", reason: "must be a positive number (or automatic), got \(rate)")
+        }
+        for (name, value) in [("earlyMomentum", options.earlyMomentum), ("finalMomentum", options.finalMomentum)]
+        where !(value >= 0 && value < 1) {
+            throw .invalidOption(name: name, reason: "must be in [0, 1) (0.5 or 0.8 is usual), got \(value)")
         }
         guard options.theta >= 0, options.theta.isFinite else {
             throw .invalidOption(name: "theta", reason: "must be ≥ 0 (0 = exact; 0.5 is usual), got \(options.theta)")
