@@ -76,7 +76,7 @@ cells = [
        "re-weighting inflates. At this size it has a limit: VecMap's self-learning fits even Gaussian noise better than plain "
        "refinement does from random starts, so noise is judged *doubtful* rather than *failed* here; at thousands of words "
        "(Finnish against noise of 5,000 words) it fails. The limit shows below: the unsupervised run `hard` ends near "
-       "P@1 1 %, yet the detector calls it *succeeded*, because its dictionary still refines better than random ones. "
+       "P@1 2 %, yet the detector calls it *succeeded*, because its dictionary still refines better than random ones. "
        "Below a few thousand words, read the verdict together with BLI on a held-out dictionary."),
     code("%load vectors en path=data/fasttext-en-fr-756/en.vec.gz lang=en\n"
          "%load vectors fr_rot path=data/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr\n"
