@@ -182,16 +182,23 @@ enum SimilarityStatistics {
     }
 
     private static func mergeColumnMeans(_ visitors: [StatisticsVisitor], count n: Int, k: Int) -> (means: [Float], maxima: [Float]) {
+        columnMeansAndMaxima(count: n, k: k) { c, pool in
+            for v in visitors {
+                for i in 0..<Int(v.columnFilled[c]) { pool.append(v.columnValues[c * k + i]) }
+            }
+        }
+    }
+
+    /// Each column's mean of its `k` largest values (Double sum; 0 for an empty column) and its
+    /// largest value (−∞ when empty), from the workers' partial top-k lists: `gather(c, &pool)`
+    /// appends every worker's entries of column c. Used by both sweeps (`OneSweepCandidates` too).
+    static func columnMeansAndMaxima(count n: Int, k: Int, gather: (Int, inout [Float]) -> Void) -> (means: [Float], maxima: [Float]) {
         var means = [Float](repeating: 0, count: n)
         var maxima = [Float](repeating: -.infinity, count: n)
         var pool: [Float] = []
-        pool.reserveCapacity(k * visitors.count)
         for c in 0..<n {
             pool.removeAll(keepingCapacity: true)
-            for v in visitors {
-                let filled = Int(v.columnFilled[c])
-                for i in 0..<filled { pool.append(v.columnValues[c * k + i]) }
-            }
+            gather(c, &pool)
             pool.sort(by: >)
             let used = min(k, pool.count)
             var sum = 0.0

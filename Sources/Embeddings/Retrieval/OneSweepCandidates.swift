@@ -241,22 +241,13 @@ enum OneSweepCandidates {
 
     /// r_col and the column maxima from the workers' top-k lists (as `SimilarityStatistics`).
     private static func mergeColumnStatistics(_ visitors: [OneSweepVisitor], shape: OneSweepVisitor.Shape) -> ([Float], [Float]) {
-        let n = shape.columnCount, k = shape.columnK
-        var means = [Float](repeating: 0, count: n), maxima = [Float](repeating: -.infinity, count: n)
-        var pool: [Float] = []
-        for c in 0..<n {
-            pool.removeAll(keepingCapacity: true)
+        let k = shape.columnK
+        let merged = SimilarityStatistics.columnMeansAndMaxima(count: shape.columnCount, k: k) { c, pool in
             for v in visitors {
                 for i in 0..<Int(v.columnTopFilled[c]) { pool.append(v.columnTop[c * k + i]) }
             }
-            pool.sort(by: >)
-            let used = min(k, pool.count)
-            var sum = 0.0
-            for i in 0..<used { sum += Double(pool[i]) }
-            means[c] = used > 0 ? Float(sum / Double(used)) : 0
-            if let top = pool.first { maxima[c] = top }
         }
-        return (means, maxima)
+        return (merged.means, merged.maxima)
     }
 
     /// Each column's best K entries by upper bound over all workers, with θ = the largest worker
