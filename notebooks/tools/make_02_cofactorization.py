@@ -18,6 +18,16 @@ def chart(text, name, svg):
     return cell
 
 
+def proxy_chart(sweep, x_of, name, what, x_label, text):
+    """Figure 3b or 3c: one chart cell (or none) of a recorded sweep scored on the proxy signal, x = `x_of(row)`."""
+    series, majority = SC.by_objective(sweep, x_of, keys=("proxy_en_x", "proxy_x_en"), majority_key="proxy_majority")
+    if not series:
+        return []
+    return [chart(text, name, SC.line_chart(f"CLDC vs. {what} (en–de, proxy)", series, x_label, log_x=True,
+                                            y_label="accuracy on the other language's SIB-200 train (%)",
+                                            baseline=("majority", majority)))]
+
+
 def figure3():
     """Figure 3a–c of the paper at our scale, from the recorded development sweeps."""
     cells = []
@@ -28,27 +38,19 @@ def figure3():
             "monolingual term), 30 iterations, en–de (Europarl + WMT 10k), CLDC on the SIB-200 *dev* split. The defaults of "
             "`wc=` are the best of these runs: " + ", ".join(f"{o} {v}" for o, v in (("clc-wa", 1), ("clc+wa", 1), ("clsim", 0.5))) + ".",
             "figure3a", SC.line_chart("CLDC vs. ωc (en–de, dev)", wc, "ωc", log_x=True, baseline=("majority", majority))))
-    proxy = {"keys": ("proxy_en_x", "proxy_x_en"), "majority_key": "proxy_majority"}
-    y_proxy = "accuracy on the other language's SIB-200 train (%)"
-    mono, majority = SC.by_objective("mono30", lambda r: sum(r["mono_tokens"]) / 2, **proxy)
-    if mono:
-        cells.append(chart(
-            "**(b) Monolingual data.** Each objective with every key at its default (30 iterations, one thread, seed 1) on "
-            "the first 5k and 10k lines and all of each Europarl sample (plus the parallel side, as `include_parallel=true` "
-            "adds it), x = mean tokens per language; WMT 10k parallel. Scored on the 701 translations of the other language's "
-            "SIB-200 *train* split (`Tests/bench/cofactor_docrep.py`: the `%eval cldc` protocol; a ranking signal four times "
-            "less noisy than dev, optimistic in level). Between 0.3 M and 0.7 M tokens nothing moves beyond noise.",
-            "figure3b", SC.line_chart("CLDC vs. monolingual tokens (en–de, proxy)", mono, "tokens per language", log_x=True,
-                                      y_label=y_proxy, baseline=("majority", majority))))
-    par, majority = SC.by_objective("parallel30", lambda r: r["pairs"], **proxy)
-    if par:
-        cells.append(chart(
-            "**(c) Parallel data.** The same runs with the first 2.5k and 5k and all 10k WMT pairs and all monolingual text. "
-            "More parallel text helps every objective and the CLC objectives most: CLC-WA's sentence co-occurrence counts are "
-            "too sparse at 2.5k pairs (below the majority class) and reach 31/34 % at 10k; CLSim needs only the alignment's "
-            "translation probabilities of frequent words and is already at 35/39 % with 2.5k pairs.",
-            "figure3c", SC.line_chart("CLDC vs. parallel sentence pairs (en–de, proxy)", par, "sentence pairs", log_x=True,
-                                      y_label=y_proxy, baseline=("majority", majority))))
+    cells += proxy_chart(
+        "mono30", lambda r: sum(r["mono_tokens"]) / 2, "figure3b", "monolingual tokens", "tokens per language",
+        "**(b) Monolingual data.** Each objective with every key at its default (30 iterations, one thread, seed 1) on "
+        "the first 5k and 10k lines and all of each Europarl sample (plus the parallel side, as `include_parallel=true` "
+        "adds it), x = mean tokens per language; WMT 10k parallel. Scored on the 701 translations of the other language's "
+        "SIB-200 *train* split (`Tests/bench/cofactor_docrep.py`: the `%eval cldc` protocol; a ranking signal four times "
+        "less noisy than dev, optimistic in level). Between 0.3 M and 0.7 M tokens nothing moves beyond noise.")
+    cells += proxy_chart(
+        "parallel30", lambda r: r["pairs"], "figure3c", "parallel sentence pairs", "sentence pairs",
+        "**(c) Parallel data.** The same runs with the first 2.5k and 5k and all 10k WMT pairs and all monolingual text. "
+        "More parallel text helps every objective and the CLC objectives most: CLC-WA's sentence co-occurrence counts are "
+        "too sparse at 2.5k pairs (below the majority class) and reach 31/34 % at 10k; CLSim needs only the alignment's "
+        "translation probabilities of frequent words and is already at 35/39 % with 2.5k pairs.")
     return cells
 
 
