@@ -29,8 +29,9 @@ JOBS = {
     "seed3": [(3, "clc-wa", "", False), (3, "clc+wa", "", False), (3, "clc+wa", "wc=2", False), (3, "clsim", "", True)],
     "wc2": [(2, "clc+wa", "", False), (2, "clc+wa", "wc=2", False), (1, "clc+wa", "wc=2", False)],
     "llm12": [(1, "clsim", "", True), (2, "clsim", "", True)],
-    "seed4": [(4, "clc-wa", "", False), (4, "clc+wa", "wc=2", False), (4, "clsim", "", True)],
 }
+# seedN: the three objectives at every default, LLM check on the CLSim space
+JOBS.update({f"seed{n}": [(n, "clc-wa", "", False), (n, "clc+wa", "", False), (n, "clsim", "", True)] for n in (4, 5, 6)})
 
 
 def script(outdir, steps):
