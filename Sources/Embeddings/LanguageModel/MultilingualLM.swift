@@ -65,6 +65,9 @@ public struct MultilingualLM: Sendable {
     /// two threads. A run setting, not a parameter (checkpoints do not keep it); the numbers are
     /// deterministic for a given value.
     public var threads = 1
+    /// Rows of the output softmax's logit chunks (`Tape.outputSoftmaxNLL`'s `chunkRows`): a run
+    /// setting that changes only speed and float rounding order of ∂W, never the method.
+    public var softmaxChunkRows = 256
 
     /// A model initialised from `seed` (U(−bound, bound) for every parameter).
     public init(_ configuration: Configuration, seed: UInt64) throws(LanguageModelError) {
@@ -155,7 +158,7 @@ public struct MultilingualLM: Sendable {
         let top = tape.dropout(x, rate: configuration.dropout, generator: &generator)
         let loss = tape.outputSoftmaxNLL(
             top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b),
-            threads: threads)
+            chunkRows: softmaxChunkRows, threads: threads)
         return (loss, read.reduce(0) { $0 + $1.count + 1 })
     }
 
