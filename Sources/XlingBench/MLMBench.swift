@@ -30,6 +30,7 @@ func taskMLM(_ args: Arguments) {
             .init(vocabularySizes: corpora.map(\.words.count), embedding: dim, hidden: hidden, layers: layers, dropout: 0.3), seed: 1)
     else { fail("cannot build the model") }
     model.threads = min(BLAS.threads, 2)
+    model.softmaxChunkRows = args.int("chunk", model.softmaxChunkRows)
     if let epochs = args.options["epochs"].flatMap({ Int($0) }) { return trainMLM(&model, corpora: corpora, epochs: epochs, batch: batch) }
     let order = Array(buckets.order(epoch: 0, seed: 1).prefix(warmup + timed))
     if let path = args.options["dump"] {

@@ -204,6 +204,19 @@ import Glibc
         #expect(dictionary?.pairs.allSatisfy { $0.target == $0.target.lowercased() } == true)
     }
 
+    /// `%%dict … lower=true`: the cell's pairs lowercased, equal ones merged, the note says how many.
+    @Test func lowercasedCellDictionary() {
+        let (reply, outputs) = run("%%dict nouns lower=true\nparliament Parlament\nParliament parlament\ncommission Kommission")
+        #expect(reply["status"] == "ok")
+        let text = outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
+        #expect(text.contains("lowercased: 3 pairs in the cell, 1 merged as duplicates"), "\(text)")
+        let dictionary = (harness.interpreter.session.objects["nouns"]?.object as? DictionaryObject)?.dictionary
+        #expect(dictionary.map { $0.pairs.map { "\($0.source) \($0.target)" } } == ["parliament parlament", "commission kommission"])
+        let kept = run("%%dict cased\nparliament Parlament").1.last { $0.msgType == "execute_result" }
+        #expect((harness.interpreter.session.objects["cased"]?.object as? DictionaryObject)?.dictionary.pairs.first?.target == "Parlament")
+        #expect(kept != nil)
+    }
+
     @Test func badInputFailsClearlyAndKeepsTheSession() {
         _ = result(Self.load)
         _ = result("%%corpus de2 lang=de\nein kleiner satz\nnoch ein satz")

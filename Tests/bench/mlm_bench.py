@@ -18,7 +18,9 @@ Writes bench-results/mlm.json. Run with a Python that has torch:
 
 The issue's sizes need the whole 20k-line files (`--lines 20000`): (128, 128, 5000) at min count 3
 (V = 5,000 each), (300, 300, 10000) at min count 1 (V = 10,000 each; the default `--sizes`).
-Each row records the 1-minute load average before and after it and both tools' CPU seconds.
+Each row records the 1-minute load average before and after it, both tools' CPU seconds and their
+ratio (PyTorch CPU s / xling CPU s of the timed updates). `--baseline BIN` also runs an earlier
+`xling-bench` build on the same buckets (after PyTorch), for before/after figures in one run.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BENCH = os.path.join(ROOT, ".build", "release", "xling-bench")
 
 
-def xling(threads, dim, hidden, vocab, buckets, lines, dump, min_count):
+def xling(threads, dim, hidden, vocab, buckets, lines, dump, min_count, bench=BENCH):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
-    cmd = [BENCH, "mlm", "--dim", str(dim), "--hidden", str(hidden), "--vocab", str(vocab), "--buckets", str(buckets)]
+    cmd = [bench, "mlm", "--dim", str(dim), "--hidden", str(hidden), "--vocab", str(vocab), "--buckets", str(buckets)]
     cmd += ["--lines", str(lines), "--min-count", str(min_count), "--dump", dump]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
@@ -113,6 +115,7 @@ def main():
     ap.add_argument("--lines", type=int, default=4000, help="Europarl lines per language (min-count 3 then sets V)")
     ap.add_argument("--min-count", type=int, default=3, help="min count unless a size gives its own fourth field")
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--baseline", help="an earlier xling-bench binary, run on the same buckets after ours (before/after)")
     ap.add_argument("--sizes", default="128,128,5000;300,300,10000,1", help="dim,hidden,vocab[,min_count];...")
     args = ap.parse_args()
     results = []
@@ -128,6 +131,9 @@ def main():
                 ours = xling(threads, dim, hidden, vocab, args.buckets, args.lines, dump, min_count)
                 sizes = [int(x) for x in ours["vocab"].split(",")]
                 rate, tokens, wall, cpu = torch_rate(threads, dim, hidden, sizes, dump)
+                base = None
+                if args.baseline:
+                    base = xling(threads, dim, hidden, vocab, args.buckets, args.lines, os.path.join(tmp, "b.txt"), min_count, args.baseline)
             row = {
                 "dim": dim, "hidden": hidden, "vocab": ours["vocab"], "min_count": min_count, "threads": threads,
                 "tokens": ours["tokens"], "xling_tokens_per_s": round(ours["tokens_per_second"], 1),
@@ -135,8 +141,12 @@ def main():
                 "xling_process_cpu_seconds": round(ours["process_cpu_seconds"], 2),
                 "torch_tokens_per_s": round(rate, 1), "torch_tokens": tokens, "torch_seconds": round(wall, 2),
                 "torch_cpu_seconds": round(cpu, 2), "ratio": round(ours["tokens_per_second"] / rate, 3),
+                "cpu_ratio": round(cpu / ours.get("cpu_seconds", float("nan")), 3),
                 "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
             }
+            if base:
+                row["baseline_tokens_per_s"] = round(base["tokens_per_second"], 1)
+                row["baseline_cpu_seconds"] = round(base.get("cpu_seconds", float("nan")), 2)
             print(json.dumps(row), flush=True)
             results.append(row)
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)

@@ -65,6 +65,9 @@ public struct MultilingualLM: Sendable {
     /// two threads. A run setting, not a parameter (checkpoints do not keep it); the numbers are
     /// deterministic for a given value.
     public var threads = 1
+    /// Rows of the output softmax's logit chunks (`Tape.outputSoftmaxNLL`'s `chunkRows`): a run
+    /// setting that changes only speed and float rounding order of ∂W, never the method.
+    public var softmaxChunkRows = 256
 
     /// A model initialised from `seed` (U(−bound, bound) for every parameter).
     public init(_ configuration: Configuration, seed: UInt64) throws(LanguageModelError) {
@@ -155,7 +158,7 @@ public struct MultilingualLM: Sendable {
         let top = tape.dropout(x, rate: configuration.dropout, generator: &generator)
         let loss = tape.outputSoftmaxNLL(
             top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b),
-            threads: threads)
+            chunkRows: softmaxChunkRows, threads: threads)
         return (loss, read.reduce(0) { $0 + $1.count + 1 })
     }
 
@@ -181,12 +184,47 @@ public struct MultilingualLM: Sendable {
         let (loss, tokens) = self.loss(language: l, direction: direction, sentences: sentences, on: &tape, generator: &generator)
         let value = Double(tape[loss].storage[0])
         tape.backward(from: loss, into: &store)
-        let subset = parameters(language: l, direction: direction)
-        let norm = store.clipGlobalNorm(clip, subset)
-        // Plain SGD without state: a fresh optimizer over the step's parameters costs nothing.
-        var sgd = try! Optimizer(.sgd, learningRate: learningRate, parameters: subset)
-        sgd.step(&store)
+        let norm = clippedDescent(parameters(language: l, direction: direction), learningRate: learningRate, clip: clip)
         return StepResult(loss: value, tokens: tokens, gradientNorm: norm)
+    }
+
+    /// Global-norm clipping and plain SGD in one pass per parameter (PyTorch's `clip_grad_norm_`
+    /// then `SGD.step`): n = ‖g‖₂ over `subset` (summed in Double; only the touched rows of a
+    /// sparse-row table, the others are zero), then θ −= η·c·g with c = clip/(n + 1e-6) when
+    /// n > clip, else 1, and η = lr · the parameter's learning-rate scale; a sparse-row table moves
+    /// only its touched rows. The same update as `ParameterStore.clipGlobalNorm` followed by
+    /// `Optimizer(.sgd)` (c·g rounded once less), without their passes over the V×e untouched
+    /// rows of E^ℓ. Returns n.
+    mutating func clippedDescent(_ subset: [Parameter], learningRate: Float, clip: Double) -> Double {
+        let trainable = subset.filter { store.isTrainable($0) }
+        func blocks(_ p: Parameter) -> (offsets: [Int], width: Int) {
+            let width = store[p].cols, size = store[p].storage.count
+            return store.flags[p.index].sparseRows ? (store.touchedRows[p.index].map { $0 * width }, width) : ([0], size)
+        }
+        var sum = 0.0
+        for p in trainable {
+            let (offsets, width) = blocks(p)
+            store.gradients[p.index].storage.withUnsafeBufferPointer { g in
+                for offset in offsets {
+                    for k in offset..<offset + width { sum += Double(g[k]) * Double(g[k]) }
+                }
+            }
+        }
+        let norm = sum.squareRoot()
+        let factor: Float = norm > clip ? Float(clip / (norm + 1e-6)) : 1
+        for p in trainable {
+            let (offsets, width) = blocks(p)
+            let eta = learningRate * store.flags[p.index].learningRateScale * factor
+            let gradient = store.gradients[p.index]
+            gradient.storage.withUnsafeBufferPointer { g in
+                store.values[p.index].storage.withUnsafeMutableBufferPointer { theta in
+                    for offset in offsets {
+                        for k in offset..<offset + width { theta[k] -= eta * g[k] }
+                    }
+                }
+            }
+        }
+        return norm
     }
 
     /// The input embeddings E^ℓ (V^ℓ × e; row 0 UNK): the word vectors the paper evaluates.

@@ -67,6 +67,13 @@ extension Tape {
     }
 
     /// The forward and the fused ∂ of `outputSoftmaxNLL` over some of its valid rows, in chunks.
+    ///
+    /// Per chunk of c rows: Z = H_c·[e; W]ᵀ (one GEMM, into a scratch buffer reused by every
+    /// chunk), then per row the maximum m and, in one pass, Eᵢⱼ = exp(zᵢⱼ − m) with its sum σᵢ;
+    /// the probabilities are never normalised in place. With αᵢ = s/σᵢ, ∂L/∂Z = diag(α)·E − s·Y, so
+    /// ∂[e; W] += Eᵀ·(diag(α)·H_c) − s·Σᵢ onehot(yᵢ)·hᵢ (one GEMM on the row-scaled H_c, then c row
+    /// updates) and ∂H_c = diag(α)·(E·[e; W]) − s·[e; W]_{yᵢ} (one GEMM written straight into
+    /// `dHidden`, then c row updates): two passes over each logit row instead of four.
     struct SoftmaxPart: Sendable {
         /// The rows of H it covered, in order; Σ −ln P(y) over them (Double).
         let rows: [Int]
@@ -76,37 +83,69 @@ extension Tape {
 
         init(hidden hv: Matrix, combined: Matrix, targets: [Int], rows valid: [Int], scale: Float, chunkRows: Int, gradients: Bool) {
             let h = hv.cols, k = combined.rows
+            let width = Swift.max(1, Swift.min(chunkRows, valid.count))
             var dHidden = gradients ? Matrix(rows: valid.count, cols: h) : Matrix(rows: 0, cols: 0)
             var dCombined = gradients ? Matrix(rows: k, cols: h) : Matrix(rows: 0, cols: 0)
             var total = 0.0
+            // Scratch, written before read (GEMMs with β = 0 or explicit stores): no zero-fill.
+            var z = [Float](unsafeUninitializedCapacity: width * k) { _, n in n = width * k }
+            var hc = [Float](unsafeUninitializedCapacity: width * h) { _, n in n = width * h }
+            var alpha = [Float](repeating: 0, count: width)
             var start = 0
             while start < valid.count {
                 let first = start
-                let rows = Array(valid[start..<min(valid.count, start + max(1, chunkRows))])
-                start += rows.count
-                let c = rows.count
-                var hc = Matrix(rows: c, cols: h)
-                for (r, i) in rows.enumerated() { hc.storage.replaceSubrange(r * h..<(r + 1) * h, with: hv.storage[i * h..<(i + 1) * h]) }
-                var z = Matrix(rows: c, cols: k)
-                Matrix.accumulateProduct(hc, combined, into: &z, transposeB: true, beta: 0)
-                z.storage.withUnsafeMutableBufferPointer { zp in
-                    for (r, i) in rows.enumerated() {
-                        let row = zp.baseAddress! + r * k
-                        let y = targets[i]
-                        let top = Tape.rowMaximum(row, count: k)
-                        let shifted = Double(row[y] - top)
-                        let sum = Tape.exponentiateRow(row, count: k, shift: top)
-                        total += log(sum) - shifted
-                        let inv = Float(1 / sum) * scale
-                        for j in 0..<k { row[j] *= inv }
-                        row[y] -= scale
+                let c = Swift.min(width, valid.count - start)
+                start += c
+                hv.storage.withUnsafeBufferPointer { hp in
+                    combined.storage.withUnsafeBufferPointer { cp in
+                        z.withUnsafeMutableBufferPointer { zb in
+                            hc.withUnsafeMutableBufferPointer { hb in
+                                let zp = zb.baseAddress!, hcp = hb.baseAddress!, cb = cp.baseAddress!
+                                for r in 0..<c {
+                                    let i = valid[first + r]
+                                    (hcp + r * h).update(from: hp.baseAddress! + i * h, count: h)
+                                }
+                                Matrix.accumulateProduct(
+                                    m: c, n: k, k: h, hcp, lda: h, cb, ldb: h, transposeB: true, into: zp, ldc: k, beta: 0)
+                                for r in 0..<c {
+                                    let row = zp + r * k
+                                    let y = targets[valid[first + r]]
+                                    let top = Tape.rowMaximum(row, count: k)
+                                    let shifted = Double(row[y] - top)
+                                    let sum = Tape.exponentiateRow(row, count: k, shift: top)
+                                    total += log(sum) - shifted
+                                    alpha[r] = Float(1 / sum) * scale
+                                }
+                                guard gradients else { return }
+                                // H_c ← diag(α)·H_c, then ∂[e; W] += Eᵀ·H_c − s·Σ onehot(y)·h.
+                                for r in 0..<c {
+                                    let a = alpha[r]
+                                    for q in 0..<h { hcp[r * h + q] *= a }
+                                }
+                                dCombined.storage.withUnsafeMutableBufferPointer { dc in
+                                    let dcp = dc.baseAddress!
+                                    Matrix.accumulateProduct(
+                                        m: k, n: h, k: c, zp, lda: k, transposeA: true, hcp, ldb: h, into: dcp, ldc: h, beta: 1)
+                                    for r in 0..<c {
+                                        let i = valid[first + r]
+                                        let y = targets[i]
+                                        for q in 0..<h { dcp[y * h + q] -= scale * hp[i * h + q] }
+                                    }
+                                }
+                                // ∂H_c = diag(α)·(E·[e; W]) − s·[e; W]_y, straight into dHidden's rows.
+                                dHidden.storage.withUnsafeMutableBufferPointer { dh in
+                                    let dhp = dh.baseAddress! + first * h
+                                    Matrix.accumulateProduct(m: c, n: h, k: k, zp, lda: k, cb, ldb: h, into: dhp, ldc: h, beta: 0)
+                                    for r in 0..<c {
+                                        let a = alpha[r]
+                                        let y = targets[valid[first + r]]
+                                        for q in 0..<h { dhp[r * h + q] = a * dhp[r * h + q] - scale * cb[y * h + q] }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                guard gradients else { continue }
-                Matrix.accumulateProduct(z, hc, into: &dCombined, transposeA: true, beta: 1)
-                var dhc = Matrix(rows: c, cols: h)
-                Matrix.accumulateProduct(z, combined, into: &dhc, beta: 0)
-                dHidden.storage.replaceSubrange(first * h..<(first + c) * h, with: dhc.storage)
             }
             self.rows = valid
             self.total = total
@@ -115,13 +154,16 @@ extension Tape {
         }
     }
 
-    /// max_j row[j] over `count` ≥ 1 floats, eight lanes at a time (the softmax's shift).
+    /// max_j row[j] over `count` ≥ 1 floats, eight lanes at a time (the softmax's shift). The lanes
+    /// use compare-and-select (`pointwiseMax` compiled to scalar compares and branches); NaNs are
+    /// skipped in the lanes and surface in the exponentials instead.
     @inline(__always)
     static func rowMaximum(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var j = 0
         var lanes = SIMD8<Float>(repeating: -.infinity)
         while j + 8 <= count {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            lanes.replace(with: v, where: v .> lanes)
             j += 8
         }
         var top = lanes.max()
@@ -132,24 +174,52 @@ extension Tape {
         return top
     }
 
-    /// row[j] ← exp(row[j] − shift) (`FastMath.exp`, ≤ 3e-7 relative; libm's `expf` was the
-    /// largest cost after the GEMMs at V = 5k) and returns Σ_j row[j], summed in eight float lanes
-    /// and then in Double (relative error ≲ 1e-6 for V ≤ 10⁵ terms of at most 1).
+    /// row[j] ← exp(row[j] − shift) (`FastMath.exp` on eight lanes, ≤ 3e-7 relative) and returns
+    /// Σ_j row[j], in one pass: summed in eight float lanes and then in Double (relative error
+    /// ≲ 1e-6 for V ≤ 10⁵ terms of at most 1).
     @inline(__always)
     static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double {
-        for j in 0..<count { row[j] = FastMath.exp(row[j] - shift) }
         var j = 0
         var lanes = SIMD8<Float>(repeating: 0)
+        let s = SIMD8<Float>(repeating: shift)
         while j + 8 <= count {
-            lanes += UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            let e = FastMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - s)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
+            lanes += e
             j += 8
         }
         var sum = 0.0
         for lane in 0..<8 { sum += Double(lanes[lane]) }
         while j < count {
-            sum += Double(row[j])
+            let e = FastMath.exp(row[j] - shift)
+            row[j] = e
+            sum += Double(e)
             j += 1
         }
         return sum
+    }
+}
+
+extension FastMath {
+    /// `exp(_:)` on eight lanes, the same operations in the same order (so the same values): the
+    /// clamp by compare-and-select, which keeps the output softmax's exponentials vectorised when
+    /// fused with their sum.
+    @inline(__always)
+    static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        var x = x
+        x.replace(with: SIMD8(repeating: -87.3), where: x .< -87.3)
+        x.replace(with: SIMD8(repeating: 88.3), where: x .> 88.3)
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
+        let r = (x - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-6
+        var p = SIMD8<Float>(repeating: 1.0 / 720)
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let bits = (unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 }
