@@ -181,6 +181,10 @@ struct AlignMUSEMagic: Magic {
                 .text(adversarial.compactMap { $0.discriminatorLoss.map { NumberText.fixed($0, 3) } }.joined(separator: " → ")),
             ],
             [
+                .text("discriminator accuracy per epoch (\(MUSE.accuracyRows.formatted) words a side)"),
+                .text(adversarial.compactMap { $0.discriminatorAccuracy.map { NumberText.fixed($0, 3) } }.joined(separator: " → ")),
+            ],
+            [
                 .text("refinement (\(options.build == .mutual ? "mutual" : "S2T") CSLS-\(options.cslsK))"),
                 .text(
                     refinement.isEmpty
