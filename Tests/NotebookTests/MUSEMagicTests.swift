@@ -4,7 +4,7 @@ import Testing
 
 @testable import Notebook
 
-/// %align muse through the kernel core at small budgets (a 32-wide discriminator, a few hundred
+/// %align muse through the kernel core at small budgets (a 16-wide discriminator, 20 iterations
 /// iterations on the 756-word fastText en space against a rotated copy): the summary, errors,
 /// interrupt, seeds. Whether it aligns at a realistic size is `Tests/bench/README.md`'s MUSE section.
 @Suite(.serialized) struct MUSEMagicTests: MagicSuite {
