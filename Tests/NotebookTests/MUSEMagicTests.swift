@@ -5,7 +5,7 @@ import Testing
 @testable import Notebook
 
 /// %align muse through the kernel core at small budgets (a 16-wide discriminator, 20 iterations
-/// iterations on the 756-word fastText en space against a rotated copy): the summary, errors,
+/// on the 756-word fastText en space against a rotated copy): the summary, errors,
 /// interrupt, seeds. Whether it aligns at a realistic size is `Tests/bench/README.md`'s MUSE section.
 @Suite(.serialized) struct MUSEMagicTests: MagicSuite {
     let harness = KernelHarness()
