@@ -96,6 +96,9 @@ import Testing
         #expect(a.weights != c.weights)
         #expect(a.history.map(\.phase) == ["adversarial", "adversarial", "refinement", "refinement"])
         #expect(a.history.allSatisfy { $0.criterion.isFinite && $0.criterion > -1 && $0.criterion <= 1 })
+        // MUSE's dis_accu after each epoch, a share of the 2 × 756 rows; none after refinement steps.
+        #expect(a.history.prefix(2).allSatisfy { ($0.discriminatorAccuracy ?? -1) >= 0 && ($0.discriminatorAccuracy ?? 2) <= 1 })
+        #expect(a.history.dropFirst(2).allSatisfy { $0.discriminatorAccuracy == nil })
         // The kept map is the best of the run by the criterion.
         #expect(a.kept?.criterion == a.history.map(\.criterion).max())
         #expect(abs((a.history[0].learningRate ?? 0) - 0.1) < 1e-6)

@@ -89,6 +89,9 @@ public enum MUSE {
         public var criterion: Double
         /// Mean discriminator loss over the epoch (adversarial only).
         public var discriminatorLoss: Double?
+        /// MUSE's discriminator accuracy after the epoch, on the `MUSE.accuracyRows` most frequent
+        /// words of each side (adversarial only).
+        public var discriminatorAccuracy: Double? = nil
         /// Mean mapping loss over the epoch (adversarial only).
         public var mappingLoss: Double?
         /// The map's learning rate during the epoch (adversarial only).
@@ -108,6 +111,10 @@ public enum MUSE {
         /// The progress handler stopped the run; `weights` is the map at that moment.
         public var interrupted: Bool
     }
+
+    /// Words of each side behind `Record.discriminatorAccuracy` (MUSE scores all of them; a
+    /// sample keeps the check at a fraction of an epoch's cost).
+    public static let accuracyRows = 2_000
 
     /// MUSE's orthogonalisation step W ← (1 + β)W − β(WWᵀ)W (Cissé et al. 2017), which pulls W
     /// towards the orthogonal manifold.
@@ -209,15 +216,17 @@ public enum MUSE {
             let value = try criterion(
                 source: source, target: target, weights: adversary.weights, words: options.selectionWords, k: options.cslsK,
                 search: options.search)
+            let accuracy = try adversary.accuracy(source: source, target: target, rows: accuracyRows)
             let record = Record(
-                phase: "adversarial", step: epoch, criterion: value, discriminatorLoss: disLoss, mappingLoss: mapLoss,
-                learningRate: Double(lr))
+                phase: "adversarial", step: epoch, criterion: value, discriminatorLoss: disLoss, discriminatorAccuracy: accuracy,
+                mappingLoss: mapLoss, learningRate: Double(lr))
             history.append(record)
             if progress(
                 Progress(
                     phase: "adversarial", step: epoch * options.iterationsPerEpoch, total: total, unit: "iterations",
                     elapsedSeconds: MonotonicClock.since(started),
-                    extras: [.init("discriminator loss", disLoss), .init("criterion", value)])) == .stop
+                    extras: [.init("discriminator loss", disLoss), .init("discriminator accuracy", accuracy), .init("criterion", value)]))
+                == .stop
             {
                 return Result(weights: adversary.weights, history: history, kept: best?.record, interrupted: true)
             }

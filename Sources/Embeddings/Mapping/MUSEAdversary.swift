@@ -11,7 +11,8 @@ import XlingCore
 ///   (s = `smoothing`), SGD on the discriminator's parameters only.
 /// - Mapping step: the same loss with the labels flipped (s for the source rows, 1 − s for the
 ///   target rows: W is trained to make mapped source rows look like target rows), dropout off,
-///   SGD on W only, then W ← (1 + β)W − β(WWᵀ)W (`MUSE.orthogonalize`).
+///   SGD on W only (the discriminator enters as constants, so no gradient of its weights is
+///   computed), then W ← (1 + β)W − β(WWᵀ)W (`MUSE.orthogonalize`).
 ///
 /// Every step takes fresh rows from `batches` (b source rows, b target rows), which the run draws
 /// uniformly among the most frequent words and a test can fix.
@@ -58,7 +59,8 @@ public struct MUSEAdversary {
         ) { tape, _, g throws(NeuralError) in
             let (xs, xt) = batches(&g)
             let x = tape.concatRows([tape.linear(tape.constant(xs), tape.parameter(mapping)), tape.constant(xt)])
-            return tape.sigmoidBinaryCrossEntropy(discriminator(x, on: &tape, dropout: false, generator: &g), targets: flipped)
+            return tape.sigmoidBinaryCrossEntropy(
+                discriminator(x, on: &tape, dropout: false, frozen: true, generator: &g), targets: flipped)
         }
         let mappingIndex = options.discriminatorSteps
         let beta = options.beta
@@ -77,6 +79,23 @@ public struct MUSEAdversary {
 
     /// The current W.
     public var weights: Matrix { store[mapping] }
+
+    /// MUSE's `dis_accu`: the share of rows the discriminator (dropout off) puts on the right side
+    /// of 0.5, over the first `rows` rows of `source` mapped by W (should score > 0.5) and of
+    /// `target` (should score < 0.5). Shapes: source nS × d, target nT × d.
+    public func accuracy(source: Matrix, target: Matrix, rows: Int) throws -> Double {
+        let mapped = try Matrix.product(source.selectingRows(Array(0..<min(rows, source.rows))), weights)
+        let head = try target.selectingRows(Array(0..<min(rows, target.rows)))
+        var tape = Tape(store, training: false)
+        var unused = SplitMix64(seed: 0)
+        var right = 0
+        for (x, sourceSide) in [(mapped, true), (head, false)] {
+            let input = tape.constant(x)
+            let output = discriminator(input, on: &tape, dropout: false, generator: &unused)
+            right += tape[output].storage.filter { ($0 >= 0) == sourceSide }.count
+        }
+        return Double(right) / Double(mapped.rows + head.rows)
+    }
 
     /// Sets the map's SGD rate (the discriminator's stays at the initial rate, as in MUSE).
     public mutating func setMappingLearningRate(_ rate: Float) {

@@ -44,11 +44,18 @@ public struct MUSEDiscriminator: Sendable {
     public var parameters: [Parameter] { layers.flatMap { [$0.weight, $0.bias] } }
 
     /// The logits of `x`; `dropout` applies the input dropout (the discriminator's own steps,
-    /// MUSE's `train()` mode; the mapping steps run it without, MUSE's `eval()`).
-    public func callAsFunction(_ x: Var, on tape: inout Tape, dropout: Bool, generator: inout SplitMix64) -> Var {
+    /// MUSE's `train()` mode; the mapping steps run it without, MUSE's `eval()`). `frozen` reads
+    /// the layers as constants: gradients then flow to `x` only (the mapping step, whose
+    /// optimizer updates W alone, skips the discriminator's weight-gradient products).
+    public func callAsFunction(_ x: Var, on tape: inout Tape, dropout: Bool, frozen: Bool = false, generator: inout SplitMix64) -> Var {
         var h = dropout ? tape.dropout(x, rate: inputDropout, generator: &generator) : x
         for (i, layer) in layers.enumerated() {
-            h = layer(h, on: &tape)
+            if frozen {
+                let w = tape.constant(tape.parameterValue(layer.weight)), b = tape.constant(tape.parameterValue(layer.bias))
+                h = tape.linear(h, w, bias: b)
+            } else {
+                h = layer(h, on: &tape)
+            }
             if i + 1 < layers.count { h = tape.leakyReLU(h, slope: slope) }
         }
         return h

@@ -6,7 +6,7 @@ import Jupyter
 enum AlignMagic: MagicFamily {
     static let familyName = "align"
     static let abstract =
-        "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings, VecMap, RCSLS)"
+        "map one embedding space onto another (Procrustes, least squares, CCA, SVD, identical strings, VecMap, RCSLS, MUSE)"
     nonisolated(unsafe) static let methods: [any Magic.Type] = [
         AlignProcrustesMagic.self,
         AlignLstsqMagic.self,
@@ -15,9 +15,7 @@ enum AlignMagic: MagicFamily {
         AlignIdenticalMagic.self,
         AlignVecMapMagic.self,
         AlignRCSLSMagic.self,
-        // AlignMUSEMagic is not registered: MUSE's adversarial step does not align within minutes on 2 CPU cores, not
-        // even a rotated copy of the 756-word English space, and neither does the MUSE program itself (issue 16,
-        // Tests/bench/README.md). The engine (MUSE, MUSEAdversary, MUSERefinement) and its tests stay.
+        AlignMUSEMagic.self,
     ]
     static let discussion = "The mapping keeps the (normalised) spaces it was fitted on; %eval bli, %neighbors and %hubness use them."
 }
