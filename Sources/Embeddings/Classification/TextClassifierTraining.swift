@@ -273,8 +273,18 @@ extension TextClassifier {
             return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
         }
         let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
+        let weights = model.classWeights
+        let shardLoss: @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var = {
+            tape, shard, batch, generator in
+            model.shardLoss(
+                shard.map { documents[$0] }, labels: shard.map { labels[$0] },
+                batchWeight: ClassWeights.total(labels: batch.map { labels[$0] }, classWeights: weights), on: &tape, generator: &generator)
+        }
         var tasks = [
-            TrainingTask(name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]) {
+            TrainingTask(
+                name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer],
+                shardLoss: shardLoss
+            ) {
                 (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
                 model.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
             }
@@ -283,7 +293,9 @@ extension TextClassifier {
             tasks.append(try alignmentTask(alignment, encoder: model, store: store, shell: shell, options: options))
         }
         var trainer = try Trainer(
-            options: .init(epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random),
+            options: .init(
+                epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random,
+                threads: options.resolvedThreads),
             tasks: tasks)
         let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
         shape.store = store
