@@ -89,6 +89,49 @@ import Testing
         }
     }
 
+    /// The same check for Sent-Ali (align=): its shares encode one extra target for the in-batch
+    /// negative that crosses a shard boundary.
+    func compareAlignment<Network: ClassifierNetwork>(_ network: Network, workers: Int, negatives: Bool) {
+        let (flat, _, _) = Self.batch()
+        let pairs = flat.indices.map { (source: flat[$0], target: flat[(3 * $0 + 1) % flat.count]) }
+        let batch = [4, 9, 0, 7, 2, 10, 1]
+        var whole = network.store
+        whole.zeroGrad()
+        var tape = Tape(whole)
+        let loss = TextClassifier.alignmentLoss(network, pairs: pairs, batch: batch, negatives: negatives, on: &tape)
+        let expected = Double(tape[loss].storage[0])
+        tape.backward(from: loss, into: &whole)
+        var split = network.store
+        split.zeroGrad()
+        var generator = SplitMix64(seed: 1)
+        let value = try! WorkerStores(split, count: workers).step(batch, { tape, shard, batch, _ in
+            TextClassifier.alignmentShareLoss(network, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
+        }, &split, &generator)
+        #expect(abs(value - expected) <= 1e-5 * max(1, abs(expected)), "\(network.name) align loss at \(workers): \(value) vs \(expected)")
+        var compared = 0
+        for p in whole.parameters where !whole.name(p).hasPrefix("output.") {
+            let a = whole.gradient(p).storage, b = split.gradient(p).storage
+            let scale = a.reduce(Float(0)) { max($0, abs($1)) }
+            let worst = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+            #expect(worst <= 1e-5 * max(1, scale), "\(network.name) align \(whole.name(p)) at \(workers): off by \(worst) (max |g| \(scale))")
+            if scale > 0 { compared += 1 }
+        }
+        #expect(compared >= 5, "the encoder's parameters have gradients")
+    }
+
+    @Test(arguments: [Kind.bigruAtt, .han])
+    func splitAlignmentGradientsEqualTheWholeBatch(_ kind: Kind) {
+        for workers in [2, 3] {
+            for negatives in [true, false] {
+                switch Self.network(kind) {
+                case let network as SequenceClassifierNetwork: compareAlignment(network, workers: workers, negatives: negatives)
+                case let network as HierarchicalClassifierNetwork: compareAlignment(network, workers: workers, negatives: negatives)
+                default: Issue.record("unexpected network")
+                }
+            }
+        }
+    }
+
     /// 66 documents (6 shifted copies of `batch()`), each sentence ending in ".", labels a…d.
     static func documents() throws -> LabeledDocuments {
         let (_, sentences, labels) = batch()
