@@ -59,18 +59,21 @@ import Testing
         let stores = WorkerStores(split, count: workers)
         var generator = SplitMix64(seed: 1)
         let total = ClassWeights.total(labels: labels, classWeights: network.classWeights)
-        let value = try! stores.step(Array(labels.indices), { tape, shard, batch, generator in
-            #expect(batch.count == labels.count)
-            return network.shardLoss(
-                shard.map { documents[$0] }, labels: shard.map { labels[$0] }, batchWeight: total, on: &tape, generator: &generator)
-        }, &split, &generator)
+        let value = try! stores.step(
+            Array(labels.indices),
+            { tape, shard, batch, generator in
+                #expect(batch.count == labels.count)
+                return network.shardLoss(
+                    shard.map { documents[$0] }, labels: shard.map { labels[$0] }, batchWeight: total, on: &tape, generator: &generator)
+            }, &split, &generator)
         #expect(abs(value - expected) <= 1e-6 * abs(expected), "\(network.name) loss at \(workers) workers: \(value) vs \(expected)")
         for p in whole.parameters {
             let a = whole.gradient(p).storage, b = split.gradient(p).storage
             let scale = a.reduce(Float(0)) { max($0, abs($1)) }
             #expect(scale > 0, "\(network.name): \(whole.name(p)) has a gradient")
             let worst = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-            #expect(worst <= 1e-5 * max(1, scale), "\(network.name) \(whole.name(p)) at \(workers) workers: off by \(worst) (max |g| \(scale))")
+            #expect(
+                worst <= 1e-5 * max(1, scale), "\(network.name) \(whole.name(p)) at \(workers) workers: off by \(worst) (max |g| \(scale))")
             #expect(Set(whole.touchedRows[p.index]) == Set(split.touchedRows[p.index]), "\(whole.name(p)) touched rows")
         }
         // The values were shared with the workers and released again: the store updates in place.
@@ -104,16 +107,19 @@ import Testing
         var split = network.store
         split.zeroGrad()
         var generator = SplitMix64(seed: 1)
-        let value = try! WorkerStores(split, count: workers).step(batch, { tape, shard, batch, _ in
-            TextClassifier.alignmentShareLoss(network, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
-        }, &split, &generator)
+        let value = try! WorkerStores(split, count: workers).step(
+            batch,
+            { tape, shard, batch, _ in
+                TextClassifier.alignmentShareLoss(network, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
+            }, &split, &generator)
         #expect(abs(value - expected) <= 1e-5 * max(1, abs(expected)), "\(network.name) align loss at \(workers): \(value) vs \(expected)")
         var compared = 0
         for p in whole.parameters where !whole.name(p).hasPrefix("output.") {
             let a = whole.gradient(p).storage, b = split.gradient(p).storage
             let scale = a.reduce(Float(0)) { max($0, abs($1)) }
             let worst = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-            #expect(worst <= 1e-5 * max(1, scale), "\(network.name) align \(whole.name(p)) at \(workers): off by \(worst) (max |g| \(scale))")
+            #expect(
+                worst <= 1e-5 * max(1, scale), "\(network.name) align \(whole.name(p)) at \(workers): off by \(worst) (max |g| \(scale))")
             if scale > 0 { compared += 1 }
         }
         #expect(compared >= 5, "the encoder's parameters have gradients")
@@ -191,11 +197,17 @@ import Testing
             set, space: space, options: options,
             progress: { report in
                 if report.isPoll { polls += 1 }
-                return .stopping(if: report.isPoll && polls > 12)  // mid-way through epoch 2 (9 batches per epoch)
+                return .stopping(if: report.isPoll && polls > 12) // mid-way through epoch 2 (9 batches per epoch)
             })
         #expect(stopped.training?.interrupted == true && stopped.training?.history.count == 1)
         #expect(stopped.predict(set).count == set.count)
-        let one = try TextClassifier.train(set, space: space, options: { var o = options; o.epochs = 1; return o }())
+        let one = try TextClassifier.train(
+            set, space: space,
+            options: {
+                var o = options
+                o.epochs = 1
+                return o
+            }())
         #expect(stopped.predict(set) != one.predict(set) || stopped.training?.keptEpoch == 1, "the partial epoch's steps are kept")
     }
 }

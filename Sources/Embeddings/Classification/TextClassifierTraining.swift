@@ -323,7 +323,9 @@ extension TextClassifier {
         let negatives = options.alignNegatives
         return TrainingTask(
             name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner],
-            shardLoss: { tape, shard, batch, _ in alignmentShareLoss(model, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape) }
+            shardLoss: { tape, shard, batch, _ in
+                alignmentShareLoss(model, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
+            }
         ) {
             (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
             alignmentLoss(model, pairs: pairs, batch: batch, negatives: negatives, on: &tape)
