@@ -295,7 +295,7 @@ extension TextClassifier {
         var trainer = try Trainer(
             options: .init(
                 epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random,
-                threads: options.resolvedThreads),
+                threads: options.model.isSequence ? options.resolvedThreads : 1),
             tasks: tasks)
         let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
         shape.store = store

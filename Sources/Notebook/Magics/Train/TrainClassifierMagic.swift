@@ -101,8 +101,9 @@ struct TrainClassifierMagic: TrainMethod {
             document after . ! ? ; : , (SIB-200 documents are single sentences, so their "sentences" are clauses). \
             data=L1,L2,… pools languages (the paper's "multi"): each language's words are rows of its own side of \
             space=, and %eval classifier reports each language's set; align=P adds the paper's Sent-Ali task. \
-            threads=T ≥ 2 splits each classification batch over T worker threads (data parallelism, OpenBLAS \
-            single-threaded): the same seed and threads give the same numbers, but dropout draws differ from threads=1.
+            threads=T ≥ 2 splits each batch of cnn, bigru-att and han (and align=) over T worker threads \
+            (data parallelism, OpenBLAS single-threaded): the same seed and threads give the same numbers, but \
+            dropout draws differ from threads=1.
 
             Where the defaults come from. boe: Sakuma & Yoshinaga 2019 (fixed embeddings), Adam 0.003 chosen on SIB-200 \
             English. mlp, cnn, bigru-att, han: M'hamdi et al. 2019 App. D Table 5 (mlp = FT-MLP: 512 ReLU, dropout 0.7, \
