@@ -65,7 +65,7 @@ import Testing
                 #expect(batch.count == labels.count)
                 return network.shardLoss(
                     shard.map { documents[$0] }, labels: shard.map { labels[$0] }, batchWeight: total, on: &tape, generator: &generator)
-            }, &split, &generator)
+            }, &split, &generator, cost: { labels[$0] + 1 }) // uneven shards
         #expect(abs(value - expected) <= 1e-6 * abs(expected), "\(network.name) loss at \(workers) workers: \(value) vs \(expected)")
         for p in whole.parameters {
             let a = whole.gradient(p).storage, b = split.gradient(p).storage
@@ -90,6 +90,18 @@ import Testing
             default: Issue.record("unexpected network")
             }
         }
+    }
+
+    @Test func shardsAreConsecutiveNonEmptyAndBalancedByCost() {
+        let batch = [5, 3, 8, 0, 1, 9, 2, 7, 4, 6]
+        let cost = [1, 1, 1, 1, 1, 1, 30, 1, 1, 1] // example 6 (last in the batch) is heavy
+        #expect(WorkerStores.shards(batch, workers: 2, cost: nil) == [[5, 3, 8, 0, 1], [9, 2, 7, 4, 6]])
+        #expect(WorkerStores.shards(batch, workers: 2, cost: { cost[$0] }) == [[5, 3, 8, 0, 1, 9, 2, 7, 4], [6]])
+        let heavyFirst = [6, 5, 3, 8, 0, 1, 9, 2, 7, 4]
+        #expect(WorkerStores.shards(heavyFirst, workers: 3, cost: { cost[$0] }) == [[6], [5], [3, 8, 0, 1, 9, 2, 7, 4]])
+        let even = WorkerStores.shards(batch, workers: 3, cost: { _ in 2 })
+        #expect(even == [[5, 3, 8, 0], [1, 9, 2], [7, 4, 6]] && even.joined().elementsEqual(batch))
+        #expect(WorkerStores.shards([4, 2], workers: 2, cost: { _ in 5 }) == [[4], [2]])
     }
 
     /// The same check for Sent-Ali (align=): its shares encode one extra target for the in-batch

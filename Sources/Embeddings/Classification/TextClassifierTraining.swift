@@ -274,6 +274,8 @@ extension TextClassifier {
         }
         let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
         let weights = model.classWeights
+        // A document's work in a data-parallel shard: its tokens.
+        let costs = documents.map { ($0 as? [Int])?.count ?? ($0 as? [[Int]])?.reduce(0) { $0 + $1.count } ?? 1 }
         let shardLoss: @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var = {
             tape, shard, batch, generator in
             model.shardLoss(
@@ -283,7 +285,7 @@ extension TextClassifier {
         var tasks = [
             TrainingTask(
                 name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer],
-                shardLoss: shardLoss
+                shardLoss: shardLoss, exampleCost: { costs[$0] }
             ) {
                 (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
                 model.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
@@ -325,7 +327,8 @@ extension TextClassifier {
             name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner],
             shardLoss: { tape, shard, batch, _ in
                 alignmentShareLoss(model, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
-            }
+            },
+            exampleCost: { pairs[$0].source.count + pairs[$0].target.count }
         ) {
             (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
             alignmentLoss(model, pairs: pairs, batch: batch, negatives: negatives, on: &tape)

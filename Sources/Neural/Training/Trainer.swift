@@ -9,7 +9,7 @@ import XlingCore
 /// the model so far. All randomness comes from one seeded generator.
 ///
 /// With `Options.threads` T ≥ 2 a task that has a `shardLoss` runs each batch data-parallel: the
-/// batch is cut into T consecutive shards (`WorkerThreads.chunk`), worker t of the persistent
+/// batch is cut into T consecutive shards (of about equal `exampleCost`), worker t of the persistent
 /// pool records shard t on its own tape into its own gradient buffers (a `workerStore`) with a
 /// generator seeded from the run's (one draw per worker, in worker order), and the workers'
 /// gradients are added into the store in worker order before clipping and the optimizer step, so
@@ -218,7 +218,7 @@ public struct Trainer {
         store.zeroGrad()
         let value: Double
         if let workers, let shardLoss = tasks[k].shardLoss, batch.count >= 2 {
-            value = try workers.step(batch, shardLoss, &store, &generator)
+            value = try workers.step(batch, shardLoss, &store, &generator, cost: tasks[k].exampleCost)
         } else {
             var tape = Tape(store)
             let loss = try tasks[k].loss(&tape, batch, &generator)

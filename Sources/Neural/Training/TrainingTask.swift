@@ -20,11 +20,15 @@ public struct TrainingTask {
     /// over the batch is Σ_{shard} wᵢℓᵢ / Σ_{batch} wᵢ). It runs on a worker thread with its own tape
     /// and generator, so it must not mutate anything shared. nil: the task's batches are not split.
     public var shardLoss: (@Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var)?
+    /// An example's share of a batch's work (e.g. its tokens), so data-parallel shards get about
+    /// equal work; nil: equal numbers of examples.
+    public var exampleCost: ((Int) -> Int)?
 
     /// A task.
     public init(
         name: String, examples: Int, batchSize: Int, optimizers: [Optimizer],
         shardLoss: (@Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var)? = nil,
+        exampleCost: ((Int) -> Int)? = nil,
         loss: @escaping (inout Tape, [Int], inout SplitMix64) throws(NeuralError) -> Var
     ) {
         self.name = name
@@ -32,6 +36,7 @@ public struct TrainingTask {
         self.batchSize = batchSize
         self.optimizers = optimizers
         self.shardLoss = shardLoss
+        self.exampleCost = exampleCost
         self.loss = loss
     }
 }

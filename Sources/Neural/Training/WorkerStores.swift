@@ -11,12 +11,16 @@ final class WorkerStores: @unchecked Sendable {
     let count: Int
     /// Worker t's store; each worker touches only its own slot while a step runs.
     private let stores: UnsafeMutablePointer<ParameterStore>
+    /// Worker t's thread CPU nanoseconds in the current step (`DataParallelProfile`).
+    private let cpu: UnsafeMutablePointer<Int>
 
     /// `count` worker stores for `store`'s parameters.
     init(_ store: ParameterStore, count: Int) {
         precondition(count >= 2, "data parallelism needs at least 2 workers")
         self.count = count
         stores = .allocate(capacity: count)
+        cpu = .allocate(capacity: count)
+        cpu.initialize(repeating: 0, count: count)
         var worker = store.workerStore()
         worker.releaseValues()
         stores.initialize(repeating: worker, count: count)
@@ -27,22 +31,25 @@ final class WorkerStores: @unchecked Sendable {
     deinit {
         stores.deinitialize(count: count)
         stores.deallocate()
+        cpu.deallocate()
     }
 
-    /// One batch, data-parallel: shard t = `WorkerThreads.chunk(t)` of `batch` (at most one worker
-    /// per example), recorded by `shardLoss` on worker t's tape with `SplitMix64(seed: generator.next())`
+    /// One batch, data-parallel: shard t = the t-th of `shards(batch, workers:cost:)` (at most one
+    /// worker per example), recorded by `shardLoss` on worker t's tape with `SplitMix64(seed: generator.next())`
     /// (drawn in worker order before any runs), back-propagated into worker t's store; then every
     /// worker's gradients are added into `store` (already zeroed) in worker order. Returns the batch
     /// loss, the sum of the shards' shares (in worker order).
     func step(
         _ batch: [Int], _ shardLoss: @escaping @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var,
-        _ store: inout ParameterStore, _ generator: inout SplitMix64
+        _ store: inout ParameterStore, _ generator: inout SplitMix64, cost: ((Int) -> Int)? = nil
     ) throws(NeuralError) -> Double {
         let workers = min(count, batch.count)
-        let shards = (0..<workers).map { Array(batch[WorkerThreads.chunk($0, of: workers, count: batch.count)]) }
+        let shards = Self.shards(batch, workers: workers, cost: cost)
         let seeds = (0..<workers).map { _ in generator.next() }
         for t in 0..<workers { stores[t].shareValues(of: store) }
         let results = WorkerThreads.run(ranges: (0..<workers).map { $0..<$0 + 1 }, initial: ShardResult.none) { t, _ in
+            let clock = DataParallelProfile.threadNanoseconds()
+            defer { self.cpu[t] = DataParallelProfile.threadNanoseconds() - clock }
             self.stores[t].zeroGrad()
             var tape = Tape(self.stores[t])
             var shardGenerator = SplitMix64(seed: seeds[t])
@@ -57,6 +64,7 @@ final class WorkerStores: @unchecked Sendable {
             }
         }
         for t in 0..<workers { stores[t].releaseValues() }
+        DataParallelProfile.record(Array(UnsafeBufferPointer(start: cpu, count: workers)))
         var total = 0.0
         for (t, result) in results.enumerated() {
             switch result {
@@ -67,6 +75,29 @@ final class WorkerStores: @unchecked Sendable {
             store.addGradients(of: stores[t])
         }
         return total
+    }
+
+    /// `batch` cut into `workers` consecutive non-empty shards: without `cost`, `WorkerThreads.chunk`'s
+    /// equal counts; with it (an example's work, e.g. its tokens), shard t ends at the first example
+    /// whose cumulative cost reaches (t+1)/workers of the batch's (each shard keeps at least one
+    /// example and leaves one for each later shard).
+    static func shards(_ batch: [Int], workers: Int, cost: ((Int) -> Int)?) -> [[Int]] {
+        guard let cost else { return (0..<workers).map { Array(batch[WorkerThreads.chunk($0, of: workers, count: batch.count)]) } }
+        let costs = batch.map { max(1, cost($0)) }
+        let total = costs.reduce(0, +)
+        var shards: [[Int]] = [], start = 0, running = 0
+        for t in 0..<workers - 1 {
+            var end = start + 1
+            running += costs[start]
+            while end < batch.count - (workers - 1 - t), running * workers < (t + 1) * total {
+                running += costs[end]
+                end += 1
+            }
+            shards.append(Array(batch[start..<end]))
+            start = end
+        }
+        shards.append(Array(batch[start...]))
+        return shards
     }
 
     /// What one worker's shard gave.
