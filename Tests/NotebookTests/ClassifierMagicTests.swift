@@ -291,6 +291,37 @@ import Testing
                 """))
     }
 
+    @Test func twoThreadsTrainDataParallelAndReproducibly() {
+        loadEnglish()
+        // threads=2: each batch split over two workers; the same seed and threads give the same model.
+        let command = "%train classifier data=en_train space=g model=bigru-att hidden=8 epochs=2 class_weights=log threads=2"
+        let first = result(command + " as=t1"), second = result(command + " as=t2")
+        #expect(value(first, "epochs") == value(second, "epochs") && !value(first, "epochs").isEmpty)
+        let a = result("%eval classifier t1 data=en_test").first ?? .null, b = result("%eval classifier t2 data=en_test").first ?? .null
+        #expect(a["accuracy"]?.doubleValue != nil && a["accuracy"]?.doubleValue == b["accuracy"]?.doubleValue, "\(a) \(b)")
+        #expect(a["paper F1"]?.doubleValue == b["paper F1"]?.doubleValue)
+        #expect(error("%train classifier data=en_train space=g model=cnn threads=0").contains("threads"))
+    }
+
+    @Test func interruptAtTwoThreadsKeepsThePartialModel() {
+        loadEnglish()
+        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] training cnn")
+        let frames = harness.codec.encode(
+            Message(
+                identities: [[7]], header: harness.headers.header("execute_request"),
+                content: [
+                    "code": .string("%train classifier data=en_train space=g model=cnn filters=8 epochs=10000 threads=2 as=q"),
+                    "allow_stdin": false,
+                ]))
+        harness.kernel.handle(frames, from: .shell, via: transport)
+        #expect(transport.raised)
+        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
+        let training = (harness.interpreter.session.objects["q"]?.object as? ClassifierObject)?.classifier.training
+        #expect(training?.interrupted == true && (training?.history.count ?? 10_000) < 10_000)
+        #expect(result("%eval classifier q data=en_test").count == 1)
+    }
+
     @Test func interruptKeepsThePartialModel() {
         loadEnglish()
         let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] training boe")

@@ -315,10 +315,17 @@ def main() -> int:
                        "speedup": theirs["seconds_per_epoch"] / ours["seconds_per_epoch"],
                        "cpu_speedup": theirs["cpu_seconds_per_epoch"] / ours["cpu_seconds_per_epoch"],
                        "xling_test_accuracy": ours["test_accuracy"]}
+                idle = ""
+                if ours.get("worker_cpu_seconds_per_epoch", 0) > 0:  # data-parallel: the idle-machine estimate
+                    row["xling_worker_cpu_s"] = ours["worker_cpu_seconds_per_epoch"]
+                    row["xling_critical_cpu_s"] = ours["critical_cpu_seconds_per_epoch"]
+                    row["xling_idle_wall_estimate_s"] = ours["idle_wall_estimate_per_epoch"]
+                    idle = (f"; xling idle-machine estimate {row['xling_idle_wall_estimate_s']:.3f} s "
+                            f"(workers' CPU {row['xling_worker_cpu_s']:.3f}, critical path {row['xling_critical_cpu_s']:.3f})")
                 report["rows"].append(row)
                 print(f"{model:10s} threads {threads}: xling {row['xling_s']:7.3f} s/epoch (CPU {row['xling_cpu_s']:6.3f}), "
                       f"PyTorch {row['torch_s']:7.3f} s/epoch (CPU {row['torch_cpu_s']:6.3f}); speedup wall {row['speedup']:5.2f}x, "
-                      f"CPU {row['cpu_speedup']:5.2f}x (goal >= 1.5x)", flush=True)
+                      f"CPU {row['cpu_speedup']:5.2f}x (goal >= 1.5x){idle}", flush=True)
         if args.memory_documents > 0:
             directory = os.path.join(tmp, "tiled")
             made = write_sib200_tiled(directory, args.memory_documents)

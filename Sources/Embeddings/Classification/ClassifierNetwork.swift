@@ -53,6 +53,16 @@ extension ClassifierNetwork {
         tape.softmaxCrossEntropy(logits(documents, on: &tape, generator: &generator), labels: labels, classWeights: classWeights)
     }
 
+    /// Data-parallel training's share of a batch's loss carried by some of its documents: their
+    /// weighted cross-entropy over the whole batch's Σ w[y] (`batchWeight`, `ClassWeights.total`
+    /// of the batch's labels), so the shares of a split add up to `loss` of the batch.
+    public func shardLoss(
+        _ documents: [Document], labels: [Int], batchWeight: Double, on tape: inout Tape, generator: inout SplitMix64
+    ) -> Var {
+        tape.softmaxCrossEntropy(
+            logits(documents, on: &tape, generator: &generator), labels: labels, classWeights: classWeights, normalizer: batchWeight)
+    }
+
     /// The predicted class of each document (highest logit, lowest id among ties), in batches of
     /// `predictionBatchSize`.
     public func predict(_ documents: [Document]) -> [Int] {

@@ -82,6 +82,13 @@ public struct TextClassifierOptions: Sendable, Equatable {
     public var patience: Int? = nil
     /// The run's seed (initialisation, batch order, dropout).
     public var seed: UInt64 = 0
+    /// Data-parallel workers per mini-batch of cnn, bigru-att and han (`Trainer.Options.threads`: at
+    /// 2 or more each batch is split over the workers, OpenBLAS single-threaded for the run; dropout
+    /// masks then come from one generator per worker, so numbers depend on the seed *and* the thread
+    /// count). boe and mlp always train serially: their steps are too small (boe at 2 workers cost
+    /// 25 % more CPU per epoch than at 1). nil: the process's BLAS thread count at training time
+    /// (`OPENBLAS_NUM_THREADS`; `%train classifier` passes `threads=` or `%set threads`).
+    public var threads: Int? = nil
     /// Normalisations applied to the space's vectors before they become the embedding layer
     /// (`EmbeddingSpace.normalized`). Default `unit`: GloVe-style vectors of frequent words are
     /// ~10× longer than average, so without it the mean of a document's embeddings is mostly its
@@ -106,6 +113,9 @@ public struct TextClassifierOptions: Sendable, Equatable {
     public var resolvedHidden: Int {
         hidden ?? (model == .bigruAtt ? 150 : model == .han ? 50 : model == .mlp ? 512 : 300)
     }
+
+    /// The data-parallel workers actually used (≥ 1).
+    public var resolvedThreads: Int { max(1, threads ?? BLAS.threads) }
 
     /// The batch size actually used.
     public var resolvedBatchSize: Int { batchSize ?? (model == .han ? 15 : model == .boe ? 32 : 64) }

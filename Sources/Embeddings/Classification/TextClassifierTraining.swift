@@ -273,8 +273,20 @@ extension TextClassifier {
             return Double(zip(predicted, devGold).filter { $0 == $1 }.count) / Double(max(1, devGold.count))
         }
         let optimizer = try Optimizer(options.optimizer, learningRate: options.resolvedLearningRate)
+        let weights = model.classWeights
+        // A document's work in a data-parallel shard: its tokens.
+        let costs = documents.map { ($0 as? [Int])?.count ?? ($0 as? [[Int]])?.reduce(0) { $0 + $1.count } ?? 1 }
+        let shardLoss: @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var = {
+            tape, shard, batch, generator in
+            model.shardLoss(
+                shard.map { documents[$0] }, labels: shard.map { labels[$0] },
+                batchWeight: ClassWeights.total(labels: batch.map { labels[$0] }, classWeights: weights), on: &tape, generator: &generator)
+        }
         var tasks = [
-            TrainingTask(name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer]) {
+            TrainingTask(
+                name: "classification", examples: labels.count, batchSize: options.resolvedBatchSize, optimizers: [optimizer],
+                shardLoss: shardLoss, exampleCost: { costs[$0] }
+            ) {
                 (tape: inout Tape, batch: [Int], generator: inout SplitMix64) throws(NeuralError) -> Var in
                 model.loss(batch.map { documents[$0] }, labels: batch.map { labels[$0] }, on: &tape, generator: &generator)
             }
@@ -283,7 +295,9 @@ extension TextClassifier {
             tasks.append(try alignmentTask(alignment, encoder: model, store: store, shell: shell, options: options))
         }
         var trainer = try Trainer(
-            options: .init(epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random),
+            options: .init(
+                epochs: options.resolvedEpochs, patience: dev == nil ? nil : options.resolvedPatience, alternation: .random,
+                threads: options.model.isSequence ? options.resolvedThreads : 1),
             tasks: tasks)
         let result = try trainer.train(&store, generator: &generator, devScore: dev == nil ? nil : devAccuracy, progress: progress)
         shape.store = store
@@ -306,19 +320,59 @@ extension TextClassifier {
             throw ClassificationError(
                 "no pair of the parallel corpus has words in the space on both sides", fix: "give a corpus in the space's languages")
         }
-        let one = Matrix(rows: 1, cols: 1, repeating: 1)
         let shared = store.parameters.filter { !store.name($0).hasPrefix("output.") }
         let aligner = try Optimizer(.adam, learningRate: options.alignLearningRate, parameters: shared)
-        return TrainingTask(name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner]) {
+        let negatives = options.alignNegatives
+        return TrainingTask(
+            name: "alignment", examples: pairs.count, batchSize: options.resolvedBatchSize, optimizers: [aligner],
+            shardLoss: { tape, shard, batch, _ in
+                alignmentShareLoss(model, pairs: pairs, shard: shard, batch: batch, negatives: negatives, on: &tape)
+            },
+            exampleCost: { pairs[$0].source.count + pairs[$0].target.count }
+        ) {
             (tape: inout Tape, batch: [Int], _: inout SplitMix64) throws(NeuralError) -> Var in
-            guard let source = model.sentenceVectors(batch.map { pairs[$0].source }, on: &tape),
-                let target = model.sentenceVectors(batch.map { pairs[$0].target }, on: &tape)
-            else { preconditionFailure("align= was checked to need a sentence encoder") }
-            let loss = tape.add(tape.constant(one), tape.mean(tape.cosineSimilarity(source, target)), beta: -1)
-            guard options.alignNegatives, batch.count >= 2 else { return loss }
-            let next = tape.pickRows(target, ids: batch.indices.map { ($0 + 1) % batch.count })
-            return tape.add(loss, tape.mean(tape.cosineSimilarity(source, next)))
+            alignmentLoss(model, pairs: pairs, batch: batch, negatives: negatives, on: &tape)
         }
+    }
+
+    /// The Sent-Ali loss of one batch of `pairs`: 1 − mean cos(S_i, T_i), plus with `negatives` and
+    /// at least 2 pairs mean cos(S_i, T_{(i+1) mod n}).
+    static func alignmentLoss<Network: ClassifierNetwork>(
+        _ model: Network, pairs: [(source: [Int], target: [Int])], batch: [Int], negatives: Bool, on tape: inout Tape
+    ) -> Var {
+        guard let source = model.sentenceVectors(batch.map { pairs[$0].source }, on: &tape),
+            let target = model.sentenceVectors(batch.map { pairs[$0].target }, on: &tape)
+        else { preconditionFailure("align= was checked to need a sentence encoder") }
+        let loss = tape.add(
+            tape.constant(Matrix(rows: 1, cols: 1, repeating: 1)), tape.mean(tape.cosineSimilarity(source, target)), beta: -1)
+        guard negatives, batch.count >= 2 else { return loss }
+        let next = tape.pickRows(target, ids: batch.indices.map { ($0 + 1) % batch.count })
+        return tape.add(loss, tape.mean(tape.cosineSimilarity(source, next)))
+    }
+
+    /// Data-parallel Sent-Ali: the share of the batch's alignment loss carried by `shard` (a
+    /// consecutive part of `batch`, positions a..<b of n): (|shard|/n)·(1 − mean_shard cos(S_i, T_i))
+    /// plus, with `negatives` and n ≥ 2, (|shard|/n)·mean_shard cos(S_i, T_{(i+1) mod n}). The
+    /// negative of the shard's last pair is the target at position b mod n, which this shard encodes
+    /// as well (an extra target row; its gradient is this shard's share), so the shares of a split
+    /// add up to the whole batch's loss.
+    static func alignmentShareLoss<Network: ClassifierNetwork>(
+        _ model: Network, pairs: [(source: [Int], target: [Int])], shard: [Int], batch: [Int], negatives: Bool, on tape: inout Tape
+    ) -> Var {
+        let n = batch.count, m = shard.count
+        guard let start = batch.firstIndex(of: shard[0]) else { preconditionFailure("a shard is part of its batch") }
+        let withNegative = negatives && n >= 2
+        let targets = shard.map { pairs[$0].target } + (withNegative ? [pairs[batch[(start + m) % n]].target] : [])
+        guard let source = model.sentenceVectors(shard.map { pairs[$0].source }, on: &tape),
+            let target = model.sentenceVectors(targets, on: &tape)
+        else { preconditionFailure("align= was checked to need a sentence encoder") }
+        let c = Float(m) / Float(n)
+        let own = withNegative ? tape.pickRows(target, ids: Array(0..<m)) : target
+        let share = tape.add(
+            tape.constant(Matrix(rows: 1, cols: 1, repeating: 1)), tape.mean(tape.cosineSimilarity(source, own)), alpha: c, beta: -c)
+        guard withNegative else { return share }
+        let next = tape.pickRows(target, ids: Array(1...m))
+        return tape.add(share, tape.mean(tape.cosineSimilarity(source, next)), beta: c)
     }
 
     /// The pairs of `corpus` as embedding-row sequences of `shell`'s sides (a pair with no known

@@ -11,7 +11,11 @@ extension Tape {
     ///
     /// Shapes: Z n×K logits, `labels` n ids in 0..<K, `classWeights` K values ≥ 0 (nil: 1),
     /// L 1×1. Derivative: ∂L/∂zᵢ += G·w[yᵢ]·(pᵢ − e_{yᵢ}) / Σⱼ w[yⱼ] (zero when Σ w = 0).
-    public mutating func softmaxCrossEntropy(_ logits: Var, labels: [Int], classWeights: [Float]? = nil) -> Var {
+    ///
+    /// With `normalizer` W the denominator is W instead of these rows' Σ w[yᵢ]: the share of a
+    /// larger batch's loss that these rows carry, W being the whole batch's Σ w[yⱼ]
+    /// (`ClassWeights.total`), so the shares of a data-parallel split add up to the batch's L.
+    public mutating func softmaxCrossEntropy(_ logits: Var, labels: [Int], classWeights: [Float]? = nil, normalizer: Double? = nil) -> Var {
         let z = self[logits]
         let n = z.rows, k = z.cols
         precondition(
@@ -26,6 +30,7 @@ extension Tape {
             weightSum += w
             for j in 0..<k { delta.storage[base + j] = Float(w * (e[j] / sum - (j == y ? 1 : 0))) }
         }
+        if let normalizer { weightSum = normalizer }
         let loss = weightSum > 0 ? total / weightSum : 0
         let scale = weightSum > 0 ? Float(1 / weightSum) : 0
         let d = delta

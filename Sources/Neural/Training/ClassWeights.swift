@@ -20,6 +20,15 @@ public enum ClassWeights {
         return counts(labels, classes).map { Float(log(n / Double(max($0, 1))) + 1) }
     }
 
+    /// Σᵢ w[labelsᵢ] in Double, summed in label order as `Tape.softmaxCrossEntropy` sums it (w nil:
+    /// the number of labels): the denominator of a batch's weighted mean cross-entropy.
+    public static func total(labels: [Int], classWeights: [Float]?) -> Double {
+        guard let classWeights else { return Double(labels.count) }
+        var sum = 0.0
+        for y in labels { sum += Double(classWeights[y]) }
+        return sum
+    }
+
     private static func counts(_ labels: [Int], _ classes: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: classes)
         for label in labels where (0..<classes).contains(label) { counts[label] += 1 }

@@ -7,6 +7,15 @@ import XlingCore
 /// score decides the kept model (the best epoch's, restored from a snapshot) and early stopping;
 /// a `Progress` reports the epoch and a poll before every batch can stop the run, which keeps
 /// the model so far. All randomness comes from one seeded generator.
+///
+/// With `Options.threads` T ≥ 2 a task that has a `shardLoss` runs each batch data-parallel: the
+/// batch is cut into T consecutive shards (of about equal `exampleCost`), worker t of the persistent
+/// pool records shard t on its own tape into its own gradient buffers (a `workerStore`) with a
+/// generator seeded from the run's (one draw per worker, in worker order), and the workers'
+/// gradients are added into the store in worker order before clipping and the optimizer step, so
+/// the same seed and T give the same numbers. OpenBLAS runs single-threaded for the whole run
+/// (one setting, restored at the end) — the workers are the parallelism. At T = 1 every step is
+/// the serial one, number for number.
 public struct Trainer {
     /// How tasks share the steps of an epoch.
     public enum Alternation: Sendable, Equatable {
@@ -26,13 +35,16 @@ public struct Trainer {
         public var clipNorm: Double?
         /// How several tasks alternate.
         public var alternation: Alternation
+        /// Data-parallel workers per batch (≥ 1; see the type's documentation).
+        public var threads: Int
 
         /// Settings.
-        public init(epochs: Int, patience: Int? = nil, clipNorm: Double? = nil, alternation: Alternation = .random) {
+        public init(epochs: Int, patience: Int? = nil, clipNorm: Double? = nil, alternation: Alternation = .random, threads: Int = 1) {
             self.epochs = epochs
             self.patience = patience
             self.clipNorm = clipNorm
             self.alternation = alternation
+            self.threads = threads
         }
     }
 
@@ -115,6 +127,7 @@ public struct Trainer {
             }
         }
         if let patience = options.patience, patience < 1 { throw NeuralError("patience must be at least 1 epoch, got \(patience)") }
+        guard options.threads >= 1 else { throw NeuralError("threads must be at least 1, got \(options.threads)") }
         self.options = options
         self.tasks = tasks
         self.postStep = postStep
@@ -128,6 +141,21 @@ public struct Trainer {
         _ store: inout ParameterStore, generator: inout SplitMix64,
         devScore: ((ParameterStore) throws(NeuralError) -> Double)? = nil,
         progress: ProgressHandler = ProgressAction.ignore
+    ) throws(NeuralError) -> Result {
+        guard options.threads >= 2, tasks.contains(where: { $0.shardLoss != nil }) else {
+            return try trainLoop(&store, generator: &generator, devScore: devScore, progress: progress, workers: nil)
+        }
+        let workers = WorkerStores(store, count: options.threads)
+        // One BLAS setting for the run: the workers are the parallelism.
+        let blasThreads = BLAS.threads
+        if blasThreads != 1 { BLAS.setThreads(1) }
+        defer { if blasThreads != 1 { BLAS.setThreads(blasThreads) } }
+        return try trainLoop(&store, generator: &generator, devScore: devScore, progress: progress, workers: workers)
+    }
+
+    private mutating func trainLoop(
+        _ store: inout ParameterStore, generator: inout SplitMix64, devScore: ((ParameterStore) throws(NeuralError) -> Double)?,
+        progress: ProgressHandler, workers: WorkerStores?
     ) throws(NeuralError) -> Result {
         var stopper: EarlyStopping? = nil
         if let patience = options.patience, devScore != nil { stopper = try EarlyStopping(patience: patience) }
@@ -152,7 +180,7 @@ public struct Trainer {
                     queues[k] = MiniBatches.shuffled(count: tasks[k].examples, size: tasks[k].batchSize, generator: &generator).reversed()
                 }
                 let batch = queues[k].removeLast()
-                sums[k] += try runStep(k, batch, &store, &generator) * Double(batch.count)
+                sums[k] += try runStep(k, batch, &store, &generator, workers: workers) * Double(batch.count)
                 counts[k] += batch.count
                 steps += 1
             }
@@ -184,14 +212,19 @@ public struct Trainer {
     }
 
     /// One optimizer step of task k on `batch`; returns the batch loss before the step.
-    private mutating func runStep(_ k: Int, _ batch: [Int], _ store: inout ParameterStore, _ generator: inout SplitMix64)
-        throws(NeuralError) -> Double
-    {
+    private mutating func runStep(
+        _ k: Int, _ batch: [Int], _ store: inout ParameterStore, _ generator: inout SplitMix64, workers: WorkerStores?
+    ) throws(NeuralError) -> Double {
         store.zeroGrad()
-        var tape = Tape(store)
-        let loss = try tasks[k].loss(&tape, batch, &generator)
-        let value = Double(tape[loss].storage[0])
-        tape.backward(from: loss, into: &store)
+        let value: Double
+        if let workers, let shardLoss = tasks[k].shardLoss, batch.count >= 2 {
+            value = try workers.step(batch, shardLoss, &store, &generator, cost: tasks[k].exampleCost)
+        } else {
+            var tape = Tape(store)
+            let loss = try tasks[k].loss(&tape, batch, &generator)
+            value = Double(tape[loss].storage[0])
+            tape.backward(from: loss, into: &store)
+        }
         if let clip = options.clipNorm { store.clipGlobalNorm(clip) }
         for o in tasks[k].optimizers.indices { tasks[k].optimizers[o].step(&store) }
         postStep?(&store, k)

@@ -92,7 +92,7 @@ struct TrainClassifierMagic: TrainMethod {
             data, space, model, updateEmb, dev, align, alignLR, alignNegatives, hidden, filters, widths, epochs, batch, lr, dropout,
             optimizer,
             classWeights, patience,
-            normalize, CommonOptions.seed, CommonOptions.name("MODEL_DATA"),
+            normalize, CommonOptions.seed, CommonOptions.threads, CommonOptions.name("MODEL_DATA"),
         ],
         discussion: """
             A classifier takes every word of the space's side in the data's language as a row of its embedding layer \
@@ -100,7 +100,10 @@ struct TrainClassifierMagic: TrainMethod {
             cnn, bigru-att and han read the tokens in order, padded per batch and masked by length; han splits each \
             document after . ! ? ; : , (SIB-200 documents are single sentences, so their "sentences" are clauses). \
             data=L1,L2,… pools languages (the paper's "multi"): each language's words are rows of its own side of \
-            space=, and %eval classifier reports each language's set; align=P adds the paper's Sent-Ali task.
+            space=, and %eval classifier reports each language's set; align=P adds the paper's Sent-Ali task. \
+            threads=T ≥ 2 splits each batch of cnn, bigru-att and han (and align=) over T worker threads \
+            (data parallelism, OpenBLAS single-threaded): the same seed and threads give the same numbers, but \
+            dropout draws differ from threads=1.
 
             Where the defaults come from. boe: Sakuma & Yoshinaga 2019 (fixed embeddings), Adam 0.003 chosen on SIB-200 \
             English. mlp, cnn, bigru-att, han: M'hamdi et al. 2019 App. D Table 5 (mlp = FT-MLP: 512 ReLU, dropout 0.7, \
@@ -162,6 +165,7 @@ struct TrainClassifierMagic: TrainMethod {
         options.widths = try kernelWidths()
         options.patience = arguments[Self.patience]
         options.seed = arguments.seed(session)
+        options.threads = arguments.threads(session)
         options.normalization = try normalization()
         options.alignLearningRate = Float(arguments[Self.alignLR])
         options.alignNegatives = arguments[Self.alignNegatives]
