@@ -204,7 +204,7 @@ func taskBLIVec(_ args: Arguments) {
 }
 
 /// `detector [--cases rotated,gaussian,en-fr,fi-fr,fi-gaussian] [--words 5000] [--iters N] [--interval 3]
-/// [--refinement 8]`: the failure detector on unsupervised VecMap maps, each with its BLI P@1 where a
+/// [--refinement 8] [--compare-whole 1]`: the failure detector on unsupervised VecMap maps, each with its BLI P@1 where a
 /// test dictionary exists: the fastText en space against a rotated copy (must succeed), en against
 /// Gaussian noise (must fail), en against the rotated fr copy of notebook 07 (756 words; the MUSE
 /// test pairs), fi–fr (the first `--words` words; the xling-eval test pairs) and fi against
@@ -228,6 +228,14 @@ func taskDetector(_ args: Arguments) {
         let j = try FailureDetector.judgeMapping(
             mappedSource: xs, mappedTarget: zs, source: x.vectors, target: z.vectors, refinement: refinement)
         var json = common("detector")
+        if args.int("compare-whole", 0) == 1 {
+            // The older whole-set criterion (no held-out half) on the same mapping, for comparison.
+            let whole = try FailureDetector.judgeMapping(
+                mappedSource: xs, mappedTarget: zs, source: x.vectors, target: z.vectors, refinement: refinement, heldOut: false)
+            json.set("whole_value", whole.value)
+            json.set("whole_null_mean", whole.nullMean)
+            json.set("whole_verdict", whole.verdict.rawValue)
+        }
         json.set("case", name)
         json.set("verdict", j.verdict.rawValue)
         json.set("value", j.value)

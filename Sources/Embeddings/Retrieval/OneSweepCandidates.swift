@@ -276,7 +276,9 @@ enum OneSweepCandidates {
         let n = shape.columnCount, w = shape.backwardK, capacity = 2 * w
         var entries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: n * w)
         var filled = [Int32](repeating: 0, count: n), theta = [Float](repeating: -.infinity, count: n)
-        let sources = visitors.map { (back: SharedConstBuffer($0.back), filled: SharedConstBuffer($0.backFilled), threshold: SharedConstBuffer($0.backThreshold)) }
+        let sources = visitors.map {
+            (back: SharedConstBuffer($0.back), filled: SharedConstBuffer($0.backFilled), threshold: SharedConstBuffer($0.backThreshold))
+        }
         entries.withUnsafeMutableBufferPointer { eo in
             filled.withUnsafeMutableBufferPointer { fo in
                 theta.withUnsafeMutableBufferPointer { to in
