@@ -140,8 +140,10 @@ enum OneSweepCandidates {
             }
         }
         return Priors(
-            rowBound: Array(UnsafeBufferPointer(start: rbb.base, count: m)), columnBound: Array(UnsafeBufferPointer(start: cbb.base, count: n)),
-            rowSeed: Array(UnsafeBufferPointer(start: rsb.base, count: m)), columnSeed: Array(UnsafeBufferPointer(start: csb.base, count: n)))
+            rowBound: Array(UnsafeBufferPointer(start: rbb.base, count: m)),
+            columnBound: Array(UnsafeBufferPointer(start: cbb.base, count: n)),
+            rowSeed: Array(UnsafeBufferPointer(start: rsb.base, count: m)),
+            columnSeed: Array(UnsafeBufferPointer(start: csb.base, count: n)))
     }
 
     /// Runs the sweep (m, n ≥ 1; k, candidates ≥ 1). Lists keep their best `kept` (K ≥ M) entries
