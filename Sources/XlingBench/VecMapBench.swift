@@ -74,7 +74,9 @@ func taskVecMap(_ args: Arguments) {
     options.candidates = args.int("candidates", options.candidates)
     options.singleSweep = args.int("sweeps", 1) == 1
     options.keptCandidates = args.int("kept", options.keptCandidates)
-    options.search = NeighborSearch(threads: args.options["threads"].flatMap { Int($0) })
+    options.search = NeighborSearch(
+        blockRows: args.int("block-rows", 1024), blockColumns: args.int("block-columns", 512),
+        threads: args.options["threads"].flatMap { Int($0) })
     let t0 = MonotonicClock.seconds()
     let initial: TrainingPairs
     do {
@@ -86,9 +88,21 @@ func taskVecMap(_ args: Arguments) {
     } catch { fail("\(error)") }
     let initSeconds = MonotonicClock.since(t0)
     let result: VecMapSelfLearning.Result
-    do { result = try VecMapSelfLearning.run(source: source.vectors, target: target.vectors, initial: initial, options: options) } catch {
-        fail("\(error)")
+    // Per stage: wall seconds and process CPU seconds, summed over iterations 2… (the one-sweep ones).
+    var stageWall: [String: Double] = [:], stageCPU: [String: Double] = [:]
+    var cpuClock = processCPUSeconds(), iterationsSeen = 0
+    let stages: (String, Double) -> Void = { name, wall in
+        let now = processCPUSeconds()
+        defer { cpuClock = now }
+        if name == "procrustes" { iterationsSeen += 1 }
+        guard iterationsSeen >= 2 else { return }
+        stageWall[name, default: 0] += wall
+        stageCPU[name, default: 0] += now - cpuClock
     }
+    do {
+        result = try VecMapSelfLearning.run(
+            source: source.vectors, target: target.vectors, initial: initial, options: options, stages: stages)
+    } catch { fail("\(error)") }
     let total = MonotonicClock.since(t0)
     var json = common("vecmap")
     json.set("load_seconds", srcLoad + tgtLoad)
@@ -96,8 +110,13 @@ func taskVecMap(_ args: Arguments) {
     json.set("total_seconds", total)
     json.set("iterations", result.history.count)
     json.set("iteration_seconds", result.history.map(\.seconds))
+    json.set("process_cpu_seconds", processCPUSeconds())
     json.set("objective", result.history.map(\.objective))
     json.set("dense_rows", result.denseRows)
+    for (name, value) in stageWall.sorted(by: { $0.key < $1.key }) {
+        json.set("stage \(name) wall", value)
+        json.set("stage \(name) cpu", stageCPU[name] ?? 0)
+    }
     json.set("converged", result.converged)
     bliScores(result.mapping, source: source, target: target, test: args.options["test"] ?? "", json: &json)
     finish(&json)
@@ -185,7 +204,7 @@ func taskBLIVec(_ args: Arguments) {
 }
 
 /// `detector [--cases rotated,gaussian,en-fr,fi-fr,fi-gaussian] [--words 5000] [--iters N] [--interval 3]
-/// [--refinement 8]`: the failure detector on unsupervised VecMap maps, each with its BLI P@1 where a
+/// [--refinement 8] [--compare-whole 1]`: the failure detector on unsupervised VecMap maps, each with its BLI P@1 where a
 /// test dictionary exists: the fastText en space against a rotated copy (must succeed), en against
 /// Gaussian noise (must fail), en against the rotated fr copy of notebook 07 (756 words; the MUSE
 /// test pairs), fi–fr (the first `--words` words; the xling-eval test pairs) and fi against
@@ -209,6 +228,14 @@ func taskDetector(_ args: Arguments) {
         let j = try FailureDetector.judgeMapping(
             mappedSource: xs, mappedTarget: zs, source: x.vectors, target: z.vectors, refinement: refinement)
         var json = common("detector")
+        if args.int("compare-whole", 0) == 1 {
+            // The older whole-set criterion (no held-out half) on the same mapping, for comparison.
+            let whole = try FailureDetector.judgeMapping(
+                mappedSource: xs, mappedTarget: zs, source: x.vectors, target: z.vectors, refinement: refinement, heldOut: false)
+            json.set("whole_value", whole.value)
+            json.set("whole_null_mean", whole.nullMean)
+            json.set("whole_verdict", whole.verdict.rawValue)
+        }
         json.set("case", name)
         json.set("verdict", j.verdict.rawValue)
         json.set("value", j.value)

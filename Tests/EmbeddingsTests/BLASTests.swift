@@ -40,3 +40,24 @@ import Testing
         #expect((0..<100).allSatisfy { _ in (0..<1).contains(a.nextFloat()) })
     }
 }
+
+/// `SIMDDot.dot` against a Double sum and the value of a 1 × d × 1 GEMM.
+@Suite struct SIMDDotTests {
+    @Test(arguments: [0, 1, 7, 8, 9, 300, 301])
+    func matchesADoubleSum(d: Int) throws {
+        var rng = SplitMix64(seed: UInt64(d) + 1)
+        let a = (0..<d).map { _ in rng.nextFloat() - 0.5 }, b = (0..<d).map { _ in rng.nextFloat() - 0.5 }
+        var exact = 0.0, magnitude = 0.0
+        for i in 0..<d {
+            exact += Double(a[i]) * Double(b[i])
+            magnitude += abs(Double(a[i]) * Double(b[i]))
+        }
+        let got = a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in SIMDDot.dot(ap.baseAddress!, bp.baseAddress!, d) } }
+        // fp32 accumulation in 8 lanes: error ≤ (d/8 + 8) ulps of Σ|aᵢbᵢ| (a loose bound).
+        #expect(abs(Double(got) - exact) <= Double(d / 8 + 8) * Double(Float.ulpOfOne) * max(magnitude, 1e-30))
+        if d > 0 {
+            let gemm = try Matrix.product(Matrix(rows: 1, cols: d, values: a), Matrix(rows: 1, cols: d, values: b), transposeB: true)
+            #expect(abs(got - gemm.storage[0]) <= Float(d) * Float.ulpOfOne * Float(max(magnitude, 1e-30)))
+        }
+    }
+}

@@ -71,9 +71,9 @@ import Glibc
 
     @Test func unsupervisedEnglishFrenchFailsAtThisSize() {
         // 756 frequent English and French words are not translations of each other: VecMap's
-        // initialisation cannot find the rotation. (The detector cannot tell at this size: a
-        // 300 × 300 map fits a few hundred words of anything; see notebook 07 and
-        // Tests/reference/test_detector.py for the 5,000-word checks.)
+        // initialisation cannot find the rotation. (Its verdict is not pinned: a partial alignment
+        // of a few percent P@1 sits near the detector's 25 % lift; the noise and rotated-copy cases
+        // are pinned by FailureDetectorTests and Tests/reference/test_detector.py.)
         load()
         let rows = result("%align vecmap src=en tgt=frr init_vocab=700 iters=4 null=1 seed=1 as=v")
         #expect(!value(rows, "verdict (failure detector)").isEmpty, "\(rows)")

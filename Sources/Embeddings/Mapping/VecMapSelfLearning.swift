@@ -99,12 +99,15 @@ public enum VecMapSelfLearning {
     ///
     /// `progress` hears phase `self-learning` once per iteration (step = iteration, total = the
     /// projected number of iterations, extras `objective`, `pairs`, `keep`) and a poll between
-    /// the sweeps; `.stop` keeps the last completed iteration's orthogonal map.
+    /// the sweeps; `.stop` keeps the last completed iteration's orthogonal map. `stages` (for
+    /// benchmarks) hears each stage of an iteration as it ends with its wall seconds: `procrustes`,
+    /// `project`, `priors`, `sweep`, `certify` (or `statistics` and `candidates` for two sweeps),
+    /// `induction`, `objective`.
     /// - Throws: `ShapeError` for different dimensions or a bad dictionary row,
     ///   `MappingError.emptyDictionary` for an empty initial dictionary, LAPACK errors.
     public static func run(
         source x: Matrix, target z: Matrix, initial: TrainingPairs, options: Options = Options(),
-        progress: ProgressHandler = ProgressAction.ignore
+        progress: ProgressHandler = ProgressAction.ignore, stages: ((String, Double) -> Void)? = nil
     ) throws -> Result {
         guard x.cols == z.cols else {
             throw ShapeError("self-learning needs equal dimensions: source \(x.cols), target \(z.cols)")
@@ -121,6 +124,13 @@ public enum VecMapSelfLearning {
         var map = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
         let started = MonotonicClock.seconds()
         let projected = projectedIterations(options)
+        var clock = started
+        func lap(_ name: String) {
+            guard let stages else { return }
+            let now = MonotonicClock.seconds()
+            stages(name, now - clock)
+            clock = now
+        }
         func poll(_ step: Int) -> Bool {
             let report = Progress(
                 phase: "self-learning", step: min(step, projected), total: projected, unit: "iterations",
@@ -142,8 +152,11 @@ public enum VecMapSelfLearning {
             }
             if end { break }
             let t0 = MonotonicClock.seconds()
+            clock = t0
             let w = try Procrustes.fit(x: x.selectingRows(dictionary.sourceRows), y: z.selectingRows(dictionary.targetRows))
+            lap("procrustes")
             let xwCut = try Matrix.product(x.rows == sourceCut ? x : x.selectingRows(Array(0..<sourceCut)), w.weights)
+            lap("project")
             let sweep: InductionSweep
             if options.singleSweep, let prior = priorLists {
                 // One sweep, bounded by the last iteration's lists (see `OneSweepCandidates`).
@@ -152,10 +165,11 @@ public enum VecMapSelfLearning {
                     forwardWidth: prior.forwardWidth, backwardLists: prior.backward, backwardScores: prior.backwardScores,
                     backwardWidth: prior.backwardWidth, k: options.cslsK,
                     candidates: options.candidates, threads: options.search.threads)
+                lap("priors")
                 let one = OneSweepCandidates.run(
                     queries: xwCut, targets: zCut, k: options.cslsK, candidates: options.candidates,
                     kept: options.keptCandidates, priors: priors,
-                    search: options.search)
+                    search: options.search, stages: stages == nil ? nil : lap)
                 sweep = InductionSweep(
                     rowMeans: one.rowMeans, columnMeans: one.columnMeans, forwardBest: one.rowMaxima,
                     columnMaxima: one.columnMaxima, forward: one.forward, backward: one.backward)
@@ -173,6 +187,7 @@ public enum VecMapSelfLearning {
                     queries: xwCut, targets: zCut, rowK: options.cslsK, columnK: options.cslsK, beta: nil,
                     search: options.search, candidates: 1)
                 guard let rowTops = stats.candidates else { throw MappingError.emptyDictionary(method: "vecmap (empty vocabulary)") }
+                lap("statistics")
                 if poll(iteration) {
                     interrupted = true
                     break
@@ -181,6 +196,7 @@ public enum VecMapSelfLearning {
                 let (forwardLists, backwardLists) = BidirectionalCandidates.run(
                     queries: xwCut, targets: zCut, candidates: options.candidates, rowPenalty: stats.rowMeans,
                     columnPenalty: stats.columnMeans, search: options.search)
+                lap("candidates")
                 sweep = InductionSweep(
                     rowMeans: stats.rowMeans, columnMeans: stats.columnMeans,
                     forwardBest: (0..<sourceCut).map { rowTops.values[$0 * rowTops.capacity] }, columnMaxima: stats.columnMaxima,
@@ -198,6 +214,7 @@ public enum VecMapSelfLearning {
             denseRows += forward.denseRows + backward.denseRows
             dictionary = TrainingPairs(
                 sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))
+            lap("induction")
             let objective = (mean(sweep.forwardBest) + mean(sweep.columnMaxima)) / 2
             if objective - best >= options.threshold {
                 lastImprovement = iteration
@@ -208,6 +225,7 @@ public enum VecMapSelfLearning {
                 iteration: iteration, objective: objective, pairs: distinctPairs(dictionary), keep: keep,
                 seconds: MonotonicClock.since(t0))
             history.append(record)
+            lap("objective")
             let report = Progress(
                 phase: "self-learning", step: min(iteration, projected), total: projected, unit: "iterations",
                 elapsedSeconds: MonotonicClock.since(started),

@@ -68,87 +68,90 @@ enum OneSweepCandidates {
         let m = q.rows, n = t.rows, d = q.cols
         let rowK = min(k, n), columnK = min(k, m), forwardM = min(candidates, n, fw), backwardM = min(candidates, m, bw)
         let fp = min(max(probe, rowK), fw), bp = min(max(probe, columnK), bw)
-        var rowDots = [Float](repeating: 0, count: m * fp), columnDots = [Float](repeating: 0, count: n * bp)
+        // Worker-shared scratch and outputs (each list writes only its own entries).
+        func buffer(_ count: Int, _ value: Float) -> SharedBuffer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+            p.initialize(repeating: value, count: max(1, count))
+            return SharedBuffer(p)
+        }
+        let rdb = buffer(m * fp, 0), cdb = buffer(n * bp, 0), rbb = buffer(m, -2), cbb = buffer(n, -2)
+        let rsb = buffer(m, -.infinity), csb = buffer(n, -.infinity)
+        defer { for b in [rdb, cdb, rbb, cbb, rsb, csb] { b.base.deallocate() } }
+        let fl = forwardLists, bl = backwardLists, fs = forwardScores, bs = backwardScores
         q.storage.withUnsafeBufferPointer { qp in
             t.storage.withUnsafeBufferPointer { tp in
-                rowDots.withUnsafeMutableBufferPointer { rd in
-                    columnDots.withUnsafeMutableBufferPointer { cd in
-                        let qb = SharedConstBuffer(qp.baseAddress!), tb = SharedConstBuffer(tp.baseAddress!)
-                        let rdb = SharedBuffer(rd.baseAddress!), cdb = SharedBuffer(cd.baseAddress!)
-                        let fl = forwardLists, bl = backwardLists
-                        _ = WorkerThreads.run(threads: threads, count: m + n, initial: 0) { _, range in
-                            for r in range {
-                                if r < m {
-                                    for l in 0..<fp where fl[r * fw + l] >= 0 {
-                                        rdb.base[r * fp + l] = dot(qb.base + r * d, tb.base + Int(fl[r * fw + l]) * d, d)
-                                    }
-                                } else {
-                                    let c = r - m
-                                    for l in 0..<bp where bl[c * bw + l] >= 0 {
-                                        cdb.base[c * bp + l] = dot(qb.base + Int(bl[c * bw + l]) * d, tb.base + c * d, d)
-                                    }
-                                }
-                            }
-                            return 0
+                let qb = SharedConstBuffer(qp.baseAddress!), tb = SharedConstBuffer(tp.baseAddress!)
+                // Pass 1, every list independently: re-score the probe entries, bound = the mean of the
+                // k largest valid ones less the margin (−2 < any mean of cosines when there are fewer).
+                _ = WorkerThreads.run(threads: threads, count: m + n, initial: 0) { _, range in
+                    var values = [Float](repeating: 0, count: max(fp, bp))
+                    for r in range {
+                        let forwardSide = r < m
+                        let row = forwardSide ? r : r - m
+                        let lists = forwardSide ? fl : bl, width = forwardSide ? fw : bw
+                        let probeWidth = forwardSide ? fp : bp, count = forwardSide ? rowK : columnK
+                        let dots = (forwardSide ? rdb.base : cdb.base) + row * probeWidth
+                        var valid = 0
+                        for l in 0..<probeWidth {
+                            let other = lists[row * width + l]
+                            guard other >= 0 else { continue }
+                            let dot =
+                                forwardSide
+                                ? SIMDDot.dot(qb.base + row * d, tb.base + Int(other) * d, d)
+                                : SIMDDot.dot(qb.base + Int(other) * d, tb.base + row * d, d)
+                            dots[l] = dot
+                            values[valid] = dot
+                            valid += 1
                         }
+                        guard count > 0, valid >= count else { continue }
+                        // The count largest: a partial selection sort (count ≤ probe ≤ a few dozen).
+                        var sum = 0.0
+                        for a in 0..<count {
+                            var best = a
+                            for b in (a + 1)..<valid where values[b] > values[best] { best = b }
+                            values.swapAt(a, best)
+                            sum += Double(values[a])
+                        }
+                        (forwardSide ? rbb.base : cbb.base)[row] = Float(sum / Double(count)) - margin
                     }
+                    return 0
+                }
+                // Pass 2: a guess of every list's M-th best score today (any value is correct, see the
+                // type): the lowest re-scored probe score less the previous list's drop from rank
+                // `probe` to rank M, less `seedSlack`.
+                _ = WorkerThreads.run(threads: threads, count: m + n, initial: 0) { _, range in
+                    for r in range {
+                        let forwardSide = r < m
+                        let row = forwardSide ? r : r - m
+                        let lists = forwardSide ? fl : bl, scores = forwardSide ? fs : bs, width = forwardSide ? fw : bw
+                        let probeWidth = forwardSide ? fp : bp, count = forwardSide ? forwardM : backwardM
+                        let dots = (forwardSide ? rdb.base : cdb.base) + row * probeWidth
+                        let penalty = forwardSide ? cbb.base : rbb.base
+                        guard count > 0, lists[row * width + count - 1] >= 0, lists[row * width + probeWidth - 1] >= 0 else {
+                            continue
+                        }
+                        var lowest = Float.infinity
+                        for l in 0..<probeWidth { lowest = min(lowest, 2 * dots[l] - penalty[Int(lists[row * width + l])]) }
+                        let drop = scores[row * width + probeWidth - 1] - scores[row * width + count - 1]
+                        (forwardSide ? rsb.base : csb.base)[row] = drop.isFinite ? lowest - max(0, drop) - seedSlack : -.infinity
+                    }
+                    return 0
                 }
             }
         }
-        var values: [Float] = []
-        values.reserveCapacity(max(fp, bp))
-        /// The mean of the `count` largest valid probe dots, less the margin (−2 < any mean of cosines).
-        func bound(_ lists: [Int32], _ width: Int, _ dots: [Float], _ probeWidth: Int, _ r: Int, _ count: Int) -> Float {
-            values.removeAll(keepingCapacity: true)
-            for l in 0..<probeWidth where lists[r * width + l] >= 0 { values.append(dots[r * probeWidth + l]) }
-            guard count > 0, values.count >= count else { return -2 }
-            values.sort(by: >)
-            var sum = 0.0
-            for l in 0..<count { sum += Double(values[l]) }
-            return Float(sum / Double(count)) - margin
-        }
-        let rowBound = (0..<m).map { bound(forwardLists, fw, rowDots, fp, $0, rowK) }
-        let columnBound = (0..<n).map { bound(backwardLists, bw, columnDots, bp, $0, columnK) }
-        /// A guess of the list's M-th best score today (any value is correct, see the type).
-        func seed(
-            _ lists: [Int32], _ scores: [Float], _ width: Int, _ dots: [Float], _ probeWidth: Int, _ penalty: [Float],
-            _ r: Int, _ count: Int
-        ) -> Float {
-            guard count > 0, lists[r * width + count - 1] >= 0, lists[r * width + probeWidth - 1] >= 0 else { return -.infinity }
-            var lowest = Float.infinity
-            for l in 0..<probeWidth { lowest = min(lowest, 2 * dots[r * probeWidth + l] - penalty[Int(lists[r * width + l])]) }
-            let drop = scores[r * width + probeWidth - 1] - scores[r * width + count - 1]
-            return drop.isFinite ? lowest - max(0, drop) - seedSlack : -.infinity
-        }
-        let rowSeed = (0..<m).map { seed(forwardLists, forwardScores, fw, rowDots, fp, columnBound, $0, forwardM) }
-        let columnSeed = (0..<n).map { seed(backwardLists, backwardScores, bw, columnDots, bp, rowBound, $0, backwardM) }
-        return Priors(rowBound: rowBound, columnBound: columnBound, rowSeed: rowSeed, columnSeed: columnSeed)
-    }
-
-    /// Σ a[i]·b[i] in fp32 (SIMD partial sums).
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
-        var acc = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= d {
-            acc +=
-                UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            i += 16
-        }
-        var s = acc.sum()
-        while i < d {
-            s += a[i] * b[i]
-            i += 1
-        }
-        return s
+        return Priors(
+            rowBound: Array(UnsafeBufferPointer(start: rbb.base, count: m)),
+            columnBound: Array(UnsafeBufferPointer(start: cbb.base, count: n)),
+            rowSeed: Array(UnsafeBufferPointer(start: rsb.base, count: m)),
+            columnSeed: Array(UnsafeBufferPointer(start: csb.base, count: n)))
     }
 
     /// Runs the sweep (m, n ≥ 1; k, candidates ≥ 1). Lists keep their best `kept` (K ≥ M) entries
     /// by upper bound (appended to a 2K buffer, cut back to K when it fills); the certified
-    /// prefixes are cut to `candidates` (M).
+    /// prefixes are cut to `candidates` (M). `stages` hears `sweep` and `certify` as they end.
     static func run(
-        queries: Matrix, targets: Matrix, k: Int, candidates: Int, kept: Int, priors: Priors, search: NeighborSearch
+        queries: Matrix, targets: Matrix, k: Int, candidates: Int, kept: Int, priors: Priors, search: NeighborSearch,
+        stages: ((String) -> Void)? = nil
     ) -> Result {
         let m = queries.rows, n = targets.rows
         let shape = OneSweepVisitor.Shape(
@@ -193,14 +196,16 @@ enum OneSweepCandidates {
                 }
             }
         }
+        stages?("sweep")
         let (columnMeans, columnMaxima) = mergeColumnStatistics(visitors, shape: shape)
         let (forward, forwardPrior, forwardPriorScores) = certify(
             count: m, width: shape.forwardK, output: min(candidates, n), entries: keptEntries, filled: keptFilled,
-            theta: rowTheta, penalty: columnMeans)
-        let (backEntries, backFilled, backTheta) = mergeBackward(visitors, shape: shape)
+            theta: rowTheta, penalty: columnMeans, threads: sweep.threads)
+        let (backEntries, backFilled, backTheta) = mergeBackward(visitors, shape: shape, threads: sweep.threads)
         let (backward, backwardPrior, backwardPriorScores) = certify(
             count: n, width: shape.backwardK, output: min(candidates, m), entries: backEntries, filled: backFilled,
-            theta: backTheta, penalty: rowMeans)
+            theta: backTheta, penalty: rowMeans, threads: sweep.threads)
+        stages?("certify")
         return Result(
             rowMeans: rowMeans, columnMeans: columnMeans, rowMaxima: rowMaxima, columnMaxima: columnMaxima,
             forward: forward, backward: backward, forwardKept: forwardPrior, forwardKeptScores: forwardPriorScores,
@@ -209,31 +214,45 @@ enum OneSweepCandidates {
 
     /// The certified prefix of every list (entries with 2·s − penalty > θ, by (score ↓, index ↑),
     /// cut to `output`) and the best `output` kept entries by that score whether certified or not
-    /// (the next iteration's prior lists), both −1 padded.
+    /// (the next iteration's prior lists), both −1 padded. Lists are independent: `threads` workers
+    /// take contiguous ranges of them (same result for any thread count).
     private static func certify(
         count: Int, width: Int, output: Int, entries: [OneSweepVisitor.Entry], filled: [Int32], theta: [Float],
-        penalty: [Float]
+        penalty: [Float], threads: Int
     ) -> (NeighborSearch.Neighbors, [Int32], [Float]) {
         var outIndices = [Int](repeating: -1, count: count * output)
         var outScores = [Float](repeating: -.infinity, count: count * output)
         var prior = [Int32](repeating: -1, count: count * output)
         var priorScores = [Float](repeating: -.infinity, count: count * output)
-        var scored: [(score: Float, index: Int32)] = []
-        scored.reserveCapacity(width)
-        for r in 0..<count {
-            scored.removeAll(keepingCapacity: true)
-            for l in 0..<Int(filled[r]) {
-                let e = entries[r * width + l]
-                scored.append((2 * e.sim - penalty[Int(e.index)], e.index))
-            }
-            scored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-            for (l, e) in scored.prefix(output).enumerated() {
-                prior[r * output + l] = e.index
-                priorScores[r * output + l] = e.score
-                // Sorted: the first uncertified entry ends the prefix.
-                guard e.score > theta[r] else { continue }
-                outIndices[r * output + l] = Int(e.index)
-                outScores[r * output + l] = e.score
+        outIndices.withUnsafeMutableBufferPointer { oi in
+            outScores.withUnsafeMutableBufferPointer { os in
+                prior.withUnsafeMutableBufferPointer { pr in
+                    priorScores.withUnsafeMutableBufferPointer { ps in
+                        let oib = SharedBuffer(oi.baseAddress!), osb = SharedBuffer(os.baseAddress!)
+                        let prb = SharedBuffer(pr.baseAddress!), psb = SharedBuffer(ps.baseAddress!)
+                        _ = WorkerThreads.run(threads: threads, count: count, initial: 0) { _, range in
+                            var scored: [(score: Float, index: Int32)] = []
+                            scored.reserveCapacity(width)
+                            for r in range {
+                                scored.removeAll(keepingCapacity: true)
+                                for l in 0..<Int(filled[r]) {
+                                    let e = entries[r * width + l]
+                                    scored.append((2 * e.sim - penalty[Int(e.index)], e.index))
+                                }
+                                scored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+                                for (l, e) in scored.prefix(output).enumerated() {
+                                    prb.base[r * output + l] = e.index
+                                    psb.base[r * output + l] = e.score
+                                    // Sorted: the first uncertified entry ends the prefix.
+                                    guard e.score > theta[r] else { continue }
+                                    oib.base[r * output + l] = Int(e.index)
+                                    osb.base[r * output + l] = e.score
+                                }
+                            }
+                            return 0
+                        }
+                    }
+                }
             }
         }
         return (NeighborSearch.Neighbors(queryCount: count, k: output, indices: outIndices, scores: outScores), prior, priorScores)
@@ -251,33 +270,42 @@ enum OneSweepCandidates {
     }
 
     /// Each column's best K entries by upper bound over all workers, with θ = the largest worker
-    /// threshold, raised to the K-th bound when the merge drops entries.
+    /// threshold, raised to the K-th bound when the merge drops entries (columns independent:
+    /// `threads` workers take contiguous ranges of them).
     private static func mergeBackward(
-        _ visitors: [OneSweepVisitor], shape: OneSweepVisitor.Shape
+        _ visitors: [OneSweepVisitor], shape: OneSweepVisitor.Shape, threads: Int
     ) -> ([OneSweepVisitor.Entry], [Int32], [Float]) {
         let n = shape.columnCount, w = shape.backwardK, capacity = 2 * w
         var entries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: n * w)
         var filled = [Int32](repeating: 0, count: n), theta = [Float](repeating: -.infinity, count: n)
-        var pool: [OneSweepVisitor.Entry] = []
-        for c in 0..<n {
-            pool.removeAll(keepingCapacity: true)
-            var t = -Float.infinity
-            for v in visitors {
-                let count = Int(v.backFilled[c])
-                for l in 0..<count { pool.append(v.back[c * capacity + l]) }
-                t = max(t, v.backThreshold[c])
-            }
-            if pool.count > w {
-                let lowest = pool.withUnsafeMutableBufferPointer { p -> Float in
-                    var count = p.count
-                    return OneSweepVisitor.cut(p.baseAddress!, count: &count, k: w)
+        let sources = visitors.map {
+            (back: SharedConstBuffer($0.back), filled: SharedConstBuffer($0.backFilled), threshold: SharedConstBuffer($0.backThreshold))
+        }
+        entries.withUnsafeMutableBufferPointer { eo in
+            filled.withUnsafeMutableBufferPointer { fo in
+                theta.withUnsafeMutableBufferPointer { to in
+                    let eb = SharedBuffer(eo.baseAddress!), fb = SharedBuffer(fo.baseAddress!), tb = SharedBuffer(to.baseAddress!)
+                    _ = WorkerThreads.run(threads: threads, count: n, initial: 0) { _, range in
+                        let pool = UnsafeMutablePointer<OneSweepVisitor.Entry>.allocate(capacity: max(1, sources.count * capacity))
+                        defer { pool.deallocate() }
+                        for c in range {
+                            var count = 0
+                            var t = -Float.infinity
+                            for v in sources {
+                                let listCount = Int(v.filled.base[c])
+                                (pool + count).initialize(from: v.back.base + c * capacity, count: listCount)
+                                count += listCount
+                                t = max(t, v.threshold.base[c])
+                            }
+                            if count > w { t = max(t, OneSweepVisitor.cut(pool, count: &count, k: w)) }
+                            (eb.base + c * w).update(from: pool, count: count)
+                            fb.base[c] = Int32(count)
+                            tb.base[c] = t
+                        }
+                        return 0
+                    }
                 }
-                t = max(t, lowest)
             }
-            let kept = min(w, pool.count)
-            for l in 0..<kept { entries[c * w + l] = pool[l] }
-            filled[c] = Int32(kept)
-            theta[c] = t
         }
         return (entries, filled, theta)
     }

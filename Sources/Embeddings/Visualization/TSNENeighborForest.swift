@@ -61,7 +61,7 @@ public struct TSNENeighborForest: Sendable, Equatable {
         return points.storage.withUnsafeBufferPointer { storage -> TSNENeighbors? in
             let x = SharedBuffer(reading: storage.baseAddress!)
             var halfNorms = [Float](repeating: 0, count: n)
-            for i in 0..<n { halfNorms[i] = TSNENeighborForest.dot(x.base + i * d, x.base + i * d, d) / 2 }
+            for i in 0..<n { halfNorms[i] = SIMDDot.dot(x.base + i * d, x.base + i * d, d) / 2 }
             for tree in 0..<trees {
                 let encoded = buildTree(x, count: n, dimension: d, tree: tree)
                 let leaves = TSNENeighborForest.leafRanges(encoded)
@@ -162,7 +162,7 @@ public struct TSNENeighborForest: Sendable, Equatable {
                             w[l] = va - vb
                         }
                         for e in node {
-                            s[e] = TSNENeighborForest.dot(x.base + Int(o[e]) * d, w.baseAddress!, d)
+                            s[e] = SIMDDot.dot(x.base + Int(o[e]) * d, w.baseAddress!, d)
                         }
                         // Split at the median projection (ties by index), so both halves are
                         // balanced whatever the norms' spread.
@@ -330,25 +330,6 @@ public struct TSNENeighborForest: Sendable, Equatable {
                 }
             }
         }
-    }
-
-    /// a · b of two d-vectors in Float, 8 lanes at a time.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
-        var sum = SIMD8<Float>.zero
-        var l = 0
-        while l + 8 <= d {
-            sum +=
-                UnsafeRawPointer(a + l).loadUnaligned(as: SIMD8<Float>.self)
-                * UnsafeRawPointer(b + l).loadUnaligned(as: SIMD8<Float>.self)
-            l += 8
-        }
-        var s = sum.sum()
-        while l < d {
-            s += a[l] * b[l]
-            l += 1
-        }
-        return s
     }
 
     /// ‖a − b‖² in Float (differences first, no cancellation of the norms), 8 lanes at a time:
