@@ -305,17 +305,9 @@ import Testing
 
     @Test func interruptAtTwoThreadsKeepsThePartialModel() {
         loadEnglish()
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] training cnn")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: [
-                    "code": .string("%train classifier data=en_train space=g model=cnn filters=8 epochs=10000 threads=2 as=q"),
-                    "allow_stdin": false,
-                ]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, _) = harness.runInterrupted(
+            "%train classifier data=en_train space=g model=cnn filters=8 epochs=10000 threads=2 as=q", trigger: "[running] training cnn")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
         let training = (harness.interpreter.session.objects["q"]?.object as? ClassifierObject)?.classifier.training
         #expect(training?.interrupted == true && (training?.history.count ?? 10_000) < 10_000)
@@ -324,21 +316,9 @@ import Testing
 
     @Test func interruptKeepsThePartialModel() {
         loadEnglish()
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] training boe")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: [
-                    "code": .string(
-                        """
-                        %train classifier data=en_train space=g epochs=10000 hidden=16 as=p
-                        """),
-                    "allow_stdin": false,
-                ]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
+        let (raised, reply, outputs) = harness.runInterrupted(
+            "%train classifier data=en_train space=g epochs=10000 hidden=16 as=p", trigger: "[running] training boe")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
         let training = (harness.interpreter.session.objects["p"]?.object as? ClassifierObject)?.classifier.training
         let epochs = training?.history.count ?? 0

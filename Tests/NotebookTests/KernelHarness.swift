@@ -56,6 +56,19 @@ final class KernelHarness {
         return outputs.last { $0.msgType == "execute_result" }?.content["data"]?["text/plain"]?.stringValue ?? ""
     }
 
+    /// Executes `code` (no stdin) on an `InterruptingTransport` that raises an interrupt when a
+    /// progress display starts with `trigger`; returns whether it was raised, the reply content and
+    /// every iopub message (status included).
+    func runInterrupted(_ code: String, trigger: String = "[running] training (") -> (raised: Bool, reply: JSON, outputs: [Message]) {
+        let transport = InterruptingTransport(interrupts: kernel.interrupts, trigger: trigger)
+        let frames = codec.encode(
+            Message(
+                identities: [[7]], header: headers.header("execute_request"), content: ["code": .string(code), "allow_stdin": false]))
+        kernel.handle(frames, from: .shell, via: transport)
+        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        return (transport.raised, reply, transport.sent.filter { $0.channel == .iopub }.map(\.message))
+    }
+
     /// Sends a shell request of `type`; returns its reply content.
     func request(_ type: String, _ content: JSON) -> JSON {
         transport.reset()
@@ -69,4 +82,33 @@ final class KernelHarness {
         request("complete_request", ["code": .string(code), "cursor_pos": .int(code.unicodeScalars.count)])["matches"]?
             .arrayValue?.compactMap(\.stringValue) ?? []
     }
+}
+
+/// A transport that raises an interrupt as soon as a progress display's text starts with
+/// `trigger` (by default: training has reported a completed iteration), so an interrupt lands
+/// mid-run at a known point.
+final class InterruptingTransport: KernelTransport {
+    let recorder = InMemoryTransport(key: "k")
+    let interrupts: InterruptSource
+    let trigger: String
+    private(set) var raised = false
+
+    init(interrupts: InterruptSource, trigger: String = "[running] training (") {
+        self.interrupts = interrupts
+        self.trigger = trigger
+    }
+
+    var sent: [(channel: Channel, message: Message)] { recorder.sent }
+
+    func send(_ frames: [[UInt8]], on channel: Channel) {
+        recorder.send(frames, on: channel)
+        guard !raised, let message = recorder.sent.last?.message, message.msgType.hasSuffix("display_data"),
+            let text = message.content["data"]?["text/plain"]?.stringValue, text.hasPrefix(trigger),
+            trigger.contains("counting") || !text.contains(": 0/")
+        else { return }
+        raised = true
+        interrupts.raise()
+    }
+
+    func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? { nil }
 }

@@ -139,16 +139,9 @@ import Glibc
 
     @Test func interruptKeepsTheLastUpdate() {
         _ = result(Self.load)
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts)
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: ["code": .string("\(Self.small) epochs=50 as=p"), "allow_stdin": false]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, outputs) = harness.runInterrupted("\(Self.small) epochs=50 as=p")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
         #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("`p` keep the model after update") == true })
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         #expect(

@@ -65,21 +65,13 @@ import Testing
 
     @Test func interruptKeepsTheCurrentMap() {
         load()
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] adversarial: ")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: [
-                    "code": .string("%align muse src=en tgt=enr epochs=50 epoch_size=3200 hidden=32 as=p"), "allow_stdin": false,
-                ]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, outputs) = harness.runInterrupted(
+            "%align muse src=en tgt=enr epochs=50 epoch_size=3200 hidden=32 as=p", trigger: "[running] adversarial: ")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
         let kept = harness.interpreter.session.objects["p"]?.object as? MappingObject
         #expect(kept != nil)
         #expect(kept?.mapping.source.weights != Matrix.identity(300))
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
         #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("keeps the map at the interrupt") == true })
     }
 }

@@ -183,16 +183,9 @@ import Glibc
     }
 
     @Test func interruptShowsThePartialMap() {
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] t-SNE ")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: ["code": "%tsne m top=300 iters=100000 method=barnes-hut", "allow_stdin": false]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, outputs) = harness.runInterrupted("%tsne m top=300 iters=100000 method=barnes-hut", trigger: "[running] t-SNE ")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
         #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         let partial = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }
         #expect(Self.count("<circle ", in: partial?.content["data"]?["image/svg+xml"]?.stringValue ?? "") == 600)
@@ -231,16 +224,10 @@ import Glibc
         #expect(Self.count("<circle ", in: first.svg) == 1512)
         #expect(first.outputs.contains { $0.msgType == "update_display_data" })
         #expect(picture(code).svg == first.svg)
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] t-SNE ")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: ["code": "%tsne m top=756 iters=100000 method=fft threads=2", "allow_stdin": false]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, outputs) = harness.runInterrupted(
+            "%tsne m top=756 iters=100000 method=fft threads=2", trigger: "[running] t-SNE ")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
         let partial = outputs.first { $0.msgType == "display_data" && $0.content["data"]?["image/svg+xml"] != nil }
         #expect(Self.count("<circle ", in: partial?.content["data"]?["image/svg+xml"]?.stringValue ?? "") == 1512)
     }

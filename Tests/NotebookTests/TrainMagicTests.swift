@@ -133,18 +133,8 @@ import Glibc
         _ = result(Self.loadEn)
         // Interrupt right after the first progress update of the training phase: deterministic,
         // whatever the machine's speed.
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts)
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: [
-                    "code": .string(Self.glove.replacingOccurrences(of: "iters=5", with: "iters=10000") + " as=p"),
-                    "allow_stdin": false,
-                ]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
+        let (raised, reply, outputs) = harness.runInterrupted(Self.glove.replacingOccurrences(of: "iters=5", with: "iters=10000") + " as=p")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
         let history = stored("p", as: SpaceObject.self)?.history
         #expect(history?.stopped == true)
@@ -172,16 +162,9 @@ import Glibc
     @Test func interruptWhileCountingStoresNothing() {
         _ = result([Self.loadEn, Self.loadDe].joined(separator: "\n"))
         for code in ["\(Self.glove) as=p", "%train cofactor mono=en,de objective=none iters=1 as=q"] {
-            let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] counting")
-            let frames = harness.codec.encode(
-                Message(
-                    identities: [[7]], header: harness.headers.header("execute_request"),
-                    content: ["code": .string(code), "allow_stdin": false]))
-            harness.kernel.handle(frames, from: .shell, via: transport)
-            #expect(transport.raised)
-            let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+            let (raised, reply, outputs) = harness.runInterrupted(code, trigger: "[running] counting")
+            #expect(raised)
             #expect(reply["ename"] == "KeyboardInterrupt", "\(code): \(reply)")
-            let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
             #expect(outputs.contains { $0.content["text"]?.stringValue?.contains("nothing was trained or stored") == true })
             #expect(outputs.contains { $0.content["data"]?["text/html"]?.stringValue?.contains("data-state=\"interrupted\"") == true })
         }
@@ -294,33 +277,4 @@ import Glibc
         // Every failure left the session as it was.
         #expect(kinds() == ["en": "corpus", "de": "corpus", "ende": "parallel corpus", "odd": "dictionary"])
     }
-}
-
-/// A transport that raises an interrupt as soon as a progress display's text starts with
-/// `trigger` (by default: training has reported a completed iteration), so an interrupt lands
-/// mid-run at a known point.
-final class InterruptingTransport: KernelTransport {
-    let recorder = InMemoryTransport(key: "k")
-    let interrupts: InterruptSource
-    let trigger: String
-    private(set) var raised = false
-
-    init(interrupts: InterruptSource, trigger: String = "[running] training (") {
-        self.interrupts = interrupts
-        self.trigger = trigger
-    }
-
-    var sent: [(channel: Channel, message: Message)] { recorder.sent }
-
-    func send(_ frames: [[UInt8]], on channel: Channel) {
-        recorder.send(frames, on: channel)
-        guard !raised, let message = recorder.sent.last?.message, message.msgType.hasSuffix("display_data"),
-            let text = message.content["data"]?["text/plain"]?.stringValue, text.hasPrefix(trigger),
-            trigger.contains("counting") || !text.contains(": 0/")
-        else { return }
-        raised = true
-        interrupts.raise()
-    }
-
-    func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? { nil }
 }

@@ -124,18 +124,12 @@ import Glibc
 
     @Test func interruptKeepsTheCurrentMap() {
         load()
-        let transport = InterruptingTransport(interrupts: harness.kernel.interrupts, trigger: "[running] self-learning (")
-        let frames = harness.codec.encode(
-            Message(
-                identities: [[7]], header: harness.headers.header("execute_request"),
-                content: ["code": .string("%align vecmap src=en tgt=frr init_vocab=700 interval=1000 as=p"), "allow_stdin": false]))
-        harness.kernel.handle(frames, from: .shell, via: transport)
-        #expect(transport.raised)
-        let reply = transport.sent.first { $0.message.msgType == "execute_reply" }?.message.content ?? .null
+        let (raised, reply, outputs) = harness.runInterrupted(
+            "%align vecmap src=en tgt=frr init_vocab=700 interval=1000 as=p", trigger: "[running] self-learning (")
+        #expect(raised)
         #expect(reply["ename"] == "KeyboardInterrupt", "\(reply)")
         let kept = harness.interpreter.session.objects["p"]?.object as? MappingObject
         #expect(kept?.mapping.source.isOrthogonal() == true)
-        let outputs = transport.sent.filter { $0.channel == .iopub }.map(\.message)
         #expect(
             outputs.contains {
                 $0.content["text"]?.stringValue?.contains("keeps the orthogonal map of the last completed iteration") == true
