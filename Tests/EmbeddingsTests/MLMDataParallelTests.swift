@@ -60,8 +60,11 @@ struct MLMDataParallelTests {
             for k in 0..<3 {
                 for l in 0..<2 {
                     losses.append(
-                        lm.step(language: l, direction: .forward, sentences: buckets.buckets[l][k], learningRate: 1, clip: 5, generator: &generator)
-                            .loss)
+                        lm.step(
+                            language: l, direction: .forward, sentences: buckets.buckets[l][k], learningRate: 1, clip: 5,
+                            generator: &generator
+                        )
+                        .loss)
                 }
             }
             return (losses, lm.store)
@@ -72,7 +75,8 @@ struct MLMDataParallelTests {
         // Dropout is drawn (the masks differ from the serial run's, the loss stays close).
         var serial = try Self.model(corpora, layers: 2, dropout: 0.3, threads: 1)
         var generator = SplitMix64(seed: 11)
-        let first = serial.step(language: 0, direction: .forward, sentences: buckets.buckets[0][0], learningRate: 1, clip: 5, generator: &generator)
+        let first = serial.step(
+            language: 0, direction: .forward, sentences: buckets.buckets[0][0], learningRate: 1, clip: 5, generator: &generator)
         #expect(first.loss != a.losses[0])
         #expect(abs(first.loss - a.losses[0]) < 0.05 * first.loss)
     }

@@ -223,14 +223,17 @@ public struct MultilingualLM: Sendable {
         shardGraph.threads = 1
         let b = sentences.count, graph = shardGraph
         let shardLoss: @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var = { tape, shard, _, generator in
-            graph.loss(language: l, direction: direction, sentences: shard.map { sentences[$0] }, on: &tape, generator: &generator, normalizer: b)
-                .loss
+            graph.loss(
+                language: l, direction: direction, sentences: shard.map { sentences[$0] }, on: &tape, generator: &generator, normalizer: b
+            )
+            .loss
         }
         let pool = workers!
         let value = BlockedGEMM.withSingleThreadedBLAS {
             // The shard loss cannot throw, so neither can the step.
             (try? pool.step(
-                Array(0..<b), shardLoss, &store, &generator, cost: { sentences[$0].count + 1 }, parameters: parameters(language: l, direction: direction)))
+                Array(0..<b), shardLoss, &store, &generator, cost: { sentences[$0].count + 1 },
+                parameters: parameters(language: l, direction: direction)))
                 ?? .nan
         }
         return (value, sentences.reduce(0) { $0 + $1.count + 1 })
