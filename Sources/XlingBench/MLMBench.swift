@@ -56,6 +56,7 @@ func taskMLM(_ args: Arguments) {
             tokens = 0
             start = MonotonicClock.seconds()
             cpuStart = processCPUSeconds()
+            DataParallelProfile.reset()
         }
         for l in 0..<2 {
             for d in MultilingualLM.Direction.allCases {
@@ -76,6 +77,11 @@ func taskMLM(_ args: Arguments) {
     json.set("seconds", seconds)
     json.set("tokens_per_second", Double(tokens) / seconds)
     json.set("cpu_seconds", cpu)
+    // Data-parallel updates: the workers' thread CPU, the critical path (Σ of the slowest worker per
+    // update) and the wall time an idle machine would give (`DataParallelProfile`).
+    json.set("worker_cpu_seconds", DataParallelProfile.workerSeconds)
+    json.set("critical_cpu_seconds", DataParallelProfile.criticalSeconds)
+    json.set("idle_wall_estimate", cpu - DataParallelProfile.workerSeconds + DataParallelProfile.criticalSeconds)
     print(json.text)
 }
 

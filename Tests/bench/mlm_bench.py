@@ -150,6 +150,9 @@ def main():
                 "cpu_ratio": round(cpu / ours.get("cpu_seconds", float("nan")), 3),
                 "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
             }
+            if ours.get("worker_cpu_seconds", 0) > 0:
+                # Data-parallel: the wall time an idle machine would give (process CPU − workers' CPU + critical path).
+                row["xling_idle_estimate_tokens_per_s"] = round(ours["tokens"] / ours["idle_wall_estimate"], 1)
             if split:
                 row["rows_split_tokens_per_s"] = round(split["tokens_per_second"], 1)
                 row["rows_split_ratio"] = round(split["tokens_per_second"] / rate, 3)
