@@ -73,9 +73,43 @@ public final class WorkerStores: @unchecked Sendable {
             case .failed(let error): throw error
             case .none: preconditionFailure("worker \(t) did not run")
             }
-            store.addGradients(of: stores[t], only: parameters)
         }
+        sumGradients(into: &store, workers: workers, parameters: parameters ?? store.parameters)
         return total
+    }
+
+    /// store's gradients += every worker's, in worker order (`ParameterStore.addGradients`). Dense
+    /// parameters of at least 2¹⁶ scalars are summed on the pool, each thread over a contiguous
+    /// slice of elements; every element is still 0 + g₀ + g₁ + … in worker order, so the numbers
+    /// are the serial sum's.
+    private func sumGradients(into store: inout ParameterStore, workers: Int, parameters: [Parameter]) {
+        let large = parameters.filter {
+            !store.flags[$0.index].frozen && !store.flags[$0.index].sparseRows && store[$0].storage.count >= 1 << 16
+        }
+        let rest = parameters.filter { p in !large.contains(p) }
+        for t in 0..<workers { store.addGradients(of: stores[t], only: rest) }
+        for p in large {
+            store.withGradient(p) { g in
+                let n = g.storage.count
+                g.storage.withUnsafeMutableBufferPointer { out in
+                    let target = SendablePointer(base: out.baseAddress!)
+                    _ = WorkerThreads.run(ranges: (0..<count).map { WorkerThreads.chunk($0, of: count, count: n) }, initial: 0) {
+                        _, range in
+                        for s in 0..<workers {
+                            self.stores[s].gradients[p.index].storage.withUnsafeBufferPointer { src in
+                                for k in range { target.base[k] += src[k] }
+                            }
+                        }
+                        return 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// A gradient buffer the pool's threads write in disjoint slices.
+    private struct SendablePointer: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
     }
 
     /// `batch` cut into `workers` consecutive non-empty shards: without `cost`, `WorkerThreads.chunk`'s
