@@ -10,6 +10,7 @@ import Glibc
 /// updates ÷ wall time), after `--warmup` bucket indices; each bucket index is 4 updates (2
 /// languages × forward, backward). `--dump PATH` writes the timed buckets (`lang bucket ids…`
 /// per sentence, warm-up first) so `Tests/bench/mlm_bench.py` runs PyTorch on the same batches.
+/// `--data-parallel 0` at 2 threads splits only the softmax rows (the path before data parallelism).
 /// `--epochs E` instead trains E epochs with `MLMTrainer` and prints, per epoch, the loss per
 /// token, the selection criterion and BLI P@1 (CSLS, covered pairs) on the xling-eval en–de 2k
 /// test pairs, lowercased.
@@ -30,6 +31,7 @@ func taskMLM(_ args: Arguments) {
             .init(vocabularySizes: corpora.map(\.words.count), embedding: dim, hidden: hidden, layers: layers, dropout: 0.3), seed: 1)
     else { fail("cannot build the model") }
     model.threads = min(BLAS.threads, 2)
+    model.dataParallel = args.int("data-parallel", model.dataParallel ? 1 : 0) != 0
     model.softmaxChunkRows = args.int("chunk", model.softmaxChunkRows)
     if let epochs = args.options["epochs"].flatMap({ Int($0) }) { return trainMLM(&model, corpora: corpora, epochs: epochs, batch: batch) }
     let order = Array(buckets.order(epoch: 0, seed: 1).prefix(warmup + timed))
@@ -42,6 +44,10 @@ func taskMLM(_ args: Arguments) {
         fputs(text, f)
         fclose(f)
     }
+    // As `MLMTrainer`: data-parallel updates run with OpenBLAS single-threaded, set once.
+    let blasThreads = BLAS.threads
+    if model.threads >= 2 && model.dataParallel { BLAS.setThreads(1) }
+    defer { BLAS.setThreads(blasThreads) }
     var generator = SplitMix64(seed: 2)
     var tokens = 0
     var start = 0.0, cpuStart = 0.0
@@ -50,6 +56,7 @@ func taskMLM(_ args: Arguments) {
             tokens = 0
             start = MonotonicClock.seconds()
             cpuStart = processCPUSeconds()
+            DataParallelProfile.reset()
         }
         for l in 0..<2 {
             for d in MultilingualLM.Direction.allCases {
@@ -70,6 +77,11 @@ func taskMLM(_ args: Arguments) {
     json.set("seconds", seconds)
     json.set("tokens_per_second", Double(tokens) / seconds)
     json.set("cpu_seconds", cpu)
+    // Data-parallel updates: the workers' thread CPU, the critical path (Σ of the slowest worker per
+    // update) and the wall time an idle machine would give (`DataParallelProfile`).
+    json.set("worker_cpu_seconds", DataParallelProfile.workerSeconds)
+    json.set("critical_cpu_seconds", DataParallelProfile.criticalSeconds)
+    json.set("idle_wall_estimate", cpu - DataParallelProfile.workerSeconds + DataParallelProfile.criticalSeconds)
     print(json.text)
 }
 

@@ -38,10 +38,10 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BENCH = os.path.join(ROOT, ".build", "release", "xling-bench")
 
 
-def xling(threads, dim, hidden, vocab, buckets, lines, dump, min_count, bench=BENCH):
+def xling(threads, dim, hidden, vocab, buckets, lines, dump, min_count, bench=BENCH, extra=()):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     cmd = [bench, "mlm", "--dim", str(dim), "--hidden", str(hidden), "--vocab", str(vocab), "--buckets", str(buckets)]
-    cmd += ["--lines", str(lines), "--min-count", str(min_count), "--dump", dump]
+    cmd += ["--lines", str(lines), "--min-count", str(min_count), "--dump", dump, *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -116,6 +116,8 @@ def main():
     ap.add_argument("--min-count", type=int, default=3, help="min count unless a size gives its own fourth field")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--baseline", help="an earlier xling-bench binary, run on the same buckets after ours (before/after)")
+    ap.add_argument("--rows-split", action="store_true",
+                    help="at 2 threads also run xling with --data-parallel 0 (softmax rows split only, the earlier path)")
     ap.add_argument("--sizes", default="128,128,5000;300,300,10000,1", help="dim,hidden,vocab[,min_count];...")
     args = ap.parse_args()
     results = []
@@ -131,6 +133,10 @@ def main():
                 ours = xling(threads, dim, hidden, vocab, args.buckets, args.lines, dump, min_count)
                 sizes = [int(x) for x in ours["vocab"].split(",")]
                 rate, tokens, wall, cpu = torch_rate(threads, dim, hidden, sizes, dump)
+                split = None
+                if args.rows_split and threads >= 2:
+                    split = xling(threads, dim, hidden, vocab, args.buckets, args.lines, os.path.join(tmp, "s.txt"), min_count,
+                                  extra=("--data-parallel", "0"))
                 base = None
                 if args.baseline:
                     base = xling(threads, dim, hidden, vocab, args.buckets, args.lines, os.path.join(tmp, "b.txt"), min_count, args.baseline)
@@ -144,6 +150,12 @@ def main():
                 "cpu_ratio": round(cpu / ours.get("cpu_seconds", float("nan")), 3),
                 "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
             }
+            if ours.get("worker_cpu_seconds", 0) > 0:
+                # Data-parallel: the wall time an idle machine would give (process CPU − workers' CPU + critical path).
+                row["xling_idle_estimate_tokens_per_s"] = round(ours["tokens"] / ours["idle_wall_estimate"], 1)
+            if split:
+                row["rows_split_tokens_per_s"] = round(split["tokens_per_second"], 1)
+                row["rows_split_ratio"] = round(split["tokens_per_second"] / rate, 3)
             if base:
                 row["baseline_tokens_per_s"] = round(base["tokens_per_second"], 1)
                 row["baseline_cpu_seconds"] = round(base.get("cpu_seconds", float("nan")), 2)

@@ -119,6 +119,11 @@ public enum MLMTrainer {
             var nll = [[Double]](repeating: [0, 0], count: languages)
             var counts = [[Int]](repeating: [0, 0], count: languages)
             let start = MonotonicClock.seconds()
+            // Data-parallel updates run OpenBLAS single-threaded: set once for the epoch's updates
+            // (the criterion and `epochEnd` keep the caller's threads).
+            let blasThreads = model.threads >= 2 && model.dataParallel ? BLAS.threads : 1
+            if blasThreads != 1 { BLAS.setThreads(1) }
+            defer { if blasThreads != 1 { BLAS.setThreads(blasThreads) } }
             for (i, s) in steps.enumerated() {
                 if shouldStop() { return Result(epochs: reports, keptEpoch: nil, stoppedAt: (epoch, i)) }
                 let sentences = buckets.buckets[s.language][s.bucket]
@@ -140,6 +145,7 @@ public enum MLMTrainer {
                         epoch: epoch, step: i + 1, stepsPerEpoch: steps.count, lossPerToken: perToken(nll, counts),
                         tokensPerSecond: Double(counts.joined().reduce(0, +)) / elapsed))
             }
+            if blasThreads != 1 { BLAS.setThreads(blasThreads) }
             var criterion: Double?
             if languages > 1 {
                 let source = withoutUnknown(model.embeddings(language: 0))

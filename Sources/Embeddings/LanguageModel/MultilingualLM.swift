@@ -61,10 +61,15 @@ public struct MultilingualLM: Sendable {
     public let bos: Parameter, eos: Parameter
     /// The LSTM layers by direction (index `Direction.rawValue`), bottom first.
     public let cells: [[LSTMCell]]
-    /// Threads of the output softmax (`Tape.outputSoftmaxNLL`): 2 splits each batch's rows over
-    /// two threads. A run setting, not a parameter (checkpoints do not keep it); the numbers are
-    /// deterministic for a given value.
+    /// Threads of an update: with 2 and `dataParallel`, each batch's sentences are split over two
+    /// workers (`step`); with 2 and not `dataParallel`, only the output softmax's rows are
+    /// (`Tape.outputSoftmaxNLL`). A run setting, not a parameter (checkpoints do not keep it); the
+    /// numbers are deterministic for a given value (1 is the serial update).
     public var threads = 1
+    /// Whether `threads` ≥ 2 trains data-parallel (see `step`) rather than splitting the softmax rows.
+    public var dataParallel = true
+    /// The data-parallel workers' stores (made at the first data-parallel update, kept after).
+    private var workers: WorkerStores?
     /// Rows of the output softmax's logit chunks (`Tape.outputSoftmaxNLL`'s `chunkRows`): a run
     /// setting that changes only speed and float rounding order of ∂W, never the method.
     public var softmaxChunkRows = 256
@@ -121,8 +126,11 @@ public struct MultilingualLM: Sendable {
     /// of language `l` read in `direction`: Σ token NLL (words and `<EOS>`) / B. Returns the loss
     /// and the predicted tokens Σ(len + 1). Only each sentence's real steps are computed (packed
     /// rows, one fused `lstmSequence` per layer), so the batch's other lengths cannot change its loss.
+    /// With `normalizer` the sum is divided by it instead of B (a shard's share of a batch of
+    /// `normalizer` sentences).
     public func loss(
-        language l: Int, direction: Direction, sentences: [[Int]], on tape: inout Tape, generator: inout SplitMix64
+        language l: Int, direction: Direction, sentences: [[Int]], on tape: inout Tape, generator: inout SplitMix64,
+        normalizer: Int? = nil
     ) -> (loss: Var, tokens: Int) {
         let b = sentences.count
         precondition(b > 0, "a batch needs a sentence")
@@ -157,7 +165,7 @@ public struct MultilingualLM: Sendable {
         }
         let top = tape.dropout(x, rate: configuration.dropout, generator: &generator)
         let loss = tape.outputSoftmaxNLL(
-            top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(b),
+            top, eos: tape.parameter(eos), words: tape.parameter(outputs[l]), targets: targets, scale: 1 / Float(normalizer ?? b),
             chunkRows: softmaxChunkRows, threads: threads)
         return (loss, read.reduce(0) { $0 + $1.count + 1 })
     }
@@ -175,17 +183,60 @@ public struct MultilingualLM: Sendable {
     /// One SGD update on one batch (the authors' schedule: one update per language and
     /// direction): zero the gradients, loss, backward, global-norm clip to `clip` over the step's
     /// parameters, θ −= lr·g (only the touched rows of E^ℓ change).
+    ///
+    /// Data-parallel (`threads` ≥ 2, `dataParallel`, B ≥ 2): the sentences are cut into `threads`
+    /// consecutive shards balanced by predicted tokens (`WorkerStores`); worker t records its shard's
+    /// share of the loss (Σ NLL / B of the whole batch) on its own tape into its own gradients, with
+    /// dropout from `SplitMix64(seed:)` of the t-th draw of `generator`; the gradients are added in
+    /// worker order, then clipped and applied as above. OpenBLAS runs single-threaded meanwhile
+    /// (set once per run by `MLMTrainer`; switched around the update otherwise).
     @discardableResult
     public mutating func step(
         language l: Int, direction: Direction, sentences: [[Int]], learningRate: Float, clip: Double, generator: inout SplitMix64
     ) -> StepResult {
-        store.zeroGrad()
-        var tape = Tape(store)
-        let (loss, tokens) = self.loss(language: l, direction: direction, sentences: sentences, on: &tape, generator: &generator)
-        let value = Double(tape[loss].storage[0])
-        tape.backward(from: loss, into: &store)
-        let norm = clippedDescent(parameters(language: l, direction: direction), learningRate: learningRate, clip: clip)
+        let subset = parameters(language: l, direction: direction)
+        store.zeroGrad(subset)
+        let value: Double, tokens: Int
+        if threads >= 2 && dataParallel && sentences.count >= 2 {
+            (value, tokens) = dataParallelLoss(language: l, direction: direction, sentences: sentences, generator: &generator)
+        } else {
+            var tape = Tape(store)
+            let (loss, count) = self.loss(language: l, direction: direction, sentences: sentences, on: &tape, generator: &generator)
+            value = Double(tape[loss].storage[0])
+            tokens = count
+            tape.backward(from: loss, into: &store)
+        }
+        let norm = clippedDescent(subset, learningRate: learningRate, clip: clip)
         return StepResult(loss: value, tokens: tokens, gradientNorm: norm)
+    }
+
+    /// The batch loss and tokens of a data-parallel update, its gradients added into `store` (see `step`).
+    private mutating func dataParallelLoss(
+        language l: Int, direction: Direction, sentences: [[Int]], generator: inout SplitMix64
+    ) -> (Double, Int) {
+        if workers == nil || workers!.count != threads { workers = WorkerStores(store, count: threads) }
+        // The workers' graph: this model without its store (a captured store would keep the values
+        // shared, and the update would copy them) and with a serial softmax.
+        var shardGraph = self
+        shardGraph.store = ParameterStore()
+        shardGraph.workers = nil
+        shardGraph.threads = 1
+        let b = sentences.count, graph = shardGraph
+        let shardLoss: @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var = { tape, shard, _, generator in
+            graph.loss(
+                language: l, direction: direction, sentences: shard.map { sentences[$0] }, on: &tape, generator: &generator, normalizer: b
+            )
+            .loss
+        }
+        let pool = workers!
+        let value = BlockedGEMM.withSingleThreadedBLAS {
+            // The shard loss cannot throw, so neither can the step.
+            (try? pool.step(
+                Array(0..<b), shardLoss, &store, &generator, cost: { sentences[$0].count + 1 },
+                parameters: parameters(language: l, direction: direction)))
+                ?? .nan
+        }
+        return (value, sentences.reduce(0) { $0 + $1.count + 1 })
     }
 
     /// Global-norm clipping and plain SGD in one pass per parameter (PyTorch's `clip_grad_norm_`

@@ -25,10 +25,11 @@ extension ParameterStore {
     /// gradient(p) += other's gradient(p) for every trainable parameter, in registration order:
     /// dense parameters element by element, `sparseRows` ones over the rows `other` touched (in the
     /// order it touched them), which then count as touched here. `other` has this store's
-    /// parameters (a `workerStore()`).
-    mutating func addGradients(of other: ParameterStore) {
+    /// parameters (a `workerStore()`). With `subset`, only those parameters (the others' gradients
+    /// are left alone).
+    mutating func addGradients(of other: ParameterStore, only subset: [Parameter]? = nil) {
         precondition(other.count == count, "gradients of a store with other parameters")
-        for i in gradients.indices where !flags[i].frozen {
+        for i in subset?.map(\.index) ?? Array(gradients.indices) where !flags[i].frozen {
             let p = Parameter(index: i)
             if flags[i].sparseRows {
                 let rows = other.touchedRows[i]

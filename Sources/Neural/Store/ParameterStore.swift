@@ -149,17 +149,26 @@ public struct ParameterStore: Sendable {
 
     /// Clears every gradient (only the touched rows of sparse parameters).
     public mutating func zeroGrad() {
-        for i in gradients.indices where !flags[i].frozen {
-            if flags[i].sparseRows {
-                let d = values[i].cols
-                gradients[i].storage.withUnsafeMutableBufferPointer { g in
-                    for r in touchedRows[i] { (g.baseAddress! + r * d).update(repeating: 0, count: d) }
-                }
-                for r in touchedRows[i] { rowMarks[i][r] = false }
-                touchedRows[i].removeAll(keepingCapacity: true)
-            } else {
-                gradients[i].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        for i in gradients.indices { zeroGradient(i) }
+    }
+
+    /// Clears the gradients of `subset` only (a step that touches no other parameter, e.g. one
+    /// language and direction of a multilingual model, need not clear the rest).
+    public mutating func zeroGrad(_ subset: [Parameter]) {
+        for p in subset { zeroGradient(p.index) }
+    }
+
+    private mutating func zeroGradient(_ i: Int) {
+        guard !flags[i].frozen else { return }
+        if flags[i].sparseRows {
+            let d = values[i].cols
+            gradients[i].storage.withUnsafeMutableBufferPointer { g in
+                for r in touchedRows[i] { (g.baseAddress! + r * d).update(repeating: 0, count: d) }
             }
+            for r in touchedRows[i] { rowMarks[i][r] = false }
+            touchedRows[i].removeAll(keepingCapacity: true)
+        } else {
+            gradients[i].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
     }
 }

@@ -6,16 +6,16 @@ import XlingCore
 /// Invariant: `stores` holds `count` stores with the trained store's parameters; between steps
 /// their values are released (so the optimizer updates the trained store in place) and their
 /// gradients are whatever the last step left (cleared at the start of the next).
-final class WorkerStores: @unchecked Sendable {
+public final class WorkerStores: @unchecked Sendable {
     /// The number of workers (≥ 2).
-    let count: Int
+    public let count: Int
     /// Worker t's store; each worker touches only its own slot while a step runs.
     private let stores: UnsafeMutablePointer<ParameterStore>
     /// Worker t's thread CPU nanoseconds in the current step (`DataParallelProfile`).
     private let cpu: UnsafeMutablePointer<Int>
 
     /// `count` worker stores for `store`'s parameters.
-    init(_ store: ParameterStore, count: Int) {
+    public init(_ store: ParameterStore, count: Int) {
         precondition(count >= 2, "data parallelism needs at least 2 workers")
         self.count = count
         stores = .allocate(capacity: count)
@@ -38,10 +38,11 @@ final class WorkerStores: @unchecked Sendable {
     /// worker per example), recorded by `shardLoss` on worker t's tape with `SplitMix64(seed: generator.next())`
     /// (drawn in worker order before any runs), back-propagated into worker t's store; then every
     /// worker's gradients are added into `store` (already zeroed) in worker order. Returns the batch
-    /// loss, the sum of the shards' shares (in worker order).
-    func step(
+    /// loss, the sum of the shards' shares (in worker order). With `parameters`, the shards touch
+    /// only those: the workers clear and the sum adds only their gradients.
+    public func step(
         _ batch: [Int], _ shardLoss: @escaping @Sendable (inout Tape, [Int], [Int], inout SplitMix64) throws(NeuralError) -> Var,
-        _ store: inout ParameterStore, _ generator: inout SplitMix64, cost: ((Int) -> Int)? = nil
+        _ store: inout ParameterStore, _ generator: inout SplitMix64, cost: ((Int) -> Int)? = nil, parameters: [Parameter]? = nil
     ) throws(NeuralError) -> Double {
         let workers = min(count, batch.count)
         let shards = Self.shards(batch, workers: workers, cost: cost)
@@ -50,7 +51,7 @@ final class WorkerStores: @unchecked Sendable {
         let results = WorkerThreads.run(ranges: (0..<workers).map { $0..<$0 + 1 }, initial: ShardResult.none) { t, _ in
             let clock = DataParallelProfile.threadNanoseconds()
             defer { self.cpu[t] = DataParallelProfile.threadNanoseconds() - clock }
-            self.stores[t].zeroGrad()
+            if let parameters { self.stores[t].zeroGrad(parameters) } else { self.stores[t].zeroGrad() }
             var tape = Tape(self.stores[t])
             var shardGenerator = SplitMix64(seed: seeds[t])
             do throws(NeuralError) {
@@ -72,16 +73,50 @@ final class WorkerStores: @unchecked Sendable {
             case .failed(let error): throw error
             case .none: preconditionFailure("worker \(t) did not run")
             }
-            store.addGradients(of: stores[t])
         }
+        sumGradients(into: &store, workers: workers, parameters: parameters ?? store.parameters)
         return total
+    }
+
+    /// store's gradients += every worker's, in worker order (`ParameterStore.addGradients`). Dense
+    /// parameters of at least 2¹⁶ scalars are summed on the pool, each thread over a contiguous
+    /// slice of elements; every element is still 0 + g₀ + g₁ + … in worker order, so the numbers
+    /// are the serial sum's.
+    private func sumGradients(into store: inout ParameterStore, workers: Int, parameters: [Parameter]) {
+        let large = parameters.filter {
+            !store.flags[$0.index].frozen && !store.flags[$0.index].sparseRows && store[$0].storage.count >= 1 << 16
+        }
+        let rest = parameters.filter { p in !large.contains(p) }
+        for t in 0..<workers { store.addGradients(of: stores[t], only: rest) }
+        for p in large {
+            store.withGradient(p) { g in
+                let n = g.storage.count
+                g.storage.withUnsafeMutableBufferPointer { out in
+                    let target = SendablePointer(base: out.baseAddress!)
+                    _ = WorkerThreads.run(ranges: (0..<count).map { WorkerThreads.chunk($0, of: count, count: n) }, initial: 0) {
+                        _, range in
+                        for s in 0..<workers {
+                            self.stores[s].gradients[p.index].storage.withUnsafeBufferPointer { src in
+                                for k in range { target.base[k] += src[k] }
+                            }
+                        }
+                        return 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// A gradient buffer the pool's threads write in disjoint slices.
+    private struct SendablePointer: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
     }
 
     /// `batch` cut into `workers` consecutive non-empty shards: without `cost`, `WorkerThreads.chunk`'s
     /// equal counts; with it (an example's work, e.g. its tokens), shard t ends at the first example
     /// whose cumulative cost reaches (t+1)/workers of the batch's (each shard keeps at least one
     /// example and leaves one for each later shard).
-    static func shards(_ batch: [Int], workers: Int, cost: ((Int) -> Int)?) -> [[Int]] {
+    public static func shards(_ batch: [Int], workers: Int, cost: ((Int) -> Int)?) -> [[Int]] {
         guard let cost else { return (0..<workers).map { Array(batch[WorkerThreads.chunk($0, of: workers, count: batch.count)]) } }
         let costs = batch.map { max(1, cost($0)) }
         let total = costs.reduce(0, +)
