@@ -31,7 +31,7 @@ func bliScores(_ mapping: BilingualMapping, source: EmbeddingSpace, target: Embe
     } catch { fail("\(error)") }
 }
 
-/// `vecmap-init SRC TGT OUT.tsv [--vocab 4000]`: our unsupervised initial dictionary, written
+/// `vecmap-init SRC TGT OUT.tsv [--vocab 4000] [--rank 64]`: our unsupervised initial dictionary (`--rank 0`: dense product), written
 /// as `source_row<TAB>target_row` lines (compare with Tests/reference/vecmap_init_reference.py).
 func taskVecMapInit(_ args: Arguments) {
     var (source, _) = loadSpace(args.arg(0, "SRC"))
@@ -45,7 +45,8 @@ func taskVecMapInit(_ args: Arguments) {
     do {
         pairs = try VecMapInitialization.dictionary(
             source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000),
-            threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads
+            threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads,
+            sketchRank: args.int("rank", VecMapInitialization.defaultSketchRank)
         ) { name, seconds in stages[name, default: 0] += seconds }
     } catch { fail("\(error)") }
     let seconds = MonotonicClock.since(t0)

@@ -28,6 +28,25 @@ fileprivate enum RotatedEnglish {
         #expect(correct >= 990)
     }
 
+    /// The low-rank sketch only prunes: at any rank (3 = loose bounds, many candidates; 32: tight;
+    /// the default is 64) the dictionary is the dense product's, on the rotated copy and on two unrelated
+    /// spaces (the en rows against uniform noise: nothing aligns, many near-ties).
+    @Test func lowRankSketchGivesTheDenseDictionary() throws {
+        let (x, z, _) = try RotatedEnglish.spaces()
+        var rng = SplitMix64(seed: 11)
+        var noise = Matrix(rows: x.rows, cols: x.cols)
+        for i in 0..<noise.storage.count { noise.storage[i] = rng.nextFloat() - 0.5 }
+        noise.apply([.unit, .center, .unit])
+        for (a, b) in [(x, z), (x, noise)] {
+            let dense = try VecMapInitialization.dictionary(source: a, target: b, vocabulary: 200, sketchRank: 0)
+            for rank in [3, 32] {
+                let sketched = try VecMapInitialization.dictionary(source: a, target: b, vocabulary: 200, sketchRank: rank)
+                #expect(sketched.sourceRows == dense.sourceRows)
+                #expect(sketched.targetRows == dense.targetRows)
+            }
+        }
+    }
+
     @Test func topKMeanAndArgmaxFollowNumpy() {
         let m = try! Matrix(rows: 2, cols: 4, values: [1, 3, 3, 0, -1, -2, -1, -5])
         #expect(VecMapInitialization.topKMeans(m, k: 2) == [3, -1])

@@ -19,6 +19,8 @@
 public enum VecMapInitialization {
     /// VecMap's `--unsupervised_vocab`.
     public static let defaultVocabulary = 4_000
+    /// The rank of the sketch that prunes the n × n × n product (`LowRankCSLSDictionary`).
+    public static let defaultSketchRank = 64
 
     /// The initial dictionary: `2n` pairs, forward pairs first (source rows 0 ..< n in order),
     /// then backward pairs (target rows 0 ..< n in order).
@@ -32,11 +34,15 @@ public enum VecMapInitialization {
     ///     spaces' chain).
     ///   - threads: worker threads for the row passes (sorting, top-k means, CSLS, argmax);
     ///     the result does not depend on it (every pass is exact).
+    ///   - sketchRank: with CSLS, the rank of the low-rank sketch that replaces the n × n × n
+    ///     product (`LowRankCSLSDictionary`: certified bounds, exact dot products for the few
+    ///     candidates, same argmaxes); 0 computes the dense product (step 4 as written).
     /// - Throws: `LinearAlgebraError` from the SVD (non-finite input).
     public static func dictionary(
         source: Matrix, target: Matrix, vocabulary: Int = defaultVocabulary, cslsK: Int = 10,
         normalization: [EmbeddingSpace.Normalization] = [.unit, .center, .unit],
-        threads: Int = WorkerThreads.defaultThreads, stages: ((String, Double) -> Void)? = nil
+        threads: Int = WorkerThreads.defaultThreads, sketchRank: Int = defaultSketchRank,
+        stages: ((String, Double) -> Void)? = nil
     ) throws -> TrainingPairs {
         let n = min(vocabulary, source.rows, target.rows)
         guard n > 0 else { return TrainingPairs(sourceRows: [], targetRows: []) }
@@ -53,6 +59,11 @@ public enum VecMapInitialization {
         var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)), threads: threads, stages: stages == nil ? nil : lap)
         zs.apply(normalization)
         lap("normalise")
+        if cslsK > 0 && sketchRank > 0 {
+            let (forward, backward) = try LowRankCSLSDictionary.argmaxes(
+                xs: xs, zs: zs, k: cslsK, rank: sketchRank, threads: threads, stages: stages == nil ? nil : lap)
+            return TrainingPairs(sourceRows: Array(0..<n) + backward, targetRows: forward + Array(0..<n))
+        }
         var sim = try Matrix.product(xs, zs, transposeB: true)
         lap("n × n × n product")
         if cslsK > 0 { subtractCSLSPenalty(&sim, k: cslsK, threads: threads) }
