@@ -310,13 +310,22 @@ def main() -> None:
         identical = open(ours_tsv).read().splitlines() == theirs
         numpy_stages = numpy_init_stages(src, tgt)
         ours_stages = {k[len("stage "):]: v for k, v in ours.items() if k.startswith("stage ")}
+        # The dense n × n × n path (--rank 0, what the sketch replaced), same run, for the old/new comparison.
+        dense_tsv = os.path.join(tmp, "ours-init-dense.tsv")
+        dense = xling(binary, "vecmap-init", FI, FR, dense_tsv, "--rank", "0")
+        dense_stages = {k[len("stage "):]: v for k, v in dense.items() if k.startswith("stage ")}
+        dense_identical = open(dense_tsv).read().splitlines() == theirs
         report["init"] = {"xling_seconds": ours["seconds"], "vecmap_seconds": init_seconds,
                           "speedup": init_seconds / ours["seconds"], "identical": identical, "pairs": len(theirs),
-                          "xling_stages": ours_stages, "numpy_stages": numpy_stages}
-        print(f"init: xling {ours['seconds']:.2f} s, vecmap {init_seconds:.2f} s "
-              f"({init_seconds / ours['seconds']:.1f}x), dictionaries identical: {identical}")
-        for name in numpy_stages:
-            print(f"  {name}: xling {ours_stages.get(name, float('nan')):.3f} s, numpy {numpy_stages[name]:.3f} s")
+                          "xling_stages": ours_stages, "numpy_stages": numpy_stages,
+                          "xling_dense_seconds": dense["seconds"], "xling_dense_stages": dense_stages,
+                          "dense_identical": dense_identical, "load_average": os.getloadavg()[0]}
+        print(f"init: xling {ours['seconds']:.2f} s (rank-64 sketch; dense product {dense['seconds']:.2f} s), vecmap "
+              f"{init_seconds:.2f} s ({init_seconds / ours['seconds']:.1f}x; dense {init_seconds / dense['seconds']:.1f}x), "
+              f"dictionaries identical: {identical} (dense: {dense_identical}); load average {os.getloadavg()[0]:.1f}")
+        for name in list(numpy_stages) + [n for n in ours_stages if n not in numpy_stages]:
+            print(f"  {name}: xling {ours_stages.get(name, float('nan')):.3f} s, dense {dense_stages.get(name, float('nan')):.3f} s, "
+                  f"numpy {numpy_stages.get(name, float('nan')):.3f} s")
 
         # 3. Seconds per iteration at the defaults.
         ours_it = xling(binary, "vecmap", FI, FR, "--test", TEST, "--iters", str(args.iters))
@@ -330,6 +339,17 @@ def main() -> None:
         print(f"  per iteration: xling {', '.join(f'{v:.2f}' for v in ours_it['iteration_seconds'])} s (the first makes two "
               f"sweeps, the others one); vecmap {', '.join(f'{v:.2f}' for v in theirs_it['iteration_seconds'])} s; "
               f"load average {os.getloadavg()[0]:.1f}")
+        one_sweep = ours_it["iteration_seconds"][1:]
+        if one_sweep:
+            c = median(one_sweep)
+            report["iteration"]["xling_one_sweep_median"] = c
+            print(f"  one-sweep iterations (2..): xling median {c:.2f} s vs vecmap median {b:.2f} s ({b / c:.1f}x)")
+        stage_names = sorted({k.split(" ")[1] for k in ours_it if k.startswith("stage ")})
+        if stage_names and len(ours_it["iteration_seconds"]) > 1:
+            per = len(ours_it["iteration_seconds"]) - 1
+            print(f"  xling stages per one-sweep iteration, wall / process CPU s: " + ", ".join(
+                f"{n} {ours_it[f'stage {n} wall'] / per:.3f} / {ours_it[f'stage {n} cpu'] / per:.3f}" for n in stage_names)
+                + f"; process CPU {ours_it['process_cpu_seconds']:.1f} s over the whole run")
 
         # 4. Whole runs at equal, shortened settings.
         if not args.skip_whole:
