@@ -41,13 +41,19 @@ func taskVecMapInit(_ args: Arguments) {
     target.normalize([.unit, .center, .unit])
     let t0 = MonotonicClock.seconds()
     let pairs: TrainingPairs
-    var stages: [String: Double] = [:]
+    var stages: [String: Double] = [:], cpuStages: [String: Double] = [:]
+    var cpuMark = processCPUSeconds()
     do {
         pairs = try VecMapInitialization.dictionary(
             source: source.vectors, target: target.vectors, vocabulary: args.int("vocab", 4000),
             threads: args.options["threads"].flatMap { Int($0) } ?? WorkerThreads.defaultThreads,
             sketchRank: args.int("rank", VecMapInitialization.defaultSketchRank)
-        ) { name, seconds in stages[name, default: 0] += seconds }
+        ) { name, seconds in
+            stages[name, default: 0] += seconds
+            let now = processCPUSeconds()
+            cpuStages[name, default: 0] += now - cpuMark
+            cpuMark = now
+        }
     } catch { fail("\(error)") }
     let seconds = MonotonicClock.since(t0)
     guard let file = fopen(out, "w") else { fail("cannot write \(out)") }
@@ -57,6 +63,7 @@ func taskVecMapInit(_ args: Arguments) {
     json.set("pairs", pairs.count)
     json.set("seconds", seconds)
     for (name, value) in stages.sorted(by: { $0.key < $1.key }) { json.set("stage \(name)", value) }
+    for (name, value) in cpuStages.sorted(by: { $0.key < $1.key }) { json.set("cpu \(name)", value) }
     finish(&json)
 }
 

@@ -324,8 +324,11 @@ def main() -> None:
               f"{init_seconds:.2f} s ({init_seconds / ours['seconds']:.1f}x; dense {init_seconds / dense['seconds']:.1f}x), "
               f"dictionaries identical: {identical} (dense: {dense_identical}); load average {os.getloadavg()[0]:.1f}")
         for name in list(numpy_stages) + [n for n in ours_stages if n not in numpy_stages]:
-            print(f"  {name}: xling {ours_stages.get(name, float('nan')):.3f} s, dense {dense_stages.get(name, float('nan')):.3f} s, "
+            print(f"  {name}: xling {ours_stages.get(name, float('nan')):.3f} s ({ours.get('cpu ' + name, float('nan')):.3f} CPU-s), "
+                  f"dense {dense_stages.get(name, float('nan')):.3f} s ({dense.get('cpu ' + name, float('nan')):.3f} CPU-s), "
                   f"numpy {numpy_stages.get(name, float('nan')):.3f} s")
+        report["init"]["xling_cpu_stages"] = {k[4:]: v for k, v in ours.items() if k.startswith("cpu ")}
+        report["init"]["xling_dense_cpu_stages"] = {k[4:]: v for k, v in dense.items() if k.startswith("cpu ")}
 
         # 3. Seconds per iteration at the defaults.
         ours_it = xling(binary, "vecmap", FI, FR, "--test", TEST, "--iters", str(args.iters))

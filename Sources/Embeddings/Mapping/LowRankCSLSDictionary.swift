@@ -4,7 +4,7 @@
 ///
 /// The rows of X′ and Z′ (n × n: sorted, normalised similarity rows) are smooth monotone curves,
 /// so they lie close to a low-dimensional subspace. With P (r × n, orthonormal rows: the right
-/// singular vectors of r/2 evenly spaced rows of each side), a = P x, ρ = ‖x − Pᵀa‖ (and b, σ for
+/// r/2 evenly spaced rows of each side, orthonormalised), a = P x, ρ = ‖x − Pᵀa‖ (and b, σ for
 /// z), x·z = a·b + (residual · residual), so |x·z − a·b| ≤ ρ·σ (+ `margin` for rounding and the
 /// float orthonormality of P). On fi–fr at n = 4,000, r = 64: median ρ ≈ 0.05, a row's top-10
 /// has ≈ 15 candidates (max 45) and its CSLS argmax ≈ 2.5 (max 20).
@@ -27,10 +27,10 @@ enum LowRankCSLSDictionary {
     /// (forward: argmax_j for every row i, backward: argmax_i for every column j) of the CSLS matrix
     /// of X′·Z′ᵀ (`xs`, `zs`: n × c each, same c; k ≥ 1 the CSLS neighbourhood, clamped to n; the
     /// sketch's rank is clamped to [2, min(n, c)]). `stages` hears `sketch`, `top-k means` and
-    /// `CSLS argmax` as they end. Throws `LinearAlgebraError` from the sample's SVD.
+    /// `CSLS argmax` as they end. Nil when the sample rows are all zero (no basis: use the dense product).
     static func argmaxes(
         xs: Matrix, zs: Matrix, k: Int, rank: Int, threads: Int, stages: ((String) -> Void)? = nil
-    ) throws -> (forward: [Int], backward: [Int]) {
+    ) throws -> (forward: [Int], backward: [Int])? {
         let n = xs.rows, c = xs.cols
         let r = max(2, min(rank, n, c))
         let half = r / 2
@@ -42,7 +42,9 @@ enum LowRankCSLSDictionary {
             let m = fromX ? xs : zs
             for j in 0..<c { sample[l * c + j] = m.storage[row * c + j] }
         }
-        let basis = try SVD(try Matrix(rows: r, cols: c, values: sample)).vt // r' × c, orthonormal rows
+        let basis = orthonormalRows(sample, rows: r, cols: c)
+        guard basis.rows > 0 else { return nil }
+        stages?("sketch basis")
         let a = try Matrix.product(xs, basis, transposeB: true), b = try Matrix.product(zs, basis, transposeB: true)
         let rho = residualNorms(xs, a), sigma = residualNorms(zs, b)
         let sketch = try Matrix.product(a, b, transposeB: true)
@@ -63,26 +65,71 @@ enum LowRankCSLSDictionary {
         return (forward, backward)
     }
 
-    /// x · y over `count` floats: four independent 8-lane partial sums (l mod 32), added in a fixed
-    /// order, then the tail; the same function for both directions, so s_ij is one value.
+    /// x · y over `count` floats: two independent 8-lane partial sums (l mod 16), added, then the
+    /// tail; the same arithmetic for both directions (and in `exactDots`), so s_ij is one value.
     @inline(__always)
     static func exactDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int) -> Float {
         typealias V = SIMD8<Float>
-        var s0 = V.zero, s1 = V.zero, s2 = V.zero, s3 = V.zero
+        var s0 = V.zero, s1 = V.zero
         var l = 0
-        while l + 32 <= count {
+        while l + 16 <= count {
             s0 += UnsafeRawPointer(x + l).loadUnaligned(as: V.self) * UnsafeRawPointer(y + l).loadUnaligned(as: V.self)
             s1 += UnsafeRawPointer(x + l + 8).loadUnaligned(as: V.self) * UnsafeRawPointer(y + l + 8).loadUnaligned(as: V.self)
-            s2 += UnsafeRawPointer(x + l + 16).loadUnaligned(as: V.self) * UnsafeRawPointer(y + l + 16).loadUnaligned(as: V.self)
-            s3 += UnsafeRawPointer(x + l + 24).loadUnaligned(as: V.self) * UnsafeRawPointer(y + l + 24).loadUnaligned(as: V.self)
-            l += 32
+            l += 16
         }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
+        var total = (s0 + s1).sum()
         while l < count {
             total += x[l] * y[l]
             l += 1
         }
         return total
+    }
+
+    /// (x · y, x · w), each bit-identical to `exactDot`: the two rows are streamed together (two
+    /// memory streams at once: the candidates' rows are scattered, so the loads dominate).
+    @inline(__always)
+    static func exactDots(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
+        typealias V = SIMD8<Float>
+        var s0 = V.zero, s1 = V.zero, t0 = V.zero, t1 = V.zero
+        var l = 0
+        while l + 16 <= count {
+            let x0 = UnsafeRawPointer(x + l).loadUnaligned(as: V.self), x1 = UnsafeRawPointer(x + l + 8).loadUnaligned(as: V.self)
+            s0 += x0 * UnsafeRawPointer(y + l).loadUnaligned(as: V.self)
+            t0 += x0 * UnsafeRawPointer(w + l).loadUnaligned(as: V.self)
+            s1 += x1 * UnsafeRawPointer(y + l + 8).loadUnaligned(as: V.self)
+            t1 += x1 * UnsafeRawPointer(w + l + 8).loadUnaligned(as: V.self)
+            l += 16
+        }
+        var a = (s0 + s1).sum(), b = (t0 + t1).sum()
+        while l < count {
+            a += x[l] * y[l]
+            b += x[l] * w[l]
+            l += 1
+        }
+        return (a, b)
+    }
+
+    /// Orthonormal rows spanning the `rows` × `cols` sample (modified Gram–Schmidt in Double, two
+    /// passes; a row left with less than 1e-3 of its norm is dropped): r′ × cols, r′ ≤ rows.
+    static func orthonormalRows(_ sample: [Float], rows: Int, cols: Int) -> Matrix {
+        var basis: [[Double]] = []
+        for l in 0..<rows {
+            var v = (0..<cols).map { Double(sample[l * cols + $0]) }
+            let initial = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard initial > 0 else { continue }
+            for _ in 0..<2 {
+                for q in basis {
+                    var d = 0.0
+                    for j in 0..<cols { d += q[j] * v[j] }
+                    for j in 0..<cols { v[j] -= d * q[j] }
+                }
+            }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 1e-3 * initial { basis.append(v.map { $0 / norm }) }
+        }
+        var out = Matrix(rows: basis.count, cols: cols)
+        for (l, q) in basis.enumerated() { for j in 0..<cols { out.storage[l * cols + j] = Float(q[j]) } }
+        return out
     }
 
     /// ‖x_i − Pᵀa_i‖ = √(‖x_i‖² − ‖a_i‖²) (P orthonormal), in Double, with a floor of 1e-5 under the
@@ -113,7 +160,11 @@ enum LowRankCSLSDictionary {
                             let o = SharedBuffer(op.baseAddress!)
                             _ = WorkerThreads.run(threads: threads, count: n, initial: 0) { _, range in
                                 let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                                defer { top.deallocate() }
+                                let candidates = UnsafeMutablePointer<Int>.allocate(capacity: m)
+                                defer {
+                                    top.deallocate()
+                                    candidates.deallocate()
+                                }
                                 for i in range {
                                     let row = s.base + i * m, rho = leftResidual[i]
                                     var filled = 0
@@ -123,9 +174,27 @@ enum LowRankCSLSDictionary {
                                     }
                                     let tau = top[k - 1]
                                     filled = 0
+                                    var count = 0
                                     for j in 0..<m where row[j] + (rho * sigma.base[j] + margin) >= tau {
-                                        let v = exactDot(l.base + i * c, rt.base + j * c, c)
+                                        candidates[count] = j
+                                        count += 1
+                                    }
+                                    // The top-k multiset does not depend on the order of the offers.
+                                    let x = l.base + i * c
+                                    var q = 0
+                                    while q < count {
+                                        let (v, w): (Float, Float?) =
+                                            q + 1 < count
+                                            ? {
+                                                let p = exactDots(x, rt.base + candidates[q] * c, rt.base + candidates[q + 1] * c, c)
+                                                return (p.0, p.1)
+                                            }()
+                                            : (exactDot(x, rt.base + candidates[q] * c, c), nil)
                                         if filled < k || v > top[k - 1] { TopKSelection.insert(v, values: top, filled: &filled, k: k) }
+                                        if let w, filled < k || w > top[k - 1] {
+                                            TopKSelection.insert(w, values: top, filled: &filled, k: k)
+                                        }
+                                        q += 2
                                     }
                                     var sum: Float = 0
                                     for q in 0..<k { sum += top[q] }

@@ -62,9 +62,11 @@ public enum VecMapInitialization {
         zs.apply(normalization)
         lap("normalise")
         if cslsK > 0 && sketchRank > 0 {
-            let (forward, backward) = try LowRankCSLSDictionary.argmaxes(
+            if let found = try LowRankCSLSDictionary.argmaxes(
                 xs: xs, zs: zs, k: cslsK, rank: sketchRank, threads: threads, stages: stages == nil ? nil : lap)
-            return TrainingPairs(sourceRows: Array(0..<n) + backward, targetRows: forward + Array(0..<n))
+            {
+                return TrainingPairs(sourceRows: Array(0..<n) + found.backward, targetRows: found.forward + Array(0..<n))
+            }
         }
         var sim = try Matrix.product(xs, zs, transposeB: true)
         lap("n × n × n product")
