@@ -99,6 +99,7 @@ bench: kernelspec
 	$(PY) Tests/bench/unsupervised_bench.py
 	@if [ -x "$(TORCH_PYTHON)" ]; then $(TORCH_PYTHON) Tests/bench/neural_bench.py; else echo "neural_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
 	@if [ -x "$(TORCH_PYTHON)" ]; then $(TORCH_PYTHON) Tests/bench/mlm_bench.py; else echo "mlm_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
+	@if [ -x "$(TORCH_PYTHON)" ]; then TORCH_PYTHON=$(TORCH_PYTHON) $(PY) Tests/bench/muse_bench.py; else echo "muse_bench.py skipped: no torch at TORCH_PYTHON=$(TORCH_PYTHON)"; fi
 
 # Regenerate the PyTorch golden fixtures of Tests/NeuralTests (commit the result); needs torch
 # (CPU) in TORCH_PYTHON's environment. make test reads only the committed fixtures.

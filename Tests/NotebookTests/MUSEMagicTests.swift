@@ -50,6 +50,34 @@ import Testing
         #expect(result("%who").count == 5)
     }
 
+    /// The vector loaders refuse NaN, so a non-finite row can only reach `%align muse` from a space
+    /// made in the session: one is stored directly (the en space with row 4 set to NaN), as
+    /// source and as target, next to a zero source row; each run stops with the row's word
+    /// and the fix, and the session still aligns afterwards.
+    @Test func nonFiniteAndZeroRowsAreRefusedAndTheSessionGoesOn() throws {
+        load()
+        let session = harness.interpreter.session
+        let en = try #require((session.objects["en"]?.object as? SpaceObject)?.space)
+        var broken = en
+        broken.vectors.storage[3 * en.dimension + 7] = .nan
+        session.store(SpaceObject(broken, origin: "test"), as: "nan_en", madeBy: "test", cell: 1)
+        let word = en.vocabulary[3]
+        let asSource = error("%align muse src=nan_en tgt=enr \(Self.small) as=bad")
+        #expect(asSource.hasPrefix("%align muse: "), "\(asSource)")
+        #expect(asSource.contains("`nan_en` row 4 (`\(word)`) has a non-finite value (nan)"), "\(asSource)")
+        #expect(asSource.contains("remove that line from the file or load fewer words with max="), "\(asSource)")
+        let asTarget = error("%align muse src=en tgt=nan_en \(Self.small) as=bad")
+        #expect(asTarget.contains("`nan_en` row 4 (`\(word)`) has a non-finite value (nan)"), "\(asTarget)")
+        let zero = UnsupervisedMagicsTests.writeVectors("muse-zero-src", rows: 40, dim: 300, zeroRow: 5)
+        _ = result("%load vectors z path=\(zero)")
+        #expect(error("%align muse src=z tgt=en \(Self.small) as=bad").contains("`z` row 6 (`w5`) is all zeros"))
+        #expect(session.objects["bad"] == nil)
+        // The session is intact: the same kernel aligns the clean spaces next.
+        let rows = result("%align muse src=en tgt=enr \(Self.small) seed=1 as=ok")
+        #expect(value(rows, "adversarial training").hasPrefix("2 of 2 epochs"), "\(rows)")
+        #expect(session.objects["ok"]?.object is MappingObject)
+    }
+
     @Test func sameSeedSameMapping() {
         // (Different seeds giving different maps: MUSETests.sameSeedSameMapAndTheHistoryHasEveryEpochAndStep.)
         load()
