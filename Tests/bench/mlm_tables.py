@@ -25,6 +25,8 @@ load average every 15 s):
     .venv/bin/python Tests/bench/mlm_tables.py run enfi --nice
     .venv/bin/python Tests/bench/mlm_tables.py run quad --nice
     .venv/bin/python Tests/bench/mlm_tables.py run base_de --nice    # baselines + the MLM's saved vectors
+    .venv/bin/python Tests/bench/mlm_tables.py vectors quad          # a stopped run: its checkpoint's best epoch as .vec
+    .venv/bin/python Tests/bench/mlm_tables.py run eval_ende         # the MLM's saved vectors, X -> en, both protocols
     .venv/bin/python Tests/bench/mlm_tables.py tables                # markdown tables from the logs
 
 `run all` does every step in order (hours on two shared cores). Needs
@@ -206,6 +208,63 @@ def run(name, nice):
     return code
 
 
+def checkpoint_vectors(run):
+    """Writes mlm_RUN.xx.vec from the run's checkpoint (MLMCheckpoint format version 1): the input embeddings
+    E.ℓ of the best epoch so far (the second parameter store when present, else the last epoch's), `<unk>`
+    left out, as `%save side=source/target` writes them. For a run stopped before its last epoch ended."""
+    import struct
+
+    b = open(f"{OUT}/mlm_{run}.xlmlm", "rb").read()
+    assert b[:8] == b"XLMLMCKP"
+    o = 8
+
+    def take(fmt):
+        nonlocal o
+        v = struct.unpack_from(fmt, b, o)[0]
+        o += struct.calcsize(fmt)
+        return v
+
+    def text():
+        nonlocal o
+        n = take("<I")
+        o += n
+        return b[o - n:o].decode("utf-8")
+
+    assert take("<I") == 1
+    n, e, _h, _layers = (take("<I") for _ in range(4))
+    o += 8  # dropout, init bound
+    langs, words = [], []
+    for _ in range(n):
+        langs.append(text())
+        words.append([text() for _ in range(take("<I"))])
+    done, _seed, _batch, _sel, _last, best, score = take("<I"), take("<Q"), take("<I"), take("<I"), take("<d"), take("<i"), take("<d")
+    has_best = b[o] == 1
+    o += 1
+
+    def store():
+        nonlocal o
+        assert b[o:o + 8] == b"XLNPARM1"
+        o += 8
+        values = {}
+        for _ in range(take("<I")):
+            name, rows, cols = text(), take("<I"), take("<I")
+            values[name] = (rows, cols, struct.unpack_from(f"<{rows * cols}f", b, o))
+            o += 4 * rows * cols
+        return values
+
+    params = store()
+    if has_best:
+        params = store()
+    for l, (lang, vocab) in enumerate(zip(langs, words)):
+        rows, cols, flat = params[f"E.{l}"]
+        assert rows == len(vocab) and cols == e and vocab[0] == "<unk>"
+        with open(f"{OUT}/mlm_{run}.{lang}.vec", "w", encoding="utf-8") as f:
+            f.write(f"{rows - 1} {cols}\n")
+            for i in range(1, rows):
+                f.write(vocab[i] + " " + " ".join(f"{x:.9g}" for x in flat[i * cols:(i + 1) * cols]) + "\n")
+    print(f"mlm_{run}: {done} epochs done, best epoch {best + 1} (criterion {score:.4f}); wrote {', '.join(langs)} vectors")
+
+
 # ---------------------------------------------------------------------------------------------
 # Tables from the logs
 
@@ -309,6 +368,8 @@ def main(argv):
         dicts()
     elif step == "scripts":
         scripts()
+    elif step == "vectors":
+        checkpoint_vectors(argv[2])
     elif step == "run":
         names = list(RUNS) + [f"base_{l}" for l in ("de", "es", "fi", "fr")] if argv[2] == "all" else [argv[2]]
         if argv[2] == "all":
