@@ -29,8 +29,8 @@ load average every 15 s):
     .venv/bin/python Tests/bench/mlm_tables.py run eval_ende         # the MLM's saved vectors, X -> en, both protocols
     .venv/bin/python Tests/bench/mlm_tables.py tables                # markdown tables from the logs
 
-`run all` does every step in order (hours on two shared cores). Needs
-`swift build -c release --product xling`.
+`run all` (`make mlm-tables`) does every step in order: about five CPU-hours (the quadrilingual run
+alone two), so it is not part of `make bench`. Needs `swift build -c release --product xling`.
 """
 
 from __future__ import annotations
@@ -184,6 +184,19 @@ def mlm_eval_script(run):
     return text
 
 
+def dev_script(run, epochs):
+    """Per-epoch development curve of a bilingual run: the last-epoch vectors of checkpoint copies
+    mlm_RUN.epN.xlmlm (written by `vectors RUN.epN --last`) on the held-out train split, X -> en."""
+    lang = RUNS[run][1]
+    text = dict_cells(lang)
+    for n in epochs:
+        text += f"%load vectors e{n}_en path=mlm_{run}.ep{n}.en.vec lang=en\n%load vectors e{n}_{lang} path=mlm_{run}.ep{n}.{lang}.vec lang={lang}\n"
+    for n in epochs:
+        text += (f"# %%\n%echo TABLE dev_epoch{n} {lang}-en\n%eval bli src=e{n}_{lang} tgt=e{n}_en dict=train_{lang}\n"
+                 f"%eval bli src=e{n}_{lang} tgt=e{n}_en dict=train_{lang} {gold(lang)}\n")
+    return text
+
+
 def scripts():
     os.makedirs(OUT, exist_ok=True)
     for name, langs in RUNS.items():
@@ -208,10 +221,11 @@ def run(name, nice):
     return code
 
 
-def checkpoint_vectors(run):
+def checkpoint_vectors(run, last=False):
     """Writes mlm_RUN.xx.vec from the run's checkpoint (MLMCheckpoint format version 1): the input embeddings
     E.ℓ of the best epoch so far (the second parameter store when present, else the last epoch's), `<unk>`
-    left out, as `%save side=source/target` writes them. For a run stopped before its last epoch ended."""
+    left out, as `%save side=source/target` writes them. For a run stopped before its last epoch ended;
+    `last` takes the last finished epoch's parameters instead (per-epoch development curves)."""
     import struct
 
     b = open(f"{OUT}/mlm_{run}.xlmlm", "rb").read()
@@ -253,7 +267,7 @@ def checkpoint_vectors(run):
         return values
 
     params = store()
-    if has_best:
+    if has_best and not last:
         params = store()
     for l, (lang, vocab) in enumerate(zip(langs, words)):
         rows, cols, flat = params[f"E.{l}"]
@@ -262,7 +276,8 @@ def checkpoint_vectors(run):
             f.write(f"{rows - 1} {cols}\n")
             for i in range(1, rows):
                 f.write(vocab[i] + " " + " ".join(f"{x:.9g}" for x in flat[i * cols:(i + 1) * cols]) + "\n")
-    print(f"mlm_{run}: {done} epochs done, best epoch {best + 1} (criterion {score:.4f}); wrote {', '.join(langs)} vectors")
+    kept = f"epoch {done}" if last or not has_best else f"best epoch {best + 1}"
+    print(f"mlm_{run}: {done} epochs done, best epoch {best + 1} (criterion {score:.4f}); wrote {kept}'s {', '.join(langs)} vectors")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,9 +384,17 @@ def main(argv):
     elif step == "scripts":
         scripts()
     elif step == "vectors":
-        checkpoint_vectors(argv[2])
+        checkpoint_vectors(argv[2], last="--last" in argv)
+    elif step == "dev":  # dev RUN N1,N2,...: per-epoch vectors, then their evaluation on the dev split
+        epochs = [int(n) for n in argv[3].split(",")]
+        for n in epochs:
+            checkpoint_vectors(f"{argv[2]}.ep{n}", last=True)
+        with open(f"{OUT}/dev_{argv[2]}.xling", "w", encoding="utf-8") as f:
+            f.write(dev_script(argv[2], epochs))
+        run(f"dev_{argv[2]}", True)
     elif step == "run":
-        names = list(RUNS) + [f"base_{l}" for l in ("de", "es", "fi", "fr")] if argv[2] == "all" else [argv[2]]
+        every = list(RUNS) + [f"eval_{r}" for r in RUNS] + [f"base_{l}" for l in ("de", "es", "fi", "fr")]
+        names = every if argv[2] == "all" else [argv[2]]
         if argv[2] == "all":
             dicts()
             scripts()
