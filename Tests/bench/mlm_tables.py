@@ -39,8 +39,10 @@ import gzip
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -215,10 +217,32 @@ def run(name, nice):
     sampler = subprocess.Popen(
         ["bash", "-c", 'while true; do echo "$(date -u +%T) $(cat /proc/loadavg)"; sleep 15; done'], stdout=log)
     cmd = (["nice", "-n", "19"] if nice else []) + ["/usr/bin/time", "-v", XLING, "run", f"{name}.xling", "--continue-on-error"]
+    checkpoint, seen = f"{OUT}/mlm_{name}.xlmlm", None
     with open(f"{OUT}/{name}.out", "w") as out, open(f"{OUT}/{name}.time", "w") as err:
-        code = subprocess.call(cmd, cwd=OUT, stdout=out, stderr=err)
+        process = subprocess.Popen(cmd, cwd=OUT, stdout=out, stderr=err)
+        while process.poll() is None:
+            time.sleep(20)
+            # Keep a copy of every epoch's checkpoint (written atomically) for `dev`.
+            if os.path.exists(checkpoint) and os.path.getmtime(checkpoint) != seen:
+                seen = os.path.getmtime(checkpoint)
+                shutil.copyfile(checkpoint, f"{OUT}/mlm_{name}.ep{epochs_done(checkpoint)}.xlmlm")
     sampler.terminate()
-    return code
+    return process.returncode
+
+
+def epochs_done(path):
+    """The epochs-done field of an MLM checkpoint (after the header and the vocabularies)."""
+    import struct
+
+    b = open(path, "rb").read()
+    o = 36
+    for _ in range(struct.unpack_from("<I", b, 12)[0]):
+        o += 4 + struct.unpack_from("<I", b, o)[0]
+        count = struct.unpack_from("<I", b, o)[0]
+        o += 4
+        for _ in range(count):
+            o += 4 + struct.unpack_from("<I", b, o)[0]
+    return struct.unpack_from("<I", b, o)[0]
 
 
 def checkpoint_vectors(run, last=False):
