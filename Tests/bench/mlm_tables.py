@@ -359,7 +359,7 @@ def parse_eval(name):
 
 
 LABELS = [
-    ("mlm_ende", "MLM en–de (ours, 10 epochs)"), ("mlm_enes", "MLM en–es"), ("mlm_enfi", "MLM en–fi"),
+    ("mlm_ende", "MLM en–de (ours)"), ("mlm_enes", "MLM en–es"), ("mlm_enfi", "MLM en–fi"),
     ("mlm_quad", "MLM en/fr/es/de (quadrilingual)"), ("vecmap", "GloVe + VecMap (unsupervised)"),
     ("muse", "GloVe + MUSE (unsupervised)"), ("identical", "GloVe + Procrustes, identical strings (refine 5)"),
     ("procrustes500", "GloVe + Procrustes, 500 seed pairs (supervised)"),
