@@ -12,7 +12,7 @@ APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures mlm-tables
 
 all: build
 
@@ -109,6 +109,10 @@ neural-fixtures:
 # The multilingual LM's PyTorch fixtures (Tests/EmbeddingsTests/Fixtures/mlm; commit the result).
 mlm-fixtures:
 	$(TORCH_PYTHON) Tests/reference/mlm_torch_reference.py
+
+# Issue 15's full %train mlm runs, baselines and BLI tables (hours; not part of bench): Tests/bench/README.md.
+mlm-tables:
+	swift build -c release --product xling && $(PY) Tests/bench/mlm_tables.py run all && $(PY) Tests/bench/mlm_tables.py tables
 
 clean:
 	rm -rf .build $(VENV)
