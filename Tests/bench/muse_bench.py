@@ -36,7 +36,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from unsupervised_bench import FR, MUSE_ANCHOR, MUSE_LAUNCHER, TORCH_PYTHON  # noqa: E402
+from unsupervised_bench import FR, MUSE_ANCHOR, MUSE_LAUNCHER, TORCH_PYTHON, muse_p1  # noqa: E402
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -83,20 +83,6 @@ def children_cpu() -> tuple[float, int]:
     import resource
     u = resource.getrusage(resource.RUSAGE_CHILDREN)
     return u.ru_utime + u.ru_stime, u.ru_maxrss
-
-
-def muse_p1(log: str) -> tuple[float, float]:
-    """P@1 (NN, CSLS) of the map MUSE keeps: the evaluation logged just before its last '* Best value'."""
-    last: dict = {}
-    best: dict = {}
-    for line in log.splitlines():
-        for method, key in (("nn", "nn"), ("csls_knn_10", "csls")):
-            marker = f"{method} - Precision at k = 1: "
-            if marker in line:
-                last[key] = float(line.split(marker)[1].split()[0]) / 100
-        if "* Best value for" in line:
-            best = dict(last)
-    return best.get("nn", float("nan")), best.get("csls", float("nan"))
 
 
 def main() -> None:

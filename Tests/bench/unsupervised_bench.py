@@ -67,6 +67,20 @@ runpy.run_path("unsupervised.py", run_name="__main__")
 """
 
 
+def muse_p1(log: str) -> tuple[float, float]:
+    """P@1 (NN, CSLS) of the map MUSE keeps: the evaluation logged just before its last '* Best value'."""
+    last: dict = {}
+    best: dict = {}
+    for line in log.splitlines():
+        for method, key in (("nn", "nn"), ("csls_knn_10", "csls")):
+            marker = f"{method} - Precision at k = 1: "
+            if marker in line:
+                last[key] = float(line.split(marker)[1].split()[0]) / 100
+        if "* Best value for" in line:
+            best = dict(last)
+    return best.get("nn", float("nan")), best.get("csls", float("nan"))
+
+
 def xling(binary: Path, *args: str) -> dict:
     out = subprocess.run([str(binary), *map(str, args)], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -123,20 +137,12 @@ def muse_comparison(binary: Path, src: str, tgt: str, epochs: int, epoch_size: i
     out = subprocess.run(cmd, capture_output=True, text=True)
     theirs_wall = time.perf_counter() - started
     log = out.stdout + out.stderr
-    last: dict = {}
-    best: dict = {}
-    for line in log.splitlines():
-        for method, key in (("nn", "p1_nn"), ("csls_knn_10", "p1_csls")):
-            marker = f"{method} - Precision at k = 1: "
-            if marker in line:
-                last[key] = float(line.split(marker)[1].split()[0]) / 100
-        if "* Best value for" in line:
-            best = dict(last)
+    p1_nn, p1_csls = muse_p1(log)
     return {"epochs": epochs, "epoch_size": epoch_size, "seed": seed, "xling_wall_seconds": ours_wall,
             "xling_adversarial_seconds": ours["adversarial_seconds"], "xling_p1_nn": ours["p1_nn"],
             "xling_p1_csls": ours["p1_csls"], "xling_criterion": ours["criterion"], "xling_kept": ours["kept"],
-            "muse_wall_seconds": theirs_wall, "muse_exit": out.returncode, "muse_p1_nn": best.get("p1_nn", float("nan")),
-            "muse_p1_csls": best.get("p1_csls", float("nan")), "muse_log_tail": log.splitlines()[-5:] if out.returncode else [],
+            "muse_wall_seconds": theirs_wall, "muse_exit": out.returncode, "muse_p1_nn": p1_nn,
+            "muse_p1_csls": p1_csls, "muse_log_tail": log.splitlines()[-5:] if out.returncode else [],
             "speedup": theirs_wall / ours_wall}
 
 
