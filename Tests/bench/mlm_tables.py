@@ -51,7 +51,7 @@ DATA = "/work/shared/data"
 EUROPARL = f"{DATA}/corpora/europarl"
 XLING = os.path.join(ROOT, ".build", "release", "xling")
 
-MODEL = "dim=128 hidden=128"  # every other key at its default
+MODEL = "dim=128 hidden=128 threads=2"  # every other key at its default; threads= falls back to %set threads (1)
 GLOVE = "dim=128 min_count=3 threads=2 seed=1"
 RUNS = {"ende": ["en", "de"], "enes": ["en", "es"], "enfi": ["en", "fi"], "quad": ["en", "fr", "es", "de"]}
 
