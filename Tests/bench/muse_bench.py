@@ -36,7 +36,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from unsupervised_bench import FR, MUSE_ANCHOR, MUSE_LAUNCHER, TORCH_PYTHON, muse_p1  # noqa: E402
+from unsupervised_bench import FR, MUSE_ANCHOR, MUSE_LAUNCHER, TORCH_PYTHON, muse_p1, require_binary  # noqa: E402
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -97,10 +97,7 @@ def main() -> None:
     ap.add_argument("--skip-muse", action="store_true")
     ap.add_argument("--json", default=str(REPO / "bench-results/muse.json"))
     args = ap.parse_args()
-    binary = Path(args.bench_binary)
-    if not binary.exists():
-        print(f"{binary} is missing: swift build -c release --product xling-bench", file=sys.stderr)
-        sys.exit(2)
+    binary = require_binary(args.bench_binary)
     report: dict = {"settings": vars(args)}
     with tempfile.TemporaryDirectory() as tmp:
         src, tgt, test, words = write_case(tmp, args.rotation_seed)

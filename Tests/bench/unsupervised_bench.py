@@ -67,6 +67,15 @@ runpy.run_path("unsupervised.py", run_name="__main__")
 """
 
 
+def require_binary(path: str) -> Path:
+    """The release xling-bench at `path`, or exit 2 with the command that builds it."""
+    binary = Path(path)
+    if not binary.exists():
+        print(f"missing {binary}: swift build -c release --product xling-bench", file=sys.stderr)
+        sys.exit(2)
+    return binary
+
+
 def muse_p1(log: str) -> tuple[float, float]:
     """P@1 (NN, CSLS) of the map MUSE keeps: the evaluation logged just before its last '* Best value'."""
     last: dict = {}
@@ -260,10 +269,7 @@ def main() -> None:
                     "evaluated instead of re-running vecmap")
     ap.add_argument("--json", default=str(REPO / "bench-results/unsupervised.json"))
     args = ap.parse_args()
-    binary = Path(args.bench_binary)
-    if not binary.exists():
-        print(f"missing {binary}: swift build -c release --product xling-bench", file=sys.stderr)
-        sys.exit(2)
+    binary = require_binary(args.bench_binary)
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         src = vecmap_init_reference.plain_copy(str(FI), tmp)
