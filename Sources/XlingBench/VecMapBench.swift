@@ -121,6 +121,15 @@ func taskVecMap(_ args: Arguments) {
     json.set("process_cpu_seconds", processCPUSeconds())
     json.set("objective", result.history.map(\.objective))
     json.set("dense_rows", result.denseRows)
+    // FNV-1a of the last dictionary's (source, target) rows in order: equal hashes ⇒ (almost surely) the same dictionary.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for (i, j) in zip(result.dictionary.sourceRows, result.dictionary.targetRows) {
+        for v in [UInt64(i), UInt64(j)] {
+            hash = (hash ^ v) &* 0x100_0000_01b3
+        }
+    }
+    json.set("dictionary_hash", String(hash, radix: 16))
+    json.set("dictionary_pairs", result.dictionary.count)
     for (name, value) in stageWall.sorted(by: { $0.key < $1.key }) {
         json.set("stage \(name) wall", value)
         json.set("stage \(name) cpu", stageCPU[name] ?? 0)

@@ -29,9 +29,10 @@ fileprivate enum RotatedEnglish {
     }
 
     /// The low-rank sketch only prunes: at any rank (3 = loose bounds, many candidates; 32: tight;
-    /// the default is 64) the dictionary is the dense product's, on the rotated copy and on two unrelated
-    /// spaces (the en rows against uniform noise: nothing aligns, many near-ties).
-    @Test func lowRankSketchGivesTheDenseDictionary() throws {
+    /// the default is 64) and thread count (rows and columns are bounded in the same row passes, the
+    /// columns through per-worker lists) the dictionary is the dense product's, on the rotated copy and
+    /// on two unrelated spaces (the en rows against uniform noise: nothing aligns, many near-ties).
+    @Test(arguments: [1, 2, 3]) func lowRankSketchGivesTheDenseDictionary(threads: Int) throws {
         let (x, z, _) = try RotatedEnglish.spaces()
         var rng = SplitMix64(seed: 11)
         var noise = Matrix(rows: x.rows, cols: x.cols)
@@ -40,7 +41,8 @@ fileprivate enum RotatedEnglish {
         for (a, b) in [(x, z), (x, noise)] {
             let dense = try VecMapInitialization.dictionary(source: a, target: b, vocabulary: 200, sketchRank: 0)
             for rank in [3, 32] {
-                let sketched = try VecMapInitialization.dictionary(source: a, target: b, vocabulary: 200, sketchRank: rank)
+                let sketched = try VecMapInitialization.dictionary(
+                    source: a, target: b, vocabulary: 200, threads: threads, sketchRank: rank)
                 #expect(sketched.sourceRows == dense.sourceRows)
                 #expect(sketched.targetRows == dense.targetRows)
             }
@@ -383,6 +385,33 @@ fileprivate enum RotatedEnglish {
                 }
             }
             if name == "previous map" { #expect(full >= (x.rows * 2) * 9 / 10, "\(full) full prefixes") }
+        }
+    }
+
+    /// The certified lists' sort key orders as (score ↓, index ↑) with `==` ties (−0 = +0), and gives
+    /// the score back; the sweep's sign-bit screen flags exactly the lanes of s > t.
+    @Test func sortKeyAndSignScreenAreTheComparisons() {
+        let scores: [Float] = [1.5, -0.25, 0, -0.0, 2e-39, -2e-39, -3, 0.75, 1.5, -0.25, .leastNonzeroMagnitude]
+        var entries = scores.enumerated().map { (score: $0.element, index: Int32($0.offset)) }
+        var shuffler = SplitMix64(seed: 3)
+        entries.shuffle(using: &shuffler)
+        let byComparison = entries.sorted { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        let byKey = entries.map { OneSweepCandidates.descendingKey($0.score, $0.index) }.sorted()
+        #expect(byKey.map { Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: $0)) } == byComparison.map(\.index))
+        #expect(byKey.map { OneSweepCandidates.scoreOf($0) } == byComparison.map(\.score))
+        var rng = SplitMix64(seed: 21)
+        for round in 0..<200 {
+            var s = TopKSelection.Lanes(), t = TopKSelection.Lanes()
+            for l in 0..<16 {
+                s[l] = rng.nextFloat() - 0.5
+                switch (round + l) % 4 {
+                case 0: t[l] = -.infinity
+                case 1: t[l] = s[l]
+                case 2: t[l] = s[l].nextDown
+                default: t[l] = rng.nextFloat() - 0.5
+                }
+            }
+            #expect(TopKSelection.signBits(TopKSelection.above(s, t)) == TopKSelection.bits(s .> t))
         }
     }
 

@@ -231,22 +231,25 @@ enum OneSweepCandidates {
                         let oib = SharedBuffer(oi.baseAddress!), osb = SharedBuffer(os.baseAddress!)
                         let prb = SharedBuffer(pr.baseAddress!), psb = SharedBuffer(ps.baseAddress!)
                         _ = WorkerThreads.run(threads: threads, count: count, initial: 0) { _, range in
-                            var scored: [(score: Float, index: Int32)] = []
-                            scored.reserveCapacity(width)
+                            // (score ↓, index ↑) as one ascending UInt64 key (see `descendingKey`).
+                            var keys: [UInt64] = []
+                            keys.reserveCapacity(width)
                             for r in range {
-                                scored.removeAll(keepingCapacity: true)
+                                keys.removeAll(keepingCapacity: true)
                                 for l in 0..<Int(filled[r]) {
                                     let e = entries[r * width + l]
-                                    scored.append((2 * e.sim - penalty[Int(e.index)], e.index))
+                                    keys.append(descendingKey(2 * e.sim - penalty[Int(e.index)], e.index))
                                 }
-                                scored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-                                for (l, e) in scored.prefix(output).enumerated() {
-                                    prb.base[r * output + l] = e.index
-                                    psb.base[r * output + l] = e.score
+                                keys.sort()
+                                for (l, key) in keys.prefix(output).enumerated() {
+                                    let index = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
+                                    let score = scoreOf(key)
+                                    prb.base[r * output + l] = index
+                                    psb.base[r * output + l] = score
                                     // Sorted: the first uncertified entry ends the prefix.
-                                    guard e.score > theta[r] else { continue }
-                                    oib.base[r * output + l] = Int(e.index)
-                                    osb.base[r * output + l] = e.score
+                                    guard score > theta[r] else { continue }
+                                    oib.base[r * output + l] = Int(index)
+                                    osb.base[r * output + l] = score
                                 }
                             }
                             return 0
@@ -256,6 +259,23 @@ enum OneSweepCandidates {
             }
         }
         return (NeighborSearch.Neighbors(queryCount: count, k: output, indices: outIndices, scores: outScores), prior, priorScores)
+    }
+
+    /// A key whose ascending order is (score ↓, index ↑), the order of a certified list: the score's
+    /// bits mapped to an order-preserving UInt32, complemented, above the index (−0 is keyed as +0,
+    /// so that equal scores fall back to the index as with a `==` comparison; scores are finite).
+    @inline(__always)
+    static func descendingKey(_ score: Float, _ index: Int32) -> UInt64 {
+        let bits = (score == 0 ? Float(0) : score).bitPattern
+        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~ordered) << 32 | UInt64(UInt32(bitPattern: index))
+    }
+
+    /// The score of a `descendingKey` (−0 comes back as +0).
+    @inline(__always)
+    static func scoreOf(_ key: UInt64) -> Float {
+        let ordered = ~UInt32(truncatingIfNeeded: key >> 32)
+        return Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7fff_ffff : ~ordered)
     }
 
     /// r_col and the column maxima from the workers' top-k lists (as `SimilarityStatistics`).
@@ -478,10 +498,14 @@ final class OneSweepVisitor: TileVisitor {
                 let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
                 let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
                 let v = two * s - shift
+                // Lanes with s > thrS, s > cts, u > thrU or v > ctv (sign bits of the differences: exactly the
+                // comparisons, see `TopKSelection.above`); `offer` re-tests each.
+                let columnS = UnsafeRawPointer(cts + j).loadUnaligned(as: Lanes.self)
+                let columnV = UnsafeRawPointer(ctv + j).loadUnaligned(as: Lanes.self)
                 let hit =
-                    (s .> Lanes(repeating: thrS)) .| (s .> UnsafeRawPointer(cts + j).loadUnaligned(as: Lanes.self))
-                    .| (u .> Lanes(repeating: thrU)) .| (v .> UnsafeRawPointer(ctv + j).loadUnaligned(as: Lanes.self))
-                var hits = TopKSelection.bits(hit)
+                    TopKSelection.above(s, Lanes(repeating: thrS)) | TopKSelection.above(s, columnS)
+                    | TopKSelection.above(u, Lanes(repeating: thrU)) | TopKSelection.above(v, columnV)
+                var hits = TopKSelection.signBits(hit)
                 while hits != 0 {
                     offer(j + hits.trailingZeroBitCount)
                     hits &= hits &- 1

@@ -23,6 +23,21 @@ enum TopKSelection {
         UInt32(truncatingIfNeeded: (SIMD16<Int32>(repeating: 0).replacing(with: laneWeights, where: mask)).wrappedSum())
     }
 
+    /// The lanes of `x` whose sign bit is set, as a bit set (bit l = lane l): an arithmetic shift and
+    /// a masked sum, cheaper on SSE2 than `bits` of a `SIMDMask` (no mask legalisation). With
+    /// `above(s, t)` it screens s > t: for non-NaN floats t − s has its sign bit set exactly when
+    /// s > t (a difference of two different floats is never ±0; t = −∞ gives −∞).
+    @inline(__always)
+    static func signBits(_ x: SIMD16<Int32>) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((x &>> 31) & laneWeights).wrappedSum())
+    }
+
+    /// The bits of t − s (see `signBits`).
+    @inline(__always)
+    static func above(_ s: Lanes, _ t: Lanes) -> SIMD16<Int32> {
+        unsafeBitCast(t - s, to: SIMD16<Int32>.self)
+    }
+
     /// Inserts (`value`, `index`) into the descending list (`values`, `indices`) of capacity
     /// `k` holding `filled` entries; the caller has checked it beats the threshold.
     @inline(__always)

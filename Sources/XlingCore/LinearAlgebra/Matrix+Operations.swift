@@ -57,13 +57,17 @@ extension Matrix {
     /// Throws `ShapeError` naming the index and this matrix's shape when an index is outside
     /// `0..<rows`.
     public func selectingRows(_ indices: [Int]) throws(ShapeError) -> Matrix {
+        for i in indices where i < 0 || i >= rows {
+            throw ShapeError("row index \(i) is out of range for a \(shapeDescription) matrix")
+        }
         var out = Matrix(rows: indices.count, cols: cols)
-        for (k, i) in indices.enumerated() {
-            guard i >= 0, i < rows else {
-                throw ShapeError("row index \(i) is out of range for a \(shapeDescription) matrix")
+        let width = cols
+        guard width > 0, !indices.isEmpty else { return out }
+        storage.withUnsafeBufferPointer { source in
+            out.storage.withUnsafeMutableBufferPointer { target in
+                let from = source.baseAddress!, to = target.baseAddress!
+                for (k, i) in indices.enumerated() { (to + k * width).update(from: from + i * width, count: width) }
             }
-            let src = i * cols, dst = k * cols
-            for j in 0..<cols { out.storage[dst + j] = storage[src + j] }
         }
         return out
     }
