@@ -486,13 +486,14 @@ def tables():
     # The paper's Figure 2: supervised Procrustes against the number of seed pairs (n = 0: identical strings).
     curve_pairs = [p for p in pairs if any((f"procrustes{n}", p) in rows for n in CURVE[:-1])]
     if curve_pairs:
-        print("\n| seed pairs n | " + " | ".join(f"{p} gold P@1 / P@5: Procrustes / + refine 5" for p in curve_pairs) + " |")
-        print("|---" * (1 + len(curve_pairs)) + "|")
-        print("| 0 (identical strings, refine 5) | " + " | ".join(f"– / {cell(rows.get(('identical', p)), 'gold_csls')}"
-                                                           for p in curve_pairs) + " |")
+        print("\n| seed pairs n | " + " | ".join(f"{p} Procrustes | {p} + refine 5" for p in curve_pairs) + " |")
+        print("|---" * (1 + 2 * len(curve_pairs)) + "|")
+        print("| 0 (identical strings) | " + " | ".join(f"– | {cell(rows.get(('identical', p)), 'gold_csls')}"
+                                                 for p in curve_pairs) + " |")
         for n in CURVE:
-            print(f"| {n} | " + " | ".join(f"{cell(rows.get((f'procrustes{n}', p)), 'gold_csls')} / "
+            print(f"| {n} | " + " | ".join(f"{cell(rows.get((f'procrustes{n}', p)), 'gold_csls')} | "
                                          f"{cell(rows.get((f'procrustes{n}_refine5', p)), 'gold_csls')}" for p in curve_pairs) + " |")
+        print("\nGold protocol P@1 / P@5 (CSLS, %); n = 0 is identical strings (refine 5); seed sets nested prefixes.")
         mlm = [(label, p) for label in ("mlm_ende", "mlm_enes", "mlm_enfi", "mlm_quad") for p in curve_pairs if (label, p) in rows]
         print("\nFor comparison, the MLM rows (gold P@1 / P@5): "
               + "; ".join(f"{label} {p} {cell(rows[(label, p)], 'gold_csls')}" for label, p in mlm))
