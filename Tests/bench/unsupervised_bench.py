@@ -333,6 +333,18 @@ def whole_runs(binary: Path, args) -> tuple[list, dict]:
     return whole, summary
 
 
+def whole_goals(summary, reused):
+    """The issue's whole-run checks. With `reused` vecmap runs (started earlier, under other load and
+    threads) the wall ratio compares different conditions, so the speed goal is not judged from it."""
+    goals = {"P@1 CSLS within 1.5 points": abs(summary.get("p1_csls_difference_points", float("inf"))) <= 1.5}
+    if reused:
+        print("whole run >= 10x: not judged (vecmap runs reused: their wall times come from other conditions; "
+              f"CPU ratio {summary.get('cpu_speedup') or float('nan'):.1f}x)")
+    else:
+        goals["whole run >= 10x"] = summary.get("speedup", 0) >= 10
+    return goals
+
+
 def numpy_init_stages(src: str, tgt: str, vocab: int = 4000) -> dict:
     """Seconds of each step of VecMap's unsupervised initialisation done with plain numpy calls on
     the same normalised 4,000-word heads (a breakdown of where vecmap's time goes; the anchor itself
@@ -444,8 +456,7 @@ def main() -> None:
         if args.only_whole:
             report["whole"], report["whole_summary"] = whole_runs(binary, args)
             ws = report["whole_summary"]
-            goals = {"whole run >= 10x": ws.get("speedup", 0) >= 10,
-                     "P@1 CSLS within 1.5 points": abs(ws.get("p1_csls_difference_points", float("inf"))) <= 1.5}
+            goals = whole_goals(ws, reused=bool(args.reuse_vecmap))
             for k, ok in goals.items():
                 print(f"{'PASS' if ok else 'FAIL'}  {k}")
             report["goals"] = goals
@@ -534,8 +545,7 @@ def main() -> None:
         "iteration >= 10x": report["iteration"]["speedup"] >= 10,
     }
     if "whole_summary" in report:
-        goals["whole run >= 10x"] = report["whole_summary"].get("speedup", 0) >= 10
-        goals["P@1 CSLS within 1.5 points"] = abs(report["whole_summary"].get("p1_csls_difference_points", float("inf"))) <= 1.5
+        goals.update(whole_goals(report["whole_summary"], reused=bool(args.reuse_vecmap)))
     if "muse" in report:
         goals["muse >= 3x"] = report["muse"]["speedup"] >= 3
     report["goals"] = goals
