@@ -65,6 +65,29 @@ struct MLMTrainerTests {
         #expect(drift < 1e-4, "same seed, same numbers up to BLAS rounding: \(drift)")
     }
 
+    /// keep=last: the same training and criteria as keep=criterion, and the last epoch's
+    /// parameters (as `epochEnd` saw them) are what the model holds at the end.
+    @Test func keepLastHoldsTheLastEpoch() throws {
+        let corpora = try Self.corpora()
+        var options = Self.options(epochs: 3)
+        options.keep = .last
+        var lm = try Self.model(corpora)
+        var atEnd: Matrix?
+        let result = try MLMTrainer.train(
+            &lm, corpora: corpora, options: options,
+            epochEnd: { report, model, best in
+                #expect(best?.epoch == report.epoch && best?.snapshot == nil, "keep=last: the best so far is the epoch just done")
+                atEnd = model.embeddings(language: 1)
+            })
+        #expect(result.keptEpoch == 2 && result.epochs.allSatisfy { $0.criterion?.isFinite == true })
+        #expect(try lm.embeddings(language: 1).maxAbsoluteDifference(#require(atEnd)) == 0)
+        var paper = try Self.model(corpora)
+        let byCriterion = try MLMTrainer.train(&paper, corpora: corpora, options: Self.options(epochs: 3))
+        for (a, b) in zip(result.epochs, byCriterion.epochs) {
+            #expect(abs(a.criterion! - b.criterion!) < 1e-4, "the same training either way: \(a.criterion!) vs \(b.criterion!)")
+        }
+    }
+
     @Test func stopKeepsLastUpdate() throws {
         let corpora = try Self.corpora()
         var lm = try Self.model(corpora)

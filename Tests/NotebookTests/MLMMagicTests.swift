@@ -49,6 +49,10 @@ import Glibc
             }, "\(epochs)")
         #expect(value(rows, "P@1 dictionaries").hasPrefix("`test` (en↔de): CSLS, both directions"))
         #expect(value(rows, "model kept").contains("best mean CSLS of the 3,000 most frequent en words"))
+        // The failure detector's verdict, with its numbers, in the table and in the object's provenance.
+        let verdict = value(rows, "verdict en↔de (failure detector)")
+        #expect(["succeeded: ", "doubtful: ", "failed: "].contains { verdict.hasPrefix($0) } && verdict.contains("random rotations of the de rows"))
+        #expect(harness.interpreter.session.objects["m"]?.summary.hasSuffix("(\(verdict.prefix { $0 != ":" }))") == true)
         // The live display showed tokens/s, losses per language and direction, the criterion and P@1.
         let texts = outputs.compactMap { $0.content["data"]?["text/plain"]?.stringValue }
         #expect(texts.contains { $0.hasPrefix("[running] training (epoch 1/2") && $0.contains("tokens/s") && $0.contains("de fw") })
@@ -70,6 +74,18 @@ import Glibc
         let (tsne, tsneOutputs) = run("%tsne m top=40 perplexity=5 iters=250")
         #expect(tsne["status"] == "ok", "\(tsne["evalue"]?.stringValue ?? "")")
         #expect(tsneOutputs.contains { $0.content["data"]?["image/svg+xml"] != nil })
+    }
+
+    @Test func keepLastKeepsTheLastEpoch() {
+        _ = result(Self.load)
+        let (reply, outputs) = run("\(Self.tiny) epochs=2 keep=last seed=3 as=k")
+        #expect(reply["status"] == "ok", "\(reply["evalue"]?.stringValue ?? "")")
+        let rows =
+            outputs.last { $0.msgType == "execute_result" }?.content["data"]?["application/vnd.dataresource+json"]?["data"]?.arrayValue
+            ?? []
+        #expect(value(rows, "model kept") == "epoch 2, the last (keep=last)", "\(rows)")
+        #expect(rows.contains { $0["property"]?.stringValue == "epoch 2 (kept)" })
+        #expect(error("\(Self.tiny) keep=first").contains("keep"))
     }
 
     @Test func goldCandidatesProtocol() {

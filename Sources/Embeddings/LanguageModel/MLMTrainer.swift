@@ -5,11 +5,19 @@ import XlingCore
 /// epoch, the seeded bucket order of `LMBuckets`; at each bucket index every language takes a
 /// forward then a backward SGD update (global-norm clipping each). After every epoch the
 /// selection criterion (`MLMSelection.meanCSLS`, language 0 as the source, averaged over the
-/// other languages) is computed and the best epoch's parameters are kept; a stop request is
+/// other languages) is computed, and the parameters of the epoch `Options.keep` names are kept
+/// (the criterion's best, as the paper, or the last, as the authors' code); a stop request is
 /// honoured before each update and keeps the parameters of the last finished update.
 public enum MLMTrainer {
     /// Schedule and optimisation settings (the paper's defaults).
     public struct Options: Sendable, Equatable {
+        /// Which epoch's parameters a finished run keeps.
+        public enum Keep: String, Sendable, Equatable, CaseIterable {
+            /// The epoch with the best selection criterion (the paper; the last one with one language).
+            case criterion
+            /// The last epoch (the authors' 2019 code); the criterion is still computed and reported.
+            case last
+        }
         public var epochs = 10
         public var batchSize = 64
         public var learningRate: Float = 1
@@ -17,6 +25,8 @@ public enum MLMTrainer {
         public var seed: UInt64 = 1
         /// Source words the criterion translates (the paper's 3,000).
         public var selectionWords = 3000
+        /// Which epoch's parameters are kept.
+        public var keep = Keep.criterion
         public init() {}
     }
 
@@ -163,7 +173,7 @@ public enum MLMTrainer {
                 seconds: MonotonicClock.since(start), criterion: criterion)
             reports.append(report)
             let score = criterion ?? -Double(epoch)
-            if best == nil || score > best!.score || (criterion == nil) {
+            if best == nil || score > best!.score || criterion == nil || options.keep == .last {
                 best = (epoch, score, model.store.snapshot())
             }
             epochEnd(report, model, best.map { Best(epoch: $0.epoch, score: $0.score, snapshot: $0.epoch == epoch ? nil : $0.snapshot) })

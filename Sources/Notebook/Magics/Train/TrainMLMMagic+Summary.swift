@@ -19,7 +19,7 @@ extension TrainMLMMagic {
     /// The summary table of a run.
     func summary(
         _ result: MLMTrainer.Result, corpora: [LMCorpus], names: [String], stored: [String], precision: [[MLMEpochPrecision]],
-        evaluation: [String], options: MLMTrainer.Options, threads: Int, model m: MultilingualLM.Configuration,
+        evaluation: [String], judgements: [FailureDetector.Judgement], options: MLMTrainer.Options, threads: Int, model m: MultilingualLM.Configuration,
         resumedFrom: (path: String, epochs: Int)?
     ) -> MimeBundle {
         let c = arguments
@@ -68,6 +68,8 @@ extension TrainMLMMagic {
         let kept: String
         if let stop = result.stoppedAt {
             kept = "interrupted: the parameters after update \(stop.step) of epoch \(stop.epoch + 1)"
+        } else if let epoch = result.keptEpoch, options.keep == .last {
+            kept = "epoch \(epoch + 1), the last (keep=last)"
         } else if let epoch = result.keptEpoch {
             kept =
                 "epoch \(epoch + 1), the best mean CSLS of the \(options.selectionWords.formatted) most frequent \(corpora[0].language) words"
@@ -80,6 +82,17 @@ extension TrainMLMMagic {
             rows.append([
                 .text("P@1 dictionaries"),
                 .text(pairs.joined(separator: ", ") + ": CSLS, both directions (each dictionary also read reversed); not used to choose"),
+            ])
+        }
+        for (corpus, judgement) in zip(corpora.dropFirst(), judgements) {
+            rows.append([
+                .text("verdict \(corpora[0].language)↔\(corpus.language) (failure detector)"),
+                .text(
+                    """
+                    \(judgement.verdict.rawValue): \(judgement.criterion) \(NumberText.fixed(judgement.value, 3)) against \
+                    \(NumberText.fixed(judgement.nullMean, 3)) ± \(NumberText.fixed(judgement.nullSpread, 3)) \
+                    (max \(NumberText.fixed(judgement.nullMax, 3))) for \(judgement.null.count) random rotations of the \(corpus.language) rows
+                    """),
             ])
         }
         rows.append([.text("threads, seed"), .text("\(threads), \(options.seed)")])

@@ -1,6 +1,8 @@
 import Embeddings
 import Jupyter
 
+extension MLMTrainer.Options.Keep: OptionChoice {}
+
 /// `%train mlm corpora=C1,C2[,…] …`: the multilingual neural language model of Wada & Iwata
 /// (2018) on monolingual corpora (`MultilingualLM`, `MLMTrainer`); stores each language's input
 /// embeddings E^ℓ with the first language's as one joint space (identity map), so `%eval bli`,
@@ -28,6 +30,9 @@ struct TrainMLMMagic: TrainMethod {
     static let selectionWords = Opt.int(
         "selection_words", min: 1, max: 100_000, default: 3000,
         help: "most frequent source words the model-selection criterion translates (paper: 3,000)")
+    static let keep = Opt.choice(
+        "keep", default: MLMTrainer.Options.Keep.criterion,
+        help: "the epoch a finished run keeps: criterion (the best selection criterion, the paper) or last (the authors' code)")
     static let eval = Opt.list(
         "eval",
         help: """
@@ -39,8 +44,8 @@ struct TrainMLMMagic: TrainMethod {
         name: "train mlm",
         abstract: "multilingual neural language model (Wada & Iwata 2018): one joint space from monolingual text alone",
         keys: [
-            corpora, dim, hidden, layers, dropout, minCount, vocab, maxLength, epochs, batch, lr, clip, selectionWords, eval, checkpoint,
-            resume,
+            corpora, dim, hidden, layers, dropout, minCount, vocab, maxLength, epochs, batch, lr, clip, selectionWords, keep, eval,
+            checkpoint, resume,
             CommonOptions.threads, CommonOptions.seed, CommonOptions.name("mlm_L1_L2"),
         ],
         discussion: """
@@ -50,8 +55,11 @@ struct TrainMLMMagic: TrainMethod {
             batch= sentences (smaller corpora oversampled to the largest); the bucket order is shuffled every epoch, \
             and at each bucket every language takes a forward and a backward SGD update with clipping. After every \
             epoch the paper's criterion — the mean CSLS (r_T omitted) of the selection_words most frequent first-language \
-            words to their induced translations, averaged over the other languages — is computed, and the best epoch \
-            is kept. checkpoint=F writes the training state after every epoch (atomically) and resume=F continues it with \
+            words to their induced translations, averaged over the other languages — is computed, and keep= says which \
+            epoch a finished run keeps: the criterion's best (the paper) or the last (the authors' code). After training, \
+            the failure detector sets the criterion (rows centred) of each pair next to what three random rotations of \
+            the other language's rows score: the summary says succeeded, doubtful or failed, and a run that did not \
+            succeed says so on stderr. checkpoint=F writes the training state after every epoch (atomically) and resume=F continues it with \
             the same batches and dropout masks an uninterrupted run would take. The stored object is the input \
             embeddings: with two corpora one joint space (as= names it), with more one joint space per other language, \
             `NAME_xx`, each with the first language. An interrupt keeps the model of the last finished update.
@@ -163,10 +171,14 @@ struct TrainMLMMagic: TrainMethod {
         live.display.finish(result.stoppedAt == nil ? .done : .interrupted)
 
         let name = arguments.resultName("mlm_" + languages.joined(separator: "_"))
-        let stored = try store(model, prepared, name: name, session: session, context: context, result: result)
+        let judgements = try MLMSelection.judge(model, sourceWords: options.selectionWords, seed: options.seed)
+        let stored = try store(model, prepared, name: name, session: session, context: context, judgements: judgements)
+        for (l, judgement) in zip(languages.dropFirst(), judgements) where judgement.verdict != .succeeded {
+            context.stream("%train mlm, \(languages[0])↔\(l): \(judgement.sentence)\n", name: "stderr")
+        }
         if !result.epochs.isEmpty { context.display(Self.chart(result, languages: languages, name: name).mimeBundle) }
         let table = summary(
-            result, corpora: prepared, names: names, stored: stored, precision: precision, evaluation: evalNames,
+            result, corpora: prepared, names: names, stored: stored, precision: precision, evaluation: evalNames, judgements: judgements,
             options: options, threads: threads, model: model.configuration, resumedFrom: resumed.map { ($0.path, $0.checkpoint.epochsDone) }
         )
         guard let stop = result.stoppedAt else { return table }
@@ -188,13 +200,15 @@ struct TrainMLMMagic: TrainMethod {
         guard options.learningRate > 0, options.clip > 0 else { throw Self.failure("lr= and clip= must be positive (paper: lr=1 clip=5)") }
         options.seed = arguments.seed(session)
         options.selectionWords = arguments[Self.selectionWords]
+        options.keep = arguments[Self.keep]
         return options
     }
 
-    /// Stores the joint space(s): `name` for two languages, `name_xx` per other language for more.
+    /// Stores the joint space(s): `name` for two languages, `name_xx` per other language for more;
+    /// each records the failure detector's verdict for its pair (`judgements[l - 1]`).
     func store(
         _ model: MultilingualLM, _ corpora: [LMCorpus], name: String, session: Session, context: ExecutionContext,
-        result: MLMTrainer.Result
+        judgements: [FailureDetector.Judgement]
     ) throws -> [String] {
         let spaces = try corpora.indices.map { try model.space(language: $0, corpus: corpora[$0]) }
         let names = arguments[Self.corpora]
@@ -205,7 +219,8 @@ struct TrainMLMMagic: TrainMethod {
                 method: "mlm", sourceName: names[0], targetName: names[l], source: spaces[0], target: spaces[l], pairsUsed: 0)
             let key = spaces.count == 2 ? name : "\(name)_\(corpora[l].language)"
             session.store(
-                object, as: key, madeBy: "%train mlm corpora=\(names.joined(separator: ","))", cell: context.executionCount)
+                object, as: key, madeBy: "%train mlm corpora=\(names.joined(separator: ",")) (\(judgements[l - 1].verdict.rawValue))",
+                cell: context.executionCount)
             stored.append(key)
         }
         return stored
