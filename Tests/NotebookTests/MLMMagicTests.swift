@@ -51,7 +51,9 @@ import Glibc
         #expect(value(rows, "model kept").contains("best mean CSLS of the 3,000 most frequent en words"))
         // The failure detector's verdict, with its numbers, in the table and in the object's provenance.
         let verdict = value(rows, "verdict en↔de (failure detector)")
-        #expect(["succeeded: ", "doubtful: ", "failed: "].contains { verdict.hasPrefix($0) } && verdict.contains("random rotations of the de rows"))
+        #expect(
+            ["succeeded: ", "doubtful: ", "failed: "].contains { verdict.hasPrefix($0) }
+                && verdict.contains("random rotations of the de rows"))
         #expect(harness.interpreter.session.objects["m"]?.summary.hasSuffix("(\(verdict.prefix { $0 != ":" }))") == true)
         // The live display showed tokens/s, losses per language and direction, the criterion and P@1.
         let texts = outputs.compactMap { $0.content["data"]?["text/plain"]?.stringValue }

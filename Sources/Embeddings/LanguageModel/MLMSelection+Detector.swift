@@ -39,7 +39,8 @@ extension MLMSelection {
     public static func judge(_ model: MultilingualLM, sourceWords: Int = 3000, seed: UInt64 = 0) throws -> [FailureDetector.Judgement] {
         let source = MLMTrainer.withoutUnknown(model.embeddings(language: 0))
         return try (1..<model.configuration.vocabularySizes.count).map { l in
-            try judge(source: source, target: MLMTrainer.withoutUnknown(model.embeddings(language: l)), sourceWords: sourceWords, seed: seed)
+            try judge(
+                source: source, target: MLMTrainer.withoutUnknown(model.embeddings(language: l)), sourceWords: sourceWords, seed: seed)
         }
     }
 }

@@ -19,7 +19,8 @@ extension TrainMLMMagic {
     /// The summary table of a run.
     func summary(
         _ result: MLMTrainer.Result, corpora: [LMCorpus], names: [String], stored: [String], precision: [[MLMEpochPrecision]],
-        evaluation: [String], judgements: [FailureDetector.Judgement], options: MLMTrainer.Options, threads: Int, model m: MultilingualLM.Configuration,
+        evaluation: [String], judgements: [FailureDetector.Judgement], options: MLMTrainer.Options, threads: Int,
+        model m: MultilingualLM.Configuration,
         resumedFrom: (path: String, epochs: Int)?
     ) -> MimeBundle {
         let c = arguments
