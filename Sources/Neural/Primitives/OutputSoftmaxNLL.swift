@@ -23,27 +23,24 @@ extension Tape {
         _ hidden: Var, eos: Var, words: Var, targets: [Int], scale: Float, chunkRows: Int = 256, threads: Int = 1
     ) -> Var {
         let hv = self[hidden], ev = self[eos], wv = self[words]
-        let n = hv.rows, h = hv.cols, v = wv.rows, k = v + 1
+        let n = hv.rows, h = hv.cols, v = wv.rows
         precondition(ev.rows == 1 && ev.cols == h && wv.cols == h, "outputSoftmaxNLL: rows of width \(h) needed")
         precondition(targets.count == n && targets.allSatisfy { $0 >= -1 && $0 <= v }, "outputSoftmaxNLL: \(n) targets in −1…\(v)")
-        var combined = Matrix(rows: k, cols: h)
-        combined.storage.replaceSubrange(0..<h, with: ev.storage)
-        combined.storage.replaceSubrange(h..<k * h, with: wv.storage)
         let needs = anyNeedsGradient([hidden, eos, words])
         let valid = targets.indices.filter { targets[$0] >= 0 }
-        let c = combined
         let parts: [SoftmaxPart]
         if threads >= 2 && valid.count >= 2 * chunkRows {
-            // Two halves of the rows at once (single-threaded BLAS each); ∂L/∂[e; W] summed after.
+            // Two halves of the rows at once (single-threaded BLAS each); ∂L/∂e, ∂L/∂W summed after.
             let half = valid.count / 2
             let halves = [Array(valid[..<half]), Array(valid[half...])]
             parts = Self.inParallel(threads: 2) { t in
                 SoftmaxPart(
-                    hidden: hv, combined: c, targets: targets, rows: halves[t], scale: scale, chunkRows: chunkRows, gradients: needs)
+                    hidden: hv, eos: ev, words: wv, targets: targets, rows: halves[t], scale: scale, chunkRows: chunkRows, gradients: needs)
             }
         } else {
             parts = [
-                SoftmaxPart(hidden: hv, combined: c, targets: targets, rows: valid, scale: scale, chunkRows: chunkRows, gradients: needs)
+                SoftmaxPart(
+                    hidden: hv, eos: ev, words: wv, targets: targets, rows: valid, scale: scale, chunkRows: chunkRows, gradients: needs)
             ]
         }
         let total = parts.reduce(0.0) { $0 + $1.total }
@@ -58,34 +55,46 @@ extension Tape {
                 }
             }
             grads.add(to: eos, rows: 1, cols: h) { acc in
-                for part in parts { for q in 0..<h { acc.storage[q] += s * part.dCombined.storage[q] } }
+                for part in parts { for q in 0..<h { acc.storage[q] += s * part.dEos.storage[q] } }
             }
-            grads.add(to: words, rows: v, cols: h) { acc in
-                for part in parts { for q in acc.storage.indices { acc.storage[q] += s * part.dCombined.storage[h + q] } }
+            if s == 1 && parts.count == 1 {
+                // Seed 1 (a loss backward): ∂L/∂W is the part's own V×h buffer, handed over (added
+                // only when W already has a gradient), not copied into a fresh zero matrix.
+                grads.add(to: words, parts[0].dWords)
+            } else {
+                grads.add(to: words, rows: v, cols: h) { acc in
+                    for part in parts { for q in acc.storage.indices { acc.storage[q] += s * part.dWords.storage[q] } }
+                }
             }
         }
     }
 
     /// The forward and the fused ∂ of `outputSoftmaxNLL` over some of its valid rows, in chunks.
     ///
-    /// Per chunk of c rows: Z = H_c·[e; W]ᵀ (one GEMM, into a scratch buffer reused by every
-    /// chunk), then per row the maximum m and, in one pass, Eᵢⱼ = exp(zᵢⱼ − m) with its sum σᵢ;
-    /// the probabilities are never normalised in place. With αᵢ = s/σᵢ, ∂L/∂Z = diag(α)·E − s·Y, so
-    /// ∂[e; W] += Eᵀ·(diag(α)·H_c) − s·Σᵢ onehot(yᵢ)·hᵢ (one GEMM on the row-scaled H_c, then c row
-    /// updates) and ∂H_c = diag(α)·(E·[e; W]) − s·[e; W]_{yᵢ} (one GEMM written straight into
+    /// Per chunk of c rows: Z = H_c·[e; W]ᵀ (column 0 by c dot products, columns 1…V by one GEMM
+    /// reading W in place, into a scratch buffer reused by every chunk), then per row the maximum
+    /// m and, in one pass, Eᵢⱼ = exp(zᵢⱼ − m) with its sum σᵢ; the probabilities are never
+    /// normalised in place. With αᵢ = s/σᵢ, ∂L/∂Z = diag(α)·E − s·Y, so ∂W += E_{:,1…}ᵀ·(diag(α)·H_c)
+    /// (one GEMM on the row-scaled H_c), ∂e += Σᵢ Eᵢ₀·αᵢhᵢ, then c one-hot row updates −s·hᵢ, and
+    /// ∂H_c = diag(α)·(E_{:,1…}·W + E_{:,0}·e) − s·[e; W]_{yᵢ} (one GEMM written straight into
     /// `dHidden`, then c row updates): two passes over each logit row instead of four.
     struct SoftmaxPart: Sendable {
         /// The rows of H it covered, in order; Σ −ln P(y) over them (Double).
         let rows: [Int]
         let total: Double
-        /// ∂L/∂H of those rows (rows.count × h, unscaled by the seed) and ∂L/∂[e; W] ((V+1) × h); empty without gradients.
-        let dHidden: Matrix, dCombined: Matrix
+        /// ∂L/∂H of those rows (rows.count × h), ∂L/∂e (1 × h) and ∂L/∂W (V × h), unscaled by the
+        /// seed; empty without gradients.
+        let dHidden: Matrix, dEos: Matrix, dWords: Matrix
 
-        init(hidden hv: Matrix, combined: Matrix, targets: [Int], rows valid: [Int], scale: Float, chunkRows: Int, gradients: Bool) {
-            let h = hv.cols, k = combined.rows
+        init(
+            hidden hv: Matrix, eos ev: Matrix, words wv: Matrix, targets: [Int], rows valid: [Int], scale: Float, chunkRows: Int,
+            gradients: Bool
+        ) {
+            let h = hv.cols, v = wv.rows, k = v + 1
             let width = Swift.max(1, Swift.min(chunkRows, valid.count))
             var dHidden = gradients ? Matrix(rows: valid.count, cols: h) : Matrix(rows: 0, cols: 0)
-            var dCombined = gradients ? Matrix(rows: k, cols: h) : Matrix(rows: 0, cols: 0)
+            var dEos = gradients ? Matrix(rows: 1, cols: h) : Matrix(rows: 0, cols: 0)
+            var dWords = gradients ? Matrix(rows: v, cols: h) : Matrix(rows: 0, cols: 0)
             var total = 0.0
             // Scratch, written before read (GEMMs with β = 0 or explicit stores): no zero-fill.
             var z = [Float](unsafeUninitializedCapacity: width * k) { _, n in n = width * k }
@@ -97,49 +106,66 @@ extension Tape {
                 let c = Swift.min(width, valid.count - start)
                 start += c
                 hv.storage.withUnsafeBufferPointer { hp in
-                    combined.storage.withUnsafeBufferPointer { cp in
-                        z.withUnsafeMutableBufferPointer { zb in
-                            hc.withUnsafeMutableBufferPointer { hb in
-                                let zp = zb.baseAddress!, hcp = hb.baseAddress!, cb = cp.baseAddress!
-                                for r in 0..<c {
-                                    let i = valid[first + r]
-                                    (hcp + r * h).update(from: hp.baseAddress! + i * h, count: h)
-                                }
-                                Matrix.accumulateProduct(
-                                    m: c, n: k, k: h, hcp, lda: h, cb, ldb: h, transposeB: true, into: zp, ldc: k, beta: 0)
-                                for r in 0..<c {
-                                    let row = zp + r * k
-                                    let y = targets[valid[first + r]]
-                                    let top = Tape.rowMaximum(row, count: k)
-                                    let shifted = Double(row[y] - top)
-                                    let sum = Tape.exponentiateRow(row, count: k, shift: top)
-                                    total += log(sum) - shifted
-                                    alpha[r] = Float(1 / sum) * scale
-                                }
-                                guard gradients else { return }
-                                // H_c ← diag(α)·H_c, then ∂[e; W] += Eᵀ·H_c − s·Σ onehot(y)·h.
-                                for r in 0..<c {
-                                    let a = alpha[r]
-                                    for q in 0..<h { hcp[r * h + q] *= a }
-                                }
-                                dCombined.storage.withUnsafeMutableBufferPointer { dc in
-                                    let dcp = dc.baseAddress!
-                                    Matrix.accumulateProduct(
-                                        m: k, n: h, k: c, zp, lda: k, transposeA: true, hcp, ldb: h, into: dcp, ldc: h, beta: 1)
+                    wv.storage.withUnsafeBufferPointer { wp in
+                        ev.storage.withUnsafeBufferPointer { ep in
+                            z.withUnsafeMutableBufferPointer { zb in
+                                hc.withUnsafeMutableBufferPointer { hb in
+                                    let zp = zb.baseAddress!, hcp = hb.baseAddress!, wb = wp.baseAddress!, eb = ep.baseAddress!
                                     for r in 0..<c {
                                         let i = valid[first + r]
-                                        let y = targets[i]
-                                        for q in 0..<h { dcp[y * h + q] -= scale * hp[i * h + q] }
+                                        (hcp + r * h).update(from: hp.baseAddress! + i * h, count: h)
                                     }
-                                }
-                                // ∂H_c = diag(α)·(E·[e; W]) − s·[e; W]_y, straight into dHidden's rows.
-                                dHidden.storage.withUnsafeMutableBufferPointer { dh in
-                                    let dhp = dh.baseAddress! + first * h
-                                    Matrix.accumulateProduct(m: c, n: h, k: k, zp, lda: k, cb, ldb: h, into: dhp, ldc: h, beta: 0)
+                                    // Z[:, 1…V] = H_c·Wᵀ; Z[:, 0] = H_c·e.
+                                    Matrix.accumulateProduct(
+                                        m: c, n: v, k: h, hcp, lda: h, wb, ldb: h, transposeB: true, into: zp + 1, ldc: k, beta: 0)
+                                    for r in 0..<c {
+                                        var dot: Float = 0
+                                        for q in 0..<h { dot += hcp[r * h + q] * eb[q] }
+                                        zp[r * k] = dot
+                                    }
+                                    for r in 0..<c {
+                                        let row = zp + r * k
+                                        let y = targets[valid[first + r]]
+                                        let top = Tape.rowMaximum(row, count: k)
+                                        let shifted = Double(row[y] - top)
+                                        let sum = Tape.exponentiateRow(row, count: k, shift: top)
+                                        total += log(sum) - shifted
+                                        alpha[r] = Float(1 / sum) * scale
+                                    }
+                                    guard gradients else { return }
+                                    // H_c ← diag(α)·H_c, then ∂W += E_{:,1…}ᵀ·H_c, ∂e += E_{:,0}ᵀ·H_c, − s·Σ onehot(y)·h.
                                     for r in 0..<c {
                                         let a = alpha[r]
-                                        let y = targets[valid[first + r]]
-                                        for q in 0..<h { dhp[r * h + q] = a * dhp[r * h + q] - scale * cb[y * h + q] }
+                                        for q in 0..<h { hcp[r * h + q] *= a }
+                                    }
+                                    dWords.storage.withUnsafeMutableBufferPointer { dw in
+                                        dEos.storage.withUnsafeMutableBufferPointer { de in
+                                            let dwp = dw.baseAddress!, dep = de.baseAddress!
+                                            Matrix.accumulateProduct(
+                                                m: v, n: h, k: c, zp + 1, lda: k, transposeA: true, hcp, ldb: h, into: dwp, ldc: h,
+                                                beta: 1)
+                                            for r in 0..<c {
+                                                let e0 = zp[r * k]
+                                                for q in 0..<h { dep[q] += e0 * hcp[r * h + q] }
+                                            }
+                                            for r in 0..<c {
+                                                let i = valid[first + r]
+                                                let y = targets[i]
+                                                let target = y == 0 ? dep : dwp + (y - 1) * h
+                                                for q in 0..<h { target[q] -= scale * hp[i * h + q] }
+                                            }
+                                        }
+                                    }
+                                    // ∂H_c = diag(α)·(E_{:,1…}·W + E_{:,0}·e) − s·[e; W]_y, straight into dHidden's rows.
+                                    dHidden.storage.withUnsafeMutableBufferPointer { dh in
+                                        let dhp = dh.baseAddress! + first * h
+                                        Matrix.accumulateProduct(m: c, n: h, k: v, zp + 1, lda: k, wb, ldb: h, into: dhp, ldc: h, beta: 0)
+                                        for r in 0..<c {
+                                            let a = alpha[r], e0 = zp[r * k]
+                                            let y = targets[valid[first + r]]
+                                            let target = y == 0 ? eb : wb + (y - 1) * h
+                                            for q in 0..<h { dhp[r * h + q] = a * (dhp[r * h + q] + e0 * eb[q]) - scale * target[q] }
+                                        }
                                     }
                                 }
                             }
@@ -150,7 +176,8 @@ extension Tape {
             self.rows = valid
             self.total = total
             self.dHidden = dHidden
-            self.dCombined = dCombined
+            self.dEos = dEos
+            self.dWords = dWords
         }
     }
 
