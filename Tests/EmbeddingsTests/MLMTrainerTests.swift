@@ -31,8 +31,10 @@ struct MLMTrainerTests {
         let corpora = try Self.corpora()
         var lm = try Self.model(corpora)
         var updates = 0
+        var paper = Self.options(epochs: 3)
+        paper.keep = .criterion
         let result = try MLMTrainer.train(
-            &lm, corpora: corpora, options: Self.options(epochs: 3),
+            &lm, corpora: corpora, options: paper,
             progress: { p in
                 updates += 1
                 #expect(p.tokensPerSecond > 0)
@@ -57,7 +59,7 @@ struct MLMTrainerTests {
         #expect(abs(again - scores[kept]) < 1e-9)
 
         var twin = try Self.model(corpora)
-        _ = try MLMTrainer.train(&twin, corpora: corpora, options: Self.options(epochs: 3))
+        _ = try MLMTrainer.train(&twin, corpora: corpora, options: paper)
         // Same seed, same numbers: exact when nothing else runs (a kernel runs one cell at a time);
         // in this test process other suites switch OpenBLAS's process-wide thread count
         // (`withSingleThreadedBLAS`), which changes the last bits of some products.
@@ -65,12 +67,12 @@ struct MLMTrainerTests {
         #expect(drift < 1e-4, "same seed, same numbers up to BLAS rounding: \(drift)")
     }
 
-    /// keep=last: the same training and criteria as keep=criterion, and the last epoch's
-    /// parameters (as `epochEnd` saw them) are what the model holds at the end.
+    /// keep=last (the default): the same training and criteria as keep=criterion, and the last
+    /// epoch's parameters (as `epochEnd` saw them) are what the model holds at the end.
     @Test func keepLastHoldsTheLastEpoch() throws {
         let corpora = try Self.corpora()
-        var options = Self.options(epochs: 3)
-        options.keep = .last
+        let options = Self.options(epochs: 3)
+        #expect(options.keep == .last)
         var lm = try Self.model(corpora)
         var atEnd: Matrix?
         let result = try MLMTrainer.train(
@@ -82,7 +84,9 @@ struct MLMTrainerTests {
         #expect(result.keptEpoch == 2 && result.epochs.allSatisfy { $0.criterion?.isFinite == true })
         #expect(try lm.embeddings(language: 1).maxAbsoluteDifference(#require(atEnd)) == 0)
         var paper = try Self.model(corpora)
-        let byCriterion = try MLMTrainer.train(&paper, corpora: corpora, options: Self.options(epochs: 3))
+        var criterion = options
+        criterion.keep = .criterion
+        let byCriterion = try MLMTrainer.train(&paper, corpora: corpora, options: criterion)
         for (a, b) in zip(result.epochs, byCriterion.epochs) {
             #expect(abs(a.criterion! - b.criterion!) < 1e-4, "the same training either way: \(a.criterion!) vs \(b.criterion!)")
         }
