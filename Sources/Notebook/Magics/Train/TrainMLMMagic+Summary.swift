@@ -66,13 +66,15 @@ extension TrainMLMMagic {
                 "; \(NumberText.fixed(epoch.seconds, 1)) s, \(NumberText.short(Double(epoch.tokens) / max(epoch.seconds, 1e-9))) tokens/s"
             rows.append([.text("epoch \(epoch.epoch + 1)" + (result.keptEpoch == epoch.epoch ? " (kept)" : "")), .text(text)])
         }
-        let kept: String
+        var kept: String
         if let stop = result.stoppedAt {
             kept = "interrupted: the parameters after update \(stop.step) of epoch \(stop.epoch + 1)"
         } else if let epoch = result.keptEpoch, options.keep == .last {
-            let best = result.epochs.filter { $0.criterion != nil }.max { $0.criterion! < $1.criterion! }
             kept = "epoch \(epoch + 1), the last (keep=last)"
-                + (best.map { $0.epoch != epoch ? "; the criterion's best was epoch \($0.epoch + 1) (keep=criterion keeps that)" : "" } ?? "")
+            let best = result.epochs.filter { $0.criterion != nil }.max { $0.criterion! < $1.criterion! }
+            if let best, best.epoch != epoch {
+                kept += "; the criterion's best was epoch \(best.epoch + 1) (keep=criterion keeps that)"
+            }
         } else if let epoch = result.keptEpoch {
             kept =
                 "epoch \(epoch + 1), the best mean CSLS of the \(options.selectionWords.formatted) most frequent \(corpora[0].language) words"
