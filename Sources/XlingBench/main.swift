@@ -301,6 +301,8 @@ let usage = """
     Matrix files: "XLF32MAT", UInt64 rows, UInt64 cols (little-endian), then float32 row-major.
     """
 
+// The kernel set `xling` itself runs on (it re-execs the same way), so the tasks time the product's BLAS.
+BLAS.reexecWithFastCoreIfNeeded(arguments: CommandLine.arguments)
 let argv = CommandLine.arguments
 guard argv.count >= 2 else {
     print(usage)

@@ -10,6 +10,25 @@ import Testing
         #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: ["sse3"], override: nil) == nil)
     }
 
+    @Test func avx512KernelsOnAMDZen4AreReplacedByHaswell() {
+        let zen4: Set<String> = ["sse3", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"]
+        #expect(
+            BLAS.recommendedCoreType(coreName: "Cooperlake", cpuFlags: zen4, vendor: "AuthenticAMD", family: 25, override: nil) == "Haswell"
+        )
+        #expect(
+            BLAS.recommendedCoreType(coreName: "SkylakeX", cpuFlags: zen4, vendor: "AuthenticAMD", family: 25, override: nil) == "Haswell")
+        #expect(
+            BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: zen4, vendor: "AuthenticAMD", family: 25, override: nil) == "Haswell")
+        // Intel's AVX-512, a later AMD family, an explicit choice or AMD's own Zen set stay.
+        #expect(BLAS.recommendedCoreType(coreName: "Cooperlake", cpuFlags: zen4, vendor: "GenuineIntel", family: 6, override: nil) == nil)
+        #expect(BLAS.recommendedCoreType(coreName: "Cooperlake", cpuFlags: zen4, vendor: "AuthenticAMD", family: 26, override: nil) == nil)
+        #expect(
+            BLAS.recommendedCoreType(coreName: "Cooperlake", cpuFlags: zen4, vendor: "AuthenticAMD", family: 25, override: "Cooperlake")
+                == nil)
+        #expect(
+            BLAS.recommendedCoreType(coreName: "Zen", cpuFlags: ["avx2", "fma"], vendor: "AuthenticAMD", family: 25, override: nil) == nil)
+    }
+
     @Test func recognisedCoreOrExplicitOverrideIsKept() {
         #expect(BLAS.recommendedCoreType(coreName: "Haswell", cpuFlags: ["avx512f", "avx512bw", "avx512vl"], override: nil) == nil)
         #expect(BLAS.recommendedCoreType(coreName: "Prescott", cpuFlags: ["avx2", "fma"], override: "Haswell") == nil)
@@ -17,6 +36,7 @@ import Testing
 
     @Test func cpuFlagsAreRead() {
         #expect(BLAS.cpuFlags().contains("sse2"))
+        #expect(["AuthenticAMD", "GenuineIntel"].contains(BLAS.cpuVendor()) && (BLAS.cpuFamily() ?? 0) > 0)
         #expect(!BLAS.coreName.isEmpty && BLAS.threads >= 1)
     }
 
