@@ -51,6 +51,21 @@ import Glibc
         #expect(who.map { $0["name"]?.stringValue ?? "" } == ["en", "fr", "frr", "train", "test", "bli_en_fr", "bli_en_frr", "m", "bli_m"])
     }
 
+    @Test func underdeterminedProcrustesSaysSo() throws {
+        loadAll()
+        // 270 training pairs (several sharing a target word) in 300 dimensions: XᵀY has rank < 270,
+        // so dozens of directions of W are not fixed by the pairs.
+        let few = result("%align procrustes src=en tgt=frr dict=train as=m")
+        let warning = few.first { $0["property"] == "warning" }?["value"]?.stringValue ?? ""
+        let prefix = "270 pairs for 300 dimensions: the pairs fix the map on "
+        #expect(warning.hasPrefix(prefix) && warning.contains("it is arbitrary (decided by rounding"))
+        let determined = Int(warning.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
+        #expect(determined > 200 && determined < 270)
+        // A French space against its own rotation: 757 identical strings span all 300 directions.
+        let enough = result("%align identical src=fr tgt=frr as=i")
+        #expect(enough.contains { $0["property"] == "training pairs" } && !enough.contains { $0["property"] == "warning" })
+    }
+
     @Test func neighborsShowBothLanguages() {
         loadAll()
         _ = result("%align procrustes src=en tgt=frr dict=train as=m")

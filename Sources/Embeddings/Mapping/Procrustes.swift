@@ -34,7 +34,23 @@ public enum Procrustes {
 
     /// `fit(x:y:)` on the dictionary rows of two spaces (see `trainingMatrices`).
     public static func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs) throws -> LinearMap {
+        try fitMapping(source: source, target: target, pairs: pairs).source
+    }
+
+    /// `fitMapping(x:y:)` on the dictionary rows of two spaces (see `trainingMatrices`).
+    public static func fitMapping(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs) throws -> BilingualMapping {
         let (x, y) = try trainingMatrices(source: source, target: target, pairs: pairs)
-        return try fit(x: x, y: y)
+        return try fitMapping(x: x, y: y)
+    }
+
+    /// The directions the pairs determine: the singular values of XᵀY above 10⁻⁶ of the largest (float32 rounding leaves the others near 10⁻⁸).
+    ///
+    /// W = UVᵀ is unique only when XᵀY has full rank d. With rank r < d (fewer pairs than
+    /// dimensions, or pairs spanning fewer directions) the map on the other d − r directions is
+    /// any orthogonal completion: which one the SVD returns is decided by floating-point rounding,
+    /// so it can change between BLAS kernels and machines, and so can retrieval through it.
+    public static func determinedDirections(singularValues: [Float]) -> Int {
+        guard let top = singularValues.max(), top > 0 else { return 0 }
+        return singularValues.filter { $0 > top * 1e-6 }.count
     }
 }

@@ -21,6 +21,6 @@ struct AlignIdenticalMagic: AlignMethod {
     }
 
     func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs) throws -> BilingualMapping {
-        BilingualMapping(source: try Procrustes.fit(source: source, target: target, pairs: pairs))
+        try Procrustes.fitMapping(source: source, target: target, pairs: pairs)
     }
 }

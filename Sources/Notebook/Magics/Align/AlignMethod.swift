@@ -140,11 +140,29 @@ extension AlignMethod {
             [.text("mean cosine of training pairs after mapping"), .double(fitCosine)],
         ]
         rows += summaryRows(final)
+        if let warning = Self.underdetermination(mapping, dimension: source.dimension, pairs: pairs.count, refine: refine) {
+            rows.append([.text("warning"), .text(warning)])
+        }
         if refine > 0 { rows.append([.text("refinement"), .text(refinement.summary)]) }
         return Table(
             title: "mapping `\(name)`", columns: ["property", "value"], rows: rows,
             footnote: "stored as `\(name)`; try `%eval bli \(name) dict=…` or `%neighbors WORD in=\(name)`"
         ).mimeBundle
+    }
+
+    /// A warning when an orthogonal fit is not determined by its pairs (`Procrustes.determinedDirections`
+    /// below the dimension), else nil.
+    static func underdetermination(_ mapping: BilingualMapping, dimension: Int, pairs: Int, refine: Int) -> String? {
+        guard mapping.source.method == "procrustes", !mapping.singularValues.isEmpty else { return nil }
+        let determined = Procrustes.determinedDirections(singularValues: mapping.singularValues)
+        guard determined < dimension else { return nil }
+        let cause = pairs < dimension ? "\(pairs.formatted) pairs for \(dimension) dimensions" : "the pairs span \(determined) directions"
+        let after = refine > 0 ? " (refinement then fits on its induced pairs, but starts from this map)" : ""
+        return """
+            \(cause): the pairs fix the map on \(determined) of \(dimension) directions; on the other \(dimension - determined) it is \
+            arbitrary (decided by rounding, so results can differ between machines)\(after); give at least \(dimension) pairs that \
+            span the space
+            """
     }
 
     /// The mean cosine between mapped source and (mapped) target vectors of the training pairs.

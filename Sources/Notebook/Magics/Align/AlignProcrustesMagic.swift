@@ -15,6 +15,6 @@ struct AlignProcrustesMagic: AlignMethod {
     var refinementSteps: Int { arguments[AlignKeys.refine] }
 
     func fit(source: EmbeddingSpace, target: EmbeddingSpace, pairs: TrainingPairs) throws -> BilingualMapping {
-        BilingualMapping(source: try Procrustes.fit(source: source, target: target, pairs: pairs))
+        try Procrustes.fitMapping(source: source, target: target, pairs: pairs)
     }
 }
