@@ -20,7 +20,8 @@ cells = [
     md("## How stable these numbers are\n\n"
        "Every step here is deterministic on one machine. On another CPU the numbers can differ by several P@1 points "
        "(up to 9 in our runs): Procrustes below is fitted on 270 pairs in 300 dimensions, so the rotation is not fully "
-       "determined by the dictionary, and the last bits of the BLAS kernels decide the free directions. Refinement, which "
+       "determined by the dictionary, and the last bits of the BLAS kernels decide the free directions. `%align` says so in a "
+       "`warning` row: these pairs fix the map on 245 of the 300 directions (several share a French word). Refinement, which "
        "refits on hundreds of induced pairs, moves much less. A test set of 112 words also means one word = 0.9 points."),
     md("## Before any mapping\n\nThe original French vectors already share a space with the English ones, so BLI works without a map — "
        "an upper bound for what the rotated copy can give back. After the random rotation, nearest neighbours are meaningless (P@1 ≈ 0). "

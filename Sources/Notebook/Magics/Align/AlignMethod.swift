@@ -156,12 +156,15 @@ extension AlignMethod {
         guard mapping.source.method == "procrustes", !mapping.singularValues.isEmpty else { return nil }
         let determined = Procrustes.determinedDirections(singularValues: mapping.singularValues)
         guard determined < dimension else { return nil }
-        let cause = pairs < dimension ? "\(pairs.formatted) pairs for \(dimension) dimensions" : "the pairs span \(determined) directions"
-        let after = refine > 0 ? " (refinement then fits on its induced pairs, but starts from this map)" : ""
+        let cause =
+            pairs < dimension
+            ? "\(pairs.formatted) pairs for \(dimension) dimensions"
+            : "\(pairs.formatted) pairs spanning fewer than \(dimension) directions"
+        let after = refine > 0 ? "; refinement refits on its induced pairs but starts from this map" : ""
         return """
             \(cause): the pairs fix the map on \(determined) of \(dimension) directions; on the other \(dimension - determined) it is \
-            arbitrary (decided by rounding, so results can differ between machines)\(after); give at least \(dimension) pairs that \
-            span the space
+            arbitrary, decided by rounding, so results can differ between machines\(after); more pairs (at least \(dimension), spanning \
+            the space) make it unique
             """
     }
 
