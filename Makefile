@@ -6,13 +6,15 @@ VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 XLING := $(CURDIR)/.build/release/xling
 XLING_BENCH := $(CURDIR)/.build/release/xling-bench
-# A Python with a CPU torch (PyPI), for the PyTorch fixtures and the neural benchmark only.
-TORCH_PYTHON ?= /work/venvs/torch/bin/python
+# A Python with a CPU torch, numpy and scipy (PyPI), for the PyTorch fixtures and the benchmarks
+# against PyTorch and MUSE only; `torch-env` makes it on first use (make test never needs it).
+TORCH_VENV ?= /work/venvs/torch
+TORCH_PYTHON ?= $(TORCH_VENV)/bin/python
 APT_PKGS := libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev
 BROWSER_PKGS := chromium chromium-driver
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures mlm-tables
+.PHONY: all deps browser-deps venv build kernelspec test lint format swift-test python-test notebooks notebooks-write browser-test lab bench clean neural-fixtures mlm-fixtures mlm-tables torch-env
 
 all: build
 
@@ -88,7 +90,13 @@ test: lint swift-test python-test notebooks browser-test
 lab: kernelspec
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$( [ $$(id -u) -eq 0 ] && echo --allow-root )
 
-bench: kernelspec
+torch-env:
+	@if ! $(TORCH_PYTHON) -c "import torch, numpy, scipy" 2>/dev/null; then \
+	  [ -x "$(TORCH_PYTHON)" ] || python3 -m venv $(TORCH_VENV); \
+	  $(TORCH_PYTHON) -m pip install -q torch numpy scipy; \
+	fi
+
+bench: kernelspec torch-env
 	swift build -c release --product xling-bench
 	$(PY) Tests/bench/kernel_bench.py
 	$(PY) Tests/bench/engine_bench.py
@@ -103,11 +111,11 @@ bench: kernelspec
 
 # Regenerate the PyTorch golden fixtures of Tests/NeuralTests (commit the result); needs torch
 # (CPU) in TORCH_PYTHON's environment. make test reads only the committed fixtures.
-neural-fixtures:
+neural-fixtures: torch-env
 	$(TORCH_PYTHON) Tests/reference/neural_torch_reference.py
 
 # The multilingual LM's PyTorch fixtures (Tests/EmbeddingsTests/Fixtures/mlm; commit the result).
-mlm-fixtures:
+mlm-fixtures: torch-env
 	$(TORCH_PYTHON) Tests/reference/mlm_torch_reference.py
 
 # Issue 15's full %train mlm runs, baselines and BLI tables (hours; not part of bench): Tests/bench/README.md.
