@@ -98,14 +98,55 @@ fileprivate enum RotatedEnglish {
             var rng = SplitMix64(seed: 11)
             var counts = [Int](repeating: 0, count: c)
             let draws = 20_000
-            for _ in 0..<draws { counts[try induction.run(keep: Float(keep), rng: &rng).matches[0]] += 1 }
+            for _ in 0..<draws { counts[try induction.run(keep: Float(keep), stream: rng.next()).matches[0]] += 1 }
             let law = Self.exactLaw(scores, keep: keep)
             for j in 0..<c {
                 #expect(abs(Double(counts[j]) / Double(draws) - law[j]) < 0.015, "keep \(keep), candidate \(j)")
             }
         }
-        var rng = SplitMix64(seed: 1)
-        #expect(try induction.run(keep: 1, rng: &rng).matches == [2])
+        #expect(try induction.run(keep: 1, stream: 1).matches == [2])
+    }
+
+    /// The keyed mask makes a row's match a function of its scores and the stream: lists cut to
+    /// any certified length (as different thread counts and blockings of the one-sweep path
+    /// leave them), finished on dense rows where the walk runs out, give the same matches as
+    /// the full lists. 300 queries against 40 candidates, several streams and keep levels.
+    @Test func matchesDoNotDependOnTheListLength() throws {
+        var rng = SplitMix64(seed: 5)
+        let d = 8, q = 300, c = 40
+        var queries = Matrix(rows: q, cols: d), candidates = Matrix(rows: c, cols: d)
+        for i in 0..<queries.storage.count { queries.storage[i] = rng.nextFloat() - 0.5 }
+        for i in 0..<candidates.storage.count { candidates.storage[i] = rng.nextFloat() - 0.5 }
+        let penalty = (0..<c).map { _ in 0.2 * (rng.nextFloat() - 0.5) }
+        let sims = try Matrix.product(queries, candidates, transposeB: true)
+        // Every query's full list by 2·s − r (score ↓, index ↑), and a copy cut to `length` entries.
+        func lists(length: Int) -> NeighborSearch.Neighbors {
+            var indices: [Int] = [], scores: [Float] = []
+            for i in 0..<q {
+                let score: [Float] = (0..<c).map { j in 2 * sims.storage[i * c + j] - penalty[j] }
+                let order: [Int] = (0..<c).sorted { a, b in score[a] > score[b] || (score[a] == score[b] && a < b) }
+                for l in 0..<c {
+                    indices.append(l < length ? order[l] : -1)
+                    scores.append(l < length ? score[order[l]] : -.infinity)
+                }
+            }
+            return NeighborSearch.Neighbors(queryCount: q, k: c, indices: indices, scores: scores)
+        }
+        for keep: Float in [0.1, 0.4, 1] {
+            for stream: UInt64 in [3, 99] {
+                let full = try StochasticInduction(queries: queries, candidates: candidates, penalty: penalty, lists: lists(length: c))
+                    .run(keep: keep, stream: stream)
+                #expect(full.denseRows == 0)
+                for length in [1, 4, 12] {
+                    let cut = try StochasticInduction(
+                        queries: queries, candidates: candidates, penalty: penalty, lists: lists(length: length)
+                    )
+                    .run(keep: keep, stream: stream)
+                    #expect(cut.matches == full.matches, "keep \(keep), stream \(stream), length \(length)")
+                    if keep < 1 && length < 4 { #expect(cut.denseRows > 0) }
+                }
+            }
+        }
     }
 }
 
@@ -133,6 +174,25 @@ fileprivate enum RotatedEnglish {
             k: 1, method: .nn)
         let correct = (0..<x.rows).filter { found.indices[$0] == $0 }.count
         #expect(correct >= x.rows - 5)
+    }
+
+    /// Same seed ⇒ same dictionary whatever the sweeps' thread count and blocking, and with two
+    /// sweeps per iteration instead of one: those change how long each certified list is and
+    /// which rows are finished on dense rows, never the keyed mask.
+    @Test func dictionaryDoesNotDependOnThreadsOrBlocking() throws {
+        let (x, z, _) = try RotatedEnglish.spaces(seed: 9)
+        let initial = TrainingPairs(sourceRows: Array(0..<300), targetRows: Array(0..<300))
+        func run(threads: Int, rows: Int, columns: Int, singleSweep: Bool = true) throws -> TrainingPairs {
+            var options = Self.options(seed: 6)
+            options.maxIterations = 6
+            options.singleSweep = singleSweep
+            options.search = NeighborSearch(blockRows: rows, blockColumns: columns, threads: threads)
+            return try VecMapSelfLearning.run(source: x, target: z, initial: initial, options: options).dictionary
+        }
+        let reference = try run(threads: 1, rows: 1024, columns: 512)
+        #expect(try run(threads: 2, rows: 64, columns: 48) == reference)
+        #expect(try run(threads: 3, rows: 100, columns: 37) == reference)
+        #expect(try run(threads: 2, rows: 1024, columns: 512, singleSweep: false) == reference)
     }
 
     @Test func sameSeedSameResultAndStopKeepsTheMap() throws {

@@ -8,17 +8,21 @@
 /// the argmax), and D is VecMap's *stochastic dictionary induction*: every entry is replaced by
 /// 0 with probability 1 − p (numpy: `m * (rand >= 1 − p)`), then the first maximum is taken.
 ///
+/// The mask is *keyed*: entry (i, j) is kept when `SplitMix64.uniform(stream:i, j)` < p, one
+/// fixed draw per entry of the run's stream. The match of a row is therefore a function of the
+/// scores and the stream alone: it does not depend on the order in which entries are examined,
+/// on how long a certified list is (which depends on the sweep's thread count and blocking), or
+/// on whether the row is finished on a list or on a dense row.
+///
 /// No query × candidate matrix is formed. The caller's sweep gives each query's exact top-M
 /// entries by 2·s − r (`NeighborSearch` with a CSLS transform whose query offsets are 0: in fp32
-/// fl(2s − r) = 2·fl(s − r/2), so the order and signs are VecMap's). The dropout is drawn lazily,
-/// which has exactly the law of the dense mask: walking down that order, each entry survives
-/// with probability p; the first survivor with a positive score is the argmax. If every positive
-/// entry is dropped the maximum is a dropped 0, so the answer is the lowest index that is dropped
-/// (entries already walked are known to be dropped; the others are drawn in index order). Rows
-/// whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a dense row
-/// (one small GEMM for all such rows), with the entries already walked kept dropped. A list may
-/// be shorter than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches
-/// its end is finished on a dense row the same way.
+/// fl(2s − r) = 2·fl(s − r/2), so the order and signs are VecMap's). The mask is read lazily:
+/// walking down that order, the first kept entry with a positive score is the argmax. If every
+/// positive entry is dropped the maximum is a dropped 0, so the answer is the lowest dropped
+/// index. Rows whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a
+/// dense row (one small GEMM for all such rows) with the same keyed mask. A list may be shorter
+/// than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches its end is
+/// finished on a dense row the same way.
 struct StochasticInduction {
     /// The matches (a candidate row for every query).
     struct Result {
@@ -36,15 +40,21 @@ struct StochasticInduction {
     /// Each query's top-M entries by 2·s − r, best first (ties: lower index first).
     let lists: NeighborSearch.Neighbors
 
-    /// Induces the matches with keep probability `keep` (1 = deterministic argmax).
-    func run(keep: Float, rng: inout SplitMix64) throws -> Result {
+    /// Whether entry (`row`, `column`) survives the dropout of `stream` at keep probability `keep`.
+    @inline(__always)
+    static func kept(_ row: Int, _ column: Int, keep: Float, stream: UInt64) -> Bool {
+        keep >= 1 || SplitMix64.uniform(stream: stream, UInt32(truncatingIfNeeded: row), UInt32(truncatingIfNeeded: column)) < keep
+    }
+
+    /// Induces the matches with keep probability `keep` (1 = deterministic argmax) under the
+    /// keyed mask of `stream`.
+    func run(keep: Float, stream: UInt64) throws -> Result {
         let q = queries.rows, c = candidates.rows
         var matches = [Int](repeating: 0, count: q)
-        var pending: [(row: Int, walked: [Int])] = []
+        var pending: [Int] = []
         let m = lists.k
         let complete = m >= c
         for i in 0..<q {
-            var walked: [Int] = []
             var decided: Int? = nil
             var zeroRegime = false, truncated = false
             for l in 0..<m {
@@ -57,64 +67,52 @@ struct StochasticInduction {
                     zeroRegime = true
                     break
                 }
-                if keep >= 1 || rng.nextFloat() < keep {
+                if Self.kept(i, j, keep: keep, stream: stream) {
                     decided = j
                     break
                 }
-                walked.append(j)
             }
             if decided == nil && !zeroRegime && complete && !truncated { zeroRegime = true }
             if let decided {
                 matches[i] = decided
             } else if zeroRegime {
                 let top = lists.indices[i * m]
-                matches[i] = Self.lowestDropped(count: c, walked: walked, keep: keep, rng: &rng) ?? max(0, top)
+                matches[i] = Self.lowestDropped(row: i, count: c, keep: keep, stream: stream) ?? max(0, top)
             } else {
-                pending.append((i, walked))
+                pending.append(i)
             }
         }
-        if !pending.isEmpty { try finishDense(pending, keep: keep, rng: &rng, matches: &matches) }
+        if !pending.isEmpty { try finishDense(pending, keep: keep, stream: stream, matches: &matches) }
         return Result(matches: matches, denseRows: pending.count)
     }
 
-    /// The lowest index among `0 ..< count` that the dropout zeroes, given that `walked` are
-    /// dropped; nil when every entry is kept.
-    static func lowestDropped(count: Int, walked: [Int], keep: Float, rng: inout SplitMix64) -> Int? {
+    /// The lowest index among `0 ..< count` that the dropout zeroes in `row`; nil when every
+    /// entry is kept.
+    static func lowestDropped(row: Int, count: Int, keep: Float, stream: UInt64) -> Int? {
         guard keep < 1 else { return nil }
-        let known = Set(walked)
-        for j in 0..<count {
-            if known.contains(j) || !(rng.nextFloat() < keep) { return j }
-        }
-        return nil
+        return (0..<count).first { !kept(row, $0, keep: keep, stream: stream) }
     }
 
     /// Exact masked argmax on dense rows for the queries whose walk left the certified prefix.
-    private func finishDense(
-        _ pending: [(row: Int, walked: [Int])], keep: Float, rng: inout SplitMix64,
-        matches: inout [Int]
-    ) throws {
+    private func finishDense(_ pending: [Int], keep: Float, stream: UInt64, matches: inout [Int]) throws {
         let c = candidates.rows
         let chunk = 256
-        var known = [Bool](repeating: false, count: c)
         var start = 0
         while start < pending.count {
             let part = pending[start..<min(pending.count, start + chunk)]
-            let rows = try queries.selectingRows(part.map(\.row))
+            let rows = try queries.selectingRows(Array(part))
             let sims = try Matrix.product(rows, candidates, transposeB: true)
-            for (r, entry) in part.enumerated() {
-                for j in entry.walked { known[j] = true }
-                defer { for j in entry.walked { known[j] = false } }
+            for (r, row) in part.enumerated() {
                 var top = -Float.infinity, arg = 0
                 for j in 0..<c {
                     let s = sims.storage[r * c + j]
-                    let kept = !known[j] && (keep >= 1 || rng.nextFloat() < keep)
-                    let v = kept ? 2 * s - penalty[j] : 0
+                    let v = Self.kept(row, j, keep: keep, stream: stream) ? 2 * s - penalty[j] : 0
                     if v > top {
                         top = v
                         arg = j
                     }
                 }
-                matches[entry.row] = arg
+                matches[row] = arg
             }
             start += chunk
         }

@@ -18,9 +18,10 @@
 /// later iterations make one (`OneSweepCandidates`: the statistics and certified candidate
 /// lists at once, bounded by the previous iteration's lists); memory O(threads × cutoff × M),
 /// no cutoff × cutoff matrix. Random
-/// choices come from one `SplitMix64` seeded with `seed`: same seed and inputs ⇒ same result
-/// (for any thread count: the sweeps are exact and the draws sequential; `singleSweep` changes
-/// the draw order of rare rows, not the law).
+/// choices come from one `SplitMix64` seeded with `seed`, which gives each iteration and direction
+/// a stream of keyed draws (one per entry, `StochasticInduction`): same seed and inputs ⇒ same
+/// result for any thread count, blocking and `singleSweep` (the sweeps are exact and the mask
+/// does not depend on the order in which entries are examined).
 public enum VecMapSelfLearning {
     /// The knobs, with VecMap's defaults.
     public struct Options: Sendable {
@@ -48,8 +49,8 @@ public enum VecMapSelfLearning {
         public var seed: UInt64 = 0
         /// From the second iteration on, one similarity sweep per iteration bounded by the last
         /// iteration's lists (`OneSweepCandidates`) instead of two; false: always two sweeps.
-        /// Both are exact; they differ only in rows whose stochastic walk passes the one-sweep
-        /// list's certified prefix but not M entries (finished on a dense row: another draw order).
+        /// Both are exact and give the same dictionaries (they differ only in which rows are
+        /// finished on a dense row, and the keyed mask does not depend on that).
         public var singleSweep = true
         /// Entries kept per list by the single sweep (K ≥ M; the certified prefix, cut to M, is
         /// longer the larger K is).
@@ -207,10 +208,11 @@ public enum VecMapSelfLearning {
                     backwardScores: backwardLists.scores, backwardWidth: backwardLists.k)
             }
             let p = Float(keep)
+            // One keyed stream per direction and iteration: the matches do not depend on threads or blocking.
             let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: sweep.columnMeans, lists: sweep.forward)
-                .run(keep: p, rng: &rng)
+                .run(keep: p, stream: rng.next())
             let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: sweep.rowMeans, lists: sweep.backward)
-                .run(keep: p, rng: &rng)
+                .run(keep: p, stream: rng.next())
             denseRows += forward.denseRows + backward.denseRows
             dictionary = TrainingPairs(
                 sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))

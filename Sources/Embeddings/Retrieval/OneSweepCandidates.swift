@@ -17,7 +17,14 @@
 /// entries with f > θ, sorted by (f ↓, index ↑), are **exactly** the first entries of the row's
 /// true ranking (the *certified prefix*, at most M long; `StochasticInduction` finishes any row
 /// whose walk passes it on a dense row). Columns the same, with per-worker lists merged (θ = the
-/// largest worker threshold, or the last merged entry when the merge dropped some).
+/// largest worker threshold, or the last merged entry when the merge dropped some). θ, hence the
+/// prefix length, depends on the thread count and blocking; the induction's keyed mask makes the
+/// dictionary independent of it.
+///
+/// The top-k lists of s (for r and the maxima) start at a floor too: the k-th largest re-scored s
+/// of the row's (column's) previous list, less the margin, is at most the true k-th largest, so
+/// entries at or below it are never needed; the screen then skips most of a row from its first
+/// tile. The lists, means and maxima are exactly those of a sweep without the floor.
 ///
 /// The s of every entry is the tile's fp32 value (the same blocked GEMM as the two-sweep path), so
 /// the certified prefixes equal the prefixes of `BidirectionalCandidates`' lists; scores are the
@@ -33,6 +40,11 @@ enum OneSweepCandidates {
         var rowSeed: [Float]
         /// A lower bound on column j's M-th best v (−∞: none), count n.
         var columnSeed: [Float]
+        /// A lower bound on row i's k-th largest s (−∞: none), count m: entries at or below it
+        /// cannot change the row's top-k mean or maximum.
+        var rowTopSeed: [Float]
+        /// A lower bound on column j's k-th largest s (−∞: none), count n.
+        var columnTopSeed: [Float]
     }
 
     /// What a sweep returns.
@@ -62,7 +74,8 @@ enum OneSweepCandidates {
     /// previous list's drop from rank `probe` to rank M, less `seedSlack`.
     static func priors(
         queries q: Matrix, targets t: Matrix, forwardLists: [Int32], forwardScores: [Float], forwardWidth fw: Int,
-        backwardLists: [Int32], backwardScores: [Float], backwardWidth bw: Int, k: Int, candidates: Int, probe: Int = 32,
+        backwardLists: [Int32], backwardScores: [Float], backwardWidth bw: Int, k: Int, candidates: Int,
+        probe: Int = 32,
         threads: Int
     ) -> Priors {
         let m = q.rows, n = t.rows, d = q.cols
@@ -76,7 +89,8 @@ enum OneSweepCandidates {
         }
         let rdb = buffer(m * fp, 0), cdb = buffer(n * bp, 0), rbb = buffer(m, -2), cbb = buffer(n, -2)
         let rsb = buffer(m, -.infinity), csb = buffer(n, -.infinity)
-        defer { for b in [rdb, cdb, rbb, cbb, rsb, csb] { b.base.deallocate() } }
+        let rtb = buffer(m, -.infinity), ctb = buffer(n, -.infinity)
+        defer { for b in [rdb, cdb, rbb, cbb, rsb, csb, rtb, ctb] { b.base.deallocate() } }
         let fl = forwardLists, bl = backwardLists, fs = forwardScores, bs = backwardScores
         q.storage.withUnsafeBufferPointer { qp in
             t.storage.withUnsafeBufferPointer { tp in
@@ -113,6 +127,8 @@ enum OneSweepCandidates {
                             sum += Double(values[a])
                         }
                         (forwardSide ? rbb.base : cbb.base)[row] = Float(sum / Double(count)) - margin
+                        // values[count − 1] is the count-th largest of `valid` actual entries: at most the true one.
+                        (forwardSide ? rtb.base : ctb.base)[row] = values[count - 1] - margin
                     }
                     return 0
                 }
@@ -143,7 +159,9 @@ enum OneSweepCandidates {
             rowBound: Array(UnsafeBufferPointer(start: rbb.base, count: m)),
             columnBound: Array(UnsafeBufferPointer(start: cbb.base, count: n)),
             rowSeed: Array(UnsafeBufferPointer(start: rsb.base, count: m)),
-            columnSeed: Array(UnsafeBufferPointer(start: csb.base, count: n)))
+            columnSeed: Array(UnsafeBufferPointer(start: csb.base, count: n)),
+            rowTopSeed: Array(UnsafeBufferPointer(start: rtb.base, count: m)),
+            columnTopSeed: Array(UnsafeBufferPointer(start: ctb.base, count: n)))
     }
 
     /// Runs the sweep (m, n ≥ 1; k, candidates ≥ 1). Lists keep their best `kept` (K ≥ M) entries
@@ -162,33 +180,24 @@ enum OneSweepCandidates {
         var keptFilled = [Int32](repeating: 0, count: m), rowTheta = [Float](repeating: -.infinity, count: m)
         var visitors: [OneSweepVisitor] = []
         let sweep = search.sweep
-        priors.rowBound.withUnsafeBufferPointer { rb in
-            priors.columnBound.withUnsafeBufferPointer { cb in
-                priors.rowSeed.withUnsafeBufferPointer { rs in
-                    priors.columnSeed.withUnsafeBufferPointer { cs in
-                        rowMeans.withUnsafeMutableBufferPointer { rmo in
-                            rowMaxima.withUnsafeMutableBufferPointer { rxo in
-                                keptEntries.withUnsafeMutableBufferPointer { keo in
-                                    keptFilled.withUnsafeMutableBufferPointer { kfo in
-                                        rowTheta.withUnsafeMutableBufferPointer { rto in
-                                            let inputs = OneSweepVisitor.Inputs(
-                                                rowBound: rb.baseAddress!, columnBound: cb.baseAddress!,
-                                                rowSeed: rs.baseAddress!, columnSeed: cs.baseAddress!)
-                                            let outputs = OneSweepVisitor.Outputs(
-                                                rowMeans: rmo.baseAddress!, rowMaxima: rxo.baseAddress!,
-                                                entries: keo.baseAddress!, filled: kfo.baseAddress!, theta: rto.baseAddress!)
-                                            for _ in 0..<max(1, sweep.threads) {
-                                                visitors.append(OneSweepVisitor(shape: shape, inputs: inputs, outputs: outputs))
-                                            }
-                                            queries.storage.withUnsafeBufferPointer { qp in
-                                                targets.storage.withUnsafeBufferPointer { tp in
-                                                    sweep.run(
-                                                        queries: qp.baseAddress!, queryCount: m, targets: tp.baseAddress!,
-                                                        targetCount: n, dimension: queries.cols, visitors: visitors)
-                                                }
-                                            }
-                                        }
-                                    }
+        let inputs = OneSweepVisitor.Inputs(copying: priors)
+        defer { inputs.deallocate() }
+        rowMeans.withUnsafeMutableBufferPointer { rmo in
+            rowMaxima.withUnsafeMutableBufferPointer { rxo in
+                keptEntries.withUnsafeMutableBufferPointer { keo in
+                    keptFilled.withUnsafeMutableBufferPointer { kfo in
+                        rowTheta.withUnsafeMutableBufferPointer { rto in
+                            let outputs = OneSweepVisitor.Outputs(
+                                rowMeans: rmo.baseAddress!, rowMaxima: rxo.baseAddress!,
+                                entries: keo.baseAddress!, filled: kfo.baseAddress!, theta: rto.baseAddress!)
+                            for _ in 0..<max(1, sweep.threads) {
+                                visitors.append(OneSweepVisitor(shape: shape, inputs: inputs, outputs: outputs))
+                            }
+                            queries.storage.withUnsafeBufferPointer { qp in
+                                targets.storage.withUnsafeBufferPointer { tp in
+                                    sweep.run(
+                                        queries: qp.baseAddress!, queryCount: m, targets: tp.baseAddress!,
+                                        targetCount: n, dimension: queries.cols, visitors: visitors)
                                 }
                             }
                         }
@@ -353,9 +362,30 @@ final class OneSweepVisitor: TileVisitor {
     struct Shape {
         var rowK: Int, columnK: Int, forwardK: Int, backwardK: Int, columnCount: Int, rowBlock: Int
     }
+    /// The sweep's `Priors`, as pointers the workers share (read only).
     struct Inputs {
         var rowBound: UnsafePointer<Float>, columnBound: UnsafePointer<Float>
         var rowSeed: UnsafePointer<Float>, columnSeed: UnsafePointer<Float>
+        var rowTopSeed: UnsafePointer<Float>, columnTopSeed: UnsafePointer<Float>
+
+        /// Copies of the priors' arrays; the caller deallocates them (`deallocate`).
+        init(copying priors: OneSweepCandidates.Priors) {
+            func copy(_ values: [Float]) -> UnsafePointer<Float> {
+                let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, values.count))
+                p.initialize(from: values, count: values.count)
+                return UnsafePointer(p)
+            }
+            rowBound = copy(priors.rowBound)
+            columnBound = copy(priors.columnBound)
+            rowSeed = copy(priors.rowSeed)
+            columnSeed = copy(priors.columnSeed)
+            rowTopSeed = copy(priors.rowTopSeed)
+            columnTopSeed = copy(priors.columnTopSeed)
+        }
+
+        func deallocate() {
+            for p in [rowBound, columnBound, rowSeed, columnSeed, rowTopSeed, columnTopSeed] { p.deallocate() }
+        }
     }
     struct Outputs {
         var rowMeans: UnsafeMutablePointer<Float>, rowMaxima: UnsafeMutablePointer<Float>
@@ -386,6 +416,7 @@ final class OneSweepVisitor: TileVisitor {
         columnTop = .allocate(capacity: n * max(1, shape.columnK))
         columnTopThreshold = .allocate(capacity: n)
         columnTopThreshold.initialize(repeating: -.infinity, count: n)
+        columnTopThreshold.update(from: inputs.columnTopSeed, count: shape.columnCount)
         columnTopFilled = .allocate(capacity: n)
         columnTopFilled.initialize(repeating: 0, count: n)
         back = .allocate(capacity: n * 2 * shape.backwardK)
@@ -461,20 +492,20 @@ final class OneSweepVisitor: TileVisitor {
             let top = rowTop + i * rowK
             let buffer = rows + i * 2 * fk
             var topFilled = rowTopFilled[i], filled = rowFilled[i]
-            var thrS = TopKSelection.threshold(top, filled: topFilled, k: rowK)
+            var thrS = max(inputs.rowTopSeed[query], TopKSelection.threshold(top, filled: topFilled, k: rowK))
             var thrU = rowThreshold[i]
             @inline(__always) func offer(_ j: Int) {
                 let s = row[j], c = columnStart + j
                 if s > thrS {
                     TopKSelection.insert(s, values: top, filled: &topFilled, k: rowK)
-                    thrS = TopKSelection.threshold(top, filled: topFilled, k: rowK)
+                    thrS = max(thrS, TopKSelection.threshold(top, filled: topFilled, k: rowK))
                 }
                 if s > cts[j] {
                     var count = Int(columnTopFilled[c])
                     let list = columnTop + c * columnK
                     TopKSelection.insert(s, values: list, filled: &count, k: columnK)
                     columnTopFilled[c] = Int32(count)
-                    cts[j] = TopKSelection.threshold(list, filled: count, k: columnK)
+                    cts[j] = max(cts[j], TopKSelection.threshold(list, filled: count, k: columnK))
                 }
                 let u = 2 * s - lc[j]
                 if u > thrU {
