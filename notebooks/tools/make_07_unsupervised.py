@@ -33,7 +33,9 @@ cells = [
          f"%load dict test path={DICTS}/yacle.test.freq.2k.fi-fr.tsv.gz"),
     md("## Supervised Procrustes: the learning curve\n\n"
        "VecMap's normalisation (unit, center, unit), then W = UVᵀ on 500, 1k, 3k and 5k training pairs. Coverage is the share "
-       "of test words whose translations are among the loaded words; precision counts covered words only (the MUSE/VecMap convention)."),
+       "of test words whose translations are among the loaded words; precision counts covered words only (the MUSE/VecMap convention). "
+       "The two small dictionaries do not determine the map: their 306 and 507 usable pairs (pairs share words) leave 17 and 1 of "
+       "the 300 directions to rounding, and the `warning` row of each table says so."),
     code("%align procrustes src=fi tgt=fr dict=train500 normalize=unit,center,unit as=procrustes_500\n"
          "%eval bli procrustes_500 dict=test retrieval=nn,csls"),
     code("%align procrustes src=fi tgt=fr dict=train1k normalize=unit,center,unit as=procrustes_1k\n"
@@ -92,8 +94,8 @@ cells = [
        "re-weighting inflates, and it scores each half of the top words by a map fitted on the other half, so a dictionary "
        "that only fits itself gains nothing. Gaussian noise of the same size is judged *failed* here (+7 % over the random "
        "starts; 15 % is the bar, calibrated in `Tests/bench/README.md`, failure detector). The unsupervised run `hard` ends at "
-       "P@1 0.9 % and is judged *doubtful*: its dictionary refines somewhat better than random ones (0.388 against 0.313), "
-       "not clearly. "
+       "P@1 5.4 % (6 of 112 words) and is judged *doubtful*: its dictionary refines somewhat better than random ones (0.388 "
+       "against 0.313), not clearly, and at this size a handful of words makes the difference (one word is 0.9 points). "
        "Below a few thousand words, read the verdict together with BLI on a held-out dictionary."),
     code("%load vectors en path=data/fasttext-en-fr-756/en.vec.gz lang=en\n"
          "%load vectors fr_rot path=data/fasttext-en-fr-756/fr.rotated.vec.gz lang=fr\n"
