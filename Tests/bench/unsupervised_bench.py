@@ -29,7 +29,7 @@ the real fi (spacy-fi-floret-300, 20,000 words) and fr (spacy-fr-300, 16,696 wor
    (PyTorch 2.6 refuses that file by default): it is run through a launcher that aliases the first
    to `getfullargspec` and passes `weights_only=False` to the second; nothing else changed.
 
-    .venv/bin/python Tests/bench/unsupervised_bench.py [--iters 3] [--seeds 0,1] [--interval 5]
+    .venv/bin/python Tests/bench/unsupervised_bench.py [--iters 12] [--seeds 0,1] [--interval 5]
         [--cutoff 10000] [--skip-whole] [--muse-epochs 1] [--muse-epoch-size 3200] [--only-muse]
         [--skip-muse] [--json bench-results/unsupervised.json]
     .venv/bin/python Tests/bench/unsupervised_bench.py --start-vecmap DIR --seeds 0,1 [--vecmap-threads 1] [--nice 10]
@@ -407,7 +407,7 @@ def median(values: list[float]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench-binary", default=str(REPO / ".build/release/xling-bench"))
-    ap.add_argument("--iters", type=int, default=3)
+    ap.add_argument("--iters", type=int, default=12)
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--interval", type=int, default=5)
     ap.add_argument("--cutoff", type=int, default=10000)

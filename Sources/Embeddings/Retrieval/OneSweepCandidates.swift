@@ -97,40 +97,44 @@ enum OneSweepCandidates {
                 let qb = SharedConstBuffer(qp.baseAddress!), tb = SharedConstBuffer(tp.baseAddress!)
                 // Pass 1, every list independently: re-score the probe entries, bound = the mean of the
                 // k largest valid ones less the margin (−2 < any mean of cosines when there are fewer).
-                _ = WorkerThreads.run(threads: threads, count: m + n, initial: 0) { _, range in
-                    var values = [Float](repeating: 0, count: max(fp, bp))
-                    for r in range {
-                        let forwardSide = r < m
-                        let row = forwardSide ? r : r - m
-                        let lists = forwardSide ? fl : bl, width = forwardSide ? fw : bw
-                        let probeWidth = forwardSide ? fp : bp, count = forwardSide ? rowK : columnK
-                        let dots = (forwardSide ? rdb.base : cdb.base) + row * probeWidth
-                        var valid = 0
-                        for l in 0..<probeWidth {
-                            let other = lists[row * width + l]
-                            guard other >= 0 else { continue }
-                            let dot =
-                                forwardSide
-                                ? SIMDDot.dot(qb.base + row * d, tb.base + Int(other) * d, d)
-                                : SIMDDot.dot(qb.base + Int(other) * d, tb.base + row * d, d)
-                            dots[l] = dot
-                            values[valid] = dot
-                            valid += 1
+                // Forward lists first, then backward ones: each phase gathers rows of one matrix only,
+                // which then stays in the last-level cache.
+                for phase in [0..<m, m..<(m + n)] {
+                    _ = WorkerThreads.run(threads: threads, count: phase.count, initial: 0) { _, range in
+                        var values = [Float](repeating: 0, count: max(fp, bp))
+                        for r in range.lazy.map({ $0 + phase.lowerBound }) {
+                            let forwardSide = r < m
+                            let row = forwardSide ? r : r - m
+                            let lists = forwardSide ? fl : bl, width = forwardSide ? fw : bw
+                            let probeWidth = forwardSide ? fp : bp, count = forwardSide ? rowK : columnK
+                            let dots = (forwardSide ? rdb.base : cdb.base) + row * probeWidth
+                            var valid = 0
+                            for l in 0..<probeWidth {
+                                let other = lists[row * width + l]
+                                guard other >= 0 else { continue }
+                                let dot =
+                                    forwardSide
+                                    ? SIMDDot.dot(qb.base + row * d, tb.base + Int(other) * d, d)
+                                    : SIMDDot.dot(qb.base + Int(other) * d, tb.base + row * d, d)
+                                dots[l] = dot
+                                values[valid] = dot
+                                valid += 1
+                            }
+                            guard count > 0, valid >= count else { continue }
+                            // The count largest: a partial selection sort (count ≤ probe ≤ a few dozen).
+                            var sum = 0.0
+                            for a in 0..<count {
+                                var best = a
+                                for b in (a + 1)..<valid where values[b] > values[best] { best = b }
+                                values.swapAt(a, best)
+                                sum += Double(values[a])
+                            }
+                            (forwardSide ? rbb.base : cbb.base)[row] = Float(sum / Double(count)) - margin
+                            // values[count − 1] is the count-th largest of `valid` actual entries: at most the true one.
+                            (forwardSide ? rtb.base : ctb.base)[row] = values[count - 1] - margin
                         }
-                        guard count > 0, valid >= count else { continue }
-                        // The count largest: a partial selection sort (count ≤ probe ≤ a few dozen).
-                        var sum = 0.0
-                        for a in 0..<count {
-                            var best = a
-                            for b in (a + 1)..<valid where values[b] > values[best] { best = b }
-                            values.swapAt(a, best)
-                            sum += Double(values[a])
-                        }
-                        (forwardSide ? rbb.base : cbb.base)[row] = Float(sum / Double(count)) - margin
-                        // values[count − 1] is the count-th largest of `valid` actual entries: at most the true one.
-                        (forwardSide ? rtb.base : ctb.base)[row] = values[count - 1] - margin
+                        return 0
                     }
-                    return 0
                 }
                 // Pass 2: a guess of every list's M-th best score today (any value is correct, see the
                 // type): the lowest re-scored probe score less the previous list's drop from rank
