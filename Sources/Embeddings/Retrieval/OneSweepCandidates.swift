@@ -70,13 +70,13 @@ enum OneSweepCandidates {
     /// target indices best first, `backwardLists`: n × `backwardWidth` source indices, −1 padded,
     /// with the scores they had then). Only the first `probe` (≥ k) entries of each list are
     /// re-scored with today's Q: the bounds use their k largest cosines (any k actual entries give a
-    /// valid bound; good ones a tight one), the seed is the probe-th re-scored score less the
-    /// previous list's drop from rank `probe` to rank M, less `seedSlack`.
+    /// valid bound; good ones a tight one), and so do the top-k floors (the k-th largest, less the
+    /// margin); the seed is the probe-th re-scored score less the previous list's drop from rank
+    /// `probe` to rank M, less `seedSlack`.
     static func priors(
         queries q: Matrix, targets t: Matrix, forwardLists: [Int32], forwardScores: [Float], forwardWidth fw: Int,
         backwardLists: [Int32], backwardScores: [Float], backwardWidth bw: Int, k: Int, candidates: Int,
-        probe: Int = 32,
-        threads: Int
+        probe: Int = 32, threads: Int
     ) -> Priors {
         let m = q.rows, n = t.rows, d = q.cols
         let rowK = min(k, n), columnK = min(k, m), forwardM = min(candidates, n, fw), backwardM = min(candidates, m, bw)
