@@ -12,8 +12,14 @@ public final class XlingInterpreter: Interpreter {
     /// The xling version, reported as `implementation_version` and language version in `kernel_info_reply`.
     public static let version = "0.1.0"
 
-    /// Creates an interpreter over `session` (a fresh, empty one by default).
-    public init(session: Session = Session()) { self.session = session }
+    /// Creates an interpreter over `session` (a fresh, empty one by default) and sets OpenBLAS to
+    /// the session's thread count (1 unless set): OpenBLAS would otherwise start with one thread per
+    /// core, and its results depend on its thread count (an SVD, a product with a long inner
+    /// dimension), so a notebook would give other numbers on a machine with more cores.
+    public init(session: Session = Session()) {
+        self.session = session
+        BLAS.setThreads(session.settings.threads)
+    }
 
     /// The xling `language_info` and banner; see `Interpreter.info`.
     public var info: KernelInfo {

@@ -33,3 +33,24 @@ def test_vecmap_same_seed_same_map_bytes(tmp_path: Path):
         assert other.read_bytes() != files[0]  # the seed matters: the check can fail
     finally:
         kh.stop_kernel(km, kc)
+
+
+def _blas_title(kc) -> str:
+    iopub = _ok(kc, "%blas sizes=64 repeat=1")
+    texts = [m["content"]["data"].get("text/plain", "") for m in iopub if m["msg_type"] == "execute_result"]
+    assert texts, iopub
+    return texts[-1]
+
+
+def test_blas_threads_follow_the_session_not_the_machine():
+    """OpenBLAS's results depend on its thread count (an SVD, a product with a long inner
+    dimension), and it starts with one thread per core: the kernel sets it to the session's
+    `threads` (1) at start, so a notebook gives the same numbers on any machine. The kernel is
+    started with OPENBLAS_NUM_THREADS=2, so without that the title would say 2 threads."""
+    km, kc = kh.start_kernel(quiet=True, env={"OPENBLAS_NUM_THREADS": "2"})
+    try:
+        assert "1 thread" in _blas_title(kc) and "threads" not in _blas_title(kc)
+        _ok(kc, "%set threads=2")
+        assert "2 threads" in _blas_title(kc)
+    finally:
+        kh.stop_kernel(km, kc)

@@ -12,7 +12,9 @@ struct SetMagic: Magic {
         positionals: [.init("key", .string, optional: true, help: "a setting to return as the cell's value")],
         options: [
             .init("seed", .int(min: 0, max: nil), default: "0", help: "seed of every random choice of a run"),
-            .init("threads", .int(min: 1, max: 256), default: "1", help: "threads for training and BLAS"),
+            .init(
+                "threads", .int(min: 1, max: 256), default: "1",
+                help: "threads for training and BLAS from the kernel's start (results may depend on it, never on the machine's cores)"),
         ],
         discussion: """
             Keys other than seed and threads are accepted too and kept as text, so that parameters injected by papermill land in the \
