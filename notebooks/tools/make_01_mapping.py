@@ -18,7 +18,8 @@ cells = [
     code("%load dict train path=data/xling-eval-en-fr/yacle.train.freq.5k.en-fr.tsv.gz\n"
          "%load dict test path=data/muse-en-fr-756/test.at.txt format=at"),
     md("## How stable these numbers are\n\n"
-       "Every step here is deterministic on one machine. On another CPU the numbers can differ by several P@1 points "
+       "Every step here is deterministic: xling runs OpenBLAS on `%set threads` threads (1 unless set), whatever the number of "
+       "cores. On another CPU, whose BLAS kernels differ (`%blas` names them), the numbers can differ by several P@1 points "
        "(up to 9 in our runs): Procrustes below is fitted on 270 pairs in 300 dimensions, so the rotation is not fully "
        "determined by the dictionary, and the last bits of the BLAS kernels decide the free directions. `%align` says so in a "
        "`warning` row: these pairs fix the map on 245 of the 300 directions (several share a French word). Refinement, which "
