@@ -2,11 +2,10 @@
 import PackageDescription
 
 /// xling: a Jupyter kernel for cross-lingual word embeddings.
-/// The target graph is the DAG of DESIGN.md: only `XlingCore` sees BLAS and FFTW (its
-/// `LinearAlgebra/` folder) and the C kernel `CScreen` (its `Kernels/` folder), only `JupyterZMQ`
-/// sees ZeroMQ, and `xling` is a thin argv front end. `XlingCore` sits below the engine: matrices,
-/// the seeded generator and shuffle, worker threads, the clock, the progress/stop convention and
-/// the engine error shape. `Neural` (parameter store, tape, modules,
+/// The target graph is the DAG of DESIGN.md: only `XlingCore` (its `LinearAlgebra/` folder) sees
+/// BLAS and FFTW, only `JupyterZMQ` sees ZeroMQ, and `xling` is a thin argv front end. `XlingCore` sits
+/// below the engine: matrices, the seeded generator and shuffle, worker threads, the clock, the
+/// progress/stop convention and the engine error shape. `Neural` (parameter store, tape, modules,
 /// trainer) sits between `XlingCore` and `Embeddings`, so the compiler keeps it task-free.
 let package = Package(
     name: "xling",
@@ -24,8 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
-        .target(name: "CScreen", exclude: ["README.md"]),
-        .target(name: "XlingCore", dependencies: ["COpenBLAS", "CFFTW", "CScreen"], exclude: ["README.md"]),
+        .target(name: "XlingCore", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"]),
         .target(name: "Neural", dependencies: ["XlingCore"], exclude: ["README.md"]),
         .target(name: "Embeddings", dependencies: ["XlingCore", "Neural", "CZlib"], exclude: ["README.md"]),
         .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),

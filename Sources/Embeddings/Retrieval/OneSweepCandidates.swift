@@ -406,11 +406,6 @@ final class OneSweepVisitor: TileVisitor {
     let columnTopFilled: UnsafeMutablePointer<Int32>
     let back: UnsafeMutablePointer<Entry>
     let backThreshold: UnsafeMutablePointer<Float>, backFilled: UnsafeMutablePointer<Int32>
-    /// The screen's output for one chunk of a tile row (`screenChunk` positions).
-    let hits: UnsafeMutablePointer<UInt32>
-    /// Columns screened at once: short enough that a row's thresholds, raised by one chunk's
-    /// offers, screen the next.
-    static let screenChunk = 128
 
     init(shape: Shape, inputs: Inputs, outputs: Outputs) {
         self.shape = shape
@@ -433,7 +428,6 @@ final class OneSweepVisitor: TileVisitor {
         backThreshold.initialize(from: inputs.columnSeed, count: shape.columnCount)
         backFilled = .allocate(capacity: n)
         backFilled.initialize(repeating: 0, count: n)
-        hits = .allocate(capacity: Self.screenChunk)
     }
 
     deinit {
@@ -445,7 +439,6 @@ final class OneSweepVisitor: TileVisitor {
         back.deallocate()
         backThreshold.deallocate()
         backFilled.deallocate()
-        hits.deallocate()
     }
 
     func beginRowBlock(rowStart: Int, rowCount: Int) {
@@ -490,7 +483,10 @@ final class OneSweepVisitor: TileVisitor {
     }
 
     func visit(tile: UnsafeMutablePointer<Float>, rowStart: Int, rowCount: Int, columnStart: Int, columnCount: Int) {
+        typealias Lanes = TopKSelection.Lanes
+        let width = TopKSelection.width
         let rowK = shape.rowK, columnK = shape.columnK, fk = shape.forwardK, bk = shape.backwardK
+        let two = Lanes(repeating: 2)
         let lc = inputs.columnBound + columnStart
         let cts = columnTopThreshold + columnStart, ctv = backThreshold + columnStart
         for i in 0..<rowCount {
@@ -531,16 +527,29 @@ final class OneSweepVisitor: TileVisitor {
                     backFilled[c] = Int32(count)
                 }
             }
-            // `ThresholdScreen` finds the positions that pass any of the four tests with the thresholds
-            // at the start of a chunk (they only rise); `offer` re-tests each.
+            let shift = Lanes(repeating: lr)
             var j = 0
+            while j + width <= columnCount {
+                let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+                let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
+                let v = two * s - shift
+                // Lanes with s > thrS, s > cts, u > thrU or v > ctv (sign bits of the differences: exactly the
+                // comparisons, see `TopKSelection.above`); `offer` re-tests each.
+                let columnS = UnsafeRawPointer(cts + j).loadUnaligned(as: Lanes.self)
+                let columnV = UnsafeRawPointer(ctv + j).loadUnaligned(as: Lanes.self)
+                let hit =
+                    TopKSelection.above(s, Lanes(repeating: thrS)) | TopKSelection.above(s, columnS)
+                    | TopKSelection.above(u, Lanes(repeating: thrU)) | TopKSelection.above(v, columnV)
+                var hits = TopKSelection.signBits(hit)
+                while hits != 0 {
+                    offer(j + hits.trailingZeroBitCount)
+                    hits &= hits &- 1
+                }
+                j += width
+            }
             while j < columnCount {
-                let chunk = min(Self.screenChunk, columnCount - j)
-                let found = ThresholdScreen.row(
-                    row + j, count: chunk, columnShift: lc + j, columnTop: cts + j, columnList: ctv + j, rowTop: thrS,
-                    rowList: thrU, rowShift: lr, hits: hits)
-                for h in 0..<found { offer(j + Int(hits[h])) }
-                j += chunk
+                offer(j)
+                j += 1
             }
             rowTopFilled[i] = topFilled
             rowFilled[i] = filled
