@@ -73,7 +73,7 @@ cells = [
        "better, but on 5,000 words the adversarial start is marginal and depends on the seed: of run seeds 0–6 on this "
        "rotation (rotation seed 1), four reached it (at refinement steps 3, 5, 9 and 10) and three did not. It depends on the "
        "last bits of the arithmetic too: run seed 0 succeeded while OpenBLAS ran on two threads and fails on one (the kernel "
-       "now runs it on `%set threads`, 1 by default, on every machine). This cell shows run seed 4; with another seed or "
+       "now runs OpenBLAS on `%set threads` threads, 1 by default, on every machine). This cell shows run seed 4; with another seed or "
        "another CPU, read the failure detector's verdict at the end of the table before using the map."),
     code("%load vectors fr_rotated path=data/spacy-fi-fr-5k/fr.rotated.vec.gz lang=fr\n"
          "%load dict fr_identity path=data/spacy-fi-fr-5k/fr-fr.identity.txt"),
