@@ -3,7 +3,7 @@ import PackageDescription
 
 /// xling: a Jupyter kernel for cross-lingual word embeddings.
 /// The target graph is the DAG of DESIGN.md: only `XlingCore` (its `LinearAlgebra/` folder) sees
-/// BLAS and FFTW, only `JupyterZMQ` sees ZeroMQ, and `xling` is a thin argv front end. `XlingCore` sits
+/// BLAS, FFTW and `CBFloat16` (our bfloat16 tile kernel in C), only `JupyterZMQ` sees ZeroMQ, and `xling` is a thin argv front end. `XlingCore` sits
 /// below the engine: matrices, the seeded generator and shuffle, worker threads, the clock, the
 /// progress/stop convention and the engine error shape. `Neural` (parameter store, tape, modules,
 /// trainer) sits between `XlingCore` and `Embeddings`, so the compiler keeps it task-free.
@@ -23,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
-        .target(name: "XlingCore", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"]),
+        .target(name: "CBFloat16", path: "Sources/CBFloat16", exclude: ["README.md"]),
+        .target(name: "XlingCore", dependencies: ["COpenBLAS", "CFFTW", "CBFloat16"], exclude: ["README.md"]),
         .target(name: "Neural", dependencies: ["XlingCore"], exclude: ["README.md"]),
         .target(name: "Embeddings", dependencies: ["XlingCore", "Neural", "CZlib"], exclude: ["README.md"]),
         .target(name: "Jupyter", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),

@@ -68,7 +68,8 @@ func taskVecMapInit(_ args: Arguments) {
 }
 
 /// `vecmap SRC TGT --test DICT [--seed 0] [--interval 50] [--cutoff 20000] [--iters N]
-/// [--init unsupervised|identical] [--threads T]`: the whole run, with BLI on the test dictionary.
+/// [--init unsupervised|identical] [--threads T] [--screen float32|bfloat16]`: the whole run, with BLI on
+/// the test dictionary (`--screen`: the one-sweep iteration's tiles, default the fastest this CPU runs).
 func taskVecMap(_ args: Arguments) {
     var (source, srcLoad) = loadSpace(args.arg(0, "SRC"))
     var (target, tgtLoad) = loadSpace(args.arg(1, "TGT"))
@@ -84,7 +85,11 @@ func taskVecMap(_ args: Arguments) {
     options.keptCandidates = args.int("kept", options.keptCandidates)
     options.search = NeighborSearch(
         blockRows: args.int("block-rows", 1024), blockColumns: args.int("block-columns", 512),
-        threads: args.options["threads"].flatMap { Int($0) })
+        threads: args.options["threads"].flatMap { Int($0) },
+        screen: args.options["screen"].map { name -> SimilarityScreen in
+            guard let screen = SimilarityScreen(rawValue: name) else { fail("--screen float32|bfloat16") }
+            return screen
+        } ?? .fastest)
     let t0 = MonotonicClock.seconds()
     let initial: TrainingPairs
     do {
@@ -129,6 +134,7 @@ func taskVecMap(_ args: Arguments) {
         }
     }
     json.set("dictionary_hash", String(hash, radix: 16))
+    json.set("screen", options.search.screen.effective.rawValue)
     json.set("dictionary_pairs", result.dictionary.count)
     for (name, value) in stageWall.sorted(by: { $0.key < $1.key }) {
         json.set("stage \(name) wall", value)

@@ -173,7 +173,8 @@ public enum VecMapSelfLearning {
                     search: options.search, stages: stages == nil ? nil : lap)
                 sweep = InductionSweep(
                     rowMeans: one.rowMeans, columnMeans: one.columnMeans, forwardBest: one.rowMaxima,
-                    columnMaxima: one.columnMaxima, forward: one.forward, backward: one.backward)
+                    columnMaxima: one.columnMaxima, forward: one.forward, backward: one.backward,
+                    scores: options.search.screen.effective)
                 priorLists = PriorLists(
                     forward: one.forwardKept, forwardScores: one.forwardKeptScores, forwardWidth: one.forward.k,
                     backward: one.backwardKept, backwardScores: one.backwardKeptScores, backwardWidth: one.backward.k)
@@ -209,10 +210,12 @@ public enum VecMapSelfLearning {
             }
             let p = Float(keep)
             // One keyed stream per direction and iteration: the matches do not depend on threads or blocking.
-            let forward = try StochasticInduction(queries: xwCut, candidates: zCut, penalty: sweep.columnMeans, lists: sweep.forward)
-                .run(keep: p, stream: rng.next())
-            let backward = try StochasticInduction(queries: zCut, candidates: xwCut, penalty: sweep.rowMeans, lists: sweep.backward)
-                .run(keep: p, stream: rng.next())
+            let forward = try StochasticInduction(
+                queries: xwCut, candidates: zCut, penalty: sweep.columnMeans, lists: sweep.forward, scores: sweep.scores
+            ).run(keep: p, stream: rng.next())
+            let backward = try StochasticInduction(
+                queries: zCut, candidates: xwCut, penalty: sweep.rowMeans, lists: sweep.backward, scores: sweep.scores
+            ).run(keep: p, stream: rng.next())
             denseRows += forward.denseRows + backward.denseRows
             dictionary = TrainingPairs(
                 sourceRows: Array(0..<sourceCut) + backward.matches, targetRows: forward.matches + Array(0..<targetCut))
@@ -263,6 +266,8 @@ public enum VecMapSelfLearning {
     struct InductionSweep {
         var rowMeans: [Float], columnMeans: [Float], forwardBest: [Float], columnMaxima: [Float]
         var forward: NeighborSearch.Neighbors, backward: NeighborSearch.Neighbors
+        /// Whose fp32 scores the lists hold (the induction's dense rows must use the same).
+        var scores: SimilarityScreen = .float32
     }
 
     /// The last iteration's candidate lists (−1 padded), the next sweep's priors.

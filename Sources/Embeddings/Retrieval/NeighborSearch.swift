@@ -35,6 +35,10 @@ public struct NeighborSearch: Sendable {
     /// by `CSLSStatistics.compute(using:)` with this setting carry the candidates for reuse.
     public var cslsCandidates: Int
 
+    /// How VecMap's one-sweep iteration (`OneSweepCandidates`) computes its tiles; every other
+    /// search computes fp32 tiles. Default `.fastest`.
+    public var screen: SimilarityScreen
+
     /// The default `cslsCandidates`.
     public static let defaultCSLSCandidates = 32
 
@@ -42,8 +46,9 @@ public struct NeighborSearch: Sendable {
     /// 0), `threads` nil = online CPUs.
     public init(
         blockRows: Int = 1024, blockColumns: Int = 512, threads: Int? = nil,
-        cslsCandidates: Int = NeighborSearch.defaultCSLSCandidates
+        cslsCandidates: Int = NeighborSearch.defaultCSLSCandidates, screen: SimilarityScreen = .fastest
     ) {
+        self.screen = screen
         self.blockRows = max(1, blockRows)
         self.blockColumns = max(1, blockColumns)
         self.threads = max(1, threads ?? TileSweep.defaultThreads)

@@ -178,7 +178,8 @@ enum OneSweepCandidates {
         let m = queries.rows, n = targets.rows
         let shape = OneSweepVisitor.Shape(
             rowK: min(k, n), columnK: min(k, m), forwardK: max(1, min(max(kept, candidates), n)),
-            backwardK: max(1, min(max(kept, candidates), m)), columnCount: n, rowBlock: search.sweep.rowBlock)
+            backwardK: max(1, min(max(kept, candidates), m)), columnCount: n,
+            rowBlock: max(search.sweep.rowBlock, BFloat16Tiles.queryPanel))
         var rowMeans = [Float](repeating: 0, count: m), rowMaxima = [Float](repeating: -.infinity, count: m)
         var keptEntries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: m * shape.forwardK)
         var keptFilled = [Int32](repeating: 0, count: m), rowTheta = [Float](repeating: -.infinity, count: m)
@@ -199,9 +200,25 @@ enum OneSweepCandidates {
                             }
                             queries.storage.withUnsafeBufferPointer { qp in
                                 targets.storage.withUnsafeBufferPointer { tp in
-                                    sweep.run(
-                                        queries: qp.baseAddress!, queryCount: m, targets: tp.baseAddress!,
-                                        targetCount: n, dimension: queries.cols, visitors: visitors)
+                                    let q = qp.baseAddress!, t = tp.baseAddress!, d = queries.cols
+                                    guard search.screen.effective == .bfloat16 else {
+                                        sweep.run(
+                                            queries: q, queryCount: m, targets: t, targetCount: n, dimension: d,
+                                            visitors: visitors)
+                                        return
+                                    }
+                                    let packed = BFloat16Tiles(
+                                        queries: q, queryCount: m, targets: t, targetCount: n, dimension: d,
+                                        threads: sweep.threads)
+                                    packed.slack.withUnsafeBufferPointer { slack in
+                                        for v in visitors {
+                                            v.rescore = .init(queries: q, targets: t, dimension: d, slack: slack.baseAddress!)
+                                        }
+                                        sweep.run(
+                                            queries: q, queryCount: m, targets: t, targetCount: n, dimension: d,
+                                            visitors: visitors, bfloat16: packed)
+                                        for v in visitors { v.rescore = nil }
+                                    }
                                 }
                             }
                         }
@@ -395,8 +412,17 @@ final class OneSweepVisitor: TileVisitor {
         var rowMeans: UnsafeMutablePointer<Float>, rowMaxima: UnsafeMutablePointer<Float>
         var entries: UnsafeMutablePointer<Entry>, filled: UnsafeMutablePointer<Int32>, theta: UnsafeMutablePointer<Float>
     }
+    /// For tiles that only estimate s (bfloat16, `BFloat16Tiles`): the fp32 rows that give the exact
+    /// s (`BFloat16Tiles.dot`) and each query row's slack (|tile − s| ≤ slack[i]). The screen then compares
+    /// tile + slack, an upper bound on s, with every threshold, and `offer` re-scores the lanes that
+    /// pass: every entry the exact screen would offer is offered, with its exact s.
+    struct Rescore {
+        var queries: UnsafePointer<Float>, targets: UnsafePointer<Float>, dimension: Int, slack: UnsafePointer<Float>
+    }
 
     let shape: Shape, inputs: Inputs, outputs: Outputs
+    /// Set for the duration of a bfloat16 sweep; nil: tiles hold the exact s.
+    var rescore: Rescore?
     let rowTop: UnsafeMutablePointer<Float>
     var rowTopFilled: [Int]
     let rows: UnsafeMutablePointer<Entry>
@@ -489,9 +515,13 @@ final class OneSweepVisitor: TileVisitor {
         let two = Lanes(repeating: 2)
         let lc = inputs.columnBound + columnStart
         let cts = columnTopThreshold + columnStart, ctv = backThreshold + columnStart
+        let rescore = self.rescore
         for i in 0..<rowCount {
             let row = tile + i * columnCount
             let query = rowStart + i
+            // tile + slack ≥ s (0 for exact tiles, where it changes nothing).
+            let slack = rescore?.slack[query] ?? 0
+            let exactRow = rescore.map { $0.queries + query * $0.dimension }
             let lr = inputs.rowBound[query]
             let top = rowTop + i * rowK
             let buffer = rows + i * 2 * fk
@@ -499,7 +529,13 @@ final class OneSweepVisitor: TileVisitor {
             var thrS = max(inputs.rowTopSeed[query], TopKSelection.threshold(top, filled: topFilled, k: rowK))
             var thrU = rowThreshold[i]
             @inline(__always) func offer(_ j: Int) {
-                let s = row[j], c = columnStart + j
+                let c = columnStart + j
+                let s: Float
+                if let rescore, let exactRow {
+                    s = BFloat16Tiles.dot(exactRow, rescore.targets + c * rescore.dimension, rescore.dimension)
+                } else {
+                    s = row[j]
+                }
                 if s > thrS {
                     TopKSelection.insert(s, values: top, filled: &topFilled, k: rowK)
                     thrS = max(thrS, TopKSelection.threshold(top, filled: topFilled, k: rowK))
@@ -527,10 +563,10 @@ final class OneSweepVisitor: TileVisitor {
                     backFilled[c] = Int32(count)
                 }
             }
-            let shift = Lanes(repeating: lr)
+            let shift = Lanes(repeating: lr), raise = Lanes(repeating: slack)
             var j = 0
             while j + width <= columnCount {
-                let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+                let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self) + raise
                 let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
                 let v = two * s - shift
                 // Lanes with s > thrS, s > cts, u > thrU or v > ctv (sign bits of the differences: exactly the
@@ -548,7 +584,8 @@ final class OneSweepVisitor: TileVisitor {
                 j += width
             }
             while j < columnCount {
-                offer(j)
+                let s = row[j] + slack
+                if s > thrS || s > cts[j] || 2 * s - lc[j] > thrU || 2 * s - lr > ctv[j] { offer(j) }
                 j += 1
             }
             rowTopFilled[i] = topFilled

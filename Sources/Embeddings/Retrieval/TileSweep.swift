@@ -38,22 +38,27 @@ struct TileSweep: Sendable {
     /// - Parameters:
     ///   - queries: `queryCount × dimension` row-major.
     ///   - targets: `targetCount × dimension` row-major.
+    ///   - bfloat16: the same rows packed by `BFloat16Tiles`: tiles are then its bfloat16 estimates
+    ///     (within its `slack` of the fp32 dot products), and row blocks and tiles start on its panels
+    ///     (row blocks rounded down to a multiple of 12 rows, at least 12, so visitors must take
+    ///     `max(rowBlock, 12)` rows; tiles to a multiple of 32 columns, at least 32).
     func run<V: TileVisitor>(
         queries: UnsafePointer<Float>, queryCount: Int,
         targets: UnsafePointer<Float>, targetCount: Int,
-        dimension: Int, visitors: [V]
+        dimension: Int, visitors: [V], bfloat16: BFloat16Tiles? = nil
     ) {
         guard queryCount > 0, targetCount > 0, !visitors.isEmpty else { return }
         let wanted = max(1, min(threads, visitors.count))
+        func aligned(_ value: Int, _ panel: Int) -> Int { bfloat16 == nil ? value : max(panel, value / panel * panel) }
         // Enough row blocks that every worker gets one.
-        let rows = max(1, min(rowBlock, (queryCount + wanted - 1) / wanted))
-        let columns = max(1, min(columnBlock, targetCount))
+        let rows = aligned(max(1, min(rowBlock, (queryCount + wanted - 1) / wanted)), BFloat16Tiles.queryPanel)
+        let columns = aligned(max(1, min(columnBlock, targetCount)), BFloat16Tiles.targetPanel)
         let blockCount = (queryCount + rows - 1) / rows
         let workers = min(wanted, blockCount)
         let job = SweepJob(
             queries: queries, queryCount: queryCount, targets: targets,
             targetCount: targetCount, dimension: dimension, rows: rows,
-            columns: columns, blockCount: blockCount, visitors: visitors)
+            columns: columns, blockCount: blockCount, visitors: visitors, bfloat16: bfloat16)
         if workers == 1 {
             job.work(0)
         } else {
@@ -83,11 +88,12 @@ private final class SweepJob<V: TileVisitor>: @unchecked Sendable {
     let queryCount: Int, targetCount: Int, dimension: Int
     let rows: Int, columns: Int, blockCount: Int
     let visitors: [V]
+    let bfloat16: BFloat16Tiles?
     let next = Mutex(0)
 
     init(
         queries: UnsafePointer<Float>, queryCount: Int, targets: UnsafePointer<Float>, targetCount: Int,
-        dimension: Int, rows: Int, columns: Int, blockCount: Int, visitors: [V]
+        dimension: Int, rows: Int, columns: Int, blockCount: Int, visitors: [V], bfloat16: BFloat16Tiles?
     ) {
         q = queries
         t = targets
@@ -98,6 +104,7 @@ private final class SweepJob<V: TileVisitor>: @unchecked Sendable {
         self.columns = columns
         self.blockCount = blockCount
         self.visitors = visitors
+        self.bfloat16 = bfloat16
     }
 
     func work(_ worker: Int) {
@@ -117,10 +124,16 @@ private final class SweepJob<V: TileVisitor>: @unchecked Sendable {
             var columnStart = 0
             while columnStart < targetCount {
                 let columnCount = min(columns, targetCount - columnStart)
-                BlockedGEMM.similarityTile(
-                    q: q + rowStart * dimension, queryCount: rowCount,
-                    t: t + columnStart * dimension, targetCount: columnCount,
-                    dimension: dimension, into: tile, ldc: columnCount)
+                if let bfloat16 {
+                    bfloat16.tile(
+                        rowStart: rowStart, rowCount: rowCount, columnStart: columnStart, columnCount: columnCount,
+                        into: tile, ldc: columnCount)
+                } else {
+                    BlockedGEMM.similarityTile(
+                        q: q + rowStart * dimension, queryCount: rowCount,
+                        t: t + columnStart * dimension, targetCount: columnCount,
+                        dimension: dimension, into: tile, ldc: columnCount)
+                }
                 visitor.visit(
                     tile: tile, rowStart: rowStart, rowCount: rowCount,
                     columnStart: columnStart, columnCount: columnCount)

@@ -1,0 +1,124 @@
+#include "cbfloat16.h"
+#include <immintrin.h>
+#include <math.h>
+#include <string.h>
+
+#define MR XL_BF16_QUERY_PANEL
+#define NR XL_BF16_TARGET_PANEL
+
+int xl_bf16_available(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+    }
+    return cached;
+}
+
+/// Round to nearest bfloat16, ties to even (finite x).
+static inline uint16_t round_bf16(float x) {
+    uint32_t bits;
+    memcpy(&bits, &x, 4);
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (uint16_t)(bits >> 16);
+}
+
+static inline float widen_bf16(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float x;
+    memcpy(&x, &bits, 4);
+    return x;
+}
+
+void xl_bf16_pack(const float *x, long rows, long dim, long width, uint32_t *out, float *error, float *norm) {
+    long kp = (dim + 1) / 2, panels = (rows + width - 1) / width;
+    memset(out, 0, (size_t)panels * (size_t)kp * (size_t)width * 4);
+    for (long i = 0; i < rows; i++) {
+        const float *row = x + i * dim;
+        uint32_t *o = out + (i / width) * kp * width + (i % width);
+        double e = 0, n = 0;
+        for (long p = 0; p < kp; p++) {
+            float lo = row[2 * p], hi = 2 * p + 1 < dim ? row[2 * p + 1] : 0.0f;
+            uint16_t l = round_bf16(lo), h = round_bf16(hi);
+            double d0 = (double)lo - widen_bf16(l), d1 = (double)hi - widen_bf16(h);
+            e += d0 * d0 + d1 * d1;
+            n += (double)lo * lo + (double)hi * hi;
+            o[p * width] = (uint32_t)l | ((uint32_t)h << 16);
+        }
+        if (error) error[i] = (float)sqrt(e);
+        if (norm) norm[i] = (float)sqrt(n);
+    }
+}
+
+/// One MR × NR block: 24 accumulators, one pass over the kp pairs of a query panel and a target panel.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+static void block(const uint32_t *a, const uint32_t *b, long kp, float *c, long ldc, long rows, long columns) {
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+    }
+    for (long p = 0; p < kp; p++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * NR), b1 = (__m512bh)_mm512_loadu_si512(b + p * NR + 16);
+        const uint32_t *ar = a + p * MR;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m512bh av = (__m512bh)_mm512_set1_epi32((int)ar[r]);
+            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], av, b0);
+            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], av, b1);
+        }
+    }
+    if (rows == MR && columns == NR) {
+        for (int r = 0; r < MR; r++) {
+            _mm512_storeu_ps(c + r * ldc, acc[r][0]);
+            _mm512_storeu_ps(c + r * ldc + 16, acc[r][1]);
+        }
+    } else {
+        __mmask16 m0 = (__mmask16)(columns >= 16 ? 0xffffu : (1u << columns) - 1u);
+        __mmask16 m1 = (__mmask16)(columns <= 16 ? 0u : columns >= 32 ? 0xffffu : (1u << (columns - 16)) - 1u);
+        for (long r = 0; r < rows; r++) {
+            _mm512_mask_storeu_ps(c + r * ldc, m0, acc[r][0]);
+            _mm512_mask_storeu_ps(c + r * ldc + 16, m1, acc[r][1]);
+        }
+    }
+}
+
+void xl_bf16_tile(
+    const uint32_t *queries, const uint32_t *targets, long kp, long rowStart, long rowCount, long columnStart,
+    long columnCount, float *c, long ldc) {
+    // A target panel (NR × kp words, 19 KB at d = 300) stays in L1 while every query panel of the
+    // tile passes it.
+    for (long cj = 0; cj < columnCount; cj += NR) {
+        const uint32_t *b = targets + ((columnStart + cj) / NR) * kp * NR;
+        long columns = columnCount - cj < NR ? columnCount - cj : NR;
+        for (long ri = 0; ri < rowCount; ri += MR) {
+            const uint32_t *a = queries + ((rowStart + ri) / MR) * kp * MR;
+            long rows = rowCount - ri < MR ? rowCount - ri : MR;
+            block(a, b, kp, c + ri * ldc + cj, ldc, rows, columns);
+        }
+    }
+}
+
+__attribute__((target("avx512f")))
+float xl_dot(const float *a, const float *b, long n) {
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    long k = 0;
+    for (; k + 64 <= n; k += 64) {
+#pragma clang loop unroll(full)
+        for (int l = 0; l < 4; l++)
+            acc[l] = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 16 * l), _mm512_loadu_ps(b + k + 16 * l), acc[l]);
+    }
+    // The rest as if padded with zeros (0·0 added to a partial sum leaves it unchanged).
+    for (int l = 0; k < n; l++, k += 16) {
+        long left = n - k;
+        __mmask16 mask = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        acc[l] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + k), _mm512_maskz_loadu_ps(mask, b + k), acc[l]);
+    }
+    __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
+    // 16 lanes → 8 → 4 → 2 → 1, always the upper half onto the lower.
+    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(sum), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(sum), 1)));
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
+    return _mm_cvtss_f32(s1);
+}

@@ -1,0 +1,37 @@
+#ifndef CBFLOAT16_H
+#define CBFLOAT16_H
+#include <stdint.h>
+
+/// Similarity tiles in bfloat16 with fp32 accumulation (AVX512_BF16 `vdpbf16ps`), for screens whose
+/// survivors are re-scored in fp32. See `BFloat16Tiles` (XlingCore) for the error bound.
+
+/// Rows per packed query panel and columns per packed target panel.
+#define XL_BF16_QUERY_PANEL 12
+#define XL_BF16_TARGET_PANEL 32
+
+/// 1 when this CPU and OS run AVX512F + AVX512_BF16 (checked once), else 0.
+int xl_bf16_available(void);
+
+/// Packs `rows` fp32 rows of `dim` floats (row-major, stride `dim`) into panels of `width` rows:
+/// `out[(panel * kp + p) * width + r]` holds elements 2p and 2p+1 of row `panel * width + r`, rounded
+/// to bfloat16 (nearest, ties to even; low half = element 2p), with kp = (dim + 1) / 2; rows past
+/// `rows` and the odd element of an odd `dim` are zero. `out` holds `ceil(rows / width) * width * kp`
+/// words. `error[i]` (if not NULL) = the Euclidean norm of row i minus its rounded copy; `norm[i]`
+/// (if not NULL) = the norm of row i. Finite inputs only. Any CPU.
+void xl_bf16_pack(const float *x, long rows, long dim, long width, uint32_t *out, float *error, float *norm);
+
+/// c[i * ldc + j] = the bfloat16 dot product of packed query row `rowStart + i` and packed target
+/// row `columnStart + j`, 0 ≤ i < rowCount, 0 ≤ j < columnCount; `rowStart` is a multiple of
+/// XL_BF16_QUERY_PANEL and `columnStart` of XL_BF16_TARGET_PANEL; kp as in `xl_bf16_pack`.
+/// Only when `xl_bf16_available()`.
+void xl_bf16_tile(
+    const uint32_t *queries, const uint32_t *targets, long kp, long rowStart, long rowCount, long columnStart,
+    long columnCount, float *c, long ldc);
+
+/// The fp32 dot product of a and b (n ≥ 0) in a fixed order: element k is multiplied and added (one
+/// fused multiply-add) into partial sum k mod 64, in increasing k; the 64 partial sums are then added
+/// in a fixed tree. Every call gives the same bits for the same inputs. Only when
+/// `xl_bf16_available()` (AVX512F).
+float xl_dot(const float *a, const float *b, long n);
+
+#endif
