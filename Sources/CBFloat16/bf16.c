@@ -99,26 +99,45 @@ void xl_bf16_tile(
     }
 }
 
-__attribute__((target("avx512f")))
-float xl_dot(const float *a, const float *b, long n) {
-    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+/// The order of `xl_dot`: partial sums k mod 64 by fused multiply-adds, then a fixed tree.
+__attribute__((target("avx512f"))) static inline float dot_in_order(const float *a, const float *b, long n) {
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
     long k = 0;
     for (; k + 64 <= n; k += 64) {
-#pragma clang loop unroll(full)
-        for (int l = 0; l < 4; l++)
-            acc[l] = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 16 * l), _mm512_loadu_ps(b + k + 16 * l), acc[l]);
+        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), acc0);
+        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 16), _mm512_loadu_ps(b + k + 16), acc1);
+        acc2 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 32), _mm512_loadu_ps(b + k + 32), acc2);
+        acc3 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 48), _mm512_loadu_ps(b + k + 48), acc3);
     }
     // The rest as if padded with zeros (0·0 added to a partial sum leaves it unchanged).
-    for (int l = 0; k < n; l++, k += 16) {
+    __m512 *accs[4] = {&acc0, &acc1, &acc2, &acc3};
+    for (int l = 0; l < 4 && k < n; l++, k += 16) {
         long left = n - k;
         __mmask16 mask = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
-        acc[l] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + k), _mm512_maskz_loadu_ps(mask, b + k), acc[l]);
+        *accs[l] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + k), _mm512_maskz_loadu_ps(mask, b + k), *accs[l]);
     }
-    __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
+    __m512 sum = _mm512_add_ps(_mm512_add_ps(acc0, acc1), _mm512_add_ps(acc2, acc3));
     // 16 lanes → 8 → 4 → 2 → 1, always the upper half onto the lower.
     __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(sum), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(sum), 1)));
     __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
     __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
     __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
     return _mm_cvtss_f32(s1);
+}
+
+__attribute__((target("avx512f"))) float xl_dot(const float *a, const float *b, long n) { return dot_in_order(a, b, n); }
+
+__attribute__((target("avx512f")))
+void xl_dots(const float *q, const float *t, long n, const int32_t *rows, long count, float *out) {
+    // Rows of t are scattered: fetch the one four ahead while scoring this one.
+    const long ahead = 4;
+    for (long h = 0; h < count && h < ahead; h++)
+        for (long k = 0; k < n; k += 16) _mm_prefetch((const char *)(t + (long)rows[h] * n + k), _MM_HINT_T0);
+    for (long h = 0; h < count; h++) {
+        if (h + ahead < count) {
+            const float *next = t + (long)rows[h + ahead] * n;
+            for (long k = 0; k < n; k += 16) _mm_prefetch((const char *)(next + k), _MM_HINT_T0);
+        }
+        out[h] = dot_in_order(q, t + (long)rows[h] * n, n);
+    }
 }

@@ -64,7 +64,8 @@ import Testing
     }
 
     /// `dot` is within the fp32 accumulation bound of the exact (Double) dot product for every length
-    /// (tails of every size past the 64-element blocks), symmetric, and the same at any alignment.
+    /// (tails of every size past the 64-element blocks), symmetric, the same at any alignment, and
+    /// the same from `dots`.
     @Test func dotIsAnFP32DotProductInAFixedOrder() throws {
         let q = try Self.space("en", rows: 2, dimension: 300)
         for n in Array(0...70) + [127, 128, 129, 299, 300] {
@@ -79,6 +80,18 @@ import Testing
                 shiftedB.withUnsafeBufferPointer { BFloat16Tiles.dot(sa.baseAddress! + 1, $0.baseAddress! + 3, n) }
             }
             #expect(moved == got, "n = \(n)")
+        }
+        // The batched form gives the same bits for scattered rows.
+        let t = try Self.space("fr", rows: 40, dimension: 299)
+        let rows: [Int32] = [7, 0, 39, 7, 12, 3, 38, 21, 5]
+        var batched = [Float](repeating: .nan, count: rows.count)
+        q.withUnsafeBufferPointer { qp in
+            t.withUnsafeBufferPointer { tp in
+                BFloat16Tiles.dots(qp.baseAddress!, tp.baseAddress!, 299, rows: rows, count: rows.count, into: &batched)
+                for (h, r) in rows.enumerated() {
+                    #expect(batched[h] == BFloat16Tiles.dot(qp.baseAddress!, tp.baseAddress! + Int(r) * 299, 299))
+                }
+            }
         }
     }
 }

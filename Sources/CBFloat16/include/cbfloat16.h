@@ -34,4 +34,8 @@ void xl_bf16_tile(
 /// `xl_bf16_available()` (AVX512F).
 float xl_dot(const float *a, const float *b, long n);
 
+/// out[h] = xl_dot(q, t + rows[h] * n, n) for h < count (the same bits), prefetching the rows of t
+/// ahead. Only when `xl_bf16_available()`.
+void xl_dots(const float *q, const float *t, long n, const int32_t *rows, long count, float *out);
+
 #endif

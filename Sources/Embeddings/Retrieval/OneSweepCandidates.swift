@@ -423,6 +423,10 @@ final class OneSweepVisitor: TileVisitor {
     let shape: Shape, inputs: Inputs, outputs: Outputs
     /// Set for the duration of a bfloat16 sweep; nil: tiles hold the exact s.
     var rescore: Rescore?
+    /// A bfloat16 row's lanes that passed the screen (tile columns) and their exact s.
+    var pendingColumns = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    var pendingScores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var pendingCapacity = 1
     let rowTop: UnsafeMutablePointer<Float>
     var rowTopFilled: [Int]
     let rows: UnsafeMutablePointer<Entry>
@@ -457,6 +461,8 @@ final class OneSweepVisitor: TileVisitor {
     }
 
     deinit {
+        pendingColumns.deallocate()
+        pendingScores.deallocate()
         rowTop.deallocate()
         rows.deallocate()
         columnTop.deallocate()
@@ -516,6 +522,14 @@ final class OneSweepVisitor: TileVisitor {
         let lc = inputs.columnBound + columnStart
         let cts = columnTopThreshold + columnStart, ctv = backThreshold + columnStart
         let rescore = self.rescore
+        if rescore != nil && pendingCapacity < columnCount {
+            pendingColumns.deallocate()
+            pendingScores.deallocate()
+            pendingCapacity = columnCount
+            pendingColumns = .allocate(capacity: columnCount)
+            pendingScores = .allocate(capacity: columnCount)
+        }
+        let pendingColumns = self.pendingColumns, pendingScores = self.pendingScores
         for i in 0..<rowCount {
             let row = tile + i * columnCount
             let query = rowStart + i
@@ -528,14 +542,9 @@ final class OneSweepVisitor: TileVisitor {
             var topFilled = rowTopFilled[i], filled = rowFilled[i]
             var thrS = max(inputs.rowTopSeed[query], TopKSelection.threshold(top, filled: topFilled, k: rowK))
             var thrU = rowThreshold[i]
-            @inline(__always) func offer(_ j: Int) {
+            // Offers entry j with its exact s.
+            @inline(__always) func offer(_ j: Int, _ s: Float) {
                 let c = columnStart + j
-                let s: Float
-                if let rescore, let exactRow {
-                    s = BFloat16Tiles.dot(exactRow, rescore.targets + c * rescore.dimension, rescore.dimension)
-                } else {
-                    s = row[j]
-                }
                 if s > thrS {
                     TopKSelection.insert(s, values: top, filled: &topFilled, k: rowK)
                     thrS = max(thrS, TopKSelection.threshold(top, filled: topFilled, k: rowK))
@@ -564,7 +573,7 @@ final class OneSweepVisitor: TileVisitor {
                 }
             }
             let shift = Lanes(repeating: lr), raise = Lanes(repeating: slack)
-            var j = 0
+            var j = 0, pending = 0
             while j + width <= columnCount {
                 let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self) + raise
                 let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
@@ -578,15 +587,37 @@ final class OneSweepVisitor: TileVisitor {
                     | TopKSelection.above(u, Lanes(repeating: thrU)) | TopKSelection.above(v, columnV)
                 var hits = TopKSelection.signBits(hit)
                 while hits != 0 {
-                    offer(j + hits.trailingZeroBitCount)
+                    let hitColumn = j + hits.trailingZeroBitCount
+                    if rescore == nil {
+                        offer(hitColumn, row[hitColumn])
+                    } else {
+                        pendingColumns[pending] = Int32(truncatingIfNeeded: hitColumn)
+                        pending += 1
+                    }
                     hits &= hits &- 1
                 }
                 j += width
             }
             while j < columnCount {
                 let s = row[j] + slack
-                if s > thrS || s > cts[j] || 2 * s - lc[j] > thrU || 2 * s - lr > ctv[j] { offer(j) }
+                if s > thrS || s > cts[j] || 2 * s - lc[j] > thrU || 2 * s - lr > ctv[j] {
+                    if rescore == nil {
+                        offer(j, row[j])
+                    } else {
+                        pendingColumns[pending] = Int32(truncatingIfNeeded: j)
+                        pending += 1
+                    }
+                }
                 j += 1
+            }
+            // bfloat16 tiles: the whole row was screened with the thresholds it started with (looser than
+            // the running ones, so nothing is missed); score the lanes that passed in one batch (the target
+            // rows are scattered: prefetched ahead), then offer them in column order as above.
+            if let rescore, let exactRow, pending > 0 {
+                BFloat16Tiles.dots(
+                    exactRow, rescore.targets + columnStart * rescore.dimension, rescore.dimension, rows: pendingColumns,
+                    count: pending, into: pendingScores)
+                for h in 0..<pending { offer(Int(pendingColumns[h]), pendingScores[h]) }
             }
             rowTopFilled[i] = topFilled
             rowFilled[i] = filled

@@ -33,6 +33,14 @@ package final class BFloat16Tiles: @unchecked Sendable {
     @inline(__always)
     package static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float { xl_dot(a, b, n) }
 
+    /// `out[h] = dot(q, t + rows[h] * n, n)` for h < count (the same bits), prefetching the scattered
+    /// rows of t a few ahead. Only where `isAvailable`.
+    @inline(__always)
+    package static func dots(
+        _ q: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int, rows: UnsafePointer<Int32>, count: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) { xl_dots(q, t, n, rows, count, out) }
+
     private let queries: UnsafeMutablePointer<UInt32>, targets: UnsafeMutablePointer<UInt32>
     private let pairs: Int
     /// The bound on |S̃(i, j) − dot(q_i, t_j)| for query row i and every target (count: query rows).
