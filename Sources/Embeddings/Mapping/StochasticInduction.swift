@@ -20,7 +20,8 @@
 /// walking down that order, the first kept entry with a positive score is the argmax. If every
 /// positive entry is dropped the maximum is a dropped 0, so the answer is the lowest dropped
 /// index. Rows whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a
-/// dense row (one small GEMM for all such rows, or `BFloat16Tiles.dot` when the lists hold its scores) with
+/// dense row (one small GEMM for all such rows, its near-maximal entries re-scored by `BFloat16Tiles.dot`
+/// when the lists hold that dot's scores) with
 /// the same keyed mask. A list may be shorter
 /// than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches its end is
 /// finished on a dense row the same way.
@@ -41,8 +42,9 @@ struct StochasticInduction {
     /// Each query's top-M entries by 2·s − r, best first (ties: lower index first).
     let lists: NeighborSearch.Neighbors
     /// Whose fp32 s the lists hold: `.float32` the GEMM's (dense rows by `Matrix.product`),
-    /// `.bfloat16` `BFloat16Tiles.dot`'s (a bfloat16 screen re-scores with it; dense rows too), so that
-    /// a row's match does not depend on where it is finished.
+    /// `.bfloat16` `BFloat16Tiles.dot`'s (a bfloat16 screen re-scores with it; dense rows re-score the
+    /// entries near their GEMM maximum with it), so that a row's match does not depend on where it
+    /// is finished.
     var scores: SimilarityScreen = .float32
 
     /// Whether entry (`row`, `column`) survives the dropout of `stream` at keep probability `keep`.
@@ -106,7 +108,7 @@ struct StochasticInduction {
         while start < pending.count {
             let part = pending[start..<min(pending.count, start + chunk)]
             let rows = try queries.selectingRows(Array(part))
-            let sims = scores == .bfloat16 ? Self.dots(rows, candidates) : try Matrix.product(rows, candidates, transposeB: true)
+            let sims = try Matrix.product(rows, candidates, transposeB: true)
             for (r, row) in part.enumerated() {
                 var top = -Float.infinity, arg = 0
                 for j in 0..<c {
@@ -117,25 +119,30 @@ struct StochasticInduction {
                         arg = j
                     }
                 }
+                if scores == .bfloat16 {
+                    // The GEMM's values screen: the lists' dot differs from them by at most the margin per s,
+                    // 2·margin per value, so the exact maximum is among the values within 4·margin of the
+                    // GEMM's maximum; those are re-scored (lowest index on ties, as above).
+                    let floor = top - 4 * OneSweepCandidates.margin
+                    top = -.infinity
+                    rows.storage.withUnsafeBufferPointer { qp in
+                        candidates.storage.withUnsafeBufferPointer { cp in
+                            let d = rows.cols
+                            for j in 0..<c {
+                                let kept = Self.kept(row, j, keep: keep, stream: stream)
+                                guard (kept ? 2 * sims.storage[r * c + j] - penalty[j] : 0) >= floor else { continue }
+                                let v = kept ? 2 * BFloat16Tiles.dot(qp.baseAddress! + r * d, cp.baseAddress! + j * d, d) - penalty[j] : 0
+                                if v > top {
+                                    top = v
+                                    arg = j
+                                }
+                            }
+                        }
+                    }
+                }
                 matches[row] = arg
             }
             start += chunk
         }
-    }
-
-    /// a · bᵀ entry by entry with `BFloat16Tiles.dot` (a: r × d, b: c × d; r × c).
-    static func dots(_ a: Matrix, _ b: Matrix) -> Matrix {
-        var out = Matrix(rows: a.rows, cols: b.rows)
-        let d = a.cols, c = b.rows
-        a.storage.withUnsafeBufferPointer { ap in
-            b.storage.withUnsafeBufferPointer { bp in
-                out.storage.withUnsafeMutableBufferPointer { op in
-                    for i in 0..<a.rows {
-                        for j in 0..<c { op[i * c + j] = BFloat16Tiles.dot(ap.baseAddress! + i * d, bp.baseAddress! + j * d, d) }
-                    }
-                }
-            }
-        }
-        return out
     }
 }

@@ -99,9 +99,12 @@ enum OneSweepCandidates {
                 // k largest valid ones less the margin (−2 < any mean of cosines when there are fewer).
                 // Forward lists first, then backward ones: each phase gathers rows of one matrix only,
                 // which then stays in the last-level cache.
+                let batched = BFloat16Tiles.isAvailable
                 for phase in [0..<m, m..<(m + n)] {
                     _ = WorkerThreads.run(threads: threads, count: phase.count, initial: 0) { _, range in
-                        var values = [Float](repeating: 0, count: max(fp, bp))
+                        let width = max(fp, bp)
+                        var values = [Float](repeating: 0, count: width), slots = [Int](repeating: 0, count: width)
+                        var others = [Int32](repeating: 0, count: width)
                         for r in range.lazy.map({ $0 + phase.lowerBound }) {
                             let forwardSide = r < m
                             let row = forwardSide ? r : r - m
@@ -109,17 +112,20 @@ enum OneSweepCandidates {
                             let probeWidth = forwardSide ? fp : bp, count = forwardSide ? rowK : columnK
                             let dots = (forwardSide ? rdb.base : cdb.base) + row * probeWidth
                             var valid = 0
-                            for l in 0..<probeWidth {
-                                let other = lists[row * width + l]
-                                guard other >= 0 else { continue }
-                                let dot =
-                                    forwardSide
-                                    ? SIMDDot.dot(qb.base + row * d, tb.base + Int(other) * d, d)
-                                    : SIMDDot.dot(qb.base + Int(other) * d, tb.base + row * d, d)
-                                dots[l] = dot
-                                values[valid] = dot
+                            for l in 0..<probeWidth where lists[row * width + l] >= 0 {
+                                slots[valid] = l
+                                others[valid] = lists[row * width + l]
                                 valid += 1
                             }
+                            // The list's own row against the scattered rows it names (any fp32 dot is within
+                            // the margin; AVX-512 machines batch them with the rows prefetched ahead).
+                            let own = (forwardSide ? qb.base : tb.base) + row * d, pool = forwardSide ? tb.base : qb.base
+                            if batched {
+                                BFloat16Tiles.dots(own, pool, d, rows: others, count: valid, into: &values)
+                            } else {
+                                for h in 0..<valid { values[h] = SIMDDot.dot(own, pool + Int(others[h]) * d, d) }
+                            }
+                            for h in 0..<valid { dots[slots[h]] = values[h] }
                             guard count > 0, valid >= count else { continue }
                             // The count largest: a partial selection sort (count ≤ probe ≤ a few dozen).
                             var sum = 0.0
