@@ -20,11 +20,10 @@
 /// walking down that order, the first kept entry with a positive score is the argmax. If every
 /// positive entry is dropped the maximum is a dropped 0, so the answer is the lowest dropped
 /// index. Rows whose walk passes all M entries (probability (1 − p)^M) are finished exactly on a
-/// dense row (one small GEMM for all such rows, its near-maximal entries re-scored by `BFloat16Tiles.dot`
-/// when the lists hold that dot's scores) with
-/// the same keyed mask. A list may be shorter
-/// than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches its end is
-/// finished on a dense row the same way.
+/// dense row (one small GEMM for all such rows; its near-maximal entries re-scored by
+/// `BFloat16Tiles.dot` when the lists hold that dot's scores) with the same keyed mask. A list may
+/// be shorter than M (index −1: `OneSweepCandidates`' certified prefixes); a walk that reaches its
+/// end is finished on a dense row the same way.
 struct StochasticInduction {
     /// The matches (a candidate row for every query).
     struct Result {

@@ -26,9 +26,12 @@
 /// entries at or below it are never needed; the screen then skips most of a row from its first
 /// tile. The lists, means and maxima are exactly those of a sweep without the floor.
 ///
-/// The s of every entry is the tile's fp32 value (the same blocked GEMM as the two-sweep path), so
-/// the certified prefixes equal the prefixes of `BidirectionalCandidates`' lists; scores are the
-/// same fp32 expressions. Memory: O(threads × n × M + m × M), 12 bytes per entry.
+/// With fp32 tiles (`SimilarityScreen.float32`) the s of every entry is the tile's value (the same
+/// blocked GEMM as the two-sweep path), so the certified prefixes equal the prefixes of
+/// `BidirectionalCandidates`' lists; scores are the same fp32 expressions. With a bfloat16 screen
+/// (`.bfloat16`) the tiles are estimates within a proven slack: the screen raises them by it, and
+/// every entry that passes is re-scored by `BFloat16Tiles.dot`, so everything above holds for that
+/// dot's scores. Memory: O(threads × n × M + m × M), 12 bytes per entry.
 enum OneSweepCandidates {
     /// The bounds and seed thresholds of one sweep (see the type).
     struct Priors {
@@ -419,9 +422,10 @@ final class OneSweepVisitor: TileVisitor {
         var entries: UnsafeMutablePointer<Entry>, filled: UnsafeMutablePointer<Int32>, theta: UnsafeMutablePointer<Float>
     }
     /// For tiles that only estimate s (bfloat16, `BFloat16Tiles`): the fp32 rows that give the exact
-    /// s (`BFloat16Tiles.dot`) and each query row's slack (|tile − s| ≤ slack[i]). The screen then compares
-    /// tile + slack, an upper bound on s, with every threshold, and `offer` re-scores the lanes that
-    /// pass: every entry the exact screen would offer is offered, with its exact s.
+    /// s (`BFloat16Tiles.dot`) and each query row's slack (|tile − s| ≤ slack[i]). The screen then
+    /// compares tile + slack, an upper bound on s, with every threshold; the lanes that pass are
+    /// re-scored (one batch per row) and offered: every entry the exact screen would offer is offered,
+    /// with its exact s.
     struct Rescore {
         var queries: UnsafePointer<Float>, targets: UnsafePointer<Float>, dimension: Int, slack: UnsafePointer<Float>
     }
