@@ -7,12 +7,15 @@
 #define NR XL_BF16_TARGET_PANEL
 
 int xl_bf16_available(void) {
+    // Threads may ask at once: each computes the same answer; the cache is read and written atomically.
     static int cached = -1;
-    if (cached < 0) {
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
     }
-    return cached;
+    return value;
 }
 
 /// Round to nearest bfloat16, ties to even (finite x).
