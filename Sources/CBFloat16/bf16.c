@@ -18,6 +18,17 @@ int xl_bf16_available(void) {
     return value;
 }
 
+int xl_avx512_available(void) {
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx512f") ? 1 : 0;
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
 /// Round to nearest bfloat16, ties to even (finite x).
 static inline uint16_t round_bf16(float x) {
     uint32_t bits;
@@ -143,4 +154,32 @@ void xl_dots(const float *q, const float *t, long n, const int32_t *rows, long c
         }
         out[h] = dot_in_order(q, t + (long)rows[h] * n, n);
     }
+}
+
+__attribute__((target("avx512f")))
+long xl_screen(
+    const float *row, long count, float raise, float rowS, float rowU, float rowBound, const float *columnBound,
+    const float *columnS, const float *columnV, int32_t *out) {
+    const __m512 r = _mm512_set1_ps(raise), ts = _mm512_set1_ps(rowS), tu = _mm512_set1_ps(rowU);
+    const __m512 lr = _mm512_set1_ps(rowBound);
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16);
+    long found = 0;
+    for (long j = 0; j < count; j += 16) {
+        long left = count - j;
+        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __m512 s = _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, row + j), r), twice = _mm512_add_ps(s, s);
+        __mmask16 hit = _mm512_cmp_ps_mask(s, ts, _CMP_GT_OQ);
+        hit |= _mm512_cmp_ps_mask(s, _mm512_maskz_loadu_ps(lanes, columnS + j), _CMP_GT_OQ);
+        hit |= _mm512_cmp_ps_mask(_mm512_sub_ps(twice, _mm512_maskz_loadu_ps(lanes, columnBound + j)), tu, _CMP_GT_OQ);
+        hit |= _mm512_cmp_ps_mask(_mm512_sub_ps(twice, lr), _mm512_maskz_loadu_ps(lanes, columnV + j), _CMP_GT_OQ);
+        hit &= lanes;
+        if (hit) {
+            // Register-form compress, then a whole-vector store (the memory form is slow on some cores).
+            _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(hit, index));
+            found += __builtin_popcount((unsigned)hit);
+        }
+        index = _mm512_add_epi32(index, step);
+    }
+    return found;
 }

@@ -38,4 +38,16 @@ float xl_dot(const float *a, const float *b, long n);
 /// ahead. Only when `xl_bf16_available()`.
 void xl_dots(const float *q, const float *t, long n, const int32_t *rows, long count, float *out);
 
+/// 1 when this CPU and OS run AVX512F (checked once), else 0.
+int xl_avx512_available(void);
+
+/// The screen of one similarity row against a top-k sweep's thresholds: writes to `out`, in
+/// increasing order, every j < count where, with s = row[j] + raise (fp32),
+///     s > rowS  or  s > columnS[j]  or  (s + s) − columnBound[j] > rowU  or  (s + s) − rowBound > columnV[j]
+/// (ordinary IEEE comparisons), and returns how many. `out` holds at least count + 16 entries (whole
+/// vectors are stored). Only when `xl_avx512_available()`.
+long xl_screen(
+    const float *row, long count, float raise, float rowS, float rowU, float rowBound, const float *columnBound,
+    const float *columnS, const float *columnV, int32_t *out);
+
 #endif

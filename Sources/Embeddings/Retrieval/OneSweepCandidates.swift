@@ -431,9 +431,11 @@ final class OneSweepVisitor: TileVisitor {
     }
 
     let shape: Shape, inputs: Inputs, outputs: Outputs
+    /// Whether rows are screened by `RowScreen` (AVX-512): the same columns as the SIMD loop finds.
+    static let vectorScreen = RowScreen.isAvailable
     /// Set for the duration of a bfloat16 sweep; nil: tiles hold the exact s.
     var rescore: Rescore?
-    /// A bfloat16 row's lanes that passed the screen (tile columns) and their exact s.
+    /// A row's lanes that passed the screen (tile columns; rows screened first) and their exact s.
     var pendingColumns = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     var pendingScores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     var pendingCapacity = 1
@@ -532,12 +534,15 @@ final class OneSweepVisitor: TileVisitor {
         let lc = inputs.columnBound + columnStart
         let cts = columnTopThreshold + columnStart, ctv = backThreshold + columnStart
         let rescore = self.rescore
-        if rescore != nil && pendingCapacity < columnCount {
+        // A whole row is screened before it is offered when the tiles are estimates or the CPU runs the
+        // vectorised screen (`RowScreen`); otherwise groups of lanes are offered as they are screened.
+        let screenFirst = rescore != nil || Self.vectorScreen
+        if screenFirst && pendingCapacity < columnCount + RowScreen.padding {
             pendingColumns.deallocate()
             pendingScores.deallocate()
-            pendingCapacity = columnCount
-            pendingColumns = .allocate(capacity: columnCount)
-            pendingScores = .allocate(capacity: columnCount)
+            pendingCapacity = columnCount + RowScreen.padding
+            pendingColumns = .allocate(capacity: pendingCapacity)
+            pendingScores = .allocate(capacity: pendingCapacity)
         }
         let pendingColumns = self.pendingColumns, pendingScores = self.pendingScores
         for i in 0..<rowCount {
@@ -582,8 +587,14 @@ final class OneSweepVisitor: TileVisitor {
                     backFilled[c] = Int32(count)
                 }
             }
-            let shift = Lanes(repeating: lr), raise = Lanes(repeating: slack)
             var j = 0, pending = 0
+            if Self.vectorScreen {
+                pending = RowScreen.screen(
+                    row, count: columnCount, raise: slack, rowS: thrS, rowU: thrU, rowBound: lr, columnBound: lc,
+                    columnS: cts, columnV: ctv, into: pendingColumns)
+                j = columnCount
+            }
+            let shift = Lanes(repeating: lr), raise = Lanes(repeating: slack)
             while j + width <= columnCount {
                 let s = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self) + raise
                 let u = two * s - UnsafeRawPointer(lc + j).loadUnaligned(as: Lanes.self)
@@ -598,7 +609,7 @@ final class OneSweepVisitor: TileVisitor {
                 var hits = TopKSelection.signBits(hit)
                 while hits != 0 {
                     let hitColumn = j + hits.trailingZeroBitCount
-                    if rescore == nil {
+                    if !screenFirst {
                         offer(hitColumn, row[hitColumn])
                     } else {
                         pendingColumns[pending] = Int32(truncatingIfNeeded: hitColumn)
@@ -611,7 +622,7 @@ final class OneSweepVisitor: TileVisitor {
             while j < columnCount {
                 let s = row[j] + slack
                 if s > thrS || s > cts[j] || 2 * s - lc[j] > thrU || 2 * s - lr > ctv[j] {
-                    if rescore == nil {
+                    if !screenFirst {
                         offer(j, row[j])
                     } else {
                         pendingColumns[pending] = Int32(truncatingIfNeeded: j)
@@ -620,14 +631,19 @@ final class OneSweepVisitor: TileVisitor {
                 }
                 j += 1
             }
-            // bfloat16 tiles: the whole row was screened with the thresholds it started with (looser than
-            // the running ones, so nothing is missed); score the lanes that passed in one batch (the target
-            // rows are scattered: prefetched ahead), then offer them in column order as above.
+            // A row screened first: the whole row was screened with the thresholds it started with (looser
+            // than the running ones, so nothing is missed). bfloat16 tiles score the lanes that passed in one
+            // batch (the target rows are scattered: prefetched ahead); then they are offered in column order.
             if let rescore, let exactRow, pending > 0 {
                 BFloat16Tiles.dots(
                     exactRow, rescore.targets + columnStart * rescore.dimension, rescore.dimension, rows: pendingColumns,
                     count: pending, into: pendingScores)
                 for h in 0..<pending { offer(Int(pendingColumns[h]), pendingScores[h]) }
+            } else if screenFirst {
+                for h in 0..<pending {
+                    let column = Int(pendingColumns[h])
+                    offer(column, row[column])
+                }
             }
             rowTopFilled[i] = topFilled
             rowFilled[i] = filled
