@@ -58,9 +58,13 @@ import Testing
                 let cases = [
                     Thresholds(raise: 0.003, rowS: high, rowU: inf, rowBound: inf, columnBound: none, columnS: none, columnV: none),
                     Thresholds(raise: 0.003, rowS: inf, rowU: inf, rowBound: inf, columnBound: none, columnS: columnS, columnV: none),
-                    Thresholds(raise: 0, rowS: inf, rowU: 2 * high - 0.1, rowBound: inf, columnBound: columnBound, columnS: none, columnV: none),
+                    Thresholds(
+                        raise: 0, rowS: inf, rowU: 2 * high - 0.1, rowBound: inf, columnBound: columnBound, columnS: none,
+                        columnV: none),
                     Thresholds(raise: 0, rowS: inf, rowU: inf, rowBound: 0.05, columnBound: none, columnS: none, columnV: columnV),
-                    Thresholds(raise: 0.001, rowS: high, rowU: 2 * high - 0.1, rowBound: 0.05, columnBound: columnBound, columnS: columnS, columnV: columnV),
+                    Thresholds(
+                        raise: 0.001, rowS: high, rowU: 2 * high - 0.1, rowBound: 0.05, columnBound: columnBound,
+                        columnS: columnS, columnV: columnV),
                     Thresholds(raise: 0, rowS: -inf, rowU: inf, rowBound: inf, columnBound: none, columnS: none, columnV: none),
                 ]
                 for t in cases {
