@@ -384,14 +384,9 @@ fileprivate enum RotatedEnglish {
         let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1, -1]
         for (i, v) in specials.enumerated() where i < count { values[(i * 7) % count] = v }
         let expected = values.sorted()
-        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, count))
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
-        defer {
-            scratch.deallocate()
-            counts.deallocate()
-        }
+        let sorter = FloatRadixSort(capacity: count)
         values.withUnsafeMutableBufferPointer { p in
-            if let base = p.baseAddress { FloatRadixSort.sort(base, count: count, scratch: scratch, counts: counts) }
+            if let base = p.baseAddress { sorter.sort(base, count: count) }
         }
         #expect(values == expected)
     }

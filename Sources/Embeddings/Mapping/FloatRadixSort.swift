@@ -1,4 +1,4 @@
-/// Ascending sort of a float32 row by LSD radix sort on its bit pattern (three passes of 11, 11
+/// Ascending sort of float32 rows by LSD radix sort on their bit patterns (three passes of 11, 11
 /// and 10 bits), for the n × n similarity rows of `VecMapInitialization` where a comparison
 /// sort of 4,000 × 4,000 values took seconds.
 ///
@@ -6,42 +6,72 @@
 /// non-negative ones only the sign bit. So finite values and ±∞ end in numeric order (−0 before
 /// +0, which compare equal, as any sort may place them); NaNs go to the ends by sign (numpy puts
 /// all of them last; the similarity rows sorted here are finite).
-enum FloatRadixSort {
-    /// Sorts `values[0 ..< count]` ascending, using `scratch` (≥ `count` UInt32) and `counts`
-    /// (≥ 2,048 Int) as work space.
-    static func sort(
-        _ values: UnsafeMutablePointer<Float>, count: Int, scratch: UnsafeMutablePointer<UInt32>,
-        counts: UnsafeMutablePointer<Int>
-    ) {
+///
+/// One read of the row counts all three digits; the first pass maps the keys as it scatters and
+/// the last maps them back as it scatters into the row, so a sort reads and writes the row four
+/// times. A sorter owns its work space (2 × `capacity` keys, 3 × 2,048 counts): one per thread.
+struct FloatRadixSort: ~Copyable {
+    /// The longest row `sort` takes.
+    let capacity: Int
+    private let scratch: UnsafeMutablePointer<UInt32>
+    private let counts: UnsafeMutablePointer<UInt32>
+
+    /// A sorter for rows of up to `capacity` values.
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        scratch = .allocate(capacity: 2 * self.capacity)
+        counts = .allocate(capacity: 3 * 2048)
+    }
+
+    deinit {
+        scratch.deallocate()
+        counts.deallocate()
+    }
+
+    @inline(__always) private static func key(_ bits: UInt32) -> UInt32 {
+        bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+
+    @inline(__always) private static func bits(_ key: UInt32) -> UInt32 {
+        key & 0x8000_0000 != 0 ? key & 0x7FFF_FFFF : ~key
+    }
+
+    /// Sorts `values[0 ..< count]` ascending (`count` ≤ `capacity`).
+    func sort(_ values: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 1 else { return }
-        values.withMemoryRebound(to: UInt32.self, capacity: count) { keys in
+        precondition(count <= capacity, "a row of \(count) values exceeds the sorter's capacity \(capacity)")
+        let low = counts, middle = counts + 2048, high = counts + 4096
+        counts.initialize(repeating: 0, count: 3 * 2048)
+        values.withMemoryRebound(to: UInt32.self, capacity: count) { row in
             for i in 0..<count {
-                let b = keys[i]
-                keys[i] = b & 0x8000_0000 != 0 ? ~b : b | 0x8000_0000
+                let k = Self.key(row[i])
+                low[Int(k & 0x7FF)] &+= 1
+                middle[Int((k >> 11) & 0x7FF)] &+= 1
+                high[Int(k >> 22)] &+= 1
             }
-            var source = keys, target = scratch
-            for (shift, bits) in [(0, 11), (11, 11), (22, 10)] as [(UInt32, UInt32)] {
-                let buckets = 1 << Int(bits), mask = UInt32(buckets - 1)
-                for b in 0..<buckets { counts[b] = 0 }
-                for i in 0..<count { counts[Int((source[i] >> shift) & mask)] += 1 }
-                var total = 0
-                for b in 0..<buckets {
-                    let c = counts[b]
-                    counts[b] = total
-                    total += c
+            for histogram in [low, middle, high] {
+                var total: UInt32 = 0
+                for b in 0..<2048 {
+                    let c = histogram[b]
+                    histogram[b] = total
+                    total &+= c
                 }
-                for i in 0..<count {
-                    let key = source[i]
-                    let b = Int((key >> shift) & mask)
-                    target[counts[b]] = key
-                    counts[b] += 1
-                }
-                swap(&source, &target)
             }
-            // Three passes: the sorted keys are in `scratch`; copy back while undoing the map.
+            let first = scratch, second = scratch + capacity
             for i in 0..<count {
-                let k = source[i]
-                keys[i] = k & 0x8000_0000 != 0 ? k & 0x7FFF_FFFF : ~k
+                let k = Self.key(row[i]), b = Int(k & 0x7FF)
+                first[Int(low[b])] = k
+                low[b] &+= 1
+            }
+            for i in 0..<count {
+                let k = first[i], b = Int((k >> 11) & 0x7FF)
+                second[Int(middle[b])] = k
+                middle[b] &+= 1
+            }
+            for i in 0..<count {
+                let k = second[i], b = Int(k >> 22)
+                row[Int(high[b])] = Self.bits(k)
+                high[b] &+= 1
             }
         }
     }

@@ -55,12 +55,10 @@ public enum VecMapInitialization {
             stages(name, now - clock)
             clock = now
         }
-        var xs = try sortedSimilarityRoot(source.selectingRows(Array(0..<n)), threads: threads, stages: stages == nil ? nil : lap)
-        xs.apply(normalization)
-        lap("normalise")
-        var zs = try sortedSimilarityRoot(target.selectingRows(Array(0..<n)), threads: threads, stages: stages == nil ? nil : lap)
-        zs.apply(normalization)
-        lap("normalise")
+        let xs = try sortedSimilarityRoot(
+            source.selectingRows(Array(0..<n)), normalization: normalization, threads: threads, stages: stages == nil ? nil : lap)
+        let zs = try sortedSimilarityRoot(
+            target.selectingRows(Array(0..<n)), normalization: normalization, threads: threads, stages: stages == nil ? nil : lap)
         if cslsK > 0 && sketchRank > 0 {
             if let found = try LowRankCSLSDictionary.argmaxes(
                 xs: xs, zs: zs, k: cslsK, rank: sketchRank, threads: threads, stages: stages == nil ? nil : lap)
@@ -77,28 +75,31 @@ public enum VecMapInitialization {
         return TrainingPairs(sourceRows: Array(0..<n) + backward, targetRows: forward + Array(0..<n))
     }
 
-    /// U·S·Uᵀ for X = U·S·Vᵀ (n×n, n = x.rows), each row then sorted ascending.
-    static func sortedSimilarityRoot(_ x: Matrix, threads: Int = 1, stages: ((String) -> Void)? = nil) throws -> Matrix {
-        let svd = try SVD(x)
-        stages?("SVD")
-        let us = try svd.u.scalingColumns(by: svd.singularValues)
-        var root = try Matrix.product(us, svd.u, transposeB: true)
-        stages?("U·S·Uᵀ")
+    /// U·S·Uᵀ for X = U·S·Vᵀ (n×n, n = x.rows, `SimilarityRoot`), each row sorted ascending, then
+    /// `normalization` applied. Leading row steps (`unit`) are done on each row right after its
+    /// sort, while it is in cache; the rest by `Matrix.apply(_:threads:)`. `stages` hears `SVD`
+    /// (the Gram's eigendecomposition), `U·S·Uᵀ`, `row sort` and `normalise`.
+    static func sortedSimilarityRoot(
+        _ x: Matrix, normalization: [EmbeddingSpace.Normalization] = [], threads: Int = 1,
+        stages: ((String) -> Void)? = nil
+    ) throws -> Matrix {
+        var root = try SimilarityRoot.compute(x, threads: threads, stages: stages)
         let n = root.cols
+        let leading = normalization.prefix { $0 == .unit }.count
         root.storage.withUnsafeMutableBufferPointer { p in
             let shared = SharedBuffer(p.baseAddress!)
             _ = WorkerThreads.run(threads: threads, count: root.rows, initial: 0) { _, rows in
-                let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-                let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
-                defer {
-                    scratch.deallocate()
-                    counts.deallocate()
+                let sorter = FloatRadixSort(capacity: n)
+                for i in rows {
+                    sorter.sort(shared.base + i * n, count: n)
+                    if leading > 0 { Matrix.normalizeRow(shared.base + i * n, count: n) }
                 }
-                for i in rows { FloatRadixSort.sort(shared.base + i * n, count: n, scratch: scratch, counts: counts) }
                 return 0
             }
         }
         stages?("row sort")
+        root.apply(Array(normalization.dropFirst(leading)), threads: threads)
+        stages?("normalise")
         return root
     }
 
@@ -207,5 +208,62 @@ extension Matrix {
             case .unitdim: scaleColumnsToUnitVariance()
             }
         }
+    }
+
+    /// `apply(_:)` with the row passes split over `threads`: `unit` per row; `center` from column
+    /// sums over fixed blocks of 64 rows added in block order (so the result does not depend on
+    /// `threads`), a `unit` right after it done in the same row pass; `unitdim` as `apply(_:)`.
+    mutating func apply(_ steps: [EmbeddingSpace.Normalization], threads: Int) {
+        let cols = self.cols
+        guard rows > 0, cols > 0 else { return }
+        var s = 0
+        while s < steps.count {
+            let step = steps[s]
+            s += 1
+            switch step {
+            case .unitdim: scaleColumnsToUnitVariance()
+            case .unit, .center:
+                let means = step == .center ? blockColumnMeans(threads: threads) : nil
+                let unit = step == .unit || (s < steps.count && steps[s] == .unit)
+                if step == .center && unit { s += 1 }
+                storage.withUnsafeMutableBufferPointer { p in
+                    let shared = SharedBuffer(p.baseAddress!)
+                    _ = WorkerThreads.run(threads: threads, count: rows, initial: 0) { _, range in
+                        for i in range {
+                            let row = shared.base + i * cols
+                            if let means { for j in 0..<cols { row[j] -= means[j] } }
+                            if unit { Matrix.normalizeRow(row, count: cols) }
+                        }
+                        return 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// The column means as Float: Double sums over blocks of 64 rows (rows split over `threads`
+    /// by whole blocks), added in block order, divided by the row count.
+    func blockColumnMeans(threads: Int) -> [Float] {
+        let cols = self.cols, rows = self.rows, block = 64
+        let blocks = (rows + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks * cols)
+        storage.withUnsafeBufferPointer { p in
+            partial.withUnsafeMutableBufferPointer { q in
+                let values = SharedBuffer(reading: p.baseAddress!), sums = SharedBuffer(q.baseAddress!)
+                _ = WorkerThreads.run(threads: threads, count: blocks, initial: 0) { _, range in
+                    for b in range {
+                        let sum = sums.base + b * cols
+                        for i in (b * block)..<min(rows, (b + 1) * block) {
+                            let row = values.base + i * cols
+                            for j in 0..<cols { sum[j] += Double(row[j]) }
+                        }
+                    }
+                    return 0
+                }
+            }
+        }
+        var total = [Double](repeating: 0, count: cols)
+        for b in 0..<blocks { for j in 0..<cols { total[j] += partial[b * cols + j] } }
+        return total.map { Float($0 / Double(rows)) }
     }
 }

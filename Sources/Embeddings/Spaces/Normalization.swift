@@ -50,15 +50,29 @@ extension Matrix {
         let cols = self.cols
         guard cols > 0 else { return }
         storage.withUnsafeMutableBufferPointer { values in
-            for row in 0..<rows {
-                let base = row * cols
-                var sum: Double = 0
-                for j in base..<(base + cols) { sum += Double(values[j]) * Double(values[j]) }
-                guard sum > 0 else { continue }
-                let scale = Float(1 / sum.squareRoot())
-                for j in base..<(base + cols) { values[j] *= scale }
-            }
+            for row in 0..<rows { Self.normalizeRow(values.baseAddress! + row * cols, count: cols) }
         }
+    }
+
+    /// Scales `row[0 ..< count]` to unit L2 norm (the sum of squares in Double: eight partial
+    /// sums over l mod 8, then the tail); an all-zero row stays zero.
+    @inline(__always)
+    static func normalizeRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        var partial = SIMD8<Double>.zero
+        var l = 0
+        while l + 8 <= count {
+            let v = SIMD8<Double>(UnsafeRawPointer(row + l).loadUnaligned(as: SIMD8<Float>.self))
+            partial += v * v
+            l += 8
+        }
+        var sum = partial.sum()
+        while l < count {
+            sum += Double(row[l]) * Double(row[l])
+            l += 1
+        }
+        guard sum > 0 else { return }
+        let scale = Float(1 / sum.squareRoot())
+        for j in 0..<count { row[j] *= scale }
     }
 
     /// The column means (Double accumulation); zeros for a matrix without rows.

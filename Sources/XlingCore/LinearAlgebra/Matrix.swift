@@ -14,7 +14,7 @@ public struct Matrix: Sendable, Equatable {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows
         self.cols = cols
-        storage = [Float](repeating: value, count: rows * cols)
+        storage = LargeArray.floats(repeating: value, count: rows * cols)
     }
 
     /// A matrix over existing row-major values; `values.count` must be `rows * cols`.
