@@ -183,3 +183,90 @@ long xl_screen(
     }
     return found;
 }
+
+/// v_j of `xl_bound_screen` / `xl_bound_max` for 16 lanes: (row + (r·sigma + add)) − (own + offsets),
+/// each operation rounded on its own (no fused multiply-add), as the scalar form.
+__attribute__((target("avx512f")))
+static inline __m512 bound_lanes(
+    __mmask16 lanes, const float *row, const float *sigma, const float *offsets, long j, __m512 r, __m512 add, __m512 own) {
+    __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, row + j), _mm512_add_ps(_mm512_mul_ps(r, _mm512_maskz_loadu_ps(lanes, sigma + j)), add));
+    if (offsets) v = _mm512_sub_ps(v, _mm512_add_ps(own, _mm512_maskz_loadu_ps(lanes, offsets + j)));
+    return v;
+}
+
+static inline float bound_value(const float *row, const float *sigma, const float *offsets, long j, float r, float add, float own) {
+    float spread = r * sigma[j];
+    spread = spread + add;
+    float v = row[j] + spread;
+    if (offsets) {
+        float shift = own + offsets[j];
+        v = v - shift;
+    }
+    return v;
+}
+
+__attribute__((target("avx512f")))
+static long bound_screen_avx512(
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float rowThreshold,
+    const float *columnThresholds, float slack, int32_t *out) {
+    const __m512 vr = _mm512_set1_ps(r), va = _mm512_set1_ps(add), vo = _mm512_set1_ps(own), vs = _mm512_set1_ps(slack);
+    const __m512 vt = _mm512_set1_ps(rowThreshold);
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16);
+    long found = 0;
+    for (long j = 0; j < count; j += 16) {
+        long left = count - j;
+        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __m512 v = _mm512_add_ps(bound_lanes(lanes, row, sigma, offsets, j, vr, va, vo), vs);
+        __mmask16 hit = _mm512_cmp_ps_mask(v, vt, _CMP_GE_OQ);
+        hit |= _mm512_cmp_ps_mask(v, _mm512_maskz_loadu_ps(lanes, columnThresholds + j), _CMP_GE_OQ);
+        hit &= lanes;
+        if (hit) {
+            _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(hit, index));
+            found += __builtin_popcount((unsigned)hit);
+        }
+        index = _mm512_add_epi32(index, step);
+    }
+    return found;
+}
+
+long xl_bound_screen(
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float rowThreshold,
+    const float *columnThresholds, float slack, int32_t *out) {
+    if (xl_avx512_available())
+        return bound_screen_avx512(row, sigma, offsets, count, r, add, own, rowThreshold, columnThresholds, slack, out);
+    long found = 0;
+    for (long j = 0; j < count; j++) {
+        float v = bound_value(row, sigma, offsets, j, r, add, own) + slack;
+        if (v >= rowThreshold || v >= columnThresholds[j]) out[found++] = (int32_t)j;
+    }
+    return found;
+}
+
+__attribute__((target("avx512f")))
+static float bound_max_avx512(
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax) {
+    const __m512 vr = _mm512_set1_ps(r), va = _mm512_set1_ps(add), vo = _mm512_set1_ps(own);
+    __m512 best = _mm512_set1_ps(-INFINITY);
+    for (long j = 0; j < count; j += 16) {
+        long left = count - j;
+        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __m512 v = bound_lanes(lanes, row, sigma, offsets, j, vr, va, vo);
+        best = _mm512_mask_max_ps(best, lanes, best, v);
+        __m512 column = _mm512_maskz_loadu_ps(lanes, columnMax + j);
+        _mm512_mask_storeu_ps(columnMax + j, lanes, _mm512_max_ps(column, v));
+    }
+    return _mm512_reduce_max_ps(best);
+}
+
+float xl_bound_max(
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax) {
+    if (xl_avx512_available()) return bound_max_avx512(row, sigma, offsets, count, r, add, own, columnMax);
+    float best = -INFINITY;
+    for (long j = 0; j < count; j++) {
+        float v = bound_value(row, sigma, offsets, j, r, add, own);
+        if (v > best) best = v;
+        if (v > columnMax[j]) columnMax[j] = v;
+    }
+    return best;
+}

@@ -21,9 +21,43 @@
 /// n × n × n; memory: the n × n sketch. Rows and columns are bounded from the same sketch in the
 /// same row passes (columns through per-worker lists merged afterwards), so no transpose is formed.
 enum LowRankCSLSDictionary {
+    /// One worker's share of the top-k stage's exact scores: per row of its range, how many entries
+    /// it scored; their columns (increasing within a row) and s; and the (j << 32 | i, s) of the
+    /// entries that are column candidates.
+    struct ScoredPart: Sendable {
+        var rowCounts: [Int] = []
+        var columns: [Int32] = []
+        var values: [Float] = []
+        var columnPairs: [UInt64] = []
+        var columnValues: [Float] = []
+    }
+
+    /// The exact s_ij of the entries the top-k stage scored, by row: row i's are
+    /// `columns[starts[i] ..< starts[i + 1]]` (increasing) with their s in `values`. The argmax stage
+    /// looks its candidates up here (most of them were scored) before computing a dot product.
+    struct ScoredPairs: Sendable {
+        var starts: [Int]
+        var columns: [Int32]
+        var values: [Float]
+
+        /// s_ij if (i, j) was scored.
+        func value(_ i: Int, _ j: Int) -> Float? {
+            var lo = starts[i], hi = starts[i + 1]
+            let target = Int32(j)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if columns[mid] < target { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < starts[i + 1] && columns[lo] == target ? values[lo] : nil
+        }
+    }
+
     /// Added to every bound: the float error of a·b, of ρ from 1 − ‖a‖², and of P's orthonormality
     /// (≈ 1e-6 each), with room to spare.
     static let margin: Float = 1e-4
+    /// Added to a screened bound (`BoundScreen`) so the screen passes a superset of the entries the
+    /// exact comparison after it keeps, whatever the rounding of the screen's arithmetic.
+    static let screenSlack: Float = 1e-6
 
     /// (forward: argmax_j for every row i, backward: argmax_i for every column j) of the CSLS matrix
     /// of X′·Z′ᵀ (`xs`, `zs`: n × c each, same c; k ≥ 1 the CSLS neighbourhood, clamped to n; the
@@ -51,10 +85,12 @@ enum LowRankCSLSDictionary {
         let sketch = try Matrix.product(a, b, transposeB: true)
         stages?("sketch")
         let kk = max(1, min(k, n))
-        let (rowMeans, columnMeans) = topKMeans(sketch: sketch, left: xs, right: zs, rho: rho, sigma: sigma, k: kk, threads: threads)
+        let (rowMeans, columnMeans, scored) = topKMeans(
+            sketch: sketch, left: xs, right: zs, rho: rho, sigma: sigma, k: kk, threads: threads)
         stages?("top-k means")
         let (forward, backward) = argmax(
-            sketch: sketch, left: xs, right: zs, rho: rho, sigma: sigma, rowMeans: rowMeans, columnMeans: columnMeans, threads: threads)
+            sketch: sketch, left: xs, right: zs, rho: rho, sigma: sigma, rowMeans: rowMeans, columnMeans: columnMeans,
+            scored: scored, threads: threads)
         stages?("CSLS argmax")
         return (forward, backward)
     }
@@ -103,27 +139,70 @@ enum LowRankCSLSDictionary {
         return (a, b)
     }
 
+    /// Σ x[l]² in Double: eight partial sums over l mod 8, then the tail.
+    @inline(__always)
+    static func squaredNorm(_ x: UnsafePointer<Float>, _ count: Int) -> Double {
+        var partial = SIMD8<Double>.zero
+        var l = 0
+        while l + 8 <= count {
+            let v = SIMD8<Double>(UnsafeRawPointer(x + l).loadUnaligned(as: SIMD8<Float>.self))
+            partial += v * v
+            l += 8
+        }
+        var sum = partial.sum()
+        while l < count {
+            sum += Double(x[l]) * Double(x[l])
+            l += 1
+        }
+        return sum
+    }
+
     /// Orthonormal rows spanning the `rows` × `cols` sample (modified Gram–Schmidt in Double, two
     /// passes; a row left with less than 1e-3 of its norm is dropped): r′ × cols, r′ ≤ rows.
     static func orthonormalRows(_ sample: [Float], rows: Int, cols: Int) -> Matrix {
-        var basis: [[Double]] = []
-        for l in 0..<rows {
-            var v = (0..<cols).map { Double(sample[l * cols + $0]) }
-            let initial = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard initial > 0 else { continue }
-            for _ in 0..<2 {
-                for q in basis {
-                    var d = 0.0
-                    for j in 0..<cols { d += q[j] * v[j] }
-                    for j in 0..<cols { v[j] -= d * q[j] }
+        var basis = [Double](repeating: 0, count: rows * cols), v = [Double](repeating: 0, count: cols)
+        var kept = 0
+        basis.withUnsafeMutableBufferPointer { bp in
+            v.withUnsafeMutableBufferPointer { vp in
+                let b = bp.baseAddress!, x = vp.baseAddress!
+                for l in 0..<rows {
+                    for j in 0..<cols { x[j] = Double(sample[l * cols + j]) }
+                    let initial = doubleDot(x, x, cols).squareRoot()
+                    guard initial > 0 else { continue }
+                    for _ in 0..<2 {
+                        for q in 0..<kept {
+                            let d = doubleDot(b + q * cols, x, cols)
+                            for j in 0..<cols { x[j] -= d * b[q * cols + j] }
+                        }
+                    }
+                    let norm = doubleDot(x, x, cols).squareRoot()
+                    if norm > 1e-3 * initial {
+                        for j in 0..<cols { b[kept * cols + j] = x[j] / norm }
+                        kept += 1
+                    }
                 }
             }
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > 1e-3 * initial { basis.append(v.map { $0 / norm }) }
         }
-        var out = Matrix(rows: basis.count, cols: cols)
-        for (l, q) in basis.enumerated() { for j in 0..<cols { out.storage[l * cols + j] = Float(q[j]) } }
+        var out = Matrix(rows: kept, cols: cols)
+        for e in 0..<(kept * cols) { out.storage[e] = Float(basis[e]) }
         return out
+    }
+
+    /// x · y in Double (four partial sums over l mod 4, then the tail).
+    @inline(__always)
+    static func doubleDot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ count: Int) -> Double {
+        var partial = SIMD4<Double>.zero
+        var l = 0
+        while l + 4 <= count {
+            partial += UnsafeRawPointer(x + l).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(y + l).loadUnaligned(as: SIMD4<Double>.self)
+            l += 4
+        }
+        var sum = partial.sum()
+        while l < count {
+            sum += x[l] * y[l]
+            l += 1
+        }
+        return sum
     }
 
     /// ‖x_i − Pᵀa_i‖ = √(‖x_i‖² − ‖a_i‖²) (P orthonormal), in Double, with a floor of 1e-5 under the
@@ -140,9 +219,7 @@ enum LowRankCSLSDictionary {
                     let xb = SharedConstBuffer(xp.baseAddress!), ab = SharedConstBuffer(ap.baseAddress!), o = SharedBuffer(op.baseAddress!)
                     _ = WorkerThreads.run(threads: threads, count: x.rows, initial: 0) { _, range in
                         for i in range {
-                            var xx = 0.0, aa = 0.0
-                            for j in 0..<xc { xx += Double(xb.base[i * xc + j]) * Double(xb.base[i * xc + j]) }
-                            for j in 0..<ac { aa += Double(ab.base[i * ac + j]) * Double(ab.base[i * ac + j]) }
+                            let xx = squaredNorm(xb.base + i * xc, xc), aa = squaredNorm(ab.base + i * ac, ac)
                             o.base[i] = Float((max(0, xx - aa) + 1e-5).squareRoot())
                         }
                         return 0
@@ -154,15 +231,16 @@ enum LowRankCSLSDictionary {
     }
 
     /// The mean of each row's and of each column's k largest exact s (fp32 sum in descending order, as
-    /// `VecMapInitialization.topKMeans`). Pass 1 over the sketch's rows: τ = the k-th largest lower
-    /// bound of every row, and of every column (per-worker top-k lists, merged); pass 2: the entries
-    /// whose upper bound reaches their row's τ are scored exactly at once, those reaching their
-    /// column's τ are collected by column and scored exactly per column (exact dots with the column's
-    /// row first, as a transposed pass would).
+    /// `VecMapInitialization.topKMeans`), and the exact s of every entry it scored. Pass 1 over the
+    /// sketch's rows: τ = the k-th largest lower bound of every row, and of every column (per-worker
+    /// top-k lists, merged); pass 2: every entry whose upper bound reaches its row's τ or its
+    /// column's is scored once (`exactDots`, while the row is in cache); rows take their means at
+    /// once, columns from the (j, i, s) their entries left.
     private static func topKMeans(
         sketch: Matrix, left: Matrix, right: Matrix, rho: [Float], sigma: [Float], k: Int, threads: Int
-    ) -> (rows: [Float], columns: [Float]) {
+    ) -> (rows: [Float], columns: [Float], scored: ScoredPairs) {
         let n = sketch.rows, m = sketch.cols, c = left.cols
+        var scored = ScoredPairs(starts: [0], columns: [], values: [])
         var rowMeans = [Float](repeating: 0, count: n), rowTau = [Float](repeating: 0, count: n)
         var columnTau = [Float](repeating: -.infinity, count: m), columnMeans = [Float](repeating: 0, count: m)
         withSharedInputs(left, right, rho, sigma) { l, rt, rh, sg in
@@ -177,17 +255,19 @@ enum LowRankCSLSDictionary {
                         let filled = UnsafeMutablePointer<Int>.allocate(capacity: m)
                         let thresholds = UnsafeMutablePointer<Float>.allocate(capacity: m)
                         let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                        let passing = UnsafeMutablePointer<Int32>.allocate(capacity: m + BoundScreen.padding)
                         filled.initialize(repeating: 0, count: m)
                         thresholds.initialize(repeating: -.infinity, count: m)
                         defer {
                             filled.deallocate()
                             thresholds.deallocate()
                             top.deallocate()
+                            passing.deallocate()
                         }
                         for i in range {
                             let s = row(i), r = rh.base[i]
                             var count = 0
-                            for j in 0..<m {
+                            func offer(_ j: Int) {
                                 let lo = s[j] - (r * sg.base[j] + margin)
                                 if count < k || lo > top[k - 1] { TopKSelection.insert(lo, values: top, filled: &count, k: k) }
                                 if lo > thresholds[j] {
@@ -195,6 +275,15 @@ enum LowRankCSLSDictionary {
                                     thresholds[j] = TopKSelection.threshold(lists + j * k, filled: filled[j], k: k)
                                 }
                             }
+                            // The first k fill the row's list; the rest are screened against the
+                            // thresholds they start with (lo = s + ((−r)·σ + (−margin)), the same bits).
+                            let head = min(k, m)
+                            for j in 0..<head { offer(j) }
+                            let hits = BoundScreen.screen(
+                                s + head, sigma: sg.base + head, offsets: nil, count: m - head, r: -r, add: -margin,
+                                rowThreshold: count < k ? -.infinity : top[k - 1], columnThresholds: thresholds + head, slack: screenSlack,
+                                into: passing)
+                            for q in 0..<hits { offer(head + Int(passing[q])) }
                             tau[i] = top[k - 1]
                         }
                     }
@@ -208,80 +297,93 @@ enum LowRankCSLSDictionary {
                 pool.sort(by: >)
                 columnTau[j] = pool[k - 1]
             }
-            // Pass 2: rows scored at once, column candidates collected.
+            // Pass 2: every entry whose upper bound reaches its row's τ or its column's is scored
+            // once, exactly, while the row is in cache; rows take their means at once, columns
+            // collect (j, i, s) and take theirs afterwards.
             let rowBound = rowTau, columnBound = columnTau
-            let pairs = rowMeans.withUnsafeMutableBufferPointer { op in
+            let parts = rowMeans.withUnsafeMutableBufferPointer { op in
                 let o = SharedBuffer(op.baseAddress!)
-                return forEachSketchRow(sketch, threads: threads, initial: [UInt64]()) { range, row in
+                return forEachSketchRow(sketch, threads: threads, initial: ScoredPart()) { range, row in
                     let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                    let candidates = UnsafeMutablePointer<Int>.allocate(capacity: m)
+                    let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: m)
+                    let passing = UnsafeMutablePointer<Int32>.allocate(capacity: m + BoundScreen.padding)
                     defer {
                         top.deallocate()
-                        candidates.deallocate()
+                        flags.deallocate()
+                        passing.deallocate()
                     }
-                    var pairs: [UInt64] = []
+                    var part = ScoredPart()
                     rowBound.withUnsafeBufferPointer { rb in
                         columnBound.withUnsafeBufferPointer { cb in
                             for i in range {
-                                let s = row(i), r = rh.base[i], tau = rb[i]
-                                var count = 0
-                                for j in 0..<m {
+                                let s = row(i), r = rh.base[i], tau = rb[i], first = part.columns.count
+                                let hits = BoundScreen.screen(
+                                    s, sigma: sg.base, offsets: nil, count: m, r: r, add: margin, rowThreshold: tau,
+                                    columnThresholds: cb.baseAddress!, slack: screenSlack, into: passing)
+                                for q in 0..<hits {
+                                    let j = Int(passing[q])
                                     let up = s[j] + (r * sg.base[j] + margin)
-                                    if up >= tau {
-                                        candidates[count] = j
-                                        count += 1
+                                    let flag = (up >= tau ? 1 : 0) | (up >= cb[j] ? 2 : 0) as UInt8
+                                    if flag != 0 {
+                                        flags[part.columns.count - first] = flag
+                                        part.columns.append(Int32(j))
                                     }
-                                    if up >= cb[j] { pairs.append(UInt64(j) << 32 | UInt64(i)) }
                                 }
-                                o.base[i] = exactTopKMean(l.base + i * c, rt.base, candidates, count, c, top, k)
+                                let count = part.columns.count - first
+                                part.rowCounts.append(count)
+                                var filled = 0, q = 0
+                                let x = l.base + i * c
+                                while q < count {
+                                    let j0 = Int(part.columns[first + q])
+                                    if q + 1 < count {
+                                        let (v, w) = exactDots(x, rt.base + j0 * c, rt.base + Int(part.columns[first + q + 1]) * c, c)
+                                        part.values.append(v)
+                                        part.values.append(w)
+                                    } else {
+                                        part.values.append(exactDot(x, rt.base + j0 * c, c))
+                                    }
+                                    q += 2
+                                }
+                                for q in 0..<count {
+                                    let v = part.values[first + q]
+                                    if flags[q] & 1 != 0, filled < k || v > top[k - 1] {
+                                        TopKSelection.insert(v, values: top, filled: &filled, k: k)
+                                    }
+                                    if flags[q] & 2 != 0 {
+                                        part.columnPairs.append(UInt64(part.columns[first + q]) << 32 | UInt64(i))
+                                        part.columnValues.append(v)
+                                    }
+                                }
+                                var sum: Float = 0
+                                for q in 0..<k { sum += top[q] }
+                                o.base[i] = sum / Float(k)
                             }
                         }
                     }
-                    return pairs
+                    return part
                 }
             }
-            // Columns: their candidates in increasing i, scored with the column's row first.
-            let (starts, rows) = byColumn(pairs, columns: m)
-            columnMeans.withUnsafeMutableBufferPointer { op in
-                let o = SharedBuffer(op.baseAddress!)
-                _ = WorkerThreads.run(threads: threads, count: m, initial: 0) { _, range in
-                    let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                    defer { top.deallocate() }
-                    rows.withUnsafeBufferPointer { cp in
-                        for j in range {
-                            o.base[j] = exactTopKMean(
-                                rt.base + j * c, l.base, cp.baseAddress! + starts[j], starts[j + 1] - starts[j], c, top, k)
-                        }
-                    }
-                    return 0
+            // Columns: the mean of each column's k largest collected s (fp32 sum in descending order).
+            let (starts, order) = positionsByColumn(parts.flatMap(\.columnPairs), columns: m)
+            let values = parts.flatMap(\.columnValues)
+            let top = UnsafeMutablePointer<Float>.allocate(capacity: k)
+            defer { top.deallocate() }
+            for j in 0..<m {
+                var filled = 0
+                for q in starts[j]..<starts[j + 1] {
+                    let v = values[order[q]]
+                    if filled < k || v > top[k - 1] { TopKSelection.insert(v, values: top, filled: &filled, k: k) }
                 }
+                var sum: Float = 0
+                for q in 0..<k { sum += top[q] }
+                columnMeans[j] = sum / Float(k)
             }
+            var rowStarts = [0]
+            rowStarts.reserveCapacity(n + 1)
+            for part in parts { for count in part.rowCounts { rowStarts.append(rowStarts.last! + count) } }
+            scored = ScoredPairs(starts: rowStarts, columns: parts.flatMap(\.columns), values: parts.flatMap(\.values))
         }
-        return (rowMeans, columnMeans)
-    }
-
-    /// The mean of the k largest x · others[candidates[q]] (the candidates hold them all), fp32 sum in
-    /// descending order; dots two at a time (`exactDots`).
-    @inline(__always)
-    private static func exactTopKMean(
-        _ x: UnsafePointer<Float>, _ others: UnsafePointer<Float>, _ candidates: UnsafePointer<Int>, _ count: Int, _ c: Int,
-        _ top: UnsafeMutablePointer<Float>, _ k: Int
-    ) -> Float {
-        var filled = 0, q = 0
-        while q < count {
-            if q + 1 < count {
-                let (v, w) = exactDots(x, others + candidates[q] * c, others + candidates[q + 1] * c, c)
-                if filled < k || v > top[k - 1] { TopKSelection.insert(v, values: top, filled: &filled, k: k) }
-                if filled < k || w > top[k - 1] { TopKSelection.insert(w, values: top, filled: &filled, k: k) }
-            } else {
-                let v = exactDot(x, others + candidates[q] * c, c)
-                if filled < k || v > top[k - 1] { TopKSelection.insert(v, values: top, filled: &filled, k: k) }
-            }
-            q += 2
-        }
-        var sum: Float = 0
-        for q in 0..<k { sum += top[q] }
-        return sum / Float(k)
+        return (rowMeans, columnMeans, scored)
     }
 
     /// argmax_j of c_ij = s_ij − (rowMeans[i]/2 + columnMeans[j]/2) for every row i and argmax_i for every
@@ -291,7 +393,7 @@ enum LowRankCSLSDictionary {
     /// (exact dots with the column's row first, as a transposed pass would).
     private static func argmax(
         sketch: Matrix, left: Matrix, right: Matrix, rho: [Float], sigma: [Float], rowMeans: [Float], columnMeans: [Float],
-        threads: Int
+        scored: ScoredPairs, threads: Int
     ) -> (forward: [Int], backward: [Int]) {
         let n = sketch.rows, m = sketch.cols, c = left.cols
         let rowHalves = rowMeans.map { $0 / 2 }, columnHalves = columnMeans.map { $0 / 2 }
@@ -308,14 +410,10 @@ enum LowRankCSLSDictionary {
                             var columns = [Float](repeating: -.infinity, count: m)
                             columns.withUnsafeMutableBufferPointer { cp in
                                 for i in range {
-                                    let s = row(i), r = rh.base[i], own = rowHalf.base[i]
-                                    var lower = -Float.infinity
-                                    for j in 0..<m {
-                                        let v = s[j] - (r * sg.base[j] + margin) - (own + columnHalf.base[j])
-                                        lower = max(lower, v)
-                                        cp[j] = max(cp[j], v)
-                                    }
-                                    best[i] = lower
+                                    // v = s − (r·σ + margin) − (own + half_j), as s + ((−r)·σ + (−margin)) − …: the same bits.
+                                    best[i] = BoundScreen.maximum(
+                                        row(i), sigma: sg.base, offsets: columnHalf.base, count: m, r: -rh.base[i], add: -margin,
+                                        own: rowHalf.base[i], columnMax: cp.baseAddress!)
                                 }
                             }
                             return columns
@@ -329,15 +427,22 @@ enum LowRankCSLSDictionary {
                         let o = SharedBuffer(op.baseAddress!)
                         return forEachSketchRow(sketch, threads: threads, initial: [UInt64]()) { range, row in
                             var pairs: [UInt64] = []
+                            let passing = UnsafeMutablePointer<Int32>.allocate(capacity: m + BoundScreen.padding)
+                            defer { passing.deallocate() }
                             rowBound.withUnsafeBufferPointer { rb in
                                 columnBound.withUnsafeBufferPointer { cb in
                                     for i in range {
                                         let s = row(i), r = rh.base[i], own = rowHalf.base[i], bound = rb[i]
                                         var best = -Float.infinity, arg = 0
-                                        for j in 0..<m {
+                                        let hits = BoundScreen.screen(
+                                            s, sigma: sg.base, offsets: columnHalf.base, count: m, r: r, add: margin, own: own,
+                                            rowThreshold: bound, columnThresholds: cb.baseAddress!, slack: screenSlack, into: passing)
+                                        for q in 0..<hits {
+                                            let j = Int(passing[q])
                                             let up = s[j] + (r * sg.base[j] + margin) - (own + columnHalf.base[j])
                                             if up >= bound {
-                                                let v = exactDot(l.base + i * c, rt.base + j * c, c) - (own + columnHalf.base[j])
+                                                let exact = scored.value(i, j) ?? exactDot(l.base + i * c, rt.base + j * c, c)
+                                                let v = exact - (own + columnHalf.base[j])
                                                 if v > best {
                                                     best = v
                                                     arg = j
@@ -362,7 +467,8 @@ enum LowRankCSLSDictionary {
                                 var best = -Float.infinity, arg = 0
                                 for q in starts[j]..<starts[j + 1] {
                                     let i = rows[q]
-                                    let v = exactDot(rt.base + j * c, l.base + i * c, c) - (own + rowHalf.base[i])
+                                    let exact = scored.value(i, j) ?? exactDot(rt.base + j * c, l.base + i * c, c)
+                                    let v = exact - (own + rowHalf.base[i])
                                     if v > best {
                                         best = v
                                         arg = i
@@ -410,6 +516,22 @@ enum LowRankCSLSDictionary {
                 body(range) { s.base + $0 * m }
             }
         }
+    }
+
+    /// (column j's pairs are pairs[order[starts[j] ..< starts[j + 1]]]) for (j << 32 | i) pairs listed
+    /// in increasing i: a stable counting sort by column of their positions.
+    private static func positionsByColumn(_ pairs: [UInt64], columns m: Int) -> (starts: [Int], order: [Int]) {
+        var starts = [Int](repeating: 0, count: m + 1)
+        for p in pairs { starts[Int(p >> 32) + 1] += 1 }
+        for j in 0..<m { starts[j + 1] += starts[j] }
+        var next = Array(starts.prefix(m))
+        var order = [Int](repeating: 0, count: pairs.count)
+        for (q, p) in pairs.enumerated() {
+            let j = Int(p >> 32)
+            order[next[j]] = q
+            next[j] += 1
+        }
+        return (starts, order)
     }
 
     /// (column j's entries are rows[starts[j] ..< starts[j + 1]]) from (j << 32 | i) pairs listed in
