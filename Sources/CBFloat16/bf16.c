@@ -232,8 +232,8 @@ static long bound_screen_avx512(
 
 long xl_bound_screen(
     const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float rowThreshold,
-    const float *columnThresholds, float slack, int32_t *out) {
-    if (xl_avx512_available())
+    const float *columnThresholds, float slack, int32_t *out, int vector) {
+    if (vector && xl_avx512_available())
         return bound_screen_avx512(row, sigma, offsets, count, r, add, own, rowThreshold, columnThresholds, slack, out);
     long found = 0;
     for (long j = 0; j < count; j++) {
@@ -260,8 +260,9 @@ static float bound_max_avx512(
 }
 
 float xl_bound_max(
-    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax) {
-    if (xl_avx512_available()) return bound_max_avx512(row, sigma, offsets, count, r, add, own, columnMax);
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax,
+    int vector) {
+    if (vector && xl_avx512_available()) return bound_max_avx512(row, sigma, offsets, count, r, add, own, columnMax);
     float best = -INFINITY;
     for (long j = 0; j < count; j++) {
         float v = bound_value(row, sigma, offsets, j, r, add, own);

@@ -487,6 +487,12 @@ fileprivate enum RotatedEnglish {
                 backwardLists: lists.2, backwardScores: lists.3, backwardWidth: width, k: 10, candidates: width, threads: threads)
             let one = OneSweepCandidates.run(
                 queries: current, targets: z, k: 10, candidates: width, kept: 36, priors: priors, search: search)
+            // The Swift SIMD screen (CPUs without AVX-512F) gives the same sweep.
+            let loop = OneSweepCandidates.run(
+                queries: current, targets: z, k: 10, candidates: width, kept: 36, priors: priors, search: search, vectorScreen: false)
+            #expect(loop.forward == one.forward && loop.backward == one.backward, "\(name)")
+            #expect(loop.forwardKept == one.forwardKept && loop.backwardKept == one.backwardKept, "\(name)")
+            #expect(loop.rowMeans == one.rowMeans && loop.columnMeans == one.columnMeans && loop.columnMaxima == one.columnMaxima)
             #expect(one.rowMeans == rowMeans && one.columnMeans == columnMeans, "\(name)")
             #expect(one.columnMaxima == columnMaxima, "\(name)")
             var full = 0

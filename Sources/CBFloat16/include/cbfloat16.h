@@ -50,7 +50,8 @@ long xl_screen(
     const float *row, long count, float raise, float rowS, float rowU, float rowBound, const float *columnBound,
     const float *columnS, const float *columnV, int32_t *out);
 
-/// The bound screen of one sketch row (any CPU; AVX-512 where `xl_avx512_available()`): writes to
+/// The bound screen of one sketch row (any CPU; AVX-512 when `vector` is set and `xl_avx512_available()`,
+/// one lane at a time otherwise, with the same arithmetic): writes to
 /// `out`, in increasing order, every j < count where, with
 ///     v = (row[j] + (r·sigma[j] + add)) − (own + offsets[j])   (the last term only when offsets is not NULL;
 ///                                                               each operation rounded on its own),
@@ -58,11 +59,12 @@ long xl_screen(
 /// least count + 16 entries.
 long xl_bound_screen(
     const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float rowThreshold,
-    const float *columnThresholds, float slack, int32_t *out);
+    const float *columnThresholds, float slack, int32_t *out, int vector);
 
 /// max over j < count of v (as in `xl_bound_screen`), and columnMax[j] = max(columnMax[j], v) for every j
-/// (any CPU; AVX-512 where available; −∞ for count 0; NaN-free input).
+/// (any CPU; `vector` as in `xl_bound_screen`; −∞ for count 0; NaN-free input).
 float xl_bound_max(
-    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax);
+    const float *row, const float *sigma, const float *offsets, long count, float r, float add, float own, float *columnMax,
+    int vector);
 
 #endif

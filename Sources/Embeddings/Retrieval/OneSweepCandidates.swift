@@ -179,16 +179,18 @@ enum OneSweepCandidates {
 
     /// Runs the sweep (m, n ≥ 1; k, candidates ≥ 1). Lists keep their best `kept` (K ≥ M) entries
     /// by upper bound (appended to a 2K buffer, cut back to K when it fills); the certified
-    /// prefixes are cut to `candidates` (M). `stages` hears `sweep` and `certify` as they end.
+    /// prefixes are cut to `candidates` (M). `vectorScreen` false keeps fp32 rows on the Swift SIMD
+    /// screen even where `RowScreen` runs (the same result: for tests). `stages` hears `sweep` and
+    /// `certify` as they end.
     static func run(
         queries: Matrix, targets: Matrix, k: Int, candidates: Int, kept: Int, priors: Priors, search: NeighborSearch,
-        stages: ((String) -> Void)? = nil
+        vectorScreen: Bool = RowScreen.isAvailable, stages: ((String) -> Void)? = nil
     ) -> Result {
         let m = queries.rows, n = targets.rows
         let shape = OneSweepVisitor.Shape(
             rowK: min(k, n), columnK: min(k, m), forwardK: max(1, min(max(kept, candidates), n)),
             backwardK: max(1, min(max(kept, candidates), m)), columnCount: n,
-            rowBlock: max(search.sweep.rowBlock, BFloat16Tiles.queryPanel))
+            rowBlock: max(search.sweep.rowBlock, BFloat16Tiles.queryPanel), vectorScreen: vectorScreen && RowScreen.isAvailable)
         var rowMeans = [Float](repeating: 0, count: m), rowMaxima = [Float](repeating: -.infinity, count: m)
         var keptEntries = [OneSweepVisitor.Entry](repeating: .init(bound: 0, index: -1, sim: 0), count: m * shape.forwardK)
         var keptFilled = [Int32](repeating: 0, count: m), rowTheta = [Float](repeating: -.infinity, count: m)
@@ -391,6 +393,9 @@ final class OneSweepVisitor: TileVisitor {
     }
     struct Shape {
         var rowK: Int, columnK: Int, forwardK: Int, backwardK: Int, columnCount: Int, rowBlock: Int
+        /// Whether rows are screened by `RowScreen` (AVX-512) rather than the SIMD loop: the same
+        /// columns either way (the loop stays for CPUs without AVX-512F; tests run both).
+        var vectorScreen: Bool
     }
     /// The sweep's `Priors`, as pointers the workers share (read only).
     struct Inputs {
@@ -431,8 +436,6 @@ final class OneSweepVisitor: TileVisitor {
     }
 
     let shape: Shape, inputs: Inputs, outputs: Outputs
-    /// Whether rows are screened by `RowScreen` (AVX-512): the same columns as the SIMD loop finds.
-    static let vectorScreen = RowScreen.isAvailable
     /// Set for the duration of a bfloat16 sweep; nil: tiles hold the exact s.
     var rescore: Rescore?
     /// A row's lanes that passed the screen (tile columns; rows screened first) and their exact s.
@@ -536,7 +539,7 @@ final class OneSweepVisitor: TileVisitor {
         let rescore = self.rescore
         // A whole row is screened before it is offered when the tiles are estimates or the CPU runs the
         // vectorised screen (`RowScreen`); otherwise groups of lanes are offered as they are screened.
-        let screenFirst = rescore != nil || Self.vectorScreen
+        let screenFirst = rescore != nil || shape.vectorScreen
         if screenFirst && pendingCapacity < columnCount + RowScreen.padding {
             pendingColumns.deallocate()
             pendingScores.deallocate()
@@ -588,7 +591,7 @@ final class OneSweepVisitor: TileVisitor {
                 }
             }
             var j = 0, pending = 0
-            if Self.vectorScreen {
+            if shape.vectorScreen {
                 pending = RowScreen.screen(
                     row, count: columnCount, raise: slack, rowS: thrS, rowU: thrU, rowBound: lr, columnBound: lc,
                     columnS: cts, columnV: ctv, into: pendingColumns)
