@@ -14,9 +14,10 @@
 ///    (argmax_i M[·, j], j) for every j — 2n pairs, duplicates kept (as VecMap does; they weigh
 ///    the Procrustes fit).
 ///
-/// Memory: three n×n fp32 matrices at once (n = 4,000: 192 MB); the cost is two SVDs of n×d, two
-/// n×n×d GEMMs and, for step 4, either the n×n×n GEMM (`sketchRank` 0) or `LowRankCSLSDictionary`
-/// (n×n×r sketches and exact dot products for a few candidates per row and column; the default).
+/// Memory: three n×n fp32 matrices at once (n = 4,000: 192 MB). Cost: per side a d×d Gram and its
+/// eigendecomposition (`SimilarityRoot`, in place of the SVD of n×d), one n×n×d `ssyrk`, n row sorts;
+/// then for step 4 either the n×n×n GEMM (`sketchRank` 0) or `LowRankCSLSDictionary` (n×n×r sketches
+/// and exact dot products for a few candidates per row and column; the default).
 /// Ties in an argmax go to the lower index (numpy's `argmax`).
 public enum VecMapInitialization {
     /// VecMap's `--unsupervised_vocab`.
