@@ -194,7 +194,9 @@ enum LowRankCSLSDictionary {
         var partial = SIMD4<Double>.zero
         var l = 0
         while l + 4 <= count {
-            partial += UnsafeRawPointer(x + l).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(y + l).loadUnaligned(as: SIMD4<Double>.self)
+            partial +=
+                UnsafeRawPointer(x + l).loadUnaligned(as: SIMD4<Double>.self)
+                * UnsafeRawPointer(y + l).loadUnaligned(as: SIMD4<Double>.self)
             l += 4
         }
         var sum = partial.sum()

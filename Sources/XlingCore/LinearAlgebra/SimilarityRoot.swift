@@ -29,13 +29,16 @@ public enum SimilarityRoot {
         var gram = [Double](repeating: 0, count: d * d)
         wide.withUnsafeBufferPointer { w in
             gram.withUnsafeMutableBufferPointer { g in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, w.baseAddress, Int32(d), 0, g.baseAddress, Int32(d))
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, w.baseAddress, Int32(d), 0, g.baseAddress, Int32(d))
             }
         }
         var eigenvalues = [Double](repeating: 0, count: d)
         let info = gram.withUnsafeMutableBufferPointer { g in
             eigenvalues.withUnsafeMutableBufferPointer { e in
-                LAPACKE_dsyevd(LAPACKSupport.rowMajor, LAPACKSupport.char("V"), LAPACKSupport.char("U"), Int32(d), g.baseAddress, Int32(d), e.baseAddress)
+                LAPACKE_dsyevd(
+                    LAPACKSupport.rowMajor, LAPACKSupport.char("V"), LAPACKSupport.char("U"), Int32(d), g.baseAddress, Int32(d),
+                    e.baseAddress)
             }
         }
         try LAPACKSupport.checkArguments(info, "dsyevd")
@@ -52,7 +55,8 @@ public enum SimilarityRoot {
         var root = Matrix(rows: n, cols: n)
         b.storage.withUnsafeBufferPointer { bp in
             root.storage.withUnsafeMutableBufferPointer { rp in
-                cblas_ssyrk(CblasRowMajor, CblasLower, CblasNoTrans, Int32(n), Int32(d), 1, bp.baseAddress, Int32(d), 0, rp.baseAddress, Int32(n))
+                cblas_ssyrk(
+                    CblasRowMajor, CblasLower, CblasNoTrans, Int32(n), Int32(d), 1, bp.baseAddress, Int32(d), 0, rp.baseAddress, Int32(n))
             }
         }
         mirrorLowerTriangle(&root, threads: threads)
