@@ -262,7 +262,7 @@ public struct MultilingualLM: Sendable {
         for p in trainable {
             let (offsets, width) = blocks(p)
             store.gradients[p.index].storage.withUnsafeBufferPointer { g in
-                for offset in offsets { sum += Self.sumOfSquares(g.baseAddress! + offset, count: width) }
+                for offset in offsets { sum += SIMDDot.sumOfSquares(g.baseAddress! + offset, count: width) }
             }
         }
         let norm = sum.squareRoot()
@@ -282,24 +282,6 @@ public struct MultilingualLM: Sendable {
         return norm
     }
 
-    /// Σ x[k]² over `count` floats in Double: eight Double lanes (each square exact), then the
-    /// lanes and the tail in order. The same sum as a serial Double loop up to its order, without
-    /// its chain of dependent adds (a V × h gradient per update).
-    static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var lanes = SIMD8<Double>(repeating: 0)
-        var k = 0
-        while k + 8 <= count {
-            let v = SIMD8<Double>(UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Float>.self))
-            lanes += v * v
-            k += 8
-        }
-        var sum = lanes.sum()
-        while k < count {
-            sum += Double(x[k]) * Double(x[k])
-            k += 1
-        }
-        return sum
-    }
 
     /// The input embeddings E^ℓ (V^ℓ × e; row 0 UNK): the word vectors the paper evaluates.
     public func embeddings(language l: Int) -> Matrix { store[inputs[l]] }

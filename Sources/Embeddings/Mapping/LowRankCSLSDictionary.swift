@@ -139,24 +139,6 @@ enum LowRankCSLSDictionary {
         return (a, b)
     }
 
-    /// Σ x[l]² in Double: eight partial sums over l mod 8, then the tail.
-    @inline(__always)
-    static func squaredNorm(_ x: UnsafePointer<Float>, _ count: Int) -> Double {
-        var partial = SIMD8<Double>.zero
-        var l = 0
-        while l + 8 <= count {
-            let v = SIMD8<Double>(UnsafeRawPointer(x + l).loadUnaligned(as: SIMD8<Float>.self))
-            partial += v * v
-            l += 8
-        }
-        var sum = partial.sum()
-        while l < count {
-            sum += Double(x[l]) * Double(x[l])
-            l += 1
-        }
-        return sum
-    }
-
     /// Orthonormal rows spanning the `rows` × `cols` sample (modified Gram–Schmidt in Double, two
     /// passes; a row left with less than 1e-3 of its norm is dropped): r′ × cols, r′ ≤ rows.
     static func orthonormalRows(_ sample: [Float], rows: Int, cols: Int) -> Matrix {
@@ -167,15 +149,15 @@ enum LowRankCSLSDictionary {
                 let b = bp.baseAddress!, x = vp.baseAddress!
                 for l in 0..<rows {
                     for j in 0..<cols { x[j] = Double(sample[l * cols + j]) }
-                    let initial = doubleDot(x, x, cols).squareRoot()
+                    let initial = SIMDDot.dot(x, x, cols).squareRoot()
                     guard initial > 0 else { continue }
                     for _ in 0..<2 {
                         for q in 0..<kept {
-                            let d = doubleDot(b + q * cols, x, cols)
+                            let d = SIMDDot.dot(b + q * cols, x, cols)
                             for j in 0..<cols { x[j] -= d * b[q * cols + j] }
                         }
                     }
-                    let norm = doubleDot(x, x, cols).squareRoot()
+                    let norm = SIMDDot.dot(x, x, cols).squareRoot()
                     if norm > 1e-3 * initial {
                         for j in 0..<cols { b[kept * cols + j] = x[j] / norm }
                         kept += 1
@@ -186,25 +168,6 @@ enum LowRankCSLSDictionary {
         var out = Matrix(rows: kept, cols: cols)
         for e in 0..<(kept * cols) { out.storage[e] = Float(basis[e]) }
         return out
-    }
-
-    /// x · y in Double (four partial sums over l mod 4, then the tail).
-    @inline(__always)
-    static func doubleDot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ count: Int) -> Double {
-        var partial = SIMD4<Double>.zero
-        var l = 0
-        while l + 4 <= count {
-            partial +=
-                UnsafeRawPointer(x + l).loadUnaligned(as: SIMD4<Double>.self)
-                * UnsafeRawPointer(y + l).loadUnaligned(as: SIMD4<Double>.self)
-            l += 4
-        }
-        var sum = partial.sum()
-        while l < count {
-            sum += x[l] * y[l]
-            l += 1
-        }
-        return sum
     }
 
     /// ‖x_i − Pᵀa_i‖ = √(‖x_i‖² − ‖a_i‖²) (P orthonormal), in Double, with a floor of 1e-5 under the
@@ -221,7 +184,7 @@ enum LowRankCSLSDictionary {
                     let xb = SharedConstBuffer(xp.baseAddress!), ab = SharedConstBuffer(ap.baseAddress!), o = SharedBuffer(op.baseAddress!)
                     _ = WorkerThreads.run(threads: threads, count: x.rows, initial: 0) { _, range in
                         for i in range {
-                            let xx = squaredNorm(xb.base + i * xc, xc), aa = squaredNorm(ab.base + i * ac, ac)
+                            let xx = SIMDDot.sumOfSquares(xb.base + i * xc, count: xc), aa = SIMDDot.sumOfSquares(ab.base + i * ac, count: ac)
                             o.base[i] = Float((max(0, xx - aa) + 1e-5).squareRoot())
                         }
                         return 0

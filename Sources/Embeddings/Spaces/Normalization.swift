@@ -54,22 +54,11 @@ extension Matrix {
         }
     }
 
-    /// Scales `row[0 ..< count]` to unit L2 norm (the sum of squares in Double: eight partial
-    /// sums over l mod 8, then the tail); an all-zero row stays zero.
+    /// Scales `row[0 ..< count]` to unit L2 norm (the sum of squares in Double, `SIMDDot.sumOfSquares`);
+    /// an all-zero row stays zero.
     @inline(__always)
     static func normalizeRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        var partial = SIMD8<Double>.zero
-        var l = 0
-        while l + 8 <= count {
-            let v = SIMD8<Double>(UnsafeRawPointer(row + l).loadUnaligned(as: SIMD8<Float>.self))
-            partial += v * v
-            l += 8
-        }
-        var sum = partial.sum()
-        while l < count {
-            sum += Double(row[l]) * Double(row[l])
-            l += 1
-        }
+        let sum = SIMDDot.sumOfSquares(row, count: count)
         guard sum > 0 else { return }
         let scale = Float(1 / sum.squareRoot())
         for j in 0..<count { row[j] *= scale }
