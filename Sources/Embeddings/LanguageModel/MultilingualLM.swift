@@ -282,7 +282,6 @@ public struct MultilingualLM: Sendable {
         return norm
     }
 
-
     /// The input embeddings E^ℓ (V^ℓ × e; row 0 UNK): the word vectors the paper evaluates.
     public func embeddings(language l: Int) -> Matrix { store[inputs[l]] }
 }

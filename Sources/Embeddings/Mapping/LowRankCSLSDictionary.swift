@@ -184,7 +184,8 @@ enum LowRankCSLSDictionary {
                     let xb = SharedConstBuffer(xp.baseAddress!), ab = SharedConstBuffer(ap.baseAddress!), o = SharedBuffer(op.baseAddress!)
                     _ = WorkerThreads.run(threads: threads, count: x.rows, initial: 0) { _, range in
                         for i in range {
-                            let xx = SIMDDot.sumOfSquares(xb.base + i * xc, count: xc), aa = SIMDDot.sumOfSquares(ab.base + i * ac, count: ac)
+                            let xx = SIMDDot.sumOfSquares(xb.base + i * xc, count: xc),
+                                aa = SIMDDot.sumOfSquares(ab.base + i * ac, count: ac)
                             o.base[i] = Float((max(0, xx - aa) + 1e-5).squareRoot())
                         }
                         return 0
