@@ -6,27 +6,35 @@
 #define MR XL_BF16_QUERY_PANEL
 #define NR XL_BF16_TARGET_PANEL
 
-int xl_bf16_available(void) {
-    // Threads may ask at once: each computes the same answer; the cache is read and written atomically.
-    static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+/// `*cached`, set from `probe()` the first time (threads may ask at once: each computes the same
+/// answer; the cache is read and written atomically).
+static int cached_answer(int *cached, int (*probe)(void)) {
+    int value = __atomic_load_n(cached, __ATOMIC_RELAXED);
     if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
-        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+        value = probe();
+        __atomic_store_n(cached, value, __ATOMIC_RELAXED);
     }
     return value;
 }
 
+static int probe_bf16(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+}
+
+static int probe_avx512(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+int xl_bf16_available(void) {
+    static int cached = -1;
+    return cached_answer(&cached, probe_bf16);
+}
+
 int xl_avx512_available(void) {
     static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx512f") ? 1 : 0;
-        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
-    }
-    return value;
+    return cached_answer(&cached, probe_avx512);
 }
 
 /// Round to nearest bfloat16, ties to even (finite x).
@@ -113,6 +121,19 @@ void xl_bf16_tile(
     }
 }
 
+/// The lanes of a 16-wide step with `left` elements to go (all 16 when left ≥ 16).
+static inline __mmask16 tail_mask(long left) { return (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u); }
+
+/// Appends the lane indices `index` selected by `hit` to out[found...] (register-form compress, then a
+/// whole-vector store: the memory form is slow on some cores; out needs 16 entries of room) and
+/// returns the new count.
+__attribute__((target("avx512f")))
+static inline long append_hits(int32_t *out, long found, __mmask16 hit, __m512i index) {
+    if (!hit) return found;
+    _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(hit, index));
+    return found + __builtin_popcount((unsigned)hit);
+}
+
 /// The order of `xl_dot`: partial sums k mod 64 by fused multiply-adds, then a fixed tree.
 __attribute__((target("avx512f"))) static inline float dot_in_order(const float *a, const float *b, long n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
@@ -126,8 +147,7 @@ __attribute__((target("avx512f"))) static inline float dot_in_order(const float 
     // The rest as if padded with zeros (0·0 added to a partial sum leaves it unchanged).
     __m512 *accs[4] = {&acc0, &acc1, &acc2, &acc3};
     for (int l = 0; l < 4 && k < n; l++, k += 16) {
-        long left = n - k;
-        __mmask16 mask = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __mmask16 mask = tail_mask(n - k);
         *accs[l] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + k), _mm512_maskz_loadu_ps(mask, b + k), *accs[l]);
     }
     __m512 sum = _mm512_add_ps(_mm512_add_ps(acc0, acc1), _mm512_add_ps(acc2, acc3));
@@ -166,19 +186,14 @@ long xl_screen(
     const __m512i step = _mm512_set1_epi32(16);
     long found = 0;
     for (long j = 0; j < count; j += 16) {
-        long left = count - j;
-        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __mmask16 lanes = tail_mask(count - j);
         __m512 s = _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, row + j), r), twice = _mm512_add_ps(s, s);
         __mmask16 hit = _mm512_cmp_ps_mask(s, ts, _CMP_GT_OQ);
         hit |= _mm512_cmp_ps_mask(s, _mm512_maskz_loadu_ps(lanes, columnS + j), _CMP_GT_OQ);
         hit |= _mm512_cmp_ps_mask(_mm512_sub_ps(twice, _mm512_maskz_loadu_ps(lanes, columnBound + j)), tu, _CMP_GT_OQ);
         hit |= _mm512_cmp_ps_mask(_mm512_sub_ps(twice, lr), _mm512_maskz_loadu_ps(lanes, columnV + j), _CMP_GT_OQ);
         hit &= lanes;
-        if (hit) {
-            // Register-form compress, then a whole-vector store (the memory form is slow on some cores).
-            _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(hit, index));
-            found += __builtin_popcount((unsigned)hit);
-        }
+        found = append_hits(out, found, hit, index);
         index = _mm512_add_epi32(index, step);
     }
     return found;
@@ -215,16 +230,12 @@ static long bound_screen_avx512(
     const __m512i step = _mm512_set1_epi32(16);
     long found = 0;
     for (long j = 0; j < count; j += 16) {
-        long left = count - j;
-        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __mmask16 lanes = tail_mask(count - j);
         __m512 v = _mm512_add_ps(bound_lanes(lanes, row, sigma, offsets, j, vr, va, vo), vs);
         __mmask16 hit = _mm512_cmp_ps_mask(v, vt, _CMP_GE_OQ);
         hit |= _mm512_cmp_ps_mask(v, _mm512_maskz_loadu_ps(lanes, columnThresholds + j), _CMP_GE_OQ);
         hit &= lanes;
-        if (hit) {
-            _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(hit, index));
-            found += __builtin_popcount((unsigned)hit);
-        }
+        found = append_hits(out, found, hit, index);
         index = _mm512_add_epi32(index, step);
     }
     return found;
@@ -249,8 +260,7 @@ static float bound_max_avx512(
     const __m512 vr = _mm512_set1_ps(r), va = _mm512_set1_ps(add), vo = _mm512_set1_ps(own);
     __m512 best = _mm512_set1_ps(-INFINITY);
     for (long j = 0; j < count; j += 16) {
-        long left = count - j;
-        __mmask16 lanes = (__mmask16)(left >= 16 ? 0xffffu : (1u << left) - 1u);
+        __mmask16 lanes = tail_mask(count - j);
         __m512 v = bound_lanes(lanes, row, sigma, offsets, j, vr, va, vo);
         best = _mm512_mask_max_ps(best, lanes, best, v);
         __m512 column = _mm512_maskz_loadu_ps(lanes, columnMax + j);
