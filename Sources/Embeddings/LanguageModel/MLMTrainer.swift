@@ -122,8 +122,10 @@ public enum MLMTrainer {
         let buckets = try LMBuckets(corpora.map(\.sentences), batchSize: options.batchSize, seed: options.seed)
         let languages = corpora.count
         var reports: [EpochReport] = []
-        var best: (epoch: Int, score: Double, snapshot: ParameterSnapshot)?
-        if let b = resume?.best { best = (b.epoch, b.score, b.snapshot ?? model.store.snapshot()) }
+        // The epoch to keep; its snapshot is nil while it is the newest epoch's (the model's own
+        // parameters): keep=last, and runs without a criterion, never copy the parameters.
+        var best: (epoch: Int, score: Double, snapshot: ParameterSnapshot?)?
+        if let b = resume?.best { best = (b.epoch, b.score, b.snapshot ?? (options.keep == .last ? nil : model.store.snapshot())) }
         for epoch in first..<options.epochs {
             let steps = buckets.steps(epoch: epoch, seed: options.seed)
             // Each epoch's dropout stream is a function of (seed, epoch), so a resumed run draws the same masks.
@@ -175,12 +177,13 @@ public enum MLMTrainer {
                 seconds: MonotonicClock.since(start), criterion: criterion)
             reports.append(report)
             let score = criterion ?? -Double(epoch)
-            if best == nil || score > best!.score || criterion == nil || options.keep == .last {
-                best = (epoch, score, model.store.snapshot())
+            let newest = criterion == nil || options.keep == .last
+            if newest || best == nil || score > best!.score {
+                best = (epoch, score, newest ? nil : model.store.snapshot())
             }
             epochEnd(report, model, best.map { Best(epoch: $0.epoch, score: $0.score, snapshot: $0.epoch == epoch ? nil : $0.snapshot) })
         }
-        if let best { model.store.restore(best.snapshot) }
+        if let snapshot = best?.snapshot, best?.epoch != options.epochs - 1 { model.store.restore(snapshot) }
         return Result(epochs: reports, keptEpoch: best?.epoch, stoppedAt: nil)
     }
 
