@@ -37,6 +37,23 @@ import Testing
         #expect((0..<space.count).allSatisfy { space.vectors[$0, 7] == 0.25 })
     }
 
+    /// The threaded chain (`apply(_:threads:)`: centre and the unit step after it in one row pass,
+    /// column means over fixed 64-row blocks) gives the same matrix for any thread count and the
+    /// sequential chain's values to within an ulp or two (only the column sums' order differs).
+    @Test func threadedChainEqualsTheSequentialOne() throws {
+        let vectors = try english().vectors
+        for steps: [EmbeddingSpace.Normalization] in [[.unit, .center, .unit], [.center], [.unit], [.center, .unitdim, .unit]] {
+            var sequential = vectors
+            sequential.apply(steps)
+            var one = vectors, three = vectors
+            one.apply(steps, threads: 1)
+            three.apply(steps, threads: 3)
+            #expect(one == three, "\(steps)")
+            let worst = zip(one.storage, sequential.storage).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 2e-7, "\(steps): \(worst)")
+        }
+    }
+
     @Test func chainIsAppliedAndRecordedInOrder() throws {
         let space = try english().normalized([.unit, .center, .unit])
         #expect(space.normalizations == [.unit, .center, .unit])
