@@ -58,9 +58,13 @@ import Testing
         #expect(throws: LinearAlgebraError.nonFiniteInput(routine: "dsyevd")) { try SimilarityRoot.compute(bad) }
     }
 
-    @Test func largeMatricesAreFilledCompletely() {
+    @Test func largeArraysAreFilledCompletely() {
         let count = LargeArray.threshold / MemoryLayout<Float>.stride + 17
         let m = Matrix(rows: 1, cols: count, repeating: 2.5)
         #expect(m.storage.count == count && m.storage.allSatisfy { $0 == 2.5 })
+        for threads in [1, 2, 3] {
+            let filled = LargeArray.floats(repeating: -1, count: count, threads: threads)
+            #expect(filled.count == count && filled.allSatisfy { $0 == -1 }, "\(threads) threads")
+        }
     }
 }
