@@ -93,7 +93,7 @@ public enum VecMapInitialization {
                 let sorter = FloatRadixSort(capacity: n)
                 for i in rows {
                     sorter.sort(shared.base + i * n, count: n)
-                    if leading > 0 { Matrix.normalizeRow(shared.base + i * n, count: n) }
+                    for _ in 0..<leading { Matrix.normalizeRow(shared.base + i * n, count: n) }
                 }
                 return 0
             }
