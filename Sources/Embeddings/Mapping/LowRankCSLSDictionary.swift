@@ -504,18 +504,8 @@ enum LowRankCSLSDictionary {
     /// increasing i within each worker's part, parts in range order: a stable counting sort, so every
     /// column's rows come out increasing.
     private static func byColumn(_ parts: [[UInt64]], columns m: Int) -> (starts: [Int], rows: [Int]) {
-        var starts = [Int](repeating: 0, count: m + 1)
-        for part in parts { for p in part { starts[Int(p >> 32) + 1] += 1 } }
-        for j in 0..<m { starts[j + 1] += starts[j] }
-        var next = Array(starts.prefix(m))
-        var rows = [Int](repeating: 0, count: starts[m])
-        for part in parts {
-            for p in part {
-                let j = Int(p >> 32)
-                rows[next[j]] = Int(p & 0xffff_ffff)
-                next[j] += 1
-            }
-        }
-        return (starts, rows)
+        let pairs = parts.flatMap { $0 }
+        let (starts, order) = positionsByColumn(pairs, columns: m)
+        return (starts, order.map { Int(pairs[$0] & 0xffff_ffff) })
     }
 }
